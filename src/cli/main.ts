@@ -1,0 +1,66 @@
+import { PackscopeError } from '../core/errors.ts';
+import { catFile } from './commands/cat-file.ts';
+import { showIndex } from './commands/show-index.ts';
+import { verifyPack } from './commands/verify-pack.ts';
+import { multiPackIndex } from './commands/multi-pack-index.ts';
+import { UsageError, reportError } from './errors.ts';
+
+/**
+ * packscope's command line: git's commands over packscope's engine, with git's output.
+ * Exit status: 0 success; 1 missing object or corrupt data; 2 usage or ambiguous name.
+ */
+
+const USAGE = `usage: packscope <command> [<args>] <path>
+
+  cat-file --batch-all-objects (--batch | --batch-check) <path>
+  cat-file (--batch | --batch-check) <path>        object names on stdin
+  cat-file (-t | -s | -p | -e) <object> <path>
+  verify-pack [-v | -s] <pack>.idx
+  show-index <pack>.idx
+  multi-pack-index verify <path>
+
+<path>: a working tree, a .git folder, an objects folder or a pack folder.
+`;
+
+const VERSION = 'packscope 0.1.0';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'cat-file':
+      return catFile(args);
+    case 'verify-pack':
+      return verifyPack(args);
+    case 'show-index':
+      return showIndex(args);
+    case 'multi-pack-index':
+      return multiPackIndex(args);
+    case '--version':
+    case 'version':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`'${command}' is not a packscope command\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`usage error: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    reportError(err);
+    process.exitCode = err instanceof PackscopeError ? 1 : 128;
+  },
+);

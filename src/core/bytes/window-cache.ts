@@ -1,0 +1,186 @@
+import type { ByteSource } from './source.ts';
+
+/**
+ * The window cache is our mmap (after libgit2's mwindow): files are read in fixed-size windows
+ * whose starts are multiples of half the window size, so two nearby reads share a window and
+ * any read no longer than half a window fits inside one. All files share one byte budget;
+ * the least recently used window is dropped first. Reads larger than half a window (big
+ * objects) go straight to the source and are counted, not cached.
+ *
+ *   file:   |-------- window k ---------|
+ *                        |-------- window k+1 --------|
+ *           0           half          2*half        3*half
+ */
+
+/** Counters the window-cache panel shows. */
+export interface WindowCacheStats {
+  /** Bytes fetched from the sources, cached or not. */
+  bytesRead: number;
+  /** Number of reads issued to the sources. */
+  sourceReads: number;
+  /** Windows currently held. */
+  windowsOpen: number;
+  /** Bytes currently held in windows. */
+  bytesHeld: number;
+  /** Highest `bytesHeld` ever reached. */
+  peakBytesHeld: number;
+  /** Reads served from a window already held. */
+  hits: number;
+  /** Reads that had to load a window. */
+  misses: number;
+  /** Reads too large for a window, sent straight to the source. */
+  directReads: number;
+}
+
+/** Options: window size (a power of two) and the byte budget over all files. */
+export interface WindowCacheOptions {
+  windowSize?: number;
+  budget?: number;
+}
+
+interface Window {
+  file: CachedFile;
+  index: number; // window start = index * half
+  bytes: Uint8Array;
+  prev: Window | null; // towards most recently used
+  next: Window | null; // towards least recently used
+}
+
+/** One budget, one LRU list, many files. */
+export class WindowCache {
+  readonly windowSize: number;
+  readonly half: number;
+  readonly budget: number;
+  readonly stats: WindowCacheStats = {
+    bytesRead: 0,
+    sourceReads: 0,
+    windowsOpen: 0,
+    bytesHeld: 0,
+    peakBytesHeld: 0,
+    hits: 0,
+    misses: 0,
+    directReads: 0,
+  };
+  private head: Window | null = null; // most recently used
+  private tail: Window | null = null; // least recently used
+
+  constructor(options: WindowCacheOptions = {}) {
+    const windowSize = options.windowSize ?? 1 << 20;
+    if (windowSize < 64 || (windowSize & (windowSize - 1)) !== 0) {
+      throw new RangeError(`window size must be a power of two >= 64, got ${windowSize}`);
+    }
+    this.windowSize = windowSize;
+    this.half = windowSize / 2;
+    this.budget = Math.max(options.budget ?? 64 << 20, windowSize * 2);
+  }
+
+  /** Wraps a source so that its reads go through this cache. */
+  open(source: ByteSource): CachedFile {
+    return new CachedFile(this, source);
+  }
+
+  /** Drops every window (for example before a rescan). */
+  clear(): void {
+    while (this.tail) this.evict(this.tail);
+  }
+
+  /** @internal */
+  touch(w: Window): void {
+    if (this.head === w) return;
+    this.unlink(w);
+    w.next = this.head;
+    w.prev = null;
+    if (this.head) this.head.prev = w;
+    this.head = w;
+    if (!this.tail) this.tail = w;
+  }
+
+  /** @internal */
+  load(file: CachedFile, index: number): Window {
+    const start = index * this.half;
+    const length = Math.min(this.windowSize, file.size - start);
+    while (this.tail && this.stats.bytesHeld + length > this.budget) this.evict(this.tail);
+    const bytes = file.source.read(start, length);
+    const s = this.stats;
+    s.bytesRead += length;
+    s.sourceReads++;
+    s.misses++;
+    s.windowsOpen++;
+    s.bytesHeld += length;
+    if (s.bytesHeld > s.peakBytesHeld) s.peakBytesHeld = s.bytesHeld;
+    const w: Window = { file, index, bytes, prev: null, next: null };
+    file.windows.set(index, w);
+    this.touch(w);
+    return w;
+  }
+
+  private unlink(w: Window): void {
+    if (w.prev) w.prev.next = w.next;
+    if (w.next) w.next.prev = w.prev;
+    if (this.head === w) this.head = w.next;
+    if (this.tail === w) this.tail = w.prev;
+    w.prev = w.next = null;
+  }
+
+  private evict(w: Window): void {
+    this.unlink(w);
+    w.file.windows.delete(w.index);
+    if (w.file.cursor === w) w.file.cursor = null;
+    this.stats.windowsOpen--;
+    this.stats.bytesHeld -= w.bytes.length;
+  }
+}
+
+/** A file read through the window cache; itself a ByteSource, so parsers need not know. */
+export class CachedFile implements ByteSource {
+  readonly name: string;
+  readonly size: number;
+  /** @internal */
+  readonly windows = new Map<number, Window>();
+  /** @internal the window of the last read: sequential reads skip the map lookup. */
+  cursor: Window | null = null;
+
+  constructor(
+    private readonly cache: WindowCache,
+    readonly source: ByteSource,
+  ) {
+    this.name = source.name;
+    this.size = source.size;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const cache = this.cache;
+    const half = cache.half;
+    const cursor = this.cursor;
+    if (cursor !== null) {
+      const start = cursor.index * half;
+      if (offset >= start && offset + length <= start + cursor.bytes.length) {
+        cache.stats.hits++;
+        cache.touch(cursor);
+        return cursor.bytes.subarray(offset - start, offset - start + length);
+      }
+    }
+    if (length > half) {
+      // A big read: a window would not hold it, and caching it would flush everything else.
+      const index = Math.floor(offset / half);
+      const start = index * half;
+      if (offset + length > start + cache.windowSize) {
+        cache.stats.directReads++;
+        cache.stats.sourceReads++;
+        cache.stats.bytesRead += length;
+        return this.source.read(offset, length);
+      }
+    }
+    const index = Math.floor(offset / half);
+    let w = this.windows.get(index);
+    if (w) {
+      cache.stats.hits++;
+      cache.touch(w);
+    } else {
+      w = cache.load(this, index);
+    }
+    this.cursor = w;
+    const rel = offset - index * half;
+    return w.bytes.subarray(rel, rel + length);
+  }
+}

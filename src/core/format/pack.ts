@@ -1,0 +1,128 @@
+import { bytesEqual, u32 } from '../bytes/be.ts';
+import type { ByteSource } from '../bytes/source.ts';
+import { fail } from '../errors.ts';
+import type { HashAlgo } from '../hash/algo.ts';
+import { toHex } from '../hash/hex.ts';
+import { PACK_OFS_DELTA, PACK_REF_DELTA, type PackEntryType } from '../objects/types.ts';
+
+/**
+ * The `.pack` file: a header, entries, a trailing checksum.
+ *
+ * | offset   | bytes | field                                       |
+ * |----------|-------|---------------------------------------------|
+ * | 0        | 4     | signature "PACK"                            |
+ * | 4        | 4     | version: 2 or 3                             |
+ * | 8        | 4     | number of entries                           |
+ * | 12       | ...   | entries                                     |
+ * | end - H  | H     | checksum of everything before it            |
+ *
+ * An entry:
+ * | bytes    | field                                                     |
+ * |----------|-----------------------------------------------------------|
+ * | 1        | MSB: more size bytes; bits 6-4: type; bits 3-0: size low  |
+ * | 0..n     | MSB: more; 7 more size bits each, little-endian           |
+ * | OFS_DELTA| base distance: 7 bits a byte, big-endian, +1 per continuation |
+ * | REF_DELTA| the base object's id (H bytes)                            |
+ * | ...      | zlib stream of the object (or of the delta)               |
+ */
+
+export const PACK_HEADER_SIZE = 12;
+
+/** A pack's header fields. */
+export interface PackHeader {
+  version: 2 | 3;
+  count: number;
+}
+
+/** Reads and checks the pack header: signature and version. */
+export function readPackHeader(source: ByteSource, algo: HashAlgo): PackHeader {
+  if (source.size < PACK_HEADER_SIZE + algo.size) {
+    fail('Truncated', `pack is ${source.size} bytes, smaller than a header and a checksum (${PACK_HEADER_SIZE + algo.size})`, { file: source.name, offset: 0 });
+  }
+  const head = source.read(0, PACK_HEADER_SIZE);
+  if (head[0] !== 0x50 || head[1] !== 0x41 || head[2] !== 0x43 || head[3] !== 0x4b) {
+    fail('BadSignature', `not a pack: the file starts with ${toHex(head, 0, 4)}, not "PACK"`, { file: source.name, offset: 0 });
+  }
+  const version = u32(head, 4);
+  if (version !== 2 && version !== 3) fail('UnsupportedVersion', `pack version ${version} is not supported (2 and 3 are)`, { file: source.name, offset: 4 });
+  return { version, count: u32(head, 8) };
+}
+
+/** The pack's trailing checksum. */
+export function readPackTrailer(source: ByteSource, algo: HashAlgo): Uint8Array {
+  return source.read(source.size - algo.size, algo.size).slice();
+}
+
+/** Checks a pack against its idx: equal counts, and the idx's copy of the trailer equals the pack's. */
+export function checkPackMatchesIndex(source: ByteSource, header: PackHeader, algo: HashAlgo, idxName: string, idxCount: number, idxPackChecksum: Uint8Array): void {
+  if (header.count !== idxCount) {
+    fail('Mismatch', `pack holds ${header.count} objects but ${idxName} lists ${idxCount}`, { file: source.name, offset: 8 });
+  }
+  const trailer = readPackTrailer(source, algo);
+  if (!bytesEqual(trailer, idxPackChecksum)) {
+    fail('Mismatch', `pack checksum ${toHex(trailer)} differs from the copy in ${idxName} (${toHex(idxPackChecksum)}): the idx belongs to another pack`, { file: source.name, offset: source.size - algo.size });
+  }
+}
+
+/** A parsed entry header. */
+export interface PackEntryHeader {
+  /** Offset of the entry's first byte. */
+  offset: number;
+  type: PackEntryType;
+  /** Inflated size: the object's size, or for deltas the size of the delta data. */
+  size: number;
+  /** Offset of the zlib stream. */
+  dataOffset: number;
+  /** OFS_DELTA: the base entry's offset. */
+  baseOffset?: number;
+  /** REF_DELTA: the base object's id. */
+  baseOid?: Uint8Array;
+}
+
+/** Largest entry header: 10 size bytes (64 bits), 10 offset bytes, or an id. */
+function maxHeaderLength(algo: HashAlgo): number {
+  return 11 + Math.max(10, algo.size);
+}
+
+/** Parses the entry header at `offset`; `end` is where the entry's data must stop (next entry or trailer). */
+export function readEntryHeader(source: ByteSource, offset: number, end: number, algo: HashAlgo): PackEntryHeader {
+  const place = { file: source.name, offset };
+  if (offset < PACK_HEADER_SIZE || offset >= end) fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, place);
+  const available = Math.min(maxHeaderLength(algo), end - offset);
+  const b = source.read(offset, available);
+  let pos = 0;
+  let c = b[pos++];
+  const type = (c >> 4) & 7;
+  if (type === 0 || type === 5) fail('CorruptObject', `entry has invalid type ${type}`, place);
+  let size = c & 15;
+  let scale = 16;
+  while (c & 0x80) {
+    if (pos >= available) fail('Truncated', 'entry header runs past the end of the entry', place);
+    c = b[pos++];
+    if (scale > 2 ** 46) fail('TooLarge', 'entry size does not fit in 53 bits', place);
+    size += (c & 0x7f) * scale;
+    scale *= 128;
+  }
+  const header: PackEntryHeader = { offset, type: type as PackEntryType, size, dataOffset: 0 };
+  if (type === PACK_OFS_DELTA) {
+    if (pos >= available) fail('Truncated', 'delta base offset runs past the end of the entry', place);
+    c = b[pos++];
+    let distance = c & 0x7f;
+    while (c & 0x80) {
+      if (pos >= available) fail('Truncated', 'delta base offset runs past the end of the entry', place);
+      c = b[pos++];
+      distance = (distance + 1) * 128 + (c & 0x7f);
+      if (distance > offset) break;
+    }
+    if (distance === 0 || distance > offset - PACK_HEADER_SIZE) {
+      fail('OutOfRange', `ofs-delta base distance ${distance} points outside the pack (entry at ${offset})`, place);
+    }
+    header.baseOffset = offset - distance;
+  } else if (type === PACK_REF_DELTA) {
+    if (pos + algo.size > available) fail('Truncated', 'ref-delta base id runs past the end of the entry', place);
+    header.baseOid = b.slice(pos, pos + algo.size);
+    pos += algo.size;
+  }
+  header.dataOffset = offset + pos;
+  return header;
+}

@@ -1,0 +1,371 @@
+import { compareBytes } from '../bytes/be.ts';
+import { WindowCache, type WindowCacheOptions } from '../bytes/window-cache.ts';
+import { PackscopeError, fail } from '../errors.ts';
+import { SHA1, SHA256, algoFromFormatId, type HashAlgo } from '../hash/algo.ts';
+import { comparePrefix, fromHex, parsePrefix, toHex, type HexPrefix } from '../hash/hex.ts';
+import { PackIndex, guessIdxAlgo } from '../format/idx.ts';
+import { looseObjectInfo, readLooseObject } from '../format/loose.ts';
+import { fflateInflater, type Inflater } from '../inflate/inflater.ts';
+import type { GitObject, ObjectType } from '../objects/types.ts';
+import type { FileEntry, RepositoryFiles } from '../repo/discover.ts';
+import { DeltaBaseCache } from './delta-base-cache.ts';
+import { openMidx, type MidxLayer, type OpenedMidx } from './midx-layers.ts';
+import { PackFile, type PackContext } from './pack-file.ts';
+
+/**
+ * The object database over a set of files, searched the way git searches:
+ * 1. the multi-pack-index (flat or chain), when it loads — a midx that fails to load is
+ *    reported and ignored, so the packs are read through their own idx files (as libgit2 does);
+ * 2. the packs the midx does not cover, newest first, starting with the pack where the last
+ *    object was found;
+ * 3. loose objects.
+ */
+
+/** Where an object lives. */
+export type ObjectLocation =
+  | { kind: 'packed'; pack: PackFile; offset: number; position: number }
+  | { kind: 'loose'; file: FileEntry };
+
+/** Options for opening a database. */
+export interface DatabaseOptions {
+  inflater?: Inflater;
+  windowCache?: WindowCacheOptions;
+  /** Byte budget of the delta base cache. */
+  deltaBaseCacheBytes?: number;
+  maxDeltaDepth?: number;
+  maxObjectBytes?: number;
+  /** Force a hash algorithm instead of detecting it. */
+  algo?: HashAlgo;
+}
+
+/** A pack folder entry: the files sharing one `pack-<hash>` name. */
+export interface PackFiles {
+  name: string;
+  pack?: FileEntry;
+  idx?: FileEntry;
+  rev?: FileEntry;
+  bitmap?: FileEntry;
+  mtimes?: FileEntry;
+  keep?: FileEntry;
+  promisor?: FileEntry;
+}
+
+/** The result of a prefix lookup. */
+export type PrefixResult = { kind: 'found'; oid: Uint8Array } | { kind: 'ambiguous'; candidates: string[] } | { kind: 'none' };
+
+/** The object database. */
+export class ObjectDatabase {
+  readonly algo: HashAlgo;
+  readonly windows: WindowCache;
+  readonly baseCache: DeltaBaseCache;
+  readonly ctx: PackContext;
+  /** Every pack that opened, newest first. */
+  readonly packs: PackFile[] = [];
+  /** Packs the midx does not cover, newest first. */
+  readonly uncoveredPacks: PackFile[] = [];
+  readonly packFiles: PackFiles[];
+  readonly midx: OpenedMidx | undefined;
+  /** Midx pack id -> opened pack (undefined when that pack could not be opened). */
+  private readonly midxPacks: (PackFile | undefined)[] = [];
+  readonly loose = new Map<string, FileEntry>();
+  private readonly looseSorted: Uint8Array[];
+  /** Everything that failed to open; the rest of the database works without it. */
+  readonly problems: PackscopeError[];
+  private lastFound: PackFile | undefined;
+
+  constructor(
+    readonly files: RepositoryFiles,
+    options: DatabaseOptions = {},
+  ) {
+    this.problems = [...files.problems];
+    this.windows = new WindowCache(options.windowCache);
+    this.baseCache = new DeltaBaseCache(options.deltaBaseCacheBytes);
+    this.packFiles = groupPackFiles(files.packDirFiles);
+    this.algo = options.algo ?? detectAlgo(files, this.packFiles);
+    this.ctx = {
+      algo: this.algo,
+      inflater: options.inflater ?? fflateInflater,
+      baseCache: this.baseCache,
+      maxDeltaDepth: options.maxDeltaDepth ?? 100_000,
+      maxObjectBytes: options.maxObjectBytes ?? 2 ** 31 - 1,
+    };
+
+    const byIdxName = new Map<string, PackFile>();
+    const opened: { pack: PackFile; mtime: number }[] = [];
+    for (const group of this.packFiles) {
+      if (!group.pack || !group.idx) {
+        const missing = group.pack ? 'idx' : 'pack';
+        const present = (group.pack ?? group.idx) as FileEntry;
+        this.problems.push(new PackscopeError('NotFound', `${group.name}.${missing} is missing, so the objects of ${present.path} cannot be read through it`, { file: present.path }));
+        continue;
+      }
+      try {
+        const idx = PackIndex.open(this.windows.open(group.idx.source), this.algo);
+        const pack = new PackFile(idx, this.windows.open(group.pack.source), this.ctx);
+        opened.push({ pack, mtime: group.pack.mtimeMs });
+        byIdxName.set(`${group.name}.idx`, pack);
+      } catch (err) {
+        this.problems.push(asError(err, group.idx.path));
+      }
+    }
+    // Newest first; equal times by name so the order is stable.
+    opened.sort((a, b) => b.mtime - a.mtime || (a.pack.name < b.pack.name ? -1 : 1));
+    for (const o of opened) this.packs.push(o.pack);
+
+    this.midx = openMidx(files, this.algo, (source) => this.windows.open(source), this.problems);
+    const covered = new Set<PackFile>();
+    if (this.midx) {
+      this.midx.packNames.forEach((name, id) => {
+        const pack = byIdxName.get(name.endsWith('.pack') ? name.replace(/\.pack$/, '.idx') : name);
+        this.midxPacks[id] = pack;
+        if (pack) covered.add(pack);
+        else this.problems.push(new PackscopeError('NotFound', `the multi-pack-index names ${name}, which is not in the folder or did not open; its objects are searched in the other packs`, { file: this.midx?.file }));
+      });
+    }
+    for (const p of this.packs) if (!covered.has(p)) this.uncoveredPacks.push(p);
+
+    for (const f of files.looseObjects) {
+      const parts = f.path.split('/');
+      const hex = parts[parts.length - 2] + parts[parts.length - 1];
+      if (hex.length === this.algo.hexSize) this.loose.set(hex, f);
+    }
+    this.looseSorted = [...this.loose.keys()].sort().map(fromHex);
+  }
+
+  /** Finds an object by raw id. */
+  locate(oid: Uint8Array): ObjectLocation | undefined {
+    if (this.midx) {
+      for (const layer of this.midx.layers) {
+        const i = layer.find(oid);
+        if (i < 0) continue;
+        const pack = this.midxPacks[layer.packIdAt(i)];
+        if (pack) {
+          const offset = layer.offsetAt(i);
+          return { kind: 'packed', pack, offset, position: -1 };
+        }
+      }
+    }
+    const last = this.lastFound;
+    if (last) {
+      const pos = last.idx.find(oid);
+      if (pos >= 0) return { kind: 'packed', pack: last, offset: last.idx.offsetAt(pos), position: pos };
+    }
+    for (const pack of this.uncoveredPacks) {
+      if (pack === last) continue;
+      const pos = pack.idx.find(oid);
+      if (pos >= 0) {
+        this.lastFound = pack;
+        return { kind: 'packed', pack, offset: pack.idx.offsetAt(pos), position: pos };
+      }
+    }
+    // Objects of midx packs that failed to open may still sit in a pack the midx does not name.
+    const file = this.loose.get(toHex(oid));
+    if (file) return { kind: 'loose', file };
+    return undefined;
+  }
+
+  /** True when the object exists. */
+  has(oid: Uint8Array): boolean {
+    return this.locate(oid) !== undefined;
+  }
+
+  /** Type and size without decoding the content (headers only where possible). */
+  info(oid: Uint8Array): { type: ObjectType; size: number } {
+    const loc = this.locate(oid) ?? fail('NotFound', `object ${toHex(oid)} is not in this repository`);
+    return this.infoAt(loc);
+  }
+
+  /** Type and size of an object at a known location. */
+  infoAt(loc: ObjectLocation): { type: ObjectType; size: number } {
+    if (loc.kind === 'loose') return looseObjectInfo(loc.file.source, this.ctx.inflater);
+    return loc.pack.objectInfo(loc.offset);
+  }
+
+  /** Reads and decodes an object. */
+  read(oid: Uint8Array): GitObject {
+    const loc = this.locate(oid) ?? fail('NotFound', `object ${toHex(oid)} is not in this repository`);
+    return this.readAt(loc);
+  }
+
+  /** Reads an object at a known location. */
+  readAt(loc: ObjectLocation): GitObject {
+    if (loc.kind === 'loose') return readLooseObject(loc.file.source, this.ctx.inflater, this.ctx.maxObjectBytes);
+    return loc.pack.readObject(loc.offset);
+  }
+
+  /**
+   * Resolves a hex prefix across the midx, every pack and the loose objects. Ambiguity is
+   * judged on distinct ids: the same object in two packs is one candidate.
+   */
+  findPrefix(hex: string, maxCandidates = 20): PrefixResult {
+    const prefix = parsePrefix(hex.toLowerCase());
+    const found = new Map<string, Uint8Array>();
+    const add = (oid: Uint8Array): void => {
+      const h = toHex(oid);
+      if (!found.has(h)) found.set(h, oid.slice());
+    };
+    if (this.midx) {
+      for (const layer of this.midx.layers) {
+        for (const i of layer.positionsWithPrefix(prefix, maxCandidates + 1)) add(layer.oidAt(i));
+      }
+    }
+    for (const pack of this.midx ? this.uncoveredPacks : this.packs) {
+      for (const i of pack.idx.positionsWithPrefix(prefix, maxCandidates + 1)) add(pack.idx.oidAt(i));
+    }
+    for (const oid of looseWithPrefix(this.looseSorted, prefix)) add(oid);
+    if (found.size === 0) return { kind: 'none' };
+    if (found.size === 1) return { kind: 'found', oid: [...found.values()][0] };
+    return { kind: 'ambiguous', candidates: [...found.keys()].sort().slice(0, maxCandidates) };
+  }
+
+  /** Number of distinct objects is only known after iteration; this is the sum of sources. */
+  sourceObjectCount(): number {
+    let n = this.loose.size;
+    if (this.midx) n += this.midx.layers.reduce((s, l) => s + l.count, 0);
+    for (const p of this.midx ? this.uncoveredPacks : this.packs) n += p.count;
+    return n;
+  }
+
+  /**
+   * Every object once, in id order, with the location git would read it from: a k-way merge
+   * of the midx layers, the uncovered packs' idx files and the loose objects, all sorted.
+   */
+  *allObjects(): Generator<{ oid: Uint8Array; location: ObjectLocation }> {
+    const cursors: Cursor[] = [];
+    if (this.midx) {
+      for (const layer of this.midx.layers) {
+        if (layer.count > 0) cursors.push(new MidxCursor(layer, this.midxPacks));
+      }
+    }
+    for (const pack of this.midx ? this.uncoveredPacks : this.packs) if (pack.count > 0) cursors.push(new IdxCursor(pack));
+    if (this.looseSorted.length > 0) cursors.push(new LooseCursor(this.looseSorted, this.loose));
+    const H = this.algo.size;
+    // Cursors are few (one per layer or pack): a linear scan of the heads beats a heap here.
+    let last: Uint8Array | undefined;
+    for (;;) {
+      let best: Cursor | undefined;
+      for (const c of cursors) {
+        if (c.done) continue;
+        if (!best || compareBytes(c.oid, 0, best.oid, 0, H) < 0) best = c;
+      }
+      if (!best) return;
+      const oid = best.oid;
+      if (!last || compareBytes(oid, 0, last, 0, H) !== 0) {
+        const location = best.location();
+        if (location) {
+          last = oid;
+          yield { oid, location };
+        }
+      }
+      best.advance();
+    }
+  }
+}
+
+/** A sorted source of ids for the merge. */
+interface Cursor {
+  done: boolean;
+  oid: Uint8Array;
+  location(): ObjectLocation | undefined;
+  advance(): void;
+}
+
+class IdxCursor implements Cursor {
+  done = false;
+  oid: Uint8Array;
+  private i = 0;
+  constructor(private readonly pack: PackFile) {
+    this.oid = pack.idx.oidAt(0).slice();
+  }
+  location(): ObjectLocation {
+    return { kind: 'packed', pack: this.pack, offset: this.pack.idx.offsetAt(this.i), position: this.i };
+  }
+  advance(): void {
+    if (++this.i >= this.pack.count) this.done = true;
+    else this.oid = this.pack.idx.oidAt(this.i).slice();
+  }
+}
+
+class MidxCursor implements Cursor {
+  done = false;
+  oid: Uint8Array;
+  private i = 0;
+  constructor(
+    private readonly layer: MidxLayer,
+    private readonly packs: (PackFile | undefined)[],
+  ) {
+    this.oid = layer.oidAt(0).slice();
+  }
+  location(): ObjectLocation | undefined {
+    const pack = this.packs[this.layer.packIdAt(this.i)];
+    return pack ? { kind: 'packed', pack, offset: this.layer.offsetAt(this.i), position: -1 } : undefined;
+  }
+  advance(): void {
+    if (++this.i >= this.layer.count) this.done = true;
+    else this.oid = this.layer.oidAt(this.i).slice();
+  }
+}
+
+class LooseCursor implements Cursor {
+  done = false;
+  oid: Uint8Array;
+  private i = 0;
+  constructor(
+    private readonly sorted: Uint8Array[],
+    private readonly files: Map<string, FileEntry>,
+  ) {
+    this.oid = sorted[0];
+  }
+  location(): ObjectLocation {
+    return { kind: 'loose', file: this.files.get(toHex(this.oid)) as FileEntry };
+  }
+  advance(): void {
+    if (++this.i >= this.sorted.length) this.done = true;
+    else this.oid = this.sorted[this.i];
+  }
+}
+
+function looseWithPrefix(sorted: Uint8Array[], prefix: HexPrefix): Uint8Array[] {
+  return sorted.filter((oid) => comparePrefix(oid, 0, prefix) === 0);
+}
+
+function asError(err: unknown, file: string): PackscopeError {
+  if (err instanceof PackscopeError) return err;
+  return new PackscopeError('Io', err instanceof Error ? err.message : String(err), { file });
+}
+
+/** Groups the pack folder's files by their `pack-<hash>` name. */
+export function groupPackFiles(files: FileEntry[]): PackFiles[] {
+  const groups = new Map<string, PackFiles>();
+  for (const f of files) {
+    const base = f.path.replace(/^.*\//, '');
+    const m = /^(.*)\.(pack|idx|rev|bitmap|mtimes|keep|promisor)$/.exec(base);
+    if (!m) continue;
+    const g = groups.get(m[1]) ?? { name: m[1] };
+    g[m[2] as 'pack'] = f;
+    groups.set(m[1], g);
+  }
+  return [...groups.values()].filter((g) => g.pack || g.idx).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The hash: the config's objectformat, else a midx header, else an idx's size, else loose names. */
+function detectAlgo(files: RepositoryFiles, packs: PackFiles[]): HashAlgo {
+  if (files.config) {
+    const text = new TextDecoder().decode(files.config.source.read(0, Math.min(files.config.source.size, 1 << 20)));
+    const m = /^\s*objectformat\s*=\s*(\w+)/im.exec(text);
+    if (m) return m[1].toLowerCase() === 'sha256' ? SHA256 : SHA1;
+  }
+  const midx = files.packDirFiles.find((f) => f.path.endsWith('multi-pack-index')) ?? files.midxChainFiles.find((f) => f.path.endsWith('.midx'));
+  if (midx && midx.source.size > 6) {
+    const algo = algoFromFormatId(midx.source.read(5, 1)[0]);
+    if (algo) return algo;
+  }
+  for (const g of packs) {
+    if (!g.idx) continue;
+    const algo = guessIdxAlgo(g.idx.source);
+    if (algo) return algo;
+  }
+  const loose = files.looseObjects[0];
+  if (loose && loose.path.replace(/^.*\//, '').length === 62) return SHA256;
+  return SHA1;
+}

@@ -1,0 +1,317 @@
+import type { ByteSource } from '../bytes/source.ts';
+import { PackscopeError, fail, type ErrorPlace } from '../errors.ts';
+import type { HashAlgo } from '../hash/algo.ts';
+import { toHex } from '../hash/hex.ts';
+import { applyDelta, readDeltaHeader } from '../format/delta.ts';
+import type { PackIndex, IdxPosition } from '../format/idx.ts';
+import { checkPackMatchesIndex, readPackHeader, readEntryHeader, type PackEntryHeader, type PackHeader } from '../format/pack.ts';
+import { InflateFailure, type Inflater } from '../inflate/inflater.ts';
+import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
+import type { DeltaBaseCache, DeltaBaseSpace } from './delta-base-cache.ts';
+
+/** What every pack of a database shares: the hash, the inflater, the base cache, the limits. */
+export interface PackContext {
+  algo: HashAlgo;
+  inflater: Inflater;
+  baseCache: DeltaBaseCache;
+  /** Longest delta chain followed before giving up (git has no limit; thousands are real). */
+  maxDeltaDepth: number;
+  /** Largest object ever allocated, whatever a header declares. */
+  maxObjectBytes: number;
+}
+
+/** Deflate cannot expand more than about 1032:1; a declared size beyond that is a lie. */
+const MAX_DEFLATE_RATIO = 1032;
+/** One copy instruction byte can produce 64 KiB of target. */
+const MAX_DELTA_RATIO = 0x10000;
+
+/** Entries sorted by offset: the pack's order (what a `.rev` file stores). */
+export interface PackOrder {
+  /** Entry offsets, ascending. */
+  offsets: Float64Array;
+  /** The idx position of each entry, in the same order. */
+  positions: Uint32Array;
+}
+
+/** One step of a delta chain, from the object down to its base. */
+export interface ChainStep {
+  offset: number;
+  header: PackEntryHeader;
+}
+
+/** A pack and its idx, read together. */
+export class PackFile {
+  readonly header: PackHeader;
+  /** Pack name without extension: `pack-<hash>`. */
+  readonly name: string;
+  private order: PackOrder | undefined;
+  private resolvedTypes: Uint8Array | undefined;
+  private readonly cacheSpace: DeltaBaseSpace;
+  private readonly trailerAt: number;
+
+  constructor(
+    readonly idx: PackIndex,
+    readonly data: ByteSource,
+    readonly ctx: PackContext,
+  ) {
+    this.header = readPackHeader(data, ctx.algo);
+    checkPackMatchesIndex(data, this.header, ctx.algo, idx.name, idx.count, idx.packChecksum());
+    this.name = data.name.replace(/^.*\//, '').replace(/\.pack$/, '');
+    this.cacheSpace = ctx.baseCache.space();
+    this.trailerAt = data.size - ctx.algo.size;
+  }
+
+  /** Number of objects. */
+  get count(): number {
+    return this.idx.count;
+  }
+
+  /** The pack's entries in offset order, built once from the idx (one sort). */
+  packOrder(): PackOrder {
+    if (this.order) return this.order;
+    const n = this.idx.count;
+    const offsets = new Float64Array(n);
+    const positions = new Uint32Array(n);
+    let maxOffset = 0;
+    for (let i = 0; i < n; i++) {
+      const off = this.idx.offsetAt(i);
+      if (off < 12 || off >= this.trailerAt) {
+        fail('OutOfRange', `idx entry ${i} (${this.idx.oidHexAt(i)}) points at offset ${off}, outside the pack's entries [12, ${this.trailerAt})`, { file: this.idx.name, offset: this.idx.layout().offsetsAt + i * 4 });
+      }
+      offsets[i] = off;
+      if (off > maxOffset) maxOffset = off;
+    }
+    // Sort offsets and positions together: pack each as offset * 2^bits + position in one
+    // double when that stays exact (any pack under a few TiB), and use the native numeric sort.
+    const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+    if (maxOffset * 2 ** bits < 2 ** 53) {
+      const keys = new Float64Array(n);
+      const scale = 2 ** bits;
+      for (let i = 0; i < n; i++) keys[i] = offsets[i] * scale + i;
+      keys.sort();
+      for (let i = 0; i < n; i++) {
+        const k = keys[i];
+        const off = Math.floor(k / scale);
+        offsets[i] = off;
+        positions[i] = k - off * scale;
+      }
+    } else {
+      const idxs = Array.from({ length: n }, (_, i) => i).sort((a, b) => offsets[a] - offsets[b]);
+      const sorted = idxs.map((i) => offsets[i]);
+      for (let i = 0; i < n; i++) {
+        positions[i] = idxs[i];
+        offsets[i] = sorted[i];
+      }
+    }
+    for (let i = 1; i < n; i++) {
+      if (offsets[i] === offsets[i - 1]) {
+        fail('Mismatch', `idx entries ${positions[i - 1]} and ${positions[i]} both point at pack offset ${offsets[i]}`, { file: this.idx.name });
+      }
+    }
+    this.order = { offsets, positions };
+    return this.order;
+  }
+
+  /** Index in pack order of the entry at `offset`, or -1 if no entry starts there. */
+  rankOf(offset: number): number {
+    const offsets = this.packOrder().offsets;
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsets[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo] === offset ? lo : -1;
+  }
+
+  /** Where the entry at `offset` ends: the next entry's offset, or the trailer. */
+  entryEnd(offset: number): number {
+    const offsets = this.packOrder().offsets;
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsets[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length ? offsets[lo] : this.trailerAt;
+  }
+
+  /** The entry header at `offset`. */
+  entryHeader(offset: number): PackEntryHeader {
+    return readEntryHeader(this.data, offset, this.entryEnd(offset), this.ctx.algo);
+  }
+
+  /** The idx position of the object whose entry starts at `offset`, or -1. */
+  positionAtOffset(offset: number): IdxPosition {
+    const rank = this.rankOf(offset);
+    return rank < 0 ? -1 : this.packOrder().positions[rank];
+  }
+
+  /** Offset of the base of a delta entry (REF_DELTA bases are looked up in this pack, as git does). */
+  baseOffsetOf(header: PackEntryHeader): number {
+    if (header.type === PACK_OFS_DELTA) return header.baseOffset as number;
+    const oid = header.baseOid as Uint8Array;
+    const pos = this.idx.find(oid);
+    if (pos < 0) fail('MissingBase', `ref-delta base ${toHex(oid)} is not in this pack`, { file: this.data.name, offset: header.offset });
+    return this.idx.offsetAt(pos);
+  }
+
+  /**
+   * The chain from the entry at `offset` down to its non-delta base: each step's header, the
+   * object first and the base last. Iterative; cycles and depth are checked.
+   */
+  deltaChain(offset: number): ChainStep[] {
+    const steps: ChainStep[] = [];
+    let visited: Set<number> | undefined;
+    let current = offset;
+    for (;;) {
+      const header = this.entryHeader(current);
+      steps.push({ offset: current, header });
+      if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) return steps;
+      if (steps.length > this.ctx.maxDeltaDepth) {
+        fail('DeltaTooDeep', `delta chain from offset ${offset} is longer than ${this.ctx.maxDeltaDepth}`, { file: this.data.name, offset });
+      }
+      const next = this.baseOffsetOf(header);
+      if (header.type === PACK_REF_DELTA || (visited && next >= current)) {
+        visited ??= new Set(steps.map((s) => s.offset));
+      }
+      if (visited) {
+        if (visited.has(next)) fail('DeltaCycle', `delta chain from offset ${offset} returns to offset ${next}`, { file: this.data.name, offset: current });
+        visited.add(next);
+      }
+      current = next;
+    }
+  }
+
+  /** The object's type and size, reading headers only (plus a delta's first bytes). */
+  objectInfo(offset: number): { type: ObjectType; size: number } {
+    const header = this.entryHeader(offset);
+    if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) return { type: typeName(header.type), size: header.size };
+    const prefix = this.inflatePrefix(header, 24);
+    const { targetSize } = readDeltaHeader(prefix, { file: this.data.name, offset: header.dataOffset });
+    return { type: this.resolvedType(offset, header), size: targetSize };
+  }
+
+  /** The type a delta resolves to, remembered per entry so long chains are walked once. */
+  private resolvedType(offset: number, header: PackEntryHeader): ObjectType {
+    this.resolvedTypes ??= new Uint8Array(this.idx.count);
+    const memo = this.resolvedTypes;
+    const rank = this.rankOf(offset);
+    if (rank >= 0 && memo[rank] !== 0) return typeName(memo[rank]);
+    // Walk down until a base or a remembered type, then fill in every entry passed.
+    const passed: number[] = rank >= 0 ? [rank] : [];
+    let visited: Set<number> | undefined;
+    let h = header;
+    let type = 0;
+    let depth = 0;
+    while (type === 0) {
+      const next = this.baseOffsetOf(h);
+      if (h.type === PACK_REF_DELTA) visited ??= new Set([offset]);
+      if (visited) {
+        if (visited.has(next)) fail('DeltaCycle', `delta chain from offset ${offset} returns to offset ${next}`, { file: this.data.name, offset: h.offset });
+        visited.add(next);
+      }
+      if (++depth > this.ctx.maxDeltaDepth) fail('DeltaTooDeep', `delta chain from offset ${offset} is longer than ${this.ctx.maxDeltaDepth}`, { file: this.data.name, offset });
+      const r = this.rankOf(next);
+      if (r >= 0 && memo[r] !== 0) {
+        type = memo[r];
+        break;
+      }
+      h = this.entryHeader(next);
+      if (h.type !== PACK_OFS_DELTA && h.type !== PACK_REF_DELTA) type = h.type;
+      if (r >= 0) passed.push(r);
+    }
+    for (const r of passed) memo[r] = type;
+    return typeName(type);
+  }
+
+  /** Reads and fully decodes the object at `offset`. The data may be shared with the cache: do not mutate it. */
+  readObject(offset: number): GitObject {
+    const cache = this.ctx.baseCache;
+    const chain: PackEntryHeader[] = [];
+    let visited: Set<number> | undefined;
+    let current = offset;
+    let base: GitObject | undefined;
+    for (;;) {
+      const hit = cache.get(this.cacheSpace, current);
+      if (hit) {
+        base = { type: hit.type, data: hit.data };
+        break;
+      }
+      const header = this.entryHeader(current);
+      if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) {
+        base = { type: typeName(header.type), data: this.inflateEntry(header) };
+        if (chain.length > 0) cache.put(this.cacheSpace, current, base.type, base.data);
+        break;
+      }
+      chain.push(header);
+      if (chain.length > this.ctx.maxDeltaDepth) {
+        fail('DeltaTooDeep', `delta chain from offset ${offset} is longer than ${this.ctx.maxDeltaDepth}`, { file: this.data.name, offset });
+      }
+      const next = this.baseOffsetOf(header);
+      if (header.type === PACK_REF_DELTA) visited ??= new Set(chain.map((h) => h.offset));
+      if (visited) {
+        if (visited.has(next)) fail('DeltaCycle', `delta chain from offset ${offset} returns to offset ${next}`, { file: this.data.name, offset: current });
+        visited.add(next);
+      }
+      current = next;
+    }
+    // Apply the deltas from the base outwards; every intermediate result may serve as a base
+    // again (siblings share bases), so it goes into the cache.
+    let data = base.data;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const h = chain[i];
+      const delta = this.inflateEntry(h);
+      const place = { file: this.data.name, offset: h.offset };
+      const { targetSize } = readDeltaHeader(delta, place);
+      if (targetSize > this.ctx.maxObjectBytes || targetSize > delta.length * MAX_DELTA_RATIO) {
+        fail('TooLarge', `delta declares a ${targetSize}-byte result, more than its ${delta.length} bytes or the limit (${this.ctx.maxObjectBytes}) allow`, place);
+      }
+      data = applyDelta(data, delta, place);
+      if (i > 0) cache.put(this.cacheSpace, h.offset, base.type, data);
+    }
+    return { type: base.type, data };
+  }
+
+  /** Inflates an entry's zlib stream into exactly the declared number of bytes. */
+  inflateEntry(header: PackEntryHeader): Uint8Array {
+    const end = this.entryEnd(header.offset);
+    const place: ErrorPlace = { file: this.data.name, offset: header.offset };
+    const compressed = end - header.dataOffset;
+    if (compressed <= 0) fail('Truncated', 'entry has no room for its zlib stream', place);
+    if (header.size > this.ctx.maxObjectBytes || header.size > compressed * MAX_DEFLATE_RATIO + 64) {
+      fail('TooLarge', `entry declares ${header.size} bytes, more than its ${compressed} compressed bytes can hold or the limit (${this.ctx.maxObjectBytes}) allows`, place);
+    }
+    const input = this.data.read(header.dataOffset, compressed);
+    try {
+      return this.ctx.inflater.inflate(input, header.size);
+    } catch (err) {
+      throw wrapInflate(err, place);
+    }
+  }
+
+  /** Inflates the first `want` bytes of an entry (a delta's header). */
+  private inflatePrefix(header: PackEntryHeader, want: number): Uint8Array {
+    const end = this.entryEnd(header.offset);
+    const place: ErrorPlace = { file: this.data.name, offset: header.offset };
+    const compressed = end - header.dataOffset;
+    if (compressed <= 0) fail('Truncated', 'entry has no room for its zlib stream', place);
+    const need = Math.min(want, header.size);
+    try {
+      // Most delta headers come out of the first few hundred compressed bytes.
+      const first = this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, Math.min(compressed, 512)), need);
+      if (first.length >= need || compressed <= 512) return first;
+      return this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, compressed), need);
+    } catch (err) {
+      throw wrapInflate(err, place);
+    }
+  }
+}
+
+function wrapInflate(err: unknown, place: ErrorPlace): Error {
+  if (err instanceof InflateFailure) return new PackscopeError('CorruptObject', err.reason, place);
+  if (err instanceof PackscopeError) return err;
+  return new PackscopeError('CorruptObject', `zlib stream is corrupt (${err instanceof Error ? err.message : String(err)})`, place);
+}
