@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Helpers shared by the suites that compare the CLI with git's recorded answers. */
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = join(ROOT, 'dist-cli/packscope.mjs');
+export const BUILD = join(ROOT, 'fixtures/build');
+export const MODERN = resolve(ROOT, '../shared/fixtures/modern');
+
+/** What one CLI run produced. */
+export interface Run {
+  status: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs the bundled CLI (built by `npm test` before Vitest starts). */
+export function cli(args: string[], options: { cwd?: string; input?: Buffer | string } = {}): Run {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run node scripts/build-cli.mjs first`);
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: options.input,
+    maxBuffer: 1 << 30,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+/** Runs git with a fixed, config-free environment. */
+export function git(args: string[], options: { cwd?: string; input?: Buffer | string } = {}): Run {
+  const r = spawnSync('git', args, {
+    cwd: options.cwd ?? ROOT,
+    input: options.input,
+    maxBuffer: 1 << 30,
+    env: { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: '/nonexistent' },
+  });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A fixture: where its packs are, what path to give the CLI, and git's answers. */
+export interface Fixture {
+  name: string;
+  /** The path handed to the CLI (work tree, git dir or pack folder). */
+  path: string;
+  packDir: string;
+  expect: string;
+  /** Pack base names (`pack-…`). */
+  packs: string[];
+}
+
+function packsIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.idx'))
+    .map((f) => f.slice(0, -4))
+    .sort();
+}
+
+/** The fixtures built by fixtures/build.sh. */
+export function builtFixtures(): Fixture[] {
+  if (!existsSync(BUILD)) return [];
+  return readdirSync(BUILD)
+    .filter((name) => existsSync(join(BUILD, name, 'gitdir')) && existsSync(join(BUILD, name, 'expect')))
+    .sort()
+    .map((name) => {
+      const base = join(BUILD, name);
+      const gitdir = join(base, readFileSync(join(base, 'gitdir'), 'utf8').trim());
+      const packDir = join(gitdir, 'objects/pack');
+      // Hand the CLI the work tree when there is one, else the git dir: both must work.
+      const path = gitdir.endsWith('/.git') ? dirname(gitdir) : gitdir;
+      return { name, path, packDir, expect: join(base, 'expect'), packs: packsIn(packDir) };
+    });
+}
+
+/** The newer-git fixtures shipped in ../shared (pack folders only). */
+export function modernFixtures(): Fixture[] {
+  if (!existsSync(MODERN)) return [];
+  return readdirSync(MODERN)
+    .filter((name) => existsSync(join(MODERN, name, 'pack')))
+    .sort()
+    .map((name) => {
+      const packDir = join(MODERN, name, 'pack');
+      return { name: `modern/${name}`, path: packDir, packDir, expect: join(MODERN, name, 'expect'), packs: packsIn(packDir) };
+    });
+}
+
+/** Reads an expectation file, or undefined. */
+export function expected(fixture: Fixture, file: string): Buffer | undefined {
+  const p = join(fixture.expect, file);
+  return existsSync(p) ? readFileSync(p) : undefined;
+}
