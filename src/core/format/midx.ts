@@ -166,6 +166,13 @@ function hex32(n: number): string {
   return n.toString(16);
 }
 
+/** A u64 at `pos` in hex, exact even above 2^53 (for messages). */
+function hex64(bytes: Uint8Array, pos: number): string {
+  const high = u32(bytes, pos);
+  const low = u32(bytes, pos + 4);
+  return high === 0 ? low.toString(16) : high.toString(16) + low.toString(16).padStart(8, '0');
+}
+
 /**
  * Reads a chunk table the way git's `read_table_of_contents` does: `count` entries and a
  * terminating one, each chunk 4-byte aligned, ending no later than the trailer, no earlier than
@@ -185,16 +192,17 @@ export function readChunkTable(source: ByteSource, tableAt: number, count: numbe
     const offset = u64(table, at + 4);
     const next = u64(table, at + TABLE_ENTRY_SIZE + 4);
     const place = { file, offset: tableAt + at };
+    const pair = `${hex64(table, at + 4)} and ${hex64(table, at + TABLE_ENTRY_SIZE + 4)}`;
     if (id === 0) fail('BadChunk', 'terminating chunk id appears earlier than expected', place);
     if (offset > trailerAt) {
-      fail('Truncated', `improper chunk offset(s) ${hex32(offset)} and ${hex32(next)}: chunk ${chunkIdName(id)} starts past the checksum at ${hex32(trailerAt)}`, place);
+      fail('Truncated', `improper chunk offset(s) ${pair}: chunk ${chunkIdName(id)} starts past the checksum at ${hex32(trailerAt)}`, place);
     }
-    if (offset % CHUNK_ALIGNMENT !== 0) fail('BadChunk', `chunk id ${hex32(id)} not ${CHUNK_ALIGNMENT}-byte aligned (offset ${hex32(offset)})`, place);
+    if (offset % CHUNK_ALIGNMENT !== 0) fail('BadChunk', `chunk id ${hex32(id)} not ${CHUNK_ALIGNMENT}-byte aligned (offset ${hex64(table, at + 4)})`, place);
     if (next < offset) {
-      fail('BadChunk', `improper chunk offset(s) ${hex32(offset)} and ${hex32(next)}: chunks are non-monotonic`, { file, offset: tableAt + at + TABLE_ENTRY_SIZE + 4 });
+      fail('BadChunk', `improper chunk offset(s) ${pair}: chunks are non-monotonic`, { file, offset: tableAt + at + TABLE_ENTRY_SIZE + 4 });
     }
     if (next > trailerAt) {
-      fail('Truncated', `improper chunk offset(s) ${hex32(offset)} and ${hex32(next)}: chunk ${chunkIdName(id)} extends beyond the checksum at ${hex32(trailerAt)}`, { file, offset: tableAt + at + TABLE_ENTRY_SIZE + 4 });
+      fail('Truncated', `improper chunk offset(s) ${pair}: chunk ${chunkIdName(id)} extends beyond the checksum at ${hex32(trailerAt)}`, { file, offset: tableAt + at + TABLE_ENTRY_SIZE + 4 });
     }
     if (chunks.some((c) => c.idValue === id)) fail('BadChunk', `duplicate chunk ID ${hex32(id)} found`, place);
     chunks.push({ id: chunkIdName(id), idValue: id, offset, length: next - offset, tableOffset: tableAt + at });
@@ -244,6 +252,7 @@ export class MultiPackIndex implements MidxLike {
   /** Entries in LOFF (git: its length / 8, rounded down). */
   readonly largeOffsetCount: number;
   private stems: Set<string> | undefined;
+  private selfLayer: readonly MultiPackIndex[] | undefined;
 
   private constructor(
     readonly source: ByteSource,
@@ -323,7 +332,8 @@ export class MultiPackIndex implements MidxLike {
 
   /** A flat midx is its own single layer. */
   get layers(): readonly MultiPackIndex[] {
-    return [this];
+    this.selfLayer ??= [this];
+    return this.selfLayer;
   }
 
   /** The chunk with this id (`'RIDX'` or its number), if the table lists it. */

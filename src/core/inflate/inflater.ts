@@ -1,4 +1,5 @@
-import { Inflate, inflateSync } from 'fflate';
+import { inflateSync } from 'fflate';
+import { inflatePrefix } from './prefix.ts';
 
 /**
  * zlib inflation behind one small interface, so each host picks its fastest engine: fflate
@@ -66,37 +67,6 @@ export const fflateInflater: Inflater = {
     return out.subarray(0, size);
   },
   inflatePrefix(input, want) {
-    checkZlibHeader(input);
-    const chunks: Uint8Array[] = [];
-    let have = 0;
-    const stream = new Inflate((chunk) => {
-      chunks.push(chunk);
-      have += chunk.length;
-    });
-    // Feed growing slices until enough output appears; a delta header needs a few bytes.
-    let fed = 2;
-    let step = 64;
-    try {
-      while (have < want && fed < input.length) {
-        const end = Math.min(input.length, fed + step);
-        stream.push(input.subarray(fed, end), false);
-        fed = end;
-        step *= 4;
-      }
-    } catch (err) {
-      throw explainEngineError(err);
-    }
-    return concat(chunks, have);
+    return inflatePrefix(input, want);
   },
 };
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(length);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
-}

@@ -300,9 +300,9 @@ export class PackFile {
     if (compressed <= 0) fail('Truncated', 'entry has no room for its zlib stream', place);
     const need = Math.min(want, header.size);
     try {
-      // Most delta headers come out of the first few hundred compressed bytes.
-      const first = this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, Math.min(compressed, 512)), need);
-      if (first.length >= need || compressed <= 512) return first;
+      // The first 512 compressed bytes nearly always hold the few bytes wanted.
+      const first = this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, 512), need);
+      if (first.length >= need) return first;
       return this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, compressed), need);
     } catch (err) {
       throw wrapInflate(err, place);
