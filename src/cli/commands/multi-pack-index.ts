@@ -41,7 +41,7 @@ export async function multiPackIndex(args: string[]): Promise<number> {
   }
   for (const f of findings) {
     const where = f.offset === undefined ? f.file : `${f.file}:0x${f.offset.toString(16)}`;
-    process.stderr.write(`${f.severity === 'fatal' ? 'fatal' : 'error'}: ${f.message} (${where}${f.cause ? `; ${f.cause}` : ''})\n`);
+    process.stderr.write(`${f.severity === 'fatal' ? 'fatal: ' : ''}${f.message} (${where}${f.cause ? `; ${f.cause}` : ''})\n`);
   }
   return findings.length > 0 ? 1 : 0;
 }

@@ -36,106 +36,126 @@ function buildHuffman(lengths: Uint8Array | number[], n: number): Huffman {
   return { counts, symbols };
 }
 
-let fixedLit: Huffman | undefined;
-let fixedDist: Huffman | undefined;
+const FIXED_LENGTHS = new Uint8Array(288);
+for (let s = 0; s < 288; s++) FIXED_LENGTHS[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
+const FIXED_LIT = buildHuffman(FIXED_LENGTHS, 288);
+const FIXED_DIST = buildHuffman(new Uint8Array(30).fill(5), 30);
 
-function fixedTables(): [Huffman, Huffman] {
-  if (!fixedLit || !fixedDist) {
-    const lengths = new Uint8Array(288);
-    for (let s = 0; s < 288; s++) lengths[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
-    fixedLit = buildHuffman(lengths, 288);
-    fixedDist = buildHuffman(new Uint8Array(30).fill(5), 30);
+/**
+ * Two thirds of git's deltas are small enough for zlib's fixed code: decode it with one
+ * lookup of the next 9 bits (bit-reversed, as deflate stores codes) instead of bit by bit.
+ * Entry = symbol << 4 | code length.
+ */
+const FIXED_LOOKUP = (() => {
+  const table = new Uint16Array(512);
+  let code = 0;
+  const nextCode = new Uint16Array(16);
+  const counts = new Uint16Array(16);
+  for (const len of FIXED_LENGTHS) counts[len]++;
+  for (let len = 1; len < 16; len++) {
+    code = (code + counts[len - 1]) << 1;
+    nextCode[len] = code;
   }
-  return [fixedLit, fixedDist];
-}
+  nextCode[0] = 0;
+  for (let sym = 0; sym < 288; sym++) {
+    const len = FIXED_LENGTHS[sym];
+    let c = nextCode[len]++;
+    let reversed = 0;
+    for (let i = 0; i < len; i++) {
+      reversed = (reversed << 1) | (c & 1);
+      c >>= 1;
+    }
+    for (let fill = reversed; fill < 512; fill += 1 << len) table[fill] = (sym << 4) | len;
+  }
+  return table;
+})();
 
 /** Thrown internally when the input runs out: the caller returns what was produced. */
-class OutOfInput extends Error {}
+const OUT_OF_INPUT = new Error('out of input');
 
-class BitReader {
-  private bitBuf = 0;
-  private bitCount = 0;
-  constructor(
-    private readonly data: Uint8Array,
-    public pos: number,
-  ) {}
+/**
+ * Inflates the zlib stream in `input` until `want` bytes are out (or the stream or the input
+ * ends). Returns at most `want` bytes; fewer only when the stream or the input ended.
+ * One function with its bit buffer in locals: this runs once per delta in a listing.
+ */
+export function inflatePrefix(input: Uint8Array, want: number): Uint8Array {
+  checkZlibHeader(input);
+  const out = new Uint8Array(want);
+  const end = input.length;
+  let n = 0;
+  let pos = 2;
+  let bitBuf = 0;
+  let bitCount = 0;
 
-  bits(n: number): number {
-    while (this.bitCount < n) {
-      if (this.pos >= this.data.length) throw new OutOfInput();
-      this.bitBuf |= this.data[this.pos++] << this.bitCount;
-      this.bitCount += 8;
+  const need = (count: number): void => {
+    while (bitCount < count) {
+      if (pos >= end) throw OUT_OF_INPUT;
+      bitBuf |= input[pos++] << bitCount;
+      bitCount += 8;
     }
-    const v = this.bitBuf & ((1 << n) - 1);
-    this.bitBuf >>>= n;
-    this.bitCount -= n;
+  };
+  const bits = (count: number): number => {
+    if (bitCount < count) need(count);
+    const v = bitBuf & ((1 << count) - 1);
+    bitBuf >>>= count;
+    bitCount -= count;
     return v;
-  }
-
-  alignToByte(): void {
-    this.bitBuf = 0;
-    this.bitCount = 0;
-  }
-
-  byte(): number {
-    if (this.pos >= this.data.length) throw new OutOfInput();
-    return this.data[this.pos++];
-  }
-
-  decode(h: Huffman): number {
+  };
+  const decode = (h: Huffman): number => {
     let code = 0;
     let first = 0;
     let index = 0;
+    const counts = h.counts;
     for (let len = 1; len <= 15; len++) {
-      code |= this.bits(1);
-      const count = h.counts[len];
+      if (bitCount === 0) need(1);
+      code |= bitBuf & 1;
+      bitBuf >>>= 1;
+      bitCount--;
+      const count = counts[len];
       if (code - count < first) return h.symbols[index + (code - first)];
       index += count;
       first = (first + count) << 1;
       code <<= 1;
     }
     throw new InflateFailure('zlib stream is corrupt (invalid Huffman code)');
-  }
-}
+  };
 
-/**
- * Inflates the zlib stream in `input` until `want` bytes are out (or the stream or the input
- * ends). Returns at most `want` bytes; fewer only when the stream or the input ended.
- */
-export function inflatePrefix(input: Uint8Array, want: number): Uint8Array {
-  checkZlibHeader(input);
-  const out = new Uint8Array(want);
-  let n = 0;
-  const r = new BitReader(input, 2);
   try {
     let final = 0;
     while (!final && n < want) {
-      final = r.bits(1);
-      const type = r.bits(2);
+      final = bits(1);
+      const type = bits(2);
       if (type === 0) {
-        r.alignToByte();
-        const len = r.byte() | (r.byte() << 8);
-        const nlen = r.byte() | (r.byte() << 8);
+        bitBuf = 0;
+        bitCount = 0;
+        if (pos + 4 > end) throw OUT_OF_INPUT;
+        const len = input[pos] | (input[pos + 1] << 8);
+        const nlen = input[pos + 2] | (input[pos + 3] << 8);
+        pos += 4;
         if ((len ^ 0xffff) !== nlen) throw new InflateFailure('zlib stream is corrupt (stored block length check fails)');
-        for (let i = 0; i < len && n < want; i++) out[n++] = r.byte();
-        if (n >= want) break;
+        for (let i = 0; i < len && n < want; i++) {
+          if (pos >= end) throw OUT_OF_INPUT;
+          out[n++] = input[pos++];
+        }
         continue;
       }
       let lit: Huffman;
       let dist: Huffman;
       if (type === 1) {
-        [lit, dist] = fixedTables();
+        lit = FIXED_LIT;
+        dist = FIXED_DIST;
       } else if (type === 2) {
-        const nlen = r.bits(5) + 257;
-        const ndist = r.bits(5) + 1;
-        const ncode = r.bits(4) + 4;
+        const nlen = bits(5) + 257;
+        const ndist = bits(5) + 1;
+        const ncode = bits(4) + 4;
         if (nlen > 286 || ndist > 30) throw new InflateFailure('zlib stream is corrupt (too many length or distance codes)');
         const codeLengths = new Uint8Array(19);
-        for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = r.bits(3);
+        for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = bits(3);
         const lencode = buildHuffman(codeLengths, 19);
-        const lengths = new Uint8Array(nlen + ndist);
-        for (let i = 0; i < nlen + ndist; ) {
-          const sym = r.decode(lencode);
+        const total = nlen + ndist;
+        const lengths = new Uint8Array(total);
+        for (let i = 0; i < total; ) {
+          const sym = decode(lencode);
           if (sym < 16) {
             lengths[i++] = sym;
             continue;
@@ -145,39 +165,46 @@ export function inflatePrefix(input: Uint8Array, want: number): Uint8Array {
           if (sym === 16) {
             if (i === 0) throw new InflateFailure('zlib stream is corrupt (repeat with no previous length)');
             value = lengths[i - 1];
-            repeat = 3 + r.bits(2);
-          } else if (sym === 17) repeat = 3 + r.bits(3);
-          else repeat = 11 + r.bits(7);
-          if (i + repeat > nlen + ndist) throw new InflateFailure('zlib stream is corrupt (too many code lengths)');
+            repeat = 3 + bits(2);
+          } else if (sym === 17) repeat = 3 + bits(3);
+          else repeat = 11 + bits(7);
+          if (i + repeat > total) throw new InflateFailure('zlib stream is corrupt (too many code lengths)');
           while (repeat-- > 0) lengths[i++] = value;
         }
-        lit = buildHuffman(lengths.subarray(0, nlen), nlen);
+        lit = buildHuffman(lengths, nlen);
         dist = buildHuffman(lengths.subarray(nlen), ndist);
       } else {
         throw new InflateFailure('zlib stream is corrupt (invalid block type 3)');
       }
-      for (;;) {
-        const sym = r.decode(lit);
+      while (n < want) {
+        let sym: number;
+        if (lit === FIXED_LIT && (bitCount >= 9 || pos + 2 <= end)) {
+          if (bitCount < 9) need(9);
+          const entry = FIXED_LOOKUP[bitBuf & 511];
+          sym = entry >> 4;
+          bitBuf >>>= entry & 15;
+          bitCount -= entry & 15;
+        } else {
+          sym = decode(lit);
+        }
         if (sym < 256) {
           out[n++] = sym;
-          if (n >= want) break;
         } else if (sym === 256) {
           break;
         } else {
           const li = sym - 257;
           if (li >= 29) throw new InflateFailure('zlib stream is corrupt (invalid length code)');
-          const length = LENGTH_BASE[li] + r.bits(LENGTH_EXTRA[li]);
-          const di = r.decode(dist);
+          const length = LENGTH_BASE[li] + bits(LENGTH_EXTRA[li]);
+          const di = decode(dist);
           if (di >= 30) throw new InflateFailure('zlib stream is corrupt (invalid distance code)');
-          const distance = DIST_BASE[di] + r.bits(DIST_EXTRA[di]);
+          const distance = DIST_BASE[di] + bits(DIST_EXTRA[di]);
           if (distance > n) throw new InflateFailure('zlib stream is corrupt (distance reaches before the start)');
           for (let i = 0; i < length && n < want; i++, n++) out[n] = out[n - distance];
-          if (n >= want) break;
         }
       }
     }
   } catch (err) {
-    if (!(err instanceof OutOfInput)) throw err;
+    if (err !== OUT_OF_INPUT) throw err;
   }
   return out.subarray(0, n);
 }

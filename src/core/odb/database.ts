@@ -262,7 +262,10 @@ export class ObjectDatabase {
   }
 }
 
-/** A sorted source of ids for the merge. */
+/**
+ * A sorted source of ids for the merge. `oid` may be a view into a window-cache buffer: windows
+ * are dropped, never overwritten, so the view stays valid.
+ */
 interface Cursor {
   done: boolean;
   oid: Uint8Array;
@@ -275,14 +278,14 @@ class IdxCursor implements Cursor {
   oid: Uint8Array;
   private i = 0;
   constructor(private readonly pack: PackFile) {
-    this.oid = pack.idx.oidAt(0).slice();
+    this.oid = pack.idx.oidAt(0);
   }
   location(): ObjectLocation {
     return { kind: 'packed', pack: this.pack, offset: this.pack.idx.offsetAt(this.i), position: this.i };
   }
   advance(): void {
     if (++this.i >= this.pack.count) this.done = true;
-    else this.oid = this.pack.idx.oidAt(this.i).slice();
+    else this.oid = this.pack.idx.oidAt(this.i);
   }
 }
 
@@ -294,7 +297,7 @@ class MidxCursor implements Cursor {
     private readonly layer: MidxLayer,
     private readonly packs: (PackFile | undefined)[],
   ) {
-    this.oid = layer.oidAt(0).slice();
+    this.oid = layer.oidAt(0);
   }
   location(): ObjectLocation | undefined {
     const pack = this.packs[this.layer.packIdAt(this.i)];
@@ -302,7 +305,7 @@ class MidxCursor implements Cursor {
   }
   advance(): void {
     if (++this.i >= this.layer.count) this.done = true;
-    else this.oid = this.layer.oidAt(this.i).slice();
+    else this.oid = this.layer.oidAt(this.i);
   }
 }
 

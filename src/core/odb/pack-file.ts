@@ -189,7 +189,9 @@ export class PackFile {
   objectInfo(offset: number): { type: ObjectType; size: number } {
     const header = this.entryHeader(offset);
     if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) return { type: typeName(header.type), size: header.size };
-    const prefix = this.inflatePrefix(header, 24);
+    // Two varints: 10 bytes cover sizes below 2^35; ask for more only if they do not end there.
+    let prefix = this.inflatePrefix(header, 10);
+    if (prefix.length === 10 && !varintsEnd(prefix, 2)) prefix = this.inflatePrefix(header, 24);
     const { targetSize } = readDeltaHeader(prefix, { file: this.data.name, offset: header.dataOffset });
     return { type: this.resolvedType(offset, header), size: targetSize };
   }
@@ -308,6 +310,13 @@ export class PackFile {
       throw wrapInflate(err, place);
     }
   }
+}
+
+/** True when `count` varints end within `bytes`. */
+function varintsEnd(bytes: Uint8Array, count: number): boolean {
+  let ended = 0;
+  for (let i = 0; i < bytes.length && ended < count; i++) if ((bytes[i] & 0x80) === 0) ended++;
+  return ended === count;
 }
 
 function wrapInflate(err: unknown, place: ErrorPlace): Error {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { zlibSync } from 'fflate';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { inflatePrefix } from '../src/core/inflate/prefix.ts';
+import { fflateInflater, InflateFailure } from '../src/core/inflate/inflater.ts';
+import { nodeInflater } from '../src/cli/node-host.ts';
+
+/** The prefix inflater must give exactly the first bytes a full inflate gives, for every block type. */
+
+function sample(kind: string, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = kind === 'random' ? x >>> 24 : kind === 'text' ? 97 + ((x >>> 24) % 7) : i % 3;
+  }
+  return out;
+}
+
+describe('inflatePrefix', () => {
+  const cases: [string, Uint8Array][] = [];
+  for (const kind of ['random', 'text', 'runs']) {
+    for (const n of [0, 1, 5, 24, 100, 5000]) {
+      const data = sample(kind, n);
+      for (const level of [0, 1, 6, 9]) cases.push([`${kind} ${n} bytes, node level ${level}`, new Uint8Array(deflateSync(data, { level }))]);
+      cases.push([`${kind} ${n} bytes, fflate`, zlibSync(data)]);
+    }
+  }
+  it.each(cases)('%s', (_name, z) => {
+    const full = new Uint8Array(inflateSync(z));
+    expect(Buffer.from(fflateInflater.inflate(z, full.length)).equals(Buffer.from(full))).toBe(true);
+    expect(Buffer.from(nodeInflater.inflate(z, full.length)).equals(Buffer.from(full))).toBe(true);
+    for (const want of [1, 2, 10, 24, 300]) {
+      const got = inflatePrefix(z, want);
+      expect(Buffer.from(got).equals(Buffer.from(full.subarray(0, want)))).toBe(true);
+    }
+    // A cut input gives a correct (shorter or equal) prefix, never garbage.
+    for (const cut of [3, 8, 20]) {
+      if (cut >= z.length) continue;
+      const got = inflatePrefix(z.subarray(0, cut), 24);
+      expect(Buffer.from(got).equals(Buffer.from(full.subarray(0, got.length)))).toBe(true);
+    }
+  });
+
+  it('refuses a block of type 3 and a bad zlib header', () => {
+    expect(() => inflatePrefix(Uint8Array.of(0x78, 0x9c, 0x07, 0, 0), 4)).toThrow(InflateFailure);
+    expect(() => inflatePrefix(Uint8Array.of(0x12, 0x34, 0, 0), 4)).toThrow(InflateFailure);
+  });
+});
