@@ -1,12 +1,39 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// The app is served with a Content-Security-Policy (see index.html) that forbids network
-// connections; the worker is bundled as an ES module so it can import the core.
+/**
+ * Nothing a repository contains may phone home: the built app carries a Content-Security-Policy
+ * that allows no connection except to its own origin (the embedded demo is fetched from there),
+ * images only from blob: URLs and itself, and scripts only from itself. The preview server also
+ * sends it as a header, so the worker (which does not inherit a <meta> policy) is bound by it.
+ * The dev server goes without: React's fast refresh needs an inline script.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' blob: data:",
+  "style-src 'self' 'unsafe-inline'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'packscope-csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
+  preview: { headers: { 'Content-Security-Policy': CSP } },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,

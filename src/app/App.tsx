@@ -1,16 +1,77 @@
-/** The first page: what packscope is and what it will open. The browser views come next. */
+import { useEffect, useState } from 'react';
+import { engine } from './client.ts';
+import { Layout } from './components/Layout.tsx';
+import { openDemo, openDrop, reopenRecent } from './lib/open.ts';
+import { useLocation } from './lib/route.ts';
+import { useRecents } from './stores/recents.ts';
+import { useRepo } from './stores/repo.ts';
+import { BrowseView } from './views/BrowseView.tsx';
+import { HistoryView } from './views/HistoryView.tsx';
+import { HomeView } from './views/HomeView.tsx';
+import { ObjectView } from './views/ObjectView.tsx';
+import { ObjectsView } from './views/ObjectsView.tsx';
+import { OverviewView } from './views/OverviewView.tsx';
+
+/** Routes to views, reopens the repository a URL names, and takes folder drops anywhere. */
 export function App() {
+  const { repo, route } = useLocation();
+  const status = useRepo((s) => s.status);
+  const key = useRepo((s) => s.key);
+  const setNotice = useRepo((s) => s.setNotice);
+  const [dragging, setDragging] = useState(false);
+  const [restoring, setRestoring] = useState(true);
+
+  useEffect(() => engine.onRestart((message) => setNotice(message)), [setNotice]);
+
+  // A reload (or a shared link) names a repository: reopen it if that needs no click.
+  useEffect(() => {
+    void (async () => {
+      await useRecents.getState().load();
+      if (repo === 'demo') await openDemo();
+      else if (repo?.startsWith('recent-')) await reopenRecent(repo.slice('recent-'.length), false);
+      setRestoring(false);
+    })();
+    // Only on first load.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      setDragging(false);
+      if (e.dataTransfer) void openDrop(e.dataTransfer);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+
+  const isOpen = status === 'open' && key !== undefined && (repo === key || repo === undefined);
+  let view;
+  if (!isOpen || route.view === 'home') view = restoring && repo ? <p className="muted">Reopening…</p> : <HomeView pendingRepo={status === 'open' ? undefined : repo} />;
+  else if (route.view === 'overview') view = <OverviewView />;
+  else if (route.view === 'objects') view = <ObjectsView filter={route.filter} at={route.at} />;
+  else if (route.view === 'object') view = <ObjectView oid={route.oid} />;
+  else if (route.view === 'browse') view = <BrowseView rev={route.rev} path={route.path} />;
+  else view = <HistoryView rev={route.rev} mode={route.mode} />;
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '4rem auto', padding: '0 1rem', lineHeight: 1.5 }}>
-      <h1>packscope</h1>
-      <p>
-        Opens a git repository&apos;s object store — a <code>.git/objects/pack</code> folder or a whole <code>.git</code> — and
-        shows everything inside, with nothing uploaded and no network.
-      </p>
-      <p>
-        The engine is in place and proven against git on the command line (<code>npm run cli -- cat-file --batch-all-objects --batch-check &lt;path&gt;</code>).
-        The browser views arrive with the next milestone.
-      </p>
-    </main>
+    <Layout>
+      {dragging && <div className="drop-overlay">Drop a repository folder, or .pack / .idx files, to open it</div>}
+      {view}
+    </Layout>
   );
 }

@@ -46,6 +46,7 @@ export class PackFile {
   readonly name: string;
   private order: PackOrder | undefined;
   private resolvedTypes: Uint8Array | undefined;
+  private depths: Int32Array | undefined;
   private readonly cacheSpace: DeltaBaseSpace;
   private readonly trailerAt: number;
 
@@ -227,6 +228,45 @@ export class PackFile {
     }
     for (const r of passed) memo[r] = type;
     return typeName(type);
+  }
+
+  /** Delta depth of the entry at `offset` (0 for a whole object), remembered per entry. */
+  deltaDepth(offset: number): number {
+    const n = this.idx.count;
+    this.depths ??= new Int32Array(n).fill(-1);
+    const memo = this.depths;
+    // Walk down to a known depth or a base, then fill the path on the way back.
+    const path: number[] = [];
+    let current = offset;
+    let depth = -1;
+    let visited: Set<number> | undefined;
+    for (;;) {
+      const rank = this.rankOf(current);
+      if (rank >= 0 && memo[rank] >= 0) {
+        depth = memo[rank];
+        break;
+      }
+      const header = this.entryHeader(current);
+      if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) {
+        depth = 0;
+        if (rank >= 0) memo[rank] = 0;
+        break;
+      }
+      path.push(rank);
+      if (path.length > this.ctx.maxDeltaDepth) fail('DeltaTooDeep', `delta chain from offset ${offset} is longer than ${this.ctx.maxDeltaDepth}`, { file: this.data.name, offset });
+      const next = this.baseOffsetOf(header);
+      if (header.type === PACK_REF_DELTA) visited ??= new Set([offset]);
+      if (visited) {
+        if (visited.has(next)) fail('DeltaCycle', `delta chain from offset ${offset} returns to offset ${next}`, { file: this.data.name, offset: current });
+        visited.add(next);
+      }
+      current = next;
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      depth++;
+      if (path[i] >= 0) memo[path[i]] = depth;
+    }
+    return depth;
   }
 
   /** Reads and fully decodes the object at `offset`. The data may be shared with the cache: do not mutate it. */

@@ -1,0 +1,68 @@
+import { Cancelled, RpcClient, type CallOptions } from '../protocol/rpc.ts';
+import type { ArgsOf, OpenSource, RequestName, ResultOf } from '../protocol/messages.ts';
+
+/**
+ * The page's handle on the worker. If the worker dies (out of memory on a hostile file, a
+ * crash), a new one is started, the last repository is reopened, and listeners are told.
+ */
+
+type Listener = (message: string) => void;
+
+class WorkerClient {
+  private worker: Worker | undefined;
+  private rpc: RpcClient | undefined;
+  private lastOpen: OpenSource | undefined;
+  private readonly listeners = new Set<Listener>();
+  private restarting: Promise<void> | undefined;
+
+  private start(): RpcClient {
+    const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'packscope-engine' });
+    const rpc = new RpcClient(worker);
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      void this.restart(`The engine stopped (${event.message || 'worker error'}) and was restarted.`);
+    });
+    this.worker = worker;
+    this.rpc = rpc;
+    return rpc;
+  }
+
+  private async restart(reason: string): Promise<void> {
+    if (this.restarting) return this.restarting;
+    this.restarting = (async () => {
+      this.rpc?.failAll(new Error(reason));
+      this.worker?.terminate();
+      this.worker = undefined;
+      const rpc = this.start();
+      if (this.lastOpen) {
+        try {
+          await rpc.call('open', { source: this.lastOpen });
+        } catch {
+          // The reopen failure shows on the next call.
+        }
+      }
+      for (const l of this.listeners) l(reason);
+    })();
+    try {
+      await this.restarting;
+    } finally {
+      this.restarting = undefined;
+    }
+  }
+
+  /** Calls the worker. `open` calls are remembered for restarts. */
+  call<K extends RequestName>(name: K, args: ArgsOf<K>, options?: CallOptions): Promise<ResultOf<K>> {
+    const rpc = this.rpc ?? this.start();
+    if (name === 'open') this.lastOpen = (args as ArgsOf<'open'>).source;
+    return rpc.call(name, args, options);
+  }
+
+  /** Called with a message whenever the worker had to be restarted. */
+  onRestart(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+export const engine = new WorkerClient();
+export { Cancelled };

@@ -1,0 +1,51 @@
+import type { WireError } from '../../core/errors.ts';
+
+/** What to do about each kind of error, in a sentence. */
+const ADVICE: Partial<Record<WireError['kind'], string>> = {
+  Truncated: 'The file is shorter than its own structure says: it may have been cut off while copying. Copy it again, or verify the repository.',
+  BadSignature: 'This is not the kind of file its name says. Check that the right file is in the folder.',
+  UnsupportedVersion: 'The file uses a format version packscope does not read.',
+  BadFanout: 'The index is damaged. Objects in other packs stay readable; re-index this pack with git index-pack.',
+  BadSize: 'The file size does not fit its contents: it was truncated or padded.',
+  Mismatch: 'Two files that belong together disagree: the .idx may belong to another .pack.',
+  OutOfRange: 'A stored offset points outside its file: the data is damaged.',
+  CorruptObject: 'This object’s stored bytes are damaged. Every other object is still readable.',
+  DeltaCycle: 'The delta chain loops back on itself: the pack is damaged or hostile.',
+  DeltaTooDeep: 'The delta chain is longer than packscope follows.',
+  MissingBase: 'The delta’s base object is not in this pack: the pack is thin or damaged.',
+  TooLarge: 'A declared size is larger than the file can hold; packscope refused to allocate it.',
+  BadChunk: 'The multi-pack-index is damaged; packs are read through their own .idx files instead.',
+  NotFound: 'It is not in this repository.',
+  Ambiguous: 'Type more characters of the id.',
+  BadName: 'Use a full object id, a prefix of at least 4 hex digits, or a ref name.',
+  Io: 'The browser could not read the file. If it changed on disk, reload the folder.',
+};
+
+/** An error as a person reads it: what happened, in which file at which offset, and what to do. */
+export function ErrorBox({ error, title }: { error: WireError; title?: string }) {
+  return (
+    <div className="error-box" role="alert">
+      <div className="error-title">{title ?? 'Something could not be read'}</div>
+      <div className="error-detail">{error.detail}</div>
+      <dl className="error-facts">
+        <dt>Kind</dt>
+        <dd>{error.kind}</dd>
+        {error.file !== undefined && (
+          <>
+            <dt>File</dt>
+            <dd className="mono">{error.file}</dd>
+          </>
+        )}
+        {error.offset !== undefined && (
+          <>
+            <dt>Offset</dt>
+            <dd className="mono">
+              0x{error.offset.toString(16)} ({error.offset})
+            </dd>
+          </>
+        )}
+      </dl>
+      {ADVICE[error.kind as WireError['kind']] && <div className="error-advice">{ADVICE[error.kind as WireError['kind']]}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import type { ReactNode } from 'react';
+import { useLocation, useHref, type Route } from '../lib/route.ts';
+import { useRepo } from '../stores/repo.ts';
+import { TaskBar } from './TaskBar.tsx';
+
+/** The frame around every view: title, navigation, reload, tasks, notices. */
+export function Layout({ children }: { children: ReactNode }) {
+  const summary = useRepo((s) => s.summary);
+  const status = useRepo((s) => s.status);
+  const notice = useRepo((s) => s.notice);
+  const setNotice = useRepo((s) => s.setNotice);
+  const reload = useRepo((s) => s.reload);
+  const close = useRepo((s) => s.close);
+  const { route } = useLocation();
+  const href = useHref();
+  const head = summary?.head?.symbolic ?? (summary?.head?.oid ? 'HEAD' : undefined);
+  const startRev = summary?.head ? 'HEAD' : undefined;
+  const tabs: { label: string; to: Route; active: boolean }[] = summary
+    ? [
+        { label: 'Overview', to: { view: 'overview' }, active: route.view === 'overview' },
+        { label: 'Objects', to: { view: 'objects', filter: 'all' }, active: route.view === 'objects' || route.view === 'object' },
+        ...(startRev
+          ? [
+              { label: 'Browse', to: { view: 'browse', rev: startRev, path: [] } as Route, active: route.view === 'browse' },
+              { label: 'History', to: { view: 'history', rev: startRev, mode: 'first-parent' } as Route, active: route.view === 'history' },
+            ]
+          : []),
+      ]
+    : [];
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" href="#/" onClick={() => close()} title="Open another folder">
+          packscope
+        </a>
+        {summary && (
+          <span className="repo-title" title={head ? `HEAD → ${head}` : undefined}>
+            {summary.title}
+          </span>
+        )}
+        <nav aria-label="Views">
+          {tabs.map((t) => (
+            <a key={t.label} href={href(t.to)} className={t.active ? 'tab active' : 'tab'} aria-current={t.active ? 'page' : undefined}>
+              {t.label}
+            </a>
+          ))}
+        </nav>
+        <span className="spacer" />
+        {status === 'open' && (
+          <button type="button" onClick={() => void reload()} title="Rescan the folder for new packs or a rewritten multi-pack-index">
+            Reload
+          </button>
+        )}
+      </header>
+      <TaskBar />
+      {notice && (
+        <div className="notice banner" role="status">
+          {notice}
+          <button type="button" className="small" onClick={() => setNotice(undefined)} aria-label="Dismiss">
+            Dismiss
+          </button>
+        </div>
+      )}
+      <main className="content">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+import { useSyncExternalStore } from 'react';
+import type { TypeFilter } from '../../protocol/messages.ts';
+
+/**
+ * Every view has a URL hash, so back/forward work and a reload comes back to the same place:
+ *
+ *   #/<repo>/overview
+ *   #/<repo>/objects?type=blob&at=<prefix>
+ *   #/<repo>/object/<oid>
+ *   #/<repo>/browse/<rev>/<path…>
+ *   #/<repo>/history/<rev>?mode=all
+ *
+ * `<repo>` names the open repository: `demo`, `recent-<id>` (a remembered folder), or
+ * `local` (a folder given by input or drop, which cannot be reopened without the person).
+ */
+
+export type Route =
+  | { view: 'home' }
+  | { view: 'overview' }
+  | { view: 'objects'; filter: TypeFilter; at?: string }
+  | { view: 'object'; oid: string }
+  | { view: 'browse'; rev: string; path: string[] }
+  | { view: 'history'; rev: string; mode: 'first-parent' | 'all' };
+
+export interface Location {
+  repo: string | undefined;
+  route: Route;
+}
+
+const FILTERS = new Set(['all', 'commit', 'tree', 'blob', 'tag']);
+
+/** Parses a hash. */
+export function parseHash(hash: string): Location {
+  const raw = hash.replace(/^#\/?/, '');
+  const [pathPart, query = ''] = raw.split('?');
+  const params = new URLSearchParams(query);
+  const parts = pathPart.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  if (parts.length === 0) return { repo: undefined, route: { view: 'home' } };
+  const [repo, view, ...rest] = parts;
+  switch (view) {
+    case 'overview':
+      return { repo, route: { view: 'overview' } };
+    case 'objects': {
+      const t = params.get('type') ?? 'all';
+      const route: Route = { view: 'objects', filter: (FILTERS.has(t) ? t : 'all') as TypeFilter };
+      const at = params.get('at');
+      if (at) route.at = at;
+      return { repo, route };
+    }
+    case 'object':
+      if (rest[0]) return { repo, route: { view: 'object', oid: rest[0] } };
+      break;
+    case 'browse':
+      if (rest[0]) return { repo, route: { view: 'browse', rev: rest[0], path: rest.slice(1) } };
+      break;
+    case 'history':
+      if (rest[0]) return { repo, route: { view: 'history', rev: rest[0], mode: params.get('mode') === 'all' ? 'all' : 'first-parent' } };
+      break;
+  }
+  return { repo, route: { view: 'overview' } };
+}
+
+/** Builds the hash of a route for the given repository key. */
+export function hashFor(repo: string | undefined, route: Route): string {
+  if (route.view === 'home' || repo === undefined) return '#/';
+  const base = `#/${encodeURIComponent(repo)}`;
+  const enc = encodeURIComponent;
+  switch (route.view) {
+    case 'overview':
+      return `${base}/overview`;
+    case 'objects': {
+      const params = new URLSearchParams();
+      if (route.filter !== 'all') params.set('type', route.filter);
+      if (route.at) params.set('at', route.at);
+      const q = params.toString();
+      return `${base}/objects${q ? `?${q}` : ''}`;
+    }
+    case 'object':
+      return `${base}/object/${enc(route.oid)}`;
+    case 'browse':
+      return `${base}/browse/${[route.rev, ...route.path].map(enc).join('/')}`;
+    case 'history':
+      return `${base}/history/${enc(route.rev)}${route.mode === 'all' ? '?mode=all' : ''}`;
+  }
+}
+
+function subscribe(callback: () => void): () => void {
+  window.addEventListener('hashchange', callback);
+  return () => window.removeEventListener('hashchange', callback);
+}
+
+/** The current location, re-rendering on hash changes. */
+export function useLocation(): Location {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseHash(hash);
+}
+
+/** Goes to a route in the current repository (a new history entry). */
+export function navigate(route: Route, options: { replace?: boolean } = {}): void {
+  const repo = parseHash(window.location.hash).repo;
+  const hash = hashFor(repo, route);
+  if (options.replace) window.history.replaceState(null, '', hash);
+  else window.location.hash = hash;
+  if (options.replace) window.dispatchEvent(new HashChangeEvent('hashchange'));
+}
+
+/** The href of a route in the current repository, for <a> links. */
+export function useHref(): (route: Route) => string {
+  const { repo } = useLocation();
+  return (route) => hashFor(repo, route);
+}

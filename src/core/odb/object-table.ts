@@ -1,0 +1,207 @@
+import { compareBytes } from '../bytes/be.ts';
+import { comparePrefix, parsePrefix, toHex } from '../hash/hex.ts';
+import { typeNumber, typeName, type ObjectType } from '../objects/types.ts';
+import type { ObjectDatabase, ObjectLocation } from './database.ts';
+import type { FileEntry } from '../repo/discover.ts';
+
+/**
+ * Every object once, in id order, with its location: the table behind the objects list.
+ * Built incrementally (`step`) so a worker can report progress and stay responsive; ids are
+ * kept in one byte array (no hex strings as keys), locations in typed arrays.
+ *
+ * | array        | per object | meaning                                        |
+ * |--------------|------------|------------------------------------------------|
+ * | ids          | H bytes    | the object id                                  |
+ * | sources      | u16        | index into db.packs, or LOOSE                   |
+ * | offsets      | f64        | pack offset, or index into the loose file list  |
+ * | types        | u8         | 0 unknown, else the type number (after a scan)  |
+ */
+
+const LOOSE = 0xffff;
+
+/** Builds the table a slice at a time. */
+export class ObjectTableBuilder {
+  private readonly iterator: Generator<{ oid: Uint8Array; location: ObjectLocation }>;
+  private ids: Uint8Array;
+  private sources: Uint16Array;
+  private offsets: Float64Array;
+  private count = 0;
+  private readonly looseFiles: FileEntry[] = [];
+  private readonly packNumbers = new Map<object, number>();
+  done = false;
+
+  constructor(private readonly db: ObjectDatabase) {
+    this.iterator = db.allObjects();
+    const capacity = Math.max(16, db.sourceObjectCount());
+    this.ids = new Uint8Array(capacity * db.algo.size);
+    this.sources = new Uint16Array(capacity);
+    this.offsets = new Float64Array(capacity);
+    db.packs.forEach((p, i) => this.packNumbers.set(p, i));
+  }
+
+  /** Upper bound of the final count, for progress. */
+  get expected(): number {
+    return this.sources.length;
+  }
+
+  /** Objects placed so far. */
+  get placed(): number {
+    return this.count;
+  }
+
+  /** Adds up to `limit` objects; returns true when finished. */
+  step(limit: number): boolean {
+    const H = this.db.algo.size;
+    for (let k = 0; k < limit; k++) {
+      const next = this.iterator.next();
+      if (next.done) {
+        this.done = true;
+        return true;
+      }
+      const { oid, location } = next.value;
+      if (this.count === this.sources.length) this.grow();
+      this.ids.set(oid.subarray(0, H), this.count * H);
+      if (location.kind === 'packed') {
+        this.sources[this.count] = this.packNumbers.get(location.pack) as number;
+        this.offsets[this.count] = location.offset;
+      } else {
+        this.sources[this.count] = LOOSE;
+        this.offsets[this.count] = this.looseFiles.length;
+        this.looseFiles.push(location.file);
+      }
+      this.count++;
+    }
+    return false;
+  }
+
+  /** The finished table. */
+  finish(): ObjectTable {
+    if (!this.done) throw new Error('object table is not complete');
+    const H = this.db.algo.size;
+    return new ObjectTable(this.db, this.ids.subarray(0, this.count * H), this.sources.subarray(0, this.count), this.offsets.subarray(0, this.count), this.looseFiles);
+  }
+
+  private grow(): void {
+    const H = this.db.algo.size;
+    const cap = this.sources.length * 2;
+    const ids = new Uint8Array(cap * H);
+    ids.set(this.ids);
+    const sources = new Uint16Array(cap);
+    sources.set(this.sources);
+    const offsets = new Float64Array(cap);
+    offsets.set(this.offsets);
+    this.ids = ids;
+    this.sources = sources;
+    this.offsets = offsets;
+  }
+}
+
+/** The finished table: random access by row, search by id or prefix. */
+export class ObjectTable {
+  readonly count: number;
+  /** Type numbers after `scanTypes` (0 = not known yet or unreadable). */
+  readonly types: Uint8Array;
+  private scanned = 0;
+  private readonly byType = new Map<ObjectType, Uint32Array>();
+
+  constructor(
+    readonly db: ObjectDatabase,
+    private readonly ids: Uint8Array,
+    private readonly sources: Uint16Array,
+    private readonly offsets: Float64Array,
+    private readonly looseFiles: FileEntry[],
+  ) {
+    this.count = sources.length;
+    this.types = new Uint8Array(this.count);
+  }
+
+  oidAt(row: number): Uint8Array {
+    const H = this.db.algo.size;
+    return this.ids.subarray(row * H, row * H + H);
+  }
+
+  oidHexAt(row: number): string {
+    return toHex(this.oidAt(row));
+  }
+
+  locationAt(row: number): ObjectLocation {
+    const source = this.sources[row];
+    if (source === LOOSE) return { kind: 'loose', file: this.looseFiles[this.offsets[row]] };
+    const pack = this.db.packs[source];
+    return { kind: 'packed', pack, offset: this.offsets[row], position: -1 };
+  }
+
+  /** Row of an exact id, or -1. */
+  find(oid: Uint8Array): number {
+    const H = this.db.algo.size;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = compareBytes(this.ids, mid * H, oid, 0, H);
+      if (d === 0) return mid;
+      if (d < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  /** Rows whose ids start with the hex prefix (at most `limit`). */
+  rowsWithPrefix(hex: string, limit: number): number[] {
+    const prefix = parsePrefix(hex.toLowerCase());
+    const H = this.db.algo.size;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (comparePrefix(this.ids, mid * H, prefix) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const rows: number[] = [];
+    for (let r = lo; r < this.count && rows.length < limit && comparePrefix(this.ids, r * H, prefix) === 0; r++) rows.push(r);
+    return rows;
+  }
+
+  /** Rows whose type has been read so far. */
+  get scannedRows(): number {
+    return this.scanned;
+  }
+
+  /** True once every type is known. */
+  get typesScanned(): boolean {
+    return this.scanned >= this.count;
+  }
+
+  /** Reads the types of up to `limit` more objects (headers only); returns true when done. */
+  scanTypes(limit: number): boolean {
+    const end = Math.min(this.count, this.scanned + limit);
+    for (let r = this.scanned; r < end; r++) {
+      try {
+        this.types[r] = typeNumber(this.db.infoAt(this.locationAt(r)).type);
+      } catch {
+        this.types[r] = 0;
+      }
+    }
+    this.scanned = end;
+    return this.typesScanned;
+  }
+
+  /** Rows of one type, in id order (after the scan). */
+  rowsOfType(type: ObjectType): Uint32Array {
+    let rows = this.byType.get(type);
+    if (rows) return rows;
+    const want = typeNumber(type);
+    let n = 0;
+    for (let r = 0; r < this.count; r++) if (this.types[r] === want) n++;
+    rows = new Uint32Array(n);
+    n = 0;
+    for (let r = 0; r < this.count; r++) if (this.types[r] === want) rows[n++] = r;
+    this.byType.set(type, rows);
+    return rows;
+  }
+
+  /** The type of a row if scanned. */
+  knownType(row: number): ObjectType | undefined {
+    return this.types[row] ? typeName(this.types[row]) : undefined;
+  }
+}

@@ -1,0 +1,164 @@
+import { fromWire, toWire, type WireError } from '../core/errors.ts';
+import type { ArgsOf, FromWorker, RequestName, ResultOf, ToWorker } from './messages.ts';
+
+/**
+ * Promise-based RPC over anything with postMessage (a Worker, a MessagePort). The page side
+ * is `RpcClient`; the worker side is `serve`. Both are testable over a MessageChannel.
+ */
+
+/** The postMessage surface both ends need. */
+export interface Port {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+}
+
+/** Progress of one request. */
+export interface Progress {
+  done: number;
+  total: number;
+  label: string;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  transfer?: Transferable[];
+}
+
+/** Thrown by a call that was cancelled. */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'Cancelled';
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+  onProgress: ((p: Progress) => void) | undefined;
+}
+
+/** The page side. */
+export class RpcClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly port: Port) {
+    port.addEventListener('message', (event) => this.receive(event.data as FromWorker));
+  }
+
+  call<K extends RequestName>(name: K, args: ArgsOf<K>, options: CallOptions = {}): Promise<ResultOf<K>> {
+    const id = this.nextId++;
+    return new Promise<ResultOf<K>>((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new Cancelled());
+        return;
+      }
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress });
+      options.signal?.addEventListener('abort', () => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        this.port.postMessage({ type: 'cancel', id } satisfies ToWorker);
+        reject(new Cancelled());
+      });
+      this.port.postMessage({ type: 'request', id, name, args } satisfies ToWorker, options.transfer ?? []);
+    });
+  }
+
+  /** Rejects every pending call (the worker died). */
+  failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  private receive(msg: FromWorker): void {
+    if (msg.type === 'ready') return;
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    if (msg.type === 'progress') {
+      p.onProgress?.({ done: msg.done, total: msg.total, label: msg.label });
+      return;
+    }
+    this.pending.delete(msg.id);
+    if (msg.type === 'result') p.resolve(msg.result);
+    else p.reject(fromWire(msg.error));
+  }
+}
+
+/** What a handler gets besides its arguments. */
+export interface HandlerContext {
+  /** Reports progress (rate-limited by the caller's needs; cheap to call). */
+  progress(done: number, total: number, label: string): void;
+  /** Throws Cancelled when the page cancelled this request; call it in long loops. */
+  checkCancelled(): void;
+  /** Yields to the event loop so other requests (lookups) run; then checks cancellation. */
+  pause(): Promise<void>;
+  /** Byte arrays to move instead of copy. */
+  transfer(...buffers: ArrayBuffer[]): void;
+}
+
+/** One handler per request name. */
+export type Handlers = { [K in RequestName]: (args: ArgsOf<K>, ctx: HandlerContext) => Promise<ResultOf<K>> | ResultOf<K> };
+
+/** Yields to the event loop through a MessageChannel (setTimeout is clamped to 4 ms when nested). */
+function yieldNow(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** The worker side: runs handlers, reports progress, honours cancellation. */
+export function serve(port: Port, handlers: Handlers): void {
+  const cancelled = new Set<number>();
+  port.addEventListener('message', (event) => {
+    const msg = event.data as ToWorker;
+    if (msg.type === 'cancel') {
+      cancelled.add(msg.id);
+      return;
+    }
+    void run(msg.id, msg.name, msg.args);
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+
+  async function run(id: number, name: RequestName, args: unknown): Promise<void> {
+    const transfers: ArrayBuffer[] = [];
+    let lastProgress = 0;
+    const ctx: HandlerContext = {
+      progress(done, total, label) {
+        const now = Date.now();
+        if (now - lastProgress < 50 && done < total) return;
+        lastProgress = now;
+        port.postMessage({ type: 'progress', id, done, total, label } satisfies FromWorker);
+      },
+      checkCancelled() {
+        if (cancelled.has(id)) throw new Cancelled();
+      },
+      async pause() {
+        await yieldNow();
+        if (cancelled.has(id)) throw new Cancelled();
+      },
+      transfer(...buffers) {
+        transfers.push(...buffers);
+      },
+    };
+    try {
+      const handler = handlers[name] as (a: unknown, c: HandlerContext) => unknown;
+      const result = await handler(args, ctx);
+      if (!cancelled.has(id)) port.postMessage({ type: 'result', id, result } satisfies FromWorker, transfers);
+    } catch (err) {
+      if (!cancelled.has(id)) {
+        const error: WireError = err instanceof Cancelled ? { kind: 'Internal', message: 'cancelled', detail: 'cancelled' } : toWire(err);
+        port.postMessage({ type: 'error', id, error } satisfies FromWorker);
+      }
+    } finally {
+      cancelled.delete(id);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { fail } from '../core/errors.ts';
+import { fromHex, toHex } from '../core/hash/hex.ts';
+import { parseCommit } from '../core/objects/commit.ts';
+import { parseTag } from '../core/objects/tag.ts';
+import { parseTree } from '../core/objects/tree.ts';
+import type { ObjectDatabase } from '../core/odb/database.ts';
+import { resolveName } from '../core/odb/names.ts';
+import type { RefMap } from '../core/repo/refs.ts';
+import type { BrowseResult, CommitRow } from '../protocol/messages.ts';
+import { browseOrder, person, treeEntryInfo } from './object-detail.ts';
+
+/** Walking a commit's tree by path, and listing history. */
+
+/** Resolves a name to an object id in hex, or fails with a readable reason. */
+export function resolveToOid(db: ObjectDatabase, refs: RefMap, name: string): Uint8Array {
+  const r = resolveName(db, refs, name);
+  if (r.kind === 'found') return r.oid;
+  if (r.kind === 'ambiguous') fail('Ambiguous', `"${name}" matches ${r.candidates.length} objects: ${r.candidates.slice(0, 5).join(', ')}${r.candidates.length > 5 ? ', …' : ''}`);
+  return fail('NotFound', r.reason);
+}
+
+/** Peels tags; returns the commit (or tree, when a tag names a tree) to browse. */
+function peelToTreeish(db: ObjectDatabase, oid: Uint8Array): { commit: Uint8Array | undefined; tree: Uint8Array } {
+  for (let hops = 0; hops < 100; hops++) {
+    const obj = db.read(oid);
+    if (obj.type === 'tag') oid = fromHex(parseTag(obj.data).object);
+    else if (obj.type === 'commit') return { commit: oid, tree: fromHex(parseCommit(obj.data).tree) };
+    else if (obj.type === 'tree') return { commit: undefined, tree: oid };
+    else fail('BadName', `${toHex(oid)} is a blob: there is no tree to browse`);
+  }
+  return fail('BadName', 'tag chain longer than 100');
+}
+
+/** The tree or blob at `path` below the commit (or tree) `rev` names. */
+export function browse(db: ObjectDatabase, refs: RefMap, rev: string, path: string[]): BrowseResult {
+  const start = peelToTreeish(db, resolveToOid(db, refs, rev));
+  let oid = start.tree;
+  for (let i = 0; i < path.length; i++) {
+    const obj = db.read(oid);
+    if (obj.type !== 'tree') fail('NotFound', `${path.slice(0, i).join('/')} is not a folder`);
+    const entries = parseTree(obj.data, db.algo).map(treeEntryInfo);
+    const entry = entries.find((e) => e.name === path[i]);
+    if (!entry) fail('NotFound', `${path.slice(0, i + 1).join('/')} does not exist in this tree`);
+    if (i === path.length - 1 && entry.type !== 'tree') {
+      return { commit: start.commit ? toHex(start.commit) : '', rootTree: toHex(start.tree), path, target: { kind: 'blob', oid: entry.oid, mode: entry.mode } };
+    }
+    if (entry.type !== 'tree') fail('NotFound', `${path.slice(0, i + 1).join('/')} is not a folder`);
+    oid = fromHex(entry.oid);
+  }
+  const tree = db.read(oid);
+  if (tree.type !== 'tree') fail('CorruptObject', `${toHex(oid)} should be a tree but is a ${tree.type}`);
+  return {
+    commit: start.commit ? toHex(start.commit) : '',
+    rootTree: toHex(start.tree),
+    path,
+    target: { kind: 'tree', oid: toHex(oid), entries: browseOrder(parseTree(tree.data, db.algo).map(treeEntryInfo)) },
+  };
+}
+
+/**
+ * A history walk, kept between pages: first-parent follows parent 1; `all` visits every
+ * ancestor newest first by committer date (git log's default order), each once.
+ */
+export class HistoryWalk {
+  readonly produced: CommitRow[] = [];
+  private readonly queue: { oid: string; time: number }[] = [];
+  private readonly seen = new Set<string>();
+  done = false;
+
+  constructor(
+    private readonly db: ObjectDatabase,
+    start: Uint8Array,
+    private readonly mode: 'first-parent' | 'all',
+  ) {
+    this.push(toHex(start), Infinity);
+  }
+
+  private push(oid: string, time: number): void {
+    if (this.seen.has(oid)) return;
+    this.seen.add(oid);
+    // Insert keeping the queue sorted by time, newest last (popped first).
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.queue[mid].time <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    this.queue.splice(lo, 0, { oid, time });
+  }
+
+  /** Produces commits until `count` exist or the history ends. */
+  fill(count: number): void {
+    while (this.produced.length < count && !this.done) {
+      const next = this.queue.pop();
+      if (!next) {
+        this.done = true;
+        break;
+      }
+      const obj = this.db.read(fromHex(next.oid));
+      if (obj.type !== 'commit') fail('BadName', `${next.oid} is a ${obj.type}, not a commit`);
+      const c = parseCommit(obj.data);
+      this.produced.push({ oid: next.oid, parents: c.parents, author: person(c.author), summary: c.message.split('\n')[0] });
+      const parents = this.mode === 'first-parent' ? c.parents.slice(0, 1) : c.parents;
+      for (const p of parents) {
+        const pid = fromHex(p);
+        if (!this.db.has(pid)) continue; // a shallow or partial history ends here
+        let time = c.committer.time;
+        try {
+          time = parseCommit(this.db.read(pid).data).committer.time;
+        } catch {
+          // An unreadable parent is still listed; its error shows when it is opened.
+        }
+        this.push(p, time);
+      }
+    }
+  }
+}

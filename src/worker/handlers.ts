@@ -1,0 +1,163 @@
+import { fail } from '../core/errors.ts';
+import { toHex } from '../core/hash/hex.ts';
+import { resolveName } from '../core/odb/names.ts';
+import type { RepositoryFiles } from '../core/repo/discover.ts';
+import type { CacheStats, ObjectRow, OpenSource } from '../protocol/messages.ts';
+import type { Handlers } from '../protocol/rpc.ts';
+import { HistoryWalk, browse, resolveToOid } from './browse.ts';
+import { demoReader } from './demo.ts';
+import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';
+import { objectDetail, objectRow, parseOid } from './object-detail.ts';
+import { Session } from './session.ts';
+
+/**
+ * The whole worker API, one handler per request. The worker owns the one open repository;
+ * every handler answers from it.
+ */
+
+let session: Session | undefined;
+let lastSource: OpenSource | undefined;
+const histories = new Map<string, HistoryWalk>();
+
+function current(): Session {
+  return session ?? fail('NotFound', 'no repository is open');
+}
+
+async function openSource(source: OpenSource): Promise<Session> {
+  if (source.kind === 'directory') return Session.open(source.handle.name, handleReader(source.handle));
+  if (source.kind === 'demo') return Session.open('demo repository', await demoReader());
+  const root = source.files.length === 1 ? '' : commonRoot(source.files.map((f) => f.path));
+  const files = source.files.map((f) => ({ path: root ? f.path.slice(root.length + 1) : f.path, file: f.file }));
+  return Session.open(source.label || root.split('/').pop() || 'files', fileListReader(files));
+}
+
+function fileBytes(files: RepositoryFiles): number {
+  return files.packDirFiles.reduce((s, f) => s + f.source.size, 0) + files.midxChainFiles.reduce((s, f) => s + f.source.size, 0);
+}
+
+export const handlers: Handlers = {
+  async open({ source }) {
+    session = await openSource(source);
+    lastSource = source;
+    histories.clear();
+    return session.summary();
+  },
+
+  async reload() {
+    if (!lastSource) fail('NotFound', 'no repository is open');
+    session = await openSource(lastSource);
+    histories.clear();
+    return session.summary();
+  },
+
+  async objectIndex(_args, ctx) {
+    const table = await current().objectTable(ctx);
+    return { count: table.count };
+  },
+
+  async objectPage({ start, count, filter }, ctx) {
+    const s = current();
+    const table = filter === 'all' ? await s.objectTable(ctx) : await s.scanTypes(ctx);
+    const rowsOf = filter === 'all' ? undefined : table.rowsOfType(filter);
+    const total = rowsOf ? rowsOf.length : table.count;
+    const rows: ObjectRow[] = [];
+    const end = Math.min(total, start + Math.min(count, 1000));
+    for (let i = Math.max(0, start); i < end; i++) {
+      const r = rowsOf ? rowsOf[i] : i;
+      const row = objectRow(s.db, i, table.oidAt(r), table.locationAt(r));
+      rows.push(row);
+    }
+    return { rows, total };
+  },
+
+  async locateInList({ prefix, filter }, ctx) {
+    const s = current();
+    const clean = prefix.trim().toLowerCase();
+    if (!/^[0-9a-f]{1,64}$/.test(clean)) fail('BadName', `"${prefix}" is not a hex object id or prefix`);
+    const table = filter === 'all' ? await s.objectTable(ctx) : await s.scanTypes(ctx);
+    const rows = table.rowsWithPrefix(clean, 50);
+    const rowsOf = filter === 'all' ? undefined : table.rowsOfType(filter);
+    const visible = rowsOf ? rows.filter((r) => binarySearch(rowsOf, r) >= 0) : rows;
+    if (visible.length === 0) return { kind: 'none' };
+    if (visible.length > 1) return { kind: 'ambiguous', candidates: visible.map((r) => table.oidHexAt(r)) };
+    const r = visible[0];
+    return { kind: 'found', index: rowsOf ? binarySearch(rowsOf, r) : r, oid: table.oidHexAt(r) };
+  },
+
+  async resolve({ name }) {
+    const s = current();
+    const r = resolveName(s.db, s.refs, name.trim());
+    if (r.kind !== 'found') return r;
+    if (!s.db.has(r.oid)) return { kind: 'missing', reason: `object ${toHex(r.oid)} is not in this repository` };
+    return { kind: 'found', oid: toHex(r.oid), type: s.db.info(r.oid).type };
+  },
+
+  async object({ oid }) {
+    return objectDetail(current().db, oid);
+  },
+
+  async blobBytes({ oid }, ctx) {
+    const s = current();
+    const obj = s.db.read(parseOid(oid, s.db.algo));
+    const bytes = obj.data.slice();
+    ctx.transfer(bytes.buffer);
+    return { bytes };
+  },
+
+  async blobText({ oid }) {
+    const s = current();
+    const obj = s.db.read(parseOid(oid, s.db.algo));
+    return { text: new TextDecoder('utf-8').decode(obj.data) };
+  },
+
+  async browse({ rev, path }) {
+    const s = current();
+    return browse(s.db, s.refs, rev, path);
+  },
+
+  async history({ from, mode, skip, limit }, ctx) {
+    const s = current();
+    const start = resolveToOid(s.db, s.refs, from);
+    const key = `${toHex(start)} ${mode}`;
+    let walk = histories.get(key);
+    if (!walk) histories.set(key, (walk = new HistoryWalk(s.db, start, mode)));
+    const want = skip + limit;
+    while (walk.produced.length < want && !walk.done) {
+      walk.fill(Math.min(want, walk.produced.length + 500));
+      ctx.progress(walk.produced.length, want, 'Walking history');
+      await ctx.pause();
+    }
+    return { commits: walk.produced.slice(skip, want), done: walk.done && walk.produced.length <= want };
+  },
+
+  async cacheStats(): Promise<CacheStats> {
+    const s = current();
+    const w = s.db.windows.stats;
+    const d = s.db.baseCache.stats;
+    return {
+      bytesRead: w.bytesRead,
+      fileBytes: fileBytes(s.files),
+      sourceReads: w.sourceReads,
+      windowsOpen: w.windowsOpen,
+      bytesHeld: w.bytesHeld,
+      peakBytesHeld: w.peakBytesHeld,
+      hits: w.hits,
+      misses: w.misses,
+      deltaHits: d.hits,
+      deltaMisses: d.misses,
+      deltaBytesHeld: d.bytesHeld,
+    };
+  },
+};
+
+function binarySearch(sorted: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === value ? lo : -1;
+}
+

@@ -1,0 +1,166 @@
+import { toWire } from '../core/errors.ts';
+import { ObjectDatabase, type ObjectLocation } from '../core/odb/database.ts';
+import { ObjectTable, ObjectTableBuilder } from '../core/odb/object-table.ts';
+import { discoverRepository, type DirectoryReader, type RepositoryFiles } from '../core/repo/discover.ts';
+import { readRefs, resolveRef, type RefMap } from '../core/repo/refs.ts';
+import { MultiPackIndexChain } from '../core/format/midx-chain.ts';
+import { MultiPackIndex } from '../core/format/midx.ts';
+import { toHex } from '../core/hash/hex.ts';
+import type { HandlerContext } from '../protocol/rpc.ts';
+import type { MidxSummary, PackSummary, RefSummary, RepoSummary } from '../protocol/messages.ts';
+
+/**
+ * The worker's one open repository: the object database, its refs, and what was computed
+ * from it (the object table, the type scan), kept so nothing is computed twice.
+ */
+export class Session {
+  private tablePromise: Promise<ObjectTable> | undefined;
+  private table: ObjectTable | undefined;
+  private typeScan: Promise<void> | undefined;
+
+  constructor(
+    readonly title: string,
+    readonly reader: DirectoryReader,
+    readonly files: RepositoryFiles,
+    readonly db: ObjectDatabase,
+    readonly refs: RefMap,
+    readonly openMs: number,
+  ) {}
+
+  /** Opens whatever folder `reader` shows. */
+  static async open(title: string, reader: DirectoryReader): Promise<Session> {
+    const started = performance.now();
+    const files = await discoverRepository(reader);
+    const db = new ObjectDatabase(files);
+    const refs = files.gitDir !== undefined ? readRefs(files.refFiles, files.gitDir) : new Map();
+    return new Session(title, reader, files, db, refs, performance.now() - started);
+  }
+
+  /** The overview: headers, fanouts, names; never a pack's content. */
+  summary(): RepoSummary {
+    const db = this.db;
+    const coveredNames = new Set((db.midx?.packNames ?? []).map((n) => n.replace(/\.(idx|pack)$/, '')));
+    const opened = new Map(db.packs.map((p) => [p.name, p]));
+    const packs: PackSummary[] = [];
+    for (const g of db.packFiles) {
+      const p = opened.get(g.name);
+      if (!p) continue;
+      packs.push({
+        name: g.name,
+        objects: p.count,
+        packBytes: p.data.size,
+        idxBytes: p.idx.source.size,
+        idxVersion: p.idx.version,
+        packVersion: p.header.version,
+        largeOffsets: p.idx.largeOffsetCount,
+        hasRev: g.rev !== undefined,
+        hasBitmap: g.bitmap !== undefined,
+        hasKeep: g.keep !== undefined,
+        hasPromisor: g.promisor !== undefined,
+        hasMtimes: g.mtimes !== undefined,
+        coveredByMidx: coveredNames.has(g.name),
+        mtimeMs: g.pack?.mtimeMs ?? 0,
+      });
+    }
+    const refs: RefSummary[] = [...this.refs.entries()]
+      .filter(([name]) => name !== 'HEAD')
+      .map(([name, v]) => (v.kind === 'oid' ? { name, oid: v.oid, ...(v.peeled ? { peeled: v.peeled } : {}) } : { name, target: v.target, ...(resolveRef(this.refs, name) ? { oid: resolveRef(this.refs, name) } : {}) }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const headValue = this.refs.get('HEAD');
+    const head = headValue ? (headValue.kind === 'symbolic' ? { symbolic: headValue.target, oid: resolveRef(this.refs, 'HEAD') } : { oid: headValue.oid }) : undefined;
+    return {
+      title: this.title,
+      rootKind: this.files.rootKind,
+      hashAlgo: db.algo.name,
+      packs,
+      midx: this.midxSummary(),
+      looseObjects: db.loose.size,
+      refs,
+      head,
+      objectEntries: db.sourceObjectCount(),
+      problems: db.problems.map(toWire),
+      openMs: Math.round(this.openMs),
+    };
+  }
+
+  private midxSummary(): MidxSummary | undefined {
+    const m = this.db.midx;
+    if (!m) return undefined;
+    const midx = m.midx;
+    const layers = midx.layers;
+    const top = layers[layers.length - 1];
+    return {
+      file: m.file,
+      kind: midx instanceof MultiPackIndexChain ? 'chain' : 'flat',
+      version: midx instanceof MultiPackIndex ? midx.version : (top?.version ?? 1),
+      layers: layers.length,
+      objects: midx.count,
+      packs: [...midx.packNames],
+      chunks: (top?.chunks ?? []).map((c) => ({ id: c.id, offset: c.offset, length: c.length })),
+      checksum: top ? toHex(top.checksum()) : '',
+    };
+  }
+
+  /** The object table, built once (progress reported, yields between slices). */
+  objectTable(ctx: HandlerContext): Promise<ObjectTable> {
+    if (this.table) return Promise.resolve(this.table);
+    this.tablePromise ??= (async () => {
+      const builder = new ObjectTableBuilder(this.db);
+      while (!builder.step(20_000)) {
+        ctx.progress(builder.placed, builder.expected, 'Listing objects');
+        await pauseQuietly();
+      }
+      this.table = builder.finish();
+      return this.table;
+    })();
+    // A cancelled caller must not cancel the shared build: the build never checks cancellation.
+    return this.tablePromise;
+  }
+
+  /** Reads every object's type once (headers only), for the type filter. */
+  async scanTypes(ctx: HandlerContext): Promise<ObjectTable> {
+    const table = await this.objectTable(ctx);
+    if (table.typesScanned) return table;
+    this.typeScan ??= (async () => {
+      let last = performance.now();
+      for (;;) {
+        const done = table.scanTypes(2_000);
+        if (done) break;
+        if (performance.now() - last > 12) {
+          await pauseQuietly();
+          last = performance.now();
+        }
+      }
+    })();
+    let finished = false;
+    void this.typeScan.then(() => (finished = true));
+    while (!finished) {
+      await ctx.pause();
+      ctx.progress(table.scannedRows, table.count, 'Reading object types');
+      await Promise.race([this.typeScan, new Promise((r) => setTimeout(r, 100))]);
+    }
+    return table;
+  }
+
+  /** The table if already built. */
+  get builtTable(): ObjectTable | undefined {
+    return this.table;
+  }
+
+  /** Describes where an object lives, for rows and details. */
+  describeLocation(loc: ObjectLocation): { pack: string; offset?: number } {
+    return loc.kind === 'loose' ? { pack: 'loose' } : { pack: loc.pack.name, offset: loc.offset };
+  }
+}
+
+/** Yields to the event loop without a cancellation check (shared work). */
+function pauseQuietly(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
