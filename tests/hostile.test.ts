@@ -317,6 +317,21 @@ describe('multi-pack-index that fails to load', () => {
 });
 
 describe('window cache', () => {
+  it('random reads return exactly the source bytes, reading each byte about once', () => {
+    const bytes = new Uint8Array(100_000).map((_, i) => (i * 31 + (i >> 8)) & 0xff);
+    const cache = new WindowCache({ windowSize: 4096, budget: 1 << 20 });
+    const f = cache.open(memorySource('f', bytes));
+    let x = 7;
+    for (let k = 0; k < 5000; k++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const off = x % (bytes.length - 64);
+      const len = 1 + (x % 63);
+      expect(Buffer.from(f.read(off, len)).equals(Buffer.from(bytes.subarray(off, off + len)))).toBe(true);
+    }
+    // Every window was loaded, but overlapping halves were copied, not read again.
+    expect(cache.stats.bytesRead).toBeLessThan(bytes.length * 1.2);
+  });
+
   it('reads through aligned windows under a budget and counts', () => {
     const bytes = new Uint8Array(10_000).map((_, i) => i & 0xff);
     const cache = new WindowCache({ windowSize: 1024, budget: 2048 });

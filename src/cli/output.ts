@@ -34,6 +34,30 @@ export class Output {
     }
   }
 
+  /**
+   * `<hex id> <type> <size>\n`, written straight into the buffer: the listing prints one per
+   * object, and building a string first costs more than the rest of the line's work.
+   */
+  objectLine(oid: Uint8Array, type: string, size: number | undefined): void {
+    if (this.used + oid.length * 2 + 40 > this.buffer.length) this.flush();
+    const buf = this.buffer;
+    let p = this.used;
+    for (let i = 0; i < oid.length; i++) {
+      const b = oid[i];
+      buf[p++] = HEX_CODES[b >> 4];
+      buf[p++] = HEX_CODES[b & 15];
+    }
+    buf[p++] = 0x20;
+    for (let i = 0; i < type.length; i++) buf[p++] = type.charCodeAt(i);
+    if (size !== undefined) {
+      buf[p++] = 0x20;
+      const digits = String(size);
+      for (let i = 0; i < digits.length; i++) buf[p++] = digits.charCodeAt(i);
+    }
+    buf[p++] = 0x0a;
+    this.used = p;
+  }
+
   bytes(b: Uint8Array): void {
     if (b.length > this.buffer.length - this.used) {
       this.flush();
@@ -51,6 +75,8 @@ export class Output {
     this.used = 0;
   }
 }
+
+const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 function writeAll(fd: number, b: Uint8Array): void {
   let done = 0;

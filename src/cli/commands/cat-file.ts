@@ -117,22 +117,21 @@ function emitOne(db: ObjectDatabase, out: Output, oid: Uint8Array, withContent: 
 function batchAll(db: ObjectDatabase, out: Output, withContent: boolean): number {
   let status = 0;
   for (const { oid, location } of db.allObjects()) {
-    const hex = toHex(oid);
     try {
       if (withContent) {
         const obj = db.readAt(location);
-        out.text(`${hex} ${obj.type} ${obj.data.length}\n`);
+        out.objectLine(oid, obj.type, obj.data.length);
         out.bytes(obj.data);
         out.bytes(NEWLINE);
       } else {
         const info = db.infoAt(location);
-        out.text(`${hex} ${info.type} ${info.size}\n`);
+        out.objectLine(oid, info.type, info.size);
       }
     } catch (err) {
       if (!(err instanceof PackscopeError)) throw err;
-      out.text(`${hex} missing\n`);
+      out.objectLine(oid, 'missing', undefined);
       out.flush();
-      reportError(err, `cannot read ${hex}`);
+      reportError(err, `cannot read ${toHex(oid)}`);
       status = 1;
     }
   }

@@ -5,7 +5,8 @@ import type { ByteSource } from './source.ts';
  * whose starts are multiples of half the window size, so two nearby reads share a window and
  * any read no longer than half a window fits inside one. All files share one byte budget;
  * the least recently used window is dropped first. Reads larger than half a window (big
- * objects) go straight to the source and are counted, not cached.
+ * objects) go straight to the source and are counted, not cached. A window's half that a
+ * neighbour already holds is copied from it, so scans read each byte once.
  *
  *   file:   |-------- window k ---------|
  *                        |-------- window k+1 --------|
@@ -100,10 +101,8 @@ export class WindowCache {
     const start = index * this.half;
     const length = Math.min(this.windowSize, file.size - start);
     while (this.tail && this.stats.bytesHeld + length > this.budget) this.evict(this.tail);
-    const bytes = file.source.read(start, length);
+    const bytes = this.fill(file, index, start, length);
     const s = this.stats;
-    s.bytesRead += length;
-    s.sourceReads++;
     s.misses++;
     s.windowsOpen++;
     s.bytesHeld += length;
@@ -112,6 +111,47 @@ export class WindowCache {
     file.windows.set(index, w);
     this.touch(w);
     return w;
+  }
+
+  /**
+   * Reads a window's bytes. Neighbouring windows overlap by half, so a half already held by
+   * window k-1 or k+1 is copied instead of read again: a scan reads each byte once, not twice.
+   */
+  private fill(file: CachedFile, index: number, start: number, length: number): Uint8Array {
+    const half = this.half;
+    const before = file.windows.get(index - 1);
+    const after = file.windows.get(index + 1);
+    const s = this.stats;
+    if (length > half && before && after && before.bytes.length >= 2 * half) {
+      const bytes = new Uint8Array(length);
+      bytes.set(before.bytes.subarray(half, 2 * half), 0);
+      bytes.set(after.bytes.subarray(0, length - half), half);
+      return bytes;
+    }
+    if (length > half && before && before.bytes.length >= 2 * half) {
+      const bytes = new Uint8Array(length);
+      bytes.set(before.bytes.subarray(half, 2 * half), 0);
+      bytes.set(file.source.read(start + half, length - half), half);
+      s.bytesRead += length - half;
+      s.sourceReads++;
+      return bytes;
+    }
+    if (length > half && after) {
+      // After's first half is our second half; after may be shorter only at the end of the file.
+      const bytes = new Uint8Array(length);
+      bytes.set(file.source.read(start, half), 0);
+      bytes.set(after.bytes.subarray(0, length - half), half);
+      s.bytesRead += half;
+      s.sourceReads++;
+      return bytes;
+    }
+    return this.readWhole(file, start, length);
+  }
+
+  private readWhole(file: CachedFile, start: number, length: number): Uint8Array {
+    this.stats.bytesRead += length;
+    this.stats.sourceReads++;
+    return file.source.read(start, length);
   }
 
   private unlink(w: Window): void {

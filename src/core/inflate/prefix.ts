@@ -36,6 +36,35 @@ function buildHuffman(lengths: Uint8Array | number[], n: number): Huffman {
   return { counts, symbols };
 }
 
+/**
+ * A lookup table for codes of at most `maxBits` bits: indexed by the next `maxBits` input bits
+ * (deflate stores codes bit-reversed), entry = symbol << 4 | code length (0: no such code).
+ */
+function lookupTable(lengths: Uint8Array, n: number, maxBits: number): Uint16Array {
+  const table = new Uint16Array(1 << maxBits);
+  const counts = new Uint16Array(16);
+  for (let s = 0; s < n; s++) counts[lengths[s]]++;
+  counts[0] = 0;
+  const nextCode = new Uint16Array(16);
+  let code = 0;
+  for (let len = 1; len < 16; len++) {
+    code = (code + counts[len - 1]) << 1;
+    nextCode[len] = code;
+  }
+  for (let sym = 0; sym < n; sym++) {
+    const len = lengths[sym];
+    if (len === 0 || len > maxBits) continue;
+    let c = nextCode[len]++;
+    let reversed = 0;
+    for (let i = 0; i < len; i++) {
+      reversed = (reversed << 1) | (c & 1);
+      c >>= 1;
+    }
+    for (let fill = reversed; fill < 1 << maxBits; fill += 1 << len) table[fill] = (sym << 4) | len;
+  }
+  return table;
+}
+
 const FIXED_LENGTHS = new Uint8Array(288);
 for (let s = 0; s < 288; s++) FIXED_LENGTHS[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
 const FIXED_LIT = buildHuffman(FIXED_LENGTHS, 288);
@@ -46,80 +75,114 @@ const FIXED_DIST = buildHuffman(new Uint8Array(30).fill(5), 30);
  * lookup of the next 9 bits (bit-reversed, as deflate stores codes) instead of bit by bit.
  * Entry = symbol << 4 | code length.
  */
-const FIXED_LOOKUP = (() => {
-  const table = new Uint16Array(512);
-  let code = 0;
-  const nextCode = new Uint16Array(16);
-  const counts = new Uint16Array(16);
-  for (const len of FIXED_LENGTHS) counts[len]++;
-  for (let len = 1; len < 16; len++) {
-    code = (code + counts[len - 1]) << 1;
-    nextCode[len] = code;
-  }
-  nextCode[0] = 0;
-  for (let sym = 0; sym < 288; sym++) {
-    const len = FIXED_LENGTHS[sym];
-    let c = nextCode[len]++;
-    let reversed = 0;
-    for (let i = 0; i < len; i++) {
-      reversed = (reversed << 1) | (c & 1);
-      c >>= 1;
-    }
-    for (let fill = reversed; fill < 512; fill += 1 << len) table[fill] = (sym << 4) | len;
-  }
-  return table;
-})();
+const FIXED_LOOKUP = lookupTable(FIXED_LENGTHS, 288, 9);
 
 /** Thrown internally when the input runs out: the caller returns what was produced. */
 const OUT_OF_INPUT = new Error('out of input');
 
+// The bit reader's state lives in module variables read by plain functions: no closures or
+// objects per call, so V8 inlines them. This runs once per delta in a listing. (Not re-entrant;
+// nothing here calls back out.)
+let input: Uint8Array = new Uint8Array(0);
+let end = 0;
+let pos = 0;
+let bitBuf = 0;
+let bitCount = 0;
+
+function need(count: number): void {
+  while (bitCount < count) {
+    if (pos >= end) throw OUT_OF_INPUT;
+    bitBuf |= input[pos++] << bitCount;
+    bitCount += 8;
+  }
+}
+
+function bits(count: number): number {
+  if (bitCount < count) need(count);
+  const v = bitBuf & ((1 << count) - 1);
+  bitBuf >>>= count;
+  bitCount -= count;
+  return v;
+}
+
+function decode(h: Huffman): number {
+  let code = 0;
+  let first = 0;
+  let index = 0;
+  const counts = h.counts;
+  for (let len = 1; len <= 15; len++) {
+    if (bitCount === 0) need(1);
+    code |= bitBuf & 1;
+    bitBuf >>>= 1;
+    bitCount--;
+    const count = counts[len];
+    if (code - count < first) return h.symbols[index + (code - first)];
+    index += count;
+    first = (first + count) << 1;
+    code <<= 1;
+  }
+  throw new InflateFailure('zlib stream is corrupt (invalid Huffman code)');
+}
+
+/** Reads a dynamic block's code lengths and builds its two codes. */
+function readDynamicTables(): [Huffman, Huffman] {
+  const nlen = bits(5) + 257;
+  const ndist = bits(5) + 1;
+  const ncode = bits(4) + 4;
+  if (nlen > 286 || ndist > 30) throw new InflateFailure('zlib stream is corrupt (too many length or distance codes)');
+  const codeLengths = new Uint8Array(19);
+  for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = bits(3);
+  // The code-length code has at most 7-bit codes: one 128-entry lookup decodes a symbol.
+  const lookup = lookupTable(codeLengths, 19, 7);
+  const total = nlen + ndist;
+  const lengths = new Uint8Array(total);
+  for (let i = 0; i < total; ) {
+    if (bitCount < 7) {
+      while (bitCount < 7 && pos < end) {
+        bitBuf |= input[pos++] << bitCount;
+        bitCount += 8;
+      }
+    }
+    const entry = lookup[bitBuf & 127];
+    const len = entry & 15;
+    if (len === 0 || len > bitCount) {
+      if (len === 0) throw new InflateFailure('zlib stream is corrupt (invalid code-length code)');
+      throw OUT_OF_INPUT;
+    }
+    bitBuf >>>= len;
+    bitCount -= len;
+    const sym = entry >> 4;
+    if (sym < 16) {
+      lengths[i++] = sym;
+      continue;
+    }
+    let repeat: number;
+    let value = 0;
+    if (sym === 16) {
+      if (i === 0) throw new InflateFailure('zlib stream is corrupt (repeat with no previous length)');
+      value = lengths[i - 1];
+      repeat = 3 + bits(2);
+    } else if (sym === 17) repeat = 3 + bits(3);
+    else repeat = 11 + bits(7);
+    if (i + repeat > total) throw new InflateFailure('zlib stream is corrupt (too many code lengths)');
+    while (repeat-- > 0) lengths[i++] = value;
+  }
+  return [buildHuffman(lengths, nlen), buildHuffman(lengths.subarray(nlen), ndist)];
+}
+
 /**
- * Inflates the zlib stream in `input` until `want` bytes are out (or the stream or the input
+ * Inflates the zlib stream in `data` until `want` bytes are out (or the stream or the input
  * ends). Returns at most `want` bytes; fewer only when the stream or the input ended.
- * One function with its bit buffer in locals: this runs once per delta in a listing.
  */
-export function inflatePrefix(input: Uint8Array, want: number): Uint8Array {
-  checkZlibHeader(input);
+export function inflatePrefix(data: Uint8Array, want: number): Uint8Array {
+  checkZlibHeader(data);
   const out = new Uint8Array(want);
-  const end = input.length;
   let n = 0;
-  let pos = 2;
-  let bitBuf = 0;
-  let bitCount = 0;
-
-  const need = (count: number): void => {
-    while (bitCount < count) {
-      if (pos >= end) throw OUT_OF_INPUT;
-      bitBuf |= input[pos++] << bitCount;
-      bitCount += 8;
-    }
-  };
-  const bits = (count: number): number => {
-    if (bitCount < count) need(count);
-    const v = bitBuf & ((1 << count) - 1);
-    bitBuf >>>= count;
-    bitCount -= count;
-    return v;
-  };
-  const decode = (h: Huffman): number => {
-    let code = 0;
-    let first = 0;
-    let index = 0;
-    const counts = h.counts;
-    for (let len = 1; len <= 15; len++) {
-      if (bitCount === 0) need(1);
-      code |= bitBuf & 1;
-      bitBuf >>>= 1;
-      bitCount--;
-      const count = counts[len];
-      if (code - count < first) return h.symbols[index + (code - first)];
-      index += count;
-      first = (first + count) << 1;
-      code <<= 1;
-    }
-    throw new InflateFailure('zlib stream is corrupt (invalid Huffman code)');
-  };
-
+  input = data;
+  end = data.length;
+  pos = 2;
+  bitBuf = 0;
+  bitCount = 0;
   try {
     let final = 0;
     while (!final && n < want) {
@@ -129,13 +192,13 @@ export function inflatePrefix(input: Uint8Array, want: number): Uint8Array {
         bitBuf = 0;
         bitCount = 0;
         if (pos + 4 > end) throw OUT_OF_INPUT;
-        const len = input[pos] | (input[pos + 1] << 8);
-        const nlen = input[pos + 2] | (input[pos + 3] << 8);
+        const len = data[pos] | (data[pos + 1] << 8);
+        const nlen = data[pos + 2] | (data[pos + 3] << 8);
         pos += 4;
         if ((len ^ 0xffff) !== nlen) throw new InflateFailure('zlib stream is corrupt (stored block length check fails)');
         for (let i = 0; i < len && n < want; i++) {
           if (pos >= end) throw OUT_OF_INPUT;
-          out[n++] = input[pos++];
+          out[n++] = data[pos++];
         }
         continue;
       }
@@ -145,40 +208,14 @@ export function inflatePrefix(input: Uint8Array, want: number): Uint8Array {
         lit = FIXED_LIT;
         dist = FIXED_DIST;
       } else if (type === 2) {
-        const nlen = bits(5) + 257;
-        const ndist = bits(5) + 1;
-        const ncode = bits(4) + 4;
-        if (nlen > 286 || ndist > 30) throw new InflateFailure('zlib stream is corrupt (too many length or distance codes)');
-        const codeLengths = new Uint8Array(19);
-        for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = bits(3);
-        const lencode = buildHuffman(codeLengths, 19);
-        const total = nlen + ndist;
-        const lengths = new Uint8Array(total);
-        for (let i = 0; i < total; ) {
-          const sym = decode(lencode);
-          if (sym < 16) {
-            lengths[i++] = sym;
-            continue;
-          }
-          let repeat: number;
-          let value = 0;
-          if (sym === 16) {
-            if (i === 0) throw new InflateFailure('zlib stream is corrupt (repeat with no previous length)');
-            value = lengths[i - 1];
-            repeat = 3 + bits(2);
-          } else if (sym === 17) repeat = 3 + bits(3);
-          else repeat = 11 + bits(7);
-          if (i + repeat > total) throw new InflateFailure('zlib stream is corrupt (too many code lengths)');
-          while (repeat-- > 0) lengths[i++] = value;
-        }
-        lit = buildHuffman(lengths, nlen);
-        dist = buildHuffman(lengths.subarray(nlen), ndist);
+        [lit, dist] = readDynamicTables();
       } else {
         throw new InflateFailure('zlib stream is corrupt (invalid block type 3)');
       }
+      const fixed = type === 1;
       while (n < want) {
         let sym: number;
-        if (lit === FIXED_LIT && (bitCount >= 9 || pos + 2 <= end)) {
+        if (fixed && (bitCount >= 9 || pos + 2 <= end)) {
           if (bitCount < 9) need(9);
           const entry = FIXED_LOOKUP[bitBuf & 511];
           sym = entry >> 4;
@@ -205,6 +242,10 @@ export function inflatePrefix(input: Uint8Array, want: number): Uint8Array {
     }
   } catch (err) {
     if (err !== OUT_OF_INPUT) throw err;
+  } finally {
+    input = EMPTY;
   }
   return out.subarray(0, n);
 }
+
+const EMPTY: Uint8Array = new Uint8Array(0);

@@ -188,20 +188,28 @@ export class PackFile {
 
   /** The object's type and size, reading headers only (plus a delta's first bytes). */
   objectInfo(offset: number): { type: ObjectType; size: number } {
-    const header = this.entryHeader(offset);
+    // One search for the entry's rank serves its end, its header and the type memo.
+    const rank = this.rankOf(offset);
+    const end = rank >= 0 ? this.endAtRank(rank) : this.entryEnd(offset);
+    const header = readEntryHeader(this.data, offset, end, this.ctx.algo);
     if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) return { type: typeName(header.type), size: header.size };
     // Two varints: 10 bytes cover sizes below 2^35; ask for more only if they do not end there.
-    let prefix = this.inflatePrefix(header, 10);
-    if (prefix.length === 10 && !varintsEnd(prefix, 2)) prefix = this.inflatePrefix(header, 24);
+    let prefix = this.inflatePrefix(header, end, 10);
+    if (prefix.length === 10 && !varintsEnd(prefix, 2)) prefix = this.inflatePrefix(header, end, 24);
     const { targetSize } = readDeltaHeader(prefix, { file: this.data.name, offset: header.dataOffset });
-    return { type: this.resolvedType(offset, header), size: targetSize };
+    return { type: this.resolvedType(offset, header, rank), size: targetSize };
+  }
+
+  /** Where the entry of pack-order rank `rank` ends. */
+  private endAtRank(rank: number): number {
+    const offsets = this.packOrder().offsets;
+    return rank + 1 < offsets.length ? offsets[rank + 1] : this.trailerAt;
   }
 
   /** The type a delta resolves to, remembered per entry so long chains are walked once. */
-  private resolvedType(offset: number, header: PackEntryHeader): ObjectType {
+  private resolvedType(offset: number, header: PackEntryHeader, rank: number): ObjectType {
     this.resolvedTypes ??= new Uint8Array(this.idx.count);
     const memo = this.resolvedTypes;
-    const rank = this.rankOf(offset);
     if (rank >= 0 && memo[rank] !== 0) return typeName(memo[rank]);
     // Walk down until a base or a remembered type, then fill in every entry passed.
     const passed: number[] = rank >= 0 ? [rank] : [];
@@ -222,7 +230,7 @@ export class PackFile {
         type = memo[r];
         break;
       }
-      h = this.entryHeader(next);
+      h = r >= 0 ? readEntryHeader(this.data, next, this.endAtRank(r), this.ctx.algo) : this.entryHeader(next);
       if (h.type !== PACK_OFS_DELTA && h.type !== PACK_REF_DELTA) type = h.type;
       if (r >= 0) passed.push(r);
     }
@@ -335,16 +343,15 @@ export class PackFile {
   }
 
   /** Inflates the first `want` bytes of an entry (a delta's header). */
-  private inflatePrefix(header: PackEntryHeader, want: number): Uint8Array {
-    const end = this.entryEnd(header.offset);
+  private inflatePrefix(header: PackEntryHeader, end: number, want: number): Uint8Array {
     const place: ErrorPlace = { file: this.data.name, offset: header.offset };
     const compressed = end - header.dataOffset;
     if (compressed <= 0) fail('Truncated', 'entry has no room for its zlib stream', place);
     const need = Math.min(want, header.size);
     try {
       // The first 512 compressed bytes nearly always hold the few bytes wanted.
-      const first = this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, 512), need);
-      if (first.length >= need) return first;
+      const first = this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, Math.min(compressed, 512)), need);
+      if (first.length >= need || compressed <= 512) return first;
       return this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, compressed), need);
     } catch (err) {
       throw wrapInflate(err, place);
