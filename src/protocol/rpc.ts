@@ -103,7 +103,7 @@ export interface HandlerContext {
 export type Handlers = { [K in RequestName]: (args: ArgsOf<K>, ctx: HandlerContext) => Promise<ResultOf<K>> | ResultOf<K> };
 
 /** Yields to the event loop through a MessageChannel (setTimeout is clamped to 4 ms when nested). */
-function yieldNow(): Promise<void> {
+export function yieldNow(): Promise<void> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {

@@ -6,7 +6,7 @@ import { readRefs, resolveRef, type RefMap } from '../core/repo/refs.ts';
 import { MultiPackIndexChain } from '../core/format/midx-chain.ts';
 import { MultiPackIndex } from '../core/format/midx.ts';
 import { toHex } from '../core/hash/hex.ts';
-import type { HandlerContext } from '../protocol/rpc.ts';
+import { yieldNow, type HandlerContext } from '../protocol/rpc.ts';
 import type { MidxSummary, PackSummary, RefSummary, RepoSummary } from '../protocol/messages.ts';
 
 /**
@@ -108,7 +108,7 @@ export class Session {
       const builder = new ObjectTableBuilder(this.db);
       while (!builder.step(20_000)) {
         ctx.progress(builder.placed, builder.expected, 'Listing objects');
-        await pauseQuietly();
+        await yieldNow();
       }
       this.table = builder.finish();
       return this.table;
@@ -127,7 +127,7 @@ export class Session {
         const done = table.scanTypes(2_000);
         if (done) break;
         if (performance.now() - last > 12) {
-          await pauseQuietly();
+          await yieldNow();
           last = performance.now();
         }
       }
@@ -151,16 +151,4 @@ export class Session {
   describeLocation(loc: ObjectLocation): { pack: string; offset?: number } {
     return loc.kind === 'loose' ? { pack: 'loose' } : { pack: loc.pack.name, offset: loc.offset };
   }
-}
-
-/** Yields to the event loop without a cancellation check (shared work). */
-function pauseQuietly(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
