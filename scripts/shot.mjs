@@ -10,7 +10,7 @@ const browser = await chromium.launch({
 const page = await browser.newPage({ viewport: { width: Number(w), height: Number(h) }, colorScheme: flags.includes('--dark') ? 'dark' : 'light' });
 page.on('console', (m) => console.log('console:', m.type(), m.text()));
 page.on('pageerror', (e) => console.log('pageerror:', e.message));
-await page.goto(`http://localhost:4173/${hash}`);
+await page.goto(`http://localhost:${process.env.PORT ?? 4173}/${hash}`);
 for (const f of flags) if (f.startsWith('--click=')) await page.getByText(f.slice(8), { exact: false }).first().click();
 await page.waitForTimeout(Number(process.env.WAIT ?? 1500));
 await page.screenshot({ path: out, fullPage: false });

@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
+// The base stylesheet first, so each view's own rules win over it at equal specificity.
 import './styles.css';
+import { App } from './App.tsx';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

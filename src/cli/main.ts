@@ -18,6 +18,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   verify-pack [-v | -s] <pack>.idx
   show-index <pack>.idx
   multi-pack-index verify <path>
+  multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]
 
 <path>: a working tree, a .git folder, an objects folder or a pack folder.
 `;

@@ -15,7 +15,7 @@ const ADVICE: Partial<Record<WireError['kind'], string>> = {
   MissingBase: 'The delta’s base object is not in this pack: the pack is thin or damaged.',
   TooLarge: 'A declared size is larger than the file can hold; packscope refused to allocate it.',
   BadChunk: 'The multi-pack-index is damaged; packs are read through their own .idx files instead.',
-  NotFound: 'It is not in this repository.',
+  NotFound: 'It is not in this repository, or a file it needs is missing from the folder (a pack without its .idx can be indexed with git index-pack).',
   Ambiguous: 'Type more characters of the id.',
   BadName: 'Use a full object id, a prefix of at least 4 hex digits, or a ref name.',
   Io: 'The browser could not read the file. If it changed on disk, reload the folder.',

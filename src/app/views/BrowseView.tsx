@@ -1,4 +1,141 @@
-/** Placeholder until the view lands (helper in progress). */
-export function BrowseView(_props: Record<string, unknown>) {
-  return <p>Browse</p>;
+import { useEffect, useRef } from 'react';
+import { engine } from '../client.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { Link } from '../components/Link.tsx';
+import { navigate } from '../lib/route.ts';
+import { useRepo } from '../stores/repo.ts';
+import { Breadcrumb } from './browse/Breadcrumb.tsx';
+import { CommitBanner } from './browse/CommitBanner.tsx';
+import { FileView } from './browse/FileView.tsx';
+import { RefSelector } from './browse/RefSelector.tsx';
+import { TreeListing } from './browse/TreeListing.tsx';
+import { useRequest } from './object/useRequest.ts';
+import './browse/browse.css';
+
+/**
+ * Where focus goes after a keyboard navigation: the first row of the folder just opened, or
+ * the folder just left. Set by the key handlers, used once the next listing has rendered.
+ */
+let pendingFocus: { name: string | undefined } | undefined;
+
+/** A file browser over a commit's tree: ref picker, breadcrumb, folder listing or file. */
+export function BrowseView({ rev, path }: { rev: string; path: string[] }) {
+  const title = useRepo((s) => s.summary?.title) ?? 'root';
+  const pathKey = path.join('\u0000');
+  const req = useRequest('Reading the tree', (signal, onProgress) => engine.call('browse', { rev, path }, { signal, onProgress }), [rev, pathKey]);
+  const body = useRef<HTMLTableSectionElement>(null);
+  const bodyBox = useRef<HTMLDivElement>(null);
+  const result = req.data;
+  const fresh = req.status === 'done';
+  const target = result?.target;
+
+  useEffect(() => {
+    if (!fresh || !pendingFocus || !target) return;
+    if (target.kind !== 'tree') {
+      // A file opened from the keyboard: focus its text (so arrows scroll it) once it is read.
+      pendingFocus = undefined;
+      const root = bodyBox.current;
+      if (!root) return;
+      const wanted = ['[data-testid=blob-text]', '[data-testid=hex-dump]', '[data-testid=image-preview]', '.special-file', '.error-box'];
+      const tryFocus = () => {
+        const found = wanted.map((w) => root.querySelector<HTMLElement>(w)).find((e) => e !== null);
+        const el = found?.matches('[data-testid=image-preview], .error-box') ? (found.closest<HTMLElement>('.blob-viewer') ?? found) : found;
+        if (!el) return false;
+        el.focus({ preventScroll: true });
+        return true;
+      };
+      if (tryFocus()) return;
+      const observer = new MutationObserver(() => {
+        if (tryFocus()) observer.disconnect();
+      });
+      observer.observe(root, { childList: true, subtree: true });
+      const stop = setTimeout(() => observer.disconnect(), 10_000);
+      return () => {
+        observer.disconnect();
+        clearTimeout(stop);
+      };
+    }
+    const want = pendingFocus.name;
+    pendingFocus = undefined;
+    const rows = Array.from(body.current?.querySelectorAll<HTMLElement>('[data-testid=tree-entry]') ?? []);
+    const row = (want !== undefined ? rows.find((r) => r.dataset.name === want) : undefined) ?? rows[0] ?? body.current?.querySelector<HTMLElement>('tr');
+    const link = row?.querySelector<HTMLElement>('[data-row-focus]');
+    link?.focus();
+    link?.scrollIntoView({ block: 'nearest' });
+  }, [fresh, target]);
+
+  // Backspace goes up a folder, wherever focus is (after opening a file it may be on the page).
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Backspace' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
+      const t = e.target instanceof Element ? e.target : null;
+      if (t?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')) return;
+      if (path.length === 0) return;
+      e.preventDefault();
+      pendingFocus = { name: path[path.length - 1] };
+      navigate({ view: 'browse', rev, path: path.slice(0, -1) });
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+    // pathKey stands for path.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rev, pathKey]);
+
+  const stale = req.status === 'loading' && result !== undefined;
+  const shownPathMatches = result !== undefined && result.path.join('\u0000') === pathKey;
+
+  return (
+    <div className="browse-page" data-testid="browse-view">
+      {result && <CommitBanner commit={result.commit} rootTree={result.rootTree} />}
+      <div className="browse-bar">
+        <RefSelector rev={rev} onSelect={(r) => navigate({ view: 'browse', rev: r, path })} />
+        <Breadcrumb rev={rev} path={path} root={title} />
+      </div>
+
+      {req.status === 'loading' && !result && <p className="muted">Reading the tree…</p>}
+      {req.status === 'cancelled' && (
+        <p className="notice">
+          Reading the tree was cancelled.{' '}
+          <button type="button" className="small" onClick={req.retry}>
+            Read it again
+          </button>
+        </p>
+      )}
+      {req.status === 'error' && (
+        <div data-testid="browse-error">
+          <ErrorBox error={req.error} title={path.length ? `${path.join('/')} could not be opened at ${rev}` : `${rev} could not be browsed`} />
+          <p className="browse-error-links">
+            {path.length > 0 && (
+              <>
+                <Link to={{ view: 'browse', rev, path: path.slice(0, -1) }}>Up one folder</Link>
+                {' · '}
+                <Link to={{ view: 'browse', rev, path: [] }}>The root of {rev}</Link>
+                {' · '}
+              </>
+            )}
+            <Link to={{ view: 'browse', rev: 'HEAD', path: [] }}>Browse HEAD</Link>
+          </p>
+        </div>
+      )}
+
+      {result && req.status !== 'error' && (
+        <div ref={bodyBox} className={stale ? 'browse-body browse-stale' : 'browse-body'} aria-busy={stale}>
+          {result.target.kind === 'tree' ? (
+            <TreeListing
+              rev={rev}
+              path={shownPathMatches ? path : result.path}
+              tree={result.target.oid}
+              entries={result.target.entries}
+              bodyRef={body}
+              onKeyboardOpen={() => {
+                pendingFocus = { name: undefined };
+              }}
+            />
+          ) : (
+            <FileView rev={rev} path={result.path} oid={result.target.oid} mode={result.target.mode} />
+          )}
+        </div>
+      )}
+    </div>
+  );
 }

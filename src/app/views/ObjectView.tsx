@@ -1,4 +1,120 @@
-/** Placeholder until the view lands (helper in progress). */
-export function ObjectView(_props: Record<string, unknown>) {
-  return <p>Object</p>;
+import { useEffect } from 'react';
+import type { ObjectDetail } from '../../protocol/messages.ts';
+import { engine } from '../client.ts';
+import { BlobViewer } from '../components/blob/BlobViewer.tsx';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { OidLink } from '../components/Link.tsx';
+import { navigate } from '../lib/route.ts';
+import { useRepo } from '../stores/repo.ts';
+import { CommitContent } from './object/CommitContent.tsx';
+import { CopyButton } from './object/CopyButton.tsx';
+import { DeltaChain, ObjectFacts, typeKnown } from './object/ObjectFacts.tsx';
+import { TagContent } from './object/TagContent.tsx';
+import { TreeTable } from './object/TreeTable.tsx';
+import { useRequest } from './object/useRequest.ts';
+import './object/object.css';
+
+/** One object: where and how it is stored (pack, offset, delta chain), then what it says. */
+export function ObjectView({ oid }: { oid: string }) {
+  const algo = useRepo((s) => s.summary?.hashAlgo);
+  const full = oid.length === (algo === 'sha256' ? 64 : 40) && /^[0-9a-fA-F]+$/.test(oid);
+  // A new page per object: nothing of the previous object lingers while the next loads.
+  return full ? <ObjectPage key={oid} oid={oid.toLowerCase()} /> : <ResolveName key={oid} name={oid} />;
+}
+
+/** A short id or a ref name in the URL: find the object, then show it under its full id. */
+function ResolveName({ name }: { name: string }) {
+  const req = useRequest('Looking up the name', (signal) => engine.call('resolve', { name }, { signal }), [name]);
+  const result = req.status === 'done' ? req.data : undefined;
+  useEffect(() => {
+    if (result?.kind === 'found') navigate({ view: 'object', oid: result.oid }, { replace: true });
+  }, [result]);
+  return (
+    <div className="object-page">
+      <header className="object-title">
+        <h1>
+          <span className="mono object-oid">{name}</span>
+        </h1>
+      </header>
+      {req.status === 'loading' && <p className="muted">Looking up {name}…</p>}
+      {req.status === 'error' && (
+        <div data-testid="object-error">
+          <ErrorBox error={req.error} title={`"${name}" could not be looked up`} />
+        </div>
+      )}
+      {result?.kind === 'missing' && (
+        <div data-testid="object-error">
+          <ErrorBox error={{ kind: 'NotFound', message: result.reason, detail: result.reason }} title={`No object is named "${name}"`} />
+        </div>
+      )}
+      {result?.kind === 'ambiguous' && (
+        <div className="notice" data-testid="ambiguous">
+          <p>
+            <strong>{name}</strong> is the start of {result.candidates.length} object ids. Which one?
+          </p>
+          <ul className="object-candidates">
+            {result.candidates.map((c) => (
+              <li key={c}>
+                <OidLink oid={c} full />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ObjectPage({ oid }: { oid: string }) {
+  const req = useRequest('Reading the object', (signal, onProgress) => engine.call('object', { oid }, { signal, onProgress }), [oid]);
+  const detail = req.data;
+  return (
+    <div className="object-page" data-testid="object-view">
+      <header className="object-title">
+        <h1>
+          {detail && <span className={`type-${typeKnown(detail) ? detail.type : 'unknown'} object-type`}>{typeKnown(detail) ? detail.type : 'object'}</span>}
+          <span className="mono object-oid">{oid}</span>
+        </h1>
+        <CopyButton text={oid} />
+      </header>
+      {req.status === 'loading' && <p className="muted object-loading">Reading the object…</p>}
+      {req.status === 'cancelled' && (
+        <p className="notice">
+          Reading was cancelled.{' '}
+          <button type="button" className="small" onClick={req.retry}>
+            Read it again
+          </button>
+        </p>
+      )}
+      {req.status === 'error' && (
+        <div data-testid="object-error">
+          <ErrorBox error={req.error} title="This object could not be opened" />
+        </div>
+      )}
+      {detail && <ObjectBody detail={detail} />}
+    </div>
+  );
+}
+
+function ObjectBody({ detail }: { detail: ObjectDetail }) {
+  const content = detail.content;
+  return (
+    <>
+      <div className={detail.chain.length > 1 ? 'object-storage with-chain' : 'object-storage'}>
+        <section className="storage-facts" aria-label="Storage">
+          <ObjectFacts detail={detail} />
+        </section>
+        {detail.chain.length > 1 && <DeltaChain chain={detail.chain} />}
+      </div>
+      {detail.error && (
+        <div data-testid="object-error">
+          <ErrorBox error={detail.error} title={content ? 'Part of this object could not be read' : 'The content of this object could not be read'} />
+        </div>
+      )}
+      {content?.kind === 'commit' && <CommitContent oid={detail.oid} commit={content} />}
+      {content?.kind === 'tag' && <TagContent tag={content} />}
+      {content?.kind === 'tree' && <TreeTable oid={detail.oid} entries={content.entries} />}
+      {content?.kind === 'blob' && <BlobViewer oid={detail.oid} content={content} />}
+    </>
+  );
 }

@@ -1,17 +1,30 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, opendirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { WindowCache } from '../../core/bytes/window-cache.ts';
+import { PackscopeError } from '../../core/errors.ts';
+import type { HashAlgo } from '../../core/hash/algo.ts';
+import { toHex } from '../../core/hash/hex.ts';
 import { PackIndex } from '../../core/format/idx.ts';
+import { MultiPackIndex } from '../../core/format/midx.ts';
 import { MultiPackIndexChain } from '../../core/format/midx-chain.ts';
+import { sameIdxOrPackName, writeMultiPackIndex, type MidxWritePack } from '../../core/format/midx-write.ts';
 import { ObjectDatabase } from '../../core/odb/database.ts';
-import { loadFailure, verifyMidx, verifyMidxSource, type MidxFinding } from '../../core/verify/midx-verify.ts';
-import { UsageError } from '../errors.ts';
-import { discover, nodeHasher } from '../node-host.ts';
+import { checksumMatches, loadFailure, verifyMidx, verifyMidxSource, type MidxFinding } from '../../core/verify/midx-verify.ts';
+import { UsageError, reportError } from '../errors.ts';
+import { discover, fileSource, nodeHasher } from '../node-host.ts';
+
+const USAGE = 'multi-pack-index: `multi-pack-index verify <path>` or `multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]`';
+
+/** `multi-pack-index verify|write <path>`. */
+export async function multiPackIndex(args: string[]): Promise<number> {
+  if (args[0] === 'write') return multiPackIndexWrite(args.slice(1));
+  return multiPackIndexVerify(args);
+}
 
 /** `multi-pack-index verify <path>`: git's checks, git's messages on stderr, nothing on stdout. */
-export async function multiPackIndex(args: string[]): Promise<number> {
+async function multiPackIndexVerify(args: string[]): Promise<number> {
   const [sub, path, ...extra] = args;
-  if (sub !== 'verify' || path === undefined || extra.length > 0) throw new UsageError('multi-pack-index: only `multi-pack-index verify <path>` is supported');
+  if (sub !== 'verify' || path === undefined || extra.length > 0) throw new UsageError(USAGE);
   const files = await discover(path);
   const db = new ObjectDatabase(files);
   const windows = new WindowCache();
@@ -44,4 +57,187 @@ export async function multiPackIndex(args: string[]): Promise<number> {
     process.stderr.write(`${f.severity === 'fatal' ? 'fatal: ' : ''}${f.message} (${where}${f.cause ? `; ${f.cause}` : ''})\n`);
   }
   return findings.length > 0 ? 1 : 0;
+}
+
+interface WriteArgs {
+  path: string;
+  output: string | undefined;
+  preferredPack: string | undefined;
+}
+
+function parseWriteArgs(args: string[]): WriteArgs {
+  let path: string | undefined;
+  let output: string | undefined;
+  let preferredPack: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (flag: string): string => {
+      if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+      const next = args[++i];
+      if (next === undefined) throw new UsageError(`multi-pack-index write: ${flag} needs a value`);
+      return next;
+    };
+    if (a === '--output' || a.startsWith('--output=')) output = value('--output');
+    else if (a === '--preferred-pack' || a.startsWith('--preferred-pack=')) preferredPack = value('--preferred-pack');
+    else if (a.startsWith('-')) throw new UsageError(`multi-pack-index write: unknown option ${a}\n${USAGE}`);
+    else if (path === undefined) path = a;
+    else throw new UsageError(USAGE);
+  }
+  if (path === undefined || output === '') throw new UsageError(USAGE);
+  return { path, output, preferredPack };
+}
+
+/** git's `st_mtime` of a file: whole seconds, floored (exact, unlike `mtimeMs / 1000`). */
+function mtimeSeconds(path: string): number | undefined {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  if (st === undefined || !st.isFile()) return undefined;
+  const ns = st.mtimeNs;
+  const second = 1_000_000_000n;
+  return Number((ns - (((ns % second) + second) % second)) / second);
+}
+
+/** The pack folder's names in readdir order, as git's `for_each_file_in_pack_dir` sees them. */
+function readdirOrder(dir: string): string[] {
+  const names: string[] = [];
+  const d = opendirSync(dir);
+  try {
+    for (let e = d.readSync(); e !== null; e = d.readSync()) names.push(e.name);
+  } finally {
+    d.closeSync();
+  }
+  return names;
+}
+
+/**
+ * The existing multi-pack-index, when git 2.39 would reuse it: it loads, is version 1 (2.39
+ * knows no other), has the repository's hash and a valid checksum. Otherwise undefined, with
+ * git's warning where git gives one.
+ */
+function reusableMidx(windows: WindowCache, packDir: string, algo: HashAlgo): MultiPackIndex | undefined {
+  const file = join(packDir, 'multi-pack-index');
+  if (!existsSync(file)) return undefined;
+  let midx: MultiPackIndex;
+  try {
+    midx = MultiPackIndex.open(windows.open(fileSource(file, file)), { expectedAlgo: algo });
+  } catch (err) {
+    if (!(err instanceof PackscopeError)) throw err;
+    process.stderr.write(`warning: ignoring existing multi-pack-index: ${err.message}\n`);
+    return undefined;
+  }
+  if (midx.version !== 1) {
+    process.stderr.write(`warning: ignoring existing multi-pack-index: version ${midx.version} not recognized by git 2.39\n`);
+    return undefined;
+  }
+  if (!checksumMatches(midx.source, algo, nodeHasher)) {
+    process.stderr.write('warning: ignoring existing multi-pack-index; checksum mismatch\n');
+    return undefined;
+  }
+  return midx;
+}
+
+/** git's `clear_midx_files_ext`: removes `multi-pack-index-*<ext>` except the one to keep. */
+function clearMidxFiles(packDir: string, ext: string, keep: string | undefined): void {
+  for (const name of readdirOrder(packDir)) {
+    if (!name.startsWith('multi-pack-index-') || !name.endsWith(ext) || name === keep) continue;
+    unlinkSync(join(packDir, name));
+  }
+}
+
+/** Writes `bytes` as `<packDir>/multi-pack-index` through `multi-pack-index.lock`, as git's lockfile does. */
+function commitMidx(packDir: string, bytes: Uint8Array): void {
+  const target = join(packDir, 'multi-pack-index');
+  const lock = `${target}.lock`;
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx', 0o666);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EEXIST') {
+      throw new PackscopeError('Io', `Unable to create '${lock}': File exists. Another process seems to be writing the multi-pack-index; if not, remove the file.`, { file: lock });
+    }
+    throw new PackscopeError('Io', `Unable to create '${lock}': ${err instanceof Error ? err.message : String(err)}`, { file: lock });
+  }
+  try {
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(lock, target);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    if (existsSync(lock)) unlinkSync(lock);
+    throw err;
+  }
+}
+
+/**
+ * `multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]`: the file git 2.39's
+ * `git multi-pack-index write` leaves in the pack folder, byte for byte. Every `*.idx` whose
+ * `.pack` exists is indexed (`.keep` and `.promisor` packs too); an existing valid midx is built
+ * upon as git does, and when it already covers every pack nothing is rewritten. Prints nothing.
+ * With --output the file goes there and the pack folder is left untouched.
+ */
+async function multiPackIndexWrite(args: string[]): Promise<number> {
+  const { path, output, preferredPack } = parseWriteArgs(args);
+  const files = await discover(path);
+  const algo = new ObjectDatabase(files).algo;
+  const packDir = join(path, files.packDir);
+  const windows = new WindowCache();
+  const existing = reusableMidx(windows, packDir, algo);
+
+  // git's add_pack_to_midx, in readdir order: every *.idx not in the midx whose .pack is a file.
+  const packs: MidxWritePack[] = [];
+  for (const name of readdirOrder(packDir)) {
+    if (!name.endsWith('.idx')) continue;
+    if (existing?.containsPack(name)) continue;
+    const full = join(packDir, name);
+    const mtime = mtimeSeconds(`${full.slice(0, -4)}.pack`);
+    if (mtime === undefined) {
+      process.stderr.write(`warning: failed to add packfile '${full}'\n`);
+      continue;
+    }
+    try {
+      packs.push({ name, idx: PackIndex.open(windows.open(fileSource(full, full)), algo), mtime });
+    } catch (err) {
+      if (!(err instanceof PackscopeError)) throw err;
+      process.stderr.write(`error: ${err.message}\nwarning: failed to open pack-index '${full}'\n`);
+    }
+  }
+
+  if (existing && packs.length === 0) {
+    // The midx already covers every pack: git keeps it as it is (and drops midx bitmaps, as none was asked for).
+    if (output !== undefined) writeFileSync(output, readFileSync(join(packDir, 'multi-pack-index')));
+    else clearMidxFiles(packDir, '.bitmap', undefined);
+    return 0;
+  }
+
+  let preferred = preferredPack;
+  if (preferred !== undefined) {
+    const names = [...(existing?.packNames ?? []), ...packs.map((p) => p.name)];
+    if (!names.some((n) => sameIdxOrPackName(preferred as string, n))) {
+      process.stderr.write(`warning: unknown preferred pack: '${preferred}'\n`);
+      preferred = undefined;
+    }
+  }
+
+  let bytes: Uint8Array;
+  try {
+    bytes = writeMultiPackIndex(packs, algo, nodeHasher, { existing, preferredPack: preferred });
+  } catch (err) {
+    if (!(err instanceof PackscopeError)) throw err;
+    reportError(err);
+    return 1;
+  }
+  if (output !== undefined) {
+    writeFileSync(output, bytes);
+    return 0;
+  }
+  commitMidx(packDir, bytes);
+  const hex = toHex(bytes, bytes.length - algo.size);
+  clearMidxFiles(packDir, '.bitmap', `multi-pack-index-${hex}.bitmap`);
+  clearMidxFiles(packDir, '.rev', `multi-pack-index-${hex}.rev`);
+  return 0;
 }

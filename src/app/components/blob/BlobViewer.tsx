@@ -1,0 +1,249 @@
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import type { ObjectContent } from '../../../protocol/messages.ts';
+import { engine } from '../../client.ts';
+import { formatBytes, formatCount, shortOid } from '../../lib/format.ts';
+import { ErrorBox } from '../ErrorBox.tsx';
+import { saveBytes } from './download.ts';
+import { HexView, type ByteTarget } from './HexView.tsx';
+import { ImagePreview, imageLabel } from './ImagePreview.tsx';
+import { indexLines } from './lines.ts';
+import { TextView } from './TextView.tsx';
+import { useLoad } from './useLoad.ts';
+import type { RowTarget } from './VirtualRows.tsx';
+import './blob.css';
+
+/** The blob part of an object's decoded content. */
+export type BlobContent = Extract<ObjectContent, { kind: 'blob' }>;
+
+/** Larger blobs wait for a click before their whole bytes or text are read. */
+const AUTO_LOAD_BYTES = 64 << 20;
+
+type View = 'preview' | 'text' | 'hex';
+const VIEW_LABELS: Record<View, string> = { preview: 'Preview', text: 'Text', hex: 'Hex' };
+
+let wrapPreference = false;
+
+export interface BlobViewerProps {
+  oid: string;
+  content: BlobContent;
+  /** The file's name: the download's name (the object id when absent). */
+  name?: string | undefined;
+  /** What heads the viewer, e.g. the file's path. */
+  title?: ReactNode;
+}
+
+/** Parses an offset typed by a person: `0x1f3a` or `1f3a` (hex), `8000` (decimal). */
+function parseOffset(input: string): number | undefined {
+  const s = input.trim().toLowerCase();
+  if (/^0x[0-9a-f]+$/.test(s)) return parseInt(s.slice(2), 16);
+  if (/^\d+$/.test(s)) return Number(s);
+  if (/^[0-9a-f]+$/.test(s)) return parseInt(s, 16);
+  return undefined;
+}
+
+/**
+ * A blob, shown the way it reads best: text with line numbers (virtualized, the whole file even
+ * when it is 20 MB), images as a preview, anything else as a hex dump; and a Download button.
+ * Text is rendered as React text nodes only; images only through a blob: URL on an <img>.
+ */
+export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
+  const [bytesLoad, loadBytes] = useLoad<Uint8Array>();
+  const [textLoad, loadText] = useLoad<string>();
+  const image = content.image;
+  const isText = content.text !== undefined;
+  const views: View[] = [...(image ? (['preview'] as const) : []), ...(isText ? (['text'] as const) : []), 'hex'];
+  const [view, setView] = useState<View>(views[0]);
+  const [wrap, setWrap] = useState(wrapPreference);
+  const [gotoInput, setGotoInput] = useState('');
+  const [gotoMessage, setGotoMessage] = useState<string | undefined>();
+  const [lineTarget, setLineTarget] = useState<RowTarget | undefined>();
+  const [byteTarget, setByteTarget] = useState<ByteTarget | undefined>();
+
+  const bytes = bytesLoad.status === 'done' ? bytesLoad.value : undefined;
+  const text = textLoad.status === 'done' ? textLoad.value : content.text;
+  const textPartial = isText && content.truncated && textLoad.status !== 'done';
+  const lines = useMemo(() => (text === undefined ? undefined : indexLines(text)), [text]);
+  const label = name ?? shortOid(oid);
+
+  const fetchBytes = () => loadBytes(`Reading ${label}`, (signal, onProgress) => engine.call('blobBytes', { oid }, { signal, onProgress }).then((r) => r.bytes));
+  const fetchText = () => loadText(`Reading ${label}`, (signal, onProgress) => engine.call('blobText', { oid }, { signal, onProgress }).then((r) => r.text));
+
+  // What the first view needs: the rest of a long text, the bytes of an image.
+  useEffect(() => {
+    if (content.size > AUTO_LOAD_BYTES) return;
+    if (isText && content.truncated) void fetchText();
+    if (image) void fetchBytes();
+    // Once per blob; the parent remounts the viewer for another one.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // The hex view of a text blob needs its bytes (the worker sends bytes only for binary ones).
+  useEffect(() => {
+    if (view === 'hex' && !content.head && content.size > 0 && content.size <= AUTO_LOAD_BYTES) void fetchBytes();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view]);
+
+  const download = async () => {
+    const b = bytes ?? (await fetchBytes());
+    if (b) saveBytes(b, name ?? oid);
+  };
+
+  const hexBytes = bytes ?? content.head;
+  const hexPartial = !bytes && content.head !== undefined && content.truncated;
+
+  const goTo = (e: FormEvent) => {
+    e.preventDefault();
+    setGotoMessage(undefined);
+    if (view === 'text' && lines) {
+      const n = Number(gotoInput.trim());
+      if (!Number.isInteger(n) || n < 1 || n > lines.count) {
+        setGotoMessage(`Lines go from 1 to ${formatCount(lines.count)}.`);
+        return;
+      }
+      setLineTarget({ row: n - 1, seq: Date.now() });
+    } else if (view === 'hex') {
+      const offset = parseOffset(gotoInput);
+      if (offset === undefined || offset >= content.size) {
+        setGotoMessage(`Offsets go from 0 to 0x${Math.max(0, content.size - 1).toString(16)} (${formatCount(Math.max(0, content.size - 1))}).`);
+        return;
+      }
+      if (hexBytes && offset < hexBytes.length) {
+        setByteTarget({ offset, seq: Date.now() });
+        return;
+      }
+      void fetchBytes().then((b) => {
+        if (b) setByteTarget({ offset, seq: Date.now() });
+      });
+    }
+  };
+
+  const meta: string[] = [];
+  if (image) meta.push(`${imageLabel(image)} image`);
+  else meta.push(isText ? 'text' : 'binary');
+  if (lines && isText && view === 'text') meta.push(`${formatCount(lines.count)} line${lines.count === 1 ? '' : 's'}${textPartial ? ' so far' : ''}`);
+  meta.push(content.size < 1024 ? `${formatCount(content.size)} bytes` : `${formatBytes(content.size)} (${formatCount(content.size)} bytes)`);
+  if (lines && lines.crlf > 0 && view === 'text') meta.push(lines.crlf === lines.count || lines.crlf === lines.count - 1 ? 'CRLF line endings' : `${formatCount(lines.crlf)} CRLF line endings`);
+
+  return (
+    <section className="blob-viewer" tabIndex={-1} data-testid="blob-viewer" aria-label={name ? `Contents of ${name}` : `Contents of blob ${shortOid(oid)}`}>
+      <header className="blob-head">
+        <div className="blob-title">{title ?? <span className="muted">Contents</span>}</div>
+        <div className="blob-meta muted">{meta.join(' · ')}</div>
+        <button type="button" className="small" onClick={() => void download()} disabled={bytesLoad.status === 'loading'} data-testid="download">
+          <DownloadGlyph />
+          Download
+        </button>
+      </header>
+
+      {content.size > 0 && (
+        <div className="blob-tools">
+          {views.length > 1 && (
+            <div className="blob-modes" role="group" aria-label="Show as">
+              {views.map((v) => (
+                <button key={v} type="button" className="small" aria-pressed={view === v} onClick={() => setView(v)}>
+                  {VIEW_LABELS[v]}
+                </button>
+              ))}
+            </div>
+          )}
+          {view === 'text' && (
+            <label className="blob-wrap">
+              <input
+                type="checkbox"
+                checked={wrap}
+                onChange={(e) => {
+                  wrapPreference = e.target.checked;
+                  setWrap(e.target.checked);
+                }}
+              />
+              Wrap lines
+            </label>
+          )}
+          {(view === 'text' || view === 'hex') && (
+            <form className="blob-goto" onSubmit={goTo}>
+              <label>
+                <span>{view === 'text' ? 'Line' : 'Offset'}</span>
+                <input type="text" value={gotoInput} onChange={(e) => setGotoInput(e.target.value)} size={10} placeholder={view === 'text' ? '1' : '0x0'} spellCheck={false} autoComplete="off" />
+              </label>
+              <button type="submit" className="small">
+                Go
+              </button>
+              {gotoMessage && (
+                <span className="blob-goto-message warn" role="status">
+                  {gotoMessage}
+                </span>
+              )}
+            </form>
+          )}
+        </div>
+      )}
+
+      {bytesLoad.status === 'error' && <ErrorBox error={bytesLoad.error} title="The blob could not be read" />}
+      {textLoad.status === 'error' && <ErrorBox error={textLoad.error} title="The whole text could not be read" />}
+
+      {content.size === 0 ? (
+        <p className="blob-empty muted">This file is empty (0 bytes).</p>
+      ) : view === 'preview' && image ? (
+        bytes ? (
+          <ImagePreview bytes={bytes} type={image} alt={name ?? `blob ${oid}`} />
+        ) : bytesLoad.status === 'loading' ? (
+          <p className="blob-loading muted">Reading the image…</p>
+        ) : (
+          <p className="blob-note">
+            This image is {formatBytes(content.size)}.{' '}
+            <button type="button" className="small" onClick={() => void fetchBytes()}>
+              Show the preview
+            </button>
+          </p>
+        )
+      ) : view === 'text' && lines ? (
+        <>
+          {textPartial && (
+            <p className="blob-note" role="status">
+              {textLoad.status === 'loading' ? (
+                <>Showing the first {formatCount(lines.count)} lines; reading the rest of the {formatBytes(content.size)}…</>
+              ) : (
+                <>
+                  Showing the first {formatCount(lines.count)} lines of {formatBytes(content.size)}.{' '}
+                  <button type="button" className="small" onClick={() => void fetchText()}>
+                    Load the whole file
+                  </button>
+                </>
+              )}
+            </p>
+          )}
+          <TextView lines={lines} wrap={wrap} target={lineTarget} />
+        </>
+      ) : hexBytes ? (
+        <>
+          {hexPartial && (
+            <p className="blob-note" role="status">
+              Showing only the first {formatBytes(hexBytes.length)} of {formatBytes(content.size)}.{' '}
+              <button type="button" className="small" onClick={() => void fetchBytes()} disabled={bytesLoad.status === 'loading'}>
+                {bytesLoad.status === 'loading' ? 'Reading…' : `Load all ${formatBytes(content.size)}`}
+              </button>
+            </p>
+          )}
+          <HexView bytes={hexBytes} totalSize={content.size} target={byteTarget} />
+        </>
+      ) : bytesLoad.status === 'loading' ? (
+        <p className="blob-loading muted">Reading the bytes…</p>
+      ) : (
+        <p className="blob-note">
+          The hex view needs all {formatBytes(content.size)} of this file.{' '}
+          <button type="button" className="small" onClick={() => void fetchBytes()}>
+            Read them
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function DownloadGlyph() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path d="M8 1.5v8.5M4.5 6.5 8 10l3.5-3.5M2.5 12.5v2h11v-2" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}

@@ -1,0 +1,40 @@
+import { engine } from '../../client.ts';
+import { Link, OidLink } from '../../components/Link.tsx';
+import { GitDate } from '../object/Person.tsx';
+import { useRequest } from '../object/useRequest.ts';
+
+/** The commit being browsed: short id, summary, author and date, with its object page and history. */
+export function CommitBanner({ commit, rootTree }: { commit: string; rootTree: string }) {
+  const req = useRequest('Reading the commit', commit ? (signal) => engine.call('object', { oid: commit }, { signal }) : undefined, [commit]);
+  if (!commit) {
+    return (
+      <div className="commit-banner" data-testid="commit-banner">
+        <span className="muted">Browsing a tree without a commit:</span> <OidLink oid={rootTree} />
+      </div>
+    );
+  }
+  const content = req.data?.content;
+  const info = content?.kind === 'commit' ? content : undefined;
+  const summary = info?.message.split('\n')[0] ?? '';
+  return (
+    <div className="commit-banner" data-testid="commit-banner" data-oid={commit}>
+      <div className="banner-main">
+        <OidLink oid={commit} />
+        <span className="banner-summary" title={info?.message}>
+          {info ? summary || <span className="muted">(no message)</span> : req.status === 'error' ? <span className="warn">{req.error.detail}</span> : <span className="muted">…</span>}
+        </span>
+      </div>
+      <div className="banner-side">
+        {info && (
+          <span className="banner-author">
+            <span className="git-person-name">{info.author.name}</span> <GitDate time={info.author.time} zone={info.author.zone} showOriginal={false} />
+          </span>
+        )}
+        {info && info.parents.length > 1 && <span className="badge">merge</span>}
+        <Link to={{ view: 'history', rev: commit, mode: 'first-parent' }} className="banner-link">
+          History
+        </Link>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { engine } from '../../client.ts';
+import { BlobViewer } from '../../components/blob/BlobViewer.tsx';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { Link, OidLink } from '../../components/Link.tsx';
+import { useRequest } from '../object/useRequest.ts';
+import { EntryIcon } from './EntryIcon.tsx';
+
+/** The folder path a relative symlink target points at, or undefined when it leaves the tree. */
+export function resolveLink(folder: string[], target: string): string[] | undefined {
+  if (target.startsWith('/') || target === '') return undefined;
+  const out = [...folder];
+  for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else out.push(part);
+  }
+  return out;
+}
+
+/** A file of the browsed tree: its contents, a symlink's target, or a submodule's commit. */
+export function FileView({ rev, path, oid, mode }: { rev: string; path: string[]; oid: string; mode: string }) {
+  if (mode === '160000') {
+    return (
+      <div className="special-file" tabIndex={-1} data-testid="submodule">
+        <EntryIcon kind="submodule" />
+        <div>
+          <p className="special-title">
+            <span className="mono">{path.join('/')}</span> is a submodule at <span className="mono" title={oid}>{oid}</span>
+          </p>
+          <p className="muted">The commit is not in this repository: a submodule records only the id of a commit in another repository.</p>
+        </div>
+      </div>
+    );
+  }
+  return <BlobFile key={oid} rev={rev} path={path} oid={oid} mode={mode} />;
+}
+
+function BlobFile({ rev, path, oid, mode }: { rev: string; path: string[]; oid: string; mode: string }) {
+  const req = useRequest('Reading the file', (signal, onProgress) => engine.call('object', { oid }, { signal, onProgress }), [oid]);
+  const name = path[path.length - 1] ?? oid;
+  if (req.status === 'loading' || req.status === 'idle') return <p className="muted">Reading {name}…</p>;
+  if (req.status === 'cancelled') {
+    return (
+      <p className="notice">
+        Reading {name} was cancelled.{' '}
+        <button type="button" className="small" onClick={req.retry}>
+          Read it again
+        </button>
+      </p>
+    );
+  }
+  if (req.status === 'error') return <ErrorBox error={req.error} title={`${name} could not be read`} />;
+  const detail = req.data;
+  const content = detail.content;
+  if (!content || content.kind !== 'blob') {
+    return (
+      <>
+        {detail.error && <ErrorBox error={detail.error} title={`${name} could not be read`} />}
+        {content && (
+          <p className="warn">
+            The tree says {name} is a file, but object <OidLink oid={oid} /> is a {content.kind}.
+          </p>
+        )}
+      </>
+    );
+  }
+  if (mode === '120000' && content.text !== undefined) {
+    const target = content.text;
+    const resolved = resolveLink(path.slice(0, -1), target);
+    return (
+      <div className="special-file" tabIndex={-1} data-testid="symlink">
+        <EntryIcon kind="symlink" />
+        <div>
+          <p className="special-title">
+            <span className="mono">{path.join('/')}</span> is a symbolic link to <code className="symlink-target" data-testid="symlink-target">{target}</code>
+          </p>
+          <p className="muted">
+            {resolved ? (
+              <>
+                Inside this tree that is <Link to={{ view: 'browse', rev, path: resolved }}>{resolved.length ? resolved.join('/') : 'the root folder'}</Link>.{' '}
+              </>
+            ) : (
+              <>The target is outside this tree. </>
+            )}
+            The link itself is blob <OidLink oid={oid} />.
+          </p>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <>
+      {detail.error && <ErrorBox error={detail.error} title={`Part of ${name} could not be read`} />}
+      <BlobViewer
+        oid={oid}
+        content={content}
+        name={name}
+        title={
+          <>
+            <span className="file-path">{path.join('/')}</span> <OidLink oid={oid} />
+          </>
+        }
+      />
+    </>
+  );
+}
