@@ -11,6 +11,12 @@ import { HomeView } from './views/HomeView.tsx';
 import { ObjectView } from './views/ObjectView.tsx';
 import { ObjectsView } from './views/ObjectsView.tsx';
 import { OverviewView } from './views/OverviewView.tsx';
+import { MidxView } from './views/MidxView.tsx';
+import { PacksView } from './views/PacksView.tsx';
+import { PackView } from './views/PackView.tsx';
+import { FilesView } from './views/FilesView.tsx';
+import { HexView } from './views/HexView.tsx';
+import { DeltaView } from './views/DeltaView.tsx';
 
 /** Routes to views, reopens the repository a URL names, and takes folder drops anywhere. */
 export function App() {
@@ -66,7 +72,13 @@ export function App() {
   else if (route.view === 'objects') view = <ObjectsView filter={route.filter} at={route.at} />;
   else if (route.view === 'object') view = <ObjectView oid={route.oid} />;
   else if (route.view === 'browse') view = <BrowseView rev={route.rev} path={route.path} />;
-  else view = <HistoryView rev={route.rev} mode={route.mode} />;
+  else if (route.view === 'history') view = <HistoryView rev={route.rev} mode={route.mode} />;
+  else if (route.view === 'midx') view = <MidxView />;
+  else if (route.view === 'packs') view = <PacksView />;
+  else if (route.view === 'pack') view = <PackView name={route.name} map={route.map ?? 'type'} />;
+  else if (route.view === 'files') view = <FilesView />;
+  else if (route.view === 'hex') view = <HexView file={route.file} at={route.at} />;
+  else view = <DeltaView oid={route.oid} />;
 
   return (
     <Layout>

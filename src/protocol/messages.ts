@@ -1,5 +1,6 @@
 import type { WireError } from '../core/errors.ts';
 import type { ObjectType } from '../core/objects/types.ts';
+import type { AnatomyRequests } from './anatomy.ts';
 
 /**
  * The one typed map of everything the app can ask the worker, and what comes back. Every
@@ -194,8 +195,8 @@ export interface CacheStats {
 /** Type filter for the objects list. */
 export type TypeFilter = ObjectType | 'all';
 
-/** Request name -> [arguments, result]. */
-export interface Requests {
+/** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts. */
+export interface Requests extends AnatomyRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

@@ -9,19 +9,18 @@ import { demoReader } from './demo.ts';
 import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';
 import { objectDetail, objectRow, parseOid } from './object-detail.ts';
 import { Session } from './session.ts';
+import { current, setSession } from './state.ts';
+import { midxHandlers } from './anatomy/midx-handlers.ts';
+import { packHandlers } from './anatomy/pack-handlers.ts';
+import { hexHandlers } from './anatomy/hex-handlers.ts';
 
 /**
  * The whole worker API, one handler per request. The worker owns the one open repository;
  * every handler answers from it.
  */
 
-let session: Session | undefined;
 let lastSource: OpenSource | undefined;
 const histories = new Map<string, HistoryWalk>();
-
-function current(): Session {
-  return session ?? fail('NotFound', 'no repository is open');
-}
 
 async function openSource(source: OpenSource): Promise<Session> {
   if (source.kind === 'directory') return Session.open(source.handle.name, handleReader(source.handle));
@@ -36,8 +35,12 @@ function fileBytes(files: RepositoryFiles): number {
 }
 
 export const handlers: Handlers = {
+  ...midxHandlers,
+  ...packHandlers,
+  ...hexHandlers,
+
   async open({ source }) {
-    session = await openSource(source);
+    const session = setSession(await openSource(source));
     lastSource = source;
     histories.clear();
     return session.summary();
@@ -45,7 +48,7 @@ export const handlers: Handlers = {
 
   async reload() {
     if (!lastSource) fail('NotFound', 'no repository is open');
-    session = await openSource(lastSource);
+    const session = setSession(await openSource(lastSource));
     histories.clear();
     return session.summary();
   },

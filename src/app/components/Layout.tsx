@@ -25,6 +25,9 @@ export function Layout({ children }: { children: ReactNode }) {
               { label: 'History', to: { view: 'history', rev: startRev, mode: 'first-parent' } as Route, active: route.view === 'history' },
             ]
           : []),
+        { label: 'Packs', to: { view: 'packs' }, active: route.view === 'packs' || route.view === 'pack' || route.view === 'delta' },
+        ...(summary.midx || summary.packs.length > 1 ? [{ label: 'Multi-pack-index', to: { view: 'midx' } as Route, active: route.view === 'midx' }] : []),
+        { label: 'Files', to: { view: 'files' }, active: route.view === 'files' || route.view === 'hex' },
       ]
     : [];
   return (

@@ -9,6 +9,12 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/object/<oid>
  *   #/<repo>/browse/<rev>/<path…>
  *   #/<repo>/history/<rev>?mode=all
+ *   #/<repo>/midx                        the multi-pack-index anatomy
+ *   #/<repo>/packs                       every pack, with its statistics
+ *   #/<repo>/pack/<name>?map=depth       one pack: statistics, byte map, idx, companions
+ *   #/<repo>/files                       the folder's files and the window cache
+ *   #/<repo>/hex/<file path>?at=<offset> annotated hex of any file
+ *   #/<repo>/delta/<oid>                 a delta chain with its instructions
  *
  * `<repo>` names the open repository: `demo`, `recent-<id>` (a remembered folder), or
  * `local` (a folder given by input or drop, which cannot be reopened without the person).
@@ -20,7 +26,13 @@ export type Route =
   | { view: 'objects'; filter: TypeFilter; at?: string }
   | { view: 'object'; oid: string }
   | { view: 'browse'; rev: string; path: string[] }
-  | { view: 'history'; rev: string; mode: 'first-parent' | 'all' };
+  | { view: 'history'; rev: string; mode: 'first-parent' | 'all' }
+  | { view: 'midx' }
+  | { view: 'packs' }
+  | { view: 'pack'; name: string; map?: 'type' | 'depth' }
+  | { view: 'files' }
+  | { view: 'hex'; file: string; at?: number }
+  | { view: 'delta'; oid: string };
 
 export interface Location {
   repo: string | undefined;
@@ -56,6 +68,24 @@ export function parseHash(hash: string): Location {
     case 'history':
       if (rest[0]) return { repo, route: { view: 'history', rev: rest[0], mode: params.get('mode') === 'all' ? 'all' : 'first-parent' } };
       break;
+    case 'midx':
+      return { repo, route: { view: 'midx' } };
+    case 'packs':
+      return { repo, route: { view: 'packs' } };
+    case 'pack':
+      if (rest[0]) return { repo, route: { view: 'pack', name: rest[0], ...(params.get('map') === 'depth' ? { map: 'depth' as const } : {}) } };
+      break;
+    case 'files':
+      return { repo, route: { view: 'files' } };
+    case 'hex':
+      if (rest.length > 0) {
+        const at = Number(params.get('at'));
+        return { repo, route: { view: 'hex', file: rest.join('/'), ...(params.get('at') !== null && Number.isFinite(at) ? { at } : {}) } };
+      }
+      break;
+    case 'delta':
+      if (rest[0]) return { repo, route: { view: 'delta', oid: rest[0] } };
+      break;
   }
   return { repo, route: { view: 'overview' } };
 }
@@ -81,6 +111,18 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/browse/${[route.rev, ...route.path].map(enc).join('/')}`;
     case 'history':
       return `${base}/history/${enc(route.rev)}${route.mode === 'all' ? '?mode=all' : ''}`;
+    case 'midx':
+      return `${base}/midx`;
+    case 'packs':
+      return `${base}/packs`;
+    case 'pack':
+      return `${base}/pack/${enc(route.name)}${route.map === 'depth' ? '?map=depth' : ''}`;
+    case 'files':
+      return `${base}/files`;
+    case 'hex':
+      return `${base}/hex/${route.file.split('/').map(enc).join('/')}${route.at !== undefined ? `?at=${route.at}` : ''}`;
+    case 'delta':
+      return `${base}/delta/${enc(route.oid)}`;
   }
 }
 

@@ -1,6 +1,8 @@
 import type { ChainStepInfo, ObjectDetail } from '../../../protocol/messages.ts';
-import { OidLink } from '../../components/Link.tsx';
+import { Link, OidLink } from '../../components/Link.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
+import { useRepo } from '../../stores/repo.ts';
+import { packFilePath } from '../hex/paths.ts';
 
 /** `0x1f3a (7994)`. */
 export function Offset({ value }: { value: number }) {
@@ -38,6 +40,7 @@ function percent(part: number, whole: number): string {
 export function ObjectFacts({ detail }: { detail: ObjectDetail }) {
   const loc = detail.location;
   const known = typeKnown(detail);
+  const rootKind = useRepo((s) => s.summary?.rootKind);
   return (
     <dl className="facts object-facts" data-testid="object-facts">
       <dt>Type</dt>
@@ -52,12 +55,16 @@ export function ObjectFacts({ detail }: { detail: ObjectDetail }) {
           <dd className="mono">{loc.pack}</dd>
           <dt>Offset</dt>
           <dd>
-            <Offset value={loc.offset} />
+            <Offset value={loc.offset} /> · <Link to={{ view: 'hex', file: packFilePath(rootKind, loc.pack), at: loc.offset }}>bytes</Link>
           </dd>
           <dt>Entry type</dt>
           <dd>
             <span className="badge">{loc.entryType}</span>
-            {detail.chain.length > 1 && <span className="muted"> · delta depth {detail.chain.length - 1}</span>}
+            {detail.chain.length > 1 && (
+              <>
+                <span className="muted"> · delta depth {detail.chain.length - 1}</span> · <Link to={{ view: 'delta', oid: detail.oid }}>delta instructions</Link>
+              </>
+            )}
           </dd>
           <dt>Stored size</dt>
           <dd>
