@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
-import { Cancelled, type HandlerContext } from '../src/protocol/rpc.ts';
+import { Cancelled, yieldNow, type HandlerContext } from '../src/protocol/rpc.ts';
 import { Session } from '../src/worker/session.ts';
 import { setSession } from '../src/worker/state.ts';
 import { packHandlers } from '../src/worker/anatomy/pack-handlers.ts';
@@ -157,6 +158,21 @@ describe('the scan', () => {
     expect(await packHandlers.packStats({ pack }, ctx)).toBe(stats);
   });
 
+  it('answers other requests while it scans', async () => {
+    const f = fixture('big');
+    await open(f);
+    const pack = f.packs[0];
+    const yielding: HandlerContext = { ...ctx, pause: () => yieldNow() };
+    let scanned = false;
+    const scanning = Promise.resolve(packHandlers.packStats({ pack }, yielding)).then(() => (scanned = true));
+    await yieldNow();
+    const page = await packHandlers.idxEntries({ pack, start: 5, count: 3 }, ctx);
+    expect(page.rows.map((r) => r.position)).toEqual([5, 6, 7]);
+    expect(scanned).toBe(false);
+    await scanning;
+    expect(scanned).toBe(true);
+  });
+
   it('reports progress and yields between slices', async () => {
     const f = fixture('long-chains');
     const session = await open(f);
@@ -165,6 +181,53 @@ describe('the scan', () => {
     while (!scan.step(0)) slices++;
     expect(slices).toBeGreaterThan(10);
     expect(scan.unreadable).toBe(0);
+  });
+
+  it('counts damaged entries, names each with file and offset, and keeps reading the rest', async () => {
+    const f = fixture('varied');
+    const dir = mkdtempSync(join(tmpdir(), 'pk-damaged-'));
+    try {
+      cpSync(join(f.path, '.git'), join(dir, '.git'), { recursive: true });
+      const pack = f.packs[0];
+      const packPath = join(dir, '.git/objects/pack', `${pack}.pack`);
+      const bytes = readFileSync(packPath);
+      const rows = verifyPack(f, pack).rows.sort((a, b) => a.offset - b.offset);
+      // A whole object with a broken type, and the base of a chain (its deltas fail with it).
+      const broken = rows.find((r) => r.type === 'commit' && r.depth === 0) as VerifyRow;
+      const base = rows.find((r) => r.depth === 0 && rows.some((d) => d.base === r.oid)) as VerifyRow;
+      bytes[broken.offset] &= 0x8f;
+      bytes[base.offset] &= 0x8f;
+      writeFileSync(packPath, bytes);
+      await open({ ...f, path: dir });
+      const stats = await packHandlers.packStats({ pack }, ctx);
+      // The chain below the base: every delta whose chain reaches it.
+      const below = new Set<string>([base.oid]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const r of rows) {
+          if (r.base && below.has(r.base) && !below.has(r.oid)) {
+            below.add(r.oid);
+            grew = true;
+          }
+        }
+      }
+      expect(stats.unreadable).toBe(1 + below.size);
+      expect(stats.objects).toBe(rows.length);
+      const problems = stats.problems ?? [];
+      expect(problems.map((p) => p.offset)).toContain(broken.offset);
+      expect(problems.map((p) => p.offset)).toContain(base.offset);
+      for (const p of problems) expect(p.file).toBe(`.git/objects/pack/${pack}.pack`);
+      expect(problems.find((p) => p.offset === broken.offset)?.kind).toBe('CorruptObject');
+      const firstDelta = rows.find((r) => r.base === base.oid) as VerifyRow;
+      expect(problems.find((p) => p.offset === firstDelta.offset)?.detail).toBe(`the delta's base, the entry at offset ${base.offset}, could not be read`);
+      // Everything else still counts.
+      expect(stats.byType.commit + stats.byType.tree + stats.byType.blob + stats.byType.tag).toBe(rows.length - stats.unreadable);
+      const map = await packHandlers.packMap({ pack }, ctx);
+      expect(Array.from(map.offsets)).toEqual(rows.map((r) => r.offset));
+      expect(map.types.filter((t) => t === 0).length).toBe(stats.unreadable);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names a pack that is not there', async () => {

@@ -61,7 +61,7 @@ export interface MidxAnatomy {
 export interface DuplicateObject {
   oid: string;
   copies: { pack: string; offset: number; mtimeMs: number; covered: boolean }[];
-  /** The pack whose copy the midx records (undefined when no midx covers the object). */
+  /** The pack whose copy git reads: the one the midx records, else the first pack outside it in search order (undefined when no copy is searched). */
   chosen?: string;
   /** Why that copy: the newest pack, or the pack outside the midx searched first. */
   reason: string;
@@ -92,6 +92,8 @@ export interface PackStats {
   unreadable: number;
   /** Why: the first of those errors (file and offset each), in offset order. */
   problems?: WireError[];
+  /** Milliseconds the worker spent reading the entries (pauses for other requests excluded). */
+  scanMs?: number;
 }
 
 /**

@@ -43,7 +43,18 @@ export function PackView({ name, map }: { name: string; map: MapMode }) {
       </div>
     );
   }
-  return <PackPage key={`${name}`} summary={summary} pack={pack} mode={map} />;
+  // A reload gives a new summary: a fresh page, so nothing of the old folder's answers lingers.
+  return <PackPage key={`${generationOf(summary)}:${name}`} summary={summary} pack={pack} mode={map} />;
+}
+
+const generations = new WeakMap<RepoSummary, number>();
+let nextGeneration = 1;
+
+/** A number per summary. */
+function generationOf(summary: RepoSummary): number {
+  let g = generations.get(summary);
+  if (g === undefined) generations.set(summary, (g = nextGeneration++));
+  return g;
 }
 
 const SECTIONS = [

@@ -41,9 +41,15 @@ export function PacksView() {
       </p>
       {packs.length > 0 && (
         <div className="toolbar">
-          <button type="button" className="primary" onClick={() => void computeAll(packs.map((p) => p.name))} disabled={allRunning || allDone} data-testid="compute-all">
-            {allDone ? 'Statistics computed for all packs' : allRunning ? 'Computing statistics…' : 'Compute statistics for all packs'}
-          </button>
+          {allDone ? (
+            <span className="pk-ok" data-testid="compute-all-done">
+              ✓ Statistics computed for {packs.length === 1 ? 'the pack' : `all ${packs.length} packs`}
+            </span>
+          ) : (
+            <button type="button" className="primary" onClick={() => void computeAll(packs.map((p) => p.name))} disabled={allRunning} data-testid="compute-all">
+              {allRunning ? 'Computing statistics…' : 'Compute statistics for all packs'}
+            </button>
+          )}
           {done.length > 0 && !allDone && (
             <span className="muted">
               {done.length} of {packs.length} done
@@ -135,7 +141,11 @@ function StatsCell({ entry, onCompute, busy }: { entry: PackStatsEntry | undefin
     );
   }
   if (entry.status === 'error') return <span className="warn">failed (see below)</span>;
-  return <span className="pk-ok">✓ {formatCount(entry.ms)} ms</span>;
+  return (
+    <span className="pk-ok" title="Milliseconds the engine spent reading the entries">
+      ✓ {formatCount(entry.stats.scanMs ?? entry.ms)} ms
+    </span>
+  );
 }
 
 /** Sums over the scanned packs, by type (copies of one object in several packs count once each). */

@@ -259,10 +259,13 @@ export function ByteMap({ map, mode, onMode }: { map: PackMap; mode: MapMode; on
     const canvas = canvasRef.current;
     if (!canvas) return;
     const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
       const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
       const dx = e.deltaX * unit;
       const dy = e.deltaY * unit;
+      // Zooming out past the whole pack scrolls the page instead, so the map is no trap.
+      const whole = view.current.bytesPerPx >= maxBytesPerPx() * 0.999;
+      if (whole && dy > 0 && Math.abs(dy) >= Math.abs(dx) && !e.shiftKey) return;
+      e.preventDefault();
       if (e.shiftKey || Math.abs(dx) > Math.abs(dy)) {
         view.current.start += (e.shiftKey && dx === 0 ? dy : dx) * view.current.bytesPerPx;
         clamp();
@@ -275,11 +278,12 @@ export function ByteMap({ map, mode, onMode }: { map: PackMap; mode: MapMode; on
     };
     canvas.addEventListener('wheel', onWheel, { passive: false });
     return () => canvas.removeEventListener('wheel', onWheel);
-  }, [clamp, schedule, zoomAt]);
+  }, [clamp, maxBytesPerPx, schedule, zoomAt]);
 
   const openRank = useCallback(
     (rank: number) => {
-      if (rank < 0 || map.types[rank] === 0 && map.entryTypes[rank] === 0) return;
+      // Unreadable entries open too: the object page says what is wrong with them.
+      if (rank < 0) return;
       void oidAt(map, map.positions[rank]).then((oid) => {
         if (oid) navigate({ view: 'object', oid });
       });

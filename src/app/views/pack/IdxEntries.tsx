@@ -121,7 +121,7 @@ export function IdxEntries({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
           <span>Object id</span>
           <span>Offset in the pack</span>
           <span>CRC32</span>
-          <span>64-bit table</span>
+          <span>8-byte offset</span>
           <span>In the idx</span>
         </div>
         <div ref={scrollRef} className="pk-entries-scroll" tabIndex={0} role="region" aria-label={`Entries of ${anatomy.file}, in object id order`} data-testid="idx-entries">

@@ -128,8 +128,8 @@ export function IdxSection({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
         <>
           <h3>8-byte offset table</h3>
           <p className="muted">
-            Entries whose 4-byte offset has its high bit set store their real offset here: the low 31 bits name a slot of this table. Git writes them for offsets of 2 GiB and more
-            {anatomy.largeOffsets > 0 ? ' (or below, when told to with index-pack --index-version=2,<offset>)' : ''}.
+            Entries whose 4-byte offset has its high bit set store their real offset here: the low 31 bits name a slot of this table. Git writes them for offsets of 2 GiB and
+            more, and for smaller ones when <code>index-pack --index-version=2,&lt;offset&gt;</code> asks it to.
           </p>
           <LargeOffsets anatomy={anatomy} packFile={packFile} tableAt={largeTable.offset} />
         </>

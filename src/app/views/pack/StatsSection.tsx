@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { PackStats } from '../../../protocol/anatomy.ts';
 import type { ObjectType } from '../../../protocol/messages.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
@@ -36,6 +37,7 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
   const deltas = stats.ofsDeltas + stats.refDeltas;
   const maxChain = stats.chainHistogram.length;
   const lines = histogramLines(stats);
+  const [allProblems, setAllProblems] = useState(false);
   const resolved = TYPES.reduce((sum, t) => sum + stats.byType[t], 0);
   return (
     <div className="pk-stats" data-testid="pack-stats">
@@ -47,17 +49,25 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
         <Stat label="Longest chain" value={formatCount(maxChain)} note={maxChain ? 'deltas to apply to rebuild the deepest object' : 'no deltas'} />
         {stats.unreadable > 0 && <Stat label="Unreadable" value={formatCount(stats.unreadable)} note="entries whose header, delta or base could not be read" />}
       </div>
-      <p className="muted pk-scan-note">Read from every entry's header (and a delta's first bytes) in {formatCount(ms)} ms; the worker keeps the result while this folder is open.</p>
+      <p className="muted pk-scan-note">
+        Read from every entry's header (and a delta's first bytes): {formatCount(stats.scanMs ?? ms)} ms of work in the engine{stats.scanMs !== undefined && ms > stats.scanMs + 50 ? `, ${formatCount(ms)} ms from asking to answer` : ''}. The engine keeps the
+        result while this folder is open.
+      </p>
 
       {stats.problems && stats.problems.length > 0 && (
         <div className="pk-problems">
           <h3>{stats.unreadable === 1 ? 'An entry could not be read' : `${formatCount(stats.unreadable)} entries could not be read`}</h3>
-          {stats.problems.map((p, i) => (
+          {(allProblems ? stats.problems : stats.problems.slice(0, 3)).map((p, i) => (
             <div key={i} data-testid="pack-problem">
               <ErrorBox error={p} title={`Entry at offset 0x${(p.offset ?? 0).toString(16)}`} />
             </div>
           ))}
-          {stats.unreadable > stats.problems.length && <p className="muted">The first {stats.problems.length} are shown.</p>}
+          {stats.problems.length > 3 && !allProblems && (
+            <button type="button" onClick={() => setAllProblems(true)}>
+              Show {stats.problems.length - 3} more
+            </button>
+          )}
+          {allProblems && stats.unreadable > stats.problems.length && <p className="muted">The first {stats.problems.length} are shown; the byte map marks every unreadable entry in red.</p>}
         </div>
       )}
 

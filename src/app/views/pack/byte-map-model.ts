@@ -11,8 +11,9 @@ import type { PackMap } from '../../../protocol/anatomy.ts';
 /** How the map colours entries. */
 export type MapMode = 'type' | 'depth';
 
-/** Category numbers shared by both modes. */
+/** Category of entries that could not be read (both modes). */
 export const CAT_UNREADABLE = 0;
+/** Category of the bytes that are not entries: the 12-byte header and the trailing checksum. */
 export const CAT_STRUCTURE = 1;
 /** Type mode: category = CAT_TYPE0 + type number - 1 (commit, tree, blob, tag). */
 export const CAT_TYPE0 = 2;

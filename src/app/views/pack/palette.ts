@@ -75,8 +75,6 @@ export interface LegendItem {
   category: number;
   label: string;
   color: string;
-  /** A pattern-free hint for the structure category. */
-  note?: string;
 }
 
 /** The fill colour of every category of a mode, and its legend. */
@@ -92,7 +90,7 @@ export function legendFor(model: MapModel, mode: MapMode, theme: Theme): LegendI
       items.push({ category: CAT_DEPTH0 + b, label, color: ramp(bands === 1 ? 0 : b / (bands - 1)) });
     }
   }
-  items.push({ category: CAT_STRUCTURE, label: 'pack header and trailer', color: theme.muted, note: '12-byte header, trailing checksum' });
+  items.push({ category: CAT_STRUCTURE, label: 'pack header and trailer', color: theme.muted });
   items.push({ category: CAT_UNREADABLE, label: 'unreadable', color: theme.error });
   return items;
 }

@@ -78,7 +78,9 @@ export async function midxDuplicates(session: Session, limit: number, ctx: Handl
   const rows: DuplicateObject[] = [];
   const explainer = new Explainer(session);
   const H = session.db.algo.size;
+  const pace = pacer(ctx);
   for (let i = 0; i < n; i++) {
+    await pace.tick(i, n, 'Explaining the copies');
     const oid = scan.ids.subarray(i * H, i * H + H);
     const copies: Copy[] = [];
     for (let c = scan.copyStart[i]; c < scan.copyStart[i + 1]; c++) copies.push(explainer.copy(scan.packs[scan.copyPack[c]], scan.copyPosition[c]));

@@ -159,6 +159,7 @@ export class PackScan {
     const bases = this.baseRanks;
     // mark[r] = the entry whose walk passed r (+1), to see a cycle without a Set per walk.
     const mark = new Int32Array(n);
+    const rootCause = new Map<number, number>();
     const path: number[] = [];
     for (let r = 0; r < n; r++) {
       if (depths[r] !== -1 || bases[r] < 0) continue;
@@ -180,11 +181,16 @@ export class PackScan {
       }
       const file = this.pack.data.name;
       const looped = cur >= 0 && mark[cur] === r + 1;
+      // The entry that actually failed, below any deltas that failed only because of it.
+      const root = cur >= 0 ? (rootCause.get(cur) ?? cur) : -1;
       for (const p of path) {
         const place = { file, offset: this.offsets[p] };
-        const err = looped
-          ? new PackscopeError('DeltaCycle', `the delta chain from offset ${this.offsets[p]} returns to offset ${this.offsets[cur]}`, place)
-          : new PackscopeError('MissingBase', `the delta's chain reaches the entry at offset ${cur >= 0 ? this.offsets[cur] : '?'}, which could not be read`, place);
+        const base = bases[p] >= 0 ? this.offsets[bases[p]] : -1;
+        let err: PackscopeError;
+        if (looped) err = new PackscopeError('DeltaCycle', `the delta chain from offset ${this.offsets[p]} returns to offset ${this.offsets[cur]}`, place);
+        else if (root >= 0 && this.offsets[root] === base) err = new PackscopeError('MissingBase', `the delta's base, the entry at offset ${base}, could not be read`, place);
+        else err = new PackscopeError('MissingBase', `the delta's chain (base at offset ${base}) reaches the entry at offset ${root >= 0 ? this.offsets[root] : '?'}, which could not be read`, place);
+        if (root >= 0) rootCause.set(p, root);
         this.markUnreadable(p, err);
       }
     }

@@ -93,6 +93,7 @@ export function packStatsOf(scan: PackScan): PackStats {
     })),
     unreadable: scan.unreadable,
     problems: scan.problems.map(toWire),
+    scanMs: Math.round(scan.busyMs),
   };
   kept.set(scan, stats);
   return stats;
