@@ -42,8 +42,8 @@ export function PacksView() {
       {packs.length > 0 && (
         <div className="toolbar">
           {allDone ? (
-            <span className="pk-ok" data-testid="compute-all-done">
-              ✓ Statistics computed for {packs.length === 1 ? 'the pack' : `all ${packs.length} packs`}
+            <span className="pk-ok" data-testid="compute-all">
+              ✓ Statistics computed for all packs ({packs.length})
             </span>
           ) : (
             <button type="button" className="primary" onClick={() => void computeAll(packs.map((p) => p.name))} disabled={allRunning} data-testid="compute-all">
