@@ -6,6 +6,8 @@ import { defineConfig } from '@playwright/test';
  * the system one. E2E_PORT picks another port when 4173 is taken (two checkouts at once).
  */
 const port = Number(process.env.E2E_PORT ?? 4173);
+// E2E_DIST serves another build folder (`vite build --outDir <dir>`), so two test runs can share a checkout.
+const dist = process.env.E2E_DIST ? ` --outDir ${process.env.E2E_DIST}` : '';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -36,7 +38,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium' }],
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort`,
+    command: `npx vite preview --port ${port} --strictPort${dist}`,
     url: `http://localhost:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -17,6 +17,11 @@ import { PackView } from './views/PackView.tsx';
 import { FilesView } from './views/FilesView.tsx';
 import { HexView } from './views/HexView.tsx';
 import { DeltaView } from './views/DeltaView.tsx';
+import { VerifyView } from './views/VerifyView.tsx';
+import { SearchView } from './views/SearchView.tsx';
+import { UnreachableView } from './views/UnreachableView.tsx';
+import { DuplicatesView } from './views/DuplicatesView.tsx';
+import { IndexPackView } from './views/IndexPackView.tsx';
 
 /** Routes to views, reopens the repository a URL names, and takes folder drops anywhere. */
 export function App() {
@@ -78,7 +83,12 @@ export function App() {
   else if (route.view === 'pack') view = <PackView name={route.name} map={route.map ?? 'type'} />;
   else if (route.view === 'files') view = <FilesView />;
   else if (route.view === 'hex') view = <HexView file={route.file} at={route.at} />;
-  else view = <DeltaView oid={route.oid} />;
+  else if (route.view === 'delta') view = <DeltaView oid={route.oid} />;
+  else if (route.view === 'verify') view = <VerifyView />;
+  else if (route.view === 'search') view = <SearchView kind={route.kind} q={route.q} />;
+  else if (route.view === 'unreachable') view = <UnreachableView />;
+  else if (route.view === 'duplicates') view = <DuplicatesView />;
+  else view = <IndexPackView name={route.name} />;
 
   return (
     <Layout>

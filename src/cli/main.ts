@@ -3,6 +3,8 @@ import { catFile } from './commands/cat-file.ts';
 import { showIndex } from './commands/show-index.ts';
 import { verifyPack } from './commands/verify-pack.ts';
 import { multiPackIndex } from './commands/multi-pack-index.ts';
+import { fsck } from './commands/fsck.ts';
+import { indexPack } from './commands/index-pack.ts';
 import { UsageError, reportError } from './errors.ts';
 
 /**
@@ -19,6 +21,8 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   show-index <pack>.idx
   multi-pack-index verify <path>
   multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]
+  fsck [--unreachable | --dangling] [--lost-found=<dir>] [--no-reflogs] <path>
+  index-pack [-o <file>.idx] <file>.pack
 
 <path>: a working tree, a .git folder, an objects folder or a pack folder.
 `;
@@ -36,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
       return showIndex(args);
     case 'multi-pack-index':
       return multiPackIndex(args);
+    case 'fsck':
+      return fsck(args);
+    case 'index-pack':
+      return indexPack(args);
     case '--version':
     case 'version':
       process.stdout.write(`${VERSION}\n`);

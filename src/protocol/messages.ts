@@ -1,6 +1,10 @@
 import type { WireError } from '../core/errors.ts';
 import type { ObjectType } from '../core/objects/types.ts';
 import type { AnatomyRequests } from './anatomy.ts';
+import type { EvidenceRequests } from './evidence.ts';
+import type { FindRequests } from './find.ts';
+import type { SearchRequests } from './search.ts';
+import type { VerifyRequests } from './verify.ts';
 
 /**
  * The one typed map of everything the app can ask the worker, and what comes back. Every
@@ -195,8 +199,8 @@ export interface CacheStats {
 /** Type filter for the objects list. */
 export type TypeFilter = ObjectType | 'all';
 
-/** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts. */
-export interface Requests extends AnatomyRequests {
+/** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts and evidence.ts. */
+export interface Requests extends AnatomyRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

@@ -13,6 +13,10 @@ import { current, setSession } from './state.ts';
 import { midxHandlers } from './anatomy/midx-handlers.ts';
 import { packHandlers } from './anatomy/pack-handlers.ts';
 import { hexHandlers } from './anatomy/hex-handlers.ts';
+import { verifyHandlers } from './forensics/verify-handlers.ts';
+import { findHandlers } from './forensics/find-handlers.ts';
+import { searchHandlers } from './forensics/search-handlers.ts';
+import { evidenceHandlers } from './forensics/evidence-handlers.ts';
 
 /**
  * The whole worker API, one handler per request. The worker owns the one open repository;
@@ -38,6 +42,10 @@ export const handlers: Handlers = {
   ...midxHandlers,
   ...packHandlers,
   ...hexHandlers,
+  ...verifyHandlers,
+  ...findHandlers,
+  ...searchHandlers,
+  ...evidenceHandlers,
 
   async open({ source }) {
     const session = setSession(await openSource(source));

@@ -28,6 +28,10 @@ export function Layout({ children }: { children: ReactNode }) {
         { label: 'Packs', to: { view: 'packs' }, active: route.view === 'packs' || route.view === 'pack' || route.view === 'delta' },
         ...(summary.midx || summary.packs.length > 1 ? [{ label: 'Multi-pack-index', to: { view: 'midx' } as Route, active: route.view === 'midx' }] : []),
         { label: 'Files', to: { view: 'files' }, active: route.view === 'files' || route.view === 'hex' },
+        { label: 'Search', to: { view: 'search', kind: 'text', q: '' }, active: route.view === 'search' },
+        { label: 'Verify', to: { view: 'verify' }, active: route.view === 'verify' },
+        { label: 'Unreachable', to: { view: 'unreachable' }, active: route.view === 'unreachable' },
+        { label: 'Duplicates', to: { view: 'duplicates' }, active: route.view === 'duplicates' },
       ]
     : [];
   return (

@@ -15,6 +15,11 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/files                       the folder's files and the window cache
  *   #/<repo>/hex/<file path>?at=<offset> annotated hex of any file
  *   #/<repo>/delta/<oid>                 a delta chain with its instructions
+ *   #/<repo>/verify                      verify everything: findings, cross-check, report
+ *   #/<repo>/search?kind=text&q=<query>  streamed search (ids, messages, authors, blob text), timeline
+ *   #/<repo>/unreachable                 reachability: unreachable and dangling objects
+ *   #/<repo>/duplicates                  objects stored more than once (packs, loose)
+ *   #/<repo>/index-pack/<pack name>      index a .pack that has no .idx, as git index-pack does
  *
  * `<repo>` names the open repository: `demo`, `recent-<id>` (a remembered folder), or
  * `local` (a folder given by input or drop, which cannot be reopened without the person).
@@ -32,7 +37,16 @@ export type Route =
   | { view: 'pack'; name: string; map?: 'type' | 'depth' }
   | { view: 'files' }
   | { view: 'hex'; file: string; at?: number }
-  | { view: 'delta'; oid: string };
+  | { view: 'delta'; oid: string }
+  | { view: 'verify' }
+  | { view: 'search'; kind: SearchKind; q: string }
+  | { view: 'unreachable' }
+  | { view: 'duplicates' }
+  | { view: 'index-pack'; name: string };
+
+/** What a search looks in. */
+export type SearchKind = 'text' | 'regex' | 'message' | 'author' | 'oid' | 'timeline';
+const SEARCH_KINDS = new Set<string>(['text', 'regex', 'message', 'author', 'oid', 'timeline']);
 
 export interface Location {
   repo: string | undefined;
@@ -86,6 +100,19 @@ export function parseHash(hash: string): Location {
     case 'delta':
       if (rest[0]) return { repo, route: { view: 'delta', oid: rest[0] } };
       break;
+    case 'verify':
+      return { repo, route: { view: 'verify' } };
+    case 'search': {
+      const kind = params.get('kind') ?? 'text';
+      return { repo, route: { view: 'search', kind: (SEARCH_KINDS.has(kind) ? kind : 'text') as SearchKind, q: params.get('q') ?? '' } };
+    }
+    case 'unreachable':
+      return { repo, route: { view: 'unreachable' } };
+    case 'duplicates':
+      return { repo, route: { view: 'duplicates' } };
+    case 'index-pack':
+      if (rest[0]) return { repo, route: { view: 'index-pack', name: rest[0] } };
+      break;
   }
   return { repo, route: { view: 'overview' } };
 }
@@ -123,6 +150,21 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/hex/${route.file.split('/').map(enc).join('/')}${route.at !== undefined ? `?at=${route.at}` : ''}`;
     case 'delta':
       return `${base}/delta/${enc(route.oid)}`;
+    case 'verify':
+      return `${base}/verify`;
+    case 'search': {
+      const params = new URLSearchParams();
+      if (route.kind !== 'text') params.set('kind', route.kind);
+      if (route.q) params.set('q', route.q);
+      const q = params.toString();
+      return `${base}/search${q ? `?${q}` : ''}`;
+    }
+    case 'unreachable':
+      return `${base}/unreachable`;
+    case 'duplicates':
+      return `${base}/duplicates`;
+    case 'index-pack':
+      return `${base}/index-pack/${enc(route.name)}`;
   }
 }
 

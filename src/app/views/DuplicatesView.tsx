@@ -1,0 +1,4 @@
+/** Being built (issue 5). */
+export function DuplicatesView() {
+  return <h1>Duplicates</h1>;
+}
