@@ -3,6 +3,7 @@ import type { ObjectType } from '../core/objects/types.ts';
 import type { AnatomyRequests } from './anatomy.ts';
 import type { EvidenceRequests } from './evidence.ts';
 import type { FindRequests } from './find.ts';
+import type { IndexPackRequests } from './index-pack.ts';
 import type { SearchRequests } from './search.ts';
 import type { VerifyRequests } from './verify.ts';
 
@@ -199,8 +200,8 @@ export interface CacheStats {
 /** Type filter for the objects list. */
 export type TypeFilter = ObjectType | 'all';
 
-/** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts and evidence.ts. */
-export interface Requests extends AnatomyRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests {
+/** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts. */
+export interface Requests extends AnatomyRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

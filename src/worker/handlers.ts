@@ -17,6 +17,7 @@ import { verifyHandlers } from './forensics/verify-handlers.ts';
 import { findHandlers } from './forensics/find-handlers.ts';
 import { searchHandlers } from './forensics/search-handlers.ts';
 import { evidenceHandlers } from './forensics/evidence-handlers.ts';
+import { indexPackHandlers } from './forensics/index-pack-handlers.ts';
 
 /**
  * The whole worker API, one handler per request. The worker owns the one open repository;
@@ -46,6 +47,7 @@ export const handlers: Handlers = {
   ...findHandlers,
   ...searchHandlers,
   ...evidenceHandlers,
+  ...indexPackHandlers,
 
   async open({ source }) {
     const session = setSession(await openSource(source));
