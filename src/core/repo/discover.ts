@@ -51,6 +51,8 @@ export interface RepositoryFiles {
   refFiles: FileEntry[];
   /** The repository config, when present. */
   config: FileEntry | undefined;
+  /** The staging index (`<gitdir>/index`), when present: git fsck counts its entries as reachable. */
+  index?: FileEntry;
   /** Things that could not be listed or opened; the rest still loads. */
   problems: PackscopeError[];
 }
@@ -132,10 +134,12 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
 
   const refPaths: string[] = [];
   let config: FileEntry | undefined;
+  let index: FileEntry | undefined;
   if (gitDir !== undefined) {
     const gitEntries = (await reader.list(gitDir)) ?? [];
     for (const name of ['HEAD', 'packed-refs']) if (has(gitEntries, name, 'file')) refPaths.push(join(gitDir, name));
     if (has(gitEntries, 'config', 'file')) config = await open(join(gitDir, 'config'));
+    if (has(gitEntries, 'index', 'file')) index = await open(join(gitDir, 'index'));
     const walk = async (dir: string): Promise<void> => {
       const entries = (await reader.list(dir)) ?? [];
       for (const e of entries) {
@@ -147,7 +151,7 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
   }
   const refFiles = await openAll(refPaths);
 
-  return { rootKind, gitDir, objectsDir, packDir, packDirFiles, midxChainFiles, looseObjects, refFiles, config, problems };
+  return { rootKind, gitDir, objectsDir, packDir, packDirFiles, midxChainFiles, looseObjects, refFiles, config, ...(index ? { index } : {}), problems };
 }
 
 /** Builds RepositoryFiles from a flat list of files (dropped single files, tests). */

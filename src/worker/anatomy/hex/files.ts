@@ -60,6 +60,7 @@ function collect(files: RepositoryFiles): KnownFile[] {
   out.push(...files.midxChainFiles.map((entry) => ({ entry, kind: packFolderKind(entry.path) })).sort(byPath));
   const refs: KnownFile[] = files.refFiles.map((entry) => ({ entry, kind: 'ref' }));
   if (files.config) refs.push({ entry: files.config, kind: 'other' });
+  if (files.index) refs.push({ entry: files.index, kind: 'other' });
   out.push(...refs.sort(byPath));
   out.push(...files.looseObjects.map((entry): KnownFile => ({ entry, kind: 'loose' })).sort(byPath));
   return out;
