@@ -3,6 +3,9 @@ import { useLocation, useHref, type Route } from '../lib/route.ts';
 import { useRepo } from '../stores/repo.ts';
 import { TaskBar } from './TaskBar.tsx';
 
+/** Views under the Forensics tab. */
+const FORENSICS = new Set<Route['view']>(['verify', 'unreachable', 'duplicates', 'index-pack']);
+
 /** The frame around every view: title, navigation, reload, tasks, notices. */
 export function Layout({ children }: { children: ReactNode }) {
   const summary = useRepo((s) => s.summary);
@@ -29,11 +32,15 @@ export function Layout({ children }: { children: ReactNode }) {
         ...(summary.midx || summary.packs.length > 1 ? [{ label: 'Multi-pack-index', to: { view: 'midx' } as Route, active: route.view === 'midx' }] : []),
         { label: 'Files', to: { view: 'files' }, active: route.view === 'files' || route.view === 'hex' },
         { label: 'Search', to: { view: 'search', kind: 'text', q: '' }, active: route.view === 'search' },
-        { label: 'Verify', to: { view: 'verify' }, active: route.view === 'verify' },
-        { label: 'Unreachable', to: { view: 'unreachable' }, active: route.view === 'unreachable' },
-        { label: 'Duplicates', to: { view: 'duplicates' }, active: route.view === 'duplicates' },
+        { label: 'Forensics', to: { view: 'verify' }, active: FORENSICS.has(route.view) },
       ]
     : [];
+  // The examiner's tools share one tab; inside it, a second row names each of them.
+  const forensicTabs: { label: string; to: Route; active: boolean; hint: string }[] = [
+    { label: 'Verify', to: { view: 'verify' }, active: route.view === 'verify', hint: 'Check every checksum, CRC and object id; cross-check packs against their indexes' },
+    { label: 'Unreachable', to: { view: 'unreachable' }, active: route.view === 'unreachable', hint: 'Objects no ref, HEAD or index entry reaches (git fsck --unreachable)' },
+    { label: 'Duplicates', to: { view: 'duplicates' }, active: route.view === 'duplicates', hint: 'Objects stored more than once: in several packs, or loose and packed' },
+  ];
   return (
     <div className="app">
       <header className="topbar">
@@ -59,6 +66,20 @@ export function Layout({ children }: { children: ReactNode }) {
           </button>
         )}
       </header>
+      {summary && FORENSICS.has(route.view) && (
+        <nav className="subnav" aria-label="Forensics tools">
+          {forensicTabs.map((t) => (
+            <a key={t.label} href={href(t.to)} className={t.active ? 'tab active' : 'tab'} aria-current={t.active ? 'page' : undefined} title={t.hint}>
+              {t.label}
+            </a>
+          ))}
+          {route.view === 'index-pack' && (
+            <a href={href(route)} className="tab active" aria-current="page">
+              Index a pack
+            </a>
+          )}
+        </nav>
+      )}
       <TaskBar />
       {notice && (
         <div className="notice banner" role="status">

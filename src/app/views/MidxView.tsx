@@ -3,7 +3,7 @@ import type { MidxAnatomy } from '../../protocol/anatomy.ts';
 import type { RepoSummary } from '../../protocol/messages.ts';
 import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
-import { HexLink } from '../components/companions/HexLink.tsx';
+import { HexLink } from '../components/HexLink.tsx';
 import { Link } from '../components/Link.tsx';
 import { formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import type { WireError } from '../../core/errors.ts';
 import type { IdxAnatomy, PackMap } from '../../protocol/anatomy.ts';
 import type { PackSummary, RepoSummary } from '../../protocol/messages.ts';
@@ -15,7 +15,7 @@ import { ByteMap } from './pack/ByteMap.tsx';
 import type { MapMode } from './pack/byte-map-model.ts';
 import { IdxSection } from './pack/IdxSection.tsx';
 import { keepMap, keptMap } from './pack/map-cache.ts';
-import { OffsetLink } from './pack/OffsetLink.tsx';
+import { FieldTable } from '../components/HexLink.tsx';
 import { StatsSection } from './pack/StatsSection.tsx';
 import { usePackStats, type PackStatsEntry } from './pack/stats-store.ts';
 import './pack/pack.css';
@@ -147,7 +147,6 @@ function PackPage({ summary, pack, mode }: { summary: RepoSummary; pack: PackSum
 
 /** The pack file's own header and trailer, with offsets into the hex view. */
 function PackFacts({ pack, anatomy, packFile, hashBytes }: { pack: PackSummary; anatomy: IdxAnatomy | undefined; packFile: string | undefined; hashBytes: number }) {
-  const at = (offset: number, label: string): ReactNode => (packFile ? <OffsetLink file={packFile} at={offset} label={label} /> : <span className="mono">0x{offset.toString(16)}</span>);
   const trailerAt = pack.packBytes - hashBytes;
   return (
     <div className="pk-facts-grid">
@@ -172,51 +171,19 @@ function PackFacts({ pack, anatomy, packFile, hashBytes }: { pack: PackSummary; 
         </dd>
       </dl>
       <div className="table-scroll">
-        <table className="data pk-fields" data-testid="pack-header">
-          <caption>Pack header and trailer</caption>
-          <thead>
-            <tr>
-              <th>Field</th>
-              <th>Offset</th>
-              <th className="num">Bytes</th>
-              <th>Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td>signature</td>
-              <td className="nowrap">{at(0, 'signature')}</td>
-              <td className="num">4</td>
-              <td className="mono">PACK</td>
-            </tr>
-            <tr>
-              <td>version</td>
-              <td className="nowrap">{at(4, 'version')}</td>
-              <td className="num">4</td>
-              <td className="mono">{pack.packVersion}</td>
-            </tr>
-            <tr>
-              <td>number of objects</td>
-              <td className="nowrap">{at(8, 'number of objects')}</td>
-              <td className="num">4</td>
-              <td className="mono">{pack.objects}</td>
-            </tr>
-            <tr>
-              <td>entries</td>
-              <td className="nowrap">{at(12, 'first entry')}</td>
-              <td className="num">{formatCount(Math.max(0, trailerAt - 12))}</td>
-              <td className="muted">object entries, in pack order</td>
-            </tr>
-            <tr>
-              <td>trailer checksum</td>
-              <td className="nowrap">{at(trailerAt, 'trailer checksum')}</td>
-              <td className="num">{hashBytes}</td>
-              <td className="mono pk-value" title="The .idx keeps a copy; the two were compared when the folder was opened">
-                {anatomy ? anatomy.packChecksum : '…'}
-              </td>
-            </tr>
-          </tbody>
-        </table>
+        <FieldTable
+          caption="Pack header and trailer"
+          testId="pack-header"
+          file={packFile}
+          fields={[
+            { name: 'signature', offset: 0, length: 4, value: 'PACK' },
+            { name: 'version', offset: 4, length: 4, value: String(pack.packVersion) },
+            { name: 'number of objects', offset: 8, length: 4, value: String(pack.objects) },
+            { name: 'entries', offset: 12, length: Math.max(0, trailerAt - 12), value: 'object entries, in pack order' },
+            // The .idx keeps a copy of this checksum; the two were compared when the folder was opened.
+            { name: 'trailer checksum', offset: trailerAt, length: hashBytes, value: anatomy ? anatomy.packChecksum : '…' },
+          ]}
+        />
       </div>
     </div>
   );

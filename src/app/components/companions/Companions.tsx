@@ -3,7 +3,7 @@ import { engine } from '../../client.ts';
 import { formatBytes, formatCount } from '../../lib/format.ts';
 import { useRequest } from '../../views/object/useRequest.ts';
 import { ErrorBox } from '../ErrorBox.tsx';
-import { HexLink } from './HexLink.tsx';
+import { HexLink } from '../HexLink.tsx';
 import { MtimesTimeline } from './MtimesTimeline.tsx';
 import './companions.css';
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { RepoSummary } from '../../../protocol/messages.ts';
 import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
-import { OffsetText } from '../../components/companions/HexLink.tsx';
+import { OffsetText } from '../../components/HexLink.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { useRequest } from '../object/useRequest.ts';
@@ -78,7 +78,7 @@ export function DuplicatesPanel({ summary }: { summary: RepoSummary }) {
                               <Link to={{ view: 'pack', name: c.pack }} className="mono" title={c.pack}>
                                 {shortPack(c.pack)}
                               </Link>{' '}
-                              <OffsetText n={c.offset} /> <span className="muted mx-small">{localTime(c.mtimeMs)}</span>{' '}
+                              <OffsetText value={c.offset} /> <span className="muted mx-small">{localTime(c.mtimeMs)}</span>{' '}
                               {c.covered ? <span className="badge on">in the midx</span> : <span className="badge">outside</span>}
                             </li>
                           ))}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { MidxLayerAnatomy } from '../../../protocol/anatomy.ts';
-import { hex } from '../../components/companions/HexLink.tsx';
+import { hex } from '../../components/HexLink.tsx';
 import { useHref } from '../../lib/route.ts';
 import { formatBytes, formatCount } from '../../lib/format.ts';
 import { CHUNK_DETAILS, CHUNK_NAMES, regionClass } from './names.ts';

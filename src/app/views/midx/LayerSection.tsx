@@ -1,7 +1,7 @@
 import type { MidxLayerAnatomy } from '../../../protocol/anatomy.ts';
 import type { PackSummary } from '../../../protocol/messages.ts';
 import { BarChart } from '../../components/companions/BarChart.tsx';
-import { HexLink, hex } from '../../components/companions/HexLink.tsx';
+import { FieldTable, HexLink, hex } from '../../components/HexLink.tsx';
 import { Link } from '../../components/Link.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
 import { FileMap } from './FileMap.tsx';
@@ -89,29 +89,7 @@ export function LayerSection({ layer, index, count, chain, folderPacks }: { laye
 
       <div className="mx-two">
         <div className="mx-scroll">
-          <table className="data mx-table">
-            <caption>Header</caption>
-            <thead>
-              <tr>
-                <th>Field</th>
-                <th>Offset</th>
-                <th className="num">Bytes</th>
-                <th>Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {layer.header.map((f) => (
-                <tr key={f.name}>
-                  <td>{f.name}</td>
-                  <td>
-                    <HexLink file={layer.file} at={f.offset} />
-                  </td>
-                  <td className="num">{f.length}</td>
-                  <td className="mono mx-value">{f.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FieldTable fields={layer.header} file={layer.file} caption="Header" />
         </div>
         <div className="mx-scroll">
           <table className="data mx-table" data-testid="midx-chunks">

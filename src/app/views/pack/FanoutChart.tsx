@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { formatCount } from '../../lib/format.ts';
-import { OffsetLink } from './OffsetLink.tsx';
+import { HexLink } from '../../components/HexLink.tsx';
 import { useWidth } from './useWidth.ts';
 
 /**
@@ -73,9 +73,9 @@ export function FanoutChart({ fanout, file, fanoutAt }: { fanout: number[]; file
                     const i = r * 16 + c;
                     return (
                       <td key={c} className="num">
-                        <OffsetLink file={file} at={fanoutAt + i * 4} label={`fanout[0x${i.toString(16).padStart(2, '0')}]`}>
+                        <HexLink file={file} at={fanoutAt + i * 4} label={`fanout[0x${i.toString(16).padStart(2, '0')}]`}>
                           {formatCount(fanout[i])}
-                        </OffsetLink>
+                        </HexLink>
                       </td>
                     );
                   })}

@@ -9,7 +9,7 @@ import { asWire } from '../../stores/repo.ts';
 import type { WireError } from '../../../core/errors.ts';
 import { hex8 } from './format.ts';
 import { idxEntryOffsets } from './idx-layout.ts';
-import { OffsetLink, OffsetText } from './OffsetLink.tsx';
+import { HexLink, OffsetText } from '../../components/HexLink.tsx';
 
 /**
  * Every idx entry in id order, virtualized (only the rows in view exist) and fetched a page at
@@ -146,26 +146,26 @@ export function IdxEntries({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
                         <OidLink oid={row.oid} full />
                       </span>
                       <span className="nowrap">
-                        <OffsetLink file={packFile} at={row.offset} label="the entry in the pack" />
+                        <HexLink file={packFile} at={row.offset} label="the entry in the pack" />
                       </span>
                       <span className="mono">{row.crc === undefined ? <span className="muted">— (v1)</span> : hex8(row.crc)}</span>
                       <span>{row.large ? <span className="badge on" title={`The 4-byte offset has its high bit set: the offset is in slot ${row.largeIndex} of the 8-byte table`}>slot {formatCount(row.largeIndex ?? 0)}</span> : <span className="muted">—</span>}</span>
                       <span className="nowrap">
-                        <OffsetLink file={anatomy.file} at={at.id} label="this entry's object id in the idx">
+                        <HexLink file={anatomy.file} at={at.id} label="this entry's object id in the idx">
                           id
-                        </OffsetLink>
+                        </HexLink>
                         {at.crc !== undefined && (
                           <>
                             {' · '}
-                            <OffsetLink file={anatomy.file} at={at.crc} label="this entry's CRC32 in the idx">
+                            <HexLink file={anatomy.file} at={at.crc} label="this entry's CRC32 in the idx">
                               crc
-                            </OffsetLink>
+                            </HexLink>
                           </>
                         )}
                         {' · '}
-                        <OffsetLink file={anatomy.file} at={at.offset} label="this entry's 4-byte offset in the idx">
+                        <HexLink file={anatomy.file} at={at.offset} label="this entry's 4-byte offset in the idx">
                           offset
-                        </OffsetLink>
+                        </HexLink>
                       </span>
                     </>
                   ) : (
@@ -224,10 +224,10 @@ export function LargeOffsets({ anatomy, packFile, tableAt }: { anatomy: IdxAnato
               <tr key={r.largeIndex} data-testid="large-offset" data-oid={r.oid}>
                 <td className="num mono">{formatCount(r.largeIndex ?? 0)}</td>
                 <td>
-                  <OffsetLink file={anatomy.file} at={tableAt + (r.largeIndex ?? 0) * 8} label={`8-byte offset slot ${r.largeIndex}`} />
+                  <HexLink file={anatomy.file} at={tableAt + (r.largeIndex ?? 0) * 8} label={`8-byte offset slot ${r.largeIndex}`} />
                 </td>
                 <td>
-                  {r.position >= 0 ? <OffsetLink file={packFile} at={r.offset} label="the entry in the pack" /> : <OffsetText value={r.offset} />}
+                  {r.position >= 0 ? <HexLink file={packFile} at={r.offset} label="the entry in the pack" /> : <OffsetText value={r.offset} />}
                 </td>
                 <td className="num">{r.position >= 0 ? formatCount(r.position) : <span className="warn">no entry points here</span>}</td>
                 <td>{r.oid ? <OidLink oid={r.oid} /> : <span className="muted">—</span>}</td>

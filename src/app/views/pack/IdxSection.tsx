@@ -4,7 +4,7 @@ import { FanoutChart } from './FanoutChart.tsx';
 import { hex, percent } from './format.ts';
 import { IdxEntries, LargeOffsets } from './IdxEntries.tsx';
 import { regionNamed } from './idx-layout.ts';
-import { OffsetLink } from './OffsetLink.tsx';
+import { FieldTable, HexLink } from '../../components/HexLink.tsx';
 
 /**
  * The `.idx` laid open: its header fields, its regions drawn to scale, the fanout, the 8-byte
@@ -60,28 +60,7 @@ export function IdxSection({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
 
       <h3>Header and trailer fields</h3>
       <div className="table-scroll">
-        <table className="data pk-fields" data-testid="idx-fields">
-          <thead>
-            <tr>
-              <th>Field</th>
-              <th>Offset</th>
-              <th className="num">Bytes</th>
-              <th>Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {anatomy.header.map((f) => (
-              <tr key={f.name}>
-                <td>{f.name}</td>
-                <td className="nowrap">
-                  <OffsetLink file={anatomy.file} at={f.offset} label={f.name} />
-                </td>
-                <td className="num">{f.length}</td>
-                <td className="mono pk-value">{f.value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FieldTable fields={anatomy.header} file={anatomy.file} testId="idx-fields" />
       </div>
 
       <h3>Regions, to scale</h3>
@@ -110,7 +89,7 @@ export function IdxSection({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
                 <td className="nowrap">
                   <span className={`pk-key ${REGION_CLASS[r.name] ?? ''}`} aria-hidden="true" /> {r.name}
                 </td>
-                <td className="nowrap">{r.length > 0 ? <OffsetLink file={anatomy.file} at={r.offset} label={r.name} /> : <span className="muted">empty</span>}</td>
+                <td className="nowrap">{r.length > 0 ? <HexLink file={anatomy.file} at={r.offset} label={r.name} /> : <span className="muted">empty</span>}</td>
                 <td className="nowrap mono">{hex(r.offset + r.length)}</td>
                 <td className="num">{formatCount(r.length)}</td>
                 <td className="num muted">{percent(r.length, anatomy.fileSize)}</td>

@@ -7,7 +7,7 @@ import { formatBytes, formatCount } from '../../lib/format.ts';
 import { ChainChart } from './ChainChart.tsx';
 import { percent, ratio } from './format.ts';
 import { histogramLines } from './histogram.ts';
-import { OffsetLink } from './OffsetLink.tsx';
+import { HexLink } from '../../components/HexLink.tsx';
 
 /**
  * What the scan of a pack found: entries by how they are stored, objects by what they are,
@@ -208,7 +208,7 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
                   <td className="num muted">{percent(o.storedSize, o.size)}</td>
                   <td className="num">{o.depth > 0 ? <Link to={{ view: 'delta', oid: o.oid }}>{o.depth}</Link> : <span className="muted">0</span>}</td>
                   <td className="nowrap">
-                    <OffsetLink file={packFile} at={o.offset} label="entry" />
+                    <HexLink file={packFile} at={o.offset} label="entry" />
                   </td>
                 </tr>
               ))}

@@ -6,10 +6,7 @@ export function shortPackName(name: string): string {
   return m ? `pack-${m[1].slice(0, 12)}…` : name;
 }
 
-/** A byte offset in hex, as git's tools and hex dumps write it: `0x1f3a`. */
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
+export { hex } from '../../components/HexLink.tsx';
 
 /** A CRC32 as 8 hex digits. */
 export function hex8(n: number): string {
