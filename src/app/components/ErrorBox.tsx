@@ -1,4 +1,5 @@
 import type { WireError } from '../../core/errors.ts';
+import { HexLink } from './HexLink.tsx';
 
 /** What to do about each kind of error, in a sentence. */
 const ADVICE: Partial<Record<WireError['kind'], string>> = {
@@ -21,6 +22,22 @@ const ADVICE: Partial<Record<WireError['kind'], string>> = {
   Io: 'The browser could not read the file. If it changed on disk, reload the folder.',
 };
 
+/** Advice that depends on which file broke, where the kind alone would mislead. */
+function adviceFor(error: WireError): string | undefined {
+  const file = error.file ?? '';
+  const midx = /multi-pack-index|\.midx$/.test(file);
+  if (midx && error.kind !== 'Io') {
+    return 'The multi-pack-index is damaged or does not match the packs; packscope reads the packs through their own .idx files instead, so no object is lost. git multi-pack-index write rebuilds it.';
+  }
+  if (file.endsWith('.pack') && error.kind === 'NotFound') {
+    return 'This pack has no .idx beside it. packscope can index it here (Packs → Index this pack), as git index-pack would, without writing into the folder.';
+  }
+  if (/\.(rev|bitmap|mtimes)$/.test(file)) {
+    return 'This companion file is damaged or stale; git reads objects without it, and so does packscope. git repack or git multi-pack-index write rebuilds it.';
+  }
+  return ADVICE[error.kind as WireError['kind']];
+}
+
 /** An error as a person reads it: what happened, in which file at which offset, and what to do. */
 export function ErrorBox({ error, title }: { error: WireError; title?: string }) {
   return (
@@ -39,13 +56,11 @@ export function ErrorBox({ error, title }: { error: WireError; title?: string })
         {error.offset !== undefined && (
           <>
             <dt>Offset</dt>
-            <dd className="mono">
-              0x{error.offset.toString(16)} ({error.offset})
-            </dd>
+            <dd className="mono">{error.file !== undefined ? <HexLink file={error.file} at={error.offset} label="Where it is">{`0x${error.offset.toString(16)} (${error.offset})`}</HexLink> : `0x${error.offset.toString(16)} (${error.offset})`}</dd>
           </>
         )}
       </dl>
-      {ADVICE[error.kind as WireError['kind']] && <div className="error-advice">{ADVICE[error.kind as WireError['kind']]}</div>}
+      {adviceFor(error) && <div className="error-advice">{adviceFor(error)}</div>}
     </div>
   );
 }
