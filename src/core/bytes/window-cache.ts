@@ -64,6 +64,8 @@ export class WindowCache {
   };
   private head: Window | null = null; // most recently used
   private tail: Window | null = null; // least recently used
+  /** One wrapper per source: every reader of a file (engine, hex view, verify) shares its windows. */
+  private readonly wrappers = new WeakMap<ByteSource, CachedFile>();
 
   constructor(options: WindowCacheOptions = {}) {
     const windowSize = options.windowSize ?? 1 << 20;
@@ -75,9 +77,12 @@ export class WindowCache {
     this.budget = Math.max(options.budget ?? 64 << 20, windowSize * 2);
   }
 
-  /** Wraps a source so that its reads go through this cache. */
+  /** Wraps a source so that its reads go through this cache; the same source gets the same wrapper. */
   open(source: ByteSource): CachedFile {
-    return new CachedFile(this, source);
+    if (source instanceof CachedFile && source.cache === this) return source;
+    let file = this.wrappers.get(source);
+    if (!file) this.wrappers.set(source, (file = new CachedFile(this, source)));
+    return file;
   }
 
   /** Drops every window (for example before a rescan). */
@@ -181,7 +186,7 @@ export class CachedFile implements ByteSource {
   cursor: Window | null = null;
 
   constructor(
-    private readonly cache: WindowCache,
+    readonly cache: WindowCache,
     readonly source: ByteSource,
   ) {
     this.name = source.name;
