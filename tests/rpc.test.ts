@@ -68,4 +68,47 @@ describe('rpc', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(iterations - at).toBeLessThanOrEqual(1);
   });
+
+  it('streams chunks to onPartial in order, before the result', async () => {
+    const client = loopback({
+      search: async (_a, ctx) => {
+        for (let i = 1; i <= 3; i++) {
+          ctx.emit({ matches: [{ kind: 'object', oid: `0${i}` }], notes: [], scanned: i, total: 3 });
+          await ctx.pause();
+        }
+        return { matched: 3, scanned: 3, total: 3, truncated: false, maxMatches: 10, binarySkipped: 0, notes: 0, notesDropped: 0, ms: 0 };
+      },
+    });
+    const events: string[] = [];
+    const result = await client.call('search', { query: { kind: 'oid', prefix: '0' } }, { onPartial: (chunk) => events.push(chunk.matches[0].oid) }).then((r) => {
+      events.push('result');
+      return r;
+    });
+    expect(events).toEqual(['01', '02', '03', 'result']);
+    expect(result.matched).toBe(3);
+  });
+
+  it('stops delivering chunks once cancelled, and the handler stops at its next pause', async () => {
+    let emitted = 0;
+    const client = loopback({
+      search: async (_a, ctx) => {
+        for (;;) {
+          ctx.emit({ matches: [], notes: [], scanned: ++emitted, total: 0 });
+          await ctx.pause();
+        }
+      },
+    });
+    const controller = new AbortController();
+    const received: number[] = [];
+    const onPartial = (c: { scanned: number }) => {
+      received.push(c.scanned);
+      if (received.length === 2) controller.abort();
+    };
+    const call = client.call('search', { query: { kind: 'oid', prefix: '0' } }, { signal: controller.signal, onPartial });
+    await expect(call).rejects.toBeInstanceOf(Cancelled);
+    const at = emitted;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(emitted - at).toBeLessThanOrEqual(1);
+    expect(received).toEqual([1, 2]);
+  });
 });

@@ -1,4 +1,4 @@
-import { Cancelled, RpcClient, type CallOptions } from '../protocol/rpc.ts';
+import { Cancelled, RpcClient, type CallOptions, type PartialOf } from '../protocol/rpc.ts';
 import type { ArgsOf, OpenSource, RequestName, ResultOf } from '../protocol/messages.ts';
 
 /**
@@ -50,8 +50,8 @@ class WorkerClient {
     }
   }
 
-  /** Calls the worker. `open` calls are remembered for restarts. */
-  call<K extends RequestName>(name: K, args: ArgsOf<K>, options?: CallOptions): Promise<ResultOf<K>> {
+  /** Calls the worker (streaming requests deliver chunks to `onPartial`). `open` calls are remembered for restarts. */
+  call<K extends RequestName>(name: K, args: ArgsOf<K>, options?: CallOptions<PartialOf<K>>): Promise<ResultOf<K>> {
     const rpc = this.rpc ?? this.start();
     if (name === 'open') this.lastOpen = (args as ArgsOf<'open'>).source;
     return rpc.call(name, args, options);

@@ -3,7 +3,7 @@ import type { ObjectType } from '../core/objects/types.ts';
 import type { AnatomyRequests } from './anatomy.ts';
 import type { EvidenceRequests } from './evidence.ts';
 import type { FindRequests } from './find.ts';
-import type { IndexPackRequests } from './index-pack.ts';
+import type { IndexPackRequests, PackWithoutIdx } from './index-pack.ts';
 import type { SearchRequests } from './search.ts';
 import type { VerifyRequests } from './verify.ts';
 
@@ -83,6 +83,8 @@ export interface RepoSummary {
   problems: WireError[];
   /** Milliseconds from receiving the folder to this summary, in the worker. */
   openMs: number;
+  /** Packs with no `.idx` beside them (index-pack can index them; see protocol/index-pack.ts). */
+  packsWithoutIdx?: PackWithoutIdx[];
 }
 
 /** A delta-chain step: the object itself first, its bases after. */
@@ -233,4 +235,5 @@ export type FromWorker =
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'progress'; id: number; done: number; total: number; label: string }
+  | { type: 'partial'; id: number; chunk: unknown }
   | { type: 'ready' };

@@ -1,5 +1,5 @@
 import { fromWire, toWire, type WireError } from '../core/errors.ts';
-import type { ArgsOf, FromWorker, RequestName, ResultOf, ToWorker } from './messages.ts';
+import type { ArgsOf, FromWorker, RequestName, Requests, ResultOf, ToWorker } from './messages.ts';
 
 /**
  * Promise-based RPC over anything with postMessage (a Worker, a MessagePort). The page side
@@ -19,10 +19,18 @@ export interface Progress {
   label: string;
 }
 
+/**
+ * What a streaming request sends before its result: the third element of its entry in
+ * `Requests` (`name: [args, result, chunk]`); `never` for requests that do not stream.
+ */
+export type PartialOf<K extends RequestName> = Requests[K] extends readonly [unknown, unknown, infer P] ? P : never;
+
 /** Options of one call. */
-export interface CallOptions {
+export interface CallOptions<P = unknown> {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /** Receives each chunk a streaming handler emits, in order, before the result arrives. */
+  onPartial?: (chunk: P) => void;
   transfer?: Transferable[];
 }
 
@@ -38,6 +46,7 @@ interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
   onProgress: ((p: Progress) => void) | undefined;
+  onPartial: ((chunk: unknown) => void) | undefined;
 }
 
 /** The page side. */
@@ -49,14 +58,14 @@ export class RpcClient {
     port.addEventListener('message', (event) => this.receive(event.data as FromWorker));
   }
 
-  call<K extends RequestName>(name: K, args: ArgsOf<K>, options: CallOptions = {}): Promise<ResultOf<K>> {
+  call<K extends RequestName>(name: K, args: ArgsOf<K>, options: CallOptions<PartialOf<K>> = {}): Promise<ResultOf<K>> {
     const id = this.nextId++;
     return new Promise<ResultOf<K>>((resolve, reject) => {
       if (options.signal?.aborted) {
         reject(new Cancelled());
         return;
       }
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress, onPartial: options.onPartial as ((chunk: unknown) => void) | undefined });
       options.signal?.addEventListener('abort', () => {
         if (!this.pending.has(id)) return;
         this.pending.delete(id);
@@ -81,6 +90,10 @@ export class RpcClient {
       p.onProgress?.({ done: msg.done, total: msg.total, label: msg.label });
       return;
     }
+    if (msg.type === 'partial') {
+      p.onPartial?.(msg.chunk);
+      return;
+    }
     this.pending.delete(msg.id);
     if (msg.type === 'result') p.resolve(msg.result);
     else p.reject(fromWire(msg.error));
@@ -99,8 +112,17 @@ export interface HandlerContext {
   transfer(...buffers: ArrayBuffer[]): void;
 }
 
+/** The context of a streaming request: it can send chunks of its answer as it finds them. */
+export interface StreamContext<P> extends HandlerContext {
+  /** Sends a chunk to the caller's `onPartial` now (dropped once the call was cancelled). */
+  emit(chunk: P, transfer?: ArrayBuffer[]): void;
+}
+
+/** The context a request's handler gets: streaming requests' can `emit` chunks. */
+export type ContextOf<K extends RequestName> = [PartialOf<K>] extends [never] ? HandlerContext : StreamContext<PartialOf<K>>;
+
 /** One handler per request name. */
-export type Handlers = { [K in RequestName]: (args: ArgsOf<K>, ctx: HandlerContext) => Promise<ResultOf<K>> | ResultOf<K> };
+export type Handlers = { [K in RequestName]: (args: ArgsOf<K>, ctx: ContextOf<K>) => Promise<ResultOf<K>> | ResultOf<K> };
 
 /** Yields to the event loop through a MessageChannel (setTimeout is clamped to 4 ms when nested). */
 export function yieldNow(): Promise<void> {
@@ -130,7 +152,10 @@ export function serve(port: Port, handlers: Handlers): void {
   async function run(id: number, name: RequestName, args: unknown): Promise<void> {
     const transfers: ArrayBuffer[] = [];
     let lastProgress = 0;
-    const ctx: HandlerContext = {
+    const ctx: StreamContext<unknown> = {
+      emit(chunk, transfer = []) {
+        if (!cancelled.has(id)) port.postMessage({ type: 'partial', id, chunk } satisfies FromWorker, transfer);
+      },
       progress(done, total, label) {
         const now = Date.now();
         if (now - lastProgress < 50 && done < total) return;

@@ -1,5 +1,65 @@
+import type { BlobPlace, SearchMatch, SearchNote, Timeline } from '../core/search/types.ts';
+
 /**
  * Requests of the search part of the forensics tools. Plain data; see messages.ts for the rules.
+ * `search` streams: matches reach the page in chunks as the worker finds them (`onPartial`),
+ * and the result is the summary once the scan is over.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface SearchRequests {}
+
+export type { BlobMatch, BlobPlace, CommitMatch, LineHit, ObjectMatch, SearchMatch, SearchNote, SearchPerson, TextRange, Timeline, TimelineBucket } from '../core/search/types.ts';
+
+/** What to search for. */
+export type SearchQuery =
+  /** Objects whose id starts with these hex digits. */
+  | { kind: 'oid'; prefix: string }
+  /** Commit and tag messages (line by line). */
+  | { kind: 'message'; pattern: string; regex: boolean; caseSensitive: boolean }
+  /** Authors, committers and taggers (`Name <email>`). */
+  | { kind: 'author'; pattern: string; regex: boolean; caseSensitive: boolean }
+  /** Commits and tags dated within [from, to] (seconds; open ends when absent): the timeline. */
+  | { kind: 'date'; from?: number; to?: number }
+  /** Text in blobs. */
+  | { kind: 'text'; pattern: string; regex: boolean; caseSensitive: boolean; includeBinary: boolean };
+
+/** A chunk of results, sent as soon as it is found. */
+export interface SearchChunk {
+  matches: SearchMatch[];
+  notes: SearchNote[];
+  /** Objects looked at so far, of `total`. */
+  scanned: number;
+  total: number;
+}
+
+/** The end of a search. */
+export interface SearchSummary {
+  /** Objects that matched (all of them were sent as chunks). */
+  matched: number;
+  scanned: number;
+  total: number;
+  /** True when the search stopped at its match cap. */
+  truncated: boolean;
+  maxMatches: number;
+  /** Binary blobs not searched (include them with the option). */
+  binarySkipped: number;
+  notes: number;
+  /** Notes past the cap, counted but not sent. */
+  notesDropped: number;
+  /** Milliseconds in the worker, from the request to the summary. */
+  ms: number;
+  /** For commit searches: the matches by date. */
+  timeline?: Timeline;
+}
+
+/** Where each of some blobs appears. */
+export interface BlobPlaces {
+  oid: string;
+  places: BlobPlace[];
+  /** True when there are more places than the limit. */
+  more: boolean;
+}
+
+export interface SearchRequests {
+  search: [{ query: SearchQuery }, SearchSummary, SearchChunk];
+  /** Commits and paths where blobs appear (builds the reverse index once per repository; progress). */
+  blobPlaces: [{ oids: string[]; limit: number }, { blobs: BlobPlaces[]; commits: number; treesWalked: number; unreadable: number }];
+}

@@ -16,7 +16,7 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/hex/<file path>?at=<offset> annotated hex of any file
  *   #/<repo>/delta/<oid>                 a delta chain with its instructions
  *   #/<repo>/verify                      verify everything: findings, cross-check, report
- *   #/<repo>/search?kind=text&q=<query>  streamed search (ids, messages, authors, blob text), timeline
+ *   #/<repo>/search?kind=text&q=<query>&case=1&binary=1  streamed search (ids, messages, authors, blob text), timeline
  *   #/<repo>/unreachable                 reachability: unreachable and dangling objects
  *   #/<repo>/duplicates                  objects stored more than once (packs, loose)
  *   #/<repo>/index-pack/<pack name>      index a .pack that has no .idx, as git index-pack does
@@ -39,7 +39,7 @@ export type Route =
   | { view: 'hex'; file: string; at?: number }
   | { view: 'delta'; oid: string }
   | { view: 'verify' }
-  | { view: 'search'; kind: SearchKind; q: string }
+  | { view: 'search'; kind: SearchKind; q: string; caseSensitive?: boolean; binary?: boolean }
   | { view: 'unreachable' }
   | { view: 'duplicates' }
   | { view: 'index-pack'; name: string };
@@ -104,7 +104,10 @@ export function parseHash(hash: string): Location {
       return { repo, route: { view: 'verify' } };
     case 'search': {
       const kind = params.get('kind') ?? 'text';
-      return { repo, route: { view: 'search', kind: (SEARCH_KINDS.has(kind) ? kind : 'text') as SearchKind, q: params.get('q') ?? '' } };
+      const route: Route = { view: 'search', kind: (SEARCH_KINDS.has(kind) ? kind : 'text') as SearchKind, q: params.get('q') ?? '' };
+      if (params.get('case') === '1') route.caseSensitive = true;
+      if (params.get('binary') === '1') route.binary = true;
+      return { repo, route };
     }
     case 'unreachable':
       return { repo, route: { view: 'unreachable' } };
@@ -156,6 +159,8 @@ export function hashFor(repo: string | undefined, route: Route): string {
       const params = new URLSearchParams();
       if (route.kind !== 'text') params.set('kind', route.kind);
       if (route.q) params.set('q', route.q);
+      if (route.caseSensitive) params.set('case', '1');
+      if (route.binary) params.set('binary', '1');
       const q = params.toString();
       return `${base}/search${q ? `?${q}` : ''}`;
     }

@@ -1,10 +1,284 @@
-import type { SearchKind } from '../lib/route.ts';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import type { SearchMatch, SearchQuery } from '../../protocol/search.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { formatCount } from '../lib/format.ts';
+import { navigate, useLocation, type SearchKind } from '../lib/route.ts';
+import { BlobRow, CommitRow, ObjectRow } from './search/MatchRows.tsx';
+import { NotesPanel } from './search/NotesPanel.tsx';
+import { KINDS, formatRange, parseRange, periodLabel, takesBinary, takesCase, toQuery } from './search/query.ts';
+import { TimelineChart } from './search/TimelineChart.tsx';
+import { useBlobPlaces, useSearch } from './search/useSearch.ts';
+import './search/search.css';
 
-/** Being built (issue 5). */
+/**
+ * Search the whole object store: text in blobs (plain or regular expression), commit and tag
+ * messages, people, object ids, and commits by date on a timeline. The query lives in the URL;
+ * results stream in while the worker scans, with a live count and a Cancel button.
+ */
 export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
+  const { route } = useLocation();
+  const caseSensitive = route.view === 'search' && route.caseSensitive === true;
+  const binary = route.view === 'search' && route.binary === true;
+  const key = `${kind}\u0000${q}\u0000${caseSensitive}\u0000${binary}`;
+
+  let query: SearchQuery | undefined;
+  let queryError: string | undefined;
+  try {
+    query = toQuery(kind, q, caseSensitive, binary);
+  } catch (err) {
+    queryError = err instanceof Error ? err.message : String(err);
+  }
+  const search = useSearch(query, queryError ? '' : key);
+  const { places, error: placesError } = useBlobPlaces(search.matches, key);
+  const [bucket, setBucket] = useState<number | undefined>(undefined);
+  useEffect(() => setBucket(undefined), [key]);
+
+  const go = (next: { kind?: SearchKind; q?: string; caseSensitive?: boolean; binary?: boolean }) => {
+    const k = next.kind ?? kind;
+    navigate({ view: 'search', kind: k, q: next.q ?? q, ...((next.caseSensitive ?? caseSensitive) ? { caseSensitive: true } : {}), ...((next.binary ?? binary) ? { binary: true } : {}) }, { replace: true });
+  };
+
+  const timeline = search.summary?.timeline;
+  const byCommits = kind === 'message' || kind === 'author' || kind === 'timeline';
+  const shown = useMemo(() => {
+    const b = bucket !== undefined ? timeline?.buckets[bucket] : undefined;
+    const inBucket = b ? search.matches.filter((m) => m.kind === 'commit' && m.author !== undefined && m.author.time >= b.start && m.author.time < b.end) : search.matches;
+    // Commits read best newest first; blobs and ids stay in id order (the order they stream in).
+    return byCommits ? [...inBucket].sort((x, y) => timeOf(y) - timeOf(x)) : inBucket;
+  }, [search.matches, bucket, timeline, byCommits]);
+
+  const badQuery = search.status === 'error' && search.error?.kind === 'BadName' ? search.error.detail : queryError;
+  const what = kind === 'text' || kind === 'regex' ? 'blobs' : kind === 'oid' ? 'objects' : 'commits and tags';
+
   return (
-    <h1>
-      Search {kind} {q}
-    </h1>
+    <div className="sr-page" data-testid="search-view">
+      <div className="sr-head">
+        <h1>Search</h1>
+        <SearchForm key={key} kind={kind} q={q} caseSensitive={caseSensitive} binary={binary} onSubmit={go} />
+      </div>
+
+      {badQuery && (
+        <p className="sr-query-error" role="alert" data-testid="search-query-error">
+          {badQuery}
+        </p>
+      )}
+      {search.status === 'error' && search.error && search.error.kind !== 'BadName' && <ErrorBox error={search.error} title="The search stopped" />}
+
+      {search.status !== 'idle' && !badQuery && (
+        <div className="sr-status" role="status" data-testid="search-status" data-state={search.status}>
+          {search.status === 'running' && (
+            <>
+              <span>
+                {search.label || 'Searching'}… {search.total > 0 && `${formatCount(search.scanned)} of ${formatCount(search.total)}`}
+              </span>
+              <span className="sr-found" data-testid="search-count">
+                {formatCount(search.matches.length)} found
+              </span>
+              <button type="button" className="small" onClick={search.cancel} data-testid="search-cancel">
+                Cancel
+              </button>
+            </>
+          )}
+          {search.status === 'done' && search.summary && (
+            <span data-testid="search-count">
+              {doneSentence(kind, q, search.summary.matched, search.summary.scanned)} · {search.summary.ms} ms
+              {search.summary.truncated && <span className="warn"> · stopped at {formatCount(search.summary.maxMatches)}: refine the search to see the rest</span>}
+              {search.summary.binarySkipped > 0 && (
+                <span className="muted">
+                  {' '}
+                  · {formatCount(search.summary.binarySkipped)} binary blob{search.summary.binarySkipped === 1 ? '' : 's'} not searched
+                  {!binary && (
+                    <>
+                      {' '}
+                      (
+                      <button type="button" className="link-button" onClick={() => go({ binary: true })}>
+                        include them
+                      </button>
+                      )
+                    </>
+                  )}
+                </span>
+              )}
+            </span>
+          )}
+          {search.status === 'cancelled' && (
+            <>
+              <span data-testid="search-count">
+                Cancelled after {formatCount(search.scanned)} of {formatCount(search.total)} {what} · {formatCount(search.matches.length)} found so far
+              </span>
+              <button type="button" className="small" onClick={search.rerun}>
+                Search again
+              </button>
+            </>
+          )}
+        </div>
+      )}
+
+      {search.notes.length > 0 && <NotesPanel notes={search.notes} dropped={search.summary?.notesDropped ?? 0} />}
+      {placesError && <ErrorBox error={placesError} title="Where the blobs appear could not be worked out" />}
+      {timeline && timeline.buckets.length > 0 && <TimelineChart timeline={timeline} selected={bucket} onSelect={setBucket} what={kind === 'timeline' ? 'commits and tags' : 'matches'} />}
+      {bucket !== undefined && timeline?.buckets[bucket] && (
+        <p className="muted" data-testid="search-filter">
+          Showing {formatCount(shown.length)} from {periodLabel(timeline.buckets[bucket].start, timeline.unit, timeline.step)}.{' '}
+          <button type="button" className="link-button" onClick={() => setBucket(undefined)}>
+            Show all
+          </button>
+        </p>
+      )}
+      {search.status === 'idle' && !badQuery && <p className="muted">{hintFor(kind)}</p>}
+      {search.status === 'done' && search.matches.length === 0 && <p className="muted">Nothing matches.</p>}
+
+      <ResultList matches={shown} places={places} prefix={kind === 'oid' ? q : ''} />
+    </div>
+  );
+}
+
+/** What a finished search found, in words; the count comes first. */
+function doneSentence(kind: SearchKind, q: string, matched: number, scanned: number): string {
+  const n = formatCount(matched);
+  switch (kind) {
+    case 'text':
+    case 'regex':
+      return `${n} ${matched === 1 ? 'blob matches' : 'blobs match'}, of ${formatCount(scanned)} searched`;
+    case 'message':
+    case 'author':
+      return `${n} of ${formatCount(scanned)} commits and tags match`;
+    case 'timeline':
+      return `${n} commits and tags${q ? ' dated in the range' : ''}`;
+    case 'oid':
+      return `${n} object${matched === 1 ? '' : 's'} with an id starting ${q.trim().toLowerCase()}`;
+  }
+}
+
+function hintFor(kind: SearchKind): string {
+  switch (kind) {
+    case 'text':
+      return 'Every blob of the repository is searched, reachable or not; matches appear as they are found, with the commits and paths where each blob appears.';
+    case 'regex':
+      return 'A JavaScript regular expression, matched against each line of every blob. Patterns that repeat a repetition, like (a+)+, are refused: they can take exponential time.';
+    case 'message':
+      return 'Every commit and annotated tag is searched, dangling ones included.';
+    case 'author':
+      return 'Matches the name or email of authors, committers and taggers.';
+    case 'oid':
+      return 'Any number of hex digits; loose and packed objects are both listed.';
+    case 'timeline':
+      return '';
+  }
+}
+
+function SearchForm({ kind, q, caseSensitive, binary, onSubmit }: { kind: SearchKind; q: string; caseSensitive: boolean; binary: boolean; onSubmit: (next: { kind?: SearchKind; q?: string; caseSensitive?: boolean; binary?: boolean }) => void }) {
+  const [text, setText] = useState(kind === 'timeline' ? '' : q);
+  const range = parseRange(kind === 'timeline' ? q : '');
+  const [from, setFrom] = useState(range.from);
+  const [to, setTo] = useState(range.to);
+  const input = useRef<HTMLInputElement>(null);
+  const placeholder = KINDS.find((k) => k.kind === kind)?.placeholder ?? '';
+
+  useLayoutEffect(() => {
+    if (kind !== 'timeline' && q === '') input.current?.focus();
+  }, [kind, q]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSubmit(kind === 'timeline' ? { q: formatRange({ from, to }) } : { q: text.trim() === '' ? '' : text });
+  };
+  const switchKind = (next: SearchKind) => {
+    // A date range means nothing to a text search and the other way round.
+    const keep = (next === 'timeline') === (kind === 'timeline');
+    onSubmit({ kind: next, q: keep ? (kind === 'timeline' ? q : text) : '' });
+  };
+
+  return (
+    <form className="sr-form" role="search" onSubmit={submit} data-testid="search-form">
+      <select aria-label="Search in" value={kind} onChange={(e) => switchKind(e.target.value as SearchKind)} data-testid="search-kind">
+        {KINDS.map((k) => (
+          <option key={k.kind} value={k.kind}>
+            {k.label}
+          </option>
+        ))}
+      </select>
+      {kind === 'timeline' ? (
+        <>
+          <label className="sr-date">
+            From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="search-from" />
+          </label>
+          <label className="sr-date">
+            To <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="search-to" />
+          </label>
+        </>
+      ) : (
+        <input
+          ref={input}
+          type="search"
+          className={`sr-input${kind === 'regex' || kind === 'oid' ? ' mono' : ''}`}
+          aria-label={placeholder}
+          placeholder={placeholder}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="search-input"
+        />
+      )}
+      <button type="submit" className="primary" data-testid="search-submit">
+        {kind === 'timeline' ? 'Show' : 'Search'}
+      </button>
+      {takesCase(kind) && (
+        <label className="sr-option">
+          <input type="checkbox" checked={caseSensitive} onChange={(e) => onSubmit({ q: text, caseSensitive: e.target.checked })} /> Case-sensitive
+        </label>
+      )}
+      {takesBinary(kind) && (
+        <label className="sr-option">
+          <input type="checkbox" checked={binary} onChange={(e) => onSubmit({ q: text, binary: e.target.checked })} /> Include binary files
+        </label>
+      )}
+    </form>
+  );
+}
+
+function timeOf(m: SearchMatch): number {
+  return m.kind === 'commit' ? (m.author?.time ?? 0) : 0;
+}
+
+function estimate(m: SearchMatch): number {
+  if (m.kind === 'blob') return 92 + m.hits.reduce((s, h) => s + (1 + h.before.length + h.after.length) * 19 + 6, 0);
+  if (m.kind === 'commit') return m.hit && m.hit.line > 1 ? 86 : 64;
+  return 44;
+}
+
+function ResultList({ matches, places, prefix }: { matches: SearchMatch[]; places: ReturnType<typeof useBlobPlaces>['places']; prefix: string }) {
+  const list = useRef<HTMLDivElement>(null);
+  const [margin, setMargin] = useState(0);
+  useLayoutEffect(() => {
+    const measure = () => {
+      if (list.current) setMargin(list.current.getBoundingClientRect().top + window.scrollY);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    if (list.current?.parentElement) observer.observe(list.current.parentElement);
+    return () => observer.disconnect();
+  }, []);
+  const virtualizer = useWindowVirtualizer({
+    count: matches.length,
+    estimateSize: (i) => estimate(matches[i]),
+    overscan: 6,
+    scrollMargin: margin,
+    getItemKey: (i) => `${matches[i].kind}:${matches[i].oid}`,
+    useFlushSync: false,
+  });
+  return (
+    <div ref={list} className="sr-list" role="list" aria-label="Results" data-testid="search-results" style={{ height: virtualizer.getTotalSize() }}>
+      {virtualizer.getVirtualItems().map((item) => {
+        const m = matches[item.index];
+        return (
+          <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} role="listitem" className="sr-item" style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
+            {m.kind === 'blob' ? <BlobRow match={m} places={places.get(m.oid)} /> : m.kind === 'commit' ? <CommitRow match={m} /> : <ObjectRow match={m} prefix={prefix} />}
+          </div>
+        );
+      })}
+    </div>
   );
 }

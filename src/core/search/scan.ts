@@ -1,0 +1,149 @@
+import { toWire } from '../errors.ts';
+import { toHex } from '../hash/hex.ts';
+import type { ObjectType } from '../objects/types.ts';
+import type { ObjectDatabase, ObjectLocation } from '../odb/database.ts';
+import type { SearchMatch, SearchNote } from './types.ts';
+
+/**
+ * The loop every search shares: visit objects a slice at a time (`step(budgetMs)` returns
+ * after about that long), so the caller can send what was found so far, yield to other work,
+ * and stop when cancelled. Matches and notes wait in an outbox until `take()`.
+ *
+ * An object that cannot be read becomes a note naming it and why; the scan goes on.
+ */
+
+/** An object to look at: its id, where it lives, and its type when already known. */
+export interface Candidate {
+  oid: Uint8Array;
+  location: ObjectLocation;
+  type?: ObjectType;
+}
+
+/** Counters of a scan, for progress and the final summary. */
+export interface ScanStats {
+  /** Candidates looked at. */
+  scanned: number;
+  /** Candidates in all (an upper bound when the source cannot count exactly). */
+  total: number;
+  /** Objects that matched. */
+  matched: number;
+  /** Binary blobs not searched (the option to include them was off). */
+  binarySkipped: number;
+  /** Notes produced (some may have been dropped past the cap; see `notesDropped`). */
+  notes: number;
+  notesDropped: number;
+  /** True when the scan stopped at the match cap before visiting everything. */
+  truncated: boolean;
+}
+
+/** What happens with a candidate before it is read. */
+export type Triage = 'visit' | 'skip' | 'stop';
+
+/** Caps shared by every scan. */
+export interface ScanCaps {
+  /** Matching objects kept; the scan stops (truncated) at this many. */
+  maxMatches: number;
+  /** Notes kept; the rest are counted. */
+  maxNotes: number;
+}
+
+export const DEFAULT_CAPS: ScanCaps = { maxMatches: 2000, maxNotes: 500 };
+
+/** The shared slice loop. */
+export abstract class ObjectScan {
+  readonly stats: ScanStats;
+  private outMatches: SearchMatch[] = [];
+  private outNotes: SearchNote[] = [];
+  private finished = false;
+
+  protected constructor(
+    protected readonly db: ObjectDatabase,
+    private readonly candidates: Iterator<Candidate>,
+    total: number,
+    protected readonly caps: ScanCaps,
+  ) {
+    this.stats = { scanned: 0, total, matched: 0, binarySkipped: 0, notes: 0, notesDropped: 0, truncated: false };
+  }
+
+  /** True once every candidate was visited (or the cap was reached). */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Visits candidates for about `budgetMs`; returns true when the scan is over. */
+  step(budgetMs: number): boolean {
+    if (this.finished) return true;
+    const deadline = performance.now() + budgetMs;
+    for (let k = 1; ; k++) {
+      const next = this.candidates.next();
+      if (next.done) return this.finish();
+      const { oid, location, type } = next.value;
+      const triage = this.triage(oid);
+      if (triage === 'stop') return this.finish();
+      this.stats.scanned++;
+      if (triage === 'visit') this.look(oid, location, type);
+      if (this.stats.matched >= this.caps.maxMatches) {
+        this.stats.truncated = true;
+        return this.finish();
+      }
+      if ((k & 7) === 0 && performance.now() > deadline) return false;
+    }
+  }
+
+  /** Matches and notes found since the last call. */
+  take(): { matches: SearchMatch[]; notes: SearchNote[] } {
+    const out = { matches: this.outMatches, notes: this.outNotes };
+    this.outMatches = [];
+    this.outNotes = [];
+    return out;
+  }
+
+  /** Decides from the id alone (an id search stops past its prefix). */
+  protected triage(_oid: Uint8Array): Triage {
+    return 'visit';
+  }
+
+  /** The object types this scan reads. */
+  protected abstract wants(type: ObjectType): boolean;
+
+  /** Looks at one object of a wanted type; returns a match or undefined. */
+  protected abstract visit(oid: string, location: ObjectLocation, type: ObjectType, size: number): SearchMatch | undefined;
+
+  protected note(note: SearchNote): void {
+    this.stats.notes++;
+    if (this.stats.notes > this.caps.maxNotes) this.stats.notesDropped++;
+    else this.outNotes.push(note);
+  }
+
+  private look(raw: Uint8Array, location: ObjectLocation, known: ObjectType | undefined): void {
+    const oid = toHex(raw);
+    try {
+      if (known !== undefined && !this.wants(known)) return;
+      const info = this.db.infoAt(location);
+      if (!this.wants(info.type)) return;
+      const match = this.visit(oid, location, info.type, info.size);
+      if (match) {
+        this.stats.matched++;
+        this.outMatches.push(match);
+      }
+    } catch (err) {
+      const match = this.unreadable(oid, err);
+      if (match) {
+        this.stats.matched++;
+        this.outMatches.push(match);
+      }
+    }
+  }
+
+  /** An object that could not be read: a note by default; a scan may list it as a match. */
+  protected unreadable(oid: string, err: unknown): SearchMatch | undefined {
+    const error = toWire(err);
+    this.note({ oid, reason: 'unreadable', detail: error.message, error });
+    return undefined;
+  }
+
+  private finish(): true {
+    this.finished = true;
+    return true;
+  }
+}

@@ -1,0 +1,101 @@
+import { fail } from '../../../core/errors.ts';
+import { BlobTextSearch, DEFAULT_BLOB_OPTIONS } from '../../../core/search/blob-search.ts';
+import { CommitSearch } from '../../../core/search/commit-search.ts';
+import { compileMatcher } from '../../../core/search/matcher.ts';
+import { OidPrefixSearch, normalisePrefix } from '../../../core/search/oid-search.ts';
+import type { Candidate, ObjectScan } from '../../../core/search/scan.ts';
+import { DEFAULT_CAPS } from '../../../core/search/scan.ts';
+import { buildTimeline } from '../../../core/search/timeline.ts';
+import type { ObjectTable } from '../../../core/odb/object-table.ts';
+import type { ObjectType } from '../../../core/objects/types.ts';
+import type { StreamContext } from '../../../protocol/rpc.ts';
+import type { SearchChunk, SearchQuery, SearchSummary } from '../../../protocol/search.ts';
+import type { Session } from '../../session.ts';
+
+/**
+ * Runs one search over the open repository: candidates come from the session's object table
+ * (types read once and shared with the objects list), the core engine runs in slices of about
+ * 12 ms, and after each slice what was found goes to the page and the worker yields, so other
+ * requests are answered and a cancel stops the loop at once.
+ */
+
+/** One slice of work between yields. */
+const SLICE_MS = 12;
+
+export async function runSearch(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>): Promise<SearchSummary> {
+  const started = performance.now();
+  const scan = await createScan(session, query, ctx);
+  const label = query.kind === 'text' ? 'Searching blobs' : query.kind === 'oid' ? 'Searching ids' : 'Searching commits and tags';
+  const times: number[] = [];
+  const send = (): void => {
+    const { matches, notes } = scan.take();
+    for (const m of matches) if (m.kind === 'commit' && m.author) times.push(m.author.time);
+    if (matches.length > 0 || notes.length > 0) ctx.emit({ matches, notes, scanned: scan.stats.scanned, total: scan.stats.total });
+  };
+  for (;;) {
+    const done = scan.step(SLICE_MS);
+    send();
+    ctx.progress(scan.stats.scanned, scan.stats.total, label);
+    if (done) break;
+    await ctx.pause();
+  }
+  const s = scan.stats;
+  const summary: SearchSummary = {
+    matched: s.matched,
+    scanned: s.scanned,
+    total: s.total,
+    truncated: s.truncated,
+    maxMatches: DEFAULT_CAPS.maxMatches,
+    binarySkipped: s.binarySkipped,
+    notes: s.notes,
+    notesDropped: s.notesDropped,
+    ms: Math.round(performance.now() - started),
+  };
+  if (query.kind === 'message' || query.kind === 'author' || query.kind === 'date') summary.timeline = buildTimeline(times);
+  return summary;
+}
+
+/** The engine for a query; the pattern is checked before the (possibly long) type scan, so a typo is reported at once. */
+async function createScan(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>): Promise<ObjectScan> {
+  const db = session.db;
+  switch (query.kind) {
+    case 'oid': {
+      const prefix = normalisePrefix(query.prefix, db.algo.hexSize);
+      const table = await session.objectTable(ctx);
+      const first = table.rowsWithPrefix(prefix, 1)[0] ?? table.count;
+      return new OidPrefixSearch(db, rowsFrom(table, first), table.count - first, prefix);
+    }
+    case 'text': {
+      compileMatcher(query.pattern, query);
+      const table = await session.scanTypes(ctx);
+      const rows = table.rowsOfType('blob');
+      return new BlobTextSearch(db, rowsOf(table, [rows], 'blob'), rows.length, query.pattern, { ...DEFAULT_BLOB_OPTIONS, ...query });
+    }
+    case 'message':
+    case 'author':
+    case 'date': {
+      const q =
+        query.kind === 'date'
+          ? { field: 'date' as const, from: query.from ?? -Infinity, to: query.to ?? Infinity }
+          : { field: query.kind === 'message' ? ('message' as const) : ('person' as const), pattern: query.pattern, regex: query.regex, caseSensitive: query.caseSensitive };
+      if (q.field === 'date' && q.from > q.to) fail('BadName', 'the start of the date range is after its end');
+      if (q.field !== 'date') compileMatcher(q.pattern, q);
+      const table = await session.scanTypes(ctx);
+      const commits = table.rowsOfType('commit');
+      const tags = table.rowsOfType('tag');
+      return new CommitSearch(db, rowsOf(table, [commits, tags], undefined), commits.length + tags.length, q);
+    }
+  }
+}
+
+/** Table rows from `first` on, in id order. */
+function* rowsFrom(table: ObjectTable, first: number): Generator<Candidate> {
+  for (let r = first; r < table.count; r++) yield { oid: table.oidAt(r), location: table.locationAt(r) };
+}
+
+/** The rows of some type lists, with their known types. */
+function* rowsOf(table: ObjectTable, lists: Uint32Array[], type: ObjectType | undefined): Generator<Candidate> {
+  for (const rows of lists) {
+    for (const r of rows) yield { oid: table.oidAt(r), location: table.locationAt(r), type: type ?? table.knownType(r) };
+  }
+}
