@@ -1,4 +1,226 @@
-/** Being built (issue 5). */
+import { useMemo, useState } from 'react';
+import type { ObjectType } from '../../protocol/messages.ts';
+import type { ReachabilityResult } from '../../protocol/find.ts';
+import { engine } from '../client.ts';
+import { saveBytes } from '../components/blob/download.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { Link, OidLink } from '../components/Link.tsx';
+import { formatCount } from '../lib/format.ts';
+import { asWire, useRepo } from '../stores/repo.ts';
+import { isCancelled, runTask } from '../stores/tasks.ts';
+import { useRequest } from './object/useRequest.ts';
+import { UnreachableList } from './unreachable/UnreachableList.tsx';
+import type { WireError } from '../../core/errors.ts';
+import './unreachable/unreachable.css';
+
+/**
+ * Reachability: what the refs, HEAD and the staging index reach, and the objects nothing
+ * reaches, as `git fsck --unreachable --no-reflogs` finds them (dangling = nothing names it,
+ * as `git fsck` prints by default). Without refs (a bare pack folder) the tips are the roots.
+ */
+
+const FILTERS: (ObjectType | 'all')[] = ['all', 'commit', 'tag', 'tree', 'blob'];
+
+function Roots({ data }: { data: ReachabilityResult }) {
+  if (data.mode === 'tips') {
+    return (
+      <div className="card ur-roots" data-testid="reach-roots">
+        <h2>Roots: the tips</h2>
+        <p className="muted">
+          This folder has no refs and no staging index, so nothing says which commits matter. The roots are the tips instead: {formatCount(data.roots.length)}{' '}
+          {data.roots.length === 1 ? 'commit or tag' : 'commits and tags'} that no other commit names as a parent and no tag points to.
+        </p>
+        <RootList data={data} />
+      </div>
+    );
+  }
+  const refs = data.roots.filter((r) => r.kind === 'ref' || r.kind === 'head');
+  const cacheTrees = data.roots.filter((r) => r.kind === 'cache-tree').length;
+  return (
+    <div className="card ur-roots" data-testid="reach-roots">
+      <h2>Roots</h2>
+      <p className="muted">
+        As git fsck: {formatCount(refs.length)} {refs.length === 1 ? 'ref' : 'refs'} (HEAD included), {formatCount(data.indexEntries)} staging index{' '}
+        {data.indexEntries === 1 ? 'entry' : 'entries'} and {formatCount(cacheTrees)} cache-tree {cacheTrees === 1 ? 'tree' : 'trees'}. Reflogs are not roots (--no-reflogs): a commit only a reflog remembers is listed as unreachable.
+      </p>
+      <RootList data={data} />
+    </div>
+  );
+}
+
+function RootList({ data }: { data: ReachabilityResult }) {
+  const shown = data.roots.filter((r) => r.kind !== 'cache-tree');
+  if (shown.length === 0) return null;
+  return (
+    <details>
+      <summary>{data.mode === 'tips' ? 'The tips' : 'The refs'}</summary>
+      <ul className="ur-root-list">
+        {shown.map((r) => (
+          <li key={`${r.kind}:${r.name}`}>
+            {r.kind !== 'tip' && <span className="mono">{r.name}</span>} <OidLink oid={r.oid} />
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+function Problems({ data }: { data: ReachabilityResult }) {
+  return (
+    <>
+      {data.indexProblem && <ErrorBox error={data.indexProblem} title="The staging index could not be read: its entries are not counted as roots" />}
+      {data.brokenRoots.length > 0 && (
+        <div className="error-box" data-testid="reach-broken-roots">
+          <div className="error-title">Roots that point to objects this repository does not have</div>
+          <ul>
+            {data.brokenRoots.map((b) => (
+              <li key={b.name}>
+                <span className="mono">{b.name}</span>: <span className="mono">{b.oid}</span> is missing (git: “invalid sha1 pointer”)
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {data.missing.length > 0 && (
+        <div className="error-box" data-testid="reach-missing">
+          <div className="error-title">
+            {formatCount(data.missing.length)} reachable {data.missing.length === 1 ? 'object is' : 'objects are'} missing
+          </div>
+          <ul>
+            {data.missing.slice(0, 200).map((m) => (
+              <li key={m.oid}>
+                missing {m.type} <span className="mono">{m.oid}</span>, named by {m.fromType ? <>{m.fromType} <OidLink oid={m.from} /></> : <span className="mono">the index entry {m.from}</span>}
+              </li>
+            ))}
+          </ul>
+          {data.missing.length > 200 && <p className="muted">…and {formatCount(data.missing.length - 200)} more.</p>}
+        </div>
+      )}
+      {data.unreadable.length > 0 && (
+        <div className="error-box" data-testid="reach-unreadable">
+          <div className="error-title">
+            {formatCount(data.unreadable.length)} {data.unreadable.length === 1 ? 'object' : 'objects'} could not be read, so what {data.unreadable.length === 1 ? 'it names is' : 'they name is'} unknown
+          </div>
+          <ul>
+            {data.unreadable.slice(0, 50).map((u) => (
+              <li key={u.oid}>
+                <OidLink oid={u.oid} />: {u.error.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The Unreachable page. */
 export function UnreachableView() {
-  return <h1>Unreachable</h1>;
+  const summary = useRepo((s) => s.summary);
+  const req = useRequest('Finding unreachable objects', (signal, onProgress) => engine.call('reachability', {}, { signal, onProgress }), [summary]);
+  const [filter, setFilter] = useState<ObjectType | 'all'>('all');
+  const [danglingOnly, setDanglingOnly] = useState(false);
+  const [zip, setZip] = useState<{ state: 'idle' | 'busy' } | { state: 'done'; files: number; skipped: number } | { state: 'error'; error: WireError }>({ state: 'idle' });
+  const data = req.data;
+  const rows = useMemo(() => (data ? data.unreachable.filter((r) => (filter === 'all' || r.type === filter) && (!danglingOnly || r.dangling)) : []), [data, filter, danglingOnly]);
+  if (!summary) return null;
+
+  const download = async () => {
+    setZip({ state: 'busy' });
+    try {
+      const result = await runTask('Zipping lost-found', (signal, onProgress) => engine.call('lostFoundZip', {}, { signal, onProgress }));
+      saveBytes(result.bytes, 'lost-found.zip');
+      setZip({ state: 'done', files: result.files, skipped: result.skipped });
+    } catch (err) {
+      setZip(isCancelled(err) ? { state: 'idle' } : { state: 'error', error: asWire(err) });
+    }
+  };
+
+  const dangling = data ? data.unreachable.filter((r) => r.dangling).length : 0;
+  return (
+    <div className="ur-page" data-testid="unreachable-view">
+      <header>
+        <h1>Unreachable objects</h1>
+      </header>
+      <p className="muted ur-lead">
+        Every object is walked from the roots: a commit reaches its tree and parents, a tree its entries (submodule commits are not followed), a tag its target. What no root reaches is
+        unreachable, as <code>git fsck --unreachable --no-reflogs</code> lists it; an unreachable object no other object names is <strong>dangling</strong> (what <code>git fsck</code>{' '}
+        prints): the tip of something lost — a deleted branch, an amended commit, a blob added and never committed.
+      </p>
+      {req.status === 'error' && <ErrorBox error={req.error} title="Reachability could not be worked out" />}
+      {req.status === 'cancelled' && (
+        <p className="muted">
+          Cancelled.{' '}
+          <button type="button" className="small" onClick={req.retry}>
+            Walk again
+          </button>
+        </p>
+      )}
+      {!data && req.status === 'loading' && <p className="muted">Walking from the roots…</p>}
+      {data && (
+        <>
+          <div className="cards ur-cards" data-testid="reach-counts">
+            <div className="card">
+              <div className="ur-num">{formatCount(data.objects)}</div>
+              <div className="muted">objects</div>
+            </div>
+            <div className="card">
+              <div className="ur-num">{formatCount(data.reachable)}</div>
+              <div className="muted">reachable</div>
+            </div>
+            <div className="card">
+              <div className="ur-num" data-testid="reach-unreachable-count">
+                {formatCount(data.unreachable.length)}
+              </div>
+              <div className="muted">unreachable</div>
+            </div>
+            <div className="card">
+              <div className="ur-num" data-testid="reach-dangling-count">
+                {formatCount(dangling)}
+              </div>
+              <div className="muted">dangling</div>
+            </div>
+          </div>
+          <Roots data={data} />
+          <Problems data={data} />
+          {data.unreachable.length === 0 ? (
+            <p className="ur-none" data-testid="reach-none">
+              Every object is reachable{data.mode === 'tips' ? ' from the tips' : ''}.
+            </p>
+          ) : (
+            <>
+              <div className="toolbar">
+                <div className="ur-filters" role="group" aria-label="Show">
+                  {FILTERS.map((f) => (
+                    <button key={f} type="button" className={`small${filter === f ? ' primary' : ''}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
+                      {f === 'all' ? 'All' : `${f[0].toUpperCase()}${f.slice(1)}s`}
+                    </button>
+                  ))}
+                </div>
+                <label className="ur-check">
+                  <input type="checkbox" checked={danglingOnly} onChange={(e) => setDanglingOnly(e.target.checked)} /> Dangling only
+                </label>
+                <span className="spacer" />
+                <button type="button" onClick={() => void download()} disabled={zip.state === 'busy' || dangling === 0} data-testid="lost-found-zip" title="git fsck --lost-found: commit/<id> for dangling commits, other/<id> for the rest (blobs with their content)">
+                  {zip.state === 'busy' ? 'Zipping…' : 'Download lost-found (.zip)'}
+                </button>
+              </div>
+              {zip.state === 'done' && (
+                <p className="muted" data-testid="lost-found-done">
+                  lost-found.zip: {formatCount(zip.files)} {zip.files === 1 ? 'file' : 'files'}
+                  {zip.skipped > 0 ? `; ${formatCount(zip.skipped)} unreadable blobs left out` : ''}.
+                </p>
+              )}
+              {zip.state === 'error' && <ErrorBox error={zip.error} title="lost-found could not be zipped" />}
+              <p className="muted ur-shown">
+                {formatCount(rows.length)} shown. Open an object for its content; <Link to={{ view: 'search', kind: 'text', q: '' }}>search</Link> finds text in them.
+              </p>
+              <UnreachableList rows={rows} />
+            </>
+          )}
+          {data.ms > 0 && <p className="muted ur-time">Walked in {formatCount(data.ms)} ms.</p>}
+        </>
+      )}
+    </div>
+  );
 }

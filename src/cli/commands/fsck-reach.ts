@@ -1,3 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PackscopeError } from '../../core/errors.ts';
+import { ObjectTableBuilder, type ObjectTable } from '../../core/odb/object-table.ts';
+import { parseDirCache, type DirCache } from '../../core/reach/dircache.ts';
+import { lostFoundFiles } from '../../core/reach/lost-found.ts';
+import { ReachabilityWalk, type Reachability } from '../../core/reach/reachability.ts';
 import type { CliRepository } from '../repository.ts';
 
 /** What `git fsck` prints about objects nothing reaches. */
@@ -6,12 +13,94 @@ export interface ReachabilityOptions {
   unreachable: boolean;
   /** `--dangling` (git's default) vs `--no-dangling`. */
   dangling: boolean;
+  /**
+   * `--lost-found=<dir>`: write git's lost-found files (commit/<oid>, other/<oid>) for every
+   * dangling object into this folder (created if needed), never into the repository. As in git,
+   * nothing is written together with `--unreachable`.
+   */
+  lostFound?: string;
+}
+
+/** Everything fsck's reachability part has to say. */
+export interface ReachabilityReport {
+  /** git's stdout lines: `broken link from …`, then `missing`/`unreachable`/`dangling` by id. */
+  stdout: string[];
+  /** Notices and errors for stderr (roots that point nowhere, unreadable objects, no refs). */
+  stderr: string[];
+  /** True when something reachable is missing or a root is broken (git exits non-zero). */
+  errors: boolean;
+  /** Lost-found files written (0 without `lostFound`). */
+  lostFoundWritten: number;
+}
+
+/** Builds the object table in one go (the CLI has nothing else to do meanwhile). */
+function buildTable(repo: CliRepository): ObjectTable {
+  const builder = new ObjectTableBuilder(repo.db);
+  while (!builder.step(100_000));
+  return builder.finish();
+}
+
+/** The staging index, parsed; an index that does not parse is reported and left out. */
+function readIndex(repo: CliRepository, stderr: string[]): DirCache | undefined {
+  const file = repo.db.files.index;
+  if (!file) return undefined;
+  try {
+    return parseDirCache(file.source.read(0, file.source.size), repo.db.algo, file.path);
+  } catch (err) {
+    const message = err instanceof PackscopeError ? err.message : String(err);
+    stderr.push(`error: ${message}; its entries are not counted as reachable`);
+    return undefined;
+  }
+}
+
+/** Walks the repository and formats the outcome as git fsck does. */
+export function reachabilityReport(repo: CliRepository, options: ReachabilityOptions): ReachabilityReport {
+  const stderr: string[] = [];
+  const table = buildTable(repo);
+  const index = readIndex(repo, stderr);
+  const reach = new ReachabilityWalk(table, { refs: repo.refs, ...(index ? { index } : {}) }).run();
+  const stdout = formatLines(reach, table, options);
+
+  if (reach.mode === 'tips') stderr.unshift('notice: No default references; the roots are the tips: commits no other commit names as a parent, and tags nothing points to');
+  for (const b of reach.brokenRoots) stderr.push(`error: ${b.name}: invalid sha1 pointer ${b.oid}`);
+  for (const u of reach.unreadable) stderr.push(`error: ${u.oid}: ${u.error.message}`);
+
+  let lostFoundWritten = 0;
+  if (options.lostFound !== undefined && !options.unreachable) {
+    for (const f of lostFoundFiles(reach, table, (oid, err) => stderr.push(`error: could not write lost-found/other/${oid}: ${err instanceof Error ? err.message : String(err)}`))) {
+      const path = join(options.lostFound, f.path);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, f.data);
+      lostFoundWritten++;
+    }
+  }
+  return { stdout, stderr, errors: reach.missing.length > 0 || reach.brokenRoots.length > 0, lostFoundWritten };
 }
 
 /**
  * The `unreachable <type> <oid>` / `dangling <type> <oid>` lines git fsck prints (--no-reflogs
- * semantics: reflogs are not roots). Being built (issue 5).
+ * semantics: reflogs are not roots), with `missing` and `broken link` lines for what reachable
+ * objects name but the repository lacks. git prints in its hash table's order; ours is by id.
  */
-export function reachabilityLines(_repo: CliRepository, _options: ReachabilityOptions): string[] {
-  return [];
+export function reachabilityLines(repo: CliRepository, options: ReachabilityOptions): string[] {
+  return reachabilityReport(repo, options).stdout;
+}
+
+function formatLines(reach: Reachability, table: ObjectTable, options: ReachabilityOptions): string[] {
+  const lines: string[] = [];
+  for (const m of reach.missing) {
+    // builtin/fsck.c mark_object: "broken link from %7s %s\n              to %7s %s".
+    if (m.fromType) lines.push(`broken link from ${m.fromType.padStart(7)} ${m.from}`, `              to ${m.type.padStart(7)} ${m.oid}`);
+  }
+  const byId: [string, string][] = reach.missing.map((m) => [m.oid, `missing ${m.type} ${m.oid}`]);
+  for (const row of reach.unreachableRows) {
+    const type = reach.typeOf(row);
+    if (!type) continue; // unreadable: reported on stderr
+    const oid = table.oidHexAt(row);
+    if (options.unreachable) byId.push([oid, `unreachable ${type} ${oid}`]);
+    else if (options.dangling && reach.isDangling(row)) byId.push([oid, `dangling ${type} ${oid}`]);
+  }
+  byId.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  for (const [, line] of byId) lines.push(line);
+  return lines;
 }

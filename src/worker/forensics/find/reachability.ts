@@ -1,0 +1,163 @@
+import { zipSync, type Zippable } from 'fflate';
+import { toWire } from '../../../core/errors.ts';
+import { parseCommit } from '../../../core/objects/commit.ts';
+import { parseTag } from '../../../core/objects/tag.ts';
+import { parseTree } from '../../../core/objects/tree.ts';
+import type { ObjectTable } from '../../../core/odb/object-table.ts';
+import { parseDirCache, type DirCache } from '../../../core/reach/dircache.ts';
+import { lostFoundFiles } from '../../../core/reach/lost-found.ts';
+import { ReachabilityWalk, type Reachability } from '../../../core/reach/reachability.ts';
+import type { ReachabilityResult, UnreachableRow } from '../../../protocol/find.ts';
+import type { WireError } from '../../../protocol/messages.ts';
+import type { HandlerContext } from '../../../protocol/rpc.ts';
+import type { Session } from '../../session.ts';
+
+/**
+ * Reachability for the open session: the walk runs in slices (about 10 ms each, then
+ * `ctx.pause()`, which yields and honours cancellation), and its answer is kept per session;
+ * lost-found is zipped from the kept walk.
+ */
+
+interface Kept {
+  table: ObjectTable;
+  reach: Reachability;
+  result: ReachabilityResult;
+}
+
+const kept = new WeakMap<Session, Kept>();
+const SLICE_MS = 10;
+
+/** Parses the staging index when there is one; a broken index is reported, not fatal. */
+function readIndex(session: Session): { index?: DirCache; problem?: WireError } {
+  const file = session.files.index;
+  if (!file) return {};
+  try {
+    return { index: parseDirCache(file.source.read(0, file.source.size), session.db.algo, file.path) };
+  } catch (err) {
+    return { problem: toWire(err) };
+  }
+}
+
+async function walk(session: Session, ctx: HandlerContext): Promise<Kept> {
+  const done = kept.get(session);
+  if (done) return done;
+  const started = performance.now();
+  const table = await session.objectTable(ctx);
+  const { index, problem } = readIndex(session);
+  const walker = new ReachabilityWalk(table, { refs: session.refs, ...(index ? { index } : {}) });
+  let slice = performance.now();
+  while (!walker.step(64)) {
+    if (performance.now() - slice >= SLICE_MS) {
+      const p = walker.progress;
+      ctx.progress(p.done, p.total, p.label);
+      await ctx.pause();
+      slice = performance.now();
+    }
+  }
+  const reach = walker.result();
+  const rows: UnreachableRow[] = [];
+  const n = reach.unreachableRows.length;
+  for (let i = 0; i < n; i++) {
+    rows.push(describe(table, reach, reach.unreachableRows[i]));
+    if (performance.now() - slice >= SLICE_MS) {
+      ctx.progress(i, n, 'Describing unreachable objects');
+      await ctx.pause();
+      slice = performance.now();
+    }
+  }
+  const result: ReachabilityResult = {
+    mode: reach.mode,
+    roots: reach.roots,
+    indexEntries: reach.indexEntries,
+    ...(problem ? { indexProblem: problem } : {}),
+    objects: reach.objectCount,
+    reachable: reach.reachableCount,
+    unreachable: rows,
+    missing: reach.missing,
+    brokenRoots: reach.brokenRoots,
+    unreadable: reach.unreadable.map((u) => ({ oid: u.oid, error: toWire(u.error) })),
+    ms: Math.round(performance.now() - started),
+  };
+  const entry = { table, reach, result };
+  kept.set(session, entry);
+  return entry;
+}
+
+/** One row: type, dangling, and per type what identifies it (a commit's summary, a tag's name...). */
+function describe(table: ObjectTable, reach: Reachability, r: number): UnreachableRow {
+  const oid = table.oidHexAt(r);
+  const loc = table.locationAt(r);
+  const row: UnreachableRow = loc.kind === 'loose' ? { oid, dangling: reach.isDangling(r), pack: 'loose', file: loc.file.path } : { oid, dangling: reach.isDangling(r), pack: loc.pack.name, file: loc.pack.data.name };
+  if (loc.kind === 'packed') row.offset = loc.offset;
+  const type = reach.typeOf(r);
+  if (!type) {
+    const problem = reach.unreadable.find((u) => u.oid === oid);
+    if (problem) row.error = toWire(problem.error);
+    return row;
+  }
+  row.type = type;
+  try {
+    if (type === 'blob') {
+      row.size = table.db.infoAt(loc).size;
+      return row;
+    }
+    const object = table.db.readAt(loc);
+    row.size = object.data.length;
+    if (type === 'commit') {
+      const c = parseCommit(object.data);
+      row.summary = c.message.split('\n')[0];
+      row.author = c.author.name;
+      row.time = c.author.time;
+      row.zone = c.author.zone;
+      row.tree = c.tree;
+    } else if (type === 'tag') {
+      const t = parseTag(object.data);
+      row.tagName = t.name;
+      row.target = t.object;
+      row.targetType = t.type;
+      row.summary = t.message.split('\n')[0];
+      if (t.tagger) {
+        row.author = t.tagger.name;
+        row.time = t.tagger.time;
+        row.zone = t.tagger.zone;
+      }
+    } else {
+      row.entries = parseTree(object.data, table.db.algo, oid).length;
+    }
+  } catch (err) {
+    row.error = toWire(err);
+  }
+  return row;
+}
+
+/** Walks (or returns the kept walk). */
+export async function reachability(session: Session, ctx: HandlerContext): Promise<ReachabilityResult> {
+  const had = kept.has(session);
+  const { result } = await walk(session, ctx);
+  return had ? { ...result, ms: 0 } : result;
+}
+
+/** git's lost-found folder for every dangling object, zipped (entries under `lost-found/`). */
+export async function lostFoundZip(session: Session, ctx: HandlerContext): Promise<{ bytes: Uint8Array; files: number; skipped: number }> {
+  const { table, reach } = await walk(session, ctx);
+  const entries: Zippable = {};
+  let files = 0;
+  let skipped = 0;
+  let slice = performance.now();
+  const total = reach.unreachableRows.length;
+  // A fixed time: the same repository gives the same zip.
+  const mtime = new Date('2000-01-01T00:00:00Z');
+  for (const f of lostFoundFiles(reach, table, () => skipped++)) {
+    entries[`lost-found/${f.path}`] = [f.data, { mtime }];
+    files++;
+    if (performance.now() - slice >= SLICE_MS) {
+      ctx.progress(files, total, 'Collecting lost-found');
+      await ctx.pause();
+      slice = performance.now();
+    }
+  }
+  ctx.progress(total, total, 'Zipping');
+  await ctx.pause();
+  const bytes = zipSync(entries, { level: 6 });
+  return { bytes, files, skipped };
+}
