@@ -10,6 +10,8 @@ import { FileView } from './browse/FileView.tsx';
 import { RefSelector } from './browse/RefSelector.tsx';
 import { TreeListing } from './browse/TreeListing.tsx';
 import { useRequest } from './object/useRequest.ts';
+import { ExportMenu } from './export/ExportMenu.tsx';
+import { TreeZipButton } from './export/TreeZipButton.tsx';
 import './browse/browse.css';
 
 /**
@@ -90,6 +92,8 @@ export function BrowseView({ rev, path }: { rev: string; path: string[] }) {
       <div className="browse-bar">
         <RefSelector rev={rev} onSelect={(r) => navigate({ view: 'browse', rev: r, path })} />
         <Breadcrumb rev={rev} path={path} root={title} />
+        {result && shownPathMatches && result.target.kind === 'tree' && <TreeZipButton key={pathKey} rev={rev} path={path} />}
+        {result && shownPathMatches && result.target.kind === 'blob' && result.target.mode !== '160000' && <ExportMenu key={pathKey} oid={result.target.oid} type="blob" fileName={path[path.length - 1]} fileButton />}
       </div>
 
       {req.status === 'loading' && !result && <p className="muted">Reading the tree…</p>}

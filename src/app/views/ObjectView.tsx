@@ -6,6 +6,7 @@ import { ErrorBox } from '../components/ErrorBox.tsx';
 import { OidLink } from '../components/Link.tsx';
 import { navigate } from '../lib/route.ts';
 import { useRepo } from '../stores/repo.ts';
+import { ExportMenu } from './export/ExportMenu.tsx';
 import { CommitContent } from './object/CommitContent.tsx';
 import { CopyButton } from './object/CopyButton.tsx';
 import { DeltaChain, ObjectFacts, typeKnown } from './object/ObjectFacts.tsx';
@@ -76,6 +77,7 @@ function ObjectPage({ oid }: { oid: string }) {
           <span className="mono object-oid">{oid}</span>
         </h1>
         <CopyButton text={oid} />
+        {detail && <ExportMenu oid={oid} type={typeKnown(detail) ? detail.type : undefined} zipRev={tagTarget(detail)} />}
       </header>
       {req.status === 'loading' && <p className="muted object-loading">Reading the object…</p>}
       {req.status === 'cancelled' && (
@@ -94,6 +96,12 @@ function ObjectPage({ oid }: { oid: string }) {
       {detail && <ObjectBody detail={detail} />}
     </div>
   );
+}
+
+/** A tag that names a commit or tree can be archived through it (git archive peels tags). */
+function tagTarget(detail: ObjectDetail): string | undefined {
+  const c = detail.content;
+  return c?.kind === 'tag' && (c.targetType === 'commit' || c.targetType === 'tree' || c.targetType === 'tag') ? detail.oid : undefined;
 }
 
 function ObjectBody({ detail }: { detail: ObjectDetail }) {

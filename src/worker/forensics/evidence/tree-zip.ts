@@ -1,0 +1,99 @@
+import { fail } from '../../../core/errors.ts';
+import { planTreeExport, DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../../../core/export/tree-plan.ts';
+import { writeTreeZip } from '../../../core/export/tree-zip.ts';
+import { fromHex, toHex } from '../../../core/hash/hex.ts';
+import { parseCommit } from '../../../core/objects/commit.ts';
+import { parseTag } from '../../../core/objects/tag.ts';
+import { parseTree } from '../../../core/objects/tree.ts';
+import type { ObjectDatabase } from '../../../core/odb/database.ts';
+import type { RefMap } from '../../../core/repo/refs.ts';
+import type { TreeZipAnswer } from '../../../protocol/evidence.ts';
+import type { HandlerContext } from '../../../protocol/rpc.ts';
+import { resolveToOid } from '../../browse.ts';
+
+/** The tree to archive, and the commit it came through (for the time stamp and comment). */
+export interface ArchiveSource {
+  tree: Uint8Array;
+  commit?: { oid: string; time: number };
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Finds the tree `rev` names, as `git archive` does: tags are peeled, a commit gives its tree
+ * and its committer time; then walks down `path` (names as the views show them).
+ */
+export function archiveSource(db: ObjectDatabase, refs: RefMap, rev: string, path: string[]): ArchiveSource {
+  let oid = resolveToOid(db, refs, rev);
+  let commit: ArchiveSource['commit'];
+  let tree: Uint8Array | undefined;
+  for (let hops = 0; hops < 100 && !tree; hops++) {
+    const obj = db.read(oid);
+    if (obj.type === 'tag') oid = fromHex(parseTag(obj.data).object);
+    else if (obj.type === 'commit') {
+      const c = parseCommit(obj.data);
+      commit = { oid: toHex(oid), time: c.committer.time };
+      tree = fromHex(c.tree);
+    } else if (obj.type === 'tree') tree = oid;
+    else fail('BadName', `${toHex(oid)} is a blob: there is no tree to archive (export it as a file instead)`);
+  }
+  if (!tree) return fail('BadName', `${rev} is a chain of more than 100 tags`);
+  for (let i = 0; i < path.length; i++) {
+    const obj = db.read(tree);
+    if (obj.type !== 'tree') fail('CorruptObject', `${path.slice(0, i).join('/') || 'the root'} should be a tree but is a ${obj.type}`);
+    const entry = parseTree(obj.data, db.algo).find((e) => utf8.decode(e.name) === path[i]);
+    if (!entry) fail('NotFound', `${path.slice(0, i + 1).join('/')} does not exist in this tree`);
+    if (entry.mode !== '40000' && entry.mode !== '040000') fail('NotFound', `${path.slice(0, i + 1).join('/')} is not a folder`);
+    tree = entry.oid.slice();
+  }
+  return { tree, commit };
+}
+
+/** `<repo>-<short id>[-<path>].zip`, without characters a file name cannot hold. */
+export function archiveName(title: string, source: ArchiveSource, path: string[]): string {
+  const short = (source.commit?.oid ?? toHex(source.tree)).slice(0, 7);
+  const parts = [title, short, ...(path.length ? [path.join('-')] : [])];
+  const clean = parts.join('-').replace(/[\u0000-\u001f\\/:*?"<>|]+/g, '_').trim();
+  return `${clean || short}.zip`;
+}
+
+/** Measures, then writes, the tree as a zip archive; progress and cancellation through `ctx`. */
+export async function exportTreeZip(db: ObjectDatabase, refs: RefMap, title: string, args: { rev: string; path: string[]; limits?: Partial<ExportLimits> }, ctx: HandlerContext): Promise<TreeZipAnswer> {
+  const source = archiveSource(db, refs, args.rev, args.path);
+  const limits: ExportLimits = { ...DEFAULT_EXPORT_LIMITS, ...args.limits };
+  const planStart = performance.now();
+  const planned = await planTreeExport(db, source.tree, {
+    limits,
+    pause: () => ctx.pause(),
+    onProgress: (trees) => ctx.progress(trees, 0, `Measuring the tree: ${trees.toLocaleString('en-US')} folders read`),
+  });
+  const planMs = Math.round(performance.now() - planStart);
+  if (planned.kind === 'refused') return { kind: 'refused', refusal: planned.refusal, planMs };
+  const writeStart = performance.now();
+  // git archive: the commit's committer time; for a bare tree, the time of the export.
+  const mtime = source.commit?.time ?? Math.floor(Date.now() / 1000);
+  const zip = await writeTreeZip(db, planned.plan, {
+    mtime,
+    comment: source.commit?.oid,
+    pause: () => ctx.pause(),
+    onProgress: (written, total) => ctx.progress(written, total, 'Writing the zip'),
+  });
+  const writeMs = Math.round(performance.now() - writeStart);
+  return {
+    kind: 'zip',
+    blocks: zip.blocks,
+    name: archiveName(title, source, args.path),
+    bytes: zip.bytes,
+    ...(source.commit ? { commit: source.commit.oid } : {}),
+    tree: toHex(source.tree),
+    mtime,
+    files: zip.files,
+    directories: zip.directories,
+    symlinks: zip.symlinks,
+    submodules: zip.submodules,
+    contentBytes: zip.contentBytes,
+    problems: zip.problems,
+    planMs,
+    writeMs,
+  };
+}
