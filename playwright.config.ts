@@ -12,7 +12,8 @@ const dist = process.env.E2E_DIST ? ` --outDir ${process.env.E2E_DIST}` : '';
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
-  outputDir: 'test-results',
+  // E2E_OUTPUT keeps parallel runs from clearing each other's results.
+  outputDir: process.env.E2E_OUTPUT ?? 'test-results',
   fullyParallel: true,
   workers: 2,
   retries: 0,
