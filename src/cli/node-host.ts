@@ -6,6 +6,7 @@ import type { ByteSource } from '../core/bytes/source.ts';
 import { PackscopeError } from '../core/errors.ts';
 import type { HasherFactory } from '../core/hash/hasher.ts';
 import { InflateFailure, checkZlibHeader, explainEngineError, fflateInflater, type Inflater } from '../core/inflate/inflater.ts';
+import { InflateInputEnded, inflateMeasured, type MeasuringInflater } from '../core/inflate/measured.ts';
 import { discoverRepository, type DirectoryReader, type FileEntry } from '../core/repo/discover.ts';
 
 /**
@@ -109,4 +110,31 @@ export const nodeHasher: HasherFactory = (algo) => {
       return new Uint8Array(h.digest());
     },
   };
+};
+
+/**
+ * Native zlib that also measures the stream: `inflateSync(…, { info: true })` returns the
+ * engine, whose `bytesWritten` is the input consumed up to and including the Adler-32 (zlib
+ * stops at the stream's end and ignores what follows). Small objects go to the portable
+ * decoder, which costs less than setting up a native stream.
+ */
+export const nodeMeasuringInflater: MeasuringInflater = {
+  inflateMeasured(input, size) {
+    if (size < NATIVE_THRESHOLD) return inflateMeasured(input, size);
+    checkZlibHeader(input);
+    let result: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      result = inflateSync(input, { info: true, chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(1, size) }) as unknown as typeof result;
+    } catch (err) {
+      if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new InflateFailure(`zlib stream runs long: more than the ${size} bytes the header declares`);
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      if (/unexpected end of file/i.test(message)) throw new InflateInputEnded();
+      throw explainEngineError(err);
+    }
+    const out = result.buffer;
+    if (out.length !== size) throw new InflateFailure(`zlib stream ends after ${out.length} bytes, the header declares ${size}`);
+    return { data: new Uint8Array(out.buffer, out.byteOffset, out.length), consumed: result.engine.bytesWritten };
+  },
 };

@@ -1,5 +1,6 @@
+import { memorySource } from '../core/bytes/source.ts';
 import { toWire } from '../core/errors.ts';
-import { ObjectDatabase, type ObjectLocation } from '../core/odb/database.ts';
+import { ObjectDatabase, groupPackFiles, type ObjectLocation } from '../core/odb/database.ts';
 import { ObjectTable, ObjectTableBuilder } from '../core/odb/object-table.ts';
 import { discoverRepository, type DirectoryReader, type RepositoryFiles } from '../core/repo/discover.ts';
 import { readRefs, resolveRef, type RefMap } from '../core/repo/refs.ts';
@@ -8,6 +9,7 @@ import { MultiPackIndex } from '../core/format/midx.ts';
 import { toHex } from '../core/hash/hex.ts';
 import { yieldNow, type HandlerContext } from '../protocol/rpc.ts';
 import type { MidxSummary, PackSummary, RefSummary, RepoSummary } from '../protocol/messages.ts';
+import type { PackWithoutIdx } from '../protocol/index-pack.ts';
 
 /**
  * The worker's one open repository: the object database, its refs, and what was computed
@@ -25,7 +27,45 @@ export class Session {
     readonly db: ObjectDatabase,
     readonly refs: RefMap,
     readonly openMs: number,
+    /**
+     * Indexes built in this session by index-pack (pack name -> idx bytes), held in memory
+     * only: `files` includes each as an idx FileEntry, but nothing is written to the folder.
+     */
+    readonly memoryIndexes: ReadonlyMap<string, Uint8Array> = new Map(),
   ) {}
+
+  /**
+   * A new session that reads the pack `name` through `idx` (built in memory by index-pack), with
+   * a database reopened over the same files plus that idx. The old session's caches (object
+   * table, per-session results elsewhere) belong to the old database and are dropped with it.
+   */
+  withMemoryIndex(name: string, idx: Uint8Array): Session {
+    const packEntry = this.files.packDirFiles.find((f) => f.path.replace(/^.*\//, '') === `${name}.pack`);
+    if (!packEntry) throw new Error(`${name}.pack is not in the open folder`);
+    const path = packEntry.path.replace(/\.pack$/, '.idx');
+    const idxEntry = { path, source: memorySource(path, idx), mtimeMs: packEntry.mtimeMs };
+    const packDirFiles = [...this.files.packDirFiles.filter((f) => f.path !== path), idxEntry];
+    const files: RepositoryFiles = { ...this.files, packDirFiles };
+    const indexes = new Map(this.memoryIndexes);
+    indexes.set(name, idx);
+    return new Session(this.title, this.reader, files, new ObjectDatabase(files), this.refs, this.openMs, indexes);
+  }
+
+  /** Packs with no idx on disk: those still without one, and those indexed in memory. */
+  packsWithoutIdx(): PackWithoutIdx[] {
+    const out: PackWithoutIdx[] = [];
+    const opened = new Map(this.db.packs.map((p) => [p.name, p]));
+    for (const g of groupPackFiles(this.files.packDirFiles)) {
+      if (!g.pack) continue;
+      const inMemory = this.memoryIndexes.has(g.name);
+      if (g.idx && !inMemory) continue;
+      const entry: PackWithoutIdx = { name: g.name, path: g.pack.path, bytes: g.pack.source.size, indexedInMemory: inMemory };
+      const pack = opened.get(g.name);
+      if (inMemory && pack) entry.objects = pack.count;
+      out.push(entry);
+    }
+    return out;
+  }
 
   /** Opens whatever folder `reader` shows. */
   static async open(title: string, reader: DirectoryReader): Promise<Session> {
@@ -80,6 +120,7 @@ export class Session {
       objectEntries: db.sourceObjectCount(),
       problems: db.problems.map(toWire),
       openMs: Math.round(this.openMs),
+      packsWithoutIdx: this.packsWithoutIdx(),
     };
   }
 

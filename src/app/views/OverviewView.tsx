@@ -7,6 +7,7 @@ import { useRepo } from '../stores/repo.ts';
 import { MidxCard } from './overview/MidxCard.tsx';
 import { PacksTable } from './overview/PacksTable.tsx';
 import { RefsTable } from './overview/RefsTable.tsx';
+import { PacksWithoutIdx } from './index-pack/PacksWithoutIdx.tsx';
 import './overview/overview.css';
 
 const ROOT_KINDS: Record<RepoSummary['rootKind'], { label: string; note: string }> = {
@@ -125,6 +126,8 @@ export function OverviewView() {
         <h2 id="packs-heading">Packs</h2>
         <PacksTable packs={summary.packs} hasMidx={summary.midx !== undefined} />
       </section>
+
+      <PacksWithoutIdx packs={summary.packsWithoutIdx} />
 
       <section aria-labelledby="midx-heading">
         <h2 id="midx-heading">Multi-pack-index</h2>

@@ -6,6 +6,7 @@ import { formatBytes, formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';
 import { percent, ratio, shortPackName } from './pack/format.ts';
 import { usePackStats, type PackStatsEntry } from './pack/stats-store.ts';
+import { PacksWithoutIdx } from './index-pack/PacksWithoutIdx.tsx';
 import './pack/pack.css';
 
 /**
@@ -36,7 +37,9 @@ export function PacksView() {
       </header>
       <p className="muted pk-lead">
         {packs.length === 0
-          ? 'No packs in this folder: every object is stored loose.'
+          ? summary.packsWithoutIdx?.length
+            ? 'No pack here can be read yet: none has an index (see below).'
+            : 'No packs in this folder: every object is stored loose.'
           : `${formatCount(packs.length)} ${packs.length === 1 ? 'pack holds' : 'packs hold'} ${formatCount(totalObjects)} entries in ${formatBytes(totalBytes)}. Statistics come from reading every entry's header; each pack is scanned once while the folder is open.`}
       </p>
       {packs.length > 0 && (
@@ -119,6 +122,8 @@ export function PacksView() {
       })}
 
       {done.length > 0 && <Totals stats={done.map((d) => d.stats)} of={packs.length} />}
+
+      <PacksWithoutIdx packs={summary.packsWithoutIdx} />
     </div>
   );
 }
