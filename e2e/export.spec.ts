@@ -110,11 +110,16 @@ test.describe('varied', () => {
     expect(Buffer.from(file.bytes).equals(content)).toBe(true);
   });
 
-  test('Download file in Browse saves the content under its name', async ({ page }) => {
+  test('in Browse, the file viewer Download and the Export menu both save the content under its name', async ({ page }) => {
     await go(page, repo, 'browse/HEAD/scripts/run.sh');
-    const { name, bytes } = await downloaded(page, () => page.getByTestId('download-file').click());
-    expect(name).toBe('run.sh');
-    expect(Buffer.from(bytes).equals(git(NAME, ['cat-file', 'blob', 'HEAD:scripts/run.sh']))).toBe(true);
+    const expected = git(NAME, ['cat-file', 'blob', 'HEAD:scripts/run.sh']);
+    const viewer = await downloaded(page, () => page.getByTestId('download').click());
+    expect(viewer.name).toBe('run.sh');
+    expect(Buffer.from(viewer.bytes).equals(expected)).toBe(true);
+    await page.getByTestId('export-menu').click();
+    const exported = await downloaded(page, () => page.getByTestId('export-content').click());
+    expect(exported.name).toBe('run.sh');
+    expect(Buffer.from(exported.bytes).equals(expected)).toBe(true);
   });
 });
 

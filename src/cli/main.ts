@@ -1,4 +1,5 @@
 import { PackscopeError } from '../core/errors.ts';
+import { TOOL } from '../core/report/schema.ts';
 import { catFile } from './commands/cat-file.ts';
 import { showIndex } from './commands/show-index.ts';
 import { verifyPack } from './commands/verify-pack.ts';
@@ -27,7 +28,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
 <path>: a working tree, a .git folder, an objects folder or a pack folder.
 `;
 
-const VERSION = 'packscope 0.1.0';
+const VERSION = `${TOOL.name} ${TOOL.version}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;

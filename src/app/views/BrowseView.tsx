@@ -93,7 +93,7 @@ export function BrowseView({ rev, path }: { rev: string; path: string[] }) {
         <RefSelector rev={rev} onSelect={(r) => navigate({ view: 'browse', rev: r, path })} />
         <Breadcrumb rev={rev} path={path} root={title} />
         {result && shownPathMatches && result.target.kind === 'tree' && <TreeZipButton key={pathKey} rev={rev} path={path} />}
-        {result && shownPathMatches && result.target.kind === 'blob' && result.target.mode !== '160000' && <ExportMenu key={pathKey} oid={result.target.oid} type="blob" fileName={path[path.length - 1]} fileButton />}
+        {result && shownPathMatches && result.target.kind === 'blob' && result.target.mode !== '160000' && <ExportMenu key={pathKey} oid={result.target.oid} type="blob" fileName={path[path.length - 1]} />}
       </div>
 
       {req.status === 'loading' && !result && <p className="muted">Reading the tree…</p>}

@@ -28,9 +28,9 @@ interface MenuItem {
  * The object page's (and a browsed file's) Export menu: the object as git stores it loose,
  * its `<type> <size>\0` bytes, its content as a file, its `git cat-file -p` text, and for
  * commits, tags and trees the whole tree as a zip. Each is a download; nothing is written
- * into the opened folder. `fileButton` puts "Download file" beside the menu (the browse view).
+ * into the opened folder.
  */
-export function ExportMenu({ oid, type, fileName, zipRev, fileButton = false }: { oid: string; type: ObjectType | undefined; fileName?: string; zipRev?: string; fileButton?: boolean }) {
+export function ExportMenu({ oid, type, fileName, zipRev }: { oid: string; type: ObjectType | undefined; fileName?: string; zipRev?: string }) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLSpanElement>(null);
   const { outcome, run, clear } = useExport();
@@ -66,8 +66,7 @@ export function ExportMenu({ oid, type, fileName, zipRev, fileButton = false }: 
 
   const items: MenuItem[] = [];
   if (type === 'blob') {
-    // Beside a "Download file" button the menu holds only the forms that button does not save.
-    if (!fileButton) items.push({ id: 'content', label: fileName ? `Download ${fileName}` : 'Download the file', hint: 'the content, as a file', act: () => saveObject('content', 'the file') });
+    items.push({ id: 'content', label: fileName ? `Download ${fileName}` : 'Download the file', hint: 'the content, as a file', act: () => saveObject('content', 'the file') });
   } else {
     items.push({ id: 'pretty', label: 'cat-file -p text', hint: type === 'tree' ? 'the listing git cat-file -p prints' : 'the text git cat-file -p prints', act: () => saveObject('pretty', 'the cat-file -p text') });
     items.push({ id: 'content', label: 'Content bytes', hint: type === 'tree' ? 'the tree object’s binary entries' : 'the object’s content', act: () => saveObject('content', 'the content') });
@@ -78,11 +77,6 @@ export function ExportMenu({ oid, type, fileName, zipRev, fileButton = false }: 
 
   return (
     <span className="ex-menu">
-      {fileButton && (
-        <button type="button" className="small ex-file-button" onClick={() => saveObject('content', fileName ?? 'the file')} disabled={outcome.status === 'running'} data-testid="download-file" title="Save the file's content">
-          Download file
-        </button>
-      )}
       <span className="ex-menu-anchor" ref={box}>
         <button type="button" className="small ex-menu-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} disabled={outcome.status === 'running'} data-testid="export-menu">
           {outcome.status === 'running' ? 'Exporting…' : 'Export'} <span aria-hidden="true">▾</span>
