@@ -22,16 +22,12 @@ function variedPack(): { name: string; path: string } {
   return { name: file.slice(0, -5), path: join(dir, file) };
 }
 
-/**
- * A folder with `bytes` as `<name>.pack` and no idx. It also holds the examiner's note: the
- * worker keeps the folder name in the path of a folder holding a single file (it takes one file
- * for a dropped file), so a lone .pack chosen through the folder input would not be found.
- */
-function loneFolder(testInfo: TestInfo, tag: string, name: string, bytes: Buffer): string {
+/** A folder with `bytes` as `<name>.pack` and no idx; with `note`, also the examiner's notes file. */
+function loneFolder(testInfo: TestInfo, tag: string, name: string, bytes: Buffer, note = false): string {
   const folder = testInfo.outputPath(tag);
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, `${name}.pack`), bytes);
-  writeFileSync(join(folder, 'NOTES.txt'), 'carved from image.dd at sector 81234; no .idx found\n');
+  if (note) writeFileSync(join(folder, 'NOTES.txt'), 'carved from image.dd at sector 81234; no .idx found\n');
   return folder;
 }
 
@@ -116,15 +112,19 @@ test('a lone .pack: index it, download git\'s very .idx, read its objects', asyn
   await expect(message).toHaveText(messageOf(commit.body).toString('utf8').replace(/\n$/, ''));
   await shot(page, testInfo, 'object-from-indexed-pack');
 
-  // Back on the overview, the pack shows as indexed in memory.
+  // Back on the overview, the pack shows as indexed in memory, and a Reload keeps it so.
   await go(page, repo, 'overview');
   await expect(page.getByTestId('packs-without-idx')).toContainText('indexed in memory (168 objects)');
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByTestId('packs-without-idx')).toContainText('indexed in memory (168 objects)');
+  await go(page, repo, `object/${commit.oid}`);
+  await expect(await objectPart(page, 'commit-message')).toHaveText(messageOf(commit.body).toString('utf8').replace(/\n$/, ''));
 });
 
 test('a truncated lone .pack: a partial index, and problems naming the file and offset', async ({ page }, testInfo) => {
   const pack = variedPack();
   const bytes = readFileSync(pack.path).subarray(0, 30_000);
-  const folder = loneFolder(testInfo, 'cut', pack.name, bytes);
+  const folder = loneFolder(testInfo, 'cut', pack.name, bytes, true);
   await page.emulateMedia({ colorScheme: 'dark' });
   await openFolder(page, folder);
   await startIndexing(page, pack.name);

@@ -30,7 +30,8 @@ const histories = new Map<string, HistoryWalk>();
 async function openSource(source: OpenSource): Promise<Session> {
   if (source.kind === 'directory') return Session.open(source.handle.name, handleReader(source.handle));
   if (source.kind === 'demo') return Session.open('demo repository', await demoReader());
-  const root = source.files.length === 1 ? '' : commonRoot(source.files.map((f) => f.path));
+  // A folder holding a single file (a lone .pack) is still a folder: its name is the root.
+  const root = commonRoot(source.files.map((f) => f.path));
   const files = source.files.map((f) => ({ path: root ? f.path.slice(root.length + 1) : f.path, file: f.file }));
   return Session.open(source.label || root.split('/').pop() || 'files', fileListReader(files));
 }
@@ -58,7 +59,14 @@ export const handlers: Handlers = {
 
   async reload() {
     if (!lastSource) fail('NotFound', 'no repository is open');
-    const session = setSession(await openSource(lastSource));
+    const previous = current();
+    let next = await openSource(lastSource);
+    // Packs indexed in memory stay indexed, unless an .idx for them has appeared in the folder.
+    for (const [name, idx] of previous.memoryIndexes) {
+      const names = new Set(next.files.packDirFiles.map((f) => f.path.replace(/^.*\//, '')));
+      if (names.has(`${name}.pack`) && !names.has(`${name}.idx`)) next = next.withMemoryIndex(name, idx);
+    }
+    const session = setSession(next);
     histories.clear();
     return session.summary();
   },
