@@ -42,6 +42,18 @@ test('dangling fixture: the unreachable and dangling objects git fsck lists, bro
 
   await page.getByLabel('Dangling only').check();
   await expect(page.getByTestId('unreachable-row')).toHaveCount(dangling.length);
+  await page.getByLabel('Dangling only').uncheck();
+
+  // With the reflogs as roots the list is plain `git fsck --unreachable`'s: shorter (the reflog
+  // remembers the amended commit), and back again without them.
+  const withReflogs = git('dangling', ['fsck', '--unreachable']).toString('utf8').split('\n').filter((l) => l.startsWith('unreachable ')).sort();
+  expect(withReflogs.length).toBeLessThan(unreachable.length);
+  await page.getByTestId('reach-reflogs').check();
+  await expect(page.getByTestId('reach-unreachable-count')).toHaveText(String(withReflogs.length));
+  expect((await listed(page)).map((r) => `unreachable ${r.type} ${r.oid}`).sort()).toEqual(withReflogs);
+  await expect(page.getByTestId('reach-roots')).toContainText('reflog');
+  await page.getByTestId('reach-reflogs').uncheck();
+  await expect(page.getByTestId('reach-unreachable-count')).toHaveText(String(unreachable.length));
 
   // lost-found, as git writes it into .git/lost-found, but as a download.
   const downloading = page.waitForEvent('download');

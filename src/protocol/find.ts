@@ -52,6 +52,12 @@ export interface ReachabilityResult {
   mode: 'refs' | 'tips';
   roots: ReachRootRow[];
   indexEntries: number;
+  /** Reflog files in the folder, and whether this walk counted the ids they name as roots. */
+  reflogFiles: number;
+  reflogsAreRoots: boolean;
+  /** Ids named by reflogs (0 when they are not roots), and those naming missing objects. */
+  reflogEntries: number;
+  invalidReflogEntries: { ref: string; oid: string }[];
   /** The staging index exists but could not be parsed (its entries then do not count). */
   indexProblem?: WireError;
   objects: number;
@@ -91,9 +97,10 @@ export interface DuplicatesResult {
 
 export interface FindRequests {
   /** Walks from the roots; the answer is kept for the session. */
-  reachability: [Record<string, never>, ReachabilityResult];
-  /** git's lost-found (commit/<oid>, other/<oid>) for every dangling object, as a zip. */
-  lostFoundZip: [Record<string, never>, { bytes: Uint8Array; files: number; skipped: number }];
+  /** Walks from the roots (reflogs too when `reflogs`, as git fsck without --no-reflogs); kept per session and choice. */
+  reachability: [{ reflogs?: boolean }, ReachabilityResult];
+  /** git's lost-found (commit/<oid>, other/<oid>) for every dangling object of that walk, as a zip. */
+  lostFoundZip: [{ reflogs?: boolean }, { bytes: Uint8Array; files: number; skipped: number }];
   /** Every object stored more than once; the answer is kept for the session. */
   duplicates: [Record<string, never>, DuplicatesResult];
 }

@@ -21,7 +21,7 @@ import './unreachable/unreachable.css';
 
 const FILTERS: (ObjectType | 'all')[] = ['all', 'commit', 'tag', 'tree', 'blob'];
 
-function Roots({ data }: { data: ReachabilityResult }) {
+function Roots({ data, reflogs, onReflogs }: { data: ReachabilityResult; reflogs: boolean; onReflogs: (on: boolean) => void }) {
   if (data.mode === 'tips') {
     return (
       <div className="card ur-roots" data-testid="reach-roots">
@@ -41,8 +41,14 @@ function Roots({ data }: { data: ReachabilityResult }) {
       <h2>Roots</h2>
       <p className="muted">
         As git fsck: {formatCount(refs.length)} {refs.length === 1 ? 'ref' : 'refs'} (HEAD included), {formatCount(data.indexEntries)} staging index{' '}
-        {data.indexEntries === 1 ? 'entry' : 'entries'} and {formatCount(cacheTrees)} cache-tree {cacheTrees === 1 ? 'tree' : 'trees'}. Reflogs are not roots (--no-reflogs): a commit only a reflog remembers is listed as unreachable.
+        {data.indexEntries === 1 ? 'entry' : 'entries'} and {formatCount(cacheTrees)} cache-tree {cacheTrees === 1 ? 'tree' : 'trees'}
+        {data.reflogsAreRoots ? `, and the ${formatCount(data.reflogEntries)} ids ${data.reflogFiles} reflog ${data.reflogFiles === 1 ? 'file names' : 'files name'} (git fsck without --no-reflogs).` : '. Reflogs are not roots (--no-reflogs): a commit only a reflog remembers is listed as unreachable.'}
       </p>
+      {data.reflogFiles > 0 && (
+        <label className="ur-check" title="git fsck counts what the reflogs name as reachable unless --no-reflogs is given">
+          <input type="checkbox" checked={reflogs} onChange={(e) => onReflogs(e.target.checked)} data-testid="reach-reflogs" /> Count the {formatCount(data.reflogFiles)} {data.reflogFiles === 1 ? 'reflog' : 'reflogs'} as roots, as plain <code>git fsck</code> does
+        </label>
+      )}
       <RootList data={data} />
     </div>
   );
@@ -53,7 +59,7 @@ function RootList({ data }: { data: ReachabilityResult }) {
   if (shown.length === 0) return null;
   return (
     <details>
-      <summary>{data.mode === 'tips' ? 'The tips' : 'The refs'}</summary>
+      <summary>{data.mode === 'tips' ? 'The tips' : data.reflogsAreRoots ? 'The refs and reflogs' : 'The refs'}</summary>
       <ul className="ur-root-list">
         {shown.map((r) => (
           <li key={`${r.kind}:${r.name}`}>
@@ -69,6 +75,18 @@ function Problems({ data }: { data: ReachabilityResult }) {
   return (
     <>
       {data.indexProblem && <ErrorBox error={data.indexProblem} title="The staging index could not be read: its entries are not counted as roots" />}
+      {data.invalidReflogEntries.length > 0 && (
+        <div className="error-box" data-testid="reach-invalid-reflog">
+          <div className="error-title">Reflog entries that name objects this repository does not have</div>
+          <ul>
+            {data.invalidReflogEntries.slice(0, 200).map((e) => (
+              <li key={`${e.ref} ${e.oid}`}>
+                <span className="mono">{e.ref}</span>: <span className="mono">{e.oid}</span> (git: “invalid reflog entry”)
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {data.brokenRoots.length > 0 && (
         <div className="error-box" data-testid="reach-broken-roots">
           <div className="error-title">Roots that point to objects this repository does not have</div>
@@ -117,7 +135,10 @@ function Problems({ data }: { data: ReachabilityResult }) {
 /** The Unreachable page. */
 export function UnreachableView() {
   const summary = useRepo((s) => s.summary);
-  const req = useRequest('Finding unreachable objects', (signal, onProgress) => engine.call('reachability', {}, { signal, onProgress }), [summary]);
+  // git fsck counts reflogs as roots unless --no-reflogs; the issue's lists are --no-reflogs, and
+  // for an examiner a commit only a reflog remembers is exactly what is worth seeing, so that is the default.
+  const [reflogs, setReflogs] = useState(false);
+  const req = useRequest('Finding unreachable objects', (signal, onProgress) => engine.call('reachability', { reflogs }, { signal, onProgress }), [summary, reflogs]);
   const [filter, setFilter] = useState<ObjectType | 'all'>('all');
   const [danglingOnly, setDanglingOnly] = useState(false);
   const [zip, setZip] = useState<{ state: 'idle' | 'busy' } | { state: 'done'; files: number; skipped: number } | { state: 'error'; error: WireError }>({ state: 'idle' });
@@ -128,7 +149,7 @@ export function UnreachableView() {
   const download = async () => {
     setZip({ state: 'busy' });
     try {
-      const result = await runTask('Zipping lost-found', (signal, onProgress) => engine.call('lostFoundZip', {}, { signal, onProgress }));
+      const result = await runTask('Zipping lost-found', (signal, onProgress) => engine.call('lostFoundZip', { reflogs }, { signal, onProgress }));
       saveBytes(result.bytes, 'lost-found.zip');
       setZip({ state: 'done', files: result.files, skipped: result.skipped });
     } catch (err) {
@@ -181,7 +202,7 @@ export function UnreachableView() {
               <div className="muted">dangling</div>
             </div>
           </div>
-          <Roots data={data} />
+          <Roots data={data} reflogs={reflogs} onReflogs={setReflogs} />
           <Problems data={data} />
           {data.unreachable.length === 0 ? (
             <p className="ur-none" data-testid="reach-none">

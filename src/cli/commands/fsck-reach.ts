@@ -5,6 +5,7 @@ import { ObjectTableBuilder, type ObjectTable } from '../../core/odb/object-tabl
 import { parseDirCache, type DirCache } from '../../core/reach/dircache.ts';
 import { lostFoundFiles } from '../../core/reach/lost-found.ts';
 import { ReachabilityWalk, type Reachability } from '../../core/reach/reachability.ts';
+import { readReflogs } from '../../core/repo/reflog.ts';
 import type { CliRepository } from '../repository.ts';
 
 /** What `git fsck` prints about objects nothing reaches. */
@@ -19,6 +20,8 @@ export interface ReachabilityOptions {
    * nothing is written together with `--unreachable`.
    */
   lostFound?: string;
+  /** Reflogs are roots, as in git fsck without `--no-reflogs` (default: not roots). */
+  reflogs?: boolean;
 }
 
 /** Everything fsck's reachability part has to say. */
@@ -58,11 +61,15 @@ export function reachabilityReport(repo: CliRepository, options: ReachabilityOpt
   const stderr: string[] = [];
   const table = buildTable(repo);
   const index = readIndex(repo, stderr);
-  const reach = new ReachabilityWalk(table, { refs: repo.refs, ...(index ? { index } : {}) }).run();
+  const reflogs = options.reflogs ? readReflogs(repo.db.files.reflogFiles ?? [], repo.db.files.gitDir ?? '', repo.db.algo) : undefined;
+  for (const p of reflogs?.problems ?? []) stderr.push(`error: ${p.message}; its entries are not counted as reachable`);
+  for (const log of reflogs?.reflogs ?? []) for (const line of log.badLines) stderr.push(`warning: ${log.file}:${line}: not a reflog line; skipped`);
+  const reach = new ReachabilityWalk(table, { refs: repo.refs, ...(index ? { index } : {}), ...(reflogs ? { reflogs: reflogs.reflogs } : {}) }).run();
   const stdout = formatLines(reach, table, options);
 
   if (reach.mode === 'tips') stderr.unshift('notice: No default references; the roots are the tips: commits no other commit names as a parent, and tags nothing points to');
   for (const b of reach.brokenRoots) stderr.push(`error: ${b.name}: invalid sha1 pointer ${b.oid}`);
+  for (const e of reach.invalidReflogEntries) stderr.push(`error: ${e.ref}: invalid reflog entry ${e.oid}`);
   for (const u of reach.unreadable) stderr.push(`error: ${u.oid}: ${u.error.message}`);
 
   let lostFoundWritten = 0;
@@ -74,12 +81,12 @@ export function reachabilityReport(repo: CliRepository, options: ReachabilityOpt
       lostFoundWritten++;
     }
   }
-  return { stdout, stderr, errors: reach.missing.length > 0 || reach.brokenRoots.length > 0, lostFoundWritten };
+  return { stdout, stderr, errors: reach.missing.length > 0 || reach.brokenRoots.length > 0 || reach.invalidReflogEntries.length > 0, lostFoundWritten };
 }
 
 /**
- * The `unreachable <type> <oid>` / `dangling <type> <oid>` lines git fsck prints (--no-reflogs
- * semantics: reflogs are not roots), with `missing` and `broken link` lines for what reachable
+ * The `unreachable <type> <oid>` / `dangling <type> <oid>` lines git fsck prints (reflogs are
+ * roots only with `options.reflogs`), with `missing` and `broken link` lines for what reachable
  * objects name but the repository lacks. git prints in its hash table's order; ours is by id.
  */
 export function reachabilityLines(repo: CliRepository, options: ReachabilityOptions): string[] {

@@ -6,14 +6,16 @@ import { parseTag } from '../objects/tag.ts';
 import { parseTree } from '../objects/tree.ts';
 import { typeName, typeNumber, type ObjectType } from '../objects/types.ts';
 import { resolveRef, type RefMap } from '../repo/refs.ts';
+import type { Reflog } from '../repo/reflog.ts';
 import type { DirCache } from './dircache.ts';
 
 /**
- * Reachability as `git fsck --no-reflogs` judges it.
+ * Reachability as `git fsck` judges it.
  *
  * Roots, as git's `get_default_heads` plus `--cache` (on by default when no heads are named):
  * every ref (loose and packed), HEAD, every index entry but gitlinks, and every valid node of
- * the index's cache-tree. Reflogs are not roots. With no refs and no index at all (a bare pack
+ * the index's cache-tree; and, unless the caller leaves them out (`--no-reflogs`), every id the
+ * reflogs name. With no refs and no index at all (a bare pack
  * folder) the roots are the tips instead: commits no other commit names as a parent, and
  * annotated tags no other tag points to.
  *
@@ -44,12 +46,12 @@ const TAGGED = 8;
 const UNREADABLE = 16;
 
 /** Where a root came from. */
-export type RootKind = 'ref' | 'head' | 'index' | 'cache-tree' | 'tip';
+export type RootKind = 'ref' | 'head' | 'index' | 'cache-tree' | 'reflog' | 'tip';
 
 /** A root the walk starts from (index entries are counted, not listed). */
 export interface ReachRoot {
   kind: RootKind;
-  /** Ref name, `HEAD`, an index path, or the commit's id for a tip. */
+  /** Ref name, `HEAD`, an index path, `<ref>@{reflog}` (oid = its newest entry), or the commit's id for a tip. */
   name: string;
   oid: string;
 }
@@ -74,6 +76,12 @@ export interface BrokenRoot {
   oid: string;
 }
 
+/** A reflog line naming an object the repository lacks: git's "invalid reflog entry". */
+export interface InvalidReflogEntry {
+  ref: string;
+  oid: string;
+}
+
 /** An object that could not be read or parsed: its links are unknown. */
 export interface UnreadableObject {
   oid: string;
@@ -93,6 +101,10 @@ export interface Reachability {
   unreachableRows: Uint32Array;
   missing: MissingObject[];
   brokenRoots: BrokenRoot[];
+  /** Reflog entries naming missing objects (only when reflogs are roots). */
+  invalidReflogEntries: InvalidReflogEntry[];
+  /** Ids the reflogs name (0 when reflogs are not roots: git fsck --no-reflogs). */
+  reflogEntries: number;
   unreadable: UnreadableObject[];
   /** The type of a row (undefined when unknown: never read, or unreadable). */
   typeOf(row: number): ObjectType | undefined;
@@ -106,6 +118,8 @@ export interface ReachInput {
   refs: RefMap;
   /** The parsed staging index, when there is one. */
   index?: DirCache;
+  /** Reflogs whose ids count as roots (git fsck without --no-reflogs); leave out for --no-reflogs. */
+  reflogs?: Reflog[];
 }
 
 type Phase = 'tips' | 'walk' | 'unreachable' | 'done';
@@ -125,6 +139,8 @@ export class ReachabilityWalk {
   private readonly missing: MissingObject[] = [];
   private readonly missingSeen = new Set<string>();
   private readonly brokenRoots: BrokenRoot[] = [];
+  private readonly invalidReflogEntries: InvalidReflogEntry[] = [];
+  private reflogEntries = 0;
   private readonly unreadable: UnreadableObject[] = [];
   private reachableCount = 0;
   private walked = 0;
@@ -137,7 +153,7 @@ export class ReachabilityWalk {
     this.flags = new Uint8Array(table.count);
     this.types = new Uint8Array(table.count);
     const hasRefs = [...input.refs.keys()].some((name) => resolveRef(input.refs, name) !== undefined);
-    this.mode = hasRefs || input.index ? 'refs' : 'tips';
+    this.mode = hasRefs || input.index || (input.reflogs?.length ?? 0) > 0 ? 'refs' : 'tips';
     this.indexEntries = 0;
     if (this.mode === 'refs') {
       this.indexEntries = this.seedFromRefsAndIndex();
@@ -223,6 +239,8 @@ export class ReachabilityWalk {
       unreachableRows,
       missing: this.missing.sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0)),
       brokenRoots: this.brokenRoots,
+      invalidReflogEntries: this.invalidReflogEntries,
+      reflogEntries: this.reflogEntries,
       unreadable: this.unreadable,
       typeOf: (row) => (types[row] ? typeName(types[row]) : undefined),
       isDangling: (row) => !(flags[row] & (REACHED | USED)),
@@ -240,6 +258,15 @@ export class ReachabilityWalk {
       const kind: RootKind = name === 'HEAD' ? 'head' : 'ref';
       this.roots.push({ kind, name, oid });
       if (!this.queueRoot(oid)) this.brokenRoots.push({ name, oid });
+    }
+    // git's fsck_handle_reflog_oid: every id a reflog names is reachable; a missing one is an error.
+    for (const log of this.input.reflogs ?? []) {
+      if (log.oids.length === 0) continue;
+      this.roots.push({ kind: 'reflog', name: `${log.ref}@{reflog}`, oid: log.oids[log.oids.length - 1] });
+      for (const oid of log.oids) {
+        this.reflogEntries++;
+        if (!this.queueRoot(oid)) this.invalidReflogEntries.push({ ref: log.ref, oid });
+      }
     }
     let entries = 0;
     const index = this.input.index;

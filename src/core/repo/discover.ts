@@ -53,6 +53,8 @@ export interface RepositoryFiles {
   config: FileEntry | undefined;
   /** The staging index (`<gitdir>/index`), when present: git fsck counts its entries as reachable. */
   index?: FileEntry;
+  /** Every file under `<gitdir>/logs/` (reflogs): git fsck counts the ids they name as reachable. */
+  reflogFiles?: FileEntry[];
   /** Things that could not be listed or opened; the rest still loads. */
   problems: PackscopeError[];
 }
@@ -133,6 +135,7 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
   const looseObjects = await openAll(loosePaths);
 
   const refPaths: string[] = [];
+  const reflogPaths: string[] = [];
   let config: FileEntry | undefined;
   let index: FileEntry | undefined;
   if (gitDir !== undefined) {
@@ -148,10 +151,16 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
       }
     };
     if (has(gitEntries, 'refs', 'directory')) await walk(join(gitDir, 'refs'));
+    if (has(gitEntries, 'logs', 'directory')) {
+      const before = refPaths.length;
+      await walk(join(gitDir, 'logs'));
+      reflogPaths.push(...refPaths.splice(before));
+    }
   }
   const refFiles = await openAll(refPaths);
+  const reflogFiles = await openAll(reflogPaths);
 
-  return { rootKind, gitDir, objectsDir, packDir, packDirFiles, midxChainFiles, looseObjects, refFiles, config, ...(index ? { index } : {}), problems };
+  return { rootKind, gitDir, objectsDir, packDir, packDirFiles, midxChainFiles, looseObjects, refFiles, config, ...(index ? { index } : {}), ...(reflogFiles.length > 0 ? { reflogFiles } : {}), problems };
 }
 
 /** Builds RepositoryFiles from a flat list of files (dropped single files, tests). */

@@ -9,10 +9,10 @@ import { lostFoundZip, reachability } from './find/reachability.ts';
  * are kept per session there.
  */
 export const findHandlers: Pick<Handlers, keyof FindRequests> = {
-  reachability: (_args, ctx) => reachability(current(), ctx),
+  reachability: ({ reflogs }, ctx) => reachability(current(), reflogs === true, ctx),
 
-  async lostFoundZip(_args, ctx) {
-    const result = await lostFoundZip(current(), ctx);
+  async lostFoundZip({ reflogs }, ctx) {
+    const result = await lostFoundZip(current(), reflogs === true, ctx);
     ctx.transfer(result.bytes.buffer as ArrayBuffer);
     return result;
   },

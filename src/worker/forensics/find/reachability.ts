@@ -7,6 +7,7 @@ import type { ObjectTable } from '../../../core/odb/object-table.ts';
 import { parseDirCache, type DirCache } from '../../../core/reach/dircache.ts';
 import { lostFoundFiles } from '../../../core/reach/lost-found.ts';
 import { ReachabilityWalk, type Reachability } from '../../../core/reach/reachability.ts';
+import { readReflogs } from '../../../core/repo/reflog.ts';
 import type { ReachabilityResult, UnreachableRow } from '../../../protocol/find.ts';
 import type { WireError } from '../../../protocol/messages.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
@@ -24,7 +25,8 @@ interface Kept {
   result: ReachabilityResult;
 }
 
-const kept = new WeakMap<Session, Kept>();
+/** Per session, one walk without reflogs as roots (git fsck --no-reflogs) and one with. */
+const kept = new WeakMap<Session, Map<boolean, Kept>>();
 const SLICE_MS = 10;
 
 /** Parses the staging index when there is one; a broken index is reported, not fatal. */
@@ -38,13 +40,14 @@ function readIndex(session: Session): { index?: DirCache; problem?: WireError } 
   }
 }
 
-async function walk(session: Session, ctx: HandlerContext): Promise<Kept> {
-  const done = kept.get(session);
+async function walk(session: Session, withReflogs: boolean, ctx: HandlerContext): Promise<Kept> {
+  const done = kept.get(session)?.get(withReflogs);
   if (done) return done;
   const started = performance.now();
   const table = await session.objectTable(ctx);
   const { index, problem } = readIndex(session);
-  const walker = new ReachabilityWalk(table, { refs: session.refs, ...(index ? { index } : {}) });
+  const logs = withReflogs ? readReflogs(session.files.reflogFiles ?? [], session.files.gitDir ?? '', session.db.algo).reflogs : undefined;
+  const walker = new ReachabilityWalk(table, { refs: session.refs, ...(index ? { index } : {}), ...(logs ? { reflogs: logs } : {}) });
   let slice = performance.now();
   while (!walker.step(64)) {
     if (performance.now() - slice >= SLICE_MS) {
@@ -69,6 +72,10 @@ async function walk(session: Session, ctx: HandlerContext): Promise<Kept> {
     mode: reach.mode,
     roots: reach.roots,
     indexEntries: reach.indexEntries,
+    reflogFiles: session.files.reflogFiles?.length ?? 0,
+    reflogsAreRoots: withReflogs,
+    reflogEntries: reach.reflogEntries,
+    invalidReflogEntries: reach.invalidReflogEntries,
     ...(problem ? { indexProblem: problem } : {}),
     objects: reach.objectCount,
     reachable: reach.reachableCount,
@@ -79,7 +86,9 @@ async function walk(session: Session, ctx: HandlerContext): Promise<Kept> {
     ms: Math.round(performance.now() - started),
   };
   const entry = { table, reach, result };
-  kept.set(session, entry);
+  const forSession = kept.get(session) ?? new Map<boolean, Kept>();
+  forSession.set(withReflogs, entry);
+  kept.set(session, forSession);
   return entry;
 }
 
@@ -131,15 +140,15 @@ function describe(table: ObjectTable, reach: Reachability, r: number): Unreachab
 }
 
 /** Walks (or returns the kept walk). */
-export async function reachability(session: Session, ctx: HandlerContext): Promise<ReachabilityResult> {
-  const had = kept.has(session);
-  const { result } = await walk(session, ctx);
+export async function reachability(session: Session, withReflogs: boolean, ctx: HandlerContext): Promise<ReachabilityResult> {
+  const had = kept.get(session)?.has(withReflogs) === true;
+  const { result } = await walk(session, withReflogs, ctx);
   return had ? { ...result, ms: 0 } : result;
 }
 
 /** git's lost-found folder for every dangling object, zipped (entries under `lost-found/`). */
-export async function lostFoundZip(session: Session, ctx: HandlerContext): Promise<{ bytes: Uint8Array; files: number; skipped: number }> {
-  const { table, reach } = await walk(session, ctx);
+export async function lostFoundZip(session: Session, withReflogs: boolean, ctx: HandlerContext): Promise<{ bytes: Uint8Array; files: number; skipped: number }> {
+  const { table, reach } = await walk(session, withReflogs, ctx);
   const entries: Zippable = {};
   let files = 0;
   let skipped = 0;
