@@ -190,6 +190,17 @@ export class PackIndex {
     return u64(this.source.read(this.largeOffsetsAt + large * 8, 8), 0);
   }
 
+  /** Byte offset inside the idx of the offset entry of `position` (v1: the entry's 4-byte offset). */
+  offsetEntryAt(position: IdxPosition): number {
+    if (this.version === 1) return FANOUT_BYTES + position * (4 + this.algo.size);
+    return this.offsetsAt + position * 4;
+  }
+
+  /** Byte offset inside the idx of the CRC32 of `position` (v2), or undefined (v1). */
+  crcEntryAt(position: IdxPosition): number | undefined {
+    return this.version === 2 ? this.crcsAt + position * 4 : undefined;
+  }
+
   /** True when the offset of `position` is stored in the 64-bit table. */
   usesLargeOffset(position: IdxPosition): boolean {
     if (this.version === 1) return false;

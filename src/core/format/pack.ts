@@ -1,6 +1,6 @@
 import { bytesEqual, u32 } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
-import { fail } from '../errors.ts';
+import { PackscopeError, fail } from '../errors.ts';
 import type { HashAlgo } from '../hash/algo.ts';
 import { toHex } from '../hash/hex.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, type PackEntryType } from '../objects/types.ts';
@@ -53,15 +53,26 @@ export function readPackTrailer(source: ByteSource, algo: HashAlgo): Uint8Array 
   return source.read(source.size - algo.size, algo.size).slice();
 }
 
-/** Checks a pack against its idx: equal counts, and the idx's copy of the trailer equals the pack's. */
-export function checkPackMatchesIndex(source: ByteSource, header: PackHeader, algo: HashAlgo, idxName: string, idxCount: number, idxPackChecksum: Uint8Array): void {
+/**
+ * Where a pack and its idx disagree: the header's count vs the idx's, and the pack's trailer vs
+ * the copy in the idx. Empty when they agree. Neither stops the objects from being read.
+ */
+export function packIndexDisagreements(source: ByteSource, header: PackHeader, algo: HashAlgo, idxName: string, idxCount: number, idxPackChecksum: Uint8Array): PackscopeError[] {
+  const out: PackscopeError[] = [];
   if (header.count !== idxCount) {
-    fail('Mismatch', `pack holds ${header.count} objects but ${idxName} lists ${idxCount}`, { file: source.name, offset: 8 });
+    out.push(new PackscopeError('Mismatch', `pack header says ${header.count} objects but ${idxName} lists ${idxCount}; the objects the idx lists are read`, { file: source.name, offset: 8 }));
   }
   const trailer = readPackTrailer(source, algo);
   if (!bytesEqual(trailer, idxPackChecksum)) {
-    fail('Mismatch', `pack checksum ${toHex(trailer)} differs from the copy in ${idxName} (${toHex(idxPackChecksum)}): the idx belongs to another pack`, { file: source.name, offset: source.size - algo.size });
+    out.push(new PackscopeError('Mismatch', `pack checksum ${toHex(trailer)} differs from the copy in ${idxName} (${toHex(idxPackChecksum)}): the pack was changed or cut, or the idx belongs to another pack; its objects are still read, each checked on its own`, { file: source.name, offset: source.size - algo.size }));
   }
+  return out;
+}
+
+/** Checks a pack against its idx (equal counts, equal trailer copies); throws the first disagreement. */
+export function checkPackMatchesIndex(source: ByteSource, header: PackHeader, algo: HashAlgo, idxName: string, idxCount: number, idxPackChecksum: Uint8Array): void {
+  const [first] = packIndexDisagreements(source, header, algo, idxName, idxCount, idxPackChecksum);
+  if (first) throw first;
 }
 
 /** A parsed entry header. */

@@ -102,6 +102,7 @@ export class ObjectDatabase {
       try {
         const idx = PackIndex.open(this.windows.open(group.idx.source), this.algo);
         const pack = new PackFile(idx, this.windows.open(group.pack.source), this.ctx);
+        this.problems.push(...pack.problems);
         opened.push({ pack, mtime: group.pack.mtimeMs });
         byIdxName.set(`${group.name}.idx`, pack);
       } catch (err) {
@@ -161,6 +162,15 @@ export class ObjectDatabase {
     // Objects of midx packs that failed to open may still sit in a pack the midx does not name.
     const file = this.loose.get(toHex(oid));
     if (file) return { kind: 'loose', file };
+    // Last, the packs the midx covers, through their own idx: a damaged midx (ids out of order,
+    // an entry dropped) must not hide an object its pack still holds. Only misses get here.
+    if (this.midx) {
+      for (const pack of this.midxPacks) {
+        if (!pack) continue;
+        const pos = pack.idx.find(oid);
+        if (pos >= 0) return { kind: 'packed', pack, offset: pack.idx.offsetAt(pos), position: pos };
+      }
+    }
     return undefined;
   }
 

@@ -4,7 +4,7 @@ import type { HashAlgo } from '../hash/algo.ts';
 import { toHex } from '../hash/hex.ts';
 import { applyDelta, readDeltaHeader } from '../format/delta.ts';
 import type { PackIndex, IdxPosition } from '../format/idx.ts';
-import { checkPackMatchesIndex, readPackHeader, readEntryHeader, type PackEntryHeader, type PackHeader } from '../format/pack.ts';
+import { PACK_HEADER_SIZE, packIndexDisagreements, readPackHeader, readEntryHeader, type PackEntryHeader, type PackHeader } from '../format/pack.ts';
 import { InflateFailure, type Inflater } from '../inflate/inflater.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { DeltaBaseCache, DeltaBaseSpace } from './delta-base-cache.ts';
@@ -48,7 +48,14 @@ export class PackFile {
   private resolvedTypes: Uint8Array | undefined;
   private depths: Int32Array | undefined;
   private readonly cacheSpace: DeltaBaseSpace;
-  private readonly trailerAt: number;
+  /** Where the trailing checksum starts: entries lie in [12, trailerAt). */
+  readonly trailerAt: number;
+  /**
+   * What disagrees between the pack and its idx but does not stop reading (the header's count,
+   * the idx's copy of the trailer). The pack still opens: every entry the idx lists is read
+   * on its own, and one that cannot be fails alone.
+   */
+  readonly problems: PackscopeError[] = [];
 
   constructor(
     readonly idx: PackIndex,
@@ -56,7 +63,7 @@ export class PackFile {
     readonly ctx: PackContext,
   ) {
     this.header = readPackHeader(data, ctx.algo);
-    checkPackMatchesIndex(data, this.header, ctx.algo, idx.name, idx.count, idx.packChecksum());
+    for (const problem of packIndexDisagreements(data, this.header, ctx.algo, idx.name, idx.count, idx.packChecksum())) this.problems.push(problem);
     this.name = data.name.replace(/^.*\//, '').replace(/\.pack$/, '');
     this.cacheSpace = ctx.baseCache.space();
     this.trailerAt = data.size - ctx.algo.size;
@@ -67,28 +74,43 @@ export class PackFile {
     return this.idx.count;
   }
 
-  /** The pack's entries in offset order, built once from the idx (one sort). */
+  /**
+   * The pack's entries in offset order, built once from the idx (one sort). An idx entry whose
+   * offset lies outside [12, trailerAt) is left out (reading that object fails alone, naming the
+   * idx entry); two entries naming one offset both stay (the verifier reports them).
+   */
   packOrder(): PackOrder {
     if (this.order) return this.order;
-    const n = this.idx.count;
-    const offsets = new Float64Array(n);
-    const positions = new Uint32Array(n);
+    const total = this.idx.count;
+    let offsets = new Float64Array(total);
+    let positions = new Uint32Array(total);
+    let n = 0;
     let maxOffset = 0;
-    for (let i = 0; i < n; i++) {
-      const off = this.idx.offsetAt(i);
-      if (off < 12 || off >= this.trailerAt) {
-        fail('OutOfRange', `idx entry ${i} (${this.idx.oidHexAt(i)}) points at offset ${off}, outside the pack's entries [12, ${this.trailerAt})`, { file: this.idx.name, offset: this.idx.layout().offsetsAt + i * 4 });
+    for (let i = 0; i < total; i++) {
+      let off: number;
+      try {
+        off = this.idx.offsetAt(i);
+      } catch (err) {
+        if (err instanceof PackscopeError) continue;
+        throw err;
       }
-      offsets[i] = off;
+      if (off < PACK_HEADER_SIZE || off >= this.trailerAt) continue;
+      offsets[n] = off;
+      positions[n] = i;
+      n++;
       if (off > maxOffset) maxOffset = off;
+    }
+    if (n < total) {
+      offsets = offsets.slice(0, n);
+      positions = positions.slice(0, n);
     }
     // Sort offsets and positions together: pack each as offset * 2^bits + position in one
     // double when that stays exact (any pack under a few TiB), and use the native numeric sort.
-    const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+    const bits = Math.max(1, Math.ceil(Math.log2(total + 1)));
     if (maxOffset * 2 ** bits < 2 ** 53) {
       const keys = new Float64Array(n);
       const scale = 2 ** bits;
-      for (let i = 0; i < n; i++) keys[i] = offsets[i] * scale + i;
+      for (let i = 0; i < n; i++) keys[i] = offsets[i] * scale + positions[i];
       keys.sort();
       for (let i = 0; i < n; i++) {
         const k = keys[i];
@@ -97,20 +119,34 @@ export class PackFile {
         positions[i] = k - off * scale;
       }
     } else {
-      const idxs = Array.from({ length: n }, (_, i) => i).sort((a, b) => offsets[a] - offsets[b]);
-      const sorted = idxs.map((i) => offsets[i]);
+      const idxs = Array.from({ length: n }, (_, i) => i).sort((a, b) => offsets[a] - offsets[b] || positions[a] - positions[b]);
+      const sortedOffsets = idxs.map((i) => offsets[i]);
+      const sortedPositions = idxs.map((i) => positions[i]);
       for (let i = 0; i < n; i++) {
-        positions[i] = idxs[i];
-        offsets[i] = sorted[i];
-      }
-    }
-    for (let i = 1; i < n; i++) {
-      if (offsets[i] === offsets[i - 1]) {
-        fail('Mismatch', `idx entries ${positions[i - 1]} and ${positions[i]} both point at pack offset ${offsets[i]}`, { file: this.idx.name });
+        positions[i] = sortedPositions[i];
+        offsets[i] = sortedOffsets[i];
       }
     }
     this.order = { offsets, positions };
     return this.order;
+  }
+
+  /** Fails with the idx entry's place when `offset` cannot be an entry of this pack. */
+  private checkEntryOffset(offset: number): void {
+    if (offset >= PACK_HEADER_SIZE && offset < this.trailerAt) return;
+    // Only on failure: find which idx entry holds the offset, to name its bytes.
+    let position = -1;
+    for (let i = 0; i < this.idx.count && position < 0; i++) {
+      try {
+        if (this.idx.offsetAt(i) === offset) position = i;
+      } catch {
+        // an entry whose own offset is unreadable is not the one asked about
+      }
+    }
+    const place: ErrorPlace = { file: this.idx.name };
+    if (position >= 0) place.offset = this.idx.offsetEntryAt(position);
+    const who = position >= 0 ? `idx entry ${position} (${this.idx.oidHexAt(position)})` : 'an idx entry';
+    fail('OutOfRange', `${who} points at offset ${offset}, outside ${this.data.name}'s entries [12, ${this.trailerAt}); the idx does not belong to this pack or is damaged`, place);
   }
 
   /** Index in pack order of the entry at `offset`, or -1 if no entry starts there. */
@@ -164,6 +200,7 @@ export class PackFile {
    * object first and the base last. Iterative; cycles and depth are checked.
    */
   deltaChain(offset: number): ChainStep[] {
+    this.checkEntryOffset(offset);
     const steps: ChainStep[] = [];
     let visited: Set<number> | undefined;
     let current = offset;
@@ -188,6 +225,7 @@ export class PackFile {
 
   /** The object's type and size, reading headers only (plus a delta's first bytes). */
   objectInfo(offset: number): { type: ObjectType; size: number } {
+    this.checkEntryOffset(offset);
     // One search for the entry's rank serves its end, its header and the type memo.
     const rank = this.rankOf(offset);
     const end = rank >= 0 ? this.endAtRank(rank) : this.entryEnd(offset);
@@ -279,6 +317,7 @@ export class PackFile {
 
   /** Reads and fully decodes the object at `offset`. The data may be shared with the cache: do not mutate it. */
   readObject(offset: number): GitObject {
+    this.checkEntryOffset(offset);
     const cache = this.ctx.baseCache;
     const chain: PackEntryHeader[] = [];
     let visited: Set<number> | undefined;
@@ -325,7 +364,13 @@ export class PackFile {
     return { type: base.type, data };
   }
 
-  /** Inflates an entry's zlib stream into exactly the declared number of bytes. */
+  /**
+   * Inflates an entry's zlib stream into exactly the declared number of bytes. The stream is
+   * expected to end where the next entry the idx lists begins; when it does not fit there (an
+   * idx offset that points into this entry, or a pack cut short), it is tried once more with
+   * the bytes after that point, as far as a stream of the declared size can reach, so a damaged
+   * neighbour does not take this object down with it.
+   */
   inflateEntry(header: PackEntryHeader): Uint8Array {
     const end = this.entryEnd(header.offset);
     const place: ErrorPlace = { file: this.data.name, offset: header.offset };
@@ -334,12 +379,24 @@ export class PackFile {
     if (header.size > this.ctx.maxObjectBytes || header.size > compressed * MAX_DEFLATE_RATIO + 64) {
       fail('TooLarge', `entry declares ${header.size} bytes, more than its ${compressed} compressed bytes can hold or the limit (${this.ctx.maxObjectBytes}) allows`, place);
     }
-    const input = this.data.read(header.dataOffset, compressed);
     try {
-      return this.ctx.inflater.inflate(input, header.size);
+      return this.ctx.inflater.inflate(this.data.read(header.dataOffset, compressed), header.size);
     } catch (err) {
+      const reach = Math.min(this.data.size - header.dataOffset, maxDeflatedSize(header.size));
+      if (err instanceof InflateFailure && /ends early|ends after/.test(err.reason) && reach > compressed) {
+        try {
+          return this.ctx.inflater.inflate(this.data.read(header.dataOffset, reach), header.size);
+        } catch {
+          // the first failure is the one that explains this entry
+        }
+      }
       throw wrapInflate(err, place);
     }
+  }
+
+  /** A resolved object kept for later deltas (the verifier walks in pack order and knows which entries are bases). */
+  cacheObject(offset: number, object: GitObject): void {
+    this.ctx.baseCache.put(this.cacheSpace, offset, object.type, object.data);
   }
 
   /** Inflates the first `want` bytes of an entry (a delta's header). */
@@ -357,6 +414,14 @@ export class PackFile {
       throw wrapInflate(err, place);
     }
   }
+}
+
+/**
+ * The most bytes deflate can take for `size` bytes of data: stored blocks of at most 65535 bytes
+ * with 5 bytes of header each, the zlib header and the Adler-32.
+ */
+function maxDeflatedSize(size: number): number {
+  return size + 5 * (Math.ceil(size / 65535) + 1) + 6;
 }
 
 /** True when `count` varints end within `bytes`. */

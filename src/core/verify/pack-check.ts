@@ -1,0 +1,446 @@
+import { bytesEqual, compareBytes, u32 } from '../bytes/be.ts';
+import type { ByteSource } from '../bytes/source.ts';
+import { PackscopeError, type ErrorKind } from '../errors.ts';
+import { applyDelta, readDeltaHeader } from '../format/delta.ts';
+import { readEntryHeader, readPackTrailer, type PackEntryHeader } from '../format/pack.ts';
+import { ReverseIndex } from '../format/rev.ts';
+import { crc32 } from '../hash/crc32.ts';
+import { hashObject, type HasherFactory } from '../hash/hasher.ts';
+import { toHex } from '../hash/hex.ts';
+import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
+import type { PackFile } from '../odb/pack-file.ts';
+import { adler32 } from './adler32.ts';
+import type { CheckId, Finding, Severity } from './findings.ts';
+
+/**
+ * Checks one pack and its idx (and `.rev`), entry by entry in pack order, resumably: a
+ * generator that yields after every entry, so a caller can stop after a time budget.
+ *
+ * In order:
+ *   1. the pack header's count and trailer against the idx's count and copy of the trailer;
+ *   2. the idx itself: ids strictly ascending and inside their fanout bucket, offsets inside
+ *      the pack, no offset twice, the first entry at 12 (cross-check);
+ *   3. every entry header; delta bases in range (ofs-delta: the start of a listed entry;
+ *      ref-delta: an object of this pack, as git reads bases from the same pack only);
+ *   4. delta depths and cycles (a loop and a stack, no recursion);
+ *   5. every entry: CRC32 of its stored bytes against the idx (v2); its zlib stream inflated
+ *      and shown to end exactly where the next listed entry begins (the Adler-32 a zlib stream
+ *      ends with sits in the four bytes before it); the object rebuilt (bases from the delta
+ *      base cache) and its id recomputed against the idx;
+ *   6. the `.rev` against the order the idx's offsets give, and its copy of the pack checksum.
+ * With `verifyObjects` off only headers are read (verify-pack -s).
+ */
+
+/** One entry of a pack, as `verify-pack -v` prints it. */
+export interface PackEntryRow {
+  oid: string;
+  /** The object's type (a delta's resolved type). */
+  type: ObjectType;
+  /** The entry's declared size: for deltas, the size of the delta data. */
+  size: number;
+  /** Bytes the entry occupies in the pack. */
+  storedSize: number;
+  offset: number;
+  /** Delta depth (0 for a whole object). */
+  depth: number;
+  /** The immediate base's id, for deltas. */
+  baseOid?: string;
+}
+
+/** What to check and keep. */
+export interface PackCheckOptions {
+  hasher: HasherFactory;
+  /** Inflate, rebuild and hash every object (verify) or read headers only (stats). */
+  verifyObjects: boolean;
+  /** Keep one row per entry (for `verify-pack -v`). */
+  keepRows: boolean;
+  /** The pack's `.rev`, when there is one. */
+  rev?: ByteSource;
+  /** Whether the repository holds an object elsewhere (to explain a ref-delta base missing here). */
+  hasObject?: (oid: Uint8Array) => boolean;
+  /** Where findings go (default: a new array); shared so a whole run lists them in the order found. */
+  findings?: Finding[];
+}
+
+/** Delta depth markers: not computed yet, or the chain cannot be followed to a whole object. */
+const UNKNOWN = -1;
+const BROKEN = -2;
+
+function isDelta(type: number): boolean {
+  return type === PACK_OFS_DELTA || type === PACK_REF_DELTA;
+}
+
+/** The per-pack checker. Run `run()` to the end (or step it), then read findings and rows. */
+export class PackChecker {
+  readonly findings: Finding[];
+  readonly rows: PackEntryRow[] = [];
+  /** Entries that are whole objects. */
+  nonDelta = 0;
+  /** chainHistogram[d - 1] = number of entries at delta depth d. */
+  readonly chainHistogram: number[] = [];
+  /** Entries whose object step is done (for progress). */
+  entriesDone = 0;
+  /** Bytes of entries read for their CRC32 (for the report). */
+  bytesRead = 0;
+
+  constructor(
+    readonly pack: PackFile,
+    private readonly options: PackCheckOptions,
+  ) {
+    this.findings = options.findings ?? [];
+  }
+
+  /** Entries this pack's idx lists: the unit of progress. */
+  get total(): number {
+    return this.pack.idx.count;
+  }
+
+  private add(severity: Severity, check: CheckId, kind: ErrorKind, file: string, offset: number | undefined, message: string, oid?: string): void {
+    const f: Finding = { severity, check, kind, file, message };
+    if (offset !== undefined) f.offset = offset;
+    if (oid !== undefined) f.oid = oid;
+    this.findings.push(f);
+  }
+
+  private addError(err: unknown, check: CheckId, file: string, offset: number, oid?: string, context?: string): void {
+    if (!(err instanceof PackscopeError)) throw err;
+    const detail = context ? `${context}: ${err.detail}` : err.detail;
+    this.add('error', check, err.kind, err.file ?? file, err.offset ?? offset, detail, oid);
+  }
+
+  /** The whole check; yields after every entry (and every few thousand idx entries). */
+  *run(): Generator<void> {
+    const pack = this.pack;
+    const idx = pack.idx;
+    const data = pack.data;
+    const file = data.name;
+    const algo = pack.ctx.algo;
+    const trailerAt = pack.trailerAt;
+
+    // 1. Header count and trailer copy.
+    if (pack.header.count !== idx.count) {
+      this.add('error', 'count', 'Mismatch', file, 8, `the pack header says ${pack.header.count} objects but ${idx.name} lists ${idx.count}`);
+    }
+    const trailer = readPackTrailer(data, algo);
+    if (!bytesEqual(trailer, idx.packChecksum())) {
+      this.add('error', 'idx-pack-checksum', 'Mismatch', idx.name, idx.source.size - 2 * algo.size, `the copy of the pack checksum in ${idx.name} is ${toHex(idx.packChecksum())}, but ${file} ends with ${toHex(trailer)}: the pack was changed or cut, or the idx belongs to another pack`);
+    }
+
+    // 2. The idx on its own: id order, fanout buckets, offsets in range.
+    yield* this.checkIdxTable();
+
+    // 3. Entry headers, in pack order.
+    const order = pack.packOrder();
+    const n = order.offsets.length;
+    const offsets = order.offsets;
+    const positions = order.positions;
+    const ends = new Float64Array(n);
+    for (let r = n - 1; r >= 0; r--) ends[r] = r + 1 < n && offsets[r + 1] > offsets[r] ? offsets[r + 1] : r + 1 < n ? ends[r + 1] : trailerAt;
+    for (let r = 1; r < n; r++) {
+      if (offsets[r] === offsets[r - 1]) {
+        this.add('error', 'cross-check', 'Mismatch', idx.name, idx.offsetEntryAt(positions[r]), `idx entries ${positions[r - 1]} (${idx.oidHexAt(positions[r - 1])}) and ${positions[r]} (${idx.oidHexAt(positions[r])}) both point at offset ${offsets[r]} of ${file}; one of them cannot be right`, idx.oidHexAt(positions[r]));
+      }
+    }
+    if (n > 0 && offsets[0] !== 12) {
+      this.add('error', 'cross-check', 'Mismatch', file, 12, `bytes [12, ${offsets[0]}) of the pack lie before the first entry ${idx.name} lists: an entry the idx does not list, or a wrong offset`);
+    }
+
+    const headers: (PackEntryHeader | undefined)[] = new Array(n);
+    const baseRanks = new Int32Array(n).fill(-1);
+    for (let r = 0; r < n; r++) {
+      const offset = offsets[r];
+      let h: PackEntryHeader;
+      try {
+        h = readEntryHeader(data, offset, ends[r], algo);
+      } catch (err) {
+        this.addError(err, 'object', file, offset, idx.oidHexAt(positions[r]), `the entry header of ${idx.oidHexAt(positions[r])}`);
+        continue;
+      }
+      headers[r] = h;
+      if (isDelta(h.type)) baseRanks[r] = this.baseRank(h, positions[r]);
+      if ((r & 1023) === 1023) yield;
+    }
+
+    // 4. Depths and cycles: walk down to a known depth, fill the path on the way back.
+    const depths = new Int32Array(n).fill(UNKNOWN);
+    const rootTypes = new Uint8Array(n);
+    const brokenAt = new Int32Array(n).fill(-1);
+    const cycleRoot = new Uint8Array(n);
+    const isBase = new Uint8Array(n);
+    for (let r = 0; r < n; r++) if (baseRanks[r] >= 0) isBase[baseRanks[r]] = 1;
+    for (let r = 0; r < n; r++) {
+      if (depths[r] !== UNKNOWN) continue;
+      const path: number[] = [];
+      const onPath = new Set<number>();
+      let cur = r;
+      let cycle = false;
+      for (;;) {
+        if (depths[cur] !== UNKNOWN) break;
+        const h = headers[cur];
+        if (!h || (isDelta(h.type) && baseRanks[cur] < 0)) {
+          depths[cur] = BROKEN;
+          brokenAt[cur] = cur;
+          break;
+        }
+        if (!isDelta(h.type)) {
+          depths[cur] = 0;
+          rootTypes[cur] = h.type;
+          break;
+        }
+        if (onPath.has(cur)) {
+          cycle = true;
+          break;
+        }
+        onPath.add(cur);
+        path.push(cur);
+        cur = baseRanks[cur];
+      }
+      if (cycle) {
+        const loop = path.slice(path.indexOf(cur)).map((k) => offsets[k]);
+        this.add('error', 'delta', 'DeltaCycle', file, offsets[cur], `delta chain loops: the entry at offset ${offsets[cur]} (${idx.oidHexAt(positions[cur])}) is its own base through ${loop.length} step${loop.length === 1 ? '' : 's'} (offsets ${[...loop, offsets[cur]].join(' → ')}); none of these objects can be rebuilt`, idx.oidHexAt(positions[cur]));
+        brokenAt[cur] = cur;
+        depths[cur] = BROKEN;
+        cycleRoot[cur] = 1;
+      }
+      let depth = depths[cur];
+      for (let i = path.length - 1; i >= 0; i--) {
+        const k = path[i];
+        if (k === cur && cycle) continue;
+        if (depth < 0) {
+          depths[k] = BROKEN;
+          brokenAt[k] = brokenAt[cur];
+        } else {
+          depths[k] = ++depth;
+          rootTypes[k] = rootTypes[cur];
+        }
+      }
+    }
+
+    // 5. Every entry: CRC32, the stream's end, the object rebuilt and hashed.
+    for (let r = 0; r < n; r++) {
+      this.entriesDone++;
+      const offset = offsets[r];
+      const position = positions[r];
+      const end = ends[r];
+      const h = headers[r];
+      const oidHex = idx.oidHexAt(position);
+      if (this.options.verifyObjects) this.checkCrc(offset, end, position, oidHex);
+      if (!h) {
+        yield;
+        continue;
+      }
+      let type: ObjectType | undefined;
+      if (depths[r] === BROKEN) {
+        // The chain cannot be followed through the idx's entries, but the bytes may still hold
+        // the object (a base the idx does not list, a damaged neighbour): try, and say why not.
+        const baseOffset = h.type === PACK_OFS_DELTA ? (h.baseOffset as number) : baseRanks[r] >= 0 ? offsets[baseRanks[r]] : -1;
+        if (this.options.verifyObjects && baseOffset >= 0 && cycleRoot[r] === 0) {
+          const root = brokenAt[r];
+          const why = root >= 0 && root !== r ? `${oidHex} cannot be rebuilt (its delta chain reaches the damaged entry at offset ${offsets[root]})` : `${oidHex} cannot be rebuilt`;
+          this.checkObject(h, end, position, oidHex, baseOffset, isBase[r] === 1, why);
+        }
+      } else if (!this.options.verifyObjects) {
+        type = typeName(rootTypes[r]);
+      } else {
+        type = this.checkObject(h, end, position, oidHex, baseRanks[r] >= 0 ? offsets[baseRanks[r]] : -1, isBase[r] === 1);
+      }
+      if (type !== undefined) {
+        const depth = depths[r];
+        if (depth === 0) this.nonDelta++;
+        else this.chainHistogram[depth - 1] = (this.chainHistogram[depth - 1] ?? 0) + 1;
+        if (this.options.keepRows) {
+          const row: PackEntryRow = { oid: oidHex, type, size: h.size, storedSize: end - offset, offset, depth };
+          if (depth > 0) row.baseOid = idx.oidHexAt(positions[baseRanks[r]]);
+          this.rows.push(row);
+        }
+      }
+      yield;
+    }
+    for (let i = 0; i < this.chainHistogram.length; i++) this.chainHistogram[i] ??= 0;
+
+    // 6. The .rev against the idx's order.
+    if (this.options.rev) this.checkRev(this.options.rev, positions);
+  }
+
+  /** Pack-order rank of a delta's base, or -1 with a finding saying why it cannot be used. */
+  private baseRank(h: PackEntryHeader, position: number): number {
+    const pack = this.pack;
+    const idx = pack.idx;
+    const file = pack.data.name;
+    const oidHex = idx.oidHexAt(position);
+    if (h.type === PACK_OFS_DELTA) {
+      const base = h.baseOffset as number;
+      const rank = pack.rankOf(base);
+      if (rank < 0) this.add('error', 'delta', 'OutOfRange', file, h.offset, `the ofs-delta base of ${oidHex} is at offset ${base} (${h.offset - base} bytes back), where no entry ${idx.name} lists begins`, oidHex);
+      return rank;
+    }
+    const baseOid = h.baseOid as Uint8Array;
+    const baseHex = toHex(baseOid);
+    const pos = idx.find(baseOid);
+    if (pos < 0) {
+      const elsewhere = this.options.hasObject?.(baseOid) ? '; the repository holds it elsewhere, but git reads a ref-delta base from the same pack only (a thin pack that was never completed)' : '; no pack and no loose object holds it';
+      this.add('error', 'delta', 'MissingBase', file, h.offset, `the ref-delta base ${baseHex} of ${oidHex} is not in this pack${elsewhere}`, oidHex);
+      return -1;
+    }
+    let rank = -1;
+    try {
+      rank = pack.rankOf(idx.offsetAt(pos));
+    } catch {
+      rank = -1;
+    }
+    if (rank < 0) this.add('error', 'delta', 'OutOfRange', file, h.offset, `the ref-delta base ${baseHex} of ${oidHex} is listed at an offset where no entry begins`, oidHex);
+    return rank;
+  }
+
+  /** Ids ascending and in their fanout buckets; offsets inside the pack. Yields every 4096 ids. */
+  private *checkIdxTable(): Generator<void> {
+    const pack = this.pack;
+    const idx = pack.idx;
+    const H = pack.ctx.algo.size;
+    let previous: Uint8Array | undefined;
+    let orderReported = false;
+    for (let p = 0; p < idx.count; p++) {
+      const oid = idx.oidAt(p).slice();
+      if (previous && compareBytes(previous, 0, oid, 0, H) >= 0 && !orderReported) {
+        // One finding: every later lookup in a disordered table is suspect anyway.
+        orderReported = true;
+        this.add('error', 'cross-check', 'Mismatch', idx.name, idx.idOffset(p), `ids out of order: id[${p - 1}] = ${toHex(previous)} >= ${toHex(oid)} = id[${p}]; lookups by id in this idx can miss objects`, toHex(oid));
+      }
+      const first = oid[0];
+      const lo = first === 0 ? 0 : idx.fanout(first - 1);
+      if (p < lo || p >= idx.fanout(first)) {
+        this.add('error', 'cross-check', 'BadFanout', idx.name, idx.idOffset(p), `id ${toHex(oid)} at position ${p} lies outside its fanout bucket [${lo}, ${idx.fanout(first)}); lookups will not find it`, toHex(oid));
+      }
+      let offset: number;
+      try {
+        offset = idx.offsetAt(p);
+      } catch (err) {
+        this.addError(err, 'cross-check', idx.name, idx.offsetEntryAt(p), toHex(oid));
+        previous = oid;
+        continue;
+      }
+      if (offset < 12 || offset >= pack.trailerAt) {
+        this.add('error', 'cross-check', 'OutOfRange', idx.name, idx.offsetEntryAt(p), `idx entry ${p} (${toHex(oid)}) points at offset ${offset}, outside the entries [12, ${pack.trailerAt}) of ${pack.data.name}`, toHex(oid));
+      }
+      previous = oid;
+      if ((p & 4095) === 4095) yield;
+    }
+  }
+
+  /** CRC32 of the entry's stored bytes against the idx (v2 only). */
+  private checkCrc(offset: number, end: number, position: number, oidHex: string): void {
+    const idx = this.pack.idx;
+    const expected = idx.crcAt(position);
+    if (expected === undefined) return;
+    const length = end - offset;
+    this.bytesRead += length;
+    // Large entries in 1 MiB pieces: the CRC continues across them.
+    let crc = 0;
+    for (let at = 0; at < length; at += 1 << 20) crc = crc32(this.pack.data.read(offset + at, Math.min(1 << 20, length - at)), crc);
+    if (crc !== expected) {
+      this.add('error', 'crc', 'Mismatch', this.pack.data.name, offset, `CRC32 of the ${length} stored bytes of ${oidHex} is ${hex8(crc)}, but ${idx.name} says ${hex8(expected)} (at idx offset 0x${(idx.crcEntryAt(position) as number).toString(16)}): the entry's bytes or the idx were changed`, oidHex);
+    }
+  }
+
+  /**
+   * Inflates the entry, checks that its stream ends at `end`, rebuilds the object and checks its
+   * id. Returns the object's type, or undefined when it could not be read (a finding says why).
+   */
+  private checkObject(h: PackEntryHeader, end: number, position: number, oidHex: string, baseOffset: number, keepAsBase: boolean, why = `${oidHex} cannot be rebuilt`): ObjectType | undefined {
+    const pack = this.pack;
+    const file = pack.data.name;
+    const place = { file, offset: h.offset };
+    let inflated: Uint8Array;
+    try {
+      inflated = pack.inflateEntry(h);
+    } catch (err) {
+      this.addError(err, 'object', file, h.offset, oidHex, `${oidHex} cannot be inflated`);
+      return undefined;
+    }
+    this.checkStreamEnd(h, end, inflated, oidHex);
+    let object: GitObject;
+    try {
+      if (!isDelta(h.type)) {
+        object = { type: typeName(h.type), data: inflated };
+      } else {
+        const base = pack.readObject(baseOffset);
+        const { targetSize } = readDeltaHeader(inflated, place);
+        if (targetSize > pack.ctx.maxObjectBytes) {
+          throw new PackscopeError('TooLarge', `delta declares a ${targetSize}-byte result, more than the limit (${pack.ctx.maxObjectBytes})`, place);
+        }
+        object = { type: base.type, data: applyDelta(base.data, inflated, place) };
+      }
+    } catch (err) {
+      if (err instanceof PackscopeError && (err.offset !== h.offset || (err.file ?? file) !== file)) {
+        // The failure is further down the chain: name this object's entry, and where it broke.
+        this.add('error', 'delta', err.kind, file, h.offset, `${why}: ${err.message}`, oidHex);
+      } else {
+        this.addError(err, isDelta(h.type) ? 'delta' : 'object', file, h.offset, oidHex, why);
+      }
+      return undefined;
+    }
+    if (keepAsBase) pack.cacheObject(h.offset, object);
+    const actual = hashObject(this.options.hasher, pack.ctx.algo, object.type, object.data);
+    if (!bytesEqual(actual, pack.idx.oidAt(position))) {
+      this.add('error', 'oid', 'Mismatch', file, h.offset, `the ${object.type} at offset ${h.offset} hashes to ${toHex(actual)}, but ${pack.idx.name} lists it as ${oidHex} (position ${position}): its content was changed, or the idx entry points at the wrong object`, oidHex);
+    }
+    return object.type;
+  }
+
+  /**
+   * A zlib stream ends with the Adler-32 of what it inflates to. If the four bytes before `end`
+   * are not that, the stream does not end where the next listed entry begins: find where it does
+   * end (the Adler-32 further on or earlier) and say which bytes no listed entry explains.
+   */
+  private checkStreamEnd(h: PackEntryHeader, end: number, inflated: Uint8Array, oidHex: string): void {
+    const data = this.pack.data;
+    const file = data.name;
+    if (end - 4 < h.dataOffset + 2) return; // too short to hold a stream: inflation already failed
+    const want = adler32(inflated);
+    if (u32(data.read(end - 4, 4), 0) === want) return;
+    const searchEnd = Math.min(data.size, h.dataOffset + inflated.length + 5 * (Math.ceil(inflated.length / 65535) + 1) + 6);
+    const window = data.read(h.dataOffset, searchEnd - h.dataOffset).slice();
+    let streamEnd = -1;
+    for (let i = 2; i + 4 <= window.length; i++) {
+      if (window[i] * 16777216 + window[i + 1] * 65536 + window[i + 2] * 256 + window[i + 3] === want) {
+        streamEnd = h.dataOffset + i + 4;
+        break;
+      }
+    }
+    const next = end === this.pack.trailerAt ? 'the trailing checksum' : 'the next entry the idx lists';
+    if (streamEnd >= 0 && streamEnd < end) {
+      this.add('error', 'cross-check', 'Mismatch', file, streamEnd, `the zlib stream of ${oidHex} (entry at ${h.offset}) ends at offset ${streamEnd}, but ${next} begins at ${end}: bytes [${streamEnd}, ${end}) belong to no entry the idx lists (an unlisted object, or a wrong offset)`, oidHex);
+    } else if (streamEnd > end) {
+      this.add('error', 'cross-check', 'Mismatch', file, end, `the zlib stream of ${oidHex} (entry at ${h.offset}) runs on to offset ${streamEnd}, past ${next} at ${end}: the idx offset ${end} points inside this entry`, oidHex);
+    } else {
+      this.add('error', 'cross-check', 'Mismatch', file, end - 4, `the zlib stream of ${oidHex} (entry at ${h.offset}) does not end with its Adler-32 where ${next} begins (${end}): the stream's last bytes were changed, or the entry boundaries the idx gives are wrong`, oidHex);
+    }
+  }
+
+  /** The .rev: loads, is a permutation, matches the idx's order and the pack's checksum. */
+  private checkRev(source: ByteSource, positions: Uint32Array): void {
+    const pack = this.pack;
+    const idx = pack.idx;
+    let rev: ReverseIndex;
+    try {
+      rev = ReverseIndex.open(source, idx.count, pack.ctx.algo);
+      rev.validate();
+    } catch (err) {
+      this.addError(err, 'cross-check', source.name, 0);
+      return;
+    }
+    const diff = rev.checkAgainst(positions);
+    if (diff) {
+      const found = diff.found !== undefined && diff.found < idx.count ? ` (${idx.oidHexAt(diff.found)})` : '';
+      const expected = diff.expected !== undefined ? ` (${idx.oidHexAt(diff.expected)}, at offset ${pack.packOrder().offsets[diff.index]} of ${pack.data.name})` : '';
+      this.add('error', 'cross-check', 'Mismatch', source.name, diff.offset, `${diff.message}: pack-order entry ${diff.index} names idx position ${diff.found ?? 'none'}${found}, but the idx's offsets put position ${diff.expected ?? 'none'}${expected} there`, diff.expected !== undefined ? idx.oidHexAt(diff.expected) : undefined);
+    }
+    if (!rev.matchesPack(readPackTrailer(pack.data, pack.ctx.algo))) {
+      this.add('error', 'cross-check', 'Mismatch', source.name, rev.layout().packChecksum.offset, `the copy of the pack checksum in ${source.name} is ${rev.packChecksumHex()}, but ${pack.data.name} ends with ${toHex(readPackTrailer(pack.data, pack.ctx.algo))}`);
+    }
+  }
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
