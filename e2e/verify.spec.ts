@@ -119,7 +119,7 @@ test('an intact copy: no problems found, with what was checked', async ({ page }
   await verify(page, work);
   const verdict = page.getByTestId('verify-verdict');
   await expect(verdict).toHaveAttribute('data-clean', 'true');
-  await expect(verdict).toContainText(/No problems found: \d+ files, \d[\d,]* objects, .+ hashed in .+/);
+  await expect(verdict).toContainText(/No problems found: \d[\d,]* objects checked, \d+ files checksummed \(.+ hashed\) in .+/);
   await expect(page.getByTestId('finding-row')).toHaveCount(0);
   await shot(page, testInfo, 'clean');
 });

@@ -1,22 +1,15 @@
 /** Display formatting shared by the views. */
 
-/** 1536 -> "1.5 KiB". */
+import { formatBytes as bytes, formatCount as count } from '../../core/text/units.ts';
+
+/** 1536 -> "1.5 KiB"; '' for an unknown size. */
 export function formatBytes(n: number | undefined): string {
-  if (n === undefined) return '';
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  return n === undefined ? '' : bytes(n);
 }
 
-/** 1234567 -> "1,234,567". */
+/** 1234567 -> "1,234,567"; '' for an unknown count. */
 export function formatCount(n: number | undefined): string {
-  return n === undefined ? '' : n.toLocaleString('en-US');
+  return n === undefined ? '' : count(n);
 }
 
 /** A git date in the viewer's local time, with the original zone git recorded. */

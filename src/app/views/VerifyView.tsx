@@ -139,7 +139,7 @@ function Verdict({ run, findingCount, errors, warnings }: { run: VerifyRunState;
   const others = findingCount - errors - warnings;
   let text: string;
   if (clean) {
-    text = `No problems found: ${formatCount(c?.files ?? 0)} files, ${formatCount(c?.objects ?? 0)} objects, ${formatBytes(c?.bytesHashed ?? 0)} hashed in ${seconds(run.durationMs)}.`;
+    text = `No problems found: ${formatCount(c?.objects ?? 0)} objects checked, ${formatCount(c?.files ?? 0)} files checksummed (${formatBytes(c?.bytesHashed ?? 0)} hashed) in ${seconds(run.durationMs)}.`;
   } else {
     const parts = [`${formatCount(errors)} error${errors === 1 ? '' : 's'}`, `${formatCount(warnings)} warning${warnings === 1 ? '' : 's'}`];
     if (others > 0) parts.push(`${formatCount(others)} note${others === 1 ? '' : 's'}`);

@@ -1,3 +1,5 @@
+import { adler32 } from '../hash/adler32.ts';
+import { CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA } from './deflate-tables.ts';
 import { InflateFailure, checkZlibHeader } from './inflater.ts';
 
 /**
@@ -41,11 +43,6 @@ export interface MeasuringInflater {
   inflateMeasured(input: Uint8Array, size: number): MeasuredInflate;
 }
 
-const LENGTH_BASE = new Uint16Array([3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]);
-const LENGTH_EXTRA = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]);
-const DIST_BASE = new Uint16Array([1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]);
-const DIST_EXTRA = new Uint8Array([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]);
-const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /** A decoding table: entries indexed by `maxBits` bit-reversed input bits. */
 interface CodeTable {
@@ -110,25 +107,6 @@ const DIST_SCRATCH = new Uint16Array(1 << 15);
 const CODE_LENGTH_SCRATCH = new Uint16Array(1 << 7);
 const CODE_LENGTHS = new Uint8Array(19);
 const LENGTHS = new Uint8Array(286 + 30);
-
-/** Adler-32 (RFC 1950) of `data`, unsigned. */
-export function adler32(data: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  const n = data.length;
-  let i = 0;
-  while (i < n) {
-    // 5552 bytes is the most that can be summed before b may exceed 2^53... and 2^32: zlib's NMAX.
-    const stop = Math.min(n, i + 5552);
-    for (; i < stop; i++) {
-      a += data[i];
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return (b * 65536 + a) >>> 0;
-}
 
 /** The portable measuring inflater (pure TypeScript). */
 export function inflateMeasured(input: Uint8Array, size: number): MeasuredInflate {

@@ -1,4 +1,5 @@
 import type { CheckId, Severity } from '../verify/findings.ts';
+import { formatBytes, formatCount } from '../text/units.ts';
 import { escapeAttribute, escapeHtml } from './escape.ts';
 import { CHECKS, SEVERITIES, type FindingsReport } from './schema.ts';
 
@@ -65,28 +66,13 @@ footer { margin-top: 2rem; font-size: 0.85rem; }
 }
 `;
 
-function num(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
 function offsetCell(offset: number | null, hex: string | null): string {
-  return offset === null || hex === null ? '<td class="num muted">—</td>' : `<td class="num mono">${escapeHtml(hex)}<br><span class="muted">${num(offset)}</span></td>`;
+  return offset === null || hex === null ? '<td class="num muted">—</td>' : `<td class="num mono">${escapeHtml(hex)}<br><span class="muted">${formatCount(offset)}</span></td>`;
 }
 
 /** The report as a complete HTML document. */
@@ -95,8 +81,8 @@ export function reportHtml(report: FindingsReport): string {
   const title = `packscope findings report — ${report.folder.title}`;
   const verdict =
     s.verdict === 'clean'
-      ? `No problems found: ${num(report.counts.files)} files, ${num(report.counts.objects)} objects, ${bytes(report.counts.bytesHashed)} hashed in ${seconds(report.verification.durationMs)}.`
-      : `${num(s.bySeverity.error)} error${s.bySeverity.error === 1 ? '' : 's'}, ${num(s.bySeverity.warning)} warning${s.bySeverity.warning === 1 ? '' : 's'}${report.openProblems.length ? `, ${num(report.openProblems.length)} problem${report.openProblems.length === 1 ? '' : 's'} opening the folder` : ''}.`;
+      ? `No problems found: ${formatCount(report.counts.objects)} objects checked, ${formatCount(report.counts.files)} files checksummed (${formatBytes(report.counts.bytesHashed)} hashed) in ${seconds(report.verification.durationMs)}.`
+      : `${formatCount(s.bySeverity.error)} error${s.bySeverity.error === 1 ? '' : 's'}, ${formatCount(s.bySeverity.warning)} warning${s.bySeverity.warning === 1 ? '' : 's'}${report.openProblems.length ? `, ${formatCount(report.openProblems.length)} problem${report.openProblems.length === 1 ? '' : 's'} opening the folder` : ''}.`;
   const out: string[] = [];
   out.push(
     '<!doctype html>',
@@ -119,8 +105,8 @@ export function reportHtml(report: FindingsReport): string {
     `<dt>Folder</dt><dd class="mono">${escapeHtml(report.folder.title)} (${escapeHtml(report.folder.rootKind)})</dd>`,
     `<dt>Object ids</dt><dd>${escapeHtml(report.hashAlgorithm.toUpperCase())}</dd>`,
     `<dt>Verification</dt><dd>started ${escapeHtml(report.verification.startedAt)}, took ${seconds(report.verification.durationMs)}${report.verification.complete ? '' : ', <strong>cancelled before the end</strong>'}</dd>`,
-    `<dt>Checked</dt><dd>${num(report.counts.files)} files (${bytes(report.counts.bytesHashed)} hashed), ${num(report.counts.packs)} packs, ${num(report.counts.objects)} objects, ${num(report.counts.looseObjects)} loose</dd>`,
-    `<dt>Evidence</dt><dd>${num(report.evidence.length)} files, ${bytes(report.evidence.reduce((t, e) => t + e.size, 0))}, SHA-256 of each below</dd>`,
+    `<dt>Checked</dt><dd>${formatCount(report.counts.files)} files checksummed (${formatBytes(report.counts.bytesHashed)} hashed), ${formatCount(report.counts.packs)} packs, ${formatCount(report.counts.objects)} objects, ${formatCount(report.counts.looseObjects)} loose</dd>`,
+    `<dt>Evidence</dt><dd>${formatCount(report.evidence.length)} files, ${formatBytes(report.evidence.reduce((t, e) => t + e.size, 0))}, SHA-256 of each below</dd>`,
     `<dt>Report written</dt><dd>${escapeHtml(report.generatedAt)} by ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)}</dd>`,
     '</dl>',
   );
@@ -128,14 +114,14 @@ export function reportHtml(report: FindingsReport): string {
   out.push('<h2>Summary</h2>', '<table class="summary"><thead><tr><th>Check</th><th>What it looks at</th><th class="num">Findings</th></tr></thead><tbody>');
   for (const check of CHECKS) {
     const n = s.byCheck[check] ?? 0;
-    out.push(`<tr${n === 0 ? ' class="zero"' : ''}><td class="mono">${check}</td><td>${escapeHtml(CHECK_TITLES[check])}</td><td class="num">${num(n)}</td></tr>`);
+    out.push(`<tr${n === 0 ? ' class="zero"' : ''}><td class="mono">${check}</td><td>${escapeHtml(CHECK_TITLES[check])}</td><td class="num">${formatCount(n)}</td></tr>`);
   }
   for (const sev of SEVERITIES) {
-    out.push(`<tr><td colspan="2" class="sev sev-${sev}">${SEVERITY_LABEL[sev]}s</td><td class="num">${num(s.bySeverity[sev])}</td></tr>`);
+    out.push(`<tr><td colspan="2" class="sev sev-${sev}">${SEVERITY_LABEL[sev]}s</td><td class="num">${formatCount(s.bySeverity[sev])}</td></tr>`);
   }
   out.push('</tbody></table>');
 
-  out.push(`<h2>Findings (${num(report.findings.length)})</h2>`);
+  out.push(`<h2>Findings (${formatCount(report.findings.length)})</h2>`);
   if (report.findings.length === 0) out.push('<p class="muted">None.</p>');
   else {
     out.push('<table class="findings"><thead><tr><th class="num">#</th><th>Severity</th><th>Check</th><th>Kind</th><th>File</th><th class="num">Offset</th><th>Object</th><th>Message</th></tr></thead><tbody>');
@@ -148,21 +134,21 @@ export function reportHtml(report: FindingsReport): string {
   }
 
   if (report.openProblems.length > 0) {
-    out.push(`<h2>Problems opening the folder (${num(report.openProblems.length)})</h2>`, '<table class="problems"><thead><tr><th>Kind</th><th>File</th><th class="num">Offset</th><th>Message</th></tr></thead><tbody>');
+    out.push(`<h2>Problems opening the folder (${formatCount(report.openProblems.length)})</h2>`, '<table class="problems"><thead><tr><th>Kind</th><th>File</th><th class="num">Offset</th><th>Message</th></tr></thead><tbody>');
     for (const p of report.openProblems) {
       out.push(`<tr><td class="mono">${escapeHtml(p.kind)}</td><td class="mono wrap">${p.file === null ? '—' : escapeHtml(p.file)}</td>${offsetCell(p.offset, p.offsetHex)}<td class="wrap">${escapeHtml(p.message)}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
 
-  out.push(`<h2>Evidence (${num(report.evidence.length)} files)</h2>`, '<table class="evidence"><thead><tr><th>File</th><th class="num">Size (bytes)</th><th>Modified (UTC)</th><th>SHA-256</th></tr></thead><tbody>');
+  out.push(`<h2>Evidence (${formatCount(report.evidence.length)} files)</h2>`, '<table class="evidence"><thead><tr><th>File</th><th class="num">Size (bytes)</th><th>Modified (UTC)</th><th>SHA-256</th></tr></thead><tbody>');
   for (const e of report.evidence) {
     const hash = e.sha256 !== null ? `<td class="mono wrap">${escapeHtml(e.sha256)}</td>` : `<td class="sev-error wrap">not hashed: ${escapeHtml(e.error ?? 'unknown reason')}</td>`;
-    out.push(`<tr><td class="mono wrap">${escapeHtml(e.path)}</td><td class="num">${num(e.size)}</td><td class="mono nowrap">${e.mtime === null ? '—' : escapeHtml(e.mtime)}</td>${hash}</tr>`);
+    out.push(`<tr><td class="mono wrap">${escapeHtml(e.path)}</td><td class="num">${formatCount(e.size)}</td><td class="mono nowrap">${e.mtime === null ? '—' : escapeHtml(e.mtime)}</td>${hash}</tr>`);
   }
   out.push('</tbody></table>');
   if (report.evidenceSkipped.length > 0) {
-    out.push(`<p>Not hashed (${num(report.evidenceSkipped.length)}):</p>`, '<ul class="skipped">');
+    out.push(`<p>Not hashed (${formatCount(report.evidenceSkipped.length)}):</p>`, '<ul class="skipped">');
     for (const line of report.evidenceSkipped) out.push(`<li class="mono wrap">${escapeHtml(line)}</li>`);
     out.push('</ul>');
   }

@@ -9,7 +9,7 @@ import { hashObject, type HasherFactory } from '../hash/hasher.ts';
 import { toHex } from '../hash/hex.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { PackFile } from '../odb/pack-file.ts';
-import { adler32 } from './adler32.ts';
+import { adler32 } from '../hash/adler32.ts';
 import type { CheckId, Finding, Severity } from './findings.ts';
 
 /**

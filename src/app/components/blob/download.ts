@@ -14,7 +14,12 @@ export function downloadName(name: string): string {
 
 /** Starts a download of `bytes` named `name`. */
 export function saveBytes(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(bytesToBlob(bytes, 'application/octet-stream'));
+  saveBlob(bytesToBlob(bytes, 'application/octet-stream'), name);
+}
+
+/** Starts a download of a Blob named `name` (no network, nothing written into the opened folder). */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = downloadName(name);
