@@ -13,6 +13,7 @@ import { useRequest } from './object/useRequest.ts';
 import { ExportMenu } from './export/ExportMenu.tsx';
 import { TreeZipButton } from './export/TreeZipButton.tsx';
 import './browse/browse.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /**
  * Where focus goes after a keyboard navigation: the first row of the folder just opened, or
@@ -96,15 +97,7 @@ export function BrowseView({ rev, path }: { rev: string; path: string[] }) {
         {result && shownPathMatches && result.target.kind === 'blob' && result.target.mode !== '160000' && <ExportMenu key={pathKey} oid={result.target.oid} type="blob" fileName={path[path.length - 1]} />}
       </div>
 
-      {req.status === 'loading' && !result && <p className="muted">Reading the tree…</p>}
-      {req.status === 'cancelled' && (
-        <p className="notice">
-          Reading the tree was cancelled.{' '}
-          <button type="button" className="small" onClick={req.retry}>
-            Read it again
-          </button>
-        </p>
-      )}
+      <RequestStatus req={req} loading="Reading the tree…" />
       {req.status === 'error' && (
         <div data-testid="browse-error">
           <ErrorBox error={req.error} title={path.length ? `${path.join('/')} could not be opened at ${rev}` : `${rev} could not be browsed`} />

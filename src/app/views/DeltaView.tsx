@@ -9,6 +9,7 @@ import { StepCard } from './delta/StepCard.tsx';
 import { hex } from './hex/offsets.ts';
 import { useRequest } from './object/useRequest.ts';
 import './delta/delta.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /** Instructions listed per step at first; a step lists the rest on request. */
 const FIRST_INSTRUCTIONS = 200;
@@ -34,16 +35,7 @@ export function DeltaView({ oid }: { oid: string }) {
         </h1>
         <Link to={{ view: 'object', oid }}>The object</Link>
       </header>
-      {req.status === 'loading' && <p className="muted">Reading the chain and inflating each delta…</p>}
-      {req.status === 'cancelled' && (
-        <p className="notice">
-          Reading was cancelled.{' '}
-          <button type="button" className="small" onClick={req.retry}>
-            Read it again
-          </button>
-        </p>
-      )}
-      {req.status === 'error' && <ErrorBox error={req.error} title="The delta chain could not be read" />}
+      <RequestStatus req={req} loading="Reading the chain and inflating each delta…" failed="The delta chain could not be read" />
       {req.data && <Chain key={oid} oid={oid} chain={req.data} />}
     </div>
   );

@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
 import { engine } from '../client.ts';
-import { ErrorBox } from '../components/ErrorBox.tsx';
 import { formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';
 import { useRequest } from './object/useRequest.ts';
 import { DuplicatesTable } from './duplicates/DuplicatesTable.tsx';
 import './duplicates/duplicates.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /**
  * Objects stored more than once: in several packs (overlapping repacks, packs copied in from
@@ -47,16 +47,7 @@ export function DuplicatesView() {
         Every pack’s .idx and every loose object, merged in id order: an id stored more than once is listed with each copy. Git reads one: the copy the multi-pack-index records, else
         the one in the newest pack it does not cover, and a loose copy only when no pack has the object. Every copy is read and hashed; copies of one id must hold the same bytes.
       </p>
-      {req.status === 'error' && <ErrorBox error={req.error} title="The copies could not be compared" />}
-      {req.status === 'cancelled' && (
-        <p className="muted">
-          Cancelled.{' '}
-          <button type="button" className="small" onClick={req.retry}>
-            Search again
-          </button>
-        </p>
-      )}
-      {!data && req.status === 'loading' && <p className="muted">Merging the indexes…</p>}
+      <RequestStatus req={req} loading="Merging the indexes…" failed="The copies could not be compared" again="Search again" />
       {data && (
         <>
           <p data-testid="duplicates-total">

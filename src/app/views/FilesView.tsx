@@ -1,9 +1,9 @@
 import { engine } from '../client.ts';
-import { ErrorBox } from '../components/ErrorBox.tsx';
 import { CachePanel } from './files/CachePanel.tsx';
 import { FilesTable } from './files/FilesTable.tsx';
 import { useRequest } from './object/useRequest.ts';
 import './files/files.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /** The folder's files (#/<repo>/files), each a link to its annotated bytes, and the caches' counters live. */
 export function FilesView() {
@@ -13,16 +13,7 @@ export function FilesView() {
       <h1>Files</h1>
       <p className="muted hx-files-intro">Every file of the opened folder that packscope reads. Open one to see its bytes, annotated with what git's format makes of them.</p>
       <CachePanel limits={listing.data?.caches} />
-      {listing.status === 'loading' && !listing.data && <p className="muted">Listing the folder…</p>}
-      {listing.status === 'error' && <ErrorBox error={listing.error} title="The folder's files could not be listed" />}
-      {listing.status === 'cancelled' && (
-        <p className="notice">
-          Listing was cancelled.{' '}
-          <button type="button" className="small" onClick={listing.retry}>
-            List again
-          </button>
-        </p>
-      )}
+      <RequestStatus req={listing} loading="Listing the folder…" failed="The folder's files could not be listed" again="List again" />
       {listing.data && <FilesTable files={listing.data.files} />}
     </div>
   );

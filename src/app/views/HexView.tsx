@@ -16,6 +16,7 @@ import { OffsetBox } from './hex/OffsetBox.tsx';
 import { hex } from './hex/offsets.ts';
 import { useRequest } from './object/useRequest.ts';
 import './hex/hex.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /**
  * Annotated bytes of any file of the folder (#/<repo>/hex/<file>?at=<offset>): the whole file
@@ -66,16 +67,7 @@ export function HexView({ file, at }: { file: string; at?: number | undefined })
         {files.length > 0 && <FilePicker files={files} value={head?.file ?? file} onPick={(path) => navigate({ view: 'hex', file: path })} />}
         {listing.status === 'error' && <ErrorBox error={listing.error} title="The folder's files could not be listed" />}
       </div>
-      {first.status === 'loading' && <p className="muted">Reading {file}…</p>}
-      {first.status === 'cancelled' && (
-        <p className="notice">
-          Reading was cancelled.{' '}
-          <button type="button" className="small" onClick={first.retry}>
-            Read it again
-          </button>
-        </p>
-      )}
-      {first.status === 'error' && <ErrorBox error={first.error} title={`${file} could not be read`} />}
+      <RequestStatus req={first} loading={`Reading ${file}…`} failed={`${file} could not be read`} />
       {head && head.file === file && <Workspace key={head.file} first={head} at={at} />}
     </div>
   );

@@ -13,6 +13,7 @@ import { LayerSection } from './midx/LayerSection.tsx';
 import { WritePanel } from './midx/WritePanel.tsx';
 import { useRequest } from './object/useRequest.ts';
 import './midx/midx.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /** The multi-pack-index: its files to scale, header, chunks, packs, fanout; duplicates; what git would write. */
 export function MidxView() {
@@ -44,16 +45,7 @@ export function MidxView() {
       </p>
 
       <section id="mx-anatomy" aria-label="Anatomy">
-        {req.status === 'error' && <ErrorBox error={req.error} title="The multi-pack-index could not be read" />}
-        {req.status === 'cancelled' && (
-          <p className="muted">
-            Cancelled.{' '}
-            <button type="button" className="small" onClick={req.retry}>
-              Read again
-            </button>
-          </p>
-        )}
-        {!req.data && req.status === 'loading' && <p className="muted">Reading the multi-pack-index…</p>}
+        <RequestStatus req={req} loading="Reading the multi-pack-index…" failed="The multi-pack-index could not be read" again="Read again" />
         {req.data && <Anatomy anatomy={req.data} summary={summary} />}
       </section>
 

@@ -14,6 +14,7 @@ import { TagContent } from './object/TagContent.tsx';
 import { TreeTable } from './object/TreeTable.tsx';
 import { useRequest } from './object/useRequest.ts';
 import './object/object.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /** One object: where and how it is stored (pack, offset, delta chain), then what it says. */
 export function ObjectView({ oid }: { oid: string }) {
@@ -79,15 +80,7 @@ function ObjectPage({ oid }: { oid: string }) {
         <CopyButton text={oid} />
         {detail && <ExportMenu oid={oid} type={typeKnown(detail) ? detail.type : undefined} zipRev={tagTarget(detail)} />}
       </header>
-      {req.status === 'loading' && <p className="muted object-loading">Reading the object…</p>}
-      {req.status === 'cancelled' && (
-        <p className="notice">
-          Reading was cancelled.{' '}
-          <button type="button" className="small" onClick={req.retry}>
-            Read it again
-          </button>
-        </p>
-      )}
+      <RequestStatus req={req} loading="Reading the object…" />
       {req.status === 'error' && (
         <div data-testid="object-error">
           <ErrorBox error={req.error} title="This object could not be opened" />

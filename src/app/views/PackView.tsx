@@ -19,6 +19,7 @@ import { FieldTable } from '../components/HexLink.tsx';
 import { StatsSection } from './pack/StatsSection.tsx';
 import { usePackStats, type PackStatsEntry } from './pack/stats-store.ts';
 import './pack/pack.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /**
  * One pack: its header, what the scan of every entry found (types, sizes, delta chains, the
@@ -124,15 +125,7 @@ function PackPage({ summary, pack, mode }: { summary: RepoSummary; pack: PackSum
         <h2 id="pk-idx-h">
           Index <span className="muted">(.idx)</span>
         </h2>
-        {anatomy.status === 'loading' && !anatomy.data && <p className="muted">Reading the idx…</p>}
-        {anatomy.status === 'cancelled' && (
-          <p className="muted">
-            Cancelled.{' '}
-            <button type="button" className="small" onClick={anatomy.retry}>
-              Read again
-            </button>
-          </p>
-        )}
+        <RequestStatus req={anatomy} loading="Reading the idx…" />
         {anatomy.status === 'error' && <p className="muted">See the error above.</p>}
         {anatomy.data && packFile && <IdxSection anatomy={anatomy.data} packFile={packFile} hashBytes={hashBytes} />}
       </section>

@@ -12,6 +12,7 @@ import { useRequest } from './object/useRequest.ts';
 import { UnreachableList } from './unreachable/UnreachableList.tsx';
 import type { WireError } from '../../core/errors.ts';
 import './unreachable/unreachable.css';
+import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /**
  * Reachability: what the refs, HEAD and the staging index reach, and the objects nothing
@@ -168,16 +169,7 @@ export function UnreachableView() {
         unreachable, as <code>git fsck --unreachable --no-reflogs</code> lists it; an unreachable object no other object names is <strong>dangling</strong> (what <code>git fsck</code>{' '}
         prints): the tip of something lost — a deleted branch, an amended commit, a blob added and never committed.
       </p>
-      {req.status === 'error' && <ErrorBox error={req.error} title="Reachability could not be worked out" />}
-      {req.status === 'cancelled' && (
-        <p className="muted">
-          Cancelled.{' '}
-          <button type="button" className="small" onClick={req.retry}>
-            Walk again
-          </button>
-        </p>
-      )}
-      {!data && req.status === 'loading' && <p className="muted">Walking from the roots…</p>}
+      <RequestStatus req={req} loading="Walking from the roots…" failed="Reachability could not be worked out" again="Walk again" />
       {data && (
         <>
           <div className="cards ur-cards" data-testid="reach-counts">

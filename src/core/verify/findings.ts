@@ -42,7 +42,7 @@ export interface Finding {
 export interface VerifyProgress {
   /** What is being checked now, e.g. `pack-1234.pack: object ids`. */
   phase: string;
-  /** Units done and total over the whole run (bytes hashed + objects checked). */
+  /** Units done and total over the whole run: bytes hashed, plus stored bytes of objects checked weighted by their cost. */
   done: number;
   total: number;
 }

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import type { RepoSummary } from '../../../protocol/messages.ts';
 import { engine } from '../../client.ts';
-import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { OffsetText } from '../../components/HexLink.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { useRequest } from '../object/useRequest.ts';
 import { shortPack } from './names.ts';
+import { RequestStatus } from '../../components/RequestStatus.tsx';
 
 /** Rows asked for at first, and added by "Show more". */
 const PAGE = 100;
@@ -28,16 +28,7 @@ export function DuplicatesPanel({ summary }: { summary: RepoSummary }) {
         modification time (whole seconds; ties go to the pack it listed first; objects carried over from an existing multi-pack-index count as the oldest). The reasons below use
         the packs’ present times, which a copy of the folder may not have kept.
       </p>
-      {req.status === 'error' && <ErrorBox error={req.error} title="The packs’ indexes could not be merged" />}
-      {req.status === 'cancelled' && (
-        <p className="muted">
-          Cancelled.{' '}
-          <button type="button" className="small" onClick={req.retry}>
-            Search again
-          </button>
-        </p>
-      )}
-      {!data && req.status === 'loading' && <p className="muted">Merging the indexes…</p>}
+      <RequestStatus req={req} loading="Merging the indexes…" failed="The packs’ indexes could not be merged" again="Search again" />
       {data && (
         <>
           <p data-testid="midx-duplicates-total">

@@ -8,6 +8,7 @@ import { formatBytes, formatCount } from '../../lib/format.ts';
 import { asWire, useRepo } from '../../stores/repo.ts';
 import { useRequest } from '../object/useRequest.ts';
 import { downloadMidx, folderHandle, midxPath, saveMidx } from './save.ts';
+import { RequestStatus } from '../../components/RequestStatus.tsx';
 
 type SaveState = { status: 'idle' } | { status: 'saving' } | { status: 'saved'; path: string } | { status: 'error'; error: WireError };
 
@@ -68,16 +69,7 @@ export function WritePanel({ summary, anatomy }: { summary: RepoSummary; anatomy
         What <code>git multi-pack-index write</code> (git 2.39) would leave in the pack folder: every <code>.idx</code> whose <code>.pack</code> is present (kept and promisor packs
         too), duplicates resolved by pack modification time, names sorted, version 1. Built from the files packscope opened; nothing is written until you click Save.
       </p>
-      {req.status === 'error' && <ErrorBox error={req.error} title="git would not write a multi-pack-index here" />}
-      {req.status === 'cancelled' && (
-        <p className="muted">
-          Cancelled.{' '}
-          <button type="button" className="small" onClick={req.retry}>
-            Build again
-          </button>
-        </p>
-      )}
-      {!data && req.status === 'loading' && <p className="muted">Reading the packs’ indexes…</p>}
+      <RequestStatus req={req} loading="Reading the packs’ indexes…" failed="git would not write a multi-pack-index here" again="Build again" />
       {data && (
         <>
           <dl className="facts mx-facts" data-testid="midx-write-facts">
