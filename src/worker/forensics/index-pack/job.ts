@@ -155,8 +155,9 @@ export class IndexPackJob {
 
   private describe(r: IndexPackResult, source: ByteSource): IndexPackOutcome {
     const algo = this.algo as HashAlgo;
-    // The database checks the header's count against the idx: only a full idx can be read through.
-    const attachable = r.indexedCount === r.declaredCount && r.indexedCount > 0;
+    // A partial idx is read through too: the database notes that the pack header declares more
+    // objects than the idx lists, and every object the idx lists reads.
+    const attachable = r.indexedCount > 0;
     const outcome: IndexPackOutcome = {
       name: this.name,
       packPath: source.name,
@@ -179,10 +180,7 @@ export class IndexPackJob {
     };
     if (r.computedChecksum) outcome.computedChecksum = toHex(r.computedChecksum);
     if (!attachable) {
-      outcome.notAttached =
-        r.indexedCount === 0
-          ? 'No object could be indexed.'
-          : `The idx holds ${r.indexedCount} of the ${r.declaredCount} objects the pack header declares, and the object database reads a pack only through an idx that lists them all; download the partial idx to examine it elsewhere.`;
+      outcome.notAttached = 'No object could be indexed.';
     }
     return outcome;
   }
