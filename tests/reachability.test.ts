@@ -44,7 +44,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe.runIf(have)('reachability on the dangling fixture', () => {
+describe('reachability on the dangling fixture', () => {
   it('lists exactly what `git fsck --unreachable --no-reflogs` lists', async () => {
     const repo = await openRepository(REPO);
     const report = reachabilityReport(repo, { unreachable: true, dangling: true });

@@ -86,25 +86,7 @@ export async function openViaPicker(page: Page, folder: string): Promise<Opened>
     await opfs.getDirectoryHandle(root, { create: true });
   }, root);
   for (const f of filesToCopy(folder)) {
-    const bytes = readFileSync(f.abs);
-    for (let at = 0; at === 0 || at < bytes.length; at += CHUNK) {
-      await page.evaluate(
-        async ({ root, path, b64, append }) => {
-          let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
-          const parts = path.split('/');
-          for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-          const file = await dir.getFileHandle(parts[parts.length - 1], { create: true });
-          const writable = await file.createWritable({ keepExistingData: append });
-          if (append) await writable.seek((await file.getFile()).size);
-          const bin = atob(b64);
-          const chunk = new Uint8Array(bin.length);
-          for (let i = 0; i < bin.length; i++) chunk[i] = bin.charCodeAt(i);
-          await writable.write(chunk);
-          await writable.close();
-        },
-        { root, path: f.rel, b64: bytes.subarray(at, at + CHUNK).toString('base64'), append: at > 0 },
-      );
-    }
+    await writeOpfs(page, root, f.rel, readFileSync(f.abs));
   }
   await page.evaluate(async (root) => {
     const handle = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
@@ -148,4 +130,26 @@ export async function openViaDrop(page: Page, files: string[]): Promise<Opened> 
     target.dispatchEvent(new DragEvent('drop', init));
   }, payload);
   return waitOpened(page, startedAt);
+}
+
+/** Writes (replaces) one OPFS file, creating its folders. */
+export async function writeOpfs(page: Page, root: string, path: string, bytes: Buffer): Promise<void> {
+  for (let at = 0; at === 0 || at < bytes.length; at += CHUNK) {
+    await page.evaluate(
+      async ({ root, path, b64, append }) => {
+        let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root, { create: true });
+        const parts = path.split('/');
+        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+        const file = await dir.getFileHandle(parts[parts.length - 1], { create: true });
+        const writable = await file.createWritable({ keepExistingData: append });
+        if (append) await writable.seek((await file.getFile()).size);
+        const bin = atob(b64);
+        const chunk = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) chunk[i] = bin.charCodeAt(i);
+        await writable.write(chunk);
+        await writable.close();
+      },
+      { root, path, b64: bytes.subarray(at, at + CHUNK).toString('base64'), append: at > 0 },
+    );
+  }
 }

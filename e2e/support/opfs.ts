@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { waitOpened, type Opened } from './open.ts';
+import { waitOpened, writeOpfs, type Opened } from './open.ts';
 
 /**
  * The origin-private file system as a folder the app opens with "Open folder…", in steps the
@@ -10,7 +10,6 @@ import { waitOpened, type Opened } from './open.ts';
  * rewrite a file to give it a later time, open it with the picker, read a file back.
  */
 
-const CHUNK = 4 * 1024 * 1024;
 
 /** Copies the files of `gitDir` (no index, hooks, logs) into OPFS `<root>/.git/`, in name order. */
 export async function copyGitDirToOpfs(page: Page, gitDir: string, root: string): Promise<void> {
@@ -31,27 +30,6 @@ export async function copyGitDirToOpfs(page: Page, gitDir: string, root: string)
   for (const rel of walk(gitDir)) await writeOpfs(page, root, `.git/${rel}`, readFileSync(join(gitDir, rel)));
 }
 
-/** Writes (replaces) one OPFS file, creating its folders. */
-export async function writeOpfs(page: Page, root: string, path: string, bytes: Buffer): Promise<void> {
-  for (let at = 0; at === 0 || at < bytes.length; at += CHUNK) {
-    await page.evaluate(
-      async ({ root, path, b64, append }) => {
-        let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root, { create: true });
-        const parts = path.split('/');
-        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-        const file = await dir.getFileHandle(parts[parts.length - 1], { create: true });
-        const writable = await file.createWritable({ keepExistingData: append });
-        if (append) await writable.seek((await file.getFile()).size);
-        const bin = atob(b64);
-        const chunk = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) chunk[i] = bin.charCodeAt(i);
-        await writable.write(chunk);
-        await writable.close();
-      },
-      { root, path, b64: bytes.subarray(at, at + CHUNK).toString('base64'), append: at > 0 },
-    );
-  }
-}
 
 /** Every file of an OPFS folder with its size and lastModified (ms), by name. */
 export async function opfsListing(page: Page, root: string, dirPath: string): Promise<Record<string, { size: number; mtimeMs: number }>> {

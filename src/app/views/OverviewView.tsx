@@ -124,7 +124,7 @@ export function OverviewView() {
 
       <section aria-labelledby="packs-heading">
         <h2 id="packs-heading">Packs</h2>
-        <PacksTable packs={summary.packs} hasMidx={summary.midx !== undefined} />
+        <PacksTable packs={summary.packs} hasMidx={summary.midx !== undefined} withoutIdx={(summary.packsWithoutIdx ?? []).filter((p) => !p.indexedInMemory).length} />
       </section>
 
       <PacksWithoutIdx packs={summary.packsWithoutIdx} />

@@ -7,6 +7,7 @@ import { useRepo } from '../stores/repo.ts';
 import { percent, ratio, shortPackName } from './pack/format.ts';
 import { usePackStats, type PackStatsEntry } from './pack/stats-store.ts';
 import { PacksWithoutIdx } from './index-pack/PacksWithoutIdx.tsx';
+import { PackFileCells, PackFileHeads } from './overview/PackFileColumns.tsx';
 import './pack/pack.css';
 
 /**
@@ -67,12 +68,7 @@ export function PacksView() {
             <thead>
               <tr>
                 <th>Pack</th>
-                <th className="num">Objects</th>
-                <th className="num">Pack size</th>
-                <th className="num">Idx size</th>
-                <th className="num" title="Index format version">Idx</th>
-                <th className="num" title="Pack format version">Pack</th>
-                <th className="num" title="Offsets stored in the idx's 8-byte table">8-byte offsets</th>
+                <PackFileHeads />
                 <th className="num" title="Entries stored as deltas">Deltified</th>
                 <th className="num" title="Longest delta chain">Max chain</th>
                 <th className="num" title="The objects at their full size">Inflated</th>
@@ -91,16 +87,7 @@ export function PacksView() {
                         {shortPackName(p.name)}
                       </Link>
                     </td>
-                    <td className="num">{formatCount(p.objects)}</td>
-                    <td className="num" title={`${formatCount(p.packBytes)} bytes`}>
-                      {formatBytes(p.packBytes)}
-                    </td>
-                    <td className="num" title={`${formatCount(p.idxBytes)} bytes`}>
-                      {formatBytes(p.idxBytes)}
-                    </td>
-                    <td className="num">v{p.idxVersion}</td>
-                    <td className="num">v{p.packVersion}</td>
-                    <td className={p.largeOffsets ? 'num' : 'num muted'}>{formatCount(p.largeOffsets)}</td>
+                    <PackFileCells pack={p} />
                     <td className="num">{s ? percent(s.ofsDeltas + s.refDeltas, s.objects) : ''}</td>
                     <td className="num">{s ? formatCount(s.chainHistogram.length) : ''}</td>
                     <td className="num">{s ? formatBytes(s.inflatedBytes) : ''}</td>

@@ -1,9 +1,10 @@
 import { bytesEqual, u32 } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { fail } from '../errors.ts';
-import { algoFromFormatId, type HashAlgo } from '../hash/algo.ts';
+import type { HashAlgo } from '../hash/algo.ts';
 import type { IdxPosition } from './idx.ts';
 import type { ByteRange } from './midx.ts';
+import { TABLE_ENTRY_SIZE as ENTRY_SIZE, TABLE_HEADER_SIZE as HEADER_SIZE, forEachTableEntry, readTable, readTableHeader } from './u32-table-file.ts';
 
 /**
  * The cruft-pack mtimes (`pack-….mtimes`): for each object of a cruft pack, in `.idx` order,
@@ -40,10 +41,6 @@ export interface MtimesLayout {
 }
 
 const SIGNATURE = 0x4d544d45; // "MTME"
-const HEADER_SIZE = 12;
-const ENTRY_SIZE = 4;
-/** Entries read per block in whole-table passes. */
-const BLOCK = 4096;
 
 /** A validated, lazily read `.mtimes`. */
 export class PackMtimes {
@@ -61,18 +58,7 @@ export class PackMtimes {
     if (source.size < HEADER_SIZE) {
       fail('Truncated', `mtimes file is too small: ${source.size} bytes, the header alone is ${HEADER_SIZE}`, { file, offset: 0 });
     }
-    const head = source.read(0, HEADER_SIZE).slice();
-    const signature = u32(head, 0);
-    if (signature !== SIGNATURE) {
-      fail('BadSignature', `mtimes file has unknown signature 0x${signature.toString(16).padStart(8, '0')} (expected 0x${SIGNATURE.toString(16)}, "MTME")`, { file, offset: 0 });
-    }
-    const version = u32(head, 4);
-    if (version !== 1) fail('UnsupportedVersion', `mtimes file has unsupported version ${version}`, { file, offset: 4 });
-    const hashId = u32(head, 8);
-    const named = algoFromFormatId(hashId);
-    if (named === undefined) fail('UnsupportedVersion', `mtimes file has unsupported hash id ${hashId} (1 = SHA-1, 2 = SHA-256)`, { file, offset: 8 });
-    if (named !== algo) fail('Mismatch', `mtimes file names hash id ${hashId} (${named.name}), but the repository uses ${algo.name}`, { file, offset: 8 });
-    this.hashId = hashId;
+    this.hashId = readTableHeader(source, algo, 'mtimes file', SIGNATURE, 'MTME');
     const H = algo.size;
     const expected = HEADER_SIZE + count * ENTRY_SIZE + 2 * H;
     if (source.size !== expected) {
@@ -107,13 +93,7 @@ export class PackMtimes {
 
   /** Every mtime in idx order, read in blocks. The array is as large as the table. */
   mtimes(): Uint32Array {
-    const out = new Uint32Array(this.count);
-    for (let start = 0; start < this.count; start += BLOCK) {
-      const n = Math.min(BLOCK, this.count - start);
-      const bytes = this.source.read(this.entryOffset(start), n * ENTRY_SIZE);
-      for (let i = 0; i < n; i++) out[start + i] = u32(bytes, i * ENTRY_SIZE);
-    }
-    return out;
+    return readTable(this.source, this.count);
   }
 
   /** Smallest, largest and distinct mtimes: one pass over the table, remembered. */
@@ -122,16 +102,11 @@ export class PackMtimes {
     let min: number | undefined;
     let max: number | undefined;
     const distinct = new Set<number>();
-    for (let start = 0; start < this.count; start += BLOCK) {
-      const n = Math.min(BLOCK, this.count - start);
-      const bytes = this.source.read(this.entryOffset(start), n * ENTRY_SIZE);
-      for (let i = 0; i < n; i++) {
-        const t = u32(bytes, i * ENTRY_SIZE);
-        if (min === undefined || t < min) min = t;
-        if (max === undefined || t > max) max = t;
-        distinct.add(t);
-      }
-    }
+    forEachTableEntry(this.source, this.count, (_, t) => {
+      if (min === undefined || t < min) min = t;
+      if (max === undefined || t > max) max = t;
+      distinct.add(t);
+    });
     this.summaryCache = { min, max, distinct: distinct.size };
     return this.summaryCache;
   }

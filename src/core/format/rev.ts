@@ -1,10 +1,11 @@
 import { bytesEqual, u32 } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { fail } from '../errors.ts';
-import { algoFromFormatId, type HashAlgo } from '../hash/algo.ts';
+import type { HashAlgo } from '../hash/algo.ts';
 import { toHex } from '../hash/hex.ts';
 import type { IdxPosition } from './idx.ts';
 import type { ByteRange } from './midx.ts';
+import { TABLE_ENTRY_SIZE as ENTRY_SIZE, TABLE_HEADER_SIZE as HEADER_SIZE, forEachTableEntry, readTable, readTableHeader } from './u32-table-file.ts';
 
 /**
  * The reverse index (`pack-….rev`): for each object in pack order (ascending pack offset),
@@ -53,10 +54,6 @@ export interface RevLayout {
 }
 
 const SIGNATURE = 0x52494458; // "RIDX"
-const HEADER_SIZE = 12;
-const ENTRY_SIZE = 4;
-/** Entries read per block in whole-table passes. */
-const BLOCK = 4096;
 
 /** A validated, lazily read `.rev`. */
 export class ReverseIndex {
@@ -80,18 +77,7 @@ export class ReverseIndex {
     if (source.size !== expected) {
       fail('BadSize', `reverse-index file is ${source.size} bytes but ${count} objects (${algo.name}) need exactly ${expected}`, { file, offset: HEADER_SIZE });
     }
-    const head = source.read(0, HEADER_SIZE).slice();
-    const signature = u32(head, 0);
-    if (signature !== SIGNATURE) {
-      fail('BadSignature', `reverse-index file has unknown signature 0x${signature.toString(16).padStart(8, '0')} (expected 0x${SIGNATURE.toString(16)}, "RIDX")`, { file, offset: 0 });
-    }
-    const version = u32(head, 4);
-    if (version !== 1) fail('UnsupportedVersion', `reverse-index file has unsupported version ${version}`, { file, offset: 4 });
-    const hashId = u32(head, 8);
-    const named = algoFromFormatId(hashId);
-    if (named === undefined) fail('UnsupportedVersion', `reverse-index file has unsupported hash id ${hashId} (1 = SHA-1, 2 = SHA-256)`, { file, offset: 8 });
-    if (named !== algo) fail('Mismatch', `reverse-index file names hash id ${hashId} (${named.name}), but the repository uses ${algo.name}`, { file, offset: 8 });
-    this.hashId = hashId;
+    this.hashId = readTableHeader(source, algo, 'reverse-index file', SIGNATURE, 'RIDX');
     this.trailerAt = HEADER_SIZE + count * ENTRY_SIZE;
   }
 
@@ -125,13 +111,7 @@ export class ReverseIndex {
 
   /** Every entry as stored (unchecked), read in blocks. The array is as large as the table. */
   positions(): Uint32Array {
-    const out = new Uint32Array(this.count);
-    for (let start = 0; start < this.count; start += BLOCK) {
-      const n = Math.min(BLOCK, this.count - start);
-      const bytes = this.source.read(this.entryOffset(start), n * ENTRY_SIZE);
-      for (let i = 0; i < n; i++) out[start + i] = u32(bytes, i * ENTRY_SIZE);
-    }
-    return out;
+    return readTable(this.source, this.count);
   }
 
   /**
@@ -140,22 +120,16 @@ export class ReverseIndex {
    */
   validate(): void {
     const seen = new Uint8Array(Math.ceil(this.count / 8));
-    for (let start = 0; start < this.count; start += BLOCK) {
-      const n = Math.min(BLOCK, this.count - start);
-      const bytes = this.source.read(this.entryOffset(start), n * ENTRY_SIZE).slice();
-      for (let k = 0; k < n; k++) {
-        const i = start + k;
-        const p = u32(bytes, k * ENTRY_SIZE);
-        if (p >= this.count) {
-          fail('OutOfRange', `reverse-index entry ${i} is idx position ${p}, but the pack has ${this.count} objects`, { file: this.name, offset: this.entryOffset(i) });
-        }
-        const bit = 1 << (p & 7);
-        if ((seen[p >>> 3] & bit) !== 0) {
-          fail('Mismatch', `reverse-index entries ${this.firstEntryNaming(p)} and ${i} both name idx position ${p}`, { file: this.name, offset: this.entryOffset(i) });
-        }
-        seen[p >>> 3] |= bit;
+    forEachTableEntry(this.source, this.count, (i, p) => {
+      if (p >= this.count) {
+        fail('OutOfRange', `reverse-index entry ${i} is idx position ${p}, but the pack has ${this.count} objects`, { file: this.name, offset: this.entryOffset(i) });
       }
-    }
+      const bit = 1 << (p & 7);
+      if ((seen[p >>> 3] & bit) !== 0) {
+        fail('Mismatch', `reverse-index entries ${this.firstEntryNaming(p)} and ${i} both name idx position ${p}`, { file: this.name, offset: this.entryOffset(i) });
+      }
+      seen[p >>> 3] |= bit;
+    });
   }
 
   /** The first pack-order index whose entry is `position` (only searched when reporting). */
@@ -173,18 +147,14 @@ export class ReverseIndex {
   checkAgainst(order: Uint32Array): RevFinding | undefined {
     const file = this.name;
     const n = Math.min(order.length, this.count);
-    for (let start = 0; start < n; start += BLOCK) {
-      const m = Math.min(BLOCK, n - start);
-      const bytes = this.source.read(this.entryOffset(start), m * ENTRY_SIZE);
-      for (let i = 0; i < m; i++) {
-        const found = u32(bytes, i * ENTRY_SIZE);
-        const expected = order[start + i];
-        if (found !== expected) {
-          const index = start + i;
-          return { file, offset: this.entryOffset(index), index, expected, found, message: `invalid rev-index position at ${index}: ${found} != ${expected}` };
-        }
-      }
-    }
+    let differs: RevFinding | undefined;
+    forEachTableEntry(this.source, n, (index, found) => {
+      const expected = order[index];
+      if (found === expected) return false;
+      differs = { file, offset: this.entryOffset(index), index, expected, found, message: `invalid rev-index position at ${index}: ${found} != ${expected}` };
+      return true;
+    });
+    if (differs) return differs;
     if (order.length !== this.count) {
       const index = n;
       return {

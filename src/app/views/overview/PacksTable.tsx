@@ -1,5 +1,7 @@
 import type { PackSummary } from '../../../protocol/messages.ts';
 import { formatBytes, formatCount } from '../../lib/format.ts';
+import { shortPackName } from '../pack/format.ts';
+import { PackFileCells, PackFileHeads } from './PackFileColumns.tsx';
 
 /** The `.rev`, `.bitmap`, … files that sit beside a pack, as the summary flags them. */
 const COMPANIONS: { key: keyof PackSummary; label: string; title: string }[] = [
@@ -10,20 +12,16 @@ const COMPANIONS: { key: keyof PackSummary; label: string; title: string }[] = [
   { key: 'hasMtimes', label: '.mtimes', title: 'Object modification times of a cruft pack' },
 ];
 
-/** "pack-1a2b3c4d5e6f…" for a long pack name; the full name stays in the title and the data attribute. */
-function shortPackName(name: string): string {
-  const m = /^pack-([0-9a-f]{16,})$/.exec(name);
-  return m ? `pack-${m[1].slice(0, 12)}…` : name;
-}
-
 function formatMtime(ms: number): string {
   if (!ms) return '—';
   return new Date(ms).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 /** Every pack of the folder: counts, sizes, versions, the files beside it, midx coverage. */
-export function PacksTable({ packs, hasMidx }: { packs: PackSummary[]; hasMidx: boolean }) {
-  if (packs.length === 0) return <p className="muted">No packs: every object is stored loose.</p>;
+export function PacksTable({ packs, hasMidx, withoutIdx }: { packs: PackSummary[]; hasMidx: boolean; withoutIdx: number }) {
+  if (packs.length === 0) {
+    return <p className="muted">{withoutIdx > 0 ? 'No pack can be read yet: none has an .idx beside it (see below).' : 'No packs: every object is stored loose.'}</p>;
+  }
   const totalObjects = packs.reduce((s, p) => s + p.objects, 0);
   const totalPack = packs.reduce((s, p) => s + p.packBytes, 0);
   const totalIdx = packs.reduce((s, p) => s + p.idxBytes, 0);
@@ -33,12 +31,7 @@ export function PacksTable({ packs, hasMidx }: { packs: PackSummary[]; hasMidx: 
         <thead>
           <tr>
             <th>Pack</th>
-            <th className="num">Objects</th>
-            <th className="num">Pack size</th>
-            <th className="num">Idx size</th>
-            <th className="num" title="Index format version">Idx v</th>
-            <th className="num" title="Pack format version">Pack v</th>
-            <th className="num" title="Objects at offsets past 2 GiB, stored in the idx's 64-bit offset table">64-bit offsets</th>
+            <PackFileHeads />
             <th>Beside it</th>
             <th>Multi-pack-index</th>
             <th>Modified</th>
@@ -52,16 +45,7 @@ export function PacksTable({ packs, hasMidx }: { packs: PackSummary[]; hasMidx: 
                 <td className="mono pack-name" title={p.name}>
                   {shortPackName(p.name)}
                 </td>
-                <td className="num">{formatCount(p.objects)}</td>
-                <td className="num" title={`${formatCount(p.packBytes)} bytes`}>
-                  {formatBytes(p.packBytes)}
-                </td>
-                <td className="num" title={`${formatCount(p.idxBytes)} bytes`}>
-                  {formatBytes(p.idxBytes)}
-                </td>
-                <td className="num">v{p.idxVersion}</td>
-                <td className="num">v{p.packVersion}</td>
-                <td className={p.largeOffsets ? 'num' : 'num muted'}>{formatCount(p.largeOffsets)}</td>
+                <PackFileCells pack={p} />
                 <td className="badges">
                   {badges.length === 0 ? (
                     <span className="muted">—</span>
