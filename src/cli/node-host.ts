@@ -93,9 +93,9 @@ export const nodeInflater: Inflater = {
     }
     return out;
   },
-  inflatePrefix(input, want) {
+  inflatePrefix(input, want, varints) {
     // A few bytes are wanted: the canonical decoder stops as soon as it has them.
-    return fflateInflater.inflatePrefix(input, want);
+    return fflateInflater.inflatePrefix(input, want, varints);
   },
 };
 

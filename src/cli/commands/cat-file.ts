@@ -116,6 +116,8 @@ function emitOne(db: ObjectDatabase, out: Output, oid: Uint8Array, withContent: 
 
 function batchAll(db: ObjectDatabase, out: Output, withContent: boolean): number {
   let status = 0;
+  // Types and sizes of every entry, each pack read once front to back in pack order.
+  if (!withContent) db.scanAllPacks();
   for (const { oid, location } of db.allObjects()) {
     try {
       if (withContent) {

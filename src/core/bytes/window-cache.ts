@@ -8,6 +8,14 @@ import type { ByteSource } from './source.ts';
  * objects) go straight to the source and are counted, not cached. A window's half that a
  * neighbour already holds is copied from it, so scans read each byte once.
  *
+ * Two ways of reading (DESIGN.md, "Reading at scale"):
+ * - `read` loads the window around the range: for small files read often (idx, midx, .rev).
+ * - `readPoint` serves the range from a window already held; otherwise a range that fits in one
+ *   small aligned page (16 KiB) loads that page (kept in the same LRU and budget: neighbouring
+ *   entries of a delta chain share it), and a longer one is read at its exact extent and not
+ *   kept. One object, its header or a delta base: a pack far larger than the budget is then read
+ *   the way git's mmap touches pages, not a whole 1 MiB window per lookup.
+ *
  *   file:   |-------- window k ---------|
  *                        |-------- window k+1 --------|
  *           0           half          2*half        3*half
@@ -31,16 +39,21 @@ export interface WindowCacheStats {
   misses: number;
   /** Reads too large for a window, sent straight to the source. */
   directReads: number;
+  /** Point reads no held window or page covered: a page loaded, or the exact extent read. */
+  pointReads: number;
 }
 
-/** Options: window size (a power of two) and the byte budget over all files. */
+/** Options: window size (a power of two), point-read page size, and the byte budget over all files. */
 export interface WindowCacheOptions {
   windowSize?: number;
+  pageSize?: number;
   budget?: number;
 }
 
 interface Window {
   file: CachedFile;
+  /** A point-read page (start = index * pageSize), or a window (start = index * half). */
+  page: boolean;
   index: number; // window start = index * half
   bytes: Uint8Array;
   prev: Window | null; // towards most recently used
@@ -51,6 +64,7 @@ interface Window {
 export class WindowCache {
   readonly windowSize: number;
   readonly half: number;
+  readonly pageSize: number;
   readonly budget: number;
   readonly stats: WindowCacheStats = {
     bytesRead: 0,
@@ -61,6 +75,7 @@ export class WindowCache {
     hits: 0,
     misses: 0,
     directReads: 0,
+    pointReads: 0,
   };
   private head: Window | null = null; // most recently used
   private tail: Window | null = null; // least recently used
@@ -74,6 +89,9 @@ export class WindowCache {
     }
     this.windowSize = windowSize;
     this.half = windowSize / 2;
+    const pageSize = options.pageSize ?? 16 << 10;
+    if (pageSize < 64 || (pageSize & (pageSize - 1)) !== 0) throw new RangeError(`page size must be a power of two >= 64, got ${pageSize}`);
+    this.pageSize = Math.min(pageSize, this.half);
     this.budget = Math.max(options.budget ?? 64 << 20, windowSize * 2);
   }
 
@@ -112,8 +130,28 @@ export class WindowCache {
     s.windowsOpen++;
     s.bytesHeld += length;
     if (s.bytesHeld > s.peakBytesHeld) s.peakBytesHeld = s.bytesHeld;
-    const w: Window = { file, index, bytes, prev: null, next: null };
+    const w: Window = { file, page: false, index, bytes, prev: null, next: null };
     file.windows.set(index, w);
+    this.touch(w);
+    return w;
+  }
+
+  /** @internal Loads the point-read page `index` of a file. */
+  loadPage(file: CachedFile, index: number): Window {
+    const start = index * this.pageSize;
+    const length = Math.min(this.pageSize, file.size - start);
+    while (this.tail && this.stats.bytesHeld + length > this.budget) this.evict(this.tail);
+    const bytes = file.source.read(start, length);
+    const s = this.stats;
+    s.misses++;
+    s.pointReads++;
+    s.sourceReads++;
+    s.bytesRead += length;
+    s.windowsOpen++;
+    s.bytesHeld += length;
+    if (s.bytesHeld > s.peakBytesHeld) s.peakBytesHeld = s.bytesHeld;
+    const w: Window = { file, page: true, index, bytes, prev: null, next: null };
+    file.pages.set(index, w);
     this.touch(w);
     return w;
   }
@@ -169,8 +207,10 @@ export class WindowCache {
 
   private evict(w: Window): void {
     this.unlink(w);
-    w.file.windows.delete(w.index);
+    if (w.page) w.file.pages.delete(w.index);
+    else w.file.windows.delete(w.index);
     if (w.file.cursor === w) w.file.cursor = null;
+    if (w.file.pageCursor === w) w.file.pageCursor = null;
     this.stats.windowsOpen--;
     this.stats.bytesHeld -= w.bytes.length;
   }
@@ -182,6 +222,10 @@ export class CachedFile implements ByteSource {
   readonly size: number;
   /** @internal */
   readonly windows = new Map<number, Window>();
+  /** @internal point-read pages, by start / pageSize */
+  readonly pages = new Map<number, Window>();
+  /** @internal the page of the last point read: a walk through an idx stays on one page. */
+  pageCursor: Window | null = null;
   /** @internal the window of the last read: sequential reads skip the map lookup. */
   cursor: Window | null = null;
 
@@ -228,4 +272,50 @@ export class CachedFile implements ByteSource {
     const rel = offset - index * half;
     return w.bytes.subarray(rel, rel + length);
   }
+
+  /**
+   * A point read: the bytes [offset, offset + length) from a held window or page when one covers
+   * them; else, when they fit in one page, from that page, loaded; else exactly those bytes from
+   * the source, not kept. Do not keep or mutate the result.
+   */
+  readPoint(offset: number, length: number): Uint8Array {
+    const cache = this.cache;
+    const half = cache.half;
+    const index = Math.floor(offset / half);
+    const cursor = this.cursor;
+    const w = cursor !== null && !cursor.page && cursor.index === index ? cursor : this.windows.get(index);
+    if (w !== undefined && offset + length <= index * half + w.bytes.length) {
+      cache.stats.hits++;
+      cache.touch(w);
+      const rel = offset - index * half;
+      return w.bytes.subarray(rel, rel + length);
+    }
+    const pageSize = cache.pageSize;
+    const pageIndex = Math.floor(offset / pageSize);
+    if (offset + length <= (pageIndex + 1) * pageSize) {
+      let page = this.pageCursor !== null && this.pageCursor.index === pageIndex ? this.pageCursor : this.pages.get(pageIndex);
+      if (page) {
+        cache.stats.hits++;
+        cache.touch(page);
+      } else {
+        page = cache.loadPage(this, pageIndex);
+      }
+      this.pageCursor = page;
+      const rel = offset - pageIndex * pageSize;
+      return page.bytes.subarray(rel, rel + length);
+    }
+    const s = cache.stats;
+    s.pointReads++;
+    s.sourceReads++;
+    s.bytesRead += length;
+    return this.source.read(offset, length);
+  }
+}
+
+/**
+ * A point read from any source: through the window cache's point path when the source is a
+ * cached file, else a plain read (sources in memory, tests).
+ */
+export function readPoint(source: ByteSource, offset: number, length: number): Uint8Array {
+  return source instanceof CachedFile ? source.readPoint(offset, length) : source.read(offset, length);
 }

@@ -1,3 +1,4 @@
+import { readPoint } from '../bytes/window-cache.ts';
 import { u32, u64, compareBytes } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { fail } from '../errors.ts';
@@ -360,7 +361,7 @@ export class MultiPackIndex implements MidxLike {
   /** The object id at `position` (a view: copy it to keep it). */
   oidAt(position: number): Uint8Array {
     this.checkPosition(position);
-    return this.source.read(this.oidOffset(position), this.algo.size);
+    return readPoint(this.source, this.oidOffset(position), this.algo.size);
   }
 
   /** The object id at `position` in hex. */
@@ -372,7 +373,7 @@ export class MultiPackIndex implements MidxLike {
   packIdAt(position: number): PackId {
     this.checkPosition(position);
     const at = this.ooff.offset + position * OFFSET_WIDTH;
-    const id = u32(this.source.read(at, 4), 0);
+    const id = u32(readPoint(this.source, at, 4), 0);
     if (id >= this.packCount) {
       fail('OutOfRange', `bad pack-int-id: ${id} (${this.packCount} total packs) for object ${position}`, { file: this.name, offset: at });
     }
@@ -382,7 +383,7 @@ export class MultiPackIndex implements MidxLike {
   /** The pack-int-id as stored, unchecked (anatomy views, verification). */
   storedPackIdAt(position: number): number {
     this.checkPosition(position);
-    return u32(this.source.read(this.ooff.offset + position * OFFSET_WIDTH, 4), 0);
+    return u32(readPoint(this.source, this.ooff.offset + position * OFFSET_WIDTH, 4), 0);
   }
 
   /** Byte offset inside the file of the OOFF entry of `position`. */
@@ -394,7 +395,7 @@ export class MultiPackIndex implements MidxLike {
   offsetAt(position: number): number {
     this.checkPosition(position);
     const at = this.ooff.offset + position * OFFSET_WIDTH + 4;
-    const word = u32(this.source.read(at, 4), 0);
+    const word = u32(readPoint(this.source, at, 4), 0);
     // Without a LOFF chunk git takes the 32 bits as they are, MSB included.
     if (this.loff === undefined || word < LARGE_OFFSET_NEEDED) return word;
     const index = word - LARGE_OFFSET_NEEDED;
@@ -402,7 +403,7 @@ export class MultiPackIndex implements MidxLike {
       fail('OutOfRange', `multi-pack-index large offset out of bounds: object ${position} points to 64-bit offset ${index}, but LOFF holds ${this.largeOffsetCount}`, { file: this.name, offset: at });
     }
     const loffAt = this.loff.offset + index * 8;
-    const value = u64(this.source.read(loffAt, 8), 0);
+    const value = u64(readPoint(this.source, loffAt, 8), 0);
     if (value === Infinity) fail('OutOfRange', `64-bit offset ${index} is beyond 2^53`, { file: this.name, offset: loffAt });
     return value;
   }
@@ -411,7 +412,7 @@ export class MultiPackIndex implements MidxLike {
   usesLargeOffset(position: number): boolean {
     this.checkPosition(position);
     if (this.loff === undefined) return false;
-    return u32(this.source.read(this.ooff.offset + position * OFFSET_WIDTH + 4, 4), 0) >= LARGE_OFFSET_NEEDED;
+    return u32(readPoint(this.source, this.ooff.offset + position * OFFSET_WIDTH + 4, 4), 0) >= LARGE_OFFSET_NEEDED;
   }
 
   /** The RIDX value at `i`: the object at pseudo-pack position i (chain layers: plus the base's objects). */
@@ -422,7 +423,7 @@ export class MultiPackIndex implements MidxLike {
       fail('BadChunk', `multi-pack-index reverse-index chunk is the wrong size: ${ridx.length} bytes, but ${this.count} objects need ${this.count * 4}`, { file: this.name, offset: ridx.tableOffset });
     }
     this.checkPosition(i);
-    return u32(this.source.read(ridx.offset + i * 4, 4), 0);
+    return u32(readPoint(this.source, ridx.offset + i * 4, 4), 0);
   }
 
   /** The BTMP row of a pack: its first bit position in the midx bitmap, and its object count. */
@@ -467,7 +468,7 @@ export class MultiPackIndex implements MidxLike {
     let hi = this.fanoutTable[first];
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      const d = compareBytes(this.source.read(this.oidOffset(mid), H), 0, oid, 0, H);
+      const d = compareBytes(readPoint(this.source, this.oidOffset(mid), H), 0, oid, 0, H);
       if (d === 0) return mid;
       if (d < 0) lo = mid + 1;
       else hi = mid;

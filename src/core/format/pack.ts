@@ -97,19 +97,30 @@ function maxHeaderLength(algo: HashAlgo): number {
 
 /** Parses the entry header at `offset`; `end` is where the entry's data must stop (next entry or trailer). */
 export function readEntryHeader(source: ByteSource, offset: number, end: number, algo: HashAlgo): PackEntryHeader {
-  const place = { file: source.name, offset };
-  if (offset < PACK_HEADER_SIZE || offset >= end) fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, place);
+  if (offset < PACK_HEADER_SIZE || offset >= end) fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, { file: source.name, offset });
   const available = Math.min(maxHeaderLength(algo), end - offset);
-  const b = source.read(offset, available);
+  return parseEntryHeader(source.read(offset, available), 0, offset, end, algo, source.name);
+}
+
+/**
+ * Parses the entry header whose first byte is `bytes[at]` and lies at pack offset `offset`;
+ * `bytes` holds the entry from `at` on (at least up to `end` or the longest header). Point reads
+ * hand in the entry's whole extent, scans a view into their window.
+ */
+export function parseEntryHeader(bytes: Uint8Array, at: number, offset: number, end: number, algo: HashAlgo, file: string): PackEntryHeader {
+  const place = { file, offset };
+  if (offset < PACK_HEADER_SIZE || offset >= end) fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, place);
+  const available = Math.min(maxHeaderLength(algo), end - offset, bytes.length - at);
+  const b = bytes;
   let pos = 0;
-  let c = b[pos++];
+  let c = b[at + pos++];
   const type = (c >> 4) & 7;
   if (type === 0 || type === 5) fail('CorruptObject', `entry has invalid type ${type}`, place);
   let size = c & 15;
   let scale = 16;
   while (c & 0x80) {
     if (pos >= available) fail('Truncated', 'entry header runs past the end of the entry', place);
-    c = b[pos++];
+    c = b[at + pos++];
     if (scale > 2 ** 46) fail('TooLarge', 'entry size does not fit in 53 bits', place);
     size += (c & 0x7f) * scale;
     scale *= 128;
@@ -117,11 +128,11 @@ export function readEntryHeader(source: ByteSource, offset: number, end: number,
   const header: PackEntryHeader = { offset, type: type as PackEntryType, size, dataOffset: 0 };
   if (type === PACK_OFS_DELTA) {
     if (pos >= available) fail('Truncated', 'delta base offset runs past the end of the entry', place);
-    c = b[pos++];
+    c = b[at + pos++];
     let distance = c & 0x7f;
     while (c & 0x80) {
       if (pos >= available) fail('Truncated', 'delta base offset runs past the end of the entry', place);
-      c = b[pos++];
+      c = b[at + pos++];
       distance = (distance + 1) * 128 + (c & 0x7f);
       if (distance > offset) break;
     }
@@ -131,9 +142,14 @@ export function readEntryHeader(source: ByteSource, offset: number, end: number,
     header.baseOffset = offset - distance;
   } else if (type === PACK_REF_DELTA) {
     if (pos + algo.size > available) fail('Truncated', 'ref-delta base id runs past the end of the entry', place);
-    header.baseOid = b.slice(pos, pos + algo.size);
+    header.baseOid = b.slice(at + pos, at + pos + algo.size);
     pos += algo.size;
   }
   header.dataOffset = offset + pos;
   return header;
+}
+
+/** Longest entry header of a pack with this hash: what a header-only read asks for. */
+export function entryHeaderMaxLength(algo: HashAlgo): number {
+  return maxHeaderLength(algo);
 }

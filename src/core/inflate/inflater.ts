@@ -15,8 +15,9 @@ export interface Inflater {
   /**
    * Inflates the first bytes of a zlib stream: at least `want` bytes unless the stream is shorter.
    * `input` may be cut anywhere. Used to read a delta's header without inflating it all.
+   * With `varints`, may stop as soon as that many varints have ended.
    */
-  inflatePrefix(input: Uint8Array, want: number): Uint8Array;
+  inflatePrefix(input: Uint8Array, want: number, varints?: number): Uint8Array;
 }
 
 /** Why a zlib stream could not be inflated; the pack reader adds file and offset. */
@@ -66,7 +67,7 @@ export const fflateInflater: Inflater = {
     if (result.length < size) throw new InflateFailure(`zlib stream ends after ${result.length} bytes, the header declares ${size}`);
     return out.subarray(0, size);
   },
-  inflatePrefix(input, want) {
-    return inflatePrefix(input, want);
+  inflatePrefix(input, want, varints) {
+    return inflatePrefix(input, want, varints);
   },
 };

@@ -22,22 +22,30 @@ interface Huffman {
   symbols: Uint16Array;
 }
 
-function buildHuffman(lengths: Uint8Array | number[], n: number): Huffman {
-  const counts = new Uint16Array(16);
+function buildHuffman(lengths: Uint8Array | number[], n: number, into?: Huffman): Huffman {
+  const counts = into ? into.counts.fill(0) : new Uint16Array(16);
   for (let s = 0; s < n; s++) counts[lengths[s]]++;
-  const offsets = new Uint16Array(16);
+  const offsets = SCRATCH_OFFSETS.fill(0);
   for (let len = 1; len < 15; len++) offsets[len + 1] = offsets[len] + counts[len];
-  const symbols = new Uint16Array(n);
+  const symbols = into ? into.symbols : new Uint16Array(n);
   for (let s = 0; s < n; s++) if (lengths[s] !== 0) symbols[offsets[lengths[s]]++] = s;
-  return { counts, symbols };
+  return into ?? { counts, symbols };
 }
+
+/** Scratch space reused by every call (this module is not re-entrant; see the bit reader below). */
+const SCRATCH_OFFSETS = new Uint16Array(16);
+const DYNAMIC_LIT: Huffman = { counts: new Uint16Array(16), symbols: new Uint16Array(288) };
+const DYNAMIC_DIST: Huffman = { counts: new Uint16Array(16), symbols: new Uint16Array(32) };
+const CODE_LENGTHS = new Uint8Array(19);
+const CODE_LENGTH_LOOKUP = new Uint16Array(128);
+const LENGTHS = new Uint8Array(288 + 32);
 
 /**
  * A lookup table for codes of at most `maxBits` bits: indexed by the next `maxBits` input bits
  * (deflate stores codes bit-reversed), entry = symbol << 4 | code length (0: no such code).
  */
-function lookupTable(lengths: Uint8Array, n: number, maxBits: number): Uint16Array {
-  const table = new Uint16Array(1 << maxBits);
+function lookupTable(lengths: Uint8Array, n: number, maxBits: number, into?: Uint16Array): Uint16Array {
+  const table = into ? into.fill(0) : new Uint16Array(1 << maxBits);
   const counts = new Uint16Array(16);
   for (let s = 0; s < n; s++) counts[lengths[s]]++;
   counts[0] = 0;
@@ -120,18 +128,18 @@ function decode(h: Huffman): number {
   throw new InflateFailure('zlib stream is corrupt (invalid Huffman code)');
 }
 
-/** Reads a dynamic block's code lengths and builds its two codes. */
-function readDynamicTables(): [Huffman, Huffman] {
+/** Reads a dynamic block's code lengths and builds its two codes (into DYNAMIC_LIT and DYNAMIC_DIST). */
+function readDynamicTables(): void {
   const nlen = bits(5) + 257;
   const ndist = bits(5) + 1;
   const ncode = bits(4) + 4;
   if (nlen > 286 || ndist > 30) throw new InflateFailure('zlib stream is corrupt (too many length or distance codes)');
-  const codeLengths = new Uint8Array(19);
+  const codeLengths = CODE_LENGTHS.fill(0);
   for (let i = 0; i < ncode; i++) codeLengths[CODE_LENGTH_ORDER[i]] = bits(3);
   // The code-length code has at most 7-bit codes: one 128-entry lookup decodes a symbol.
-  const lookup = lookupTable(codeLengths, 19, 7);
+  const lookup = lookupTable(codeLengths, 19, 7, CODE_LENGTH_LOOKUP);
   const total = nlen + ndist;
-  const lengths = new Uint8Array(total);
+  const lengths = LENGTHS;
   for (let i = 0; i < total; ) {
     if (bitCount < 7) {
       while (bitCount < 7 && pos < end) {
@@ -163,14 +171,17 @@ function readDynamicTables(): [Huffman, Huffman] {
     if (i + repeat > total) throw new InflateFailure('zlib stream is corrupt (too many code lengths)');
     while (repeat-- > 0) lengths[i++] = value;
   }
-  return [buildHuffman(lengths, nlen), buildHuffman(lengths.subarray(nlen), ndist)];
+  buildHuffman(lengths, nlen, DYNAMIC_LIT);
+  buildHuffman(lengths.subarray(nlen), ndist, DYNAMIC_DIST);
 }
 
 /**
  * Inflates the zlib stream in `data` until `want` bytes are out (or the stream or the input
  * ends). Returns at most `want` bytes; fewer only when the stream or the input ended.
+ * With `varints`, stops as soon as that many varints have ended (bytes below 0x80): a delta's
+ * two sizes are usually 4-6 bytes, not the 10 asked for in case they are long.
  */
-export function inflatePrefix(data: Uint8Array, want: number): Uint8Array {
+export function inflatePrefix(data: Uint8Array, want: number, varints = 0): Uint8Array {
   checkZlibHeader(data);
   const out = new Uint8Array(want);
   let n = 0;
@@ -204,7 +215,9 @@ export function inflatePrefix(data: Uint8Array, want: number): Uint8Array {
         lit = FIXED_LIT;
         dist = FIXED_DIST;
       } else if (type === 2) {
-        [lit, dist] = readDynamicTables();
+        readDynamicTables();
+        lit = DYNAMIC_LIT;
+        dist = DYNAMIC_DIST;
       } else {
         throw new InflateFailure('zlib stream is corrupt (invalid block type 3)');
       }
@@ -222,6 +235,7 @@ export function inflatePrefix(data: Uint8Array, want: number): Uint8Array {
         }
         if (sym < 256) {
           out[n++] = sym;
+          if (varints > 0 && sym < 0x80 && --varints === 0) want = n;
         } else if (sym === 256) {
           break;
         } else {

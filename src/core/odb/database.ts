@@ -11,6 +11,7 @@ import type { FileEntry, RepositoryFiles } from '../repo/discover.ts';
 import { DeltaBaseCache } from './delta-base-cache.ts';
 import { openMidx, type MidxLayer, type OpenedMidx } from './midx-layers.ts';
 import { PackFile, type PackContext } from './pack-file.ts';
+import { PackScan } from '../scan/pack-scan.ts';
 
 /**
  * The object database over a set of files, searched the way git searches:
@@ -72,6 +73,8 @@ export class ObjectDatabase {
   /** Everything that failed to open; the rest of the database works without it. */
   readonly problems: PackscopeError[];
   private lastFound: PackFile | undefined;
+  /** One pack-order scan per pack, shared by every user (listing, type filter, statistics, byte map). */
+  private readonly scans = new Map<PackFile, PackScan>();
 
   constructor(
     readonly files: RepositoryFiles,
@@ -101,7 +104,7 @@ export class ObjectDatabase {
       }
       try {
         const idx = PackIndex.open(this.windows.open(group.idx.source), this.algo);
-        const pack = new PackFile(idx, this.windows.open(group.pack.source), this.ctx);
+        const pack = new PackFile(idx, this.windows.open(group.pack.source), this.ctx, group.rev && this.windows.open(group.rev.source));
         this.problems.push(...pack.problems);
         opened.push({ pack, mtime: group.pack.mtimeMs });
         byIdxName.set(`${group.name}.idx`, pack);
@@ -131,6 +134,21 @@ export class ObjectDatabase {
       if (hex.length === this.algo.hexSize) this.loose.set(hex, f);
     }
     this.looseSorted = [...this.loose.keys()].sort().map(fromHex);
+  }
+
+  /** The pack's scan (created on first use and kept; drive it with `step`). */
+  packScan(pack: PackFile): PackScan {
+    let scan = this.scans.get(pack);
+    if (!scan) this.scans.set(pack, (scan = new PackScan(pack)));
+    return scan;
+  }
+
+  /**
+   * Scans every pack to the end, so that `info` answers from the scans' types and sizes instead
+   * of walking delta chains object by object: what a listing of every object does first.
+   */
+  scanAllPacks(): void {
+    for (const pack of this.packs) this.packScan(pack).step(Infinity);
   }
 
   /** Finds an object by raw id. */
@@ -188,6 +206,10 @@ export class ObjectDatabase {
   /** Type and size of an object at a known location. */
   infoAt(loc: ObjectLocation): { type: ObjectType; size: number } {
     if (loc.kind === 'loose') return looseObjectInfo(loc.file.source, this.ctx.inflater);
+    if (loc.position >= 0) {
+      const scanned = loc.pack.scannedInfoAt(loc.position);
+      if (scanned) return scanned;
+    }
     return loc.pack.objectInfo(loc.offset);
   }
 

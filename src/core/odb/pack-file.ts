@@ -1,10 +1,11 @@
 import type { ByteSource } from '../bytes/source.ts';
+import { readPoint } from '../bytes/window-cache.ts';
 import { PackscopeError, fail, type ErrorPlace } from '../errors.ts';
 import type { HashAlgo } from '../hash/algo.ts';
 import { toHex } from '../hash/hex.ts';
 import { applyDelta, readDeltaHeader } from '../format/delta.ts';
 import type { PackIndex, IdxPosition } from '../format/idx.ts';
-import { PACK_HEADER_SIZE, packIndexDisagreements, readPackHeader, readEntryHeader, type PackEntryHeader, type PackHeader } from '../format/pack.ts';
+import { PACK_HEADER_SIZE, entryHeaderMaxLength, packIndexDisagreements, parseEntryHeader, readPackHeader, type PackEntryHeader, type PackHeader } from '../format/pack.ts';
 import { InflateFailure, type Inflater } from '../inflate/inflater.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { DeltaBaseCache, DeltaBaseSpace } from './delta-base-cache.ts';
@@ -24,6 +25,8 @@ export interface PackContext {
 const MAX_DEFLATE_RATIO = 1032;
 /** One copy instruction byte can produce 64 KiB of target. */
 const MAX_DELTA_RATIO = 0x10000;
+/** Compressed bytes read for a delta's header; nearly always enough for its two sizes. */
+export const PREFIX_INPUT = 512;
 
 /** Entries sorted by offset: the pack's order (what a `.rev` file stores). */
 export interface PackOrder {
@@ -47,6 +50,8 @@ export class PackFile {
   private order: PackOrder | undefined;
   private resolvedTypes: Uint8Array | undefined;
   private depths: Int32Array | undefined;
+  private entryInfo: { types: Uint8Array; sizes: Float64Array } | undefined;
+  private positionRanks: Int32Array | undefined;
   private readonly cacheSpace: DeltaBaseSpace;
   /** Where the trailing checksum starts: entries lie in [12, trailerAt). */
   readonly trailerAt: number;
@@ -61,6 +66,8 @@ export class PackFile {
     readonly idx: PackIndex,
     readonly data: ByteSource,
     readonly ctx: PackContext,
+    /** The pack's `.rev`, when there is one: the pack order without a sort (checked as it is read). */
+    private readonly rev?: ByteSource,
   ) {
     this.header = readPackHeader(data, ctx.algo);
     for (const problem of packIndexDisagreements(data, this.header, ctx.algo, idx.name, idx.count, idx.packChecksum())) this.problems.push(problem);
@@ -81,20 +88,56 @@ export class PackFile {
    */
   packOrder(): PackOrder {
     if (this.order) return this.order;
+    this.order = (this.rev && this.orderFromRev(this.rev)) || this.sortedOrder();
+    return this.order;
+  }
+
+  /**
+   * The pack order read from the `.rev` (git writes it with every pack since 2.41): no sort, a
+   * few milliseconds for a million objects. Used only when it proves itself: the right size and
+   * signature, and offsets strictly ascending with every one inside the pack (which also makes
+   * the positions a permutation). Anything else falls back to the sort.
+   */
+  private orderFromRev(rev: ByteSource): PackOrder | undefined {
+    const total = this.idx.count;
+    const H = this.ctx.algo.size;
+    if (rev.size !== 12 + 4 * total + 2 * H) return undefined;
+    try {
+      const table = readPoint(rev, 0, 12 + 4 * total);
+      if (table[0] !== 0x52 || table[1] !== 0x49 || table[2] !== 0x44 || table[3] !== 0x58) return undefined;
+      const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+      const byPosition = this.idx.allOffsets();
+      const offsets = new Float64Array(total);
+      const positions = new Uint32Array(total);
+      let previous = PACK_HEADER_SIZE - 1;
+      for (let r = 0; r < total; r++) {
+        const position = view.getUint32(12 + 4 * r);
+        if (position >= total) return undefined;
+        const offset = byPosition[position];
+        // (NaN, an unreadable 64-bit offset, fails both tests: the sort then leaves it out.)
+        if (!(offset > previous && offset < this.trailerAt)) return undefined;
+        offsets[r] = offset;
+        positions[r] = position;
+        previous = offset;
+      }
+      return { offsets, positions };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The pack order by sorting the idx's offsets. */
+  private sortedOrder(): PackOrder {
     const total = this.idx.count;
     let offsets = new Float64Array(total);
     let positions = new Uint32Array(total);
     let n = 0;
     let maxOffset = 0;
+    const byPosition = this.idx.allOffsets();
     for (let i = 0; i < total; i++) {
-      let off: number;
-      try {
-        off = this.idx.offsetAt(i);
-      } catch (err) {
-        if (err instanceof PackscopeError) continue;
-        throw err;
-      }
-      if (off < PACK_HEADER_SIZE || off >= this.trailerAt) continue;
+      const off = byPosition[i];
+      // NaN (an unreadable 64-bit offset) fails this test too: that entry is left out.
+      if (!(off >= PACK_HEADER_SIZE && off < this.trailerAt)) continue;
       offsets[n] = off;
       positions[n] = i;
       n++;
@@ -127,8 +170,29 @@ export class PackFile {
         offsets[i] = sortedOffsets[i];
       }
     }
-    this.order = { offsets, positions };
-    return this.order;
+    return { offsets, positions };
+  }
+
+  /** Pack-order rank of each idx position (-1 for an entry left out of the order), built once. */
+  private ranksByPosition(): Int32Array {
+    if (this.positionRanks) return this.positionRanks;
+    const { positions } = this.packOrder();
+    const ranks = new Int32Array(this.idx.count).fill(-1);
+    for (let r = 0; r < positions.length; r++) ranks[positions[r]] = r;
+    this.positionRanks = ranks;
+    return ranks;
+  }
+
+  /**
+   * Type and size of the object at idx position `position` from a finished scan (no search, no
+   * read), or undefined when there is no scan or the scan could not read that entry.
+   */
+  scannedInfoAt(position: number): { type: ObjectType; size: number } | undefined {
+    const known = this.entryInfo;
+    if (known === undefined) return undefined;
+    const rank = this.ranksByPosition()[position];
+    if (rank < 0 || known.types[rank] === 0 || known.sizes[rank] < 0) return undefined;
+    return { type: typeName(known.types[rank]), size: known.sizes[rank] };
   }
 
   /** Fails with the idx entry's place when `offset` cannot be an entry of this pack. */
@@ -175,9 +239,29 @@ export class PackFile {
     return lo < offsets.length ? offsets[lo] : this.trailerAt;
   }
 
-  /** The entry header at `offset`. */
+  /** The entry header at `offset` (a point read of the header's bytes only). */
   entryHeader(offset: number): PackEntryHeader {
-    return readEntryHeader(this.data, offset, this.entryEnd(offset), this.ctx.algo);
+    return this.headerBefore(offset, this.entryEnd(offset));
+  }
+
+  /** The header of the entry at `offset` that ends at `end`: a point read of at most the longest header. */
+  private headerBefore(offset: number, end: number): PackEntryHeader {
+    const algo = this.ctx.algo;
+    if (offset < PACK_HEADER_SIZE || offset >= end) fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, { file: this.data.name, offset });
+    const bytes = readPoint(this.data, offset, Math.min(entryHeaderMaxLength(algo), end - offset));
+    return parseEntryHeader(bytes, 0, offset, end, algo, this.data.name);
+  }
+
+  /**
+   * The entry at `offset` read whole, header and zlib stream, in one point read of its exact
+   * extent (its offset to the next entry's): one source read per object, as git's mmap touches
+   * only the pages of the entry.
+   */
+  private readExtent(offset: number): { header: PackEntryHeader; bytes: Uint8Array; end: number } {
+    const end = this.entryEnd(offset);
+    if (offset < PACK_HEADER_SIZE || offset >= end) fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, { file: this.data.name, offset });
+    const bytes = readPoint(this.data, offset, end - offset);
+    return { header: parseEntryHeader(bytes, 0, offset, end, this.ctx.algo, this.data.name), bytes, end };
   }
 
   /** The idx position of the object whose entry starts at `offset`, or -1. */
@@ -228,14 +312,57 @@ export class PackFile {
     this.checkEntryOffset(offset);
     // One search for the entry's rank serves its end, its header and the type memo.
     const rank = this.rankOf(offset);
+    const known = this.entryInfo;
+    if (known !== undefined && rank >= 0 && known.types[rank] !== 0 && known.sizes[rank] >= 0) {
+      return { type: typeName(known.types[rank]), size: known.sizes[rank] };
+    }
     const end = rank >= 0 ? this.endAtRank(rank) : this.entryEnd(offset);
-    const header = readEntryHeader(this.data, offset, end, this.ctx.algo);
+    // One point read: the header and, for a delta, the first compressed bytes of its stream.
+    const algo = this.ctx.algo;
+    const head = readPoint(this.data, offset, Math.min(end - offset, entryHeaderMaxLength(algo) + PREFIX_INPUT));
+    const header = parseEntryHeader(head, 0, offset, end, algo, this.data.name);
     if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) return { type: typeName(header.type), size: header.size };
-    // Two varints: 10 bytes cover sizes below 2^35; ask for more only if they do not end there.
-    let prefix = this.inflatePrefix(header, end, 10);
-    if (prefix.length === 10 && !varintsEnd(prefix, 2)) prefix = this.inflatePrefix(header, end, 24);
-    const { targetSize } = readDeltaHeader(prefix, { file: this.data.name, offset: header.dataOffset });
+    const targetSize = this.deltaTargetSize(header, end, head.subarray(header.dataOffset - offset));
     return { type: this.resolvedType(offset, header, rank), size: targetSize };
+  }
+
+  /**
+   * The size a delta's result declares: two varints at the start of its zlib stream. `first`
+   * holds the stream's first compressed bytes (up to PREFIX_INPUT); the rest is read only when
+   * those do not hold the varints.
+   */
+  deltaTargetSize(header: PackEntryHeader, end: number, first: Uint8Array): number {
+    const place: ErrorPlace = { file: this.data.name, offset: header.offset };
+    const compressed = end - header.dataOffset;
+    if (compressed <= 0) fail('Truncated', 'entry has no room for its zlib stream', place);
+    // Two varints: 10 bytes cover sizes below 2^35; ask for more only if they do not end there.
+    let want = Math.min(10, header.size);
+    for (;;) {
+      let prefix: Uint8Array;
+      try {
+        prefix = this.ctx.inflater.inflatePrefix(first, want, 2);
+        if (prefix.length < want && !varintsEnd(prefix, 2) && compressed > first.length) prefix = this.ctx.inflater.inflatePrefix(readPoint(this.data, header.dataOffset, compressed), want, 2);
+      } catch (err) {
+        throw wrapInflate(err, place);
+      }
+      if (want >= header.size || varintsEnd(prefix, 2) || want >= 24) {
+        return readDeltaHeader(prefix, { file: this.data.name, offset: header.dataOffset }).targetSize;
+      }
+      want = Math.min(24, header.size);
+    }
+  }
+
+  /**
+   * Types and sizes by pack-order rank from a finished scan of this pack: `objectInfo` answers
+   * from them without reading the pack. Entries the scan could not read (type 0) are read as before.
+   */
+  adoptEntryInfo(info: { types: Uint8Array; sizes: Float64Array }): void {
+    this.entryInfo = info;
+  }
+
+  /** True once a scan's types and sizes answer `objectInfo`. */
+  get hasEntryInfo(): boolean {
+    return this.entryInfo !== undefined;
   }
 
   /** Where the entry of pack-order rank `rank` ends. */
@@ -268,7 +395,7 @@ export class PackFile {
         type = memo[r];
         break;
       }
-      h = r >= 0 ? readEntryHeader(this.data, next, this.endAtRank(r), this.ctx.algo) : this.entryHeader(next);
+      h = r >= 0 ? this.headerBefore(next, this.endAtRank(r)) : this.entryHeader(next);
       if (h.type !== PACK_OFS_DELTA && h.type !== PACK_REF_DELTA) type = h.type;
       if (r >= 0) passed.push(r);
     }
@@ -319,7 +446,9 @@ export class PackFile {
   readObject(offset: number): GitObject {
     this.checkEntryOffset(offset);
     const cache = this.ctx.baseCache;
-    const chain: PackEntryHeader[] = [];
+    // Each delta of the chain, read whole on the way down (one point read each) and applied on
+    // the way back up, so no entry is read twice.
+    const chain: { header: PackEntryHeader; bytes: Uint8Array; end: number }[] = [];
     let visited: Set<number> | undefined;
     let current = offset;
     let base: GitObject | undefined;
@@ -329,18 +458,19 @@ export class PackFile {
         base = { type: hit.type, data: hit.data };
         break;
       }
-      const header = this.entryHeader(current);
+      const entry = this.readExtent(current);
+      const header = entry.header;
       if (header.type !== PACK_OFS_DELTA && header.type !== PACK_REF_DELTA) {
-        base = { type: typeName(header.type), data: this.inflateEntry(header) };
+        base = { type: typeName(header.type), data: this.inflateExtent(entry) };
         if (chain.length > 0) cache.put(this.cacheSpace, current, base.type, base.data);
         break;
       }
-      chain.push(header);
+      chain.push(entry);
       if (chain.length > this.ctx.maxDeltaDepth) {
         fail('DeltaTooDeep', `delta chain from offset ${offset} is longer than ${this.ctx.maxDeltaDepth}`, { file: this.data.name, offset });
       }
       const next = this.baseOffsetOf(header);
-      if (header.type === PACK_REF_DELTA) visited ??= new Set(chain.map((h) => h.offset));
+      if (header.type === PACK_REF_DELTA) visited ??= new Set(chain.map((e) => e.header.offset));
       if (visited) {
         if (visited.has(next)) fail('DeltaCycle', `delta chain from offset ${offset} returns to offset ${next}`, { file: this.data.name, offset: current });
         visited.add(next);
@@ -351,17 +481,36 @@ export class PackFile {
     // again (siblings share bases), so it goes into the cache.
     let data = base.data;
     for (let i = chain.length - 1; i >= 0; i--) {
-      const h = chain[i];
-      const delta = this.inflateEntry(h);
-      const place = { file: this.data.name, offset: h.offset };
-      const { targetSize } = readDeltaHeader(delta, place);
-      if (targetSize > this.ctx.maxObjectBytes || targetSize > delta.length * MAX_DELTA_RATIO) {
-        fail('TooLarge', `delta declares a ${targetSize}-byte result, more than its ${delta.length} bytes or the limit (${this.ctx.maxObjectBytes}) allow`, place);
-      }
-      data = applyDelta(data, delta, place);
+      const entry = chain[i];
+      const h = entry.header;
+      const delta = this.inflateExtent(entry);
+      data = this.applyEntryDelta(h, data, delta);
       if (i > 0) cache.put(this.cacheSpace, h.offset, base.type, data);
     }
     return { type: base.type, data };
+  }
+
+  /** Applies an inflated delta entry to its base's data, after checking the size it declares. */
+  applyEntryDelta(h: PackEntryHeader, baseData: Uint8Array, delta: Uint8Array): Uint8Array {
+    const place = { file: this.data.name, offset: h.offset };
+    const { targetSize } = readDeltaHeader(delta, place);
+    if (targetSize > this.ctx.maxObjectBytes || targetSize > delta.length * MAX_DELTA_RATIO) {
+      fail('TooLarge', `delta declares a ${targetSize}-byte result, more than its ${delta.length} bytes or the limit (${this.ctx.maxObjectBytes}) allow`, place);
+    }
+    return applyDelta(baseData, delta, place);
+  }
+
+  /** Inflates an entry read whole by `readExtent`, falling back to `inflateEntry`'s recovery on failure. */
+  private inflateExtent(entry: { header: PackEntryHeader; bytes: Uint8Array; end: number }): Uint8Array {
+    const h = entry.header;
+    const compressed = entry.end - h.dataOffset;
+    if (compressed <= 0 || h.size > this.ctx.maxObjectBytes || h.size > compressed * MAX_DEFLATE_RATIO + 64) return this.inflateEntry(h);
+    try {
+      return this.ctx.inflater.inflate(entry.bytes.subarray(h.dataOffset - h.offset), h.size);
+    } catch {
+      // inflateEntry retries past a damaged neighbour and explains the failure
+      return this.inflateEntry(h);
+    }
   }
 
   /**
@@ -380,12 +529,12 @@ export class PackFile {
       fail('TooLarge', `entry declares ${header.size} bytes, more than its ${compressed} compressed bytes can hold or the limit (${this.ctx.maxObjectBytes}) allows`, place);
     }
     try {
-      return this.ctx.inflater.inflate(this.data.read(header.dataOffset, compressed), header.size);
+      return this.ctx.inflater.inflate(readPoint(this.data, header.dataOffset, compressed), header.size);
     } catch (err) {
       const reach = Math.min(this.data.size - header.dataOffset, maxDeflatedSize(header.size));
       if (err instanceof InflateFailure && /ends early|ends after/.test(err.reason) && reach > compressed) {
         try {
-          return this.ctx.inflater.inflate(this.data.read(header.dataOffset, reach), header.size);
+          return this.ctx.inflater.inflate(readPoint(this.data, header.dataOffset, reach), header.size);
         } catch {
           // the first failure is the one that explains this entry
         }
@@ -397,22 +546,6 @@ export class PackFile {
   /** A resolved object kept for later deltas (the verifier walks in pack order and knows which entries are bases). */
   cacheObject(offset: number, object: GitObject): void {
     this.ctx.baseCache.put(this.cacheSpace, offset, object.type, object.data);
-  }
-
-  /** Inflates the first `want` bytes of an entry (a delta's header). */
-  private inflatePrefix(header: PackEntryHeader, end: number, want: number): Uint8Array {
-    const place: ErrorPlace = { file: this.data.name, offset: header.offset };
-    const compressed = end - header.dataOffset;
-    if (compressed <= 0) fail('Truncated', 'entry has no room for its zlib stream', place);
-    const need = Math.min(want, header.size);
-    try {
-      // The first 512 compressed bytes nearly always hold the few bytes wanted.
-      const first = this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, Math.min(compressed, 512)), need);
-      if (first.length >= need || compressed <= 512) return first;
-      return this.ctx.inflater.inflatePrefix(this.data.read(header.dataOffset, compressed), need);
-    } catch (err) {
-      throw wrapInflate(err, place);
-    }
   }
 }
 

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memorySource } from '../src/core/bytes/source.ts';
+import { SequentialReader } from '../src/core/bytes/sequential-reader.ts';
+import { WindowCache } from '../src/core/bytes/window-cache.ts';
+import { toHex } from '../src/core/hash/hex.ts';
+import { typeName } from '../src/core/objects/types.ts';
+import { ObjectDatabase } from '../src/core/odb/database.ts';
+import { PackScan } from '../src/core/scan/pack-scan.ts';
+import { discover, nodeInflater } from '../src/cli/node-host.ts';
+import { builtFixtures, expected, modernFixtures, type Fixture } from './support/cli.ts';
+
+/**
+ * The two ways of reading (DESIGN.md, "Reading at scale"): point reads touch small pages or an
+ * entry's exact extent, never a whole window; scans read the pack front to back, each byte once.
+ * Counted on a pack many times larger than the budget, where the old window-per-lookup reads
+ * thrashed.
+ */
+
+const fixtures = [...builtFixtures(), ...modernFixtures()];
+const big = fixtures.find((f) => f.name === 'big') as Fixture;
+
+async function open(fixture: Fixture, windowCache: { windowSize: number; budget: number; pageSize?: number }): Promise<ObjectDatabase> {
+  return new ObjectDatabase(await discover(fixture.path), { inflater: nodeInflater, windowCache });
+}
+
+/** A fixed pseudo-random sample of the listing's ids (the same every run). */
+function sampleIds(fixture: Fixture, count: number): Uint8Array[] {
+  const lines = (expected(fixture, 'batch-check.txt') as Buffer).toString('latin1').trim().split('\n');
+  let seed = 12345;
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    out.push(Buffer.from(lines[seed % lines.length].slice(0, 40), 'hex'));
+  }
+  return out;
+}
+
+describe('window cache: point reads', () => {
+  it('serves a held window, loads one small page for a small miss, reads a long miss exactly', () => {
+    const bytes = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
+    const cache = new WindowCache({ windowSize: 64 << 10, pageSize: 4096, budget: 256 << 10 });
+    const file = cache.open(memorySource('f', bytes));
+    // A small miss: one 4 KiB page, no window.
+    expect(file.readPoint(10_000, 100)[0]).toBe(10_000 & 0xff);
+    expect(cache.stats).toMatchObject({ pointReads: 1, bytesRead: 4096, misses: 1 });
+    // A neighbour on the same page: a hit, nothing read.
+    expect(file.readPoint(9_000, 50)[0]).toBe(9_000 & 0xff);
+    expect(cache.stats.bytesRead).toBe(4096);
+    // Straddling two pages: the exact extent, not kept.
+    expect(file.readPoint(12_250, 200).length).toBe(200);
+    expect(cache.stats.bytesRead).toBe(4096 + 200);
+    expect(cache.stats.windowsOpen).toBe(1);
+    // A window already held serves point reads without touching the source.
+    file.read(200_000, 10);
+    const before = cache.stats.bytesRead;
+    expect(file.readPoint(200_100, 1000)[0]).toBe(200_100 & 0xff);
+    expect(cache.stats.bytesRead).toBe(before);
+  });
+
+  it('random object reads on a pack 10x the budget read a small multiple of the bytes they use, not a window per lookup', async () => {
+    const ids = sampleIds(big, 2000);
+    const budget = { windowSize: 256 << 10, budget: 1 << 20 };
+    const db = await open(big, budget);
+    const pack = db.packs[0];
+    expect(pack.data.size).toBeGreaterThan(10 * budget.budget);
+    let objectBytes = 0;
+    for (const oid of ids) objectBytes += db.read(oid).data.length;
+    const stats = db.windows.stats;
+    // Every lookup that missed (idx or pack) cost one 16 KiB page or the entry's own extent,
+    // never a 256 KiB window: the only windows are the pack order's blocks of the idx.
+    expect(stats.bytesRead / stats.pointReads).toBeLessThanOrEqual(db.windows.pageSize * 1.5);
+    expect(stats.misses - stats.pointReads).toBeLessThanOrEqual(Math.ceil(pack.idx.source.size / (128 << 10)) + 2);
+    // A few pages per object (its delta chain, the idx search), not a window per lookup.
+    expect(stats.bytesRead).toBeLessThan(ids.length * 8 * db.windows.pageSize);
+    expect(objectBytes).toBeGreaterThan(0);
+  });
+});
+
+describe('sequential reader', () => {
+  it('reads a file front to back once, in windows, and keeps only one', () => {
+    const bytes = new Uint8Array(1_000_000).map((_, i) => (i * 7) & 0xff);
+    const reader = new SequentialReader(memorySource('f', bytes), 1 << 16);
+    for (let at = 0; at + 300 <= bytes.length; at += 250) {
+      const view = reader.read(at, 300);
+      expect(view[299]).toBe(((at + 299) * 7) & 0xff);
+    }
+    // Each window starts where a read left the previous one: at most 300 bytes read twice per window.
+    expect(reader.bytesRead).toBeLessThan(bytes.length * 1.01);
+    expect(reader.sourceReads).toBeLessThanOrEqual(Math.ceil(bytes.length / ((1 << 16) - 300)) + 1);
+  });
+});
+
+/** `git verify-pack -v` rows: `<oid> <type> <size> <size-in-pack> <offset> [<depth> <base>]`. */
+function verifyPackRows(text: string): Map<string, { type: string; size: number; stored: number; offset: number; depth: number; base?: string }> {
+  const rows = new Map();
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{40,64}) (\w+)\s+(\d+) (\d+) (\d+)(?: (\d+) ([0-9a-f]+))?$/.exec(line);
+    if (!m) continue;
+    rows.set(m[1], { type: m[2], size: Number(m[3]), stored: Number(m[4]), offset: Number(m[5]), depth: m[6] ? Number(m[6]) : 0, base: m[7] });
+  }
+  return rows;
+}
+
+describe('pack-order scan against git verify-pack -v', () => {
+  const withExpectations = fixtures.flatMap((f) => f.packs.map((p) => ({ fixture: f, pack: p, text: expected(f, `verify-pack-${p}.txt`) }))).filter((c) => c.text && c.text.length > 0);
+
+  it('has packs to compare', () => {
+    expect(withExpectations.length).toBeGreaterThan(5);
+  });
+
+  for (const { fixture, pack: name, text } of withExpectations) {
+    it(`${fixture.name}/${name}: every entry's type, declared size, stored size, offset, depth and base`, async () => {
+      const db = await open(fixture, { windowSize: 1 << 16, budget: 4 << 20 });
+      const pack = db.packs.find((p) => p.name === name);
+      expect(pack).toBeDefined();
+      if (!pack) return;
+      const git = verifyPackRows((text as Buffer).toString('latin1'));
+      const scan = new PackScan(pack, 1 << 16);
+      let slices = 0;
+      while (!scan.step(2)) slices++;
+      expect(slices).toBeGreaterThanOrEqual(0);
+      // The scan read the pack once, front to back, outside the window cache (which holds only
+      // what building the pack order read: the idx's offsets and the .rev).
+      expect(scan.readStats.bytesRead).toBeLessThanOrEqual(pack.data.size * 1.05 + 4096);
+      expect(db.windows.stats.bytesRead).toBeLessThan(pack.idx.source.size + pack.count * 4 + 65536 * 2);
+      expect(scan.unreadable).toBe(0);
+      expect(scan.count).toBe(git.size);
+      const mismatches: string[] = [];
+      for (let r = 0; r < scan.count && mismatches.length < 5; r++) {
+        const oid = pack.idx.oidHexAt(scan.positions[r]);
+        const row = git.get(oid);
+        const stored = (r + 1 < scan.count ? scan.offsets[r + 1] : scan.entriesEnd) - scan.offsets[r];
+        const ours = { type: typeName(scan.types[r]), size: scan.declaredSizes[r], stored, offset: scan.offsets[r], depth: scan.depths[r], base: scan.baseRanks[r] >= 0 ? pack.idx.oidHexAt(scan.positions[scan.baseRanks[r]]) : undefined };
+        if (!row || row.type !== ours.type || row.size !== ours.size || row.stored !== ours.stored || row.offset !== ours.offset || row.depth !== ours.depth || row.base !== ours.base) {
+          mismatches.push(`${oid}: git ${JSON.stringify(row)}, ours ${JSON.stringify(ours)}`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+
+  it('answers objectInfo from the scan without reading the pack again', async () => {
+    const db = await open(big, { windowSize: 1 << 20, budget: 4 << 20 });
+    db.scanAllPacks();
+    const before = db.windows.stats.pointReads;
+    const lines = readFileSync(join(big.expect, 'batch-check.txt'), 'latin1').trim().split('\n');
+    for (const line of lines.slice(0, 5000)) {
+      const [hex, type, size] = line.split(' ');
+      const oid = Buffer.from(hex, 'hex');
+      const loc = db.locate(oid);
+      if (!loc) throw new Error(`${hex} not found`);
+      expect(db.infoAt(loc), hex).toEqual({ type, size: Number(size) });
+      expect(toHex(oid)).toBe(hex);
+    }
+    // Only the idx's pages were read (to find each id), none of the pack's.
+    expect(db.windows.stats.pointReads - before).toBeLessThanOrEqual(Math.ceil(db.packs[0].idx.source.size / db.windows.pageSize));
+  });
+});
