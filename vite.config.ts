@@ -4,8 +4,10 @@ import react from '@vitejs/plugin-react';
 /**
  * Nothing a repository contains may phone home: the built app carries a Content-Security-Policy
  * that allows no connection except to its own origin (the embedded demo is fetched from there),
- * images only from blob: URLs and itself, and scripts only from itself. The preview server also
- * sends it as a header, so the worker (which does not inherit a <meta> policy) is bound by it.
+ * images only from blob: URLs and itself, and scripts only from itself. 'wasm-unsafe-eval' lets the
+ * worker compile hash-wasm's SHA-1/SHA-256, whose WASM ships as base64 inside its JS (no eval, no
+ * fetch). The preview server also sends the policy as a header, so the worker (which does not
+ * inherit a <meta> policy) is bound by it.
  * The dev server goes without: React's fast refresh needs an inline script.
  */
 export const CSP = [
@@ -13,7 +15,7 @@ export const CSP = [
   "connect-src 'self'",
   "img-src 'self' blob: data:",
   "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "object-src 'none'",
   "frame-src 'none'",

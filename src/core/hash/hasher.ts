@@ -4,6 +4,7 @@ import { Sha256 } from './sha256.ts';
 
 /** An incremental hash: feed bytes in any pieces, then take the digest once. */
 export interface Hasher {
+  /** Takes the bytes in; keeps no reference to them after it returns (callers reuse their arrays). */
   update(bytes: Uint8Array): void;
   digest(): Uint8Array;
 }
@@ -20,7 +21,26 @@ export const portableHasher: HasherFactory = (algo) => (algo.name === 'sha1' ? n
 /** Hashes a git object the way git names it: `<type> <size>\0<content>`. */
 export function hashObject(factory: HasherFactory, algo: HashAlgo, type: string, content: Uint8Array): Uint8Array {
   const h = factory(algo);
-  h.update(new TextEncoder().encode(`${type} ${content.length}\0`));
+  h.update(objectHeader(type, content.length));
   h.update(content);
   return h.digest();
+}
+
+/** The header's bytes, reused: hashers copy what `update` gets (see `Hasher`), and this runs once an object. */
+const header = new Uint8Array(32);
+
+/**
+ * `<type> <size>\0` as bytes. Written by hand into one reused array because, in a browser worker,
+ * a TextEncoder call (~6 µs) or a fresh small array (whose buffer WASM hashers must materialise)
+ * costs more than the WASM hash of a small object; a type outside ASCII takes the encoder.
+ */
+function objectHeader(type: string, size: number): Uint8Array {
+  const text = `${type} ${size}\0`;
+  if (text.length > header.length) return new TextEncoder().encode(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return new TextEncoder().encode(text);
+    header[i] = c;
+  }
+  return header.subarray(0, text.length);
 }

@@ -1,7 +1,6 @@
 import { bytesEqual } from '../../../core/bytes/be.ts';
 import { memorySource } from '../../../core/bytes/source.ts';
 import { PackscopeError } from '../../../core/errors.ts';
-import { portableHasher } from '../../../core/hash/hasher.ts';
 import { PackIndex } from '../../../core/format/idx.ts';
 import { MultiPackIndex } from '../../../core/format/midx.ts';
 import { gitPackMtime, writeMultiPackIndex, type MidxWritePack } from '../../../core/format/midx-write.ts';
@@ -9,6 +8,7 @@ import type { FileEntry } from '../../../core/repo/discover.ts';
 import { checksumMatches } from '../../../core/verify/midx-verify.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { Session } from '../../session.ts';
+import { hashersReady, wasmHasher } from '../../hashing.ts';
 
 /**
  * The `multi-pack-index` git 2.39's `git multi-pack-index write` would leave in the session's
@@ -35,6 +35,7 @@ const baseName = (path: string): string => path.replace(/^.*\//, '');
 
 /** Builds the bytes of the multi-pack-index git would write for the session's folder. */
 export async function writeMidx(session: Session, ctx: HandlerContext): Promise<MidxWriteResult> {
+  await hashersReady();
   const { db, files } = session;
   const algo = db.algo;
   const byName = new Map<string, FileEntry>(files.packDirFiles.map((f) => [baseName(f.path), f]));
@@ -65,7 +66,7 @@ export async function writeMidx(session: Session, ctx: HandlerContext): Promise<
     bytes = existing.source.read(0, existing.source.size).slice();
   } else {
     ctx.progress(0, 1, 'Writing the multi-pack-index');
-    bytes = writeMultiPackIndex(packs, algo, portableHasher, { existing });
+    bytes = writeMultiPackIndex(packs, algo, wasmHasher, { existing });
   }
   const written = MultiPackIndex.open(memorySource('multi-pack-index', bytes), { expectedAlgo: algo });
   const sameAsExisting = flat !== undefined && flat.source.size === bytes.length && bytesEqual(db.windows.open(flat.source).read(0, bytes.length), bytes);
@@ -84,6 +85,6 @@ function reusable(session: Session, flat: FileEntry): MultiPackIndex | undefined
     throw err;
   }
   if (midx.version !== 1) return undefined; // "version 2 not recognized" by git 2.39
-  if (!checksumMatches(midx.source, db.algo, portableHasher)) return undefined; // "checksum mismatch"
+  if (!checksumMatches(midx.source, db.algo, wasmHasher)) return undefined; // "checksum mismatch"
   return midx;
 }

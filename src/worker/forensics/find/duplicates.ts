@@ -1,8 +1,8 @@
 import { DuplicateFinder, compareCopies } from '../../../core/find/duplicates.ts';
-import { portableHasher } from '../../../core/hash/hasher.ts';
 import type { DuplicateRow, DuplicatesResult } from '../../../protocol/find.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { Session } from '../../session.ts';
+import { hashersReady, wasmHasher } from '../../hashing.ts';
 
 /**
  * Objects stored more than once, for the open session: the idx files and loose objects are
@@ -16,6 +16,7 @@ const SLICE_MS = 10;
 export async function duplicates(session: Session, ctx: HandlerContext): Promise<DuplicatesResult> {
   const done = kept.get(session);
   if (done) return { ...done, ms: 0 };
+  await hashersReady();
   const started = performance.now();
   const finder = new DuplicateFinder(session.db);
   let slice = performance.now();
@@ -31,7 +32,7 @@ export async function duplicates(session: Session, ctx: HandlerContext): Promise
   const rows: DuplicateRow[] = [];
   for (let i = 0; i < found.length; i++) {
     const dup = found[i];
-    const verdict = compareCopies(session.db, dup, portableHasher);
+    const verdict = compareCopies(session.db, dup, wasmHasher);
     const good = verdict.checks.find((c) => c.idMatches);
     rows.push({ ...dup, ...(good?.type ? { type: good.type, size: good.size } : {}), identical: verdict.identical, checks: verdict.checks });
     if (performance.now() - slice >= SLICE_MS) {

@@ -2,7 +2,7 @@ import type { ByteSource } from '../../../core/bytes/source.ts';
 import { bytesEqual } from '../../../core/bytes/be.ts';
 import { fail, toWire } from '../../../core/errors.ts';
 import { SHA1, SHA256, type HashAlgo } from '../../../core/hash/algo.ts';
-import { portableHasher, type Hasher } from '../../../core/hash/hasher.ts';
+import type { Hasher } from '../../../core/hash/hasher.ts';
 import { toHex } from '../../../core/hash/hex.ts';
 import { PackIndexer, type IndexPackResult } from '../../../core/index-pack/indexer.ts';
 import { fflateInflater } from '../../../core/inflate/inflater.ts';
@@ -11,6 +11,7 @@ import { groupPackFiles } from '../../../core/odb/database.ts';
 import type { IndexPackOutcome } from '../../../protocol/index-pack.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { Session } from '../../session.ts';
+import { hashersReady, wasmHasher } from '../../hashing.ts';
 
 /**
  * One pack being indexed in the worker. The work is a PackIndexer driven in ~12 ms slices
@@ -31,7 +32,7 @@ class TrailerProbe {
     private readonly source: ByteSource,
     readonly algo: HashAlgo,
   ) {
-    this.hasher = portableHasher(algo);
+    this.hasher = wasmHasher(algo);
   }
   get end(): number {
     return Math.max(0, this.source.size - this.algo.size);
@@ -95,6 +96,7 @@ export class IndexPackJob {
     if (this.outcome) return this.outcome;
     this.driving = true;
     try {
+      await hashersReady();
       const source = this.packSource();
       let outcome: IndexPackOutcome | undefined;
       for (;;) {
@@ -133,7 +135,7 @@ export class IndexPackJob {
     }
     this.indexer ??= new PackIndexer(source, {
       algo: this.algo,
-      hasher: portableHasher,
+      hasher: wasmHasher,
       inflater: fflateInflater,
       measuring: portableMeasuringInflater,
     });

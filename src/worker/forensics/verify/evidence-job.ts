@@ -1,9 +1,9 @@
-import { portableHasher } from '../../../core/hash/hasher.ts';
 import { collectEvidence, type CollectedEvidence } from '../../../core/report/collect.ts';
 import { EvidenceHasher } from '../../../core/report/evidence.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { EvidenceResult } from '../../../protocol/verify.ts';
 import type { Session } from '../../session.ts';
+import { hashersReady, wasmHasher } from '../../hashing.ts';
 
 /**
  * Hashing the evidence files of a session: listed once, hashed in ~15 ms slices with progress
@@ -44,7 +44,8 @@ class EvidenceJob {
     ctx.progress(0, 0, 'Listing the evidence files');
     this.collected ??= collectEvidence(this.session.files, this.session.reader);
     const collected = await this.collected;
-    this.hasher ??= new EvidenceHasher(collected.files, portableHasher);
+    await hashersReady();
+    this.hasher ??= new EvidenceHasher(collected.files, wasmHasher);
     const hasher = this.hasher;
     for (;;) {
       const started = performance.now();

@@ -1,10 +1,10 @@
 import { toWire, type WireError } from '../../../core/errors.ts';
-import { portableHasher } from '../../../core/hash/hasher.ts';
 import type { VerifyCounts } from '../../../core/verify/findings.ts';
 import { RepositoryVerifier } from '../../../core/verify/verify-repository.ts';
 import { Cancelled, type HandlerContext } from '../../../protocol/rpc.ts';
 import type { VerifyRunState } from '../../../protocol/verify.ts';
 import type { Session } from '../../session.ts';
+import { hashersReady, wasmHasher } from '../../hashing.ts';
 
 /**
  * One verification of an open folder, kept with its session: the engine (which is resumable),
@@ -28,7 +28,7 @@ export class VerifyRun {
   private abandoned = false;
 
   constructor(session: Session) {
-    this.verifier = new RepositoryVerifier(session.db, { hasher: portableHasher });
+    this.verifier = new RepositoryVerifier(session.db, { hasher: wasmHasher });
   }
 
   /** The state the page shows. */
@@ -76,6 +76,7 @@ export class VerifyRun {
 
   private async loop(ctx: HandlerContext): Promise<void> {
     this.status = 'running';
+    await hashersReady();
     for (;;) {
       const sliceStart = performance.now();
       let finished: boolean;
