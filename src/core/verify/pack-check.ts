@@ -10,6 +10,7 @@ import { toHex } from '../hash/hex.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { PackFile } from '../odb/pack-file.ts';
 import { adler32 } from '../hash/adler32.ts';
+import { SequentialReader } from '../bytes/sequential-reader.ts';
 import type { CheckId, Finding, Severity } from './findings.ts';
 
 /**
@@ -62,6 +63,9 @@ export interface PackCheckOptions {
   findings?: Finding[];
 }
 
+/** Bytes of decoded objects a delta-tree walk holds on its stack before frames let go. */
+const TREE_BUDGET = 64 << 20;
+
 /** Delta depth markers: not computed yet, or the chain cannot be followed to a whole object. */
 const UNKNOWN = -1;
 const BROKEN = -2;
@@ -73,13 +77,17 @@ function isDelta(type: number): boolean {
 /** The per-pack checker. Run `run()` to the end (or step it), then read findings and rows. */
 export class PackChecker {
   readonly findings: Finding[];
-  readonly rows: PackEntryRow[] = [];
+  /** Kept (with `keepRows`) to print the rows after the run, in pack order: see `rows()`. */
+  private kept: { headers: (PackEntryHeader | undefined)[]; ok: Uint8Array; depths: Int32Array; rootTypes: Uint8Array; baseRanks: Int32Array; ends: Float64Array } | undefined;
   /** Entries that are whole objects. */
   nonDelta = 0;
   /** chainHistogram[d - 1] = number of entries at delta depth d. */
   readonly chainHistogram: number[] = [];
   /** Entries whose object step is done (for progress). */
   entriesDone = 0;
+  /** Entries the delta trees reached (built, or failed with a finding of their own). */
+  private treeVisited: Uint8Array = new Uint8Array(0);
+
   /** Bytes of entries read for their CRC32 (for the report). */
   bytesRead = 0;
 
@@ -216,50 +224,77 @@ export class PackChecker {
       }
     }
 
-    // 5. Every entry: CRC32, the stream's end, the object rebuilt and hashed.
-    for (let r = 0; r < n; r++) {
-      this.entriesDone++;
-      const offset = offsets[r];
-      const position = positions[r];
-      const end = ends[r];
-      const h = headers[r];
-      const oidHex = idx.oidHexAt(position);
-      if (this.options.verifyObjects) this.checkCrc(offset, end, position, oidHex);
-      if (!h) {
-        yield;
-        continue;
+    // 5a. CRC32 of every entry's stored bytes, front to back through one sequential window.
+    if (this.options.verifyObjects && idx.version === 2) {
+      const reader = new SequentialReader(data);
+      for (let r = 0; r < n; r++) {
+        this.checkCrc(reader, offsets[r], ends[r], positions[r]);
+        if ((r & 255) === 255) yield;
       }
-      let type: ObjectType | undefined;
-      if (depths[r] === BROKEN) {
-        // The chain cannot be followed through the idx's entries, but the bytes may still hold
-        // the object (a base the idx does not list, a damaged neighbour): try, and say why not.
-        const baseOffset = h.type === PACK_OFS_DELTA ? (h.baseOffset as number) : baseRanks[r] >= 0 ? offsets[baseRanks[r]] : -1;
-        if (this.options.verifyObjects && baseOffset >= 0 && cycleRoot[r] === 0) {
-          const root = brokenAt[r];
-          const why = root >= 0 && root !== r ? `${oidHex} cannot be rebuilt (its delta chain reaches the damaged entry at offset ${offsets[root]})` : `${oidHex} cannot be rebuilt`;
-          this.checkObject(h, end, position, oidHex, baseOffset, isBase[r] === 1, why);
-        }
-      } else if (!this.options.verifyObjects) {
-        type = typeName(rootTypes[r]);
-      } else {
-        type = this.checkObject(h, end, position, oidHex, baseRanks[r] >= 0 ? offsets[baseRanks[r]] : -1, isBase[r] === 1);
-      }
-      if (type !== undefined) {
-        const depth = depths[r];
-        if (depth === 0) this.nonDelta++;
-        else this.chainHistogram[depth - 1] = (this.chainHistogram[depth - 1] ?? 0) + 1;
-        if (this.options.keepRows) {
-          const row: PackEntryRow = { oid: oidHex, type, size: h.size, storedSize: end - offset, offset, depth };
-          if (depth > 0) row.baseOid = idx.oidHexAt(positions[baseRanks[r]]);
-          this.rows.push(row);
-        }
-      }
-      yield;
+      reader.release();
     }
+
+    // 5b. Every object rebuilt and hashed, base first: a delta tree per whole object, each base
+    // decoded once and its deltas applied while it is in hand (as index-pack does), instead of
+    // a chain walk per object through the cache.
+    const ok = new Uint8Array(n);
+    if (this.options.verifyObjects) {
+      yield* this.checkObjectsByTree(headers, ends, positions, baseRanks, depths, isBase, ok);
+      // What the trees could not reach (chains through damage, cycles, bases that failed):
+      // entry by entry, so each says why.
+      for (let r = 0; r < n; r++) {
+        if (ok[r] !== 0 || this.treeVisited[r] !== 0) continue;
+        this.entriesDone++;
+        const h = headers[r];
+        if (!h) continue;
+        const oidHex = idx.oidHexAt(positions[r]);
+        if (depths[r] === BROKEN) {
+          // The chain cannot be followed through the idx's entries, but the bytes may still hold
+          // the object (a base the idx does not list, a damaged neighbour): try, and say why not.
+          const baseOffset = h.type === PACK_OFS_DELTA ? (h.baseOffset as number) : baseRanks[r] >= 0 ? offsets[baseRanks[r]] : -1;
+          if (baseOffset >= 0 && cycleRoot[r] === 0) {
+            const root = brokenAt[r];
+            const why = root >= 0 && root !== r ? `${oidHex} cannot be rebuilt (its delta chain reaches the damaged entry at offset ${offsets[root]})` : `${oidHex} cannot be rebuilt`;
+            this.checkObject(h, ends[r], positions[r], oidHex, baseOffset, isBase[r] === 1, why);
+          }
+        } else if (this.checkObject(h, ends[r], positions[r], oidHex, baseRanks[r] >= 0 ? offsets[baseRanks[r]] : -1, isBase[r] === 1) !== undefined) {
+          ok[r] = 1;
+        }
+        yield;
+      }
+    } else {
+      for (let r = 0; r < n; r++) if (headers[r] && depths[r] >= 0) ok[r] = 1;
+      this.entriesDone = n;
+    }
+
+    // 5c. The chain histogram; the rows are made when asked (`rows()`), one at a time.
+    for (let r = 0; r < n; r++) {
+      if (ok[r] === 0) continue;
+      const depth = depths[r];
+      if (depth === 0) this.nonDelta++;
+      else this.chainHistogram[depth - 1] = (this.chainHistogram[depth - 1] ?? 0) + 1;
+    }
+    if (this.options.keepRows) this.kept = { headers, ok, depths, rootTypes, baseRanks, ends };
     for (let i = 0; i < this.chainHistogram.length; i++) this.chainHistogram[i] ??= 0;
 
     // 6. The .rev against the idx's order.
     if (this.options.rev) this.checkRev(this.options.rev, positions);
+  }
+
+  /** The rows of the entries that were read, in pack order (after `run`, with `keepRows`). */
+  *rows(): Generator<PackEntryRow> {
+    const kept = this.kept;
+    if (!kept) return;
+    const { offsets, positions } = this.pack.packOrder();
+    const idx = this.pack.idx;
+    for (let r = 0; r < kept.ok.length; r++) {
+      if (kept.ok[r] === 0) continue;
+      const depth = kept.depths[r];
+      const h = kept.headers[r] as PackEntryHeader;
+      const row: PackEntryRow = { oid: idx.oidHexAt(positions[r]), type: typeName(kept.rootTypes[r]), size: h.size, storedSize: kept.ends[r] - offsets[r], offset: offsets[r], depth };
+      if (depth > 0) row.baseOid = idx.oidHexAt(positions[kept.baseRanks[r]]);
+      yield row;
+    }
   }
 
   /** Pack-order rank of a delta's base, or -1 with a finding saying why it cannot be used. */
@@ -327,8 +362,124 @@ export class PackChecker {
     }
   }
 
-  /** CRC32 of the entry's stored bytes against the idx (v2 only). */
-  private checkCrc(offset: number, end: number, position: number, oidHex: string): void {
+  /**
+   * The delta trees: every whole object (depth 0) in pack order is decoded, checked and hashed,
+   * then its deltas, depth first, each applied to the base in hand. Held bytes stay under a
+   * budget: past it, a frame lets go of its object and rebuilds it from the delta base cache
+   * when its next child needs it. A node that fails leaves its subtree to the entry-by-entry
+   * pass (`treeVisited` stays 0 there), which says for each why it cannot be rebuilt.
+   */
+  private *checkObjectsByTree(headers: (PackEntryHeader | undefined)[], ends: Float64Array, positions: Uint32Array, baseRanks: Int32Array, depths: Int32Array, isBase: Uint8Array, ok: Uint8Array): Generator<void> {
+    const pack = this.pack;
+    const n = headers.length;
+    this.treeVisited = new Uint8Array(n);
+    // Children of each entry as one CSR table: childStart[r] .. childStart[r + 1] in `children`.
+    const childStart = new Int32Array(n + 1);
+    for (let r = 0; r < n; r++) if (depths[r] > 0) childStart[baseRanks[r] + 1]++;
+    for (let r = 0; r < n; r++) childStart[r + 1] += childStart[r];
+    const children = new Int32Array(childStart[n]);
+    const fill = childStart.slice(0, n);
+    for (let r = 0; r < n; r++) if (depths[r] > 0) children[fill[baseRanks[r]]++] = r;
+
+    interface Frame {
+      rank: number;
+      type: ObjectType;
+      data: Uint8Array | undefined;
+      next: number;
+    }
+    const stack: Frame[] = [];
+    let held = 0;
+    for (let root = 0; root < n; root++) {
+      if (depths[root] !== 0 || !headers[root]) continue;
+      const rootHeader = headers[root] as PackEntryHeader;
+      const object = this.checkNode(rootHeader, ends[root], positions[root], undefined, typeName(rootHeader.type));
+      this.treeVisited[root] = 1;
+      this.entriesDone++;
+      if (!object) {
+        this.treeVisited[root] = 0; // the entry-by-entry pass names the failure
+        this.entriesDone--;
+        yield;
+        continue;
+      }
+      ok[root] = 1;
+      yield;
+      if (childStart[root + 1] === childStart[root]) continue;
+      stack.push({ rank: root, type: object.type, data: object.data, next: childStart[root] });
+      held += object.data.length;
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        if (top.next >= childStart[top.rank + 1]) {
+          stack.pop();
+          if (top.data) held -= top.data.length;
+          continue;
+        }
+        const child = children[top.next++];
+        if (!top.data) {
+          // Let go of under memory pressure: rebuilt through the cache (and its own chain).
+          try {
+            top.data = pack.readObject(this.offsets[top.rank]).data;
+            held += top.data.length;
+          } catch {
+            continue; // the child stays unvisited: the entry-by-entry pass explains it
+          }
+        }
+        const h = headers[child] as PackEntryHeader;
+        const built = this.checkNode(h, ends[child], positions[child], top.data, top.type);
+        if (!built) {
+          yield;
+          continue;
+        }
+        this.treeVisited[child] = 1;
+        this.entriesDone++;
+        ok[child] = 1;
+        if (childStart[child + 1] > childStart[child]) {
+          stack.push({ rank: child, type: top.type, data: built.data, next: childStart[child] });
+          held += built.data.length;
+          // Over the budget: the frames nearest the root let go first (they are needed last).
+          for (let i = 0; held > TREE_BUDGET && i < stack.length - 1; i++) {
+            const f = stack[i];
+            if (f.data) {
+              held -= f.data.length;
+              f.data = undefined;
+            }
+          }
+        }
+        yield;
+      }
+    }
+  }
+
+  /** Pack-order offsets (the PackFile's own array). */
+  private get offsets(): Float64Array {
+    return this.pack.packOrder().offsets;
+  }
+
+  /**
+   * Inflates one entry, checks where its stream ends, applies it to `baseData` when it is a
+   * delta, and checks the object's id. Undefined (and no finding) when it cannot be built: the
+   * entry-by-entry pass then explains it with the chain in view.
+   */
+  private checkNode(h: PackEntryHeader, end: number, position: number, baseData: Uint8Array | undefined, type: ObjectType): GitObject | undefined {
+    const pack = this.pack;
+    let inflated: Uint8Array;
+    let object: GitObject;
+    try {
+      inflated = pack.inflateEntry(h);
+      object = { type, data: isDelta(h.type) ? pack.applyEntryDelta(h, baseData as Uint8Array, inflated) : inflated };
+    } catch {
+      return undefined;
+    }
+    const oidHex = pack.idx.oidHexAt(position);
+    this.checkStreamEnd(h, end, inflated, oidHex);
+    const actual = hashObject(this.options.hasher, pack.ctx.algo, object.type, object.data);
+    if (!bytesEqual(actual, pack.idx.oidAt(position))) {
+      this.add('error', 'oid', 'Mismatch', pack.data.name, h.offset, `the ${object.type} at offset ${h.offset} hashes to ${toHex(actual)}, but ${pack.idx.name} lists it as ${oidHex} (position ${position}): its content was changed, or the idx entry points at the wrong object`, oidHex);
+    }
+    return object;
+  }
+
+  /** CRC32 of the entry's stored bytes against the idx (v2 only), read through the scan's window. */
+  private checkCrc(reader: SequentialReader, offset: number, end: number, position: number): void {
     const idx = this.pack.idx;
     const expected = idx.crcAt(position);
     if (expected === undefined) return;
@@ -336,8 +487,9 @@ export class PackChecker {
     this.bytesRead += length;
     // Large entries in 1 MiB pieces: the CRC continues across them.
     let crc = 0;
-    for (let at = 0; at < length; at += 1 << 20) crc = crc32(this.pack.data.read(offset + at, Math.min(1 << 20, length - at)), crc);
+    for (let at = 0; at < length; at += 1 << 20) crc = crc32(reader.read(offset + at, Math.min(1 << 20, length - at)), crc);
     if (crc !== expected) {
+      const oidHex = idx.oidHexAt(position);
       this.add('error', 'crc', 'Mismatch', this.pack.data.name, offset, `CRC32 of the ${length} stored bytes of ${oidHex} is ${hex8(crc)}, but ${idx.name} says ${hex8(expected)} (at idx offset 0x${(idx.crcEntryAt(position) as number).toString(16)}): the entry's bytes or the idx were changed`, oidHex);
     }
   }

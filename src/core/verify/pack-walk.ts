@@ -27,7 +27,8 @@ export interface PackFinding {
 
 /** What the walk produced. */
 export interface PackWalk {
-  rows: PackEntryRow[];
+  /** One row per entry read, in pack order, made as they are iterated. */
+  rows: Iterable<PackEntryRow>;
   nonDelta: number;
   /** chainHistogram[d - 1] = number of entries at depth d. */
   chainHistogram: number[];
@@ -50,7 +51,7 @@ export function walkPack(pack: PackFile, options: PackWalkOptions): PackWalk {
     if (f.offset !== undefined) out.offset = f.offset;
     return out;
   });
-  return { rows: checker.rows, nonDelta: checker.nonDelta, chainHistogram: checker.chainHistogram, findings };
+  return { rows: checker.rows(), nonDelta: checker.nonDelta, chainHistogram: checker.chainHistogram, findings };
 }
 
 /** Hashes the pack (everything before the trailer) in 1 MiB steps and compares the trailer. */
