@@ -38,6 +38,8 @@ export interface ReachabilityReport {
 
 /** Builds the object table in one go (the CLI has nothing else to do meanwhile). */
 function buildTable(repo: CliRepository): ObjectTable {
+  // Types from one pack-order scan per pack, not a header read per object in id order.
+  repo.db.scanAllPacks();
   const builder = new ObjectTableBuilder(repo.db);
   while (!builder.step(100_000));
   return builder.finish();
