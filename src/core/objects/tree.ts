@@ -46,3 +46,28 @@ export function parseTree(data: Uint8Array, algo: HashAlgo, file?: string): Tree
   }
   return entries;
 }
+
+/**
+ * Visits each entry's mode (as a number) and id, with the checks `parseTree` makes, without
+ * building entries or mode strings: what a walk over every tree of a repository needs.
+ * `describe` names the tree in an error (called only on failure).
+ */
+export function forEachTreeEntry(data: Uint8Array, algo: HashAlgo, describe: () => string, visit: (mode: number, oid: Uint8Array) => void): void {
+  const H = algo.size;
+  let pos = 0;
+  while (pos < data.length) {
+    const space = data.indexOf(0x20, pos);
+    if (space < 0 || space - pos > 7 || space === pos) fail('CorruptObject', `tree entry at byte ${pos} has no valid mode`, { file: describe() });
+    let mode = 0;
+    for (let i = pos; i < space; i++) {
+      const c = data[i];
+      if (c < 0x30 || c > 0x37) fail('CorruptObject', `tree entry at byte ${pos} has a mode that is not octal`, { file: describe() });
+      mode = mode * 8 + (c - 0x30);
+    }
+    const nul = data.indexOf(0, space + 1);
+    if (nul < 0) fail('CorruptObject', `tree entry at byte ${pos} has no NUL after its name`, { file: describe() });
+    if (nul + 1 + H > data.length) fail('CorruptObject', `tree entry at byte ${pos} is cut off before its id ends`, { file: describe() });
+    visit(mode, data.subarray(nul + 1, nul + 1 + H));
+    pos = nul + 1 + H;
+  }
+}

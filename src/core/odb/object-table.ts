@@ -131,8 +131,56 @@ export class ObjectTable {
     return { kind: 'packed', pack, offset: this.offsets[row], position: -1 };
   }
 
-  /** Row of an exact id, or -1. */
+  /**
+   * Row of an exact id, or -1: one probe of a hash index on the id's first four bytes (ids are
+   * uniformly distributed, even hostile ones cannot cluster without breaking SHA-1), built on
+   * first use (4 bytes per slot, two slots per object), else a binary search.
+   */
   find(oid: Uint8Array): number {
+    const H = this.db.algo.size;
+    if (oid.length < H) return -1;
+    const slots = (this.hashIndex ??= this.buildHashIndex());
+    const mask = slots.length - 1;
+    const ids = this.ids;
+    let slot = ((oid[0] << 24) | (oid[1] << 16) | (oid[2] << 8) | oid[3]) & mask;
+    for (let probes = 0; probes < slots.length; probes++) {
+      const entry = slots[slot];
+      if (entry === 0) return -1;
+      const row = entry - 1;
+      const at = row * H;
+      let same = true;
+      for (let i = 0; i < H; i++) {
+        if (ids[at + i] !== oid[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return row;
+      slot = (slot + 1) & mask;
+    }
+    return this.findBySearch(oid);
+  }
+
+  private hashIndex: Int32Array | undefined;
+
+  private buildHashIndex(): Int32Array {
+    const H = this.db.algo.size;
+    let size = 1024;
+    while (size < this.count * 2) size *= 2;
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    const ids = this.ids;
+    for (let row = 0; row < this.count; row++) {
+      const at = row * H;
+      let slot = ((ids[at] << 24) | (ids[at + 1] << 16) | (ids[at + 2] << 8) | ids[at + 3]) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = row + 1;
+    }
+    return slots;
+  }
+
+  /** Row of an exact id by binary search, or -1. */
+  private findBySearch(oid: Uint8Array): number {
     const H = this.db.algo.size;
     let lo = 0;
     let hi = this.count;

@@ -3,7 +3,7 @@ import { fromHex, toHex } from '../hash/hex.ts';
 import type { ObjectTable } from '../odb/object-table.ts';
 import { parseCommit } from '../objects/commit.ts';
 import { parseTag } from '../objects/tag.ts';
-import { parseTree } from '../objects/tree.ts';
+import { forEachTreeEntry } from '../objects/tree.ts';
 import { typeName, typeNumber, type ObjectType } from '../objects/types.ts';
 import { resolveRef, type RefMap } from '../repo/refs.ts';
 import type { Reflog } from '../repo/reflog.ts';
@@ -372,15 +372,14 @@ export class ReachabilityWalk {
         const tag = parseTag(object.data);
         this.link(row, tag.object, tag.type, follow, TAGGED);
       } else if (object.type === 'tree') {
-        for (const entry of parseTree(object.data, db.algo, this.table.oidHexAt(row))) {
-          const mode = parseInt(entry.mode, 8);
-          const kind = mode & 0o170000;
-          if (kind === 0o160000) continue; // gitlink
+        forEachTreeEntry(object.data, db.algo, () => this.table.oidHexAt(row), (mode, oid) => {
+          // (mode & 0o170000, without 32-bit operators on a value parsed from the repository)
+          const kind = Math.floor(mode / 0o10000) % 0o20;
+          if (kind === 0o16) return; // gitlink
           // git: directories are trees, regular files and symlinks blobs; other modes are skipped.
-          const linkType: ObjectType | undefined = kind === 0o040000 ? 'tree' : kind === 0o100000 || kind === 0o120000 ? 'blob' : undefined;
-          if (!linkType) continue;
-          this.linkRaw(row, entry.oid, linkType, follow, 0);
-        }
+          const linkType: ObjectType | undefined = kind === 0o04 ? 'tree' : kind === 0o10 || kind === 0o12 ? 'blob' : undefined;
+          if (linkType) this.linkRaw(row, oid, linkType, follow, 0);
+        });
       }
     } catch (err) {
       this.markUnreadable(row, err);
