@@ -48,26 +48,35 @@ export function parseTree(data: Uint8Array, algo: HashAlgo, file?: string): Tree
 }
 
 /**
- * Visits each entry's mode (as a number) and id, with the checks `parseTree` makes, without
- * building entries or mode strings: what a walk over every tree of a repository needs.
- * `describe` names the tree in an error (called only on failure).
+ * Visits each entry's mode (as a number) and where its id starts in `data`, with the checks
+ * `parseTree` makes, without building entries, views or mode strings: what a walk over every
+ * tree of a repository needs (git.git's trees hold 160 million entries). `describe` names the
+ * tree in an error (called only on failure).
  */
-export function forEachTreeEntry(data: Uint8Array, algo: HashAlgo, describe: () => string, visit: (mode: number, oid: Uint8Array) => void): void {
+export function forEachTreeEntry(data: Uint8Array, algo: HashAlgo, describe: () => string, visit: (mode: number, oidAt: number) => void): void {
   const H = algo.size;
+  const length = data.length;
   let pos = 0;
-  while (pos < data.length) {
-    const space = data.indexOf(0x20, pos);
-    if (space < 0 || space - pos > 7 || space === pos) fail('CorruptObject', `tree entry at byte ${pos} has no valid mode`, { file: describe() });
+  while (pos < length) {
     let mode = 0;
-    for (let i = pos; i < space; i++) {
+    let i = pos;
+    for (; i < length && i - pos <= 7; i++) {
       const c = data[i];
-      if (c < 0x30 || c > 0x37) fail('CorruptObject', `tree entry at byte ${pos} has a mode that is not octal`, { file: describe() });
+      if (c === 0x20) break;
+      if (c < 0x30 || c > 0x37) {
+        // parseTree's order of complaints: no space within 7 bytes first, then a non-octal digit
+        const space = data.indexOf(0x20, pos);
+        if (space < 0 || space - pos > 7) fail('CorruptObject', `tree entry at byte ${pos} has no valid mode`, { file: describe() });
+        fail('CorruptObject', `tree entry at byte ${pos} has a mode that is not octal`, { file: describe() });
+      }
       mode = mode * 8 + (c - 0x30);
     }
-    const nul = data.indexOf(0, space + 1);
-    if (nul < 0) fail('CorruptObject', `tree entry at byte ${pos} has no NUL after its name`, { file: describe() });
-    if (nul + 1 + H > data.length) fail('CorruptObject', `tree entry at byte ${pos} is cut off before its id ends`, { file: describe() });
-    visit(mode, data.subarray(nul + 1, nul + 1 + H));
+    if (i >= length || data[i] !== 0x20 || i === pos) fail('CorruptObject', `tree entry at byte ${pos} has no valid mode`, { file: describe() });
+    let nul = i + 1;
+    while (nul < length && data[nul] !== 0) nul++;
+    if (nul >= length) fail('CorruptObject', `tree entry at byte ${pos} has no NUL after its name`, { file: describe() });
+    if (nul + 1 + H > length) fail('CorruptObject', `tree entry at byte ${pos} is cut off before its id ends`, { file: describe() });
+    visit(mode, nul + 1);
     pos = nul + 1 + H;
   }
 }

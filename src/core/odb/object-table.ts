@@ -137,28 +137,26 @@ export class ObjectTable {
    * first use (4 bytes per slot, two slots per object), else a binary search.
    */
   find(oid: Uint8Array): number {
+    return oid.length < this.db.algo.size ? -1 : this.findAt(oid, 0);
+  }
+
+  /** Row of the id that starts at `bytes[at]` (a tree entry's id, without a view), or -1. */
+  findAt(bytes: Uint8Array, at: number): number {
     const H = this.db.algo.size;
-    if (oid.length < H) return -1;
     const slots = (this.hashIndex ??= this.buildHashIndex());
     const mask = slots.length - 1;
     const ids = this.ids;
-    let slot = ((oid[0] << 24) | (oid[1] << 16) | (oid[2] << 8) | oid[3]) & mask;
+    let slot = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) & mask;
     for (let probes = 0; probes < slots.length; probes++) {
       const entry = slots[slot];
       if (entry === 0) return -1;
-      const row = entry - 1;
-      const at = row * H;
-      let same = true;
-      for (let i = 0; i < H; i++) {
-        if (ids[at + i] !== oid[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return row;
+      const base = (entry - 1) * H;
+      let i = 0;
+      while (i < H && ids[base + i] === bytes[at + i]) i++;
+      if (i === H) return entry - 1;
       slot = (slot + 1) & mask;
     }
-    return this.findBySearch(oid);
+    return this.findBySearch(bytes.subarray(at, at + H));
   }
 
   private hashIndex: Int32Array | undefined;

@@ -372,13 +372,14 @@ export class ReachabilityWalk {
         const tag = parseTag(object.data);
         this.link(row, tag.object, tag.type, follow, TAGGED);
       } else if (object.type === 'tree') {
-        forEachTreeEntry(object.data, db.algo, () => this.table.oidHexAt(row), (mode, oid) => {
+        const data = object.data;
+        forEachTreeEntry(data, db.algo, () => this.table.oidHexAt(row), (mode, oidAt) => {
           // (mode & 0o170000, without 32-bit operators on a value parsed from the repository)
           const kind = Math.floor(mode / 0o10000) % 0o20;
           if (kind === 0o16) return; // gitlink
           // git: directories are trees, regular files and symlinks blobs; other modes are skipped.
           const linkType: ObjectType | undefined = kind === 0o04 ? 'tree' : kind === 0o10 || kind === 0o12 ? 'blob' : undefined;
-          if (linkType) this.linkRaw(row, oid, linkType, follow, 0);
+          if (linkType) this.linkAt(row, data, oidAt, linkType, follow);
         });
       }
     } catch (err) {
@@ -399,6 +400,17 @@ export class ReachabilityWalk {
       return;
     }
     this.linkRaw(from, oid, type, follow, extra);
+  }
+
+  /** A tree entry's link: its id read in place. */
+  private linkAt(from: number, data: Uint8Array, oidAt: number, type: ObjectType, follow: boolean): void {
+    const row = this.table.findAt(data, oidAt);
+    if (row < 0) {
+      this.linkRaw(from, data.slice(oidAt, oidAt + this.table.db.algo.size), type, follow, 0);
+      return;
+    }
+    this.flags[row] |= USED;
+    if (follow) this.queue(row, type);
   }
 
   private linkRaw(from: number, oid: Uint8Array, type: ObjectType, follow: boolean, extra: number): void {
