@@ -11,6 +11,14 @@ import { yieldNow, type HandlerContext } from '../protocol/rpc.ts';
 import type { MidxSummary, PackSummary, RefSummary, RepoSummary } from '../protocol/messages.ts';
 import type { PackWithoutIdx } from '../protocol/index-pack.ts';
 
+
+/**
+ * Point reads in the browser load 64 KiB pages, not the core's 16 KiB: each `Blob.slice` costs
+ * 50-115 µs whatever its length up to ~100 KiB, so fewer, larger pages win there (measured on
+ * git.git's reachability walk: 14.6k source reads instead of 40.8k).
+ */
+const BROWSER_DATABASE_OPTIONS = { windowCache: { pageSize: 64 << 10 } };
+
 /**
  * The worker's one open repository: the object database, its refs, and what was computed
  * from it (the object table, the type scan), kept so nothing is computed twice.
@@ -48,7 +56,7 @@ export class Session {
     const files: RepositoryFiles = { ...this.files, packDirFiles };
     const indexes = new Map(this.memoryIndexes);
     indexes.set(name, idx);
-    return new Session(this.title, this.reader, files, new ObjectDatabase(files), this.refs, this.openMs, indexes);
+    return new Session(this.title, this.reader, files, new ObjectDatabase(files, BROWSER_DATABASE_OPTIONS), this.refs, this.openMs, indexes);
   }
 
   /** Packs with no idx on disk: those still without one, and those indexed in memory. */
@@ -71,7 +79,7 @@ export class Session {
   static async open(title: string, reader: DirectoryReader): Promise<Session> {
     const started = performance.now();
     const files = await discoverRepository(reader);
-    const db = new ObjectDatabase(files);
+    const db = new ObjectDatabase(files, BROWSER_DATABASE_OPTIONS);
     const refs = files.gitDir !== undefined ? readRefs(files.refFiles, files.gitDir) : new Map();
     return new Session(title, reader, files, db, refs, performance.now() - started);
   }
