@@ -22,7 +22,10 @@ export function fileSource(path: string, name: string): ByteSource & { close(): 
     name,
     size,
     read(offset, length) {
-      const out = new Uint8Array(length);
+      // Not zero-filled first (the read overwrites every byte), and a plain Uint8Array view, not
+      // a Buffer: the core copies with `.slice()`, which on a Buffer would not copy.
+      const raw = Buffer.allocUnsafeSlow(length);
+      const out = new Uint8Array(raw.buffer, raw.byteOffset, length);
       let done = 0;
       while (done < length) {
         const n = readSync(fd, out, done, length - done, offset + done);
