@@ -143,7 +143,14 @@ describe('the scan', () => {
     const f = fixture('big');
     const session = await open(f);
     const pack = f.packs[0];
-    const cancelling: HandlerContext = { ...ctx, pause: async () => Promise.reject(new Cancelled()) };
+    // Cancelled after its first slice (the job queue checks each waiter between slices).
+    let checks = 0;
+    const cancelling: HandlerContext = {
+      ...ctx,
+      checkCancelled: () => {
+        if (++checks > 1) throw new Cancelled();
+      },
+    };
     await expect(packHandlers.packStats({ pack }, cancelling)).rejects.toBeInstanceOf(Cancelled);
     const scan = scanOf(session, pack);
     const read = scan.scanned;

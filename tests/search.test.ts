@@ -459,8 +459,8 @@ describe('damaged repository', () => {
 });
 
 describe('the worker side', () => {
-  function streamCtx(chunks: SearchChunk[], pause: () => Promise<void> = async () => {}): StreamContext<SearchChunk> {
-    return { emit: (c) => void chunks.push(c), progress: () => {}, checkCancelled: () => {}, pause, transfer: () => {} };
+  function streamCtx(chunks: SearchChunk[], checkCancelled: () => void = () => {}): StreamContext<SearchChunk> {
+    return { emit: (c) => void chunks.push(c), progress: () => {}, checkCancelled, pause: async () => checkCancelled(), transfer: () => {} };
   }
 
   it('streams blob matches in chunks and sums them up; places lead to the file at a commit', async () => {
@@ -489,11 +489,12 @@ describe('the worker side', () => {
     expect(chunks.flatMap((c) => c.matches).filter((m) => m.kind === 'commit' && m.type === 'commit').length).toBe(commits.length);
   });
 
-  it('a cancelled search stops at its next pause; a bad pattern is refused before any scan', async () => {
+  it('a cancelled search stops at its next slice; a bad pattern is refused before any scan', async () => {
     const session = await Session.open('long-chains', fsDirectoryReader(byName('long-chains').path));
-    let pauses = 0;
-    const cancelling = streamCtx([], async () => {
-      if (++pauses === 2) throw new Cancelled();
+    // The job queue checks each waiter between slices: cancelled from the second check on.
+    let checks = 0;
+    const cancelling = streamCtx([], () => {
+      if (++checks >= 2) throw new Cancelled();
     });
     await expect(runSearch(session, { kind: 'text', pattern: 'zz', regex: false, caseSensitive: true, includeBinary: false }, cancelling)).rejects.toBeInstanceOf(Cancelled);
     await expect(runSearch(session, { kind: 'text', pattern: '(a*)*', regex: true, caseSensitive: true, includeBinary: false }, streamCtx([]))).rejects.toThrow(/already repeats/);

@@ -5,6 +5,7 @@ import { openDemo, openDrop, reopenRecent } from './lib/open.ts';
 import { useLocation } from './lib/route.ts';
 import { useRecents } from './stores/recents.ts';
 import { useRepo } from './stores/repo.ts';
+import { focusView } from './stores/tasks.ts';
 import { BrowseView } from './views/BrowseView.tsx';
 import { HistoryView } from './views/HistoryView.tsx';
 import { HomeView } from './views/HomeView.tsx';
@@ -33,6 +34,9 @@ export function App() {
   const [restoring, setRestoring] = useState(true);
 
   useEffect(() => engine.onRestart((message) => setNotice(message)), [setNotice]);
+
+  // The worker runs the visible view's long work first.
+  useEffect(() => focusView(route.view), [route.view]);
 
   // A reload (or a shared link) names a repository: reopen it if that needs no click.
   useEffect(() => {

@@ -221,6 +221,8 @@ export interface Requests extends AnatomyRequests, VerifyRequests, FindRequests,
   browse: [{ rev: string; path: string[] }, BrowseResult];
   history: [{ from: string; mode: 'first-parent' | 'all'; skip: number; limit: number }, { commits: CommitRow[]; done: boolean }];
   cacheStats: [Record<string, never>, CacheStats];
+  /** The view the person is looking at (a route's view name); its long work goes first. */
+  focus: [{ view: string }, Record<string, never>];
 }
 
 export type RequestName = keyof Requests;
@@ -234,6 +236,6 @@ export type ToWorker = { type: 'request'; id: number; name: RequestName; args: u
 export type FromWorker =
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: WireError }
-  | { type: 'progress'; id: number; done: number; total: number; label: string }
+  | { type: 'progress'; id: number; done: number; total: number; label: string; unit?: string; etaMs?: number }
   | { type: 'partial'; id: number; chunk: unknown }
   | { type: 'ready' };

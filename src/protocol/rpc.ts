@@ -17,7 +17,14 @@ export interface Progress {
   done: number;
   total: number;
   label: string;
+  /** What `done` and `total` count: objects, entries, bytes (absent from older workers). */
+  unit?: string;
+  /** Milliseconds left at the rate so far, when there is a rate. */
+  etaMs?: number;
 }
+
+/** The optional parts of a progress report. */
+export type ProgressExtra = Pick<Progress, 'unit' | 'etaMs'>;
 
 /**
  * What a streaming request sends before its result: the third element of its entry in
@@ -87,7 +94,10 @@ export class RpcClient {
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.type === 'progress') {
-      p.onProgress?.({ done: msg.done, total: msg.total, label: msg.label });
+      const progress: Progress = { done: msg.done, total: msg.total, label: msg.label };
+      if (msg.unit !== undefined) progress.unit = msg.unit;
+      if (msg.etaMs !== undefined) progress.etaMs = msg.etaMs;
+      p.onProgress?.(progress);
       return;
     }
     if (msg.type === 'partial') {
@@ -102,8 +112,10 @@ export class RpcClient {
 
 /** What a handler gets besides its arguments. */
 export interface HandlerContext {
-  /** Reports progress (rate-limited by the caller's needs; cheap to call). */
-  progress(done: number, total: number, label: string): void;
+  /** Reports progress (rate-limited by the caller's needs; cheap to call), with its unit and time estimate when known. */
+  progress(done: number, total: number, label: string, extra?: ProgressExtra): void;
+  /** The name of the request being answered (the job queue learns its view from it). */
+  readonly request?: string;
   /** Throws Cancelled when the page cancelled this request; call it in long loops. */
   checkCancelled(): void;
   /** Yields to the event loop so other requests (lookups) run; then checks cancellation. */
@@ -153,14 +165,15 @@ export function serve(port: Port, handlers: Handlers): void {
     const transfers: ArrayBuffer[] = [];
     let lastProgress = 0;
     const ctx: StreamContext<unknown> = {
+      request: name,
       emit(chunk, transfer = []) {
         if (!cancelled.has(id)) port.postMessage({ type: 'partial', id, chunk } satisfies FromWorker, transfer);
       },
-      progress(done, total, label) {
+      progress(done, total, label, extra) {
         const now = Date.now();
         if (now - lastProgress < 50 && done < total) return;
         lastProgress = now;
-        port.postMessage({ type: 'progress', id, done, total, label } satisfies FromWorker);
+        port.postMessage({ type: 'progress', id, done, total, label, ...extra } satisfies FromWorker);
       },
       checkCancelled() {
         if (cancelled.has(id)) throw new Cancelled();

@@ -9,6 +9,7 @@ import { demoReader } from './demo.ts';
 import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';
 import { objectDetail, objectRow, parseOid } from './object-detail.ts';
 import { Session } from './session.ts';
+import { jobs } from './jobs.ts';
 import { current, setSession } from './state.ts';
 import { midxHandlers } from './anatomy/midx-handlers.ts';
 import { packHandlers } from './anatomy/pack-handlers.ts';
@@ -149,6 +150,11 @@ export const handlers: Handlers = {
       await ctx.pause();
     }
     return { commits: walk.produced.slice(skip, want), done: walk.done && walk.produced.length <= want };
+  },
+
+  focus({ view }) {
+    jobs.focus(view);
+    return {};
   },
 
   async cacheStats(): Promise<CacheStats> {

@@ -7,7 +7,8 @@ import { readRefs, resolveRef, type RefMap } from '../core/repo/refs.ts';
 import { MultiPackIndexChain } from '../core/format/midx-chain.ts';
 import { MultiPackIndex } from '../core/format/midx.ts';
 import { toHex } from '../core/hash/hex.ts';
-import { yieldNow, type HandlerContext } from '../protocol/rpc.ts';
+import type { HandlerContext } from '../protocol/rpc.ts';
+import { jobs, ownerKey, stepFor } from './jobs.ts';
 import type { MidxSummary, PackSummary, RefSummary, RepoSummary } from '../protocol/messages.ts';
 import type { PackWithoutIdx } from '../protocol/index-pack.ts';
 
@@ -24,9 +25,8 @@ const BROWSER_DATABASE_OPTIONS = { windowCache: { pageSize: 64 << 10 } };
  * from it (the object table, the type scan), kept so nothing is computed twice.
  */
 export class Session {
-  private tablePromise: Promise<ObjectTable> | undefined;
+  private builder: ObjectTableBuilder | undefined;
   private table: ObjectTable | undefined;
-  private typeScan: Promise<void> | undefined;
 
   constructor(
     readonly title: string,
@@ -150,45 +150,36 @@ export class Session {
     };
   }
 
-  /** The object table, built once (progress reported, yields between slices). */
-  objectTable(ctx: HandlerContext): Promise<ObjectTable> {
-    if (this.table) return Promise.resolve(this.table);
-    this.tablePromise ??= (async () => {
-      const builder = new ObjectTableBuilder(this.db);
-      while (!builder.step(20_000)) {
-        ctx.progress(builder.placed, builder.expected, 'Listing objects');
-        await yieldNow();
-      }
-      this.table = builder.finish();
-      return this.table;
-    })();
-    // A cancelled caller must not cancel the shared build: the build never checks cancellation.
-    return this.tablePromise;
+  /** The object table, built once through the job queue (shared by every caller; progress in objects). */
+  async objectTable(ctx: HandlerContext): Promise<ObjectTable> {
+    if (this.table) return this.table;
+    // The builder is kept, so a build every caller stopped waiting for continues where it was.
+    this.builder ??= new ObjectTableBuilder(this.db);
+    const builder = this.builder;
+    return jobs.run(
+      {
+        key: `${ownerKey(this)}:object-table`,
+        step: (ms) => stepFor(ms, () => builder.step(5_000)),
+        progress: () => ({ done: builder.placed, total: builder.expected, label: 'Listing objects', unit: 'objects' }),
+        finish: () => (this.table ??= builder.finish()),
+      },
+      ctx,
+    );
   }
 
-  /** Reads every object's type once (headers only), for the type filter. */
+  /** Reads every object's type once (headers only), for the type filter: the per-pack scans (`db.packScan`), driven through the job queue. */
   async scanTypes(ctx: HandlerContext): Promise<ObjectTable> {
     const table = await this.objectTable(ctx);
     if (table.typesScanned) return table;
-    this.typeScan ??= (async () => {
-      let last = performance.now();
-      for (;;) {
-        const done = table.scanTypes(2_000);
-        if (done) break;
-        if (performance.now() - last > 12) {
-          await yieldNow();
-          last = performance.now();
-        }
-      }
-    })();
-    let finished = false;
-    void this.typeScan.then(() => (finished = true));
-    while (!finished) {
-      await ctx.pause();
-      ctx.progress(table.scannedRows, table.count, 'Reading object types');
-      await Promise.race([this.typeScan, new Promise((r) => setTimeout(r, 100))]);
-    }
-    return table;
+    return jobs.run(
+      {
+        key: `${ownerKey(this)}:types`,
+        step: (ms) => stepFor(ms, () => table.scanTypes(2_000)),
+        progress: () => ({ done: table.scannedRows, total: table.count, label: 'Reading object types', unit: 'objects' }),
+        finish: () => table,
+      },
+      ctx,
+    );
   }
 
   /** The table if already built. */

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { Cancelled, type Progress } from '../../protocol/rpc.ts';
+import { engine } from '../client.ts';
 
 /**
  * Long work the person can see and stop: each task has a label, progress, and a cancel
@@ -11,6 +12,10 @@ export interface Task {
   label: string;
   done: number;
   total: number;
+  /** What done and total count (objects, entries, bytes), when the worker says. */
+  unit?: string;
+  /** Milliseconds left at the rate so far, when the worker has a rate. */
+  etaMs?: number;
   cancel: () => void;
 }
 
@@ -30,7 +35,7 @@ export const useTasks = create<TasksState>((set) => ({
     set((s) => ({ tasks: [...s.tasks, { id, label, done: 0, total: 0, cancel }] }));
     return id;
   },
-  update: (id, p) => set((s) => ({ tasks: s.tasks.map((t) => (t.id === id ? { ...t, label: p.label || t.label, done: p.done, total: p.total } : t)) })),
+  update: (id, p) => set((s) => ({ tasks: s.tasks.map((t) => (t.id === id ? { ...t, label: p.label || t.label, done: p.done, total: p.total, unit: p.unit, etaMs: p.etaMs } : t)) })),
   finish: (id) => set((s) => ({ tasks: s.tasks.filter((t) => t.id !== id) })),
 }));
 
@@ -57,6 +62,28 @@ export async function runTask<T>(label: string, work: (signal: AbortSignal, onPr
     if (id !== undefined) useTasks.getState().finish(id);
   }
 }
+
+let focusedView: string | undefined;
+
+/**
+ * Tells the worker which view the person is looking at, so its long work goes first in the
+ * worker's job queue. Called when the route changes; repeats are not sent.
+ */
+export function focusView(view: string): void {
+  if (view === focusedView) return;
+  focusedView = view;
+  engine.call('focus', { view }).catch(() => {
+    // An older or restarting worker: the order of work is only a preference.
+    focusedView = undefined;
+  });
+}
+
+// A restarted worker starts with no focus: tell it again.
+engine.onRestart(() => {
+  const view = focusedView;
+  focusedView = undefined;
+  if (view !== undefined) focusView(view);
+});
 
 export function isCancelled(err: unknown): boolean {
   return err instanceof Cancelled;

@@ -3,6 +3,7 @@ import type { PackFile } from '../../../core/odb/pack-file.ts';
 import { PackScan } from '../../../core/scan/pack-scan.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { Session } from '../../session.ts';
+import { jobs, ownerKey } from '../../jobs.ts';
 
 /**
  * The session's side of the pack-order scan (`core/scan/pack-scan.ts`): one scan per pack,
@@ -26,21 +27,21 @@ export function scanOf(session: Session, name: string): PackScan {
   return session.db.packScan(packNamed(session, name));
 }
 
-/** Slice length: long enough to be efficient, short enough that lookups wait at most this. */
-const SLICE_MS = 10;
-
 /**
- * Runs the pack's scan to completion, reporting progress and yielding between slices. Several
- * callers may wait on one scan: each drives it a slice at a time. A caller that is cancelled
- * stops driving it; what was read stays, and the next caller continues from there.
+ * Runs the pack's scan to completion through the worker's job queue (one job per pack, shared
+ * by statistics, the byte map and any other waiter), with progress in entries. A caller that is
+ * cancelled stops waiting; what was read stays, and the next caller continues from there.
  */
 export async function scanPack(session: Session, name: string, ctx: HandlerContext): Promise<PackScan> {
   const scan = scanOf(session, name);
-  const label = `Scanning ${name} (every entry header)`;
-  while (!scan.step(SLICE_MS)) {
-    ctx.progress(scan.scanned, scan.count, label);
-    await ctx.pause();
-  }
-  ctx.progress(scan.count, scan.count, label);
-  return scan;
+  if (scan.done) return scan;
+  return jobs.run(
+    {
+      key: `${ownerKey(session)}:pack-scan:${name}`,
+      step: (ms) => scan.step(ms),
+      progress: () => ({ done: scan.scanned, total: scan.count, label: `Scanning ${name} (every entry header)`, unit: 'entries' }),
+      finish: () => scan,
+    },
+    ctx,
+  );
 }

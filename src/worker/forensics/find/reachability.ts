@@ -12,10 +12,11 @@ import type { ReachabilityResult, UnreachableRow } from '../../../protocol/find.
 import type { WireError } from '../../../protocol/messages.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { Session } from '../../session.ts';
+import { jobs, ownerKey } from '../../jobs.ts';
 
 /**
- * Reachability for the open session: the walk runs in slices (about 10 ms each, then
- * `ctx.pause()`, which yields and honours cancellation), and its answer is kept per session;
+ * Reachability for the open session: the walk runs as one job of the worker's queue (slices,
+ * shared by concurrent requests, cancellable per request), and its answer is kept per session;
  * lost-found is zipped from the kept walk.
  */
 
@@ -48,26 +49,37 @@ async function walk(session: Session, withReflogs: boolean, ctx: HandlerContext)
   const { index, problem } = readIndex(session);
   const logs = withReflogs ? readReflogs(session.files.reflogFiles ?? [], session.files.gitDir ?? '', session.db.algo).reflogs : undefined;
   const walker = new ReachabilityWalk(table, { refs: session.refs, ...(index ? { index } : {}), ...(logs ? { reflogs: logs } : {}) });
-  let slice = performance.now();
-  while (!walker.step(64)) {
-    if (performance.now() - slice >= SLICE_MS) {
-      const p = walker.progress;
-      ctx.progress(p.done, p.total, p.label);
-      await ctx.pause();
-      slice = performance.now();
-    }
-  }
-  const reach = walker.result();
+  // One job through the worker's queue: the walk, then the rows of what it left unreachable.
   const rows: UnreachableRow[] = [];
-  const n = reach.unreachableRows.length;
-  for (let i = 0; i < n; i++) {
-    rows.push(describe(table, reach, reach.unreachableRows[i]));
-    if (performance.now() - slice >= SLICE_MS) {
-      ctx.progress(i, n, 'Describing unreachable objects');
-      await ctx.pause();
-      slice = performance.now();
-    }
-  }
+  let reach: Reachability | undefined;
+  const walked = await jobs.run(
+    {
+      key: `${ownerKey(session)}:reachability:${withReflogs}`,
+      step: (ms) => {
+        const end = performance.now() + ms;
+        while (!reach) {
+          if (walker.step(64)) reach = walker.result();
+          else if (performance.now() >= end) return false;
+        }
+        const n = reach.unreachableRows.length;
+        while (rows.length < n) {
+          rows.push(describe(table, reach, reach.unreachableRows[rows.length]));
+          if (performance.now() >= end && rows.length < n) return false;
+        }
+        return true;
+      },
+      progress: () => (reach ? { done: rows.length, total: reach.unreachableRows.length, label: 'Describing unreachable objects', unit: 'objects' } : { ...walker.progress, unit: 'objects' }),
+      finish: () => ({ reach: reach as Reachability, rows }),
+    },
+    ctx,
+  );
+  // A request that joined an earlier one's job gets that job's walk.
+  const joined = kept.get(session)?.get(withReflogs);
+  if (joined) return joined;
+  return keep(session, withReflogs, table, walked.reach, walked.rows, problem, started);
+}
+
+function keep(session: Session, withReflogs: boolean, table: ObjectTable, reach: Reachability, rows: UnreachableRow[], problem: WireError | undefined, started: number): Kept {
   const result: ReachabilityResult = {
     mode: reach.mode,
     roots: reach.roots,

@@ -11,16 +11,16 @@ import type { ObjectType } from '../../../core/objects/types.ts';
 import type { StreamContext } from '../../../protocol/rpc.ts';
 import type { SearchChunk, SearchQuery, SearchSummary } from '../../../protocol/search.ts';
 import type { Session } from '../../session.ts';
+import { jobs, ownerKey } from '../../jobs.ts';
 
 /**
  * Runs one search over the open repository: candidates come from the session's object table
- * (types read once and shared with the objects list), the core engine runs in slices of about
- * 12 ms, and after each slice what was found goes to the page and the worker yields, so other
- * requests are answered and a cancel stops the loop at once.
+ * (types read once and shared with the objects list), the core engine runs in slices of the
+ * worker's job queue, and after each slice what was found goes to the page and the worker
+ * yields, so other requests are answered and a cancel stops the search at its next turn.
  */
 
-/** One slice of work between yields. */
-const SLICE_MS = 12;
+let searchCount = 0;
 
 export async function runSearch(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>): Promise<SearchSummary> {
   const started = performance.now();
@@ -32,13 +32,20 @@ export async function runSearch(session: Session, query: SearchQuery, ctx: Strea
     for (const m of matches) if (m.kind === 'commit' && m.author) times.push(m.author.time);
     if (matches.length > 0 || notes.length > 0) ctx.emit({ matches, notes, scanned: scan.stats.scanned, total: scan.stats.total });
   };
-  for (;;) {
-    const done = scan.step(SLICE_MS);
-    send();
-    ctx.progress(scan.stats.scanned, scan.stats.total, label);
-    if (done) break;
-    await ctx.pause();
-  }
+  // Each search is its own job in the worker's queue (a query is not shared); matches go out after each slice.
+  await jobs.run(
+    {
+      key: `${ownerKey(session)}:search:${++searchCount}`,
+      step: (ms) => {
+        const done = scan.step(ms);
+        send();
+        return done;
+      },
+      progress: () => ({ done: scan.stats.scanned, total: scan.stats.total, label, unit: 'objects' }),
+      finish: () => undefined,
+    },
+    ctx,
+  );
   const s = scan.stats;
   const summary: SearchSummary = {
     matched: s.matched,

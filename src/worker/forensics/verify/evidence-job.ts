@@ -4,58 +4,42 @@ import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { EvidenceResult } from '../../../protocol/verify.ts';
 import type { Session } from '../../session.ts';
 import { hashersReady, wasmHasher } from '../../hashing.ts';
+import { jobs as queue, ownerKey } from '../../jobs.ts';
 
 /**
- * Hashing the evidence files of a session: listed once, hashed in ~15 ms slices with progress
- * in bytes, kept once done. A cancelled hashing keeps its place; the next request continues it.
+ * Hashing the evidence files of a session: listed once, hashed in slices of the worker's job
+ * queue with progress in bytes, kept once done. A cancelled hashing keeps its place; the next request continues it.
  */
-
-const SLICE_MS = 15;
 
 class EvidenceJob {
   private collected: Promise<CollectedEvidence> | undefined;
   private hasher: EvidenceHasher | undefined;
   private busyMs = 0;
-  private driving: Promise<EvidenceResult> | undefined;
 
   constructor(private readonly session: Session) {}
 
+  /** Hashes through the worker's job queue (requests waiting at once share the one job). */
   async result(ctx: HandlerContext): Promise<EvidenceResult> {
-    while (this.driving) {
-      // Another request is hashing: wait for it, staying cancellable; take over if it was cancelled.
-      const waiting = this.driving.then(
-        (result) => result,
-        () => undefined,
-      );
-      const result = await Promise.race([waiting, new Promise<undefined>((r) => setTimeout(r, 100))]);
-      if (result) return result;
-      ctx.checkCancelled();
-      if (this.hasher) ctx.progress(this.hasher.doneBytes, this.hasher.totalBytes, 'Hashing the evidence files');
-    }
-    this.driving = this.run(ctx);
-    try {
-      return await this.driving;
-    } finally {
-      this.driving = undefined;
-    }
-  }
-
-  private async run(ctx: HandlerContext): Promise<EvidenceResult> {
     ctx.progress(0, 0, 'Listing the evidence files');
     this.collected ??= collectEvidence(this.session.files, this.session.reader);
     const collected = await this.collected;
     await hashersReady();
     this.hasher ??= new EvidenceHasher(collected.files, wasmHasher);
     const hasher = this.hasher;
-    for (;;) {
-      const started = performance.now();
-      const done = hasher.step(SLICE_MS);
-      this.busyMs += performance.now() - started;
-      ctx.progress(hasher.doneBytes, hasher.totalBytes, `Hashing ${hasher.currentPath ?? 'the evidence files'} (SHA-256)`);
-      if (done) break;
-      await ctx.pause();
-    }
-    return { files: hasher.results, skipped: collected.skipped, ms: Math.round(this.busyMs) };
+    return queue.run(
+      {
+        key: `${ownerKey(this.session)}:evidence`,
+        step: (ms) => {
+          const started = performance.now();
+          const done = hasher.step(ms);
+          this.busyMs += performance.now() - started;
+          return done;
+        },
+        progress: () => ({ done: hasher.doneBytes, total: hasher.totalBytes, label: 'Hashing the evidence files (SHA-256)', unit: 'bytes' }),
+        finish: () => ({ files: hasher.results, skipped: collected.skipped, ms: Math.round(this.busyMs) }),
+      },
+      ctx,
+    );
   }
 }
 

@@ -5,16 +5,16 @@ import { Cancelled, type HandlerContext } from '../../../protocol/rpc.ts';
 import type { VerifyRunState } from '../../../protocol/verify.ts';
 import type { Session } from '../../session.ts';
 import { hashersReady, wasmHasher } from '../../hashing.ts';
+import { jobs, ownerKey } from '../../jobs.ts';
 
 /**
  * One verification of an open folder, kept with its session: the engine (which is resumable),
  * when it started, how long it has worked, and whether it finished. The `verify` request drives
- * it in ~15 ms slices with a pause between (lookups and `verifyStatus` are answered there);
+ * it through the worker's job queue, a slice at a time (lookups and `verifyStatus` are answered between);
  * cancelling that request leaves the run where it is, to be continued or started afresh.
  */
 
-/** Milliseconds of verification between pauses. */
-const SLICE_MS = 15;
+let runCount = 0;
 
 /** A verification of one session; see the file comment. */
 export class VerifyRun {
@@ -24,11 +24,12 @@ export class VerifyRun {
   private workedMs = 0;
   private error: WireError | undefined;
   private counts: VerifyCounts | undefined;
-  private driving: Promise<void> | undefined;
   private abandoned = false;
+  private readonly key: string;
 
   constructor(session: Session) {
     this.verifier = new RepositoryVerifier(session.db, { hasher: wasmHasher });
+    this.key = `${ownerKey(session)}:verify:${++runCount}`;
   }
 
   /** The state the page shows. */
@@ -50,62 +51,58 @@ export class VerifyRun {
     return this.status === 'done' || this.status === 'failed';
   }
 
-  /** Stops a run that a fresh one replaces, at its next pause. */
+  /** Stops a run that a fresh one replaces: its job is dropped and its waiters cancelled. */
   abandon(): void {
     this.abandoned = true;
+    if (!this.ended()) this.status = 'cancelled';
+    jobs.drop(this.key);
   }
 
-  /** Runs to the end (or joins the caller already doing so); rejects with Cancelled when `ctx` is cancelled. */
+  /** Runs to the end through the job queue (or joins the request already waiting); rejects with Cancelled when `ctx` is cancelled. */
   async drive(ctx: HandlerContext): Promise<void> {
-    if (this.ended()) return;
-    while (this.driving) {
-      // Another request is driving: wait for it, staying cancellable.
-      await Promise.race([this.driving.catch(() => undefined), new Promise((r) => setTimeout(r, 100))]);
-      ctx.checkCancelled();
-      const p = this.verifier.progress();
-      ctx.progress(p.done, p.total, p.phase);
-      if (this.ended()) return;
-    }
-    this.driving = this.loop(ctx);
-    try {
-      await this.driving;
-    } finally {
-      this.driving = undefined;
-    }
-  }
-
-  private async loop(ctx: HandlerContext): Promise<void> {
+    if (this.ended() || this.abandoned) return;
     this.status = 'running';
     await hashersReady();
-    for (;;) {
-      const sliceStart = performance.now();
-      let finished: boolean;
-      try {
-        finished = this.verifier.step(SLICE_MS);
-      } catch (err) {
-        // The engine is meant to turn every problem into a finding; if it throws, keep what it found and say so.
-        this.workedMs += performance.now() - sliceStart;
-        this.status = 'failed';
-        this.error = toWire(err);
-        return;
-      }
-      this.workedMs += performance.now() - sliceStart;
-      const p = this.verifier.progress();
-      ctx.progress(p.done, p.total, p.phase);
-      if (finished) {
-        const report = this.verifier.report();
-        this.counts = report.counts;
-        this.status = 'done';
-        return;
-      }
-      try {
-        await ctx.pause();
-        if (this.abandoned) throw new Cancelled();
-      } catch (err) {
-        if (err instanceof Cancelled) this.status = 'cancelled';
-        throw err;
-      }
+    try {
+      await jobs.run(
+        {
+          key: this.key,
+          step: (ms) => this.step(ms),
+          progress: () => {
+            const p = this.verifier.progress();
+            return { done: p.done, total: p.total, label: p.phase, unit: 'objects' };
+          },
+          finish: () => undefined,
+        },
+        ctx,
+      );
+    } catch (err) {
+      if (err instanceof Cancelled && !this.ended()) this.status = 'cancelled';
+      throw err;
     }
+  }
+
+  /** One slice; true once the run ended (finished, or the engine failed). */
+  private step(ms: number): boolean {
+    const sliceStart = performance.now();
+    // Another request may still be waiting after one was cancelled: the run goes on.
+    this.status = 'running';
+    let finished: boolean;
+    try {
+      finished = this.verifier.step(ms);
+    } catch (err) {
+      // The engine is meant to turn every problem into a finding; if it throws, keep what it found and say so.
+      this.workedMs += performance.now() - sliceStart;
+      this.status = 'failed';
+      this.error = toWire(err);
+      return true;
+    }
+    this.workedMs += performance.now() - sliceStart;
+    if (finished) {
+      this.counts = this.verifier.report().counts;
+      this.status = 'done';
+    }
+    return finished;
   }
 }
 
