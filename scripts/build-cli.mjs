@@ -5,8 +5,10 @@ import { build } from 'esbuild';
 const quiet = process.argv.includes('--quiet');
 const started = Date.now();
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist-cli/packscope.mjs',
+  // The pool worker (src/cli/pool) is a second bundle beside the CLI, found by its name.
+  entryPoints: { packscope: 'src/cli/main.ts', 'pool-worker': 'src/cli/pool/worker.ts' },
+  outdir: 'dist-cli',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -14,4 +16,4 @@ await build({
   sourcemap: 'linked',
   logLevel: quiet ? 'error' : 'warning',
 });
-if (!quiet) console.error(`built dist-cli/packscope.mjs in ${Date.now() - started} ms`);
+if (!quiet) console.error(`built dist-cli/packscope.mjs and pool-worker.mjs in ${Date.now() - started} ms`);

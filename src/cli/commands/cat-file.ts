@@ -6,6 +6,7 @@ import { parseTree } from '../../core/objects/tree.ts';
 import type { ObjectDatabase } from '../../core/odb/database.ts';
 import { resolveName } from '../../core/odb/names.ts';
 import { Output } from '../output.ts';
+import { batchAllPooled, batchPoolSettings } from '../pool/batch-all.ts';
 import { openRepository } from '../repository.ts';
 import { UsageError, reportError } from '../errors.ts';
 
@@ -27,7 +28,9 @@ export async function catFile(args: string[]): Promise<number> {
     const out = new Output();
     let status = 0;
     if (all) {
-      status = batchAll(db, out, batch);
+      // --batch on a pool of worker threads (src/cli/pool); PACKSCOPE_WORKERS=1 keeps batchAll.
+      const pool = batch ? batchPoolSettings(db) : undefined;
+      status = pool ? await batchAllPooled(db, out, rest[0], pool) : batchAll(db, out, batch);
     } else {
       const input = readFileSync(0);
       const text = new TextDecoder().decode(input);
