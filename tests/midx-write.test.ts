@@ -31,7 +31,7 @@ function tempDir(label: string): string {
   return dir;
 }
 
-function mustGit(args: string[], options: { cwd?: string; input?: string } = {}): string {
+function mustGit(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): string {
   const r = git(args, options);
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout.toString();
@@ -232,7 +232,10 @@ function overlappingRepo(algo: HashAlgo, rounds: number): string {
     for (let c = 0; c < 2; c++, n++) {
       writeFileSync(join(dir, `f${n % 3}.txt`), `round ${r} commit ${c}\n`.repeat(n + 1));
       mustGit(['-C', dir, ...env, 'add', '-A']);
-      mustGit(['-C', dir, ...env, 'commit', '-q', '-m', `c${n}`, '--date', `${1600000000 + n * 100} +0000`]);
+      // Both dates fixed: the pack names (their hashes) then repeat from run to run, and with
+      // them the name order that breaks mtime ties, so the winners asserted below are stable.
+      const date = `${1600000000 + n * 100} +0000`;
+      mustGit(['-C', dir, ...env, 'commit', '-q', '-m', `c${n}`], { env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
     }
     mustGit(['-C', dir, ...env, 'repack', '-d', '-q']);
   }

@@ -31,12 +31,12 @@ export function cli(args: string[], options: { cwd?: string; input?: Buffer | st
 }
 
 /** Runs git with a fixed, config-free environment. */
-export function git(args: string[], options: { cwd?: string; input?: Buffer | string } = {}): Run {
+export function git(args: string[], options: { cwd?: string; input?: Buffer | string; env?: Record<string, string> } = {}): Run {
   const r = spawnSync('git', args, {
     cwd: options.cwd ?? ROOT,
     input: options.input,
     maxBuffer: 1 << 30,
-    env: { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: '/nonexistent' },
+    env: { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: '/nonexistent', ...options.env },
   });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString() };
