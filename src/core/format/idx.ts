@@ -217,6 +217,44 @@ export class PackIndex {
     return out;
   }
 
+  /**
+   * Every object id, by position, in one array (`count * algo.size` bytes: 17 MB for git.git's
+   * 850k objects), read in blocks front to back. For a caller that visits every object in an
+   * order unrelated to the ids (the verifier, in pack order): id lookups by position in an idx
+   * larger than the window budget would otherwise load a page per object.
+   */
+  allOids(): Uint8Array {
+    const n = this.count;
+    const H = this.algo.size;
+    const out = new Uint8Array(n * H);
+    const BLOCK = 1 << 14;
+    for (let start = 0; start < n; start += BLOCK) {
+      const count = Math.min(BLOCK, n - start);
+      if (this.idStride === H) {
+        out.set(this.source.read(this.idsAt + start * H, count * H), start * H);
+        continue;
+      }
+      // v1: ids interleaved with their 4-byte offsets.
+      const rows = this.source.read(this.idsAt + start * this.idStride, (count - 1) * this.idStride + H);
+      for (let i = 0; i < count; i++) out.set(rows.subarray(i * this.idStride, i * this.idStride + H), (start + i) * H);
+    }
+    return out;
+  }
+
+  /** Every CRC32 by position (version 2; undefined for version 1), read in blocks: see `allOids`. */
+  allCrcs(): Uint32Array | undefined {
+    if (this.version === 1) return undefined;
+    const n = this.count;
+    const out = new Uint32Array(n);
+    const BLOCK = 1 << 16;
+    for (let start = 0; start < n; start += BLOCK) {
+      const count = Math.min(BLOCK, n - start);
+      const words = this.source.read(this.crcsAt + start * 4, count * 4);
+      for (let i = 0; i < count; i++) out[start + i] = ((words[4 * i] << 24) | (words[4 * i + 1] << 16) | (words[4 * i + 2] << 8) | words[4 * i + 3]) >>> 0;
+    }
+    return out;
+  }
+
   /** Byte offset inside the idx of the offset entry of `position` (v1: the entry's 4-byte offset). */
   offsetEntryAt(position: IdxPosition): number {
     if (this.version === 1) return FANOUT_BYTES + position * (4 + this.algo.size);

@@ -1,5 +1,5 @@
 import type { ByteSource } from '../bytes/source.ts';
-import { readPoint } from '../bytes/window-cache.ts';
+import { readExact, readPoint } from '../bytes/window-cache.ts';
 import { PackscopeError, fail, type ErrorPlace } from '../errors.ts';
 import type { HashAlgo } from '../hash/algo.ts';
 import { toHex } from '../hash/hex.ts';
@@ -510,6 +510,26 @@ export class PackFile {
     } catch {
       // inflateEntry retries past a damaged neighbour and explains the failure
       return this.inflateEntry(h);
+    }
+  }
+
+  /**
+   * For a caller that visits every entry once (the verifier's delta trees): the entry's stored
+   * bytes [dataOffset, end) read at their exact extent, never a page around them, and inflated.
+   * `stored` lets the caller check where the stream ends without reading again. A stream that
+   * does not inflate from there goes through `inflateEntry`'s recovery and explanation.
+   */
+  inflateStored(header: PackEntryHeader): { data: Uint8Array; stored: Uint8Array } {
+    const end = this.entryEnd(header.offset);
+    const compressed = end - header.dataOffset;
+    if (compressed <= 0 || header.size > this.ctx.maxObjectBytes || header.size > compressed * MAX_DEFLATE_RATIO + 64) {
+      return { data: this.inflateEntry(header), stored: new Uint8Array(0) }; // inflateEntry throws why
+    }
+    const stored = readExact(this.data, header.dataOffset, compressed);
+    try {
+      return { data: this.ctx.inflater.inflate(stored, header.size), stored };
+    } catch {
+      return { data: this.inflateEntry(header), stored };
     }
   }
 
