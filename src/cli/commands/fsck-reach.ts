@@ -89,7 +89,7 @@ export function reachabilityReport(repo: CliRepository, options: ReachabilityOpt
 /**
  * The `unreachable <type> <oid>` / `dangling <type> <oid>` lines git fsck prints (reflogs are
  * roots only with `options.reflogs`), with `missing` and `broken link` lines for what reachable
- * objects name but the repository lacks. git prints in its hash table's order; ours is by id.
+ * objects name but the repository lacks, in git's order (`gitObjectHashSlot`).
  */
 export function reachabilityLines(repo: CliRepository, options: ReachabilityOptions): string[] {
   return reachabilityReport(repo, options).stdout;
@@ -98,18 +98,35 @@ export function reachabilityLines(repo: CliRepository, options: ReachabilityOpti
 function formatLines(reach: Reachability, table: ObjectTable, options: ReachabilityOptions): string[] {
   const lines: string[] = [];
   for (const m of reach.missing) {
-    // builtin/fsck.c mark_object: "broken link from %7s %s\n              to %7s %s".
+    // builtin/fsck.c mark_object, as the walk meets them: "broken link from %7s %s\n              to %7s %s".
     if (m.fromType) lines.push(`broken link from ${m.fromType.padStart(7)} ${m.from}`, `              to ${m.type.padStart(7)} ${m.oid}`);
   }
-  const byId: [string, string][] = reach.missing.map((m) => [m.oid, `missing ${m.type} ${m.oid}`]);
+  const listed: [string, string][] = reach.missing.map((m) => [m.oid, `missing ${m.type} ${m.oid}`]);
   for (const row of reach.unreachableRows) {
     const type = reach.typeOf(row);
     if (!type) continue; // unreadable: reported on stderr
     const oid = table.oidHexAt(row);
-    if (options.unreachable) byId.push([oid, `unreachable ${type} ${oid}`]);
-    else if (options.dangling && reach.isDangling(row)) byId.push([oid, `dangling ${type} ${oid}`]);
+    if (options.unreachable) listed.push([oid, `unreachable ${type} ${oid}`]);
+    else if (options.dangling && reach.isDangling(row)) listed.push([oid, `dangling ${type} ${oid}`]);
   }
-  byId.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (const [, line] of byId) lines.push(line);
+  const slotOf = gitObjectHashSlot(table.count + reach.missing.length);
+  const keyed = listed.map(([oid, line]) => ({ slot: slotOf(oid), oid, line }));
+  keyed.sort((a, b) => a.slot - b.slot || (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
+  for (const { line } of keyed) lines.push(line);
   return lines;
+}
+
+/**
+ * git fsck prints `missing`, `unreachable` and `dangling` lines as it goes through its object
+ * hash table (object.c), so their order is the table's: an object's slot is its id's first four
+ * bytes read as a little-endian uint32, masked by the table size. The size is a power of two,
+ * at least 32, grown so that it stays above twice the objects made: every object read and every
+ * id they name (`objects`). On a collision git moves an object to the next free slot, in an
+ * insertion order we do not reproduce; among the few objects printed that is rare, and objects
+ * sharing a slot are printed in id order.
+ */
+export function gitObjectHashSlot(objects: number): (oidHex: string) => number {
+  let size = 32;
+  while (size - 1 <= 2 * (objects - 1)) size *= 2;
+  return (oidHex) => parseInt(oidHex.slice(6, 8) + oidHex.slice(4, 6) + oidHex.slice(2, 4) + oidHex.slice(0, 2), 16) % size;
 }

@@ -99,6 +99,7 @@ export interface Reachability {
   reachableCount: number;
   /** Unreachable object-table rows, in id order. */
   unreachableRows: Uint32Array;
+  /** What reachable objects name but the repository lacks, in the order the walk met them (git's). */
   missing: MissingObject[];
   brokenRoots: BrokenRoot[];
   /** Reflog entries naming missing objects (only when reflogs are roots). */
@@ -237,7 +238,7 @@ export class ReachabilityWalk {
       objectCount: this.table.count,
       reachableCount: this.reachableCount,
       unreachableRows,
-      missing: this.missing.sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0)),
+      missing: this.missing,
       brokenRoots: this.brokenRoots,
       invalidReflogEntries: this.invalidReflogEntries,
       reflogEntries: this.reflogEntries,
@@ -252,7 +253,11 @@ export class ReachabilityWalk {
 
   private seedFromRefsAndIndex(): number {
     const refs = this.input.refs;
-    for (const name of [...refs.keys()].sort()) {
+    // git fsck's order (get_default_heads): every ref by name, then HEAD, then the reflogs, then
+    // the index. The walk is a stack, so this order decides the order of the broken links.
+    const names = [...refs.keys()].filter((name) => name !== 'HEAD').sort();
+    if (refs.has('HEAD')) names.push('HEAD');
+    for (const name of names) {
       const oid = resolveRef(refs, name);
       if (oid === undefined) continue; // a symbolic ref to an unborn branch: git only notes it
       const kind: RootKind = name === 'HEAD' ? 'head' : 'ref';
