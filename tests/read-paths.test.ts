@@ -96,6 +96,12 @@ describe('window cache: exact reads (each range visited once)', () => {
     const afterWindow = cache.stats.bytesRead;
     expect(readExact(file, 300_100, 5000).length).toBe(5000);
     expect(cache.stats.bytesRead).toBe(afterWindow);
+    // Where a read costs a page whatever its length (the browser), the miss loads the page.
+    const browser = new WindowCache({ windowSize: 64 << 10, pageSize: 4096, budget: 256 << 10, readsCostPages: true });
+    const blob = browser.open(memorySource('b', bytes));
+    expect(readExact(blob, 10_000, 100)[5]).toBe((10_005 * 7) & 0xff);
+    expect(readExact(blob, 10_200, 100)[0]).toBe((10_200 * 7) & 0xff);
+    expect(browser.stats).toMatchObject({ pointReads: 1, bytesRead: 4096 });
   });
 
   it('verify on a pack 10x the budget reads about the pack once through the cache, not a page per entry', async () => {

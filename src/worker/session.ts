@@ -18,7 +18,7 @@ import type { PackWithoutIdx } from '../protocol/index-pack.ts';
  * 50-115 µs whatever its length up to ~100 KiB, so fewer, larger pages win there (measured on
  * git.git's reachability walk: 14.6k source reads instead of 40.8k).
  */
-const BROWSER_DATABASE_OPTIONS = { windowCache: { pageSize: 64 << 10 } };
+const BROWSER_DATABASE_OPTIONS = { windowCache: { pageSize: 64 << 10, readsCostPages: true } };
 
 /**
  * The worker's one open repository: the object database, its refs, and what was computed

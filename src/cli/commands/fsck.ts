@@ -3,7 +3,7 @@ import type { Finding } from '../../core/verify/findings.ts';
 import { UsageError } from '../errors.ts';
 import { nodeHasher } from '../node-host.ts';
 import { Output } from '../output.ts';
-import { openRepository } from '../repository.ts';
+import { openRepository, type CliRepository } from '../repository.ts';
 import { reachabilityReport, type ReachabilityOptions } from './fsck-reach.ts';
 
 const USAGE = 'fsck [--unreachable | --dangling | --no-dangling] [--lost-found=<dir>] [--no-reflogs] <path>';
@@ -38,9 +38,7 @@ export async function fsck(args: string[]): Promise<number> {
   if (paths.length !== 1) throw new UsageError(`fsck: give exactly one repository path\nusage: ${USAGE}`);
 
   const repo = await openRepository(paths[0]);
-  const verifier = new RepositoryVerifier(repo.db, { hasher: nodeHasher });
-  verifier.step(Infinity);
-  const { findings } = verifier.report();
+  const findings = verifyAll(repo);
   for (const f of findings) process.stderr.write(`${findingLine(f)}\n`);
 
   const reachability = reachabilityReport(repo, reach);
@@ -57,4 +55,11 @@ export function findingLine(f: Finding): string {
   let where = f.file === '' ? '' : ` at ${f.file}`;
   if (f.offset !== undefined) where += `:0x${f.offset.toString(16)}`;
   return `${prefix}: ${f.kind}${where}: ${f.message} [${f.check}]`;
+}
+
+/** Verifies every pack and loose object; only the findings outlive it (the walk that follows needs the memory). */
+function verifyAll(repo: CliRepository): Finding[] {
+  const verifier = new RepositoryVerifier(repo.db, { hasher: nodeHasher });
+  verifier.step(Infinity);
+  return verifier.report().findings;
 }

@@ -48,6 +48,13 @@ export interface WindowCacheOptions {
   windowSize?: number;
   pageSize?: number;
   budget?: number;
+  /**
+   * Whether a read of a few bytes costs about what a page costs (true in the browser: each
+   * `Blob.slice` + `FileReaderSync` has a fixed cost near that of 100 KiB). Then `readExact`
+   * loads the page like `readPoint` does, as its neighbours come cheaper from it than from
+   * reads of their own. False (the CLI's `pread`): exact reads stay exact.
+   */
+  readsCostPages?: boolean;
 }
 
 interface Window {
@@ -66,6 +73,7 @@ export class WindowCache {
   readonly half: number;
   readonly pageSize: number;
   readonly budget: number;
+  readonly readsCostPages: boolean;
   readonly stats: WindowCacheStats = {
     bytesRead: 0,
     sourceReads: 0,
@@ -93,6 +101,7 @@ export class WindowCache {
     if (pageSize < 64 || (pageSize & (pageSize - 1)) !== 0) throw new RangeError(`page size must be a power of two >= 64, got ${pageSize}`);
     this.pageSize = Math.min(pageSize, this.half);
     this.budget = Math.max(options.budget ?? 64 << 20, windowSize * 2);
+    this.readsCostPages = options.readsCostPages ?? false;
   }
 
   /** Wraps a source so that its reads go through this cache; the same source gets the same wrapper. */
@@ -334,8 +343,9 @@ export function readPoint(source: ByteSource, offset: number, length: number): U
  * verifier's delta trees jump across the whole pack): served from a window or page already
  * held, otherwise read alone and not kept. A page or window loaded here would be dropped before
  * its neighbours were asked for, so it would only multiply the bytes read (16 KiB for an
- * average entry of a few hundred bytes).
+ * average entry of a few hundred bytes). Where reads cost pages (`readsCostPages`, the browser)
+ * it is a plain `readPoint`.
  */
 export function readExact(source: ByteSource, offset: number, length: number): Uint8Array {
-  return source instanceof CachedFile ? source.readPoint(offset, length, true) : source.read(offset, length);
+  return source instanceof CachedFile ? source.readPoint(offset, length, !source.cache.readsCostPages) : source.read(offset, length);
 }
