@@ -132,6 +132,8 @@ test('a long run (210,001 objects): progress with Cancel keeps the place, Contin
   const progress = page.getByTestId('verify-progress');
   await expect(progress).toBeVisible();
   await expect(progress.locator('progress')).toBeVisible();
+  // The task bar counts objects, of every object the run will check.
+  await expect(page.locator('.taskbar .task-count').first()).toContainText(/^[\d,]+ of 210,001 objects/);
   await shot(page, testInfo, 'running');
   await page.getByTestId('verify-cancel').click();
   const verdict = page.getByTestId('verify-verdict');

@@ -45,6 +45,9 @@ export interface VerifyProgress {
   /** Units done and total over the whole run: bytes hashed, plus stored bytes of objects checked weighted by their cost. */
   done: number;
   total: number;
+  /** Objects checked so far, and in the whole run (every pack's entries and every loose object). */
+  objectsDone: number;
+  objectsTotal: number;
 }
 
 /** The counts of what was checked, for the report's summary. */

@@ -55,6 +55,9 @@ export class RepositoryVerifier {
   private phase = 'starting';
   private done = 0;
   private readonly total: number;
+  private readonly objectsTotal: number;
+  /** Entries the pack being checked has done so far (counts.objects has the finished ones). */
+  private packObjectsDone = 0;
   private readonly counts: VerifyCounts = { files: 0, bytesHashed: 0, objects: 0, packs: 0, looseObjects: 0 };
   private startedAt: number | undefined;
   private durationMs = 0;
@@ -70,6 +73,7 @@ export class RepositoryVerifier {
     for (const pack of db.packs) total += pack.data.size * OBJECT_BYTE_WEIGHT;
     for (const file of db.loose.values()) total += file.source.size * OBJECT_BYTE_WEIGHT;
     this.total = total;
+    this.objectsTotal = db.packs.reduce((sum, pack) => sum + pack.count, 0) + db.loose.size;
     this.work = this.run();
   }
 
@@ -94,7 +98,7 @@ export class RepositoryVerifier {
 
   /** Where the run is. */
   progress(): VerifyProgress {
-    return { phase: this.phase, done: Math.round(Math.min(this.done, this.total)), total: this.total };
+    return { phase: this.phase, done: Math.round(Math.min(this.done, this.total)), total: this.total, objectsDone: this.counts.objects + this.packObjectsDone, objectsTotal: this.objectsTotal };
   }
 
   /** The full report; valid once step() returned true. */
@@ -176,9 +180,11 @@ export class RepositoryVerifier {
     for (const _ of checker.run()) {
       this.done += (checker.entriesDone - before) * perEntry;
       before = checker.entriesDone;
+      this.packObjectsDone = checker.entriesDone;
       yield;
     }
     this.done += (pack.count - before) * perEntry;
+    this.packObjectsDone = 0;
     this.counts.objects += checker.entriesDone;
     this.counts.bytesHashed += checker.bytesRead;
   }

@@ -60,7 +60,7 @@ async function fetchNew(summary: RepoSummary | undefined): Promise<void> {
 
 /** The state shown for a run cancelled before the worker reported anything. */
 function stoppedBeforeStart(): VerifyRunState {
-  return { status: 'cancelled', startedAtMs: Date.now(), durationMs: 0, progress: { phase: 'starting', done: 0, total: 0 }, findingCount: 0 };
+  return { status: 'cancelled', startedAtMs: Date.now(), durationMs: 0, progress: { phase: 'starting', done: 0, total: 0, objectsDone: 0, objectsTotal: 0 }, findingCount: 0 };
 }
 
 /** After a cancel: fetches the findings and state once the worker has stopped the run (it says `running` until its next pause). */

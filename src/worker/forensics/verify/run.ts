@@ -70,7 +70,8 @@ export class VerifyRun {
           step: (ms) => this.step(ms),
           progress: () => {
             const p = this.verifier.progress();
-            return { done: p.done, total: p.total, label: p.phase, unit: 'objects' };
+            // The bar's own units are weighted bytes; the task bar counts what a person can read.
+            return { done: p.objectsDone, total: p.objectsTotal, label: p.phase, unit: 'objects' };
           },
           finish: () => undefined,
         },
@@ -123,5 +124,5 @@ export function startRun(session: Session): VerifyRun {
 
 /** The state of a session with no run. */
 export function idleState(): VerifyRunState {
-  return { status: 'idle', durationMs: 0, progress: { phase: '', done: 0, total: 0 }, findingCount: 0 };
+  return { status: 'idle', durationMs: 0, progress: { phase: '', done: 0, total: 0, objectsDone: 0, objectsTotal: 0 }, findingCount: 0 };
 }
