@@ -52,6 +52,16 @@ export class SequentialReader {
     return this.buffer.subarray(0, length);
   }
 
+  /**
+   * The bytes [offset, offset + length) when the current window holds them, else undefined:
+   * never reads. For a caller that also jumps (a delta tree's children): an entry the window
+   * already passed over or holds ahead costs nothing.
+   */
+  peek(offset: number, length: number): Uint8Array | undefined {
+    const rel = offset - this.start;
+    return rel >= 0 && rel + length <= this.buffer.length ? this.buffer.subarray(rel, rel + length) : undefined;
+  }
+
   /** Drops the window (a paused scan keeps no bytes). */
   release(): void {
     this.buffer = new Uint8Array(0);

@@ -515,17 +515,18 @@ export class PackFile {
 
   /**
    * For a caller that visits every entry once (the verifier's delta trees): the entry's stored
-   * bytes [dataOffset, end) read at their exact extent, never a page around them, and inflated.
+   * bytes [dataOffset, end) read at their exact extent, never a page around them (or through
+   * the caller's `read`: a sequential window), and inflated.
    * `stored` lets the caller check where the stream ends without reading again. A stream that
    * does not inflate from there goes through `inflateEntry`'s recovery and explanation.
    */
-  inflateStored(header: PackEntryHeader): { data: Uint8Array; stored: Uint8Array } {
+  inflateStored(header: PackEntryHeader, read: (offset: number, length: number) => Uint8Array = (offset, length) => readExact(this.data, offset, length)): { data: Uint8Array; stored: Uint8Array } {
     const end = this.entryEnd(header.offset);
     const compressed = end - header.dataOffset;
     if (compressed <= 0 || header.size > this.ctx.maxObjectBytes || header.size > compressed * MAX_DEFLATE_RATIO + 64) {
       return { data: this.inflateEntry(header), stored: new Uint8Array(0) }; // inflateEntry throws why
     }
-    const stored = readExact(this.data, header.dataOffset, compressed);
+    const stored = read(header.dataOffset, compressed);
     try {
       return { data: this.ctx.inflater.inflate(stored, header.size), stored };
     } catch {

@@ -447,10 +447,17 @@ export class PackChecker {
     }
     const stack: Frame[] = [];
     let held = 0;
+    // Whole objects come in pack order: one forward window reads them, each byte once. A delta
+    // the window holds (children often follow their base closely) is read from it too; the
+    // others at their exact extent.
+    const data = pack.data;
+    const ahead = new SequentialReader(data);
+    const readRoot = (offset: number, length: number): Uint8Array => ahead.read(offset, length);
+    const readChild = (offset: number, length: number): Uint8Array => ahead.peek(offset, length) ?? readExact(data, offset, length);
     for (let root = 0; root < n; root++) {
       if (depths[root] !== 0 || headers.types[root] === 0) continue;
       const rootHeader = headers.get(root);
-      const object = this.checkNode(rootHeader, ends[root], positions[root], undefined, typeName(rootHeader.type));
+      const object = this.checkNode(rootHeader, ends[root], positions[root], undefined, typeName(rootHeader.type), readRoot);
       this.treeVisited[root] = 1;
       this.entriesDone++;
       if (!object) {
@@ -482,7 +489,7 @@ export class PackChecker {
           }
         }
         const h = headers.get(child);
-        const built = this.checkNode(h, ends[child], positions[child], top.data, top.type);
+        const built = this.checkNode(h, ends[child], positions[child], top.data, top.type, readChild);
         if (!built) {
           yield;
           continue;
@@ -505,6 +512,7 @@ export class PackChecker {
         yield;
       }
     }
+    ahead.release();
   }
 
   /** Pack-order offsets (the PackFile's own array). */
@@ -517,13 +525,13 @@ export class PackChecker {
    * delta, and checks the object's id. Undefined (and no finding) when it cannot be built: the
    * entry-by-entry pass then explains it with the chain in view.
    */
-  private checkNode(h: PackEntryHeader, end: number, position: number, baseData: Uint8Array | undefined, type: ObjectType): GitObject | undefined {
+  private checkNode(h: PackEntryHeader, end: number, position: number, baseData: Uint8Array | undefined, type: ObjectType, read: (offset: number, length: number) => Uint8Array): GitObject | undefined {
     const pack = this.pack;
     let inflated: Uint8Array;
     let stored: Uint8Array;
     let object: GitObject;
     try {
-      ({ data: inflated, stored } = pack.inflateStored(h));
+      ({ data: inflated, stored } = pack.inflateStored(h, read));
       object = { type, data: isDelta(h.type) ? pack.applyEntryDelta(h, baseData as Uint8Array, inflated) : inflated };
     } catch {
       return undefined;
