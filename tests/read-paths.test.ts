@@ -97,7 +97,7 @@ describe('window cache: exact reads (each range visited once)', () => {
     expect(readExact(file, 300_100, 5000).length).toBe(5000);
     expect(cache.stats.bytesRead).toBe(afterWindow);
     // Where a read costs a page whatever its length (the browser), the miss loads the page.
-    const browser = new WindowCache({ windowSize: 64 << 10, pageSize: 4096, budget: 256 << 10, readsCostPages: true });
+    const browser = new WindowCache({ windowSize: 64 << 10, pageSize: 16384, budget: 256 << 10, exactPageSize: 4096 });
     const blob = browser.open(memorySource('b', bytes));
     expect(readExact(blob, 10_000, 100)[5]).toBe((10_005 * 7) & 0xff);
     expect(readExact(blob, 10_200, 100)[0]).toBe((10_200 * 7) & 0xff);

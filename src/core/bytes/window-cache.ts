@@ -49,18 +49,22 @@ export interface WindowCacheOptions {
   pageSize?: number;
   budget?: number;
   /**
-   * Whether a read of a few bytes costs about what a page costs (true in the browser: each
-   * `Blob.slice` + `FileReaderSync` has a fixed cost near that of 100 KiB). Then `readExact`
-   * loads the page like `readPoint` does, as its neighbours come cheaper from it than from
-   * reads of their own. False (the CLI's `pread`): exact reads stay exact.
+   * Where a read of a few bytes costs about what a page costs (the browser: each `Blob.slice`
+   * + `FileReaderSync` has a fixed cost of a millisecond or more), a miss of `readExact` loads
+   * an aligned page of this size (kept in the same LRU and budget), as its neighbours come
+   * cheaper from it than from reads of their own. Smaller than `pageSize`: exact reads jump
+   * (the verifier's delta children), so more, smaller pages hit more often. 0 (the default, the
+   * CLI's `pread`): exact reads stay exact.
    */
-  readsCostPages?: boolean;
+  exactPageSize?: number;
 }
 
 interface Window {
   file: CachedFile;
   /** A point-read page (start = index * pageSize), or a window (start = index * half). */
   page: boolean;
+  /** An exact-read page (start = index * exactPageSize), kept in `exactPages`. */
+  small: boolean;
   index: number; // window start = index * half
   bytes: Uint8Array;
   prev: Window | null; // towards most recently used
@@ -73,7 +77,7 @@ export class WindowCache {
   readonly half: number;
   readonly pageSize: number;
   readonly budget: number;
-  readonly readsCostPages: boolean;
+  readonly exactPageSize: number;
   readonly stats: WindowCacheStats = {
     bytesRead: 0,
     sourceReads: 0,
@@ -101,7 +105,9 @@ export class WindowCache {
     if (pageSize < 64 || (pageSize & (pageSize - 1)) !== 0) throw new RangeError(`page size must be a power of two >= 64, got ${pageSize}`);
     this.pageSize = Math.min(pageSize, this.half);
     this.budget = Math.max(options.budget ?? 64 << 20, windowSize * 2);
-    this.readsCostPages = options.readsCostPages ?? false;
+    const exactPageSize = options.exactPageSize ?? 0;
+    if (exactPageSize !== 0 && (exactPageSize < 64 || (exactPageSize & (exactPageSize - 1)) !== 0)) throw new RangeError(`exact page size must be 0 or a power of two >= 64, got ${exactPageSize}`);
+    this.exactPageSize = Math.min(exactPageSize, this.half);
   }
 
   /** Wraps a source so that its reads go through this cache; the same source gets the same wrapper. */
@@ -139,16 +145,17 @@ export class WindowCache {
     s.windowsOpen++;
     s.bytesHeld += length;
     if (s.bytesHeld > s.peakBytesHeld) s.peakBytesHeld = s.bytesHeld;
-    const w: Window = { file, page: false, index, bytes, prev: null, next: null };
+    const w: Window = { file, page: false, small: false, index, bytes, prev: null, next: null };
     file.windows.set(index, w);
     this.touch(w);
     return w;
   }
 
-  /** @internal Loads the point-read page `index` of a file. */
-  loadPage(file: CachedFile, index: number): Window {
-    const start = index * this.pageSize;
-    const length = Math.min(this.pageSize, file.size - start);
+  /** @internal Loads the point-read page `index` of a file (`small`: an exact-read page). */
+  loadPage(file: CachedFile, index: number, small = false): Window {
+    const size = small ? this.exactPageSize : this.pageSize;
+    const start = index * size;
+    const length = Math.min(size, file.size - start);
     while (this.tail && this.stats.bytesHeld + length > this.budget) this.evict(this.tail);
     const bytes = file.source.read(start, length);
     const s = this.stats;
@@ -159,8 +166,8 @@ export class WindowCache {
     s.windowsOpen++;
     s.bytesHeld += length;
     if (s.bytesHeld > s.peakBytesHeld) s.peakBytesHeld = s.bytesHeld;
-    const w: Window = { file, page: true, index, bytes, prev: null, next: null };
-    file.pages.set(index, w);
+    const w: Window = { file, page: true, small, index, bytes, prev: null, next: null };
+    (small ? file.exactPages : file.pages).set(index, w);
     this.touch(w);
     return w;
   }
@@ -216,7 +223,7 @@ export class WindowCache {
 
   private evict(w: Window): void {
     this.unlink(w);
-    if (w.page) w.file.pages.delete(w.index);
+    if (w.page) (w.small ? w.file.exactPages : w.file.pages).delete(w.index);
     else w.file.windows.delete(w.index);
     if (w.file.cursor === w) w.file.cursor = null;
     if (w.file.pageCursor === w) w.file.pageCursor = null;
@@ -233,6 +240,8 @@ export class CachedFile implements ByteSource {
   readonly windows = new Map<number, Window>();
   /** @internal point-read pages, by start / pageSize */
   readonly pages = new Map<number, Window>();
+  /** @internal exact-read pages (`exactPageSize`), by start / exactPageSize */
+  readonly exactPages = new Map<number, Window>();
   /** @internal the page of the last point read: a walk through an idx stays on one page. */
   pageCursor: Window | null = null;
   /** @internal the window of the last read: sequential reads skip the map lookup. */
@@ -310,6 +319,19 @@ export class CachedFile implements ByteSource {
         const rel = offset - pageIndex * pageSize;
         return page.bytes.subarray(rel, rel + length);
       }
+      const small = cache.exactPageSize;
+      const smallIndex = Math.floor(offset / small);
+      if (small > 0 && offset + length <= (smallIndex + 1) * small) {
+        let smallPage = this.exactPages.get(smallIndex);
+        if (smallPage) {
+          cache.stats.hits++;
+          cache.touch(smallPage);
+        } else {
+          smallPage = cache.loadPage(this, smallIndex, true);
+        }
+        const rel = offset - smallIndex * small;
+        return smallPage.bytes.subarray(rel, rel + length);
+      }
     } else if (offset + length <= (pageIndex + 1) * pageSize) {
       let page = this.pageCursor !== null && this.pageCursor.index === pageIndex ? this.pageCursor : this.pages.get(pageIndex);
       if (page) {
@@ -343,9 +365,9 @@ export function readPoint(source: ByteSource, offset: number, length: number): U
  * verifier's delta trees jump across the whole pack): served from a window or page already
  * held, otherwise read alone and not kept. A page or window loaded here would be dropped before
  * its neighbours were asked for, so it would only multiply the bytes read (16 KiB for an
- * average entry of a few hundred bytes). Where reads cost pages (`readsCostPages`, the browser)
- * it is a plain `readPoint`.
+ * average entry of a few hundred bytes). Where reads cost pages (`exactPageSize`, the browser)
+ * a miss loads a small page instead.
  */
 export function readExact(source: ByteSource, offset: number, length: number): Uint8Array {
-  return source instanceof CachedFile ? source.readPoint(offset, length, !source.cache.readsCostPages) : source.read(offset, length);
+  return source instanceof CachedFile ? source.readPoint(offset, length, true) : source.read(offset, length);
 }

@@ -132,6 +132,15 @@ export class ObjectTable {
   }
 
   /**
+   * Where a row's bytes lie, as one sortable number: its pack's index, then its offset there;
+   * loose objects after every pack. Reading rows in this order moves through each pack forwards.
+   */
+  storageKey(row: number): number {
+    const source = this.sources[row];
+    return source === LOOSE ? Number.MAX_SAFE_INTEGER : source * 2 ** 44 + this.offsets[row];
+  }
+
+  /**
    * Row of an exact id, or -1: one probe of a hash index on the id's first four bytes (ids are
    * uniformly distributed, even hostile ones cannot cluster without breaking SHA-1), built on
    * first use (4 bytes per slot, two slots per object), else a binary search.

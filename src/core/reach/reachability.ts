@@ -349,6 +349,11 @@ export class ReachabilityWalk {
 
   private readType(row: number): ObjectType | undefined {
     if (this.flags[row] & UNREADABLE) return undefined;
+    const known = this.table.knownType(row); // from the table's type scan, when it ran
+    if (known !== undefined) {
+      this.types[row] = typeNumber(known);
+      return known;
+    }
     try {
       const type = this.table.db.infoAt(this.table.locationAt(row)).type;
       this.types[row] = typeNumber(type);
