@@ -75,12 +75,7 @@ async function createScan(session: Session, query: SearchQuery, ctx: StreamConte
     case 'text': {
       compileMatcher(query.pattern, query);
       const table = await session.scanTypes(ctx);
-      // Blobs in the order they lie in the packs, not by id: the reads then move forwards and
-      // share pages and delta bases (by id, each blob is a jump across the whole pack).
-      const rows = table.rowsOfType('blob').slice();
-      const keys = new Float64Array(table.count);
-      for (const row of rows) keys[row] = table.storageKey(row);
-      rows.sort((a, b) => keys[a] - keys[b]);
+      const rows = table.rowsOfType('blob');
       return new BlobTextSearch(db, rowsOf(table, [rows], 'blob'), rows.length, query.pattern, { ...DEFAULT_BLOB_OPTIONS, ...query });
     }
     case 'message':
