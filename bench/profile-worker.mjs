@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// A CPU profile of the app's engine worker while one view does its work, in Debian's Chromium:
+// where the time goes in the browser (Blob reads, inflate, hashing), which the CLI's profile
+// cannot show.
+//
+//   node bench/profile-worker.mjs <repository> <view> [out.cpuprofile]
+//
+// <view>: verify (runs Verify, until the verdict), unreachable (until the counts), or
+// search?kind=text&q=<word> (until the search ends, at most 10 minutes). The built app (dist/,
+// `npm run build`) is served with vite preview; the folder is given to the folder input as
+// bench/browser.mjs does. The profile is written (default bench/build/worker.cpuprofile; open it
+// in Chromium's DevTools) and the functions with the most self time are printed.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [repo, view, out = path.join(ROOT, 'bench', 'build', 'worker.cpuprofile')] = process.argv.slice(2);
+if (!repo || !view) {
+  process.stderr.write('usage: node bench/profile-worker.mjs <repository> verify|unreachable|search?kind=text&q=<word> [out.cpuprofile]\n');
+  process.exit(2);
+}
+if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) {
+  process.stderr.write('profile-worker: dist/ is missing: run npm run build first\n');
+  process.exit(2);
+}
+
+const port = await new Promise((resolve) => {
+  const server = net.createServer().listen(0, () => {
+    const { port } = server.address();
+    server.close(() => resolve(port));
+  });
+});
+const server = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+try {
+  const page = await browser.newPage();
+  for (let tries = 0; ; tries++) {
+    try {
+      await page.goto(`http://localhost:${port}/`);
+      break;
+    } catch (err) {
+      if (tries > 60) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  // The worker is reached through the page's session (Target.sendMessageToTarget): Playwright
+  // does not hand out sessions for workers.
+  const cdp = await page.context().newCDPSession(page);
+  let workerSession;
+  const pending = new Map();
+  let nextId = 1;
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker' && !workerSession) workerSession = e.sessionId;
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message);
+    if (m.id && pending.has(m.id)) {
+      pending.get(m.id)(m);
+      pending.delete(m.id);
+    }
+  });
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      cdp.send('Target.sendMessageToTarget', { sessionId: workerSession, message: JSON.stringify({ id, method, params }) });
+    });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  await page.getByTestId('folder-input').setInputFiles(repo);
+  await page.waitForFunction(() => /^#\/[^/]+\/overview/.test(window.location.hash), null, { timeout: 120_000 });
+  const key = /^#\/([^/?]+)/.exec(new URL(page.url()).hash)[1];
+  await page.getByTestId('overview-object-entries').waitFor({ timeout: 120_000 });
+  if (!workerSession) throw new Error('no engine worker attached');
+
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 1000 });
+  await send('Profiler.start');
+  const started = Date.now();
+  await page.evaluate((h) => {
+    window.location.hash = h;
+  }, `#/${key}/${view}`);
+  if (view === 'verify') {
+    await page.getByTestId('verify-run').click();
+    await page.waitForFunction(() => !!document.querySelector('[data-testid=verify-verdict]') && !document.querySelector('[data-testid=verify-progress]'), null, { timeout: 1_800_000, polling: 200 });
+  } else if (view === 'unreachable') {
+    await page.getByTestId('reach-counts').waitFor({ timeout: 1_800_000 });
+  } else {
+    await page
+      .waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.querySelector('[data-testid=search-status]')?.getAttribute('data-state') ?? ''), null, { timeout: 600_000, polling: 200 })
+      .catch(() => console.log('(the search had not ended after 10 minutes: profiled until then)'));
+  }
+  console.log(`${view}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const profile = (await send('Profiler.stop')).result.profile;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(profile));
+
+  // Self time by function.
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    const dt = profile.timeDeltas[i] || 0;
+    self.set(name, (self.get(name) || 0) + dt);
+    total += dt;
+  });
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
+  console.log(`profile written to ${out}`);
+} finally {
+  await browser.close();
+  process.kill(-server.pid);
+}
