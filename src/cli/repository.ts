@@ -13,7 +13,7 @@ export interface CliRepository {
 }
 
 /** Opens `<path>` (a working tree, .git, objects or pack folder, or a single idx/pack file). */
-export async function openRepository(path: string): Promise<CliRepository> {
+export async function openRepository(path: string, options: { deltaBaseCacheBytes?: number } = {}): Promise<CliRepository> {
   let stat;
   try {
     stat = statSync(path);
@@ -21,7 +21,7 @@ export async function openRepository(path: string): Promise<CliRepository> {
     throw new PackscopeError('NotFound', 'no such file or folder', { file: path });
   }
   const files = stat.isDirectory() ? await discover(path) : filesFromList([openFileEntry(dirname(path), path)].concat(siblings(path)));
-  const db = new ObjectDatabase(files, { inflater: nodeInflater });
+  const db = new ObjectDatabase(files, { inflater: nodeInflater, ...options });
   const refs = files.gitDir !== undefined ? readRefs(files.refFiles, files.gitDir) : new Map();
   return { db, refs };
 }
