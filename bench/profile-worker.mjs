@@ -5,8 +5,9 @@
 //
 //   node bench/profile-worker.mjs <repository> <view> [out.cpuprofile]
 //
-// <view>: verify (runs Verify, until the verdict), unreachable (until the counts), or
-// search?kind=text&q=<word> (until the search ends, at most 10 minutes). The built app (dist/,
+// <view>: verify (runs Verify, until the verdict), unreachable (until the counts),
+// pack/pack-<hash> (the pack page, until its byte map is drawn), or search?kind=text&q=<word> (until the
+// search ends, at most 10 minutes). The built app (dist/,
 // `npm run build`) is served with vite preview; the folder is given to the folder input as
 // bench/browser.mjs does. The profile is written (default bench/build/worker.cpuprofile; open it
 // in Chromium's DevTools) and the functions with the most self time are printed.
@@ -20,7 +21,7 @@ import { chromium } from 'playwright-core';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [repo, view, out = path.join(ROOT, 'bench', 'build', 'worker.cpuprofile')] = process.argv.slice(2);
 if (!repo || !view) {
-  process.stderr.write('usage: node bench/profile-worker.mjs <repository> verify|unreachable|search?kind=text&q=<word> [out.cpuprofile]\n');
+  process.stderr.write('usage: node bench/profile-worker.mjs <repository> verify|unreachable|pack/pack-<hash>|search?kind=text&q=<word> [out.cpuprofile]\n');
   process.exit(2);
 }
 if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) {
@@ -38,6 +39,8 @@ const server = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 try {
   const page = await browser.newPage();
+  page.on('crash', () => console.log(`the page crashed (the renderer died: out of memory?) after ${((Date.now() - (globalThis.profileStarted ?? Date.now())) / 1000).toFixed(1)} s of the view`));
+  page.on('console', (m) => m.type() === 'error' && console.log(`console error: ${m.text().slice(0, 300)}`));
   for (let tries = 0; ; tries++) {
     try {
       await page.goto(`http://localhost:${port}/`);
@@ -80,6 +83,7 @@ try {
   await send('Profiler.setSamplingInterval', { interval: 1000 });
   await send('Profiler.start');
   const started = Date.now();
+  globalThis.profileStarted = started;
   await page.evaluate((h) => {
     window.location.hash = h;
   }, `#/${key}/${view}`);
@@ -88,6 +92,8 @@ try {
     await page.waitForFunction(() => !!document.querySelector('[data-testid=verify-verdict]') && !document.querySelector('[data-testid=verify-progress]'), null, { timeout: 1_800_000, polling: 200 });
   } else if (view === 'unreachable') {
     await page.getByTestId('reach-counts').waitFor({ timeout: 1_800_000 });
+  } else if (view.startsWith('pack/')) {
+    await page.waitForFunction(() => !!document.querySelector('[data-testid=byte-map][data-bytes-per-px]'), null, { timeout: 1_800_000, polling: 100 });
   } else {
     await page
       .waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.querySelector('[data-testid=search-status]')?.getAttribute('data-state') ?? ''), null, { timeout: 600_000, polling: 200 })
