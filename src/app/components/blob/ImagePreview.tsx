@@ -23,9 +23,27 @@ function zoomFor(width: number, height: number): number {
   return Math.min(8, Math.floor(128 / longest));
 }
 
+/** Raster formats: decoded as pixels wherever their URL is opened, so a blob: URL is safe. */
+const RASTER = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/x-icon']);
+
 /**
- * An image shown only as <img src="blob:…">: the browser decodes it in an image context, where
- * an SVG's scripts never run and nothing it references is fetched. The URL is revoked on unmount.
+ * The URL an image is shown through. A blob: URL carries the app's origin: an SVG (or any
+ * active type) behind one, opened on its own ("Open image in new tab"), runs its scripts as the
+ * app and can read what the app stores (the recent folders in IndexedDB). So only raster
+ * formats get a blob: URL; anything else gets a data: URL, which has no origin (and which
+ * Chromium will not open as a top-level page from the app).
+ */
+function imageUrl(bytes: Uint8Array, type: string): { url: string; revoke: boolean } {
+  if (RASTER.has(type)) return { url: URL.createObjectURL(bytesToBlob(bytes, type)), revoke: true };
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { url: `data:${type};base64,${btoa(binary)}`, revoke: false };
+}
+
+/**
+ * An image shown only as <img src>: the browser decodes it in an image context, where an SVG's
+ * scripts never run and nothing it references is fetched; its URL never has the app's origin
+ * (see imageUrl). A blob: URL is revoked on unmount.
  */
 export function ImagePreview({ bytes, type, alt }: { bytes: Uint8Array; type: string; alt: string }) {
   const [url, setUrl] = useState<string | undefined>();
@@ -34,12 +52,14 @@ export function ImagePreview({ bytes, type, alt }: { bytes: Uint8Array; type: st
   const [actual, setActual] = useState(false);
 
   useEffect(() => {
-    const u = URL.createObjectURL(bytesToBlob(bytes, type));
+    const { url: u, revoke } = imageUrl(bytes, type);
     setUrl(u);
     setFailed(false);
     setSize(undefined);
     setActual(false);
-    return () => URL.revokeObjectURL(u);
+    return () => {
+      if (revoke) URL.revokeObjectURL(u);
+    };
   }, [bytes, type]);
 
   // Icons and other tiny images are shown enlarged (pixel for pixel) unless asked otherwise.
