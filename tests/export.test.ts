@@ -7,7 +7,9 @@ import { inflateSync, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { exportObject, type ObjectExportForm } from '../src/core/export/object-export.ts';
-import { planTreeExport } from '../src/core/export/tree-plan.ts';
+import { planTreeExport, unsafeName } from '../src/core/export/tree-plan.ts';
+import { writeTreeZip } from '../src/core/export/tree-zip.ts';
+import { ObjectDatabase } from '../src/core/odb/database.ts';
 import { readZipDirectory, zipEntryData, type ZipDirectoryEntry } from '../src/core/export/zip-directory.ts';
 import { fromHex } from '../src/core/hash/hex.ts';
 import { Cancelled, type HandlerContext } from '../src/protocol/rpc.ts';
@@ -15,6 +17,7 @@ import type { TreeZipAnswer, TreeZipDone } from '../src/protocol/evidence.ts';
 import { archiveName, exportTreeZip } from '../src/worker/forensics/evidence/tree-zip.ts';
 import { Session } from '../src/worker/session.ts';
 import { BUILD, builtFixtures, git, type Fixture } from './support/cli.ts';
+import { buildPack, memoryRepository, oidOf } from './support/pack-builder.ts';
 
 /**
  * Exports checked against git: a tree's zip against `git archive --format=zip` entry by entry
@@ -76,18 +79,38 @@ function facts(e: ZipDirectoryEntry, withTimes: boolean) {
   };
 }
 
-/** Compares our zip with git's: entry list, attributes, contents (read two ways), comment. */
+/** True for an archive path one of whose names we refuse to write (git archive writes it). */
+function refusedPath(name: Uint8Array): boolean {
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i <= name.length; i++) {
+    if (i === name.length || name[i] === 0x2f) {
+      if (i > start) parts.push(name.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  return parts.some((p) => unsafeName(p) !== undefined);
+}
+
+/**
+ * Compares our zip with git's: entry list, attributes, contents (read two ways), comment. The one
+ * intended difference: entries whose names an unpacked archive must not hold (`unsafeName`: a
+ * `\` in varied's odd/ folder) are left out of ours, and our comment lists them after git's.
+ */
 function expectSameArchive(ours: Uint8Array, theirs: Uint8Array, withTimes: boolean): void {
   const a = readZipDirectory(ours);
-  const b = readZipDirectory(theirs);
+  const all = readZipDirectory(theirs);
+  const b = { ...all, entries: all.entries.filter((e) => !refusedPath(e.name)) };
+  const dropped = all.entries.length - b.entries.length;
   expect(a.entries.map((e) => facts(e, withTimes))).toEqual(b.entries.map((e) => facts(e, withTimes)));
   for (let i = 0; i < a.entries.length; i++) {
     expect(Buffer.from(zipEntryData(ours, a.entries[i])).equals(Buffer.from(zipEntryData(theirs, b.entries[i]))), latin1.decode(a.entries[i].name)).toBe(true);
   }
-  if (withTimes) expect(latin1.decode(a.comment)).toBe(latin1.decode(b.comment));
+  if (withTimes && dropped === 0) expect(latin1.decode(a.comment)).toBe(latin1.decode(b.comment));
+  if (withTimes && dropped > 0) expect(latin1.decode(a.comment).startsWith(`${latin1.decode(b.comment)}${b.comment.length ? '\n' : ''}packscope left out ${dropped} entr`)).toBe(true);
   // And as any unzip tool sees them.
   const ua = unzipSync(ours);
-  const ub = unzipSync(theirs);
+  const ub = Object.fromEntries(Object.entries(unzipSync(theirs)).filter(([k]) => !refusedPath(new TextEncoder().encode(k))));
   expect(Object.keys(ua)).toEqual(Object.keys(ub));
   for (const k of Object.keys(ub)) expect(Buffer.from(ua[k]).equals(Buffer.from(ub[k])), k).toBe(true);
 }
@@ -113,7 +136,9 @@ describe('tree as zip, against git archive --format=zip', () => {
     expect(find('odd/na\xc3\xafve caf\xc3\xa9.txt').flags).toBe(0x800);
     const modes = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '-t', 'HEAD']).stdout.toString().trim().split('\n').map((l) => l.split(' ')[0]);
     const count = (...m: string[]) => modes.filter((x) => m.includes(x)).length;
-    expect(answer).toMatchObject({ files: count('100644', '100755'), symlinks: count('120000'), submodules: count('160000'), directories: count('040000'), problems: [] });
+    // odd/back\\slash.txt is the one name left out (a folder separator on Windows), and listed.
+    expect(answer).toMatchObject({ files: count('100644', '100755') - 1, symlinks: count('120000'), submodules: count('160000'), directories: count('040000') });
+    expect(answer.problems.map((p) => p.path)).toEqual(['odd/back\\slash.txt']);
     expect(answer.symlinks * answer.submodules * answer.directories).toBeGreaterThan(0);
     expect(answer.name).toBe(`varied-${answer.commit?.slice(0, 7)}.zip`);
   });
@@ -146,7 +171,8 @@ describe('tree as zip, against git archive --format=zip', () => {
     const { answer, zip } = await ourZip(s, tree);
     expect(answer.commit).toBeUndefined();
     expect(answer.mtime).toBeGreaterThanOrEqual(before);
-    expect(readZipDirectory(zip).comment.length).toBe(0);
+    // git writes no comment for a bare tree; ours holds only the list of what was left out.
+    expect(new TextDecoder().decode(readZipDirectory(zip).comment)).toMatch(/^packscope left out 1 entry:\n"odd\/back\\\\slash.txt": /);
     expectSameArchive(zip, gitArchive(gitDir(varied), tree), false);
     expect(answer.name).toBe(`varied-${tree.slice(0, 7)}.zip`);
   });
@@ -340,8 +366,64 @@ describe('objects as files', () => {
     expect(planned.kind).toBe('plan');
     if (planned.kind !== 'plan') return;
     const lsTree = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '-t', tree]).stdout.toString().trim().split('\n');
-    expect(planned.plan.totals.entries).toBe(lsTree.length);
+    expect(planned.plan.totals.entries).toBe(lsTree.length - 1); // odd/back\\slash.txt is left out
+    expect(planned.plan.problems.map((p) => p.path)).toEqual(['odd/back\\slash.txt']);
     expect(planned.plan.trees.size).toBe(new Set(lsTree.filter((l) => l.includes(' tree ')).map((l) => l.split(/\s+/)[2])).size + 1);
     expect(planned.plan.totals.depth).toBe(5);
+  });
+});
+
+describe('names an unpacked archive must not hold (git verify_path, issue 10 defect 3)', () => {
+  it('refuses .git and every alias of it, Windows separators and trailing dots or spaces; keeps look-alikes git keeps', () => {
+    const refused = ['.git', '.GIT', '.Git', '.g\u200cit', '\ufeff.git', '.git.', '.git ', '.git. .', 'git~1', 'GIT~1', 'a\\b', 'c:d', 'name.', 'name ', '..', '.', ''];
+    for (const name of refused) expect(unsafeName(new TextEncoder().encode(name)), JSON.stringify(name)).toBeDefined();
+    const kept = ['.gitignore', '.github', 'git', '.gi', 'git~2', '.git~1', 'a.b', 'README', '…'];
+    for (const name of kept) expect(unsafeName(new TextEncoder().encode(name)), JSON.stringify(name)).toBeUndefined();
+  });
+
+  it('a tree planting .git/config (core.fsmonitor) and repeating a name: both left out of the zip and listed, in the panel and the archive comment', async () => {
+    const te = new TextEncoder();
+    const sha = (type: 'blob' | 'tree', data: Uint8Array): Uint8Array => oidOf(type, data);
+    const tree = (entries: [string, string, Uint8Array][]): Uint8Array => {
+      const parts: number[] = [];
+      for (const [mode, name, oid] of entries) parts.push(...te.encode(`${mode} ${name}\0`), ...oid);
+      return Uint8Array.from(parts);
+    };
+    const config = te.encode('[core]\n\tfsmonitor = "touch /tmp/pwned"\n');
+    const readme = te.encode('hello\n');
+    const other = te.encode('a second README\n');
+    const gitTree = tree([['100644', 'config', sha('blob', config)]]);
+    const root = tree([
+      ['40000', '.GIT', sha('tree', gitTree)],
+      ['100644', 'README', sha('blob', readme)],
+      ['100644', 'README', sha('blob', other)],
+      ['100644', 'git~1', sha('blob', readme)],
+    ]);
+    const built = buildPack([
+      { kind: 'object', type: 'blob', data: config },
+      { kind: 'object', type: 'blob', data: readme },
+      { kind: 'object', type: 'blob', data: other },
+      { kind: 'object', type: 'tree', data: gitTree },
+      { kind: 'object', type: 'tree', data: root },
+    ]);
+    const db = new ObjectDatabase(memoryRepository({ 'pack-t.pack': built.pack, 'pack-t.idx': built.idx }));
+    const planned = await planTreeExport(db, sha('tree', root));
+    if (planned.kind !== 'plan') throw new Error('refused');
+    const zip = await writeTreeZip(db, planned.plan, { mtime: 1700000000, comment: 'c'.repeat(40) });
+    const bytes = new Uint8Array(zip.bytes);
+    let at = 0;
+    for (const b of zip.blocks) {
+      bytes.set(b, at);
+      at += b.length;
+    }
+    const dir = readZipDirectory(bytes);
+    expect(dir.entries.map((e) => new TextDecoder().decode(e.name))).toEqual(['README']);
+    expect(new TextDecoder().decode(zipEntryData(bytes, dir.entries[0]))).toBe('hello\n');
+    expect(zip.problems.map((p) => p.path)).toEqual(['.GIT', 'README', 'git~1']);
+    expect(zip.problems[0].message).toContain("git's own folder");
+    expect(zip.problems[1].message).toContain('same name');
+    const comment = new TextDecoder().decode(dir.comment);
+    expect(comment.startsWith(`${'c'.repeat(40)}\npackscope left out 3 entries:\n`)).toBe(true);
+    expect(comment).toContain('".GIT": the name ".GIT"');
   });
 });

@@ -97,12 +97,58 @@ export function entryKind(mode: string): EntryKind {
   return 'gitlink';
 }
 
-/** Why a name cannot become an archive path (it would leave the folder or vanish), or undefined. */
+/**
+ * Code points HFS+ ignores when it compares names (git's is_hfs_dotgit): `.g\u200cit` opens
+ * `.git` on macOS.
+ */
+const HFS_IGNORABLE = new Set([0x200c, 0x200d, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x206a, 0x206b, 0x206c, 0x206d, 0x206e, 0x206f, 0xfeff]);
+
+/**
+ * True for a name some file system would read as `.git`, the folder git runs hooks and
+ * `core.fsmonitor` from (git's verify_path refuses them all): `.git` in any case; with the
+ * code points HFS+ ignores; with trailing dots or spaces (NTFS drops them); the NTFS short name
+ * `git~1`.
+ */
+export function namesDotGit(name: string): boolean {
+  let folded = '';
+  for (const c of name) if (!HFS_IGNORABLE.has(c.codePointAt(0) as number)) folded += c;
+  folded = folded.toLowerCase();
+  if (folded === '.git') return true;
+  const ntfs = name.replace(/[. ]+$/, '').toLowerCase();
+  return ntfs === '.git' || ntfs === 'git~1';
+}
+
+const nameText = new TextDecoder('utf-8');
+
+/**
+ * Why a tree entry's name cannot become an archive path, or undefined. Refused as git's
+ * verify_path refuses them, so an unpacked archive cannot plant a `.git` folder (a
+ * `.git/config` with `core.fsmonitor` runs a command at the next `git status`) or leave its
+ * folder: empty, `.`, `..`, `/`; `.git` and every alias of it; and what Windows would change or
+ * refuse: `\`, `:`, a trailing dot or space.
+ */
 export function unsafeName(name: Uint8Array): string | undefined {
   if (name.length === 0) return 'an empty name';
   if (name.includes(0x2f)) return 'a name containing "/"';
   if (name.length === 1 && name[0] === 0x2e) return 'the name "."';
   if (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e) return 'the name ".."';
+  const text = nameText.decode(name);
+  if (namesDotGit(text)) return `the name ${JSON.stringify(text)} (git's own folder, as ${text.toLowerCase() === '.git' ? 'it is' : 'Windows or macOS would read it'})`;
+  if (name.includes(0x5c)) return 'a name containing "\\" (a folder separator on Windows)';
+  if (name.includes(0x3a)) return 'a name containing ":" (a drive or stream separator on Windows)';
+  const last = name[name.length - 1];
+  if (last === 0x2e || last === 0x20) return 'a name ending in a dot or a space (Windows drops it, so it can stand for another name)';
+  return undefined;
+}
+
+/** Why the entry at `index` of a tree is left out for its name, counting repeats: a second entry of the same name would overwrite the first. */
+export function leftOutName(entries: readonly { name: Uint8Array }[], index: number, seen: Set<string>): string | undefined {
+  const name = entries[index].name;
+  const unsafe = unsafeName(name);
+  if (unsafe) return unsafe;
+  const key = toHex(name);
+  if (seen.has(key)) return 'a second entry of the same name in this folder (it would overwrite the first)';
+  seen.add(key);
   return undefined;
 }
 
@@ -121,6 +167,8 @@ interface Frame {
   entries: TreeEntry[];
   next: number;
   totals: TreeTotals;
+  /** Names met so far in this tree (hex), for repeats. */
+  seen: Set<string>;
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -173,7 +221,7 @@ export async function planTreeExport(db: ObjectDatabase, root: Uint8Array, optio
   }
   trees.set(rootHex, rootEntries);
   onStack.add(rootHex);
-  const stack: Frame[] = [{ hex: rootHex, path: '', entries: rootEntries, next: 0, totals: { entries: 0, bytes: 0, depth: 0 } }];
+  const stack: Frame[] = [{ hex: rootHex, path: '', entries: rootEntries, next: 0, totals: { entries: 0, bytes: 0, depth: 0 }, seen: new Set() }];
   let sliceStart = Date.now();
 
   while (stack.length > 0) {
@@ -191,10 +239,11 @@ export async function planTreeExport(db: ObjectDatabase, root: Uint8Array, optio
       if (parent) addChild(parent.totals, frame.totals);
       continue;
     }
-    const entry = frame.entries[frame.next++];
+    const index = frame.next++;
+    const entry = frame.entries[index];
     const name = utf8.decode(entry.name);
     const path = frame.path === '' ? name : `${frame.path}/${name}`;
-    const unsafe = unsafeName(entry.name);
+    const unsafe = leftOutName(frame.entries, index, frame.seen);
     const hex = toHex(entry.oid);
     if (unsafe) {
       problems.push({ path, oid: hex, message: `${unsafe} cannot be a path in an archive; the entry is left out` });
@@ -227,7 +276,7 @@ export async function planTreeExport(db: ObjectDatabase, root: Uint8Array, optio
     if (!entries) continue;
     trees.set(hex, entries);
     onStack.add(hex);
-    stack.push({ hex, path, entries, next: 0, totals: { entries: 0, bytes: 0, depth: 0 } });
+    stack.push({ hex, path, entries, next: 0, totals: { entries: 0, bytes: 0, depth: 0 }, seen: new Set() });
     // Every distinct object appears at least once, so this many distinct objects already
     // means too many entries: stop reading.
     if (distinct() > limits.maxEntries) return refuse('entries', { entries: distinct(), bytes: 0, depth: stack.length }, true);

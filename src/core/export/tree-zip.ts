@@ -1,7 +1,7 @@
 import { toHex } from '../hash/hex.ts';
 import type { TreeEntry } from '../objects/tree.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
-import { entryKind, unsafeName, type ExportProblem, type TreeExportPlan } from './tree-plan.ts';
+import { entryKind, leftOutName, type ExportProblem, type TreeExportPlan } from './tree-plan.ts';
 import { GitZipWriter } from './zip-writer.ts';
 
 /**
@@ -43,6 +43,8 @@ interface Frame {
   entries: TreeEntry[];
   next: number;
   prefix: Uint8Array;
+  /** Names met so far in this tree (hex): a repeat is left out, as the plan did. */
+  seen: Set<string>;
   shownPrefix: string;
 }
 
@@ -64,7 +66,7 @@ export async function writeTreeZip(db: ObjectDatabase, plan: TreeExportPlan, opt
   const problems = [...plan.problems];
   const result = { files: 0, directories: 0, symlinks: 0, submodules: 0, contentBytes: 0 };
   const rootEntries = plan.trees.get(toHex(plan.root)) ?? [];
-  const stack: Frame[] = [{ entries: rootEntries, next: 0, prefix: new Uint8Array(0), shownPrefix: '' }];
+  const stack: Frame[] = [{ entries: rootEntries, next: 0, prefix: new Uint8Array(0), shownPrefix: '', seen: new Set() }];
   let sliceStart = Date.now();
   const total = plan.totals.entries;
 
@@ -79,8 +81,9 @@ export async function writeTreeZip(db: ObjectDatabase, plan: TreeExportPlan, opt
       stack.pop();
       continue;
     }
-    const entry = frame.entries[frame.next++];
-    if (unsafeName(entry.name)) continue; // listed by the plan
+    const index = frame.next++;
+    const entry = frame.entries[index];
+    if (leftOutName(frame.entries, index, frame.seen)) continue; // listed by the plan
     const hex = toHex(entry.oid);
     const kind = entryKind(entry.mode);
     const shown = frame.shownPrefix + utf8.decode(entry.name);
@@ -95,7 +98,7 @@ export async function writeTreeZip(db: ObjectDatabase, plan: TreeExportPlan, opt
       const prefix = join(frame.prefix, entry.name, true);
       writer.addDirectory(prefix);
       result.directories++;
-      stack.push({ entries, next: 0, prefix, shownPrefix: `${shown}/` });
+      stack.push({ entries, next: 0, prefix, shownPrefix: `${shown}/`, seen: new Set() });
       continue;
     }
     if (!plan.blobSizes.has(hex)) continue; // missing or not a blob: listed by the plan
@@ -113,6 +116,26 @@ export async function writeTreeZip(db: ObjectDatabase, plan: TreeExportPlan, opt
     result.contentBytes += data.length;
   }
   options.onProgress?.(writer.count, total);
-  const blocks = writer.finish(options.comment);
+  // With entries left out, the archive's comment lists them (after the commit id), so whoever
+  // unpacks it later learns what it does not hold; without, it stays git archive's.
+  const blocks = writer.finish(problems.length === 0 ? options.comment : leftOutComment(options.comment, problems));
   return { blocks, bytes: blocks.reduce((s, b) => s + b.length, 0), ...result, problems };
+}
+
+/** The archive comment naming what was left out: at most ~60,000 bytes (a zip comment holds 65,535). */
+export function leftOutComment(commit: string | undefined, problems: readonly ExportProblem[]): string {
+  const encoder = new TextEncoder();
+  let text = `${commit ? `${commit}\n` : ''}packscope left out ${problems.length} entr${problems.length === 1 ? 'y' : 'ies'}:\n`;
+  let bytes = encoder.encode(text).length;
+  for (let i = 0; i < problems.length; i++) {
+    const line = `${JSON.stringify(problems[i].path)}: ${problems[i].message}\n`;
+    const size = encoder.encode(line).length;
+    if (bytes + size > 60_000) {
+      text += `and ${problems.length - i} more\n`;
+      break;
+    }
+    text += line;
+    bytes += size;
+  }
+  return text;
 }
