@@ -47,3 +47,24 @@ describe('inflatePrefix', () => {
     expect(() => inflatePrefix(Uint8Array.of(0x12, 0x34, 0, 0), 4)).toThrow(InflateFailure);
   });
 });
+
+describe('zlib bombs (issue 10 defect 4): decoding stops at the declared size', () => {
+  // 1 GiB of zeros in a 1 MB stream, declared as 100 bytes. Decoded to its end this took 4.8 s
+  // here (and 30-45 s for 3 GB); stopped after the first chunk that passes the size, ~0.4 s.
+  const bomb = deflateSync(Buffer.alloc(1 << 30));
+
+  for (const [name, inflater] of [['fflate', fflateInflater], ['node (small declared size: fflate inside)', nodeInflater]] as const) {
+    it(`${name}: a 100-byte entry holding 1 GiB fails as "runs long" in well under the time to decode it`, () => {
+      const started = performance.now();
+      expect(() => inflater.inflate(bomb, 100)).toThrow(/runs long/);
+      expect(performance.now() - started).toBeLessThan(1500);
+    });
+  }
+
+  it('large honest streams that could expand far still inflate whole, through the bounded decoder', () => {
+    const data = Buffer.concat([Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 31) & 0xff)), Buffer.alloc(40 << 20, 7)]);
+    const out = fflateInflater.inflate(deflateSync(data), data.length);
+    expect(Buffer.from(out).equals(data)).toBe(true);
+    expect(() => fflateInflater.inflate(deflateSync(data), data.length + 1)).toThrow(/ends after/);
+  });
+});

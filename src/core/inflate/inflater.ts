@@ -1,4 +1,4 @@
-import { inflateSync } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { inflatePrefix } from './prefix.ts';
 
 /**
@@ -50,16 +50,54 @@ export function explainEngineError(err: unknown): InflateFailure {
   return new InflateFailure(`zlib stream is corrupt (${message})`);
 }
 
+/** Deflate's highest ratio: a 258-byte copy from 2 bits, about 1032 output bytes per input byte. */
+const MAX_DEFLATE_EXPANSION = 1032;
+/** Output a stream may run past its declared size before decoding stops (bounded work). */
+const OVERRUN_WORK = 64 << 20;
+/** Input fed at a time to the streaming decoder: at most ~64 MiB of output each. */
+const STREAM_CHUNK = 64 << 10;
+
+/**
+ * Inflates a stream that could expand far beyond `size` (a zlib bomb: 100 bytes declared,
+ * gigabytes inside) a chunk of input at a time, stopping as soon as the output passes `size`:
+ * the work is the declared size plus one chunk's expansion, not the whole stream.
+ */
+function inflateBounded(deflated: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size + 1);
+  let written = 0;
+  let ended = false;
+  const decoder = new Inflate((chunk, final) => {
+    const room = out.length - written;
+    if (room > 0) out.set(chunk.length <= room ? chunk : chunk.subarray(0, room), written);
+    written += chunk.length;
+    if (final) ended = true;
+  });
+  try {
+    for (let at = 0; at < deflated.length && written <= size && !ended; at += STREAM_CHUNK) {
+      const end = Math.min(deflated.length, at + STREAM_CHUNK);
+      decoder.push(deflated.subarray(at, end), end === deflated.length);
+    }
+  } catch (err) {
+    throw explainEngineError(err);
+  }
+  if (written > size) throw new InflateFailure(`zlib stream runs long: more than the ${size} bytes the header declares`);
+  if (written < size || !ended) throw new InflateFailure(`zlib stream ends after ${written} bytes, the header declares ${size}`);
+  return out.subarray(0, size);
+}
+
 /** The portable inflater (fflate). */
 export const fflateInflater: Inflater = {
   inflate(input, size) {
     checkZlibHeader(input);
+    const deflated = input.subarray(2);
+    // fflate with a caller's buffer never grows it, but it decodes the stream to its end: a
+    // stream that could expand well past the declared size goes through the bounded decoder.
+    if (deflated.length * MAX_DEFLATE_EXPANSION > size + OVERRUN_WORK) return inflateBounded(deflated, size);
     // One spare byte: if the stream fills it, the stream runs longer than the header said.
-    // fflate with a caller's buffer never grows it, so a hostile stream cannot allocate more.
     const out = new Uint8Array(size + 1);
     let result: Uint8Array;
     try {
-      result = inflateSync(input.subarray(2), { out });
+      result = inflateSync(deflated, { out });
     } catch (err) {
       throw explainEngineError(err);
     }
