@@ -30,6 +30,8 @@
 //   BENCH_BROWSER_VIA             input (default) | picker (copy into OPFS first, timed apart)
 //   BENCH_BROWSER_FILTER          type for the filter step (default tag)
 //   BENCH_BROWSER_WORD            the blob-text search (default deprecated)
+//   BENCH_BROWSER_STEPS           which steps after open, comma-separated (default all):
+//                                 objects,filter,verify,unreachable,search
 //   BENCH_BROWSER_JSON            where the results go (default bench/build/browser-last.json)
 //   BENCH_PORT                    port for vite preview (default: a free one)
 //   CHROMIUM                      the browser (default /usr/bin/chromium)
@@ -52,6 +54,8 @@ const FILTER = process.env.BENCH_BROWSER_FILTER || 'tag';
 const WORD = process.env.BENCH_BROWSER_WORD || 'deprecated';
 const JSON_OUT = process.env.BENCH_BROWSER_JSON || path.join(ROOT, 'bench', 'build', 'browser-last.json');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ALL_STEPS = ['objects', 'filter', 'verify', 'unreachable', 'search'];
+const STEPS = new Set((process.env.BENCH_BROWSER_STEPS || ALL_STEPS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
 const SAMPLE_MS = 500;
 
 function usage(msg) {
@@ -65,6 +69,7 @@ if (!['gitdir', 'objects', 'given'].includes(OPEN)) usage(`bad BENCH_BROWSER_OPE
 if (!['input', 'picker'].includes(VIA)) usage(`bad BENCH_BROWSER_VIA=${VIA}`);
 if (!['commit', 'tree', 'blob', 'tag'].includes(FILTER)) usage(`bad BENCH_BROWSER_FILTER=${FILTER}`);
 if (!(STEP_TIMEOUT_S > 0)) usage('bad BENCH_BROWSER_STEP_TIMEOUT_S');
+for (const s of STEPS) if (!ALL_STEPS.includes(s)) usage(`bad step "${s}" in BENCH_BROWSER_STEPS (${ALL_STEPS.join(', ')})`);
 
 const fmtInt = (n) => (n == null ? '-' : n.toLocaleString('en-US'));
 const fmtS = (ms) => (ms == null ? '-' : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1));
@@ -439,7 +444,7 @@ async function main() {
     console.log('the folder could not be opened; nothing else to measure');
   } else {
     // Objects: the total, the first row, then the last row.
-    await step('objects: total known', async (deadline, marks, started) => {
+    if (STEPS.has('objects')) await step('objects: total known', async (deadline, marks, started) => {
       await goHash(page, repoKey, 'objects');
       const total = page.getByTestId('objects-total');
       await total.waitFor({ state: 'visible', timeout: left(deadline) });
@@ -449,7 +454,7 @@ async function main() {
       marks.firstRow = Date.now() - started;
       return { note: `${fmtInt(shown)} shown${shown === facts.objects ? ' (= git)' : `, git ${fmtInt(facts.objects)}`}; first row at ${fmtS(marks.firstRow)} s` };
     });
-    await step('objects: scrolled to the last row', async (deadline) => {
+    if (STEPS.has('objects')) await step('objects: scrolled to the last row', async (deadline) => {
       const lastRow = page.locator(`[data-testid=object-row][data-index="${facts.objects - 1}"]`);
       await page.locator('[data-testid=object-row][data-index="0"]').click({ position: { x: 5, y: 5 }, timeout: left(deadline) }).catch(() => undefined);
       await page.keyboard.press('End');
@@ -466,7 +471,7 @@ async function main() {
       }, facts.lastOid, { timeout: left(deadline) });
       return { note: `row ${fmtInt(facts.objects - 1)} = git's last id` };
     });
-    await step(`filter: type=${FILTER} total known`, async (deadline) => {
+    if (STEPS.has('filter')) await step(`filter: type=${FILTER} total known`, async (deadline) => {
       await goHash(page, repoKey, `objects?type=${FILTER}`);
       const want = facts.types[FILTER];
       // The old list's total may stay on screen for a frame; wait for git's count (or report what is shown).
@@ -481,7 +486,7 @@ async function main() {
       }
       return { note: `${fmtInt(want)} ${FILTER}s (= git)` };
     });
-    await step('Forensics → Verify', async (deadline) => {
+    if (STEPS.has('verify')) await step('Forensics → Verify', async (deadline) => {
       await goHash(page, repoKey, 'verify');
       const run = page.getByTestId('verify-run');
       await run.waitFor({ state: 'visible', timeout: left(deadline) });
@@ -493,7 +498,7 @@ async function main() {
       await page.getByTestId('verify-cancel').click({ timeout: 5000 }).catch(() => undefined);
       return text;
     });
-    await step('Forensics → Unreachable', async (deadline) => {
+    if (STEPS.has('unreachable')) await step('Forensics → Unreachable', async (deadline) => {
       await goHash(page, repoKey, 'unreachable');
       await page.waitForFunction(() => !!document.querySelector('[data-testid=reach-counts]') || !!document.querySelector('[data-testid=unreachable-view] .error-box'), null, { timeout: left(deadline), polling: 100 });
       if (!(await page.getByTestId('reach-counts').count())) throw new Error(`failed: ${(await page.locator('[data-testid=unreachable-view] .error-box').first().innerText()).replace(/\s+/g, ' ')}`);
@@ -505,7 +510,7 @@ async function main() {
       await page.getByRole('button', { name: /cancel/i }).first().click({ timeout: 5000 }).catch(() => undefined);
       return text;
     });
-    await step(`search: text "${WORD}"`, async (deadline) => {
+    if (STEPS.has('search')) await step(`search: text "${WORD}"`, async (deadline) => {
       await goHash(page, repoKey, `search?kind=text&q=${encodeURIComponent(WORD)}`);
       await page.waitForFunction(() => {
         const s = document.querySelector('[data-testid=search-status]');
