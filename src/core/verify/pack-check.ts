@@ -11,8 +11,7 @@ import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectTy
 import type { PackFile } from '../odb/pack-file.ts';
 import { adler32 } from '../hash/adler32.ts';
 import { SequentialReader } from '../bytes/sequential-reader.ts';
-import { readExact } from '../bytes/window-cache.ts';
-import { ExtentBatch, type ExtentBatchOptions } from '../bytes/extent-batch.ts';
+import { childTable, DeltaTreeWalk, oidMismatch, splitRoots, streamEndFinding, type DeltaTreeHelpers, type DeltaTreePlan, type DeltaTreeResult, type DeltaTreeTask, type RankRange } from './delta-trees.ts';
 import type { CheckId, Finding, Severity } from './findings.ts';
 
 /**
@@ -63,18 +62,9 @@ export interface PackCheckOptions {
   hasObject?: (oid: Uint8Array) => boolean;
   /** Where findings go (default: a new array); shared so a whole run lists them in the order found. */
   findings?: Finding[];
+  /** Other threads that take parts of the delta trees (the browser's tree helpers). */
+  treeHelpers?: DeltaTreeHelpers;
 }
-
-/** Bytes of decoded objects a delta-tree walk holds on its stack before frames let go. */
-const TREE_BUDGET = 64 << 20;
-
-/**
- * The deltas of consecutive delta trees are read together, in batches of about this many stored
- * bytes (`ExtentBatch`), before their trees are walked: a tree's deltas lie scattered over the
- * pack, and one read each cost ~1.3 ms in the browser (45k reads on git.git). Deltas closer than
- * the gap share a read. A delta larger than a quarter of the batch is read on its own.
- */
-const DELTA_BATCH: ExtentBatchOptions & { bytes: number } = { bytes: 64 << 20, gapBytes: 128 << 10, maxReadBytes: 4 << 20 };
 
 /** Delta depth markers: not computed yet, or the chain cannot be followed to a whole object. */
 const UNKNOWN = -1;
@@ -94,7 +84,7 @@ class HeaderColumns {
   readonly types: Uint8Array;
   readonly sizes: Float64Array;
   /** Header length: the stream starts at offset + headerLengths[r] (at most 31 bytes). */
-  private readonly headerLengths: Uint8Array;
+  readonly headerLengths: Uint8Array;
 
   constructor(private readonly offsets: Float64Array) {
     const n = offsets.length;
@@ -126,13 +116,16 @@ export class PackChecker {
   readonly chainHistogram: number[] = [];
   /** Entries whose object step is done (for progress). */
   entriesDone = 0;
-  /** Entries the delta trees reached (built, or failed with a finding of their own). */
-  private treeVisited: Uint8Array = new Uint8Array(0);
-
   /** Bytes of entries read for their CRC32 (for the report). */
   bytesRead = 0;
   /** Source reads the delta batches took (for the read-path tests). */
   deltaBatchReads = 0;
+  /** Threads that walked this pack's delta trees (1, or more with `treeHelpers`). */
+  treeThreads = 1;
+  /** Helper threads that failed; their parts were walked here instead. */
+  readonly helperFailures: string[] = [];
+  /** While the trees are walked elsewhere: settles when there is something to do here again. */
+  waiting: Promise<unknown> | undefined;
 
   /** Every id by idx position (`allOids`), read once: the walk asks for them in pack order. */
   private oidTable: Uint8Array | undefined;
@@ -307,11 +300,12 @@ export class PackChecker {
     // a chain walk per object through the cache.
     const ok = new Uint8Array(n);
     if (this.options.verifyObjects) {
-      yield* this.checkObjectsByTree(headers, ends, positions, baseRanks, depths, isBase, ok);
+      const plan: DeltaTreePlan = { types: headers.types, sizes: headers.sizes, headerLengths: headers.headerLengths, offsets, ends, positions, depths, ...childTable(depths, baseRanks), oids: this.oidTable as Uint8Array };
+      yield* this.checkTrees(plan, ok);
       // What the trees could not reach (chains through damage, cycles, bases that failed):
       // entry by entry, so each says why.
       for (let r = 0; r < n; r++) {
-        if (ok[r] !== 0 || this.treeVisited[r] !== 0) continue;
+        if (ok[r] !== 0) continue;
         this.entriesDone++;
         if (headers.types[r] === 0) continue;
         // The whole header again (its OFS base offset is not kept in the columns): damage only.
@@ -432,181 +426,68 @@ export class PackChecker {
   }
 
   /**
-   * The delta trees: every whole object (depth 0) in pack order is decoded, checked and hashed,
-   * then its deltas, depth first, each applied to the base in hand. Held bytes stay under a
-   * budget: past it, a frame lets go of its object and rebuilds it from the delta base cache
-   * when its next child needs it. A node that fails leaves its subtree to the entry-by-entry
-   * pass (`treeVisited` stays 0 there), which says for each why it cannot be rebuilt.
+   * Every object rebuilt and hashed, base first (`DeltaTreeWalk`). With `treeHelpers`, the
+   * trees are split into consecutive rank ranges of equal weight: this thread walks the first
+   * while helpers walk the others, and their findings follow this one's in range order, as one
+   * walk would have made them. A helper that fails has its range walked here.
    */
-  private *checkObjectsByTree(headers: HeaderColumns, ends: Float64Array, positions: Uint32Array, baseRanks: Int32Array, depths: Int32Array, isBase: Uint8Array, ok: Uint8Array): Generator<void> {
-    const pack = this.pack;
-    const n = headers.types.length;
-    this.treeVisited = new Uint8Array(n);
-    // Children of each entry as one CSR table: childStart[r] .. childStart[r + 1] in `children`.
-    const childStart = new Int32Array(n + 1);
-    for (let r = 0; r < n; r++) if (depths[r] > 0) childStart[baseRanks[r] + 1]++;
-    for (let r = 0; r < n; r++) childStart[r + 1] += childStart[r];
-    const children = new Int32Array(childStart[n]);
-    const fill = childStart.slice(0, n);
-    for (let r = 0; r < n; r++) if (depths[r] > 0) children[fill[baseRanks[r]]++] = r;
-
-    interface Frame {
-      rank: number;
-      type: ObjectType;
-      data: Uint8Array | undefined;
-      next: number;
-    }
-    const stack: Frame[] = [];
-    let held = 0;
-    // Whole objects come in pack order: one forward window reads them, each byte once. A delta
-    // the window holds (children often follow their base closely) is read from it too; the
-    // others at their exact extent.
-    const data = pack.data;
-    const ahead = new SequentialReader(data);
-    const readRoot = (offset: number, length: number): Uint8Array => ahead.read(offset, length);
-    let batch: ExtentBatch | undefined;
-    let batchEnd = 0;
-    const readChild = (offset: number, length: number): Uint8Array => batch?.get(offset, length) ?? ahead.peek(offset, length) ?? readExact(data, offset, length);
-    for (let root = 0; root < n; root++) {
-      if (depths[root] !== 0 || headers.types[root] === 0) continue;
-      if (root >= batchEnd) {
-        batch = undefined; // let go of the last batch before reading the next
-        ({ batch, end: batchEnd } = this.readDeltaBatch(root, ends, depths, childStart, children));
-        this.deltaBatchReads += batch.sourceReads;
-      }
-      const rootHeader = headers.get(root);
-      const object = this.checkNode(rootHeader, ends[root], positions[root], undefined, typeName(rootHeader.type), readRoot);
-      this.treeVisited[root] = 1;
-      this.entriesDone++;
-      if (!object) {
-        this.treeVisited[root] = 0; // the entry-by-entry pass names the failure
-        this.entriesDone--;
-        yield;
-        continue;
-      }
-      ok[root] = 1;
-      yield;
-      if (childStart[root + 1] === childStart[root]) continue;
-      stack.push({ rank: root, type: object.type, data: object.data, next: childStart[root] });
-      held += object.data.length;
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1];
-        if (top.next >= childStart[top.rank + 1]) {
-          stack.pop();
-          if (top.data) held -= top.data.length;
-          continue;
-        }
-        const child = children[top.next++];
-        if (!top.data) {
-          // Let go of under memory pressure: rebuilt through the cache (and its own chain).
-          try {
-            top.data = pack.readObject(this.offsets[top.rank]).data;
-            held += top.data.length;
-          } catch {
-            continue; // the child stays unvisited: the entry-by-entry pass explains it
-          }
-        }
-        const h = headers.get(child);
-        const built = this.checkNode(h, ends[child], positions[child], top.data, top.type, readChild);
-        if (!built) {
-          yield;
-          continue;
-        }
-        this.treeVisited[child] = 1;
-        this.entriesDone++;
-        ok[child] = 1;
-        if (childStart[child + 1] > childStart[child]) {
-          stack.push({ rank: child, type: top.type, data: built.data, next: childStart[child] });
-          held += built.data.length;
-          // Over the budget: the frames nearest the root let go first (they are needed last).
-          for (let i = 0; held > TREE_BUDGET && i < stack.length - 1; i++) {
-            const f = stack[i];
-            if (f.data) {
-              held -= f.data.length;
-              f.data = undefined;
-            }
-          }
-        }
+  private *checkTrees(plan: DeltaTreePlan, ok: Uint8Array): Generator<void> {
+    const helpers = this.options.treeHelpers;
+    const parts = helpers ? Math.max(0, Math.floor(helpers.partsFor(this.pack))) : 0;
+    const ranges = parts > 0 ? splitRoots(plan, parts + 1) : [{ from: 0, to: plan.types.length }];
+    const tasks = ranges.slice(1).map((range) => {
+      const task = (helpers as DeltaTreeHelpers).start(this.pack, plan, range);
+      const entry: { range: RankRange; task: DeltaTreeTask; result: DeltaTreeResult | undefined; settled: Promise<unknown> } = { range, task, result: undefined, settled: Promise.resolve() };
+      // Never rejects: a helper's failure is a result too (its range is then walked here).
+      entry.settled = task.result.then(
+        (result) => (entry.result = result),
+        (err: unknown) => (entry.result = { entriesDone: 0, failure: err instanceof Error ? err.message : String(err) }),
+      );
+      return entry;
+    });
+    this.treeThreads = 1 + tasks.length;
+    const before = this.entriesDone;
+    // Entries of the parts merged so far; a helper's own count until its part is merged.
+    let merged = 0;
+    const merging = new Set<RankRange>();
+    const inHelpers = (): number => tasks.reduce((sum, t) => sum + (merging.has(t.range) ? 0 : (t.result?.entriesDone ?? t.task.entriesDone)), 0);
+    const walk = function* (this: PackChecker, range: RankRange): Generator<void, void> {
+      const w = new DeltaTreeWalk(this.pack, plan, this.options.hasher, range);
+      for (const _ of w.run()) {
+        this.entriesDone = before + merged + inHelpers() + w.entriesDone;
         yield;
       }
-    }
-    ahead.release();
-  }
-
-  /**
-   * The stored bytes of every delta in the trees of the whole objects from rank `first` on, until
-   * about `DELTA_BATCH.bytes` are gathered (and never more than twice that): one `ExtentBatch`.
-   * `end` is the rank after the last whole object whose trees the batch holds.
-   */
-  private readDeltaBatch(first: number, ends: Float64Array, depths: Int32Array, childStart: Int32Array, children: Int32Array): { batch: ExtentBatch; end: number } {
-    const offsets = this.offsets;
-    const n = depths.length;
-    const largest = DELTA_BATCH.bytes / 4;
-    let ranks = new Int32Array(1024);
-    let count = 0;
-    let bytes = 0;
-    const pending: number[] = [];
-    let root = first;
-    for (; root < n && bytes < DELTA_BATCH.bytes; root++) {
-      if (depths[root] !== 0) continue;
-      pending.push(root);
-      while (pending.length > 0) {
-        const r = pending.pop() as number;
-        for (let c = childStart[r]; c < childStart[r + 1]; c++) {
-          const child = children[c];
-          pending.push(child);
-          const length = ends[child] - offsets[child];
-          if (length > largest || bytes + length > 2 * DELTA_BATCH.bytes) continue; // read alone
-          if (count === ranks.length) {
-            const grown = new Int32Array(count * 2);
-            grown.set(ranks);
-            ranks = grown;
-          }
-          ranks[count++] = child;
-          bytes += length;
-        }
-      }
-    }
-    const sorted = ranks.subarray(0, count).sort();
-    const starts = new Float64Array(count);
-    const extentEnds = new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      starts[i] = offsets[sorted[i]];
-      extentEnds[i] = ends[sorted[i]];
-    }
-    return { batch: new ExtentBatch(this.pack.data, starts, extentEnds, DELTA_BATCH), end: root };
-  }
-
-  /** Pack-order offsets (the PackFile's own array). */
-  private get offsets(): Float64Array {
-    return this.pack.packOrder().offsets;
-  }
-
-  /**
-   * Inflates one entry, checks where its stream ends, applies it to `baseData` when it is a
-   * delta, and checks the object's id. Undefined (and no finding) when it cannot be built: the
-   * entry-by-entry pass then explains it with the chain in view.
-   */
-  private checkNode(h: PackEntryHeader, end: number, position: number, baseData: Uint8Array | undefined, type: ObjectType, read: (offset: number, length: number) => Uint8Array): GitObject | undefined {
-    const pack = this.pack;
-    let inflated: Uint8Array;
-    let stored: Uint8Array;
-    let object: GitObject;
+      for (let r = 0; r < ok.length; r++) ok[r] |= w.ok[r];
+      this.findings.push(...w.findings);
+      this.deltaBatchReads += w.deltaBatchReads;
+      merged += w.entriesDone;
+    };
     try {
-      ({ data: inflated, stored } = pack.inflateStored(h, read));
-      object = { type, data: isDelta(h.type) ? pack.applyEntryDelta(h, baseData as Uint8Array, inflated) : inflated };
-    } catch {
-      return undefined;
+      yield* walk.call(this, ranges[0]);
+      for (const t of tasks) {
+        while (t.result === undefined) {
+          this.entriesDone = before + merged + inHelpers();
+          this.waiting = t.settled;
+          yield;
+        }
+        this.waiting = undefined;
+        merging.add(t.range);
+        const result = t.result;
+        if (result.failure !== undefined || !result.ok || !result.findings) {
+          // Walked here instead: the same findings, in the same place in the order.
+          this.helperFailures.push(result.failure ?? 'the helper returned no result');
+          yield* walk.call(this, t.range);
+          continue;
+        }
+        for (let r = 0; r < ok.length; r++) ok[r] |= result.ok[r];
+        this.findings.push(...result.findings);
+        merged += result.entriesDone;
+      }
+      this.entriesDone = before + merged;
+    } finally {
+      this.waiting = undefined;
+      for (const t of tasks) if (t.result === undefined) t.task.cancel();
     }
-    this.checkStreamEnd(h, end, inflated, stored, position);
-    const algo = pack.ctx.algo;
-    const actual = hashObject(this.options.hasher, algo, object.type, object.data);
-    const table = this.oidTable as Uint8Array;
-    if (compareBytes(actual, 0, table, position * algo.size, algo.size) !== 0) {
-      const oidHex = this.oidHex(position);
-      this.add('error', 'oid', 'Mismatch', pack.data.name, h.offset, `the ${object.type} at offset ${h.offset} hashes to ${toHex(actual)}, but ${pack.idx.name} lists it as ${oidHex} (position ${position}): its content was changed, or the idx entry points at the wrong object`, oidHex);
-    }
-    return object;
   }
 
   /** CRC32 of the entry's stored bytes [offset, end), read through the pass's sequential window. */
@@ -634,7 +515,8 @@ export class PackChecker {
       this.addError(err, 'object', file, h.offset, oidHex, `${oidHex} cannot be inflated`);
       return undefined;
     }
-    this.checkStreamEnd(h, end, inflated, undefined, position);
+    const streamEnd = streamEndFinding(pack, h, end, inflated, undefined, () => oidHex);
+    if (streamEnd) this.findings.push(streamEnd);
     let object: GitObject;
     try {
       if (!isDelta(h.type)) {
@@ -659,42 +541,9 @@ export class PackChecker {
     if (keepAsBase) pack.cacheObject(h.offset, object);
     const actual = hashObject(this.options.hasher, pack.ctx.algo, object.type, object.data);
     if (!bytesEqual(actual, pack.idx.oidAt(position))) {
-      this.add('error', 'oid', 'Mismatch', file, h.offset, `the ${object.type} at offset ${h.offset} hashes to ${toHex(actual)}, but ${pack.idx.name} lists it as ${oidHex} (position ${position}): its content was changed, or the idx entry points at the wrong object`, oidHex);
+      this.findings.push(oidMismatch(pack, h.offset, object.type, actual, oidHex, position));
     }
     return object.type;
-  }
-
-  /**
-   * A zlib stream ends with the Adler-32 of what it inflates to. If the four bytes before `end`
-   * are not that, the stream does not end where the next listed entry begins: find where it does
-   * end (the Adler-32 further on or earlier) and say which bytes no listed entry explains.
-   */
-  private checkStreamEnd(h: PackEntryHeader, end: number, inflated: Uint8Array, stored: Uint8Array | undefined, position: number): void {
-    const data = this.pack.data;
-    const file = data.name;
-    if (end - 4 < h.dataOffset + 2) return; // too short to hold a stream: inflation already failed
-    const want = adler32(inflated);
-    // `stored` is [dataOffset, end): its last four bytes are where the stream's Adler-32 must be.
-    const last = stored !== undefined && stored.length === end - h.dataOffset ? u32(stored, stored.length - 4) : u32(readExact(data, end - 4, 4), 0);
-    if (last === want) return;
-    const oidHex = this.oidHex(position);
-    const searchEnd = Math.min(data.size, h.dataOffset + inflated.length + 5 * (Math.ceil(inflated.length / 65535) + 1) + 6);
-    const window = data.read(h.dataOffset, searchEnd - h.dataOffset).slice();
-    let streamEnd = -1;
-    for (let i = 2; i + 4 <= window.length; i++) {
-      if (window[i] * 16777216 + window[i + 1] * 65536 + window[i + 2] * 256 + window[i + 3] === want) {
-        streamEnd = h.dataOffset + i + 4;
-        break;
-      }
-    }
-    const next = end === this.pack.trailerAt ? 'the trailing checksum' : 'the next entry the idx lists';
-    if (streamEnd >= 0 && streamEnd < end) {
-      this.add('error', 'cross-check', 'Mismatch', file, streamEnd, `the zlib stream of ${oidHex} (entry at ${h.offset}) ends at offset ${streamEnd}, but ${next} begins at ${end}: bytes [${streamEnd}, ${end}) belong to no entry the idx lists (an unlisted object, or a wrong offset)`, oidHex);
-    } else if (streamEnd > end) {
-      this.add('error', 'cross-check', 'Mismatch', file, end, `the zlib stream of ${oidHex} (entry at ${h.offset}) runs on to offset ${streamEnd}, past ${next} at ${end}: the idx offset ${end} points inside this entry`, oidHex);
-    } else {
-      this.add('error', 'cross-check', 'Mismatch', file, end - 4, `the zlib stream of ${oidHex} (entry at ${h.offset}) does not end with its Adler-32 where ${next} begins (${end}): the stream's last bytes were changed, or the entry boundaries the idx gives are wrong`, oidHex);
-    }
   }
 
   /** The .rev: loads, is a permutation, matches the idx's order and the pack's checksum. */
