@@ -27,7 +27,12 @@ async function runChecker(checker: PackChecker): Promise<void> {
   for (;;) {
     const next = run.next();
     if (next.done) return;
-    if (checker.waiting) await checker.waiting;
+    const waiting = checker.waiting;
+    if (waiting) {
+      await waiting;
+      // Settled: a scheduler that skips waiting jobs must see it so, or it never steps again.
+      expect(checker.waiting).toBeUndefined();
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { PackscopeError } from '../core/errors.ts';
  */
 export function blobSource(name: string, blob: Blob): ByteSource {
   const reader = new FileReaderSync();
-  return {
+  const source: ByteSource = {
     name,
     size: blob.size,
     read(offset, length) {
@@ -20,4 +20,13 @@ export function blobSource(name: string, blob: Blob): ByteSource {
       }
     },
   };
+  blobs.set(source, blob);
+  return source;
+}
+
+const blobs = new WeakMap<ByteSource, Blob>();
+
+/** The Blob a source made by `blobSource` reads (to hand the same file to another worker). */
+export function blobOf(source: ByteSource): Blob | undefined {
+  return blobs.get(source);
 }

@@ -27,7 +27,16 @@ export interface JobSpec<T> {
   progress(): JobProgress;
   /** The result, once `step` returned true. */
   finish(): T;
+  /**
+   * Set while the work runs on other threads (the verify pool): a promise that settles when
+   * `step` has something to do again. The queue does not spin on such a job: when every job
+   * waits, it sleeps until one of them settles.
+   */
+  waiting?(): Promise<unknown> | undefined;
 }
+
+/** How long the queue sleeps at most while every job waits on other threads (cancels are seen this often). */
+const IDLE_MS = 200;
 
 /** Which view a request serves, by request name (the views the app names in `focus`). */
 const VIEW_OF_REQUEST: Record<string, string> = {
@@ -163,8 +172,21 @@ export class JobScheduler {
       this.reapCancelled();
       const job = this.pick();
       if (job) this.slice(job);
-      await this.yieldFn();
+      const waits = this.allWaiting();
+      if (waits) await Promise.race([...waits, new Promise((resolve) => setTimeout(resolve, IDLE_MS))]);
+      else await this.yieldFn();
     }
+  }
+
+  /** What every job waits on, when every job is waiting on other threads; else undefined. */
+  private allWaiting(): Promise<unknown>[] | undefined {
+    const waits: Promise<unknown>[] = [];
+    for (const job of this.jobs.values()) {
+      const w = job.spec.waiting?.();
+      if (w === undefined) return undefined;
+      waits.push(w);
+    }
+    return waits.length > 0 ? waits : undefined;
   }
 
   /** Rejects cancelled waiters; a job no one waits for any more is dropped. */
@@ -210,7 +232,7 @@ export class JobScheduler {
     }
     let finished: boolean;
     try {
-      finished = job.spec.step(this.sliceMs);
+      finished = job.spec.waiting?.() !== undefined ? false : job.spec.step(this.sliceMs);
     } catch (err) {
       this.jobs.delete(key);
       for (const w of job.waiters) w.reject(err);

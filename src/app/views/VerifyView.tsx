@@ -131,6 +131,13 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
+/** " on 2 threads" when helpers took part, and what happened to any that stopped. */
+function onThreads(c: VerifyRunState['counts']): string {
+  if (!c?.threads || c.threads < 2) return '';
+  const failed = c.helperFailures?.length ?? 0;
+  return ` on ${c.threads} threads${failed > 0 ? ` (${failed} helper${failed === 1 ? '' : 's'} stopped; the main engine checked ${failed === 1 ? 'its' : 'their'} part${failed === 1 ? '' : 's'}: nothing was skipped)` : ''}`;
+}
+
 /** The outcome of the last run, with when it ran and how long it took. */
 function Verdict({ run, findingCount, errors, warnings }: { run: VerifyRunState; findingCount: number; errors: number; warnings: number }) {
   const when = run.startedAtMs ? new Date(run.startedAtMs).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) : '';
@@ -139,11 +146,11 @@ function Verdict({ run, findingCount, errors, warnings }: { run: VerifyRunState;
   const others = findingCount - errors - warnings;
   let text: string;
   if (clean) {
-    text = `No problems found: ${formatCount(c?.objects ?? 0)} objects checked, ${formatCount(c?.files ?? 0)} files checksummed (${formatBytes(c?.bytesHashed ?? 0)} hashed) in ${seconds(run.durationMs)}.`;
+    text = `No problems found: ${formatCount(c?.objects ?? 0)} objects checked, ${formatCount(c?.files ?? 0)} files checksummed (${formatBytes(c?.bytesHashed ?? 0)} hashed) in ${seconds(run.durationMs)}${onThreads(c)}.`;
   } else {
     const parts = [`${formatCount(errors)} error${errors === 1 ? '' : 's'}`, `${formatCount(warnings)} warning${warnings === 1 ? '' : 's'}`];
     if (others > 0) parts.push(`${formatCount(others)} note${others === 1 ? '' : 's'}`);
-    text = run.status === 'done' ? `${parts.join(', ')}. Checked ${formatCount(c?.objects ?? 0)} objects and ${formatCount(c?.files ?? 0)} checksummed files (${formatBytes(c?.bytesHashed ?? 0)} hashed) in ${seconds(run.durationMs)}.` : `Stopped after ${seconds(run.durationMs)} at ${run.progress.total ? Math.floor((run.progress.done / run.progress.total) * 100) : 0}% (${run.progress.phase}): ${parts.join(', ')} so far.`;
+    text = run.status === 'done' ? `${parts.join(', ')}. Checked ${formatCount(c?.objects ?? 0)} objects and ${formatCount(c?.files ?? 0)} checksummed files (${formatBytes(c?.bytesHashed ?? 0)} hashed) in ${seconds(run.durationMs)}${onThreads(c)}.` : `Stopped after ${seconds(run.durationMs)} at ${run.progress.total ? Math.floor((run.progress.done / run.progress.total) * 100) : 0}% (${run.progress.phase}): ${parts.join(', ')} so far.`;
   }
   return (
     <div className={`vf-verdict ${clean ? 'vf-clean' : run.status === 'done' ? 'vf-problems' : 'vf-partial'}`} role="status" data-testid="verify-verdict" data-clean={clean ? 'true' : 'false'}>

@@ -76,9 +76,16 @@ export function childTable(depths: Int32Array, baseRanks: Int32Array): { childSt
 }
 
 /**
+ * What an entry costs a walk beyond its stored bytes, in stored bytes (measured on git.git: ~9 µs
+ * an entry against ~36 ns a stored byte). By bytes alone the first range of git.git took 112k
+ * entries and 10 s, the second 737k and 15 s.
+ */
+const ENTRY_WEIGHT = 256;
+
+/**
  * Splits the ranks into `parts` consecutive ranges holding about equal work: a whole object's
- * weight is the stored bytes of its tree (itself and every delta on it), which is what a walk
- * reads, inflates and, in the main, rebuilds. A range never splits a tree.
+ * weight is that of its tree (itself and every delta on it): stored bytes, which a walk reads
+ * and inflates, plus `ENTRY_WEIGHT` an entry. A range never splits a tree.
  */
 export function splitRoots(plan: DeltaTreePlan, parts: number): RankRange[] {
   const n = plan.types.length;
@@ -89,13 +96,13 @@ export function splitRoots(plan: DeltaTreePlan, parts: number): RankRange[] {
   const stack: number[] = [];
   for (let root = 0; root < n; root++) {
     if (depths[root] !== 0) continue;
-    let w = ends[root] - offsets[root];
+    let w = ends[root] - offsets[root] + ENTRY_WEIGHT;
     stack.push(root);
     while (stack.length > 0) {
       const r = stack.pop() as number;
       for (let c = childStart[r]; c < childStart[r + 1]; c++) {
         const child = children[c];
-        w += ends[child] - offsets[child];
+        w += ends[child] - offsets[child] + ENTRY_WEIGHT;
         stack.push(child);
       }
     }

@@ -57,6 +57,10 @@ export interface VerifyCounts {
   objects: number;
   packs: number;
   looseObjects: number;
+  /** Threads that rebuilt and hashed objects (most for any pack), when more than one. */
+  threads?: number;
+  /** Helper threads that stopped; their parts were checked by the main engine (nothing was skipped). */
+  helperFailures?: string[];
 }
 
 /** The result of a whole run. */

@@ -124,8 +124,24 @@ export class PackChecker {
   treeThreads = 1;
   /** Helper threads that failed; their parts were walked here instead. */
   readonly helperFailures: string[] = [];
-  /** While the trees are walked elsewhere: settles when there is something to do here again. */
-  waiting: Promise<unknown> | undefined;
+  /** The helper's range being waited for (see `waiting`). */
+  private awaited: { result: DeltaTreeResult | undefined; settled: Promise<unknown> } | undefined;
+
+  /**
+   * While the trees are walked elsewhere: a promise that settles when there is something to do
+   * here again. Undefined as soon as it has settled, so a caller never spins on a settled wait.
+   */
+  get waiting(): Promise<unknown> | undefined {
+    const awaited = this.awaited;
+    return awaited !== undefined && awaited.result === undefined ? awaited.settled : undefined;
+  }
+  /** Entries done counting the helpers' latest reports (`entriesDone` moves only when stepped). */
+  private liveCount: (() => number) | undefined;
+
+  /** Entries done now, helpers included: for progress while this thread waits on them. */
+  get entriesNow(): number {
+    return this.liveCount?.() ?? this.entriesDone;
+  }
 
   /** Every id by idx position (`allOids`), read once: the walk asks for them in pack order. */
   private oidTable: Uint8Array | undefined;
@@ -453,6 +469,7 @@ export class PackChecker {
     const inHelpers = (): number => tasks.reduce((sum, t) => sum + (merging.has(t.range) ? 0 : (t.result?.entriesDone ?? t.task.entriesDone)), 0);
     const walk = function* (this: PackChecker, range: RankRange): Generator<void, void> {
       const w = new DeltaTreeWalk(this.pack, plan, this.options.hasher, range);
+      current = w;
       for (const _ of w.run()) {
         this.entriesDone = before + merged + inHelpers() + w.entriesDone;
         yield;
@@ -461,16 +478,19 @@ export class PackChecker {
       this.findings.push(...w.findings);
       this.deltaBatchReads += w.deltaBatchReads;
       merged += w.entriesDone;
+      current = undefined;
     };
+    let current: DeltaTreeWalk | undefined;
+    if (tasks.length > 0) this.liveCount = () => before + merged + inHelpers() + (current?.entriesDone ?? 0);
     try {
       yield* walk.call(this, ranges[0]);
       for (const t of tasks) {
         while (t.result === undefined) {
           this.entriesDone = before + merged + inHelpers();
-          this.waiting = t.settled;
+          this.awaited = t;
           yield;
         }
-        this.waiting = undefined;
+        this.awaited = undefined;
         merging.add(t.range);
         const result = t.result;
         if (result.failure !== undefined || !result.ok || !result.findings) {
@@ -485,7 +505,8 @@ export class PackChecker {
       }
       this.entriesDone = before + merged;
     } finally {
-      this.waiting = undefined;
+      this.awaited = undefined;
+      this.liveCount = undefined;
       for (const t of tasks) if (t.result === undefined) t.task.cancel();
     }
   }

@@ -11,6 +11,7 @@ import type { FileEntry } from '../repo/discover.ts';
 import type { Finding, VerifyCounts, VerifyProgress, VerifyReport } from './findings.ts';
 import { verifyMidx } from './midx-verify.ts';
 import { PackChecker } from './pack-check.ts';
+import type { DeltaTreeHelpers } from './delta-trees.ts';
 
 /**
  * Checks everything in an opened repository, resumably (`step(budgetMs)` works for about that
@@ -30,6 +31,8 @@ import { PackChecker } from './pack-check.ts';
 /** What the verifier needs from its host. */
 export interface VerifyOptions {
   hasher: HasherFactory;
+  /** Other threads that take parts of each pack's delta trees (the browser's verify pool). */
+  treeHelpers?: DeltaTreeHelpers;
 }
 
 /** Bytes hashed per read. */
@@ -62,6 +65,8 @@ export class RepositoryVerifier {
   private startedAt: number | undefined;
   private durationMs = 0;
   private readonly trailerJobs: TrailerJob[];
+  /** The pack checker running now (to see whether it waits on helpers). */
+  private checker: PackChecker | undefined;
 
   constructor(
     private readonly db: ObjectDatabase,
@@ -92,13 +97,29 @@ export class RepositoryVerifier {
         this.durationMs = now() - this.startedAt;
         return true;
       }
-      if (now() >= deadline) return false;
+      // Helpers are walking: nothing to do here until `waiting` settles.
+      if (this.waiting !== undefined || now() >= deadline) return false;
     }
+  }
+
+  /** While other threads do the work (`treeHelpers`): settles when stepping can go on. */
+  get waiting(): Promise<unknown> | undefined {
+    return this.checker?.waiting;
+  }
+
+  /** Stops the run for good: helpers still walking are stopped. */
+  dispose(): void {
+    this.finished = true;
+    this.work.return(undefined);
   }
 
   /** Where the run is. */
   progress(): VerifyProgress {
-    return { phase: this.phase, done: Math.round(Math.min(this.done, this.total)), total: this.total, objectsDone: this.counts.objects + this.packObjectsDone, objectsTotal: this.objectsTotal };
+    // While helpers walk, the checker is not stepped: count what they report.
+    const checker = this.checker;
+    const ahead = checker ? Math.max(0, checker.entriesNow - this.packObjectsDone) : 0;
+    const perEntry = checker && checker.pack.count > 0 ? (checker.pack.data.size * OBJECT_BYTE_WEIGHT) / checker.pack.count : 0;
+    return { phase: this.phase, done: Math.round(Math.min(this.done + ahead * perEntry, this.total)), total: this.total, objectsDone: this.counts.objects + this.packObjectsDone + ahead, objectsTotal: this.objectsTotal };
   }
 
   /** The full report; valid once step() returned true. */
@@ -168,6 +189,7 @@ export class RepositoryVerifier {
     const group = this.db.packFiles.find((g) => g.pack?.path === pack.data.name);
     const checker = new PackChecker(pack, {
       hasher: this.options.hasher,
+      ...(this.options.treeHelpers ? { treeHelpers: this.options.treeHelpers } : {}),
       verifyObjects: true,
       keepRows: false,
       findings: this.findings,
@@ -177,12 +199,19 @@ export class RepositoryVerifier {
     this.phase = `${pack.data.name}: objects`;
     const perEntry = pack.count === 0 ? 0 : (pack.data.size * OBJECT_BYTE_WEIGHT) / pack.count;
     let before = 0;
-    for (const _ of checker.run()) {
-      this.done += (checker.entriesDone - before) * perEntry;
-      before = checker.entriesDone;
-      this.packObjectsDone = checker.entriesDone;
-      yield;
+    this.checker = checker;
+    try {
+      for (const _ of checker.run()) {
+        this.done += (checker.entriesDone - before) * perEntry;
+        before = checker.entriesDone;
+        this.packObjectsDone = checker.entriesDone;
+        yield;
+      }
+    } finally {
+      this.checker = undefined;
     }
+    if (checker.treeThreads > 1) this.counts.threads = Math.max(this.counts.threads ?? 1, checker.treeThreads);
+    if (checker.helperFailures.length > 0) this.counts.helperFailures = [...(this.counts.helperFailures ?? []), ...checker.helperFailures];
     this.done += (pack.count - before) * perEntry;
     this.packObjectsDone = 0;
     this.counts.objects += checker.entriesDone;

@@ -6,6 +6,7 @@ import type { VerifyRunState } from '../../../protocol/verify.ts';
 import type { Session } from '../../session.ts';
 import { hashersReady, wasmHasher } from '../../hashing.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
+import { browserTreeHelpers } from '../../tree-helper/pool.ts';
 
 /**
  * One verification of an open folder, kept with its session: the engine (which is resumable),
@@ -28,7 +29,7 @@ export class VerifyRun {
   private readonly key: string;
 
   constructor(session: Session) {
-    this.verifier = new RepositoryVerifier(session.db, { hasher: wasmHasher });
+    this.verifier = new RepositoryVerifier(session.db, { hasher: wasmHasher, treeHelpers: browserTreeHelpers });
     this.key = `${ownerKey(session)}:verify:${++runCount}`;
   }
 
@@ -55,6 +56,7 @@ export class VerifyRun {
   abandon(): void {
     this.abandoned = true;
     if (!this.ended()) this.status = 'cancelled';
+    this.verifier.dispose(); // helpers still walking are stopped
     jobs.drop(this.key);
   }
 
@@ -74,6 +76,7 @@ export class VerifyRun {
             return { done: p.objectsDone, total: p.objectsTotal, label: p.phase, unit: 'objects' };
           },
           finish: () => undefined,
+          waiting: () => this.waitingSince(),
         },
         ctx,
       );
@@ -83,8 +86,25 @@ export class VerifyRun {
     }
   }
 
+  /** When the engine last began to wait on helpers (their time counts as the run's). */
+  private waitStartedAt: number | undefined;
+
+  /** The helpers' promise while the engine waits on them; the wait is counted as work time. */
+  private waitingSince(): Promise<unknown> | undefined {
+    const waiting = this.verifier.waiting;
+    const now = performance.now();
+    if (waiting === undefined) {
+      if (this.waitStartedAt !== undefined) this.workedMs += now - this.waitStartedAt;
+      this.waitStartedAt = undefined;
+    } else if (this.waitStartedAt === undefined) {
+      this.waitStartedAt = now;
+    }
+    return waiting;
+  }
+
   /** One slice; true once the run ended (finished, or the engine failed). */
   private step(ms: number): boolean {
+    this.waitingSince();
     const sliceStart = performance.now();
     // Another request may still be waiting after one was cancelled: the run goes on.
     this.status = 'running';
