@@ -163,4 +163,21 @@ describe('JobScheduler', () => {
     await expect(jobs.run(spec, context())).rejects.toThrow('zlib stream ends early');
     expect(jobs.pending).toEqual([]);
   });
+
+  it('does not step or spin on a job that waits on other threads, and steps it again once the wait settles', async () => {
+    let yields = 0;
+    const jobs = new JobScheduler({ yieldFn: () => (yields++, tick()) });
+    let release: () => void = () => undefined;
+    let wait: Promise<void> | undefined = new Promise<void>((r) => (release = r));
+    void wait.then(() => (wait = undefined));
+    const job = Object.assign(counter('verify', 3), { waiting: () => wait });
+    const result = jobs.run(job, context('verify'));
+    await new Promise((r) => setTimeout(r, 100));
+    // Waiting from the start: never stepped, and the queue slept instead of yielding in a loop.
+    expect(job.steps).toBe(0);
+    expect(yields).toBe(0);
+    release();
+    await expect(result).resolves.toBe('verify done');
+    expect(job.steps).toBe(3);
+  });
 });
