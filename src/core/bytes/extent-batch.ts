@@ -1,3 +1,4 @@
+import { countAtMost } from '../sorted.ts';
 import type { ByteSource } from './source.ts';
 import { CachedFile } from './window-cache.ts';
 
@@ -71,14 +72,7 @@ export class ExtentBatch {
   /** The bytes [offset, offset + length) when one extent of the batch holds them, else undefined. */
   get(offset: number, length: number): Uint8Array | undefined {
     const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    const i = lo - 1;
+    const i = countAtMost(starts, offset) - 1;
     if (i < 0 || offset + length > this.ends[i]) return undefined;
     const at = this.arenaStarts[i] + (offset - starts[i]);
     return this.arena.subarray(at, at + length);

@@ -1,3 +1,4 @@
+import { countAtMost } from '../sorted.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { readExact, readPoint } from '../bytes/window-cache.ts';
 import { PackscopeError, fail, type ErrorPlace } from '../errors.ts';
@@ -229,14 +230,8 @@ export class PackFile {
   /** Where the entry at `offset` ends: the next entry's offset, or the trailer. */
   entryEnd(offset: number): number {
     const offsets = this.packOrder().offsets;
-    let lo = 0;
-    let hi = offsets.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (offsets[mid] <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < offsets.length ? offsets[lo] : this.trailerAt;
+    const next = countAtMost(offsets, offset);
+    return next < offsets.length ? offsets[next] : this.trailerAt;
   }
 
   /** The entry header at `offset` (a point read of the header's bytes only). */

@@ -1,3 +1,4 @@
+import { countAtMost } from '../../../core/sorted.ts';
 import type { PackMap } from '../../../protocol/anatomy.ts';
 
 /**
@@ -216,15 +217,7 @@ export class MapModel {
 
   /** Rank of the last entry starting at or before `byte` (-1 before the first). */
   rankAt(byte: number): number {
-    const offsets = this.map.offsets;
-    let lo = 0;
-    let hi = offsets.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (offsets[mid] <= byte) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
+    return countAtMost(this.map.offsets, byte) - 1;
   }
 
   /** The entry whose stored bytes contain `byte`, or -1 (header, trailer, outside). */
