@@ -152,3 +152,27 @@ test('a long run (210,001 objects): progress with Cancel keeps the place, Contin
   await expect(page.getByTestId('verify-verdict')).toHaveText(text);
   await expect(page.getByTestId('verify-run')).toHaveText('Verify again');
 });
+
+test('a verify helper that cannot start: the main engine checks its part, nothing is skipped, and the verdict says so', async ({ page }, testInfo) => {
+  await gotoHome(page);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  test.skip(cores < 2, 'helpers need a spare core');
+  const { repo } = await openViaInput(page, gitDir('big'));
+  // The test hook (tree-helper/protocol.ts): each helper throws, uncaught, as it starts.
+  const engine = page.workers().find((w) => /\/worker-[^/]*\.js$/.test(w.url()));
+  if (!engine) throw new Error(`no engine worker among ${page.workers().map((w) => w.url()).join(', ')}`);
+  await engine.evaluate(() => ((self as { packscopeCrashHelpersForTest?: boolean }).packscopeCrashHelpersForTest = true));
+  await go(page, repo, 'verify');
+  await page.getByTestId('verify-run').click();
+  const verdict = page.getByTestId('verify-verdict');
+  await expect(verdict).toHaveAttribute('data-clean', 'true', { timeout: 90_000 });
+  await expect(verdict).toContainText('210,001 objects checked');
+  await expect(verdict).toContainText(/helper workers? stopped; the main engine checked (its part|their parts): nothing was skipped/);
+  await expect(verdict).not.toContainText('on 2 threads');
+  await shot(page, testInfo, 'helper-stopped');
+
+  // Without the hook, the next run has its helper.
+  await engine.evaluate(() => ((self as { packscopeCrashHelpersForTest?: boolean }).packscopeCrashHelpersForTest = false));
+  await page.getByTestId('verify-run').click();
+  await expect(verdict).toContainText(/No problems found: 210,001 objects checked, .* on [2-4] threads\./, { timeout: 90_000 });
+});

@@ -37,22 +37,37 @@ async function runChecker(checker: PackChecker): Promise<void> {
 }
 
 /** In-process helpers: `parts` ranges each, a walk per range; `failing` ranges reject. */
-function helpers(parts: number, failing: (index: number) => boolean = () => false): DeltaTreeHelpers & { started: RankRange[] } {
+function helpers(parts: number, failing: (index: number) => boolean = () => false): DeltaTreeHelpers & { started: RankRange[]; cancelled: RankRange[] } {
   const started: RankRange[] = [];
+  const cancelled: RankRange[] = [];
   return {
     started,
+    cancelled,
     partsFor: () => parts,
     start(pack: PackFile, plan: DeltaTreePlan, range: RankRange) {
       const index = started.push(range) - 1;
       const walk = new DeltaTreeWalk(pack, plan, nodeHasher, range);
-      const result = new Promise<DeltaTreeResult>((resolve, reject) =>
-        setTimeout(() => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let settle: (result: DeltaTreeResult) => void = () => undefined;
+      const result = new Promise<DeltaTreeResult>((resolve, reject) => {
+        settle = resolve;
+        timer = setTimeout(() => {
           if (failing(index)) return reject(new Error(`helper ${index} died`));
           for (const _ of walk.run());
           resolve({ entriesDone: walk.entriesDone, ok: walk.ok, findings: walk.findings });
-        }, 1),
-      );
-      return { get entriesDone() { return walk.entriesDone; }, result, cancel() {} };
+        }, 5);
+      });
+      return {
+        get entriesDone() {
+          return walk.entriesDone;
+        },
+        result,
+        cancel() {
+          clearTimeout(timer);
+          cancelled.push(range);
+          settle({ entriesDone: 0, failure: 'cancelled' });
+        },
+      };
     },
   };
 }
@@ -134,5 +149,31 @@ describe('delta trees split over helpers', () => {
     copy.remove();
     expect(split.helperFailures).toEqual(['helper 0 died']);
     expect(outcome(split)).toEqual(outcome(one));
+  });
+
+  it('stops the helpers when paused and starts their ranges again when stepped: the same result', async () => {
+    const copy = copyFixture('big');
+    const one = await check(copy);
+    const pool = helpers(2);
+    const pack = await openCopy(copy);
+    const checker = new PackChecker(pack, { hasher: nodeHasher, verifyObjects: true, keepRows: true, treeHelpers: pool });
+    const run = checker.run();
+    // Into the walk of this thread's range (the helpers have started), then paused as a cancelled request pauses it.
+    while (pool.started.length === 0) run.next();
+    for (let i = 0; i < 100; i++) run.next();
+    checker.pauseHelpers();
+    expect(pool.cancelled).toEqual(pool.started);
+    await new Promise((r) => setTimeout(r, 20)); // the helpers' timers would have fired by now
+    for (;;) {
+      const next = run.next();
+      if (next.done) break;
+      if (checker.waiting) await checker.waiting;
+    }
+    copy.remove();
+    // Each range started twice, walked once.
+    expect(pool.started.length).toBe(4);
+    expect(pool.started.slice(2)).toEqual(pool.started.slice(0, 2));
+    expect(checker.helperFailures).toEqual([]);
+    expect(outcome(checker)).toEqual(outcome(one));
   });
 });

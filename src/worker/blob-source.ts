@@ -1,4 +1,5 @@
 import type { ByteSource } from '../core/bytes/source.ts';
+import { CachedFile } from '../core/bytes/window-cache.ts';
 import { PackscopeError } from '../core/errors.ts';
 
 /**
@@ -26,7 +27,10 @@ export function blobSource(name: string, blob: Blob): ByteSource {
 
 const blobs = new WeakMap<ByteSource, Blob>();
 
-/** The Blob a source made by `blobSource` reads (to hand the same file to another worker). */
+/**
+ * The Blob a source made by `blobSource` reads, also through a window cache's wrapper (to hand
+ * the same file to another worker); undefined for sources in memory.
+ */
 export function blobOf(source: ByteSource): Blob | undefined {
-  return blobs.get(source);
+  return blobs.get(source instanceof CachedFile ? source.source : source);
 }

@@ -133,9 +133,11 @@ function seconds(ms: number): string {
 
 /** " on 2 threads" when helpers took part, and what happened to any that stopped. */
 function onThreads(c: VerifyRunState['counts']): string {
-  if (!c?.threads || c.threads < 2) return '';
-  const failed = c.helperFailures?.length ?? 0;
-  return ` on ${c.threads} threads${failed > 0 ? ` (${failed} helper${failed === 1 ? '' : 's'} stopped; the main engine checked ${failed === 1 ? 'its' : 'their'} part${failed === 1 ? '' : 's'}: nothing was skipped)` : ''}`;
+  const threads = c?.threads && c.threads > 1 ? ` on ${c.threads} threads` : '';
+  const failed = c?.helperFailures?.length ?? 0;
+  const one = failed === 1;
+  const note = failed > 0 ? ` (${failed} helper worker${one ? '' : 's'} stopped; the main engine checked ${one ? 'its part' : 'their parts'}: nothing was skipped)` : '';
+  return threads + note;
 }
 
 /** The outcome of the last run, with when it ran and how long it took. */

@@ -1,4 +1,4 @@
-import { bytesEqual, compareBytes, u32 } from '../bytes/be.ts';
+import { bytesEqual, compareBytes } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { PackscopeError, type ErrorKind } from '../errors.ts';
 import { applyDelta, readDeltaHeader } from '../format/delta.ts';
@@ -9,9 +9,8 @@ import { hashObject, type HasherFactory } from '../hash/hasher.ts';
 import { toHex } from '../hash/hex.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { PackFile } from '../odb/pack-file.ts';
-import { adler32 } from '../hash/adler32.ts';
 import { SequentialReader } from '../bytes/sequential-reader.ts';
-import { childTable, DeltaTreeWalk, oidMismatch, splitRoots, streamEndFinding, type DeltaTreeHelpers, type DeltaTreePlan, type DeltaTreeResult, type DeltaTreeTask, type RankRange } from './delta-trees.ts';
+import { childTable, DeltaTreeWalk, oidHexAt, oidMismatch, splitRoots, streamEndFinding, type DeltaTreeHelpers, type DeltaTreePlan, type DeltaTreeResult, type DeltaTreeTask, type RankRange } from './delta-trees.ts';
 import type { CheckId, Finding, Severity } from './findings.ts';
 
 /**
@@ -27,8 +26,9 @@ import type { CheckId, Finding, Severity } from './findings.ts';
  *   4. delta depths and cycles (a loop and a stack, no recursion);
  *   5. every entry: CRC32 of its stored bytes against the idx (v2); its zlib stream inflated
  *      and shown to end exactly where the next listed entry begins (the Adler-32 a zlib stream
- *      ends with sits in the four bytes before it); the object rebuilt (bases from the delta
- *      base cache) and its id recomputed against the idx;
+ *      ends with sits in the four bytes before it); the object rebuilt, base first, along
+ *      the delta trees (delta-trees.ts, optionally split over helper threads), and its id
+ *      recomputed against the idx; what the trees cannot reach, entry by entry, saying why;
  *   6. the `.rev` against the order the idx's offsets give, and its copy of the pack checksum.
  * With `verifyObjects` off only headers are read (verify-pack -s).
  */
@@ -105,6 +105,31 @@ class HeaderColumns {
   }
 }
 
+/** A range of delta trees given to a helper, and its result once it settles. */
+class HelperRun {
+  result: DeltaTreeResult | undefined;
+  /** Stopped by `pauseHelpers`: started again, not merged. */
+  paused = false;
+  /** Settles with the result; never rejects (a helper's failure is a result with `failure`). */
+  readonly settled: Promise<unknown>;
+
+  constructor(
+    readonly range: RankRange,
+    readonly task: DeltaTreeTask,
+  ) {
+    this.settled = task.result.then(
+      (result) => (this.result = result),
+      (err: unknown) => (this.result = { entriesDone: 0, failure: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+
+  /** Entries the helper has built, as last reported (none once paused: it starts again). */
+  get entriesDone(): number {
+    if (this.paused) return 0;
+    return this.result?.entriesDone ?? this.task.entriesDone;
+  }
+}
+
 /** The per-pack checker. Run `run()` to the end (or step it), then read findings and rows. */
 export class PackChecker {
   readonly findings: Finding[];
@@ -114,18 +139,42 @@ export class PackChecker {
   nonDelta = 0;
   /** chainHistogram[d - 1] = number of entries at delta depth d. */
   readonly chainHistogram: number[] = [];
-  /** Entries whose object step is done (for progress). */
-  entriesDone = 0;
+  /** Entries whose object step is finished here (helpers' parts once merged). */
+  private finished = 0;
+  /** Entries built by walks still running: this thread's and the helpers' latest reports. */
+  private inFlight: (() => number) | undefined;
   /** Bytes of entries read for their CRC32 (for the report). */
   bytesRead = 0;
   /** Source reads the delta batches took (for the read-path tests). */
   deltaBatchReads = 0;
-  /** Threads that walked this pack's delta trees (1, or more with `treeHelpers`). */
+  /** Threads whose walks of this pack's delta trees were merged (1, or more with `treeHelpers`). */
   treeThreads = 1;
   /** Helper threads that failed; their parts were walked here instead. */
   readonly helperFailures: string[] = [];
-  /** The helper's range being waited for (see `waiting`). */
-  private awaited: { result: DeltaTreeResult | undefined; settled: Promise<unknown> } | undefined;
+  /** The helper whose range is being waited for (see `waiting`). */
+  private awaited: HelperRun | undefined;
+  /** Helpers not merged yet, in range order. */
+  private helperRuns: HelperRun[] = [];
+  /** Set by `pauseHelpers`: the stopped helpers start again at the next step. */
+  private helpersPaused = false;
+
+  /**
+   * Stops the helpers while the run is paused (a cancelled request: no thread should go on
+   * working). Their ranges start again from the beginning when the checker is next stepped.
+   */
+  pauseHelpers(): void {
+    for (const run of this.helperRuns) {
+      if (run.result !== undefined) continue;
+      run.paused = true;
+      run.task.cancel();
+      this.helpersPaused = true;
+    }
+  }
+
+  /** Entries whose object step is done (for progress), counting the helpers' latest reports. */
+  get entriesDone(): number {
+    return this.finished + (this.inFlight?.() ?? 0);
+  }
 
   /**
    * While the trees are walked elsewhere: a promise that settles when there is something to do
@@ -134,13 +183,6 @@ export class PackChecker {
   get waiting(): Promise<unknown> | undefined {
     const awaited = this.awaited;
     return awaited !== undefined && awaited.result === undefined ? awaited.settled : undefined;
-  }
-  /** Entries done counting the helpers' latest reports (`entriesDone` moves only when stepped). */
-  private liveCount: (() => number) | undefined;
-
-  /** Entries done now, helpers included: for progress while this thread waits on them. */
-  get entriesNow(): number {
-    return this.liveCount?.() ?? this.entriesDone;
   }
 
   /** Every id by idx position (`allOids`), read once: the walk asks for them in pack order. */
@@ -156,9 +198,7 @@ export class PackChecker {
   /** The id at idx `position` in hex, from the table once it is read. */
   private oidHex(position: number): string {
     const table = this.oidTable;
-    if (table === undefined) return this.pack.idx.oidHexAt(position);
-    const H = this.pack.ctx.algo.size;
-    return toHex(table.subarray(position * H, position * H + H));
+    return table === undefined ? this.pack.idx.oidHexAt(position) : oidHexAt(table, position, this.pack.ctx.algo.size);
   }
 
   /** Entries this pack's idx lists: the unit of progress. */
@@ -322,7 +362,7 @@ export class PackChecker {
       // entry by entry, so each says why.
       for (let r = 0; r < n; r++) {
         if (ok[r] !== 0) continue;
-        this.entriesDone++;
+        this.finished++;
         if (headers.types[r] === 0) continue;
         // The whole header again (its OFS base offset is not kept in the columns): damage only.
         const h = readEntryHeader(data, offsets[r], ends[r], algo);
@@ -343,7 +383,7 @@ export class PackChecker {
       }
     } else {
       for (let r = 0; r < n; r++) if (headers.types[r] !== 0 && depths[r] >= 0) ok[r] = 1;
-      this.entriesDone = n;
+      this.finished = n;
     }
 
     // 5c. The chain histogram; the rows are made when asked (`rows()`), one at a time.
@@ -451,63 +491,57 @@ export class PackChecker {
     const helpers = this.options.treeHelpers;
     const parts = helpers ? Math.max(0, Math.floor(helpers.partsFor(this.pack))) : 0;
     const ranges = parts > 0 ? splitRoots(plan, parts + 1) : [{ from: 0, to: plan.types.length }];
-    const tasks = ranges.slice(1).map((range) => {
-      const task = (helpers as DeltaTreeHelpers).start(this.pack, plan, range);
-      const entry: { range: RankRange; task: DeltaTreeTask; result: DeltaTreeResult | undefined; settled: Promise<unknown> } = { range, task, result: undefined, settled: Promise.resolve() };
-      // Never rejects: a helper's failure is a result too (its range is then walked here).
-      entry.settled = task.result.then(
-        (result) => (entry.result = result),
-        (err: unknown) => (entry.result = { entriesDone: 0, failure: err instanceof Error ? err.message : String(err) }),
-      );
-      return entry;
-    });
-    this.treeThreads = 1 + tasks.length;
-    const before = this.entriesDone;
-    // Entries of the parts merged so far; a helper's own count until its part is merged.
-    let merged = 0;
-    const merging = new Set<RankRange>();
-    const inHelpers = (): number => tasks.reduce((sum, t) => sum + (merging.has(t.range) ? 0 : (t.result?.entriesDone ?? t.task.entriesDone)), 0);
-    const walk = function* (this: PackChecker, range: RankRange): Generator<void, void> {
-      const w = new DeltaTreeWalk(this.pack, plan, this.options.hasher, range);
-      current = w;
-      for (const _ of w.run()) {
-        this.entriesDone = before + merged + inHelpers() + w.entriesDone;
-        yield;
-      }
-      for (let r = 0; r < ok.length; r++) ok[r] |= w.ok[r];
-      this.findings.push(...w.findings);
-      this.deltaBatchReads += w.deltaBatchReads;
-      merged += w.entriesDone;
-      current = undefined;
+    const start = (range: RankRange): HelperRun => new HelperRun(range, (helpers as DeltaTreeHelpers).start(this.pack, plan, range));
+    const pending = (this.helperRuns = ranges.slice(1).map(start));
+    const resumeHelpers = (): void => {
+      if (!this.helpersPaused) return;
+      this.helpersPaused = false;
+      for (let i = 0; i < pending.length; i++) if (pending[i].paused) pending[i] = start(pending[i].range);
     };
-    let current: DeltaTreeWalk | undefined;
-    if (tasks.length > 0) this.liveCount = () => before + merged + inHelpers() + (current?.entriesDone ?? 0);
+    let walking: DeltaTreeWalk | undefined;
+    this.inFlight = () => (walking?.entriesDone ?? 0) + pending.reduce((sum, run) => sum + run.entriesDone, 0);
+    const merge = (part: { ok: Uint8Array; findings: Finding[]; entriesDone: number }): void => {
+      for (let r = 0; r < ok.length; r++) ok[r] |= part.ok[r];
+      this.findings.push(...part.findings);
+      this.finished += part.entriesDone;
+    };
+    const walkHere = function* (this: PackChecker, range: RankRange): Generator<void> {
+      walking = new DeltaTreeWalk(this.pack, plan, this.options.hasher, range);
+      for (const _ of walking.run()) {
+        yield;
+        resumeHelpers();
+      }
+      this.deltaBatchReads += walking.deltaBatchReads;
+      merge(walking);
+      walking = undefined;
+    };
     try {
-      yield* walk.call(this, ranges[0]);
-      for (const t of tasks) {
-        while (t.result === undefined) {
-          this.entriesDone = before + merged + inHelpers();
-          this.awaited = t;
+      yield* walkHere.call(this, ranges[0]);
+      while (pending.length > 0) {
+        resumeHelpers();
+        const run = pending[0];
+        if (run.result === undefined) {
+          this.awaited = run;
           yield;
-        }
-        this.awaited = undefined;
-        merging.add(t.range);
-        const result = t.result;
-        if (result.failure !== undefined || !result.ok || !result.findings) {
-          // Walked here instead: the same findings, in the same place in the order.
-          this.helperFailures.push(result.failure ?? 'the helper returned no result');
-          yield* walk.call(this, t.range);
           continue;
         }
-        for (let r = 0; r < ok.length; r++) ok[r] |= result.ok[r];
-        this.findings.push(...result.findings);
-        merged += result.entriesDone;
+        this.awaited = undefined;
+        pending.shift();
+        const { ok: partOk, findings, entriesDone, failure } = run.result;
+        if (failure === undefined && partOk && findings) {
+          merge({ ok: partOk, findings, entriesDone });
+          this.treeThreads++;
+        } else {
+          // Walked here instead: the same findings, in the same place in the order.
+          this.helperFailures.push(failure ?? 'the helper returned no result');
+          yield* walkHere.call(this, run.range);
+        }
       }
-      this.entriesDone = before + merged;
     } finally {
       this.awaited = undefined;
-      this.liveCount = undefined;
-      for (const t of tasks) if (t.result === undefined) t.task.cancel();
+      this.inFlight = undefined;
+      for (const run of pending) if (run.result === undefined) run.task.cancel();
+      this.helperRuns = [];
     }
   }
 

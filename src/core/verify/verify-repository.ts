@@ -59,14 +59,14 @@ export class RepositoryVerifier {
   private done = 0;
   private readonly total: number;
   private readonly objectsTotal: number;
-  /** Entries the pack being checked has done so far (counts.objects has the finished ones). */
-  private packObjectsDone = 0;
   private readonly counts: VerifyCounts = { files: 0, bytesHashed: 0, objects: 0, packs: 0, looseObjects: 0 };
   private startedAt: number | undefined;
   private durationMs = 0;
   private readonly trailerJobs: TrailerJob[];
-  /** The pack checker running now (to see whether it waits on helpers). */
+  /** The pack checker running now (its progress counts live; it may wait on helpers). */
   private checker: PackChecker | undefined;
+  /** Progress units an entry of that pack is worth. */
+  private packEntryWeight = 0;
 
   constructor(
     private readonly db: ObjectDatabase,
@@ -107,6 +107,11 @@ export class RepositoryVerifier {
     return this.checker?.waiting;
   }
 
+  /** The run is paused (no one waits for it): helpers stop, and start again when it is stepped. */
+  pause(): void {
+    this.checker?.pauseHelpers();
+  }
+
   /** Stops the run for good: helpers still walking are stopped. */
   dispose(): void {
     this.finished = true;
@@ -115,11 +120,10 @@ export class RepositoryVerifier {
 
   /** Where the run is. */
   progress(): VerifyProgress {
-    // While helpers walk, the checker is not stepped: count what they report.
-    const checker = this.checker;
-    const ahead = checker ? Math.max(0, checker.entriesNow - this.packObjectsDone) : 0;
-    const perEntry = checker && checker.pack.count > 0 ? (checker.pack.data.size * OBJECT_BYTE_WEIGHT) / checker.pack.count : 0;
-    return { phase: this.phase, done: Math.round(Math.min(this.done + ahead * perEntry, this.total)), total: this.total, objectsDone: this.counts.objects + this.packObjectsDone + ahead, objectsTotal: this.objectsTotal };
+    // The pack being checked counts live (its helpers report while this thread waits on them).
+    const packObjects = this.checker?.entriesDone ?? 0;
+    const done = this.done + packObjects * this.packEntryWeight;
+    return { phase: this.phase, done: Math.round(Math.min(done, this.total)), total: this.total, objectsDone: this.counts.objects + packObjects, objectsTotal: this.objectsTotal };
   }
 
   /** The full report; valid once step() returned true. */
@@ -197,23 +201,16 @@ export class RepositoryVerifier {
       ...(group?.rev ? { rev: group.rev.source } : {}),
     });
     this.phase = `${pack.data.name}: objects`;
-    const perEntry = pack.count === 0 ? 0 : (pack.data.size * OBJECT_BYTE_WEIGHT) / pack.count;
-    let before = 0;
+    this.packEntryWeight = pack.count === 0 ? 0 : (pack.data.size * OBJECT_BYTE_WEIGHT) / pack.count;
     this.checker = checker;
     try {
-      for (const _ of checker.run()) {
-        this.done += (checker.entriesDone - before) * perEntry;
-        before = checker.entriesDone;
-        this.packObjectsDone = checker.entriesDone;
-        yield;
-      }
+      yield* checker.run();
     } finally {
       this.checker = undefined;
     }
     if (checker.treeThreads > 1) this.counts.threads = Math.max(this.counts.threads ?? 1, checker.treeThreads);
     if (checker.helperFailures.length > 0) this.counts.helperFailures = [...(this.counts.helperFailures ?? []), ...checker.helperFailures];
-    this.done += (pack.count - before) * perEntry;
-    this.packObjectsDone = 0;
+    this.done += pack.data.size * OBJECT_BYTE_WEIGHT;
     this.counts.objects += checker.entriesDone;
     this.counts.bytesHashed += checker.bytesRead;
   }

@@ -18,8 +18,12 @@ import type { TreeHelperMessage, TreeHelperStart } from './protocol.ts';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: TreeHelperMessage, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
 
-scope.onmessage = async (event: MessageEvent<TreeHelperStart>) => {
-  const start = event.data;
+scope.onmessage = (event: MessageEvent<TreeHelperStart>) => {
+  if (event.data.crashForTest) throw new Error('the test hook crashed this helper');
+  void walkRange(event.data);
+};
+
+async function walkRange(start: TreeHelperStart): Promise<void> {
   try {
     await hashersReady();
     const files: RepositoryFiles = {
@@ -53,4 +57,4 @@ scope.onmessage = async (event: MessageEvent<TreeHelperStart>) => {
   } catch (err) {
     post({ t: 'failed', message: err instanceof Error ? err.message : String(err) });
   }
-};
+}

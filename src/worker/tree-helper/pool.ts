@@ -1,6 +1,5 @@
 /// <reference lib="webworker" />
 import type { PackFile } from '../../core/odb/pack-file.ts';
-import { CachedFile } from '../../core/bytes/window-cache.ts';
 import type { DeltaTreeHelpers, DeltaTreePlan, DeltaTreeResult, DeltaTreeTask, RankRange } from '../../core/verify/delta-trees.ts';
 import { blobOf } from '../blob-source.ts';
 import type { TreeHelperMessage, TreeHelperStart } from './protocol.ts';
@@ -24,16 +23,10 @@ function spareCores(): number {
   return Math.max(0, Math.min(MAX_HELPERS, cores - 1));
 }
 
-/** The Blob under a pack's (or idx's) source, when the file came from the person's folder. */
-function blobUnder(source: unknown): Blob | undefined {
-  const raw = source instanceof CachedFile ? source.source : source;
-  return raw && typeof raw === 'object' ? blobOf(raw as CachedFile['source']) : undefined;
-}
-
 export const browserTreeHelpers: DeltaTreeHelpers = {
   partsFor(pack: PackFile): number {
     if (typeof Worker === 'undefined' || pack.count < MIN_ENTRIES) return 0;
-    if (!blobUnder(pack.data) || !blobUnder(pack.idx.source)) return 0; // an idx built in memory, a demo
+    if (!blobOf(pack.data) || !blobOf(pack.idx.source)) return 0; // an idx built in memory, a demo
     return spareCores();
   },
 
@@ -44,7 +37,7 @@ export const browserTreeHelpers: DeltaTreeHelpers = {
     const result = new Promise<DeltaTreeResult>((resolve) => (settle = resolve));
     const fail = (message: string): void => {
       worker.terminate();
-      settle({ entriesDone: 0, failure: `a verify helper stopped (${message}); its part was checked by the main engine` });
+      settle({ entriesDone: 0, failure: `a verify helper stopped: ${message}` });
     };
     worker.onmessage = (event: MessageEvent<TreeHelperMessage>) => {
       const m = event.data;
@@ -63,13 +56,14 @@ export const browserTreeHelpers: DeltaTreeHelpers = {
     worker.onmessageerror = () => fail('a message from it could not be read');
     const start: TreeHelperStart = {
       packPath: pack.data.name,
-      pack: blobUnder(pack.data) as Blob,
+      pack: blobOf(pack.data) as Blob,
       idxPath: pack.idx.name,
-      idx: blobUnder(pack.idx.source) as Blob,
+      idx: blobOf(pack.idx.source) as Blob,
       algo: pack.ctx.algo.name === 'sha256' ? 'sha256' : 'sha1',
       plan,
       range,
     };
+    if ((self as { packscopeCrashHelpersForTest?: boolean }).packscopeCrashHelpersForTest === true) start.crashForTest = true;
     worker.postMessage(start);
     return {
       get entriesDone() {

@@ -17,6 +17,11 @@ export interface TreeHelperStart {
   algo: 'sha1' | 'sha256';
   plan: DeltaTreePlan;
   range: RankRange;
+  /**
+   * Test hook (e2e/verify.spec.ts): the helper throws at once, uncaught, as a crash would. Set
+   * by the engine when `self.packscopeCrashHelpersForTest` is true; nothing else sets it.
+   */
+  crashForTest?: true;
 }
 
 export type TreeHelperMessage = { t: 'progress'; entriesDone: number } | ({ t: 'done' } & DeltaTreeResult) | { t: 'failed'; message: string };

@@ -76,36 +76,27 @@ export class VerifyRun {
             return { done: p.objectsDone, total: p.objectsTotal, label: p.phase, unit: 'objects' };
           },
           finish: () => undefined,
-          waiting: () => this.waitingSince(),
+          waiting: () => this.verifier.waiting,
         },
         ctx,
       );
     } catch (err) {
-      if (err instanceof Cancelled && !this.ended()) this.status = 'cancelled';
+      if (err instanceof Cancelled && !this.ended()) {
+        this.status = 'cancelled';
+        this.verifier.pause(); // no helper works on while the run shows "Stopped"
+      }
       throw err;
     }
   }
 
-  /** When the engine last began to wait on helpers (their time counts as the run's). */
-  private waitStartedAt: number | undefined;
-
-  /** The helpers' promise while the engine waits on them; the wait is counted as work time. */
-  private waitingSince(): Promise<unknown> | undefined {
-    const waiting = this.verifier.waiting;
-    const now = performance.now();
-    if (waiting === undefined) {
-      if (this.waitStartedAt !== undefined) this.workedMs += now - this.waitStartedAt;
-      this.waitStartedAt = undefined;
-    } else if (this.waitStartedAt === undefined) {
-      this.waitStartedAt = now;
-    }
-    return waiting;
-  }
+  /** When the last slice left the engine waiting on helpers: that wait counts as the run's time. */
+  private waitingFrom: number | undefined;
 
   /** One slice; true once the run ended (finished, or the engine failed). */
   private step(ms: number): boolean {
-    this.waitingSince();
     const sliceStart = performance.now();
+    if (this.waitingFrom !== undefined) this.workedMs += sliceStart - this.waitingFrom;
+    this.waitingFrom = undefined;
     // Another request may still be waiting after one was cancelled: the run goes on.
     this.status = 'running';
     let finished: boolean;
@@ -119,6 +110,7 @@ export class VerifyRun {
       return true;
     }
     this.workedMs += performance.now() - sliceStart;
+    if (!finished && this.verifier.waiting !== undefined) this.waitingFrom = performance.now();
     if (finished) {
       this.counts = this.verifier.report().counts;
       this.status = 'done';
