@@ -7,7 +7,7 @@ import type { TreeHelperMessage, TreeHelperStart } from './protocol.ts';
 /**
  * The browser's verify pool: the engine worker walks one range of a pack's delta trees and
  * starts a tree helper (a nested dedicated worker) for each other range, one per spare core
- * (`navigator.hardwareConcurrency - 1`, at most 3). Each helper reads the pack itself from the
+ * (`navigator.hardwareConcurrency - 1`, at most 2). Each helper reads the pack itself from the
  * same `Blob`. A small pack is walked by the engine alone: a helper costs ~100-200 ms to start
  * and a copy of the plan (~50 bytes an entry).
  *
@@ -16,7 +16,12 @@ import type { TreeHelperMessage, TreeHelperStart } from './protocol.ts';
 
 /** Below this many entries a pack's trees are walked by the engine alone. */
 const MIN_ENTRIES = 20_000;
-const MAX_HELPERS = 3;
+/**
+ * Each helper adds ~95 MB to the renderer (its window cache, a 64 MiB delta batch, its tree
+ * stack, a copy of the plan): on git.git three helpers took the renderer to 1,043 MB, over the
+ * 1 GB we hold to; two kept it at 954 MB (both measured with 2 real cores).
+ */
+const MAX_HELPERS = 2;
 
 function spareCores(): number {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 1;
