@@ -33,12 +33,10 @@ function siblings(path: string): ReturnType<typeof openFileEntry>[] {
   for (const ext of ['.idx', '.pack']) {
     const p = `${dir}/${base}${ext}`;
     if (p === path) continue;
-    try {
-      statSync(p);
-      out.push(openFileEntry(dir, p));
-    } catch {
-      /* the pair is incomplete; the database reports it */
-    }
+    // Absent: the pair is incomplete and the database reports it. Present but not a regular
+    // file (a FIFO planted as the .pack): openFileEntry refuses it, and that is the answer.
+    if (statSync(p, { throwIfNoEntry: false }) === undefined) continue;
+    out.push(openFileEntry(dir, p));
   }
   return out;
 }
