@@ -6,11 +6,12 @@ import { verifyPack } from './commands/verify-pack.ts';
 import { multiPackIndex } from './commands/multi-pack-index.ts';
 import { fsck } from './commands/fsck.ts';
 import { indexPack } from './commands/index-pack.ts';
-import { UsageError, reportError } from './errors.ts';
+import { RefusedWrite, UsageError, reportError } from './errors.ts';
 
 /**
  * packscope's command line: git's commands over packscope's engine, with git's output.
- * Exit status: 0 success; 1 missing object or corrupt data; 2 usage or ambiguous name.
+ * Exit status: 0 success; 1 missing object or corrupt data; 2 usage or ambiguous name; 128 (git's
+ * `fatal:`) a file it refuses to write, because the name is a link, FIFO, device or folder.
  */
 
 const USAGE = `usage: packscope <command> [<args>] <path>
@@ -68,6 +69,11 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`usage error: ${err.message}\n`);
       process.exitCode = 2;
+      return;
+    }
+    if (err instanceof RefusedWrite) {
+      process.stderr.write(`fatal: ${err.message}\n`);
+      process.exitCode = 128;
       return;
     }
     reportError(err);

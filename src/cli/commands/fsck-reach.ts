@@ -1,12 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PackscopeError } from '../../core/errors.ts';
 import { ObjectTableBuilder, type ObjectTable } from '../../core/odb/object-table.ts';
 import { parseDirCache, type DirCache } from '../../core/reach/dircache.ts';
 import { lostFoundFiles } from '../../core/reach/lost-found.ts';
 import { ReachabilityWalk, type Reachability } from '../../core/reach/reachability.ts';
 import { readReflogs } from '../../core/repo/reflog.ts';
+import { RefusedWrite } from '../errors.ts';
 import type { CliRepository } from '../repository.ts';
+import { makeDirectory, writeRegularFile } from '../safe-write.ts';
 
 /** What `git fsck` prints about objects nothing reaches. */
 export interface ReachabilityOptions {
@@ -75,15 +76,36 @@ export function reachabilityReport(repo: CliRepository, options: ReachabilityOpt
   for (const u of reach.unreadable) stderr.push(`error: ${u.oid}: ${u.error.message}`);
 
   let lostFoundWritten = 0;
+  let lostFoundRefused = false;
   if (options.lostFound !== undefined && !options.unreachable) {
+    const remedy = 'Remove it, or give another --lost-found folder.';
+    /** Runs one write; a refusal or I/O failure is reported and the next file is tried. */
+    const attempt = (write: () => void): boolean => {
+      try {
+        write();
+        return true;
+      } catch (err) {
+        if (!(err instanceof RefusedWrite || err instanceof PackscopeError)) throw err;
+        stderr.push(`error: ${err.message}`);
+        lostFoundRefused = true;
+        return false;
+      }
+    };
+    // Each subfolder (commit/, other/) is made and checked once: a refused one is reported once.
+    const usableFolders = new Map<string, boolean>();
     for (const f of lostFoundFiles(reach, table, (oid, err) => stderr.push(`error: could not write lost-found/other/${oid}: ${err instanceof Error ? err.message : String(err)}`))) {
       const path = join(options.lostFound, f.path);
-      mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(path, f.data);
-      lostFoundWritten++;
+      const folder = dirname(path);
+      let usable = usableFolders.get(folder);
+      if (usable === undefined) {
+        usable = attempt(() => makeDirectory(folder, remedy));
+        usableFolders.set(folder, usable);
+      }
+      if (usable && attempt(() => writeRegularFile(path, f.data, { remedy, durable: false }))) lostFoundWritten++;
     }
   }
-  return { stdout, stderr, errors: reach.missing.length > 0 || reach.brokenRoots.length > 0 || reach.invalidReflogEntries.length > 0, lostFoundWritten };
+  const errors = reach.missing.length > 0 || reach.brokenRoots.length > 0 || reach.invalidReflogEntries.length > 0 || lostFoundRefused;
+  return { stdout, stderr, errors, lostFoundWritten };
 }
 
 /**

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { PackscopeError } from '../../core/errors.ts';
 import { SHA1, SHA256, type HashAlgo } from '../../core/hash/algo.ts';
 import { toHex } from '../../core/hash/hex.ts';
 import { PackIndexer } from '../../core/index-pack/indexer.ts';
 import type { IdxWriteOptions } from '../../core/format/idx-write.ts';
 import { UsageError, reportError } from '../errors.ts';
-import { fileSource, nodeHasher, nodeInflater, nodeMeasuringInflater } from '../node-host.ts';
+import { fileSource, nodeHasher, nodeInflater, nodeMeasuringInflater, readRegularFile } from '../node-host.ts';
 import { Output } from '../output.ts';
+import { existingRegularFile, writeRegularFile } from '../safe-write.ts';
 
 const USAGE = 'index-pack [-o <file>.idx] [--index-version=<v>[,<offset>]] [--object-format=sha1|sha256] [--partial] <file>.pack';
 
@@ -59,11 +60,17 @@ function parseArgs(args: string[]): IndexPackArgs {
  * and prints the pack's checksum, as git does. Unlike git 2.39, which replaces an existing idx,
  * it never overwrites a different file: the folder may be evidence. A damaged pack exits 1 with
  * every problem on stderr; `--partial` still writes the idx of the objects that resolved.
+ * The idx is written only as a regular file (src/cli/safe-write.ts): where its name is a link,
+ * FIFO or folder, git 2.39 replaces a link or FIFO (unlink, then create) and dies on a folder;
+ * packscope refuses all three, before indexing, and leaves the folder as it found it.
  */
 export async function indexPack(args: string[]): Promise<number> {
   const opts = parseArgs(args);
   if (!existsSync(opts.pack)) throw new PackscopeError('NotFound', 'no such pack file', { file: opts.pack });
   const idxPath = opts.output ?? opts.pack.replace(/\.pack$/, '.idx');
+  const remedy = 'Remove it, or give another name with -o.';
+  // Refused now rather than after indexing a pack that may take minutes.
+  existingRegularFile(idxPath, remedy);
   const source = fileSource(opts.pack, opts.pack);
   let result;
   try {
@@ -87,14 +94,15 @@ export async function indexPack(args: string[]): Promise<number> {
     }
     process.stderr.write(`warning: ${summary}; writing a partial index to ${idxPath}\n`);
   }
-  if (existsSync(idxPath)) {
-    const existing = readFileSync(idxPath);
+  if (existingRegularFile(idxPath, remedy)) {
+    const existing = readRegularFile(idxPath);
     if (!Buffer.from(result.idx.buffer, result.idx.byteOffset, result.idx.length).equals(existing)) {
       process.stderr.write(`fatal: ${idxPath} already exists and differs from the index of this pack; packscope does not overwrite it (give another name with -o)\n`);
       return 1;
     }
   } else {
-    writeFileSync(idxPath, result.idx, { mode: 0o444 });
+    // Read-only, as git leaves an idx.
+    writeRegularFile(idxPath, result.idx, { mode: 0o444, remedy });
   }
   const out = new Output();
   out.text(`${toHex(result.packChecksum)}\n`);

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, opendirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, opendirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { WindowCache } from '../../core/bytes/window-cache.ts';
 import { PackscopeError } from '../../core/errors.ts';
@@ -11,7 +11,8 @@ import { sameIdxOrPackName, writeMultiPackIndex, type MidxWritePack } from '../.
 import { ObjectDatabase } from '../../core/odb/database.ts';
 import { checksumMatches, loadFailure, verifyMidx, verifyMidxSource, type MidxFinding } from '../../core/verify/midx-verify.ts';
 import { UsageError, reportError } from '../errors.ts';
-import { discover, fileSource, nodeHasher } from '../node-host.ts';
+import { discover, fileSource, nodeHasher, readRegularFile } from '../node-host.ts';
+import { existingRegularFile, writeRegularFile } from '../safe-write.ts';
 
 const USAGE = 'multi-pack-index: `multi-pack-index verify <path>` or `multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]`';
 
@@ -143,34 +144,17 @@ function clearMidxFiles(packDir: string, ext: string, keep: string | undefined):
   }
 }
 
-/** Writes `bytes` as `<packDir>/multi-pack-index` through `multi-pack-index.lock`, as git's lockfile does. */
+/** Where a refused multi-pack-index target leaves the person. */
+const MIDX_REMEDY = 'Remove it (git 2.39 would write through a link), or write the file elsewhere with --output.';
+const OUTPUT_REMEDY = 'Remove it, or give another --output.';
+
+/**
+ * Writes `bytes` as `<packDir>/multi-pack-index` through `multi-pack-index.lock`, as git's
+ * lockfile does, but only as a regular file: git resolves a link there and writes where it points.
+ */
 function commitMidx(packDir: string, bytes: Uint8Array): void {
   const target = join(packDir, 'multi-pack-index');
-  const lock = `${target}.lock`;
-  let fd: number;
-  try {
-    fd = openSync(lock, 'wx', 0o666);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'EEXIST') {
-      throw new PackscopeError('Io', `Unable to create '${lock}': File exists. Another process seems to be writing the multi-pack-index; if not, remove the file.`, { file: lock });
-    }
-    throw new PackscopeError('Io', `Unable to create '${lock}': ${err instanceof Error ? err.message : String(err)}`, { file: lock });
-  }
-  try {
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(lock, target);
-  } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    if (existsSync(lock)) unlinkSync(lock);
-    throw err;
-  }
+  writeRegularFile(target, bytes, { lockPath: `${target}.lock`, remedy: MIDX_REMEDY });
 }
 
 /**
@@ -183,6 +167,10 @@ function commitMidx(packDir: string, bytes: Uint8Array): void {
 async function multiPackIndexWrite(args: string[]): Promise<number> {
   const { path, output, preferredPack } = parseWriteArgs(args);
   const files = await discover(path);
+  // A target that is a link, FIFO or folder is refused before any work (and written only as a
+  // regular file at the end); the midx read below is refused alone if it is not a regular file.
+  if (output !== undefined) existingRegularFile(output, OUTPUT_REMEDY);
+  else existingRegularFile(join(path, files.packDir, 'multi-pack-index'), MIDX_REMEDY);
   const algo = new ObjectDatabase(files).algo;
   const packDir = join(path, files.packDir);
   const windows = new WindowCache();
@@ -209,7 +197,7 @@ async function multiPackIndexWrite(args: string[]): Promise<number> {
 
   if (existing && packs.length === 0) {
     // The midx already covers every pack: git keeps it as it is (and drops midx bitmaps, as none was asked for).
-    if (output !== undefined) writeFileSync(output, readFileSync(join(packDir, 'multi-pack-index')));
+    if (output !== undefined) writeRegularFile(output, readRegularFile(join(packDir, 'multi-pack-index')), { remedy: OUTPUT_REMEDY });
     else clearMidxFiles(packDir, '.bitmap', undefined);
     return 0;
   }
@@ -232,7 +220,7 @@ async function multiPackIndexWrite(args: string[]): Promise<number> {
     return 1;
   }
   if (output !== undefined) {
-    writeFileSync(output, bytes);
+    writeRegularFile(output, bytes, { remedy: OUTPUT_REMEDY });
     return 0;
   }
   commitMidx(packDir, bytes);
