@@ -1,8 +1,8 @@
-import { compareBytes } from '../bytes/be.ts';
 import { comparePrefix, parsePrefix, toHex } from '../hash/hex.ts';
 import { typeNumber, typeName, type ObjectType } from '../objects/types.ts';
 import type { ObjectDatabase, ObjectLocation } from './database.ts';
 import type { FileEntry } from '../repo/discover.ts';
+import { IdHashIndex } from './id-hash-index.ts';
 
 /**
  * Every object once, in id order, with its location: the table behind the objects list.
@@ -140,66 +140,17 @@ export class ObjectTable {
     return source === LOOSE ? Number.MAX_SAFE_INTEGER : source * 2 ** 44 + this.offsets[row];
   }
 
-  /**
-   * Row of an exact id, or -1: one probe of a hash index on the id's first four bytes (ids are
-   * uniformly distributed, even hostile ones cannot cluster without breaking SHA-1), built on
-   * first use (4 bytes per slot, two slots per object), else a binary search.
-   */
+  /** Row of an exact id, or -1 (the hash index is built on first use; see IdHashIndex). */
   find(oid: Uint8Array): number {
     return oid.length < this.db.algo.size ? -1 : this.findAt(oid, 0);
   }
 
   /** Row of the id that starts at `bytes[at]` (a tree entry's id, without a view), or -1. */
   findAt(bytes: Uint8Array, at: number): number {
-    const H = this.db.algo.size;
-    const slots = (this.hashIndex ??= this.buildHashIndex());
-    const mask = slots.length - 1;
-    const ids = this.ids;
-    let slot = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) & mask;
-    for (let probes = 0; probes < slots.length; probes++) {
-      const entry = slots[slot];
-      if (entry === 0) return -1;
-      const base = (entry - 1) * H;
-      let i = 0;
-      while (i < H && ids[base + i] === bytes[at + i]) i++;
-      if (i === H) return entry - 1;
-      slot = (slot + 1) & mask;
-    }
-    return this.findBySearch(bytes.subarray(at, at + H));
+    return (this.hashIndex ??= new IdHashIndex(this.ids, this.count, this.db.algo.size)).findAt(bytes, at);
   }
 
-  private hashIndex: Int32Array | undefined;
-
-  private buildHashIndex(): Int32Array {
-    const H = this.db.algo.size;
-    let size = 1024;
-    while (size < this.count * 2) size *= 2;
-    const slots = new Int32Array(size);
-    const mask = size - 1;
-    const ids = this.ids;
-    for (let row = 0; row < this.count; row++) {
-      const at = row * H;
-      let slot = ((ids[at] << 24) | (ids[at + 1] << 16) | (ids[at + 2] << 8) | ids[at + 3]) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = row + 1;
-    }
-    return slots;
-  }
-
-  /** Row of an exact id by binary search, or -1. */
-  private findBySearch(oid: Uint8Array): number {
-    const H = this.db.algo.size;
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const d = compareBytes(this.ids, mid * H, oid, 0, H);
-      if (d === 0) return mid;
-      if (d < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
+  private hashIndex: IdHashIndex | undefined;
 
   /** Rows whose ids start with the hex prefix (at most `limit`). */
   rowsWithPrefix(hex: string, limit: number): number[] {
