@@ -7,6 +7,9 @@ import { CachedFile, WindowCache, readExact } from '../src/core/bytes/window-cac
 import { toHex } from '../src/core/hash/hex.ts';
 import { typeName } from '../src/core/objects/types.ts';
 import { ObjectDatabase } from '../src/core/odb/database.ts';
+import { ObjectTableBuilder, type ObjectTable } from '../src/core/odb/object-table.ts';
+import { LinkPrefetch } from '../src/core/reach/link-prefetch.ts';
+import { ReachabilityWalk } from '../src/core/reach/reachability.ts';
 import { PackScan } from '../src/core/scan/pack-scan.ts';
 import { PackChecker } from '../src/core/verify/pack-check.ts';
 import { discover, nodeHasher, nodeInflater } from '../src/cli/node-host.ts';
@@ -138,6 +141,73 @@ describe('window cache: exact reads (each range visited once)', () => {
     // read one page at a time, 8 now (4 for the batches). On git.git: 45k reads -> ~2,000.
     expect(checker.deltaBatchReads).toBeGreaterThan(0);
     expect(reads).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('reachability: commits and trees pinned before the walk', () => {
+  /** The big fixture in the browser's configuration, its pack's raw reads counted; the table's types known. */
+  async function walkSetup() {
+    const db = await open(big, { windowSize: 256 << 10, budget: 1 << 20, pageSize: 64 << 10, exactPageSize: 16 << 10 });
+    const raw = (db.packs[0].data as CachedFile).source;
+    const counter = { reads: 0 };
+    const read = raw.read.bind(raw);
+    raw.read = (offset, length) => {
+      counter.reads++;
+      return read(offset, length);
+    };
+    const builder = new ObjectTableBuilder(db);
+    while (!builder.step(10_000));
+    const table = builder.finish();
+    while (!table.scanTypes(10_000));
+    return { db, table, counter };
+  }
+
+  function walk(table: ObjectTable) {
+    const reach = new ReachabilityWalk(table, { refs: new Map() }).run();
+    return { mode: reach.mode, reachable: reach.reachableCount, unreachable: [...reach.unreachableRows], roots: reach.roots.length, missing: reach.missing, unreadable: reach.unreadable.length };
+  }
+
+  it('reads the commits and trees in a few large reads, then walks without reading, to the same answer', async () => {
+    const plain = await walkSetup();
+    const before = plain.counter.reads;
+    const expectedWalk = walk(plain.table);
+    const plainReads = plain.counter.reads - before;
+    expect(expectedWalk.reachable).toBeGreaterThan(1000);
+
+    const pinned = await walkSetup();
+    const start = pinned.counter.reads;
+    const prefetch = new LinkPrefetch(pinned.table, { budgetBytes: 64 << 20, batchBytes: 1 << 20, gapBytes: 128 << 10, maxReadBytes: 4 << 20 });
+    let steps = 0;
+    while (!prefetch.step()) steps++;
+    expect(steps).toBeGreaterThan(0);
+    expect(prefetch.loadedBytes).toBe(prefetch.plannedBytes);
+    expect(prefetch.overBudgetExtents).toBe(0);
+    const prefetchReads = pinned.counter.reads - start;
+    expect(prefetchReads).toBe(prefetch.sourceReads);
+    const afterPrefetch = pinned.counter.reads;
+    expect(walk(pinned.table)).toEqual(expectedWalk);
+    // The walk read nothing: every commit, tree and tag (and their delta bases) was pinned.
+    expect(pinned.counter.reads - afterPrefetch).toBe(0);
+    expect(prefetchReads).toBeLessThan(plainReads / 4);
+    prefetch.release();
+    // Released: reads go to the source again.
+    pinned.db.windows.clear();
+    walk(pinned.table);
+    expect(pinned.counter.reads).toBeGreaterThan(afterPrefetch);
+  });
+
+  it('pins no more than its budget; the walk reads the rest and answers the same', async () => {
+    const plain = await walkSetup();
+    const expectedWalk = walk(plain.table);
+    const small = await walkSetup();
+    const prefetch = new LinkPrefetch(small.table, { budgetBytes: 256 << 10, batchBytes: 64 << 10, gapBytes: 16 << 10, maxReadBytes: 1 << 20 });
+    while (!prefetch.step());
+    expect(prefetch.plannedBytes).toBeLessThanOrEqual(256 << 10);
+    expect(prefetch.overBudgetExtents).toBeGreaterThan(0);
+    const afterPrefetch = small.counter.reads;
+    expect(walk(small.table)).toEqual(expectedWalk);
+    expect(small.counter.reads).toBeGreaterThan(afterPrefetch);
+    prefetch.release();
   });
 });
 

@@ -1,3 +1,4 @@
+import type { PinnedExtents } from './pinned-extents.ts';
 import type { ByteSource } from './source.ts';
 
 /**
@@ -246,6 +247,8 @@ export class CachedFile implements ByteSource {
   pageCursor: Window | null = null;
   /** @internal the window of the last read: sequential reads skip the map lookup. */
   cursor: Window | null = null;
+  /** Extents a walk holds for its length (see `pin`); point reads look here first. */
+  private pinned: PinnedExtents | null = null;
 
   constructor(
     readonly cache: WindowCache,
@@ -253,6 +256,19 @@ export class CachedFile implements ByteSource {
   ) {
     this.name = source.name;
     this.size = source.size;
+  }
+
+  /**
+   * Holds `extents` for point reads until `unpin` (one walk's working set, outside the LRU
+   * budget: the walk that pins them accounts for their memory). A later pin replaces it.
+   */
+  pin(extents: PinnedExtents): void {
+    this.pinned = extents;
+  }
+
+  /** Drops the pinned extents, if they are still `extents`. */
+  unpin(extents: PinnedExtents): void {
+    if (this.pinned === extents) this.pinned = null;
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -299,6 +315,13 @@ export class CachedFile implements ByteSource {
    */
   readPoint(offset: number, length: number, exact = false): Uint8Array {
     const cache = this.cache;
+    if (this.pinned !== null) {
+      const held = this.pinned.get(offset, length);
+      if (held !== undefined) {
+        cache.stats.hits++;
+        return held;
+      }
+    }
     const half = cache.half;
     const index = Math.floor(offset / half);
     const cursor = this.cursor;

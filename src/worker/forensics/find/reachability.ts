@@ -6,12 +6,14 @@ import { parseTree } from '../../../core/objects/tree.ts';
 import type { ObjectTable } from '../../../core/odb/object-table.ts';
 import { parseDirCache, type DirCache } from '../../../core/reach/dircache.ts';
 import { lostFoundFiles } from '../../../core/reach/lost-found.ts';
+import { LinkPrefetch } from '../../../core/reach/link-prefetch.ts';
 import { ReachabilityWalk, type Reachability } from '../../../core/reach/reachability.ts';
 import { readReflogs } from '../../../core/repo/reflog.ts';
 import type { ReachabilityResult, UnreachableRow } from '../../../protocol/find.ts';
 import type { WireError } from '../../../protocol/messages.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { Session } from '../../session.ts';
+import { LINK_PREFETCH_OPTIONS } from '../../database-options.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
 
 /**
@@ -51,30 +53,51 @@ async function walk(session: Session, withReflogs: boolean, ctx: HandlerContext)
   const { index, problem } = readIndex(session);
   const logs = withReflogs ? readReflogs(session.files.reflogFiles ?? [], session.files.gitDir ?? '', session.db.algo).reflogs : undefined;
   const walker = new ReachabilityWalk(table, { refs: session.refs, ...(index ? { index } : {}), ...(logs ? { reflogs: logs } : {}) });
-  // One job through the worker's queue: the walk, then the rows of what it left unreachable.
+  // The stored bytes of every commit, tree and tag, read once in pack order and pinned for the
+  // walk (which then reads nothing from the files); released when the walk ends or is cancelled.
+  // Made by the job's first step: a request that joins a running job must not pin anything.
+  let prefetch: LinkPrefetch | undefined;
+  // One job through the worker's queue: the prefetch, the walk, then the rows of what it left unreachable.
   const rows: UnreachableRow[] = [];
   let reach: Reachability | undefined;
-  const walked = await jobs.run(
-    {
-      key: `${ownerKey(session)}:reachability:${withReflogs}`,
-      step: (ms) => {
-        const end = performance.now() + ms;
-        while (!reach) {
-          if (walker.step(64)) reach = walker.result();
-          else if (performance.now() >= end) return false;
-        }
-        const n = reach.unreachableRows.length;
-        while (rows.length < n) {
-          rows.push(describe(table, reach, reach.unreachableRows[rows.length]));
-          if (performance.now() >= end && rows.length < n) return false;
-        }
-        return true;
+  let walked: { reach: Reachability; rows: UnreachableRow[] };
+  try {
+    walked = await jobs.run(
+      {
+        key: `${ownerKey(session)}:reachability:${withReflogs}`,
+        step: (ms) => {
+          const end = performance.now() + ms;
+          prefetch ??= new LinkPrefetch(table, LINK_PREFETCH_OPTIONS);
+          while (!prefetch.done) {
+            prefetch.step();
+            if (performance.now() >= end && !prefetch.done) return false;
+          }
+          while (!reach) {
+            if (walker.step(64)) {
+              reach = walker.result();
+              prefetch.release();
+            } else if (performance.now() >= end) return false;
+          }
+          const n = reach.unreachableRows.length;
+          while (rows.length < n) {
+            rows.push(describe(table, reach, reach.unreachableRows[rows.length]));
+            if (performance.now() >= end && rows.length < n) return false;
+          }
+          return true;
+        },
+        progress: () =>
+          !prefetch?.done
+            ? { done: prefetch?.loadedBytes ?? 0, total: prefetch?.plannedBytes ?? 0, label: 'Reading commits and trees', unit: 'bytes' }
+            : reach
+              ? { done: rows.length, total: reach.unreachableRows.length, label: 'Describing unreachable objects', unit: 'objects' }
+              : { ...walker.progress, unit: 'objects' },
+        finish: () => ({ reach: reach as Reachability, rows }),
       },
-      progress: () => (reach ? { done: rows.length, total: reach.unreachableRows.length, label: 'Describing unreachable objects', unit: 'objects' } : { ...walker.progress, unit: 'objects' }),
-      finish: () => ({ reach: reach as Reachability, rows }),
-    },
-    ctx,
-  );
+      ctx,
+    );
+  } finally {
+    prefetch?.release();
+  }
   // A request that joined an earlier one's job gets that job's walk.
   const joined = kept.get(session)?.get(withReflogs);
   if (joined) return joined;

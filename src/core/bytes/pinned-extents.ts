@@ -1,0 +1,45 @@
+import type { ExtentBatch } from './extent-batch.ts';
+
+/**
+ * Extents of a file held in memory for the length of one walk: a list of ExtentBatches loaded
+ * in ascending order, consulted by `CachedFile.readPoint` before any window or page. Where a
+ * read costs a millisecond whatever its size (the browser), a walk that jumps over a pack
+ * (reachability: trees in commit order) reads what it needs once, in large ordered reads, and
+ * then reads nothing.
+ *
+ *   file:     [c1)[c2)  [t1)   [t2)        [t3)[t4)   ...
+ *   batches:  [== batch 0 ==)  [====== batch 1 ======)     (ascending, disjoint)
+ */
+export class PinnedExtents {
+  private readonly batches: ExtentBatch[] = [];
+  /** The first extent's start of each batch, ascending. */
+  private readonly firstStarts: number[] = [];
+  private held = 0;
+
+  /** Adds a batch; its extents must all lie after every extent already added. */
+  add(batch: ExtentBatch, firstStart: number): void {
+    const last = this.firstStarts.length - 1;
+    if (last >= 0 && firstStart <= this.firstStarts[last]) throw new RangeError('pinned batches must be added in ascending order');
+    this.batches.push(batch);
+    this.firstStarts.push(firstStart);
+    this.held += batch.size;
+  }
+
+  /** Bytes held. */
+  get size(): number {
+    return this.held;
+  }
+
+  /** The bytes [offset, offset + length) when one pinned extent holds them, else undefined. */
+  get(offset: number, length: number): Uint8Array | undefined {
+    const starts = this.firstStarts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? undefined : this.batches[lo - 1].get(offset, length);
+  }
+}
