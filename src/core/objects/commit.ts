@@ -94,3 +94,61 @@ export function parseCommit(data: Uint8Array): Commit {
     fields,
   };
 }
+
+/**
+ * The links of a commit straight from its bytes, as `parseCommit` would find them (its `tree`
+ * and `parents`, with the same two failures), without decoding the header or the message:
+ * reachability reads every commit (git.git: 203k) and needs nothing else. `visit` gets each
+ * value's byte range, the tree first, then the parents in order.
+ *
+ *   tree <hex>\n          first `tree` field: the tree (an empty value is no tree)
+ *   parent <hex>\n        every `parent` field, in order
+ *   author ...\n          other fields and continuation lines (" ..."): skipped
+ *   \n                    the header ends at the first blank line
+ */
+export function forEachCommitLink(data: Uint8Array, visit: (isParent: boolean, start: number, end: number) => void): void {
+  const blank = findBlankLine(data);
+  const end = blank < 0 ? data.length : blank;
+  let treeStart = -1;
+  let treeEnd = -1;
+  let treeSeen = false;
+  const parents: number[] = [];
+  // parseHeaders' TextDecoder drops a leading byte-order mark; so does this.
+  let pos = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+  let first = true;
+  while (pos < end) {
+    let eol = data.indexOf(0x0a, pos);
+    if (eol < 0 || eol > end) eol = end;
+    if (eol > pos) {
+      if (data[pos] === 0x20) {
+        if (first) fail('CorruptObject', 'commit starts with a continuation line');
+      } else {
+        const isTree = !treeSeen && keyIs(data, pos, eol, TREE);
+        if (isTree || keyIs(data, pos, eol, PARENT)) {
+          const key = isTree ? TREE : PARENT;
+          const start = pos + key.length + 1 <= eol ? pos + key.length + 1 : eol;
+          if (isTree) {
+            treeSeen = true;
+            treeStart = start;
+            treeEnd = eol;
+          } else parents.push(start, eol);
+        }
+      }
+      first = false;
+    }
+    pos = eol + 1;
+  }
+  if (treeStart < 0 || treeEnd <= treeStart) fail('CorruptObject', 'commit has no tree line');
+  visit(false, treeStart, treeEnd);
+  for (let i = 0; i < parents.length; i += 2) visit(true, parents[i], parents[i + 1]);
+}
+
+const TREE = [0x74, 0x72, 0x65, 0x65]; // "tree"
+const PARENT = [0x70, 0x61, 0x72, 0x65, 0x6e, 0x74]; // "parent"
+
+/** True when the line [pos, eol) has the key `key`: the key, then a space or the line's end. */
+function keyIs(data: Uint8Array, pos: number, eol: number, key: number[]): boolean {
+  if (eol - pos < key.length) return false;
+  for (let i = 0; i < key.length; i++) if (data[pos + i] !== key[i]) return false;
+  return pos + key.length === eol || data[pos + key.length] === 0x20;
+}
