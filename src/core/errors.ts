@@ -22,6 +22,7 @@ export type ErrorKind =
   | 'NotFound' // no such object
   | 'Ambiguous' // a prefix matches more than one object
   | 'BadName' // a name that is not an object id, prefix or ref
+  | 'BadRef' // a ref file, packed-refs line or reflog line that does not parse, or a ref that does not resolve
   | 'Io'; // the file could not be read
 
 /** Where an error happened: the file (path relative to the opened folder) and the byte offset. */

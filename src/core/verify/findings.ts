@@ -22,7 +22,7 @@ export type CheckId =
   | 'midx' // the multi-pack-index vs the idx files (what `git multi-pack-index verify` checks)
   | 'cross-check' // the .pack walked entry by entry vs what the .idx, .rev and midx claim
   | 'loose' // a loose object file
-  | 'refs'; // a ref naming a missing object
+  | 'refs'; // loose refs, packed-refs, HEAD and reflogs: parse, resolve, name objects that exist (refs-check.ts)
 
 /** One finding. */
 export interface Finding {

@@ -12,6 +12,8 @@ import type { Finding, VerifyCounts, VerifyProgress, VerifyReport } from './find
 import { verifyMidx } from './midx-verify.ts';
 import { PackChecker } from './pack-check.ts';
 import type { DeltaTreeHelpers } from './delta-trees.ts';
+import { RefStore } from '../repo/ref-store.ts';
+import { RefsCheck, databaseRefObjects } from './refs-check.ts';
 
 /**
  * Checks everything in an opened repository, resumably (`step(budgetMs)` works for about that
@@ -24,7 +26,9 @@ import type { DeltaTreeHelpers } from './delta-trees.ts';
  *      against what the idx and .rev claim);
  *   4. the multi-pack-index against the idx files (git's `multi-pack-index verify`), and each
  *      covered pack against what the midx claims for it;
- *   5. every loose object: inflated, hashed, compared with its file name.
+ *   5. every loose object: inflated, hashed, compared with its file name;
+ *   6. the refs (RefsCheck): loose refs, packed-refs, HEAD and reflogs parse, resolve, have
+ *      names git accepts and name objects that exist.
  * A finding never stops the run: whatever can be checked is.
  */
 
@@ -33,6 +37,8 @@ export interface VerifyOptions {
   hasher: HasherFactory;
   /** Other threads that take parts of each pack's delta trees (the browser's verify pool). */
   treeHelpers?: DeltaTreeHelpers;
+  /** Check the refs (default true). The CLI's fsck says what git says about refs instead. */
+  checkRefs?: boolean;
 }
 
 /** Bytes hashed per read. */
@@ -138,6 +144,16 @@ export class RepositoryVerifier {
     for (const pack of this.db.packs) yield* this.checkPack(pack);
     yield* this.checkMidx();
     yield* this.checkLoose();
+    if (this.options.checkRefs !== false) yield* this.checkRefs();
+  }
+
+  /** Refs of the git directory, when one was opened (a pack folder has none). */
+  private *checkRefs(): Generator<void> {
+    const files = this.db.files;
+    if (files.gitDir === undefined) return;
+    this.phase = 'refs';
+    const store = new RefStore(files.refFiles, files.gitDir, this.db.algo);
+    yield* new RefsCheck(store, files.reflogFiles ?? [], databaseRefObjects(this.db), this.findings).run();
   }
 
   /** Files that failed to open. Disagreements a pack opened with are re-found by its checker. */

@@ -15,7 +15,7 @@ export const CHECK_INFO: { id: CheckId; label: string; detail: string }[] = [
   { id: 'midx', label: 'Multi-pack-index', detail: 'what “git multi-pack-index verify” checks: pack names, fanout, order, offsets against each .idx' },
   { id: 'cross-check', label: 'Cross-check', detail: 'each .pack walked entry by entry against what the .idx, the .rev and the multi-pack-index claim (offsets, CRCs, counts, order)' },
   { id: 'loose', label: 'Loose objects', detail: 'each file inflated and hashed against the id its path names' },
-  { id: 'refs', label: 'Refs', detail: 'refs name objects that exist' },
+  { id: 'refs', label: 'Refs', detail: 'loose refs, packed-refs, HEAD and reflogs parse as git reads them, have names git accepts, resolve without loops, and name objects that exist' },
 ];
 
 /** A check's short label. */
