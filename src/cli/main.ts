@@ -12,6 +12,7 @@ import { RefusedWrite, UsageError, reportError } from './errors.ts';
  * packscope's command line: git's commands over packscope's engine, with git's output.
  * Exit status: 0 success; 1 missing object or corrupt data; 2 usage or ambiguous name; 128 (git's
  * `fatal:`) a file it refuses to write, because the name is a link, FIFO, device or folder.
+ * `fsck` exits with git fsck's bits instead (commands/fsck.ts).
  */
 
 const USAGE = `usage: packscope <command> [<args>] <path>

@@ -4,7 +4,11 @@ import { ObjectTableBuilder, type ObjectTable } from '../../core/odb/object-tabl
 import { parseDirCache, type DirCache } from '../../core/reach/dircache.ts';
 import { lostFoundFiles } from '../../core/reach/lost-found.ts';
 import { ReachabilityWalk, type Reachability } from '../../core/reach/reachability.ts';
-import { readReflogs } from '../../core/repo/reflog.ts';
+import type { FileEntry } from '../../core/repo/discover.ts';
+import { RefStore } from '../../core/repo/ref-store.ts';
+import type { RefMap } from '../../core/repo/refs.ts';
+import type { Reflog } from '../../core/repo/reflog.ts';
+import { ERROR_REACHABLE, ERROR_REFS, NO_DEFAULT_REFERENCES, databaseRefObjects, gitFsckRefs } from '../../core/verify/refs-check.ts';
 import { RefusedWrite } from '../errors.ts';
 import type { CliRepository } from '../repository.ts';
 import { makeDirectory, writeRegularFile } from '../safe-write.ts';
@@ -35,7 +39,20 @@ export interface ReachabilityReport {
   errors: boolean;
   /** Lost-found files written (0 without `lostFound`). */
   lostFoundWritten: number;
+  /** git fsck's exit bits for what this part found (ERROR_REACHABLE, ERROR_REFS). */
+  exitBits: number;
+  /** git died reading the refs (an unreadable packed-refs line): exit 128, nothing else is printed. */
+  died: boolean;
 }
+
+/** The refs as git reads them, and the reflog files in the order git reads them (its directory order). */
+export interface GitRefsSource {
+  store: RefStore;
+  reflogFiles: FileEntry[];
+}
+
+/** The exit bit for a refused lost-found write (git's ERROR_OBJECT bit; git has no such case). */
+const EXIT_LOST_FOUND_REFUSED = 1;
 
 /** Builds the object table in one go (the CLI has nothing else to do meanwhile). */
 function buildTable(repo: CliRepository): ObjectTable {
@@ -59,21 +76,51 @@ function readIndex(repo: CliRepository, stderr: string[]): DirCache | undefined 
   }
 }
 
-/** Walks the repository and formats the outcome as git fsck does. */
-export function reachabilityReport(repo: CliRepository, options: ReachabilityOptions): ReachabilityReport {
+/**
+ * Walks the repository and formats the outcome as git fsck does, in git's order: what
+ * get_default_heads says about refs, HEAD and reflogs (refs-check.ts), then the index and its
+ * cache-tree, then the walk. Without `source` the refs are read from the repository's files.
+ */
+export function reachabilityReport(repo: CliRepository, options: ReachabilityOptions, source?: GitRefsSource): ReachabilityReport {
   const stderr: string[] = [];
+  let exitBits = 0;
+  const files = repo.db.files;
+  const store = source?.store ?? (files.gitDir !== undefined ? new RefStore(files.refFiles, files.gitDir, repo.db.algo) : undefined);
+  let roots: RefMap = repo.refs;
+  let reflogs: Reflog[] | undefined;
+  if (store) {
+    const refs = gitFsckRefs(store, databaseRefObjects(repo.db), { reflogs: options.reflogs === true, reflogFiles: source?.reflogFiles ?? files.reflogFiles ?? [] });
+    for (const line of refs.lines) stderr.push(`${line.level}: ${line.text}`);
+    if (refs.died) return { stdout: [], stderr, errors: true, lostFoundWritten: 0, exitBits: refs.errorBits, died: true };
+    for (const p of refs.reflogProblems) stderr.push(`error: ${p.message}; its entries are not counted as reachable`);
+    exitBits |= refs.errorBits;
+    roots = refs.roots;
+    if (options.reflogs) reflogs = refs.reflogs;
+  }
+
   const table = buildTable(repo);
-  const index = readIndex(repo, stderr);
-  const reflogs = options.reflogs ? readReflogs(repo.db.files.reflogFiles ?? [], repo.db.files.gitDir ?? '', repo.db.algo) : undefined;
-  for (const p of reflogs?.problems ?? []) stderr.push(`error: ${p.message}; its entries are not counted as reachable`);
-  for (const log of reflogs?.reflogs ?? []) for (const line of log.badLines) stderr.push(`warning: ${log.file}:${line}: not a reflog line; skipped`);
-  const reach = new ReachabilityWalk(table, { refs: repo.refs, ...(index ? { index } : {}), ...(reflogs ? { reflogs: reflogs.reflogs } : {}) }).run();
+  const indexProblems: string[] = [];
+  const index = readIndex(repo, indexProblems);
+  const reach = new ReachabilityWalk(table, { refs: roots, ...(index ? { index } : {}), ...(reflogs ? { reflogs } : {}) }).run();
   const stdout = formatLines(reach, table, options);
 
-  if (reach.mode === 'tips') stderr.unshift('notice: No default references; the roots are the tips: commits no other commit names as a parent, and tags nothing points to');
-  for (const b of reach.brokenRoots) stderr.push(`error: ${b.name}: invalid sha1 pointer ${b.oid}`);
-  for (const e of reach.invalidReflogEntries) stderr.push(`error: ${e.ref}: invalid reflog entry ${e.oid}`);
+  if (reach.mode === 'tips') {
+    // Unlike git (which then calls every object dangling), packscope walks from the tips: say so
+    // where git says it has no refs.
+    const tips = `notice: ${NO_DEFAULT_REFERENCES}; the roots are the tips: commits no other commit names as a parent, and tags nothing points to`;
+    const at = stderr.indexOf(`notice: ${NO_DEFAULT_REFERENCES}`);
+    if (at >= 0) stderr[at] = tips;
+    else stderr.push(tips);
+  }
+  stderr.push(...indexProblems);
+  // Refs, HEAD and reflog entries were reported above; what is left are cache-tree nodes.
+  for (const b of reach.brokenRoots) {
+    if (roots.has(b.name)) continue;
+    stderr.push(`error: ${b.oid}: invalid sha1 pointer in cache-tree`);
+    exitBits |= ERROR_REFS;
+  }
   for (const u of reach.unreadable) stderr.push(`error: ${u.oid}: ${u.error.message}`);
+  if (reach.missing.length > 0) exitBits |= ERROR_REACHABLE;
 
   let lostFoundWritten = 0;
   let lostFoundRefused = false;
@@ -104,8 +151,9 @@ export function reachabilityReport(repo: CliRepository, options: ReachabilityOpt
       if (usable && attempt(() => writeRegularFile(path, f.data, { remedy, durable: false }))) lostFoundWritten++;
     }
   }
-  const errors = reach.missing.length > 0 || reach.brokenRoots.length > 0 || reach.invalidReflogEntries.length > 0 || lostFoundRefused;
-  return { stdout, stderr, errors, lostFoundWritten };
+  // packscope's own bit: a lost-found file refused (git would have written through it).
+  if (lostFoundRefused) exitBits |= EXIT_LOST_FOUND_REFUSED;
+  return { stdout, stderr, errors: exitBits !== 0, lostFoundWritten, exitBits, died: false };
 }
 
 /**
