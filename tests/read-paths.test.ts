@@ -144,6 +144,30 @@ describe('window cache: exact reads (each range visited once)', () => {
   });
 });
 
+describe('transient reads (parsed and dropped: the reachability walk)', () => {
+  it('give the bytes a plain read gives, in a buffer the next transient read reuses', async () => {
+    const db = await open(big, { windowSize: 256 << 10, budget: 1 << 20 });
+    const pack = db.packs[0];
+    const { offsets } = pack.packOrder();
+    let deltas = 0;
+    let reused = 0;
+    let previous: Uint8Array | undefined;
+    for (let r = 0; r < offsets.length; r++) {
+      if (pack.entryHeader(offsets[r]).type < 6) continue; // whole objects are inflated, never reused
+      const transient = pack.readObject(offsets[r], true);
+      const copy = transient.data.slice();
+      if (previous && transient.data.buffer === previous.buffer) reused++;
+      const plain = pack.readObject(offsets[r]);
+      expect(transient.type).toBe(plain.type);
+      expect(Buffer.from(copy).equals(Buffer.from(plain.data))).toBe(true);
+      deltas++;
+      previous = transient.data;
+    }
+    expect(deltas).toBeGreaterThan(500);
+    expect(reused).toBeGreaterThan(100);
+  });
+});
+
 describe('reachability: commits and trees pinned before the walk', () => {
   /** The big fixture in the browser's configuration, its pack's raw reads counted; the table's types known. */
   async function walkSetup() {

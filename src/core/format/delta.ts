@@ -48,15 +48,17 @@ export type DeltaInstruction =
 
 /**
  * Applies a delta to its base. Every copy is checked against the base, every insert against the
- * delta, and the result must be exactly the declared target size.
+ * delta, and the result must be exactly the declared target size. With `into` (at least the
+ * target size, not overlapping the base) the result is written there and a view of it returned:
+ * no allocation, for results that are parsed and dropped.
  */
-export function applyDelta(base: Uint8Array, delta: Uint8Array, place: ErrorPlace = {}): Uint8Array {
+export function applyDelta(base: Uint8Array, delta: Uint8Array, place: ErrorPlace = {}, into?: Uint8Array): Uint8Array {
   const header = readDeltaHeader(delta, place);
   if (header.baseSize !== base.length) {
     fail('CorruptObject', `delta expects a base of ${header.baseSize} bytes, the base has ${base.length}`, place);
   }
   const targetSize = header.targetSize;
-  const out = new Uint8Array(targetSize);
+  const out = into !== undefined && into.length >= targetSize ? into.subarray(0, targetSize) : new Uint8Array(targetSize);
   let pos = header.instructionsAt;
   let outPos = 0;
   const end = delta.length;

@@ -226,6 +226,15 @@ export class ObjectDatabase {
   }
 
   /**
+   * `readAt` for a caller that parses the object and keeps none of its bytes: the data is valid
+   * only until the next transient read (a delta's result may be written into a reused buffer).
+   */
+  readTransientAt(loc: ObjectLocation): GitObject {
+    if (loc.kind === 'loose') return this.readAt(loc);
+    return loc.pack.readObject(loc.offset, true);
+  }
+
+  /**
    * Resolves a hex prefix across the midx, every pack and the loose objects. Ambiguity is
    * judged on distinct ids: the same object in two packs is one candidate.
    */

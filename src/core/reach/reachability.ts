@@ -382,7 +382,8 @@ export class ReachabilityWalk {
     if (this.flags[row] & UNREADABLE) return;
     const db = this.table.db;
     try {
-      const object = db.readAt(this.table.locationAt(row));
+      // Transient: the links are taken and the bytes dropped before the next read.
+      const object = db.readTransientAt(this.table.locationAt(row));
       this.types[row] = typeNumber(object.type);
       if (object.type === 'commit') {
         const data = object.data;
