@@ -5,7 +5,8 @@
 //
 //   node bench/profile-worker.mjs <repository> <view> [out.cpuprofile]
 //
-// <view>: verify (runs Verify, until the verdict), unreachable (until the counts),
+// <view>: open (choosing the folder until the overview's object count; worker and page),
+// verify (runs Verify, until the verdict), unreachable (until the counts),
 // pack/pack-<hash> (the pack page, until its byte map is drawn), or search?kind=text&q=<word> (until the
 // search ends, at most 10 minutes). The built app (dist/,
 // `npm run build`) is served with vite preview; the folder is given to the folder input as
@@ -27,6 +28,21 @@ if (!repo || !view) {
 if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) {
   process.stderr.write('profile-worker: dist/ is missing: run npm run build first\n');
   process.exit(2);
+}
+
+/** The functions with the most self time. */
+function printSelfTime(profile, count) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    const dt = profile.timeDeltas[i] || 0;
+    self.set(name, (self.get(name) || 0) + dt);
+    total += dt;
+  });
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, count)) console.log(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
 }
 
 const port = await new Promise((resolve) => {
@@ -73,6 +89,29 @@ try {
       cdp.send('Target.sendMessageToTarget', { sessionId: workerSession, message: JSON.stringify({ id, method, params }) });
     });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  if (view === 'open') {
+    // Opening itself: the engine worker starts with the page; profile it, and the page's main
+    // thread, from the folder's choice until the overview shows its object count.
+    for (let i = 0; i < 100 && !workerSession; i++) await new Promise((r) => setTimeout(r, 50));
+    if (!workerSession) throw new Error('no engine worker attached');
+    await send('Profiler.enable');
+    await send('Profiler.setSamplingInterval', { interval: 200 });
+    await send('Profiler.start');
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    const started = Date.now();
+    await page.getByTestId('folder-input').setInputFiles(repo);
+    await page.getByTestId('overview-object-entries').waitFor({ timeout: 120_000 });
+    console.log(`open: ${((Date.now() - started) / 1000).toFixed(2)} s`);
+    for (const [who, profile] of [['worker', (await send('Profiler.stop')).result.profile], ['page', (await cdp.send('Profiler.stop')).profile]]) {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out.replace(/\.cpuprofile$/, `-${who}.cpuprofile`), JSON.stringify(profile));
+      console.log(`-- ${who}`);
+      printSelfTime(profile, 12);
+    }
+    process.exit(0);
+  }
   await page.getByTestId('folder-input').setInputFiles(repo);
   await page.waitForFunction(() => /^#\/[^/]+\/overview/.test(window.location.hash), null, { timeout: 120_000 });
   const key = /^#\/([^/?]+)/.exec(new URL(page.url()).hash)[1];
@@ -104,18 +143,7 @@ try {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(profile));
 
-  // Self time by function.
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const f = byId.get(id).callFrame;
-    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-    const dt = profile.timeDeltas[i] || 0;
-    self.set(name, (self.get(name) || 0) + dt);
-    total += dt;
-  });
-  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`);
+  printSelfTime(profile, 20);
   console.log(`profile written to ${out}`);
 } finally {
   await browser.close();
