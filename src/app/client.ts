@@ -3,10 +3,22 @@ import type { ArgsOf, OpenSource, RequestName, ResultOf } from '../protocol/mess
 
 /**
  * The page's handle on the worker. If the worker dies (out of memory on a hostile file, a
- * crash), a new one is started, the last repository is reopened, and listeners are told.
+ * crash) or does not confirm a cancel within a few seconds (stuck in a handler that never
+ * yields), a new one is started, the last repository is reopened, and listeners are told.
  */
 
 type Listener = (message: string) => void;
+
+/** Requests named as a person knows them, for the restart notice. */
+const REQUEST_WORDS: Partial<Record<RequestName, string>> = {
+  search: 'a search',
+  blobPlaces: 'finding where blobs appear',
+  open: 'opening the folder',
+  objectIndex: 'listing the objects',
+  objectPage: 'listing the objects',
+  verify: 'a verify run',
+  reachability: 'the unreachable-objects scan',
+};
 
 class WorkerClient {
   private worker: Worker | undefined;
@@ -17,7 +29,15 @@ class WorkerClient {
 
   private start(): RpcClient {
     const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'packscope-engine' });
-    const rpc = new RpcClient(worker);
+    const rpc: RpcClient = new RpcClient(worker, {
+      // A worker that cannot even confirm a cancel is stuck in a handler that never yields: it
+      // would answer nothing again. Replace it (the restart reopens the repository).
+      onCancelUnanswered: ({ name, ms }) => {
+        if (this.rpc !== rpc) return;
+        const reopen = this.lastOpen ? ' and the repository reopened' : '';
+        void this.restart(`The engine did not answer the cancel of ${REQUEST_WORDS[name] ?? `"${name}"`} within ${Math.round(ms / 1000)} s, so it was restarted${reopen}. Work in progress elsewhere was stopped; start it again if you need it.`);
+      },
+    });
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       void this.restart(`The engine stopped (${event.message || 'worker error'}) and was restarted.`);

@@ -238,4 +238,6 @@ export type FromWorker =
   | { type: 'error'; id: number; error: WireError }
   | { type: 'progress'; id: number; done: number; total: number; label: string; unit?: string; etaMs?: number }
   | { type: 'partial'; id: number; chunk: unknown }
+  /** The worker heard the cancel of request `id` (sent at once: a worker that cannot say so is stuck). */
+  | { type: 'cancelled'; id: number }
   | { type: 'ready' };

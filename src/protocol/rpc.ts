@@ -56,12 +56,37 @@ interface Pending {
   onPartial: ((chunk: unknown) => void) | undefined;
 }
 
+/** A cancel the worker did not confirm in time: which request, and how long the client waited. */
+export interface UnansweredCancel {
+  id: number;
+  name: RequestName;
+  ms: number;
+}
+
+/** Options of the page side. */
+export interface RpcClientOptions {
+  /**
+   * Called when the worker has not confirmed a cancel within `cancelAckMs` (default 4 s): its
+   * event loop is held (a handler that never yields), so it will not answer anything else.
+   */
+  onCancelUnanswered?: (cancel: UnansweredCancel) => void;
+  cancelAckMs?: number;
+}
+
+/** How long a cancel may go unconfirmed before the worker is taken for stuck. */
+export const CANCEL_ACK_MS = 4_000;
+
 /** The page side. */
 export class RpcClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Cancels sent and not yet confirmed: the timer that gives up on each. */
+  private readonly unconfirmed = new Map<number, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly port: Port) {
+  constructor(
+    private readonly port: Port,
+    private readonly options: RpcClientOptions = {},
+  ) {
     port.addEventListener('message', (event) => this.receive(event.data as FromWorker));
   }
 
@@ -77,20 +102,40 @@ export class RpcClient {
         if (!this.pending.has(id)) return;
         this.pending.delete(id);
         this.port.postMessage({ type: 'cancel', id } satisfies ToWorker);
+        this.awaitConfirmation(id, name);
         reject(new Cancelled());
       });
       this.port.postMessage({ type: 'request', id, name, args } satisfies ToWorker, options.transfer ?? []);
     });
   }
 
-  /** Rejects every pending call (the worker died). */
+  /** Rejects every pending call (the worker died); cancels waiting for confirmation are forgotten. */
   failAll(error: Error): void {
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
+    for (const timer of this.unconfirmed.values()) clearTimeout(timer);
+    this.unconfirmed.clear();
+  }
+
+  private awaitConfirmation(id: number, name: RequestName): void {
+    const onUnanswered = this.options.onCancelUnanswered;
+    if (!onUnanswered) return;
+    const ms = this.options.cancelAckMs ?? CANCEL_ACK_MS;
+    this.unconfirmed.set(
+      id,
+      setTimeout(() => {
+        if (this.unconfirmed.delete(id)) onUnanswered({ id, name, ms });
+      }, ms),
+    );
   }
 
   private receive(msg: FromWorker): void {
     if (msg.type === 'ready') return;
+    if (msg.type === 'cancelled') {
+      clearTimeout(this.unconfirmed.get(msg.id));
+      this.unconfirmed.delete(msg.id);
+      return;
+    }
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.type === 'progress') {
@@ -155,6 +200,8 @@ export function serve(port: Port, handlers: Handlers): void {
     const msg = event.data as ToWorker;
     if (msg.type === 'cancel') {
       cancelled.add(msg.id);
+      // Said at once, whatever the handler is doing: the page restarts a worker that cannot say it.
+      port.postMessage({ type: 'cancelled', id: msg.id } satisfies FromWorker);
       return;
     }
     void run(msg.id, msg.name, msg.args);
