@@ -8,6 +8,9 @@ import type { BlobPlace, SearchMatch, SearchNote, Timeline } from '../core/searc
 
 export type { BlobMatch, BlobPlace, CommitMatch, LineHit, ObjectMatch, SearchMatch, SearchNote, SearchPerson, TextRange, Timeline, TimelineBucket } from '../core/search/types.ts';
 
+/** Milliseconds a text search may spend on one blob before the engine stops it (a pattern that backtracks without end). */
+export const TEXT_SEARCH_BLOB_LIMIT_MS = 5_000;
+
 /** What to search for. */
 export type SearchQuery =
   /** Objects whose id starts with these hex digits. */
@@ -48,6 +51,12 @@ export interface SearchSummary {
   ms: number;
   /** For commit searches: the matches by date. */
   timeline?: Timeline;
+  /**
+   * Set when a text search was stopped because the pattern ran past the time limit on one
+   * blob (a regular expression that backtracks without end): the blob, when the helper had
+   * said which, the milliseconds it ran, and the limit. What was found before stays.
+   */
+  timedOut?: { oid?: string; ms: number; limitMs: number };
 }
 
 /** Where each of some blobs appears. */

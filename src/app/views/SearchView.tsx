@@ -1,11 +1,12 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import type { SearchMatch, SearchQuery } from '../../protocol/search.ts';
+import { TEXT_SEARCH_BLOB_LIMIT_MS, type SearchMatch, type SearchQuery } from '../../protocol/search.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { formatCount } from '../lib/format.ts';
 import { navigate, useLocation, type SearchKind } from '../lib/route.ts';
 import { BlobRow, CommitRow, ObjectRow } from './search/MatchRows.tsx';
 import { NotesPanel } from './search/NotesPanel.tsx';
+import { StoppedNotice } from './search/StoppedNotice.tsx';
 import { KINDS, formatRange, parseRange, periodLabel, takesBinary, takesCase, toQuery } from './search/query.ts';
 import { TimelineChart } from './search/TimelineChart.tsx';
 import { useBlobPlaces, useSearch } from './search/useSearch.ts';
@@ -30,7 +31,8 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
     queryError = err instanceof Error ? err.message : String(err);
   }
   const search = useSearch(query, queryError ? '' : key);
-  const { places, error: placesError } = useBlobPlaces(search.matches, key);
+  const stuckBlob = search.status === 'stopped' ? search.summary?.timedOut?.oid : undefined;
+  const { places, error: placesError } = useBlobPlaces(search.matches, key, stuckBlob);
   const [bucket, setBucket] = useState<number | undefined>(undefined);
   useEffect(() => setBucket(undefined), [key]);
 
@@ -102,6 +104,11 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
               )}
             </span>
           )}
+          {search.status === 'stopped' && search.summary && (
+            <span data-testid="search-count">
+              Searched {formatCount(search.summary.scanned)} of {formatCount(search.summary.total)} {what} before stopping · {formatCount(search.matches.length)} found
+            </span>
+          )}
           {search.status === 'cancelled' && (
             <>
               <span data-testid="search-count">
@@ -115,6 +122,7 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
         </div>
       )}
 
+      {search.status === 'stopped' && search.summary?.timedOut && <StoppedNotice summary={search.summary} places={stuckBlob ? places.get(stuckBlob) : undefined} found={search.matches.length} />}
       {search.notes.length > 0 && <NotesPanel notes={search.notes} dropped={search.summary?.notesDropped ?? 0} />}
       {placesError && <ErrorBox error={placesError} title="Where the blobs appear could not be worked out" />}
       {timeline && timeline.buckets.length > 0 && <TimelineChart timeline={timeline} selected={bucket} onSelect={setBucket} what={kind === 'timeline' ? 'commits and tags' : 'matches'} />}
@@ -156,7 +164,7 @@ function hintFor(kind: SearchKind): string {
     case 'text':
       return 'Every blob of the repository is searched, reachable or not; matches appear as they are found, with the commits and paths where each blob appears.';
     case 'regex':
-      return 'A JavaScript regular expression, matched against each line of every blob. Patterns that repeat a repetition, like (a+)+, are refused: they can take exponential time.';
+      return `A JavaScript regular expression, matched against each line of every blob. Patterns that repeat a repetition, like (a+)+, are refused: they can take exponential time. A search whose pattern runs for more than ${TEXT_SEARCH_BLOB_LIMIT_MS / 1000} s on one blob is stopped, and the blob named.`;
     case 'message':
       return 'Every commit and annotated tag is searched, dangling ones included.';
     case 'author':

@@ -2,27 +2,23 @@ import type { ObjectType } from '../objects/types.ts';
 import type { ObjectDatabase, ObjectLocation } from '../odb/database.ts';
 import { compileMatcher, type MatchOptions, type TextMatcher } from './matcher.ts';
 import { DEFAULT_CAPS, ObjectScan, type Candidate, type ScanCaps } from './scan.ts';
-import { findLineHits, looksBinary } from './text-hits.ts';
+import { searchBlobText, type BlobTextOptions } from './blob-text.ts';
+import { looksBinary } from './text-hits.ts';
 import type { BlobMatch } from './types.ts';
 
 /**
  * Text in blobs: every blob is read, decoded as UTF-8 and searched line by line. Binary blobs
  * (a NUL in the first 8000 bytes, git's rule) are skipped unless asked for; blobs over the size
- * limit are skipped with a note; each blob has a time box so one pathological line cannot
- * hold the worker.
+ * limit are skipped with a note; each blob has a time box, checked between lines. One line
+ * under a regular expression that backtracks without end is not stopped by it: the browser runs
+ * the matching in a helper it can terminate (worker/forensics/search/text-search.ts).
  */
 
 /** Options of a blob text search. */
-export interface BlobSearchOptions extends MatchOptions {
+export interface BlobSearchOptions extends BlobTextOptions {
   includeBinary: boolean;
   /** Blobs larger than this are not read (a note says so). */
   maxBlobBytes: number;
-  /** Matching lines shown per blob. */
-  maxLinesPerBlob: number;
-  /** Context lines before and after. */
-  context: number;
-  /** Milliseconds one blob may take before its search stops (a note says where). */
-  blobTimeBoxMs: number;
 }
 
 export const DEFAULT_BLOB_OPTIONS: Omit<BlobSearchOptions, keyof MatchOptions> = {
@@ -32,8 +28,6 @@ export const DEFAULT_BLOB_OPTIONS: Omit<BlobSearchOptions, keyof MatchOptions> =
   context: 2,
   blobTimeBoxMs: 250,
 };
-
-const utf8 = new TextDecoder('utf-8');
 
 /** Searches blob text. */
 export class BlobTextSearch extends ObjectScan {
@@ -66,19 +60,8 @@ export class BlobTextSearch extends ObjectScan {
       this.stats.binarySkipped++;
       return undefined;
     }
-    const found = findLineHits(utf8.decode(data), this.matcher, {
-      maxLines: this.options.maxLinesPerBlob,
-      context: this.options.context,
-      deadline: performance.now() + this.options.blobTimeBoxMs,
-    });
-    let stoppedEarly: string | undefined;
-    if (found.stoppedAtLine !== undefined) {
-      stoppedEarly = `the search of this blob took over ${this.options.blobTimeBoxMs} ms and stopped at line ${found.stoppedAtLine}; later lines were not searched`;
-      this.note({ oid, reason: 'time-box', detail: stoppedEarly });
-    }
-    if (found.hits.length === 0) return undefined;
-    const match: BlobMatch = { kind: 'blob', oid, size, binary, hits: found.hits, moreLines: found.moreLines };
-    if (stoppedEarly) match.stoppedEarly = stoppedEarly;
+    const { match, note } = searchBlobText(oid, size, data, binary, this.matcher, this.options);
+    if (note) this.note(note);
     return match;
   }
 }

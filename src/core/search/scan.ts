@@ -75,6 +75,7 @@ export abstract class ObjectScan {
     if (this.finished) return true;
     const deadline = performance.now() + budgetMs;
     for (let k = 1; ; k++) {
+      if (this.paused()) return false;
       const next = this.candidates.next();
       if (next.done) return this.finish();
       const { oid, location, type } = next.value;
@@ -103,6 +104,17 @@ export abstract class ObjectScan {
     return 'visit';
   }
 
+  /** True while the scan must not read further (its reads wait to be consumed elsewhere): `step` returns at once. */
+  protected paused(): boolean {
+    return false;
+  }
+
+  /** Records a match found now or later (a scan whose matching runs elsewhere reports them as they come back). */
+  protected found(match: SearchMatch): void {
+    this.stats.matched++;
+    this.outMatches.push(match);
+  }
+
   /** The object types this scan reads. */
   protected abstract wants(type: ObjectType): boolean;
 
@@ -122,16 +134,10 @@ export abstract class ObjectScan {
       const info = this.db.infoAt(location);
       if (!this.wants(info.type)) return;
       const match = this.visit(oid, location, info.type, info.size);
-      if (match) {
-        this.stats.matched++;
-        this.outMatches.push(match);
-      }
+      if (match) this.found(match);
     } catch (err) {
       const match = this.unreadable(oid, err);
-      if (match) {
-        this.stats.matched++;
-        this.outMatches.push(match);
-      }
+      if (match) this.found(match);
     }
   }
 

@@ -14,7 +14,8 @@ import { isCancelled, runTask } from '../../stores/tasks.ts';
 const FLUSH_MS = 80;
 
 export interface SearchState {
-  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  /** `stopped`: the engine stopped a text search whose pattern ran past the time limit on one blob (`summary.timedOut`). */
+  status: 'idle' | 'running' | 'done' | 'stopped' | 'cancelled' | 'error';
   matches: SearchMatch[];
   notes: SearchNote[];
   scanned: number;
@@ -86,7 +87,7 @@ export function useSearch(query: SearchQuery | undefined, key: string): SearchSt
       (summary) => {
         if (timer) clearTimeout(timer);
         flush();
-        if (live) setState((s) => ({ ...s, status: 'done', summary, scanned: summary.scanned, total: summary.total }));
+        if (live) setState((s) => ({ ...s, status: summary.timedOut ? 'stopped' : 'done', summary, scanned: summary.scanned, total: summary.total }));
       },
       (err: unknown) => {
         if (timer) clearTimeout(timer);
@@ -115,8 +116,8 @@ export function useSearch(query: SearchQuery | undefined, key: string): SearchSt
   return { ...state, cancel, rerun };
 }
 
-/** Where each blob of the results appears; asked in batches as blob matches arrive. */
-export function useBlobPlaces(matches: SearchMatch[], key: string): { places: Map<string, BlobPlaces>; error: WireError | undefined } {
+/** Where each blob of the results (and each of `more`) appears; asked in batches as blob matches arrive. */
+export function useBlobPlaces(matches: SearchMatch[], key: string, more: string | undefined = undefined): { places: Map<string, BlobPlaces>; error: WireError | undefined } {
   const [places, setPlaces] = useState<Map<string, BlobPlaces>>(new Map());
   const [error, setError] = useState<WireError | undefined>();
   const asked = useRef(new Set<string>());
@@ -136,10 +137,10 @@ export function useBlobPlaces(matches: SearchMatch[], key: string): { places: Ma
   }, [key]);
 
   useEffect(() => {
-    for (const m of matches) {
-      if (m.kind !== 'blob' || asked.current.has(m.oid)) continue;
-      asked.current.add(m.oid);
-      queue.current.push(m.oid);
+    for (const oid of [...matches.filter((m) => m.kind === 'blob').map((m) => m.oid), ...(more ? [more] : [])]) {
+      if (asked.current.has(oid)) continue;
+      asked.current.add(oid);
+      queue.current.push(oid);
     }
     if (running.current || queue.current.length === 0) return;
     running.current = true;
@@ -162,7 +163,7 @@ export function useBlobPlaces(matches: SearchMatch[], key: string): { places: Ma
         if (controller.current === c) running.current = false;
       }
     })();
-  }, [matches, key]);
+  }, [matches, key, more]);
 
   return { places, error };
 }

@@ -1,5 +1,4 @@
 import { fail } from '../../../core/errors.ts';
-import { BlobTextSearch, DEFAULT_BLOB_OPTIONS } from '../../../core/search/blob-search.ts';
 import { CommitSearch } from '../../../core/search/commit-search.ts';
 import { compileMatcher } from '../../../core/search/matcher.ts';
 import { OidPrefixSearch, normalisePrefix } from '../../../core/search/oid-search.ts';
@@ -12,20 +11,24 @@ import type { StreamContext } from '../../../protocol/rpc.ts';
 import type { SearchChunk, SearchQuery, SearchSummary } from '../../../protocol/search.ts';
 import type { Session } from '../../session.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
+import { runTextSearch, type TextSearchOptions } from './text-search.ts';
 
 /**
  * Runs one search over the open repository: candidates come from the session's object table
  * (types read once and shared with the objects list), the core engine runs in slices of the
  * worker's job queue, and after each slice what was found goes to the page and the worker
  * yields, so other requests are answered and a cancel stops the search at its next turn.
+ * Text in blobs reads here and matches in a helper the engine can terminate (text-search.ts).
  */
 
 let searchCount = 0;
 
-export async function runSearch(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>): Promise<SearchSummary> {
+export async function runSearch(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>, textOptions: TextSearchOptions = {}): Promise<SearchSummary> {
+  // Text in blobs is matched in a disposable helper (text-search.ts): a pattern may never end.
+  if (query.kind === 'text') return runTextSearch(session, query, ctx, textOptions);
   const started = performance.now();
   const scan = await createScan(session, query, ctx);
-  const label = query.kind === 'text' ? 'Searching blobs' : query.kind === 'oid' ? 'Searching ids' : 'Searching commits and tags';
+  const label = query.kind === 'oid' ? 'Searching ids' : 'Searching commits and tags';
   const times: number[] = [];
   const send = (): void => {
     const { matches, notes } = scan.take();
@@ -63,7 +66,7 @@ export async function runSearch(session: Session, query: SearchQuery, ctx: Strea
 }
 
 /** The engine for a query; the pattern is checked before the (possibly long) type scan, so a typo is reported at once. */
-async function createScan(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>): Promise<ObjectScan> {
+async function createScan(session: Session, query: Exclude<SearchQuery, { kind: 'text' }>, ctx: StreamContext<SearchChunk>): Promise<ObjectScan> {
   const db = session.db;
   switch (query.kind) {
     case 'oid': {
@@ -71,12 +74,6 @@ async function createScan(session: Session, query: SearchQuery, ctx: StreamConte
       const table = await session.objectTable(ctx);
       const first = table.rowsWithPrefix(prefix, 1)[0] ?? table.count;
       return new OidPrefixSearch(db, rowsFrom(table, first), table.count - first, prefix);
-    }
-    case 'text': {
-      compileMatcher(query.pattern, query);
-      const table = await session.scanTypes(ctx);
-      const rows = table.rowsOfType('blob');
-      return new BlobTextSearch(db, rowsOf(table, [rows], 'blob'), rows.length, query.pattern, { ...DEFAULT_BLOB_OPTIONS, ...query });
     }
     case 'message':
     case 'author':
