@@ -14,10 +14,13 @@ import { IdHashIndex } from './id-hash-index.ts';
  * | ids          | H bytes    | the object id                                  |
  * | sources      | u16        | index into db.packs, or LOOSE                   |
  * | offsets      | f64        | pack offset, or index into the loose file list  |
+ * | positions    | u32        | idx position in its pack (NO_POSITION: unknown) |
  * | types        | u8         | 0 unknown, else the type number (after a scan)  |
  */
 
 const LOOSE = 0xffff;
+/** A row whose idx position is unknown (loose, or located through a multi-pack-index). */
+const NO_POSITION = 0xffffffff;
 
 /** Builds the table a slice at a time. */
 export class ObjectTableBuilder {
@@ -25,6 +28,7 @@ export class ObjectTableBuilder {
   private ids: Uint8Array;
   private sources: Uint16Array;
   private offsets: Float64Array;
+  private positions: Uint32Array;
   private count = 0;
   private readonly looseFiles: FileEntry[] = [];
   private readonly packNumbers = new Map<object, number>();
@@ -36,6 +40,7 @@ export class ObjectTableBuilder {
     this.ids = new Uint8Array(capacity * db.algo.size);
     this.sources = new Uint16Array(capacity);
     this.offsets = new Float64Array(capacity);
+    this.positions = new Uint32Array(capacity);
     db.packs.forEach((p, i) => this.packNumbers.set(p, i));
   }
 
@@ -64,9 +69,11 @@ export class ObjectTableBuilder {
       if (location.kind === 'packed') {
         this.sources[this.count] = this.packNumbers.get(location.pack) as number;
         this.offsets[this.count] = location.offset;
+        this.positions[this.count] = location.position >= 0 ? location.position : NO_POSITION;
       } else {
         this.sources[this.count] = LOOSE;
         this.offsets[this.count] = this.looseFiles.length;
+        this.positions[this.count] = NO_POSITION;
         this.looseFiles.push(location.file);
       }
       this.count++;
@@ -78,7 +85,7 @@ export class ObjectTableBuilder {
   finish(): ObjectTable {
     if (!this.done) throw new Error('object table is not complete');
     const H = this.db.algo.size;
-    return new ObjectTable(this.db, this.ids.subarray(0, this.count * H), this.sources.subarray(0, this.count), this.offsets.subarray(0, this.count), this.looseFiles);
+    return new ObjectTable(this.db, this.ids.subarray(0, this.count * H), this.sources.subarray(0, this.count), this.offsets.subarray(0, this.count), this.positions.subarray(0, this.count), this.looseFiles);
   }
 
   private grow(): void {
@@ -90,6 +97,9 @@ export class ObjectTableBuilder {
     sources.set(this.sources);
     const offsets = new Float64Array(cap);
     offsets.set(this.offsets);
+    const positions = new Uint32Array(cap);
+    positions.set(this.positions);
+    this.positions = positions;
     this.ids = ids;
     this.sources = sources;
     this.offsets = offsets;
@@ -109,6 +119,7 @@ export class ObjectTable {
     private readonly ids: Uint8Array,
     private readonly sources: Uint16Array,
     private readonly offsets: Float64Array,
+    private readonly positions: Uint32Array,
     private readonly looseFiles: FileEntry[],
   ) {
     this.count = sources.length;
@@ -198,7 +209,19 @@ export class ObjectTable {
       this.packsScanned = true;
     }
     const end = Math.min(this.count, this.scanned + limit);
+    const packs = this.db.packs;
     for (let r = this.scanned; r < end; r++) {
+      // From the scan's arrays by idx position (no search); else one lookup (midx rows, loose
+      // objects, entries the scan could not read: infoAt then says why).
+      const source = this.sources[r];
+      const position = this.positions[r];
+      if (source !== LOOSE && position !== NO_POSITION) {
+        const known = packs[source].scannedTypeAt(position);
+        if (known !== 0) {
+          this.types[r] = known;
+          continue;
+        }
+      }
       try {
         this.types[r] = typeNumber(this.db.infoAt(this.locationAt(r)).type);
       } catch {

@@ -198,6 +198,17 @@ export class PackFile {
     return { type: typeName(known.types[rank]), size: known.sizes[rank] };
   }
 
+  /**
+   * The type number `scannedInfoAt` would give (0 where it gives undefined), without an object
+   * per call: the object table's type pass asks this for every row.
+   */
+  scannedTypeAt(position: number): number {
+    const known = this.entryInfo;
+    if (known === undefined) return 0;
+    const rank = this.ranksByPosition()[position];
+    return rank < 0 || known.sizes[rank] < 0 ? 0 : known.types[rank];
+  }
+
   /** Fails with the idx entry's place when `offset` cannot be an entry of this pack. */
   private checkEntryOffset(offset: number): void {
     if (offset >= PACK_HEADER_SIZE && offset < this.trailerAt) return;
