@@ -1,5 +1,6 @@
 import { useMemo, type CSSProperties } from 'react';
 import { formatCount } from '../../lib/format.ts';
+import { MarkedText } from '../MarkedText.tsx';
 import type { LineIndex } from './lines.ts';
 import { VirtualRows, type RowTarget } from './VirtualRows.tsx';
 
@@ -9,7 +10,8 @@ const LINE_HEIGHT = 20;
 
 /**
  * Text with line numbers, rendered as React text nodes only. The numbers come from a CSS
- * counter-like `data-line` attribute, so copying text never copies them.
+ * counter-like `data-line` attribute, so copying text never copies them. Control, invisible
+ * and bidirectional characters are marked (MarkedText), never applied.
  */
 export function TextView({ lines, wrap, target }: { lines: LineIndex; wrap: boolean; target?: RowTarget | undefined }) {
   const digits = String(lines.count).length;
@@ -31,10 +33,10 @@ export function TextView({ lines, wrap, target }: { lines: LineIndex; wrap: bool
         rowAttributes={(i) => ({ 'data-line': i + 1 })}
         renderRow={(i) => {
           const text = lines.line(i);
-          if (text.length <= MAX_LINE_CHARS) return text;
+          if (text.length <= MAX_LINE_CHARS) return <MarkedText text={text} multiline />;
           return (
             <>
-              {text.slice(0, MAX_LINE_CHARS)}
+              <MarkedText text={text.slice(0, MAX_LINE_CHARS)} multiline />
               <span className="blob-line-cut"> … {formatCount(text.length - MAX_LINE_CHARS)} more characters on this line (Download has them)</span>
             </>
           );

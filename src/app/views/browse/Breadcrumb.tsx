@@ -1,6 +1,7 @@
+import { MarkedText } from '../../components/MarkedText.tsx';
 import { useHref } from '../../lib/route.ts';
 
-/** Where in the tree we are: the root, then each folder, each a link. */
+/** Where in the tree we are: the root, then each folder, each a link (hidden characters marked). */
 export function Breadcrumb({ rev, path, root }: { rev: string; path: string[]; root: string }) {
   const href = useHref();
   return (
@@ -17,7 +18,7 @@ export function Breadcrumb({ rev, path, root }: { rev: string; path: string[]; r
               /
             </span>
             <a href={href({ view: 'browse', rev, path: path.slice(0, i + 1) })} aria-current={i === path.length - 1 ? 'page' : undefined}>
-              {segment}
+              <MarkedText text={segment} />
             </a>
           </li>
         ))}

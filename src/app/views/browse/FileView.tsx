@@ -2,6 +2,7 @@ import { engine } from '../../client.ts';
 import { BlobViewer } from '../../components/blob/BlobViewer.tsx';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
+import { MarkedText } from '../../components/MarkedText.tsx';
 import { useRequest } from '../object/useRequest.ts';
 import { EntryIcon } from './EntryIcon.tsx';
 
@@ -27,7 +28,10 @@ export function FileView({ rev, path, oid, mode }: { rev: string; path: string[]
         <EntryIcon kind="submodule" />
         <div>
           <p className="special-title">
-            <span className="mono">{path.join('/')}</span> is a submodule at <span className="mono" title={oid}>{oid}</span>
+            <span className="mono">
+              <MarkedText text={path.join('/')} />
+            </span>{' '}
+            is a submodule at <span className="mono" title={oid}>{oid}</span>
           </p>
           <p className="muted">The commit is not in this repository: a submodule records only the id of a commit in another repository.</p>
         </div>
@@ -74,12 +78,18 @@ function BlobFile({ rev, path, oid, mode }: { rev: string; path: string[]; oid: 
         <EntryIcon kind="symlink" />
         <div>
           <p className="special-title">
-            <span className="mono">{path.join('/')}</span> is a symbolic link to <code className="symlink-target" data-testid="symlink-target">{target}</code>
+            <span className="mono">
+              <MarkedText text={path.join('/')} />
+            </span>{' '}
+            is a symbolic link to{' '}
+            <code className="symlink-target" data-testid="symlink-target">
+              <MarkedText text={target} />
+            </code>
           </p>
           <p className="muted">
             {resolved ? (
               <>
-                Inside this tree that is <Link to={{ view: 'browse', rev, path: resolved }}>{resolved.length ? resolved.join('/') : 'the root folder'}</Link>.{' '}
+                Inside this tree that is <Link to={{ view: 'browse', rev, path: resolved }}>{resolved.length ? <MarkedText text={resolved.join('/')} /> : 'the root folder'}</Link>.{' '}
               </>
             ) : (
               <>The target is outside this tree. </>
@@ -99,7 +109,10 @@ function BlobFile({ rev, path, oid, mode }: { rev: string; path: string[]; oid: 
         name={name}
         title={
           <>
-            <span className="file-path">{path.join('/')}</span> <OidLink oid={oid} />
+            <span className="file-path">
+              <MarkedText text={path.join('/')} />
+            </span>{' '}
+            <OidLink oid={oid} />
           </>
         }
       />

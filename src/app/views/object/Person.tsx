@@ -1,4 +1,5 @@
 import type { PersonInfo } from '../../../protocol/messages.ts';
+import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatGitDate } from '../../lib/format.ts';
 
 /** A git date: the viewer's local time, then the time and zone the author's clock said. */
@@ -14,12 +15,21 @@ export function GitDate({ time, zone, showOriginal = true }: { time: number; zon
   );
 }
 
-/** A person line: name, email, and the date. */
+/** A person line: name, email (hidden characters marked), and the date. */
 export function Person({ who }: { who: PersonInfo }) {
   return (
     <span className="git-person">
-      <span className="git-person-name">{who.name}</span>
-      {who.email !== '' && <span className="muted git-person-email"> &lt;{who.email}&gt;</span>}
+      <span className="git-person-name">
+        <MarkedText text={who.name} />
+      </span>
+      {who.email !== '' && (
+        <span className="muted git-person-email">
+          {' '}
+          &lt;
+          <MarkedText text={who.email} />
+          &gt;
+        </span>
+      )}
       <span className="git-person-date">
         {' '}
         <GitDate time={who.time} zone={who.zone} />
