@@ -121,7 +121,20 @@ export interface TreeEntryInfo {
   /** The name as git prints it quoted, when it is not plain text. */
   quoted?: string;
   oid: string;
+  /** Set when `name` (and `quoted`) hold only the start of a longer name: its length in bytes. */
+  nameBytes?: number;
 }
+
+/** A header field of a commit or tag, cut for display when long. */
+export interface HeaderInfo {
+  key: string;
+  value: string;
+  /** Set when `value` holds only the start of the value: its length in bytes (continuation lines included). */
+  valueBytes?: number;
+}
+
+/** The order of a tree's entries: as git stores them, or folders first then by name (Browse). */
+export type TreeOrder = 'git' | 'browse';
 
 /** A person line. */
 export interface PersonInfo {
@@ -134,9 +147,38 @@ export interface PersonInfo {
 
 /** Decoded content, by type. */
 export type ObjectContent =
-  | { kind: 'commit'; tree: string; parents: string[]; author: PersonInfo; committer: PersonInfo; encoding: string; message: string; headers: { key: string; value: string }[] }
-  | { kind: 'tag'; object: string; targetType: ObjectType; name: string; tagger?: PersonInfo; message: string }
-  | { kind: 'tree'; entries: TreeEntryInfo[] }
+  | {
+      kind: 'commit';
+      tree: string;
+      /** The first parents, in order (a hostile commit may have a million); `parentCount` counts them all. */
+      parents: string[];
+      parentCount: number;
+      author: PersonInfo;
+      committer: PersonInfo;
+      encoding: string;
+      /** The message, or its start when `messageBytes` is set. */
+      message: string;
+      /** Set when the message is cut: its length in bytes. */
+      messageBytes?: number;
+      /** The fields not shown in their own places (all but the first tree, author and committer and the parents), the first of them; `headerCount` counts them all. */
+      headers: HeaderInfo[];
+      headerCount: number;
+    }
+  | {
+      kind: 'tag';
+      object: string;
+      targetType: ObjectType;
+      name: string;
+      tagger?: PersonInfo;
+      message: string;
+      /** Set when the message is cut: its length in bytes. */
+      messageBytes?: number;
+      /** The fields beyond the first object, type, tag and tagger, the first of them; `headerCount` counts them all. */
+      headers: HeaderInfo[];
+      headerCount: number;
+    }
+  /** The first entries in git's order; `total` counts them all (the rest come from `treeEntries`). */
+  | { kind: 'tree'; entries: TreeEntryInfo[]; total: number }
   | {
       kind: 'blob';
       size: number;
@@ -167,7 +209,9 @@ export interface ObjectDetail {
 /** A commit in a history listing. */
 export interface CommitRow {
   oid: string;
+  /** The first parents; `parentCount` counts them all. */
   parents: string[];
+  parentCount: number;
   author: PersonInfo;
   summary: string;
 }
@@ -177,8 +221,8 @@ export interface BrowseResult {
   commit: string;
   rootTree: string;
   path: string[];
-  /** The object at the path: a tree (listing) or a blob. */
-  target: { kind: 'tree'; oid: string; entries: TreeEntryInfo[] } | { kind: 'blob'; oid: string; mode: string };
+  /** The object at the path: a tree (its first entries in browse order, `total` in all; the rest from `treeEntries`) or a blob. */
+  target: { kind: 'tree'; oid: string; entries: TreeEntryInfo[]; total: number } | { kind: 'blob'; oid: string; mode: string };
 }
 
 /** Resolving a name typed by a person. */
@@ -219,6 +263,8 @@ export interface Requests extends AnatomyRequests, VerifyRequests, FindRequests,
   /** Full text of a text blob, for the virtualized viewer. */
   blobText: [{ oid: string }, { text: string }];
   browse: [{ rev: string; path: string[] }, BrowseResult];
+  /** Entries [start, start + count) of a tree, in git's order or the browser's (folders first); at most 500 an answer. */
+  treeEntries: [{ oid: string; order: TreeOrder; start: number; count: number }, { entries: TreeEntryInfo[]; total: number }];
   history: [{ from: string; mode: 'first-parent' | 'all'; skip: number; limit: number }, { commits: CommitRow[]; done: boolean }];
   cacheStats: [Record<string, never>, CacheStats];
   /** The view the person is looking at (a route's view name); its long work goes first. */

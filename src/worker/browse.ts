@@ -2,12 +2,14 @@ import { fail } from '../core/errors.ts';
 import { fromHex, toHex } from '../core/hash/hex.ts';
 import { parseCommit } from '../core/objects/commit.ts';
 import { parseTag } from '../core/objects/tag.ts';
-import { parseTree } from '../core/objects/tree.ts';
+import { treeEntryAt } from '../core/objects/tree-index.ts';
+import { modeType } from '../core/objects/tree.ts';
 import type { ObjectDatabase } from '../core/odb/database.ts';
 import { resolveName } from '../core/odb/names.ts';
 import type { RefMap } from '../core/repo/refs.ts';
 import type { BrowseResult, CommitRow } from '../protocol/messages.ts';
-import { browseOrder, person, treeEntryInfo } from './object-detail.ts';
+import { DETAIL_LIMITS, person, treeEntriesAt } from './object-detail.ts';
+import { browseOrderOf, findEntry, treeIndexOf } from './tree-listing.ts';
 
 /** Walking a commit's tree by path, and listing history. */
 
@@ -31,29 +33,32 @@ function peelToTreeish(db: ObjectDatabase, oid: Uint8Array): { commit: Uint8Arra
   return fail('BadName', 'tag chain longer than 100');
 }
 
-/** The tree or blob at `path` below the commit (or tree) `rev` names. */
+/** The tree or blob at `path` below the commit (or tree) `rev` names; a tree's first entries in browse order. */
 export function browse(db: ObjectDatabase, refs: RefMap, rev: string, path: string[]): BrowseResult {
   const start = peelToTreeish(db, resolveToOid(db, refs, rev));
-  let oid = start.tree;
+  let oid = toHex(start.tree);
   for (let i = 0; i < path.length; i++) {
-    const obj = db.read(oid);
+    const obj = db.info(fromHex(oid));
     if (obj.type !== 'tree') fail('NotFound', `${path.slice(0, i).join('/')} is not a folder`);
-    const entries = parseTree(obj.data, db.algo).map(treeEntryInfo);
-    const entry = entries.find((e) => e.name === path[i]);
-    if (!entry) fail('NotFound', `${path.slice(0, i + 1).join('/')} does not exist in this tree`);
-    if (i === path.length - 1 && entry.type !== 'tree') {
-      return { commit: start.commit ? toHex(start.commit) : '', rootTree: toHex(start.tree), path, target: { kind: 'blob', oid: entry.oid, mode: entry.mode } };
+    const index = treeIndexOf(db, oid);
+    const at = findEntry(index, path[i]);
+    if (at < 0) fail('NotFound', `${path.slice(0, i + 1).join('/')} does not exist in this tree`);
+    const entry = treeEntryAt(index, at);
+    const type = modeType(entry.mode);
+    if (i === path.length - 1 && type !== 'tree') {
+      return { commit: start.commit ? toHex(start.commit) : '', rootTree: toHex(start.tree), path, target: { kind: 'blob', oid: toHex(entry.oid), mode: entry.mode } };
     }
-    if (entry.type !== 'tree') fail('NotFound', `${path.slice(0, i + 1).join('/')} is not a folder`);
-    oid = fromHex(entry.oid);
+    if (type !== 'tree') fail('NotFound', `${path.slice(0, i + 1).join('/')} is not a folder`);
+    oid = toHex(entry.oid);
   }
-  const tree = db.read(oid);
-  if (tree.type !== 'tree') fail('CorruptObject', `${toHex(oid)} should be a tree but is a ${tree.type}`);
+  const type = db.info(fromHex(oid)).type;
+  if (type !== 'tree') fail('CorruptObject', `${oid} should be a tree but is a ${type}`);
+  const index = treeIndexOf(db, oid);
   return {
     commit: start.commit ? toHex(start.commit) : '',
     rootTree: toHex(start.tree),
     path,
-    target: { kind: 'tree', oid: toHex(oid), entries: browseOrder(parseTree(tree.data, db.algo).map(treeEntryInfo)) },
+    target: { kind: 'tree', oid, entries: treeEntriesAt(index, browseOrderOf(db, oid), 0, DETAIL_LIMITS.firstEntries), total: index.count },
   };
 }
 
@@ -100,7 +105,7 @@ export class HistoryWalk {
       const obj = this.db.read(fromHex(next.oid));
       if (obj.type !== 'commit') fail('BadName', `${next.oid} is a ${obj.type}, not a commit`);
       const c = parseCommit(obj.data);
-      this.produced.push({ oid: next.oid, parents: c.parents, author: person(c.author), summary: c.message.split('\n')[0] });
+      this.produced.push({ oid: next.oid, parents: c.parents.slice(0, DETAIL_LIMITS.parents), parentCount: c.parents.length, author: person(c.author), summary: summaryOf(c.message) });
       const parents = this.mode === 'first-parent' ? c.parents.slice(0, 1) : c.parents;
       for (const p of parents) {
         const pid = fromHex(p);
@@ -115,4 +120,11 @@ export class HistoryWalk {
       }
     }
   }
+}
+
+/** A message's first line, cut for a one-line listing. */
+function summaryOf(message: string): string {
+  const nl = message.indexOf('\n');
+  const line = nl < 0 ? message : message.slice(0, nl);
+  return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
 }

@@ -11,6 +11,7 @@ import { objectDetail, objectRow, parseOid } from './object-detail.ts';
 import { Session } from './session.ts';
 import { jobs } from './jobs.ts';
 import { current, setSession } from './state.ts';
+import { treeEntries } from './tree-listing.ts';
 import { midxHandlers } from './anatomy/midx-handlers.ts';
 import { packHandlers } from './anatomy/pack-handlers.ts';
 import { hexHandlers } from './anatomy/hex-handlers.ts';
@@ -135,6 +136,10 @@ export const handlers: Handlers = {
   async browse({ rev, path }) {
     const s = current();
     return browse(s.db, s.refs, rev, path);
+  },
+
+  async treeEntries({ oid, order, start, count }) {
+    return treeEntries(current().db, oid.toLowerCase(), order, start, count);
   },
 
   async history({ from, mode, skip, limit }, ctx) {

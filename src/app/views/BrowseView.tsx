@@ -123,6 +123,7 @@ export function BrowseView({ rev, path }: { rev: string; path: string[] }) {
               path={shownPathMatches ? path : result.path}
               tree={result.target.oid}
               entries={result.target.entries}
+              total={result.target.total}
               bodyRef={body}
               onKeyboardOpen={() => {
                 pendingFocus = { name: undefined };

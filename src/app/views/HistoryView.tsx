@@ -4,6 +4,7 @@ import type { WireError } from '../../core/errors.ts';
 import type { CommitRow } from '../../protocol/messages.ts';
 import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { MarkedText } from '../components/MarkedText.tsx';
 import { formatCount, formatGitDate } from '../lib/format.ts';
 import { navigate, useHref } from '../lib/route.ts';
 import { asWire } from '../stores/repo.ts';
@@ -242,17 +243,17 @@ function HistoryList({ rev, mode }: { rev: string; mode: Mode }) {
               </a>
               <span className="hist-summary">
                 <a href={objectHref} tabIndex={-1} title={c.summary}>
-                  {c.summary || <span className="muted">(no message)</span>}
+                  {c.summary ? <MarkedText text={c.summary} /> : <span className="muted">(no message)</span>}
                 </a>
-                {c.parents.length > 1 && (
-                  <span className="badge merge-badge" title={`A merge of ${c.parents.length} parents`}>
-                    merge · {c.parents.length} parents
+                {c.parentCount > 1 && (
+                  <span className="badge merge-badge" title={`A merge of ${formatCount(c.parentCount)} parents`}>
+                    merge · {formatCount(c.parentCount)} parents
                   </span>
                 )}
-                {c.parents.length === 0 && <span className="badge">root</span>}
+                {c.parentCount === 0 && <span className="badge">root</span>}
               </span>
               <span className="hist-author" title={`${c.author.name} <${c.author.email}>`}>
-                {c.author.name}
+                <MarkedText text={c.author.name} />
               </span>
               <time className="hist-date" dateTime={new Date(c.author.time * 1000).toISOString()} title={`${local} in your time zone; ${original} as recorded`}>
                 {local}

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ObjectDetail } from '../../protocol/messages.ts';
 import { engine } from '../client.ts';
 import { BlobViewer } from '../components/blob/BlobViewer.tsx';
@@ -11,6 +11,7 @@ import { CommitContent } from './object/CommitContent.tsx';
 import { CopyButton } from './object/CopyButton.tsx';
 import { DeltaChain, ObjectFacts, typeKnown } from './object/ObjectFacts.tsx';
 import { TagContent } from './object/TagContent.tsx';
+import { RawObject } from './object/RawObject.tsx';
 import { TreeTable } from './object/TreeTable.tsx';
 import { useRequest } from './object/useRequest.ts';
 import './object/object.css';
@@ -99,6 +100,13 @@ function tagTarget(detail: ObjectDetail): string | undefined {
 
 function ObjectBody({ detail }: { detail: ObjectDetail }) {
   const content = detail.content;
+  // The raw object: what a cut message, the parents or headers past the first, are read in.
+  const [raw, setRaw] = useState(false);
+  const rawBox = useRef<HTMLDivElement>(null);
+  const showRaw = () => {
+    setRaw(true);
+    requestAnimationFrame(() => rawBox.current?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
+  };
   return (
     <>
       <div className={detail.chain.length > 1 ? 'object-storage with-chain' : 'object-storage'}>
@@ -112,10 +120,15 @@ function ObjectBody({ detail }: { detail: ObjectDetail }) {
           <ErrorBox error={detail.error} title={content ? 'Part of this object could not be read' : 'The content of this object could not be read'} />
         </div>
       )}
-      {content?.kind === 'commit' && <CommitContent oid={detail.oid} commit={content} />}
-      {content?.kind === 'tag' && <TagContent tag={content} />}
-      {content?.kind === 'tree' && <TreeTable oid={detail.oid} entries={content.entries} />}
+      {content?.kind === 'commit' && <CommitContent oid={detail.oid} commit={content} onShowRaw={showRaw} />}
+      {content?.kind === 'tag' && <TagContent tag={content} onShowRaw={showRaw} />}
+      {content?.kind === 'tree' && <TreeTable oid={detail.oid} entries={content.entries} total={content.total} />}
       {content?.kind === 'blob' && <BlobViewer oid={detail.oid} content={content} />}
+      {content && content.kind !== 'blob' && (
+        <div ref={rawBox}>
+          <RawObject oid={detail.oid} type={content.kind} size={detail.size} open={raw} onOpen={() => setRaw(true)} />
+        </div>
+      )}
     </>
   );
 }

@@ -2,14 +2,18 @@ import type { KeyboardEvent, MouseEvent, Ref } from 'react';
 import type { TreeEntryInfo } from '../../../protocol/messages.ts';
 import { formatCount } from '../../lib/format.ts';
 import { navigate, useHref, type Route } from '../../lib/route.ts';
-import { entryKind, formatMode, moveRowFocus, nameIsOpaque, shownName } from '../object/entries.ts';
+import { EntryName } from '../object/EntryName.tsx';
+import { entryKind, formatMode, moveRowFocus, nameIsOpaque } from '../object/entries.ts';
+import { TreeRows } from '../object/TreeRows.tsx';
 import { EntryIcon } from './EntryIcon.tsx';
 
 export interface TreeListingProps {
   rev: string;
   path: string[];
   tree: string;
+  /** The first entries in browse order, and how many the folder holds (the rest are paged in). */
   entries: TreeEntryInfo[];
+  total: number;
   /** Called before a row is opened from the keyboard (so the next listing can take focus). */
   onKeyboardOpen: () => void;
   /** The rows' container, for focusing a row after navigation. */
@@ -18,11 +22,13 @@ export interface TreeListingProps {
 
 /**
  * A folder: sub-folders first, then files, each with a glyph for its kind. Every name is a
- * link; arrow keys move between rows, Enter opens, a click anywhere on a row opens it.
+ * link; arrow keys move between rows, Enter opens, a click anywhere on a row opens it. A large
+ * folder is virtualized and paged (TreeRows); names show hidden characters marked.
  */
-export function TreeListing({ rev, path, tree, entries, onKeyboardOpen, bodyRef }: TreeListingProps) {
+export function TreeListing({ rev, path, tree, entries, total, onKeyboardOpen, bodyRef }: TreeListingProps) {
   const href = useHref();
-  const routeOf = (name: string): Route => ({ view: 'browse', rev, path: [...path, name] });
+  // A name cut by the worker cannot be walked by path: its row opens the object instead.
+  const routeOf = (e: TreeEntryInfo): Route => (e.nameBytes === undefined ? { view: 'browse', rev, path: [...path, e.name] } : { view: 'object', oid: e.oid });
   const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
     if (moveRowFocus(e, e.currentTarget)) return;
     if (e.key === 'Enter') onKeyboardOpen();
@@ -30,16 +36,26 @@ export function TreeListing({ rev, path, tree, entries, onKeyboardOpen, bodyRef 
   return (
     <div className="browse-listing">
       <div className="browse-listing-head">
-        <span>
-          {formatCount(entries.length)} entr{entries.length === 1 ? 'y' : 'ies'}
+        <span data-testid="tree-count">
+          {formatCount(total)} entr{total === 1 ? 'y' : 'ies'}
         </span>
         <span className="muted">
           tree <a href={href({ view: 'object', oid: tree })} className="oid" title={tree}>{tree.slice(0, 12)}</a>
         </span>
       </div>
-      <table className="browse-table" data-testid="tree-listing">
-        <tbody ref={bodyRef} onKeyDown={onKeyDown}>
-          {path.length > 0 && (
+      <TreeRows
+        oid={tree}
+        order="browse"
+        first={entries}
+        total={total}
+        columns={4}
+        tableClass="browse-table"
+        testId="tree-listing"
+        label={`Folder ${path.length ? path.join('/') : '/'}`}
+        bodyRef={bodyRef}
+        onBodyKeyDown={onKeyDown}
+        before={
+          path.length > 0 && (
             <tr className="parent-row" data-testid="tree-parent" onClick={(e) => rowClick(e, { view: 'browse', rev, path: path.slice(0, -1) })}>
               <td className="entry-icon-cell">
                 <EntryIcon kind="folder" />
@@ -50,38 +66,38 @@ export function TreeListing({ rev, path, tree, entries, onKeyboardOpen, bodyRef 
                 </a>
               </td>
             </tr>
-          )}
-          {entries.map((e, i) => {
-            const kind = entryKind(e);
-            return (
-              <tr key={`${i}-${e.name}`} data-testid="tree-entry" data-name={e.name} data-kind={kind} onClick={(ev) => rowClick(ev, routeOf(e.name))}>
-                <td className="entry-icon-cell">
-                  <EntryIcon kind={kind} />
-                </td>
-                <td className={nameIsOpaque(e) ? 'entry-name mono' : 'entry-name'} title={e.quoted ? `git quotes this name as ${e.quoted}` : undefined}>
-                  <a href={href(routeOf(e.name))} data-row-focus>
-                    {shownName(e)}
-                  </a>
-                  {kind === 'submodule' && <span className="muted mono submodule-at"> @ {e.oid.slice(0, 12)}</span>}
-                </td>
-                <td className="entry-mode mono muted">{formatMode(e.mode)}</td>
-                <td className="entry-oid mono">
-                  <span className="muted" title={e.oid}>
-                    {e.oid.slice(0, 7)}
-                  </span>
-                </td>
-              </tr>
-            );
-          })}
-          {entries.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted empty-tree">
-                This folder is empty.
+          )
+        }
+        empty={
+          <tr>
+            <td colSpan={4} className="muted empty-tree">
+              This folder is empty.
+            </td>
+          </tr>
+        }
+        renderRow={(e, i, hooks) => {
+          const kind = entryKind(e);
+          return (
+            <tr key={`${i}-${e.name}`} {...hooks} data-testid="tree-entry" data-name={e.name} data-kind={kind} onClick={(ev) => rowClick(ev, routeOf(e))}>
+              <td className="entry-icon-cell">
+                <EntryIcon kind={kind} />
+              </td>
+              <td className={nameIsOpaque(e) ? 'entry-name mono' : 'entry-name'}>
+                <a href={href(routeOf(e))} data-row-focus>
+                  <EntryName entry={e} />
+                </a>
+                {kind === 'submodule' && <span className="muted mono submodule-at"> @ {e.oid.slice(0, 12)}</span>}
+              </td>
+              <td className="entry-mode mono muted">{formatMode(e.mode)}</td>
+              <td className="entry-oid mono">
+                <span className="muted" title={e.oid}>
+                  {e.oid.slice(0, 7)}
+                </span>
               </td>
             </tr>
-          )}
-        </tbody>
-      </table>
+          );
+        }}
+      />
     </div>
   );
 }

@@ -1,11 +1,13 @@
 import type { ObjectContent } from '../../../protocol/messages.ts';
 import { Link, OidLink } from '../../components/Link.tsx';
+import { MarkedText } from '../../components/MarkedText.tsx';
+import { Message, OtherHeaders } from './CommitContent.tsx';
 import { Person } from './Person.tsx';
 
 type Tag = Extract<ObjectContent, { kind: 'tag' }>;
 
-/** An annotated tag: what it points at, its name, who tagged it and when, its message. */
-export function TagContent({ tag }: { tag: Tag }) {
+/** An annotated tag: what it points at, its name, who tagged it and when, its message, any other headers. */
+export function TagContent({ tag, onShowRaw }: { tag: Tag; onShowRaw: () => void }) {
   return (
     <div className="tag-content">
       {tag.targetType === 'tree' && (
@@ -28,7 +30,7 @@ export function TagContent({ tag }: { tag: Tag }) {
       <dl className="facts">
         <dt>Tag name</dt>
         <dd className="mono" data-testid="tag-name">
-          {tag.name}
+          <MarkedText text={tag.name} />
         </dd>
         <dt>Target</dt>
         <dd>
@@ -37,9 +39,8 @@ export function TagContent({ tag }: { tag: Tag }) {
         <dt>Tagger</dt>
         <dd>{tag.tagger ? <Person who={tag.tagger} /> : <span className="muted">none recorded</span>}</dd>
       </dl>
-      <pre className={tag.message === '' ? 'object-message empty' : 'object-message'} data-testid="tag-message">
-        {tag.message}
-      </pre>
+      <Message text={tag.message} bytes={tag.messageBytes} testId="tag-message" onShowRaw={onShowRaw} />
+      {tag.headerCount > 0 && <OtherHeaders headers={tag.headers} count={tag.headerCount} onShowRaw={onShowRaw} />}
     </div>
   );
 }
