@@ -63,7 +63,8 @@ export interface ReachabilityResult {
   objects: number;
   reachable: number;
   unreachable: UnreachableRow[];
-  missing: { oid: string; type: ObjectType; from: string; fromType?: ObjectType }[];
+  /** `promised`: named by an object in a promisor pack (a partial clone left it out on purpose). */
+  missing: { oid: string; type: ObjectType; from: string; fromType?: ObjectType; promised?: boolean }[];
   brokenRoots: { name: string; oid: string }[];
   unreadable: { oid: string; error: WireError }[];
   /** Time the walk took, in milliseconds (0 when the cached answer was returned). */

@@ -100,21 +100,19 @@ function Problems({ data }: { data: ReachabilityResult }) {
           </ul>
         </div>
       )}
-      {data.missing.length > 0 && (
-        <div className="error-box" data-testid="reach-missing">
-          <div className="error-title">
-            {formatCount(data.missing.length)} reachable {data.missing.length === 1 ? 'object is' : 'objects are'} missing
-          </div>
-          <ul>
-            {data.missing.slice(0, 200).map((m) => (
-              <li key={m.oid}>
-                missing {m.type} <span className="mono">{m.oid}</span>, named by {m.fromType ? <>{m.fromType} <OidLink oid={m.from} /></> : <span className="mono">the index entry {m.from}</span>}
-              </li>
-            ))}
-          </ul>
-          {data.missing.length > 200 && <p className="muted">…and {formatCount(data.missing.length - 200)} more.</p>}
-        </div>
-      )}
+      <MissingList
+        missing={data.missing.filter((m) => !m.promised)}
+        testId="reach-missing"
+        tone="error-box"
+        title={(n) => `${formatCount(n)} ${n === 1 ? 'object' : 'objects'} that reachable objects name ${n === 1 ? 'is' : 'are'} missing from the repository`}
+      />
+      <MissingList
+        missing={data.missing.filter((m) => m.promised)}
+        testId="reach-promised"
+        tone="info-box"
+        title={(n) => `${formatCount(n)} ${n === 1 ? 'object' : 'objects'} left out by a partial clone`}
+        note="Objects of a promisor pack (a .promisor file beside it) name them: a partial clone leaves such objects out on purpose, and its promisor remote provides them on demand. git fsck reports them as broken links only when the repository's config names no promisor remote."
+      />
       {data.unreadable.length > 0 && (
         <div className="error-box" data-testid="reach-unreadable">
           <div className="error-title">
@@ -130,6 +128,25 @@ function Problems({ data }: { data: ReachabilityResult }) {
         </div>
       )}
     </>
+  );
+}
+
+/** Objects something reachable names that are not in the repository (the first 200, and a count). */
+function MissingList({ missing, testId, tone, title, note }: { missing: ReachabilityResult['missing']; testId: string; tone: 'error-box' | 'info-box'; title: (n: number) => string; note?: string }) {
+  if (missing.length === 0) return null;
+  return (
+    <div className={tone} data-testid={testId}>
+      <div className="error-title">{title(missing.length)}</div>
+      {note !== undefined && <p className="muted">{note}</p>}
+      <ul>
+        {missing.slice(0, 200).map((m) => (
+          <li key={m.oid}>
+            {m.type} <span className="mono">{m.oid}</span>, named by {m.fromType ? <>{m.fromType} <OidLink oid={m.from} /></> : <span className="mono">the index entry {m.from}</span>}
+          </li>
+        ))}
+      </ul>
+      {missing.length > 200 && <p className="muted">…and {formatCount(missing.length - 200)} more.</p>}
+    </div>
   );
 }
 
@@ -198,7 +215,7 @@ export function UnreachableView() {
           <Problems data={data} />
           {data.unreachable.length === 0 ? (
             <p className="ur-none" data-testid="reach-none">
-              Every object is reachable{data.mode === 'tips' ? ' from the tips' : ''}.
+              {data.mode === 'tips' ? 'Every object in the repository is reachable from the tips.' : 'Every object in the repository is reachable from the roots.'}
             </p>
           ) : (
             <>

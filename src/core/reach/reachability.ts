@@ -76,6 +76,12 @@ export interface MissingObject {
   from: string;
   /** The naming object's type (absent for an index entry). */
   fromType?: ObjectType;
+  /**
+   * The naming object lies in a promisor pack (a `.promisor` file beside it): a partial clone
+   * left the object out on purpose and its promisor remote provides it on demand. git fsck
+   * does not report such objects when the repository's config names a promisor remote.
+   */
+  promised?: boolean;
 }
 
 /** A ref (or HEAD) whose object is not in the repository: git's "invalid sha1 pointer". */
@@ -464,17 +470,32 @@ export class ReachabilityWalk {
     const row = this.table.find(oid);
     if (row < 0) {
       // Unreachable objects naming missing ones are not reported (git: "not like we miss it").
-      if (follow) this.noteMissing(toHex(oid), type, this.table.oidHexAt(from), this.types[from] ? typeName(this.types[from]) : undefined);
+      if (follow) this.noteMissing(toHex(oid), type, this.table.oidHexAt(from), this.types[from] ? typeName(this.types[from]) : undefined, from);
       return;
     }
     this.flags[row] |= USED | extra;
     if (follow) this.queue(row, type);
   }
 
-  private noteMissing(oid: string, type: ObjectType, from: string, fromType: ObjectType | undefined): void {
+  private noteMissing(oid: string, type: ObjectType, from: string, fromType: ObjectType | undefined, fromRow = -1): void {
     if (this.missingSeen.has(oid)) return;
     this.missingSeen.add(oid);
-    this.missing.push(fromType ? { oid, type, from, fromType } : { oid, type, from });
+    const missing: MissingObject = fromType ? { oid, type, from, fromType } : { oid, type, from };
+    if (fromRow >= 0 && this.inPromisorPack(fromRow)) missing.promised = true;
+    this.missing.push(missing);
+  }
+
+  /** Packs with a `.promisor` file beside them (a partial clone's), found once. */
+  private promisorPacks: Set<object> | undefined;
+
+  private inPromisorPack(row: number): boolean {
+    const db = this.table.db;
+    if (!this.promisorPacks) {
+      const names = new Set(db.packFiles.filter((g) => g.promisor !== undefined).map((g) => g.name));
+      this.promisorPacks = new Set(db.packs.filter((p) => names.has(p.name)));
+    }
+    const loc = this.table.locationAt(row);
+    return loc.kind === 'packed' && this.promisorPacks.has(loc.pack);
   }
 
   private markUnreadable(row: number, err: unknown): void {
