@@ -23,8 +23,13 @@ export interface UnreachableRow {
   oid: string;
   /** Undefined when the object cannot be read (then `error` says why). */
   type?: ObjectType;
-  /** No other object names it: a tip of what was lost (git's "dangling"). */
+  /** No other object names it: a tip of what was lost (git's "dangling"). Never set with `unreadable`. */
   dangling: boolean;
+  /**
+   * Reading or parsing it failed (`error` says why): what it names is unknown, so it is its own
+   * category, neither dangling nor offered in lost-found.
+   */
+  unreadable?: boolean;
   size?: number;
   /** Commits: the first line of the message, the author, the author date (seconds) and zone. */
   summary?: string;

@@ -176,6 +176,7 @@ export function UnreachableView() {
   };
 
   const dangling = data ? data.unreachable.filter((r) => r.dangling).length : 0;
+  const unreadable = data ? data.unreachable.filter((r) => r.unreadable).length : 0;
   return (
     <div className="ur-page" data-testid="unreachable-view">
       <header>
@@ -200,7 +201,7 @@ export function UnreachableView() {
             </div>
             <div className="card">
               <div className="ur-num" data-testid="reach-unreachable-count">
-                {formatCount(data.unreachable.length)}
+                {formatCount(data.unreachable.length - unreadable)}
               </div>
               <div className="muted">unreachable</div>
             </div>
@@ -210,6 +211,14 @@ export function UnreachableView() {
               </div>
               <div className="muted">dangling</div>
             </div>
+            {unreadable > 0 && (
+              <div className="card" title="Unreachable objects that could not be read: what they name is unknown, so they are neither dangling nor offered in lost-found">
+                <div className="ur-num" data-testid="reach-unreadable-count">
+                  {formatCount(unreadable)}
+                </div>
+                <div className="muted">unreadable</div>
+              </div>
+            )}
           </div>
           <Roots data={data} reflogs={reflogs} onReflogs={setReflogs} />
           <Problems data={data} />

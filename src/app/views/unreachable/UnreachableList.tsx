@@ -102,8 +102,22 @@ export function UnreachableList({ rows }: { rows: UnreachableRow[] }) {
           }
           const r = item.row;
           return (
-            <div key={r.oid} className={`ur-row${r.dangling ? ' dangling' : ''}`} style={style} role="listitem" data-testid="unreachable-row" data-oid={r.oid} data-type={r.type ?? 'unknown'} data-dangling={r.dangling ? 'yes' : 'no'}>
-              <span className="ur-mark">{r.dangling ? <span className="badge ur-dangling" title="No other object names it: a tip of what was lost">dangling</span> : <span className="badge" title="Another unreachable object names it">named</span>}</span>
+            <div key={r.oid} className={`ur-row${r.dangling ? ' dangling' : ''}`} style={style} role="listitem" data-testid="unreachable-row" data-oid={r.oid} data-type={r.type ?? 'unknown'} data-dangling={r.dangling ? 'yes' : 'no'} data-unreadable={r.unreadable ? 'yes' : 'no'}>
+              <span className="ur-mark">
+                {r.unreadable ? (
+                  <span className="badge ur-unreadable" title="It could not be read: what it names, and whether it is a tip, is unknown">
+                    unreadable
+                  </span>
+                ) : r.dangling ? (
+                  <span className="badge ur-dangling" title="No other object names it: a tip of what was lost">
+                    dangling
+                  </span>
+                ) : (
+                  <span className="badge" title="Another unreachable object names it">
+                    named
+                  </span>
+                )}
+              </span>
               <span className={`ur-type type-${r.type ?? 'unknown'}`}>{r.type ?? '?'}</span>
               <span className="ur-oid">
                 <OidLink oid={r.oid} />

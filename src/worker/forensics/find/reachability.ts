@@ -60,6 +60,7 @@ async function walk(session: Session, withReflogs: boolean, ctx: HandlerContext)
   // One job through the worker's queue: the prefetch, the walk, then the rows of what it left unreachable.
   const rows: UnreachableRow[] = [];
   let reach: Reachability | undefined;
+  let unreadableOids: Set<string> | undefined;
   let walked: { reach: Reachability; rows: UnreachableRow[] };
   try {
     walked = await jobs.run(
@@ -79,8 +80,9 @@ async function walk(session: Session, withReflogs: boolean, ctx: HandlerContext)
             } else if (performance.now() >= end) return false;
           }
           const n = reach.unreachableRows.length;
+          unreadableOids ??= new Set(reach.unreadable.map((u) => u.oid));
           while (rows.length < n) {
-            rows.push(describe(table, reach, reach.unreachableRows[rows.length]));
+            rows.push(describe(table, reach, reach.unreachableRows[rows.length], unreadableOids));
             if (performance.now() >= end && rows.length < n) return false;
           }
           return true;
@@ -129,12 +131,25 @@ function keep(session: Session, withReflogs: boolean, table: ObjectTable, reach:
   return entry;
 }
 
-/** One row: type, dangling, and per type what identifies it (a commit's summary, a tag's name...). */
-function describe(table: ObjectTable, reach: Reachability, r: number): UnreachableRow {
+/**
+ * One row: type, dangling, and per type what identifies it (a commit's summary, a tag's name...).
+ * An object the walk could not read is `unreadable` with the walk's reason, never dangling.
+ */
+function describe(table: ObjectTable, reach: Reachability, r: number, unreadableOids: Set<string>): UnreachableRow {
   const oid = table.oidHexAt(r);
   const loc = table.locationAt(r);
-  const row: UnreachableRow = loc.kind === 'loose' ? { oid, dangling: reach.isDangling(r), pack: 'loose', file: loc.file.path } : { oid, dangling: reach.isDangling(r), pack: loc.pack.name, file: loc.pack.data.name };
+  const unreadable = unreadableOids.has(oid);
+  const dangling = !unreadable && reach.isDangling(r);
+  const row: UnreachableRow = loc.kind === 'loose' ? { oid, dangling, pack: 'loose', file: loc.file.path } : { oid, dangling, pack: loc.pack.name, file: loc.pack.data.name };
   if (loc.kind === 'packed') row.offset = loc.offset;
+  if (unreadable) {
+    row.unreadable = true;
+    const problem = reach.unreadable.find((u) => u.oid === oid);
+    if (problem) row.error = toWire(problem.error);
+    const known = reach.typeOf(r);
+    if (known) row.type = known;
+    return row;
+  }
   const type = reach.typeOf(r);
   if (!type) {
     const problem = reach.unreadable.find((u) => u.oid === oid);
@@ -193,7 +208,13 @@ export async function lostFoundZip(session: Session, withReflogs: boolean, ctx: 
   const total = reach.unreachableRows.length;
   // A fixed time: the same repository gives the same zip.
   const mtime = new Date('2000-01-01T00:00:00Z');
+  // What could not be read is not offered: its type and content are exactly what is in doubt.
+  const unreadableOids = new Set(reach.unreadable.map((u) => u.oid));
   for (const f of lostFoundFiles(reach, table, () => skipped++)) {
+    if (unreadableOids.has(f.path.slice(f.path.indexOf('/') + 1))) {
+      skipped++;
+      continue;
+    }
     entries[`lost-found/${f.path}`] = [f.data, { mtime }];
     files++;
     if (performance.now() - slice >= SLICE_MS) {
