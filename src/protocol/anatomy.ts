@@ -124,8 +124,12 @@ export interface IdxAnatomy {
   regions: RegionInfo[];
   fanout: number[];
   largeOffsets: number;
+  /** The idx's copy of the pack's checksum. */
   packChecksum: string;
   checksum: string;
+  /** What the `.pack` itself holds: its last hash-size bytes, and its header's object count. */
+  packFileTrailer: string;
+  packHeaderObjects: number;
 }
 
 /** One idx entry. */

@@ -138,6 +138,11 @@ function PackPage({ summary, pack, mode }: { summary: RepoSummary; pack: PackSum
   );
 }
 
+/** A pack field's value as the file holds it, and the .idx's differing copy after it when they disagree. */
+function withIdxCopy(inFile: string, inIdx: string, idxSays: string): string {
+  return inFile === inIdx ? inFile : `${inFile} (differs: ${idxSays} ${inIdx})`;
+}
+
 /** The pack file's own header and trailer, with offsets into the hex view. */
 function PackFacts({ pack, anatomy, packFile, hashBytes }: { pack: PackSummary; anatomy: IdxAnatomy | undefined; packFile: string | undefined; hashBytes: number }) {
   const trailerAt = pack.packBytes - hashBytes;
@@ -171,10 +176,10 @@ function PackFacts({ pack, anatomy, packFile, hashBytes }: { pack: PackSummary; 
           fields={[
             { name: 'signature', offset: 0, length: 4, value: 'PACK' },
             { name: 'version', offset: 4, length: 4, value: String(pack.packVersion) },
-            { name: 'number of objects', offset: 8, length: 4, value: String(pack.objects) },
+            // What the .pack holds; where the .idx says otherwise (a truncated or replaced pack), both are shown.
+            { name: 'number of objects', offset: 8, length: 4, value: anatomy ? withIdxCopy(String(anatomy.packHeaderObjects), String(pack.objects), 'the .idx lists') : '…' },
             { name: 'entries', offset: 12, length: Math.max(0, trailerAt - 12), value: 'object entries, in pack order' },
-            // The .idx keeps a copy of this checksum; the two were compared when the folder was opened.
-            { name: 'trailer checksum', offset: trailerAt, length: hashBytes, value: anatomy ? anatomy.packChecksum : '…' },
+            { name: 'trailer checksum', offset: trailerAt, length: hashBytes, value: anatomy ? withIdxCopy(anatomy.packFileTrailer, anatomy.packChecksum, "the .idx's copy is") : '…' },
           ]}
         />
       </div>

@@ -1,6 +1,7 @@
 import { u32 } from '../../../core/bytes/be.ts';
 import { fail } from '../../../core/errors.ts';
 import type { PackIndex } from '../../../core/format/idx.ts';
+import { readPackTrailer } from '../../../core/format/pack.ts';
 import { toHex } from '../../../core/hash/hex.ts';
 import type { PackFile } from '../../../core/odb/pack-file.ts';
 import type { FieldInfo, IdxAnatomy, IdxEntryRow, RegionInfo } from '../../../protocol/anatomy.ts';
@@ -61,6 +62,9 @@ export function idxAnatomyOf(pack: PackFile): IdxAnatomy {
     largeOffsets: idx.largeOffsetCount,
     packChecksum,
     checksum,
+    // The pack file's own bytes, not the idx's copies: on a truncated or replaced pack they differ.
+    packFileTrailer: toHex(readPackTrailer(pack.data, pack.ctx.algo)),
+    packHeaderObjects: pack.header.count,
   };
 }
 
