@@ -6,7 +6,7 @@ import type { Finding } from '../src/core/verify/findings.ts';
 import { RepositoryVerifier } from '../src/core/verify/verify-repository.ts';
 import { discover, nodeHasher, nodeInflater } from '../src/cli/node-host.ts';
 import { builtFixtures, cli, git, modernFixtures } from './support/cli.ts';
-import { copyFixture, editFile, idxLayout, verifyRows, type DamagedCopy } from './support/damage.ts';
+import { copyFixture, editFile, idxLayout, verifyRows, withDependents, type DamagedCopy } from './support/damage.ts';
 
 /**
  * The repository verifier on intact fixtures (no findings, as git fsck agrees), its resumable
@@ -195,5 +195,31 @@ describe('multi-pack-index verify on damaged midx files, against git', () => {
   });
   midxCase('ids out of order', (b, c) => {
     b[(c.get('OIDL') as number) + 20 * 30] = 0x00;
+  });
+});
+
+describe('findings grouped by the damage they follow from', () => {
+  it('a damaged base with many deltas on it: one finding for the base, the rest name it as their cause', async () => {
+    const copy = copyFixture('long-chains');
+    try {
+      const pack = copy.packs[0];
+      const rows = verifyRows(copy, pack);
+      // The whole object with the fewest deltas built on it, at least 10 (thousands make a slow test).
+      const bases = rows.filter((r) => r.depth === 0).map((r) => ({ row: r, dependents: withDependents(rows, [r.oid]).size - 1 })).filter((b) => b.dependents >= 10);
+      bases.sort((a, b) => a.dependents - b.dependents);
+      const victim = bases[0].row;
+      const path = join(copy.packDir, `${pack}.pack`);
+      editFile(copy, path, (b) => {
+        for (let i = 8; i < 24; i++) b[victim.offset + i] ^= 0x5a;
+      });
+      const { findings } = await findingsOf(copy.gitDir);
+      const own = findings.filter((f) => f.offset === victim.offset && f.cause === undefined);
+      expect(own.length).toBeGreaterThan(0);
+      const caused = findings.filter((f) => f.cause !== undefined);
+      expect(new Set(caused.map((f) => `${f.cause?.file}@${f.cause?.offset}`))).toEqual(new Set([`${own[0].file}@${victim.offset}`]));
+      expect(new Set(caused.map((f) => f.oid))).toEqual(new Set([...withDependents(rows, [victim.oid])].filter((oid) => oid !== victim.oid)));
+    } finally {
+      copy.remove();
+    }
   });
 });

@@ -36,6 +36,12 @@ export interface Finding {
   oid?: string;
   /** A sentence a person can act on. */
   message: string;
+  /**
+   * The damage this finding follows from, when it lies elsewhere: a delta whose chain reaches a
+   * damaged base names that base's entry. One damaged base can make dozens of findings; views and
+   * the report group them under it.
+   */
+  cause?: { file: string; offset: number };
 }
 
 /** Where a verification is. */

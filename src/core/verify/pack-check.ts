@@ -588,6 +588,7 @@ export class PackChecker {
       if (err instanceof PackscopeError && (err.offset !== h.offset || (err.file ?? file) !== file)) {
         // The failure is further down the chain: name this object's entry, and where it broke.
         this.add('error', 'delta', err.kind, file, h.offset, `${why}: ${err.message}`, oidHex);
+        if (err.offset !== undefined) this.findings[this.findings.length - 1].cause = { file: err.file ?? file, offset: err.offset };
       } else {
         this.addError(err, isDelta(h.type) ? 'delta' : 'object', file, h.offset, oidHex, why);
       }

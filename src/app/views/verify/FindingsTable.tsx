@@ -28,6 +28,38 @@ function matches(f: Finding, filter: FindingFilter): boolean {
   return q === '' || f.file.toLowerCase().includes(q) || f.message.toLowerCase().includes(q) || (f.oid ?? '').startsWith(q) || f.kind.toLowerCase().includes(q);
 }
 
+/** A row of the table: a finding, or the findings that follow from one damaged place (expandable). */
+type Item = { kind: 'finding'; finding: Finding; grouped: boolean } | { kind: 'group'; key: string; cause: { file: string; offset: number }; members: Finding[]; open: boolean };
+
+/**
+ * Findings that name the same damage as their cause (the deltas built on one damaged base) are
+ * gathered into one row where the first of them stood; an open group lists them after it.
+ */
+function itemsOf(shown: Finding[], open: Set<string>): Item[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of shown) {
+    if (!f.cause) continue;
+    const key = `${f.cause.file}@${f.cause.offset}`;
+    const members = groups.get(key);
+    if (members) members.push(f);
+    else groups.set(key, [f]);
+  }
+  const items: Item[] = [];
+  for (const f of shown) {
+    const key = f.cause ? `${f.cause.file}@${f.cause.offset}` : undefined;
+    const members = key !== undefined ? groups.get(key) : undefined;
+    if (key === undefined || members === undefined || members.length < 2) {
+      items.push({ kind: 'finding', finding: f, grouped: false });
+      continue;
+    }
+    if (members[0] !== f) continue;
+    const isOpen = open.has(key);
+    items.push({ kind: 'group', key, cause: f.cause as { file: string; offset: number }, members, open: isOpen });
+    if (isOpen) for (const m of members) items.push({ kind: 'finding', finding: m, grouped: true });
+  }
+  return items;
+}
+
 /** The findings table with its filters. */
 export function FindingsTable({ findings, filter, onFilter }: { findings: Finding[]; filter: FindingFilter; onFilter: (f: FindingFilter) => void }) {
   const sevId = useId();
@@ -37,8 +69,16 @@ export function FindingsTable({ findings, filter, onFilter }: { findings: Findin
   const bySeverity = useMemo(() => countBy(findings, (f) => f.severity), [findings]);
   const byCheck = useMemo(() => countBy(findings, (f) => f.check), [findings]);
   const shown = useMemo(() => findings.filter((f) => matches(f, filter)), [findings, filter]);
+  const [open, setOpen] = useState<Set<string>>(() => new Set());
+  const items = useMemo(() => itemsOf(shown, open), [shown, open]);
+  const toggle = (key: string) =>
+    setOpen((was) => {
+      const next = new Set(was);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_ESTIMATE, overscan: 10, useFlushSync: false });
+  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_ESTIMATE, overscan: 10, useFlushSync: false });
 
   return (
     <section className="vf-findings" aria-labelledby="vf-findings-title">
@@ -96,7 +136,7 @@ export function FindingsTable({ findings, filter, onFilter }: { findings: Findin
       {shown.length === 0 ? (
         <p className="muted">{findings.length === 0 ? 'No findings yet.' : 'No finding matches the filters.'}</p>
       ) : (
-        <div className="vf-table" role="table" aria-label="Findings" aria-rowcount={shown.length + 1} data-testid="findings-table">
+        <div className="vf-table" role="table" aria-label="Findings" aria-rowcount={items.length + 1} data-testid="findings-table">
           <div className="vf-row vf-thead" role="row">
             <span role="columnheader">Severity</span>
             <span role="columnheader">Check and kind</span>
@@ -109,9 +149,14 @@ export function FindingsTable({ findings, filter, onFilter }: { findings: Findin
           </div>
           <div ref={scrollRef} className="vf-scroll" style={{ height: Math.min(virtualizer.getTotalSize() + 2, 560) }} role="rowgroup" tabIndex={-1}>
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualizer.getVirtualItems().map((item) => (
-                <FindingRow key={item.key} finding={shown[item.index]} index={item.index} measure={virtualizer.measureElement} start={item.start} />
-              ))}
+              {virtualizer.getVirtualItems().map((v) => {
+                const item = items[v.index];
+                return item.kind === 'group' ? (
+                  <GroupRow key={`g-${item.key}`} item={item} index={v.index} measure={virtualizer.measureElement} start={v.start} onToggle={() => toggle(item.key)} />
+                ) : (
+                  <FindingRow key={v.key} finding={item.finding} grouped={item.grouped} index={v.index} measure={virtualizer.measureElement} start={v.start} />
+                );
+              })}
             </div>
           </div>
         </div>
@@ -120,13 +165,33 @@ export function FindingsTable({ findings, filter, onFilter }: { findings: Findin
   );
 }
 
-function FindingRow({ finding: f, index, measure, start }: { finding: Finding; index: number; measure: (el: Element | null) => void; start: number }) {
+/** The row standing for the findings that follow from one damaged place. */
+function GroupRow({ item, index, measure, start, onToggle }: { item: Extract<Item, { kind: 'group' }>; index: number; measure: (el: Element | null) => void; start: number; onToggle: () => void }) {
+  const { cause, members } = item;
+  const objects = new Set(members.map((m) => m.oid).filter(Boolean)).size;
+  return (
+    <div ref={measure} data-index={index} className="vf-row vf-group" role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${start}px)` }} data-testid="finding-group" data-cause-file={cause.file} data-cause-offset={cause.offset} data-count={members.length}>
+      <span role="cell" className="vf-group-cell">
+        <button type="button" className="small" aria-expanded={item.open} onClick={onToggle} data-testid="finding-group-toggle">
+          {item.open ? 'Hide' : 'Show'}
+        </button>{' '}
+        {formatCount(members.length)} findings follow from the damage at{' '}
+        <Link to={{ view: 'hex', file: cause.file, at: cause.offset }} className="mono">
+          {cause.file} 0x{cause.offset.toString(16)}
+        </Link>
+        : {formatCount(objects)} {objects === 1 ? 'object' : 'objects'} built on it cannot be read.
+      </span>
+    </div>
+  );
+}
+
+function FindingRow({ finding: f, grouped, index, measure, start }: { finding: Finding; grouped: boolean; index: number; measure: (el: Element | null) => void; start: number }) {
   const sev = SEVERITY_INFO.find((s) => s.id === f.severity) ?? SEVERITY_INFO[0];
   return (
     <div
       ref={measure}
       data-index={index}
-      className="vf-row"
+      className={grouped ? 'vf-row vf-grouped' : 'vf-row'}
       role="row"
       aria-rowindex={index + 2}
       style={{ transform: `translateY(${start}px)` }}
