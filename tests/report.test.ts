@@ -93,7 +93,7 @@ describe('findings report schema', () => {
     const findings = report.findings as Record<string, unknown>[];
     expect(findings).toHaveLength(5);
     const crc = findings.find((f) => f.check === 'crc');
-    expect(crc).toEqual({ severity: 'error', check: 'crc', kind: 'Mismatch', file: 'objects/pack/pack-b.pack', offset: 7994, offsetHex: '0x1f3a', oid: 'bb'.repeat(20), message: 'CRC32 differs from the idx' });
+    expect(crc).toEqual({ severity: 'error', check: 'crc', kind: 'Mismatch', file: 'objects/pack/pack-b.pack', offset: 7994, offsetHex: '0x1f3a', oid: 'bb'.repeat(20), message: 'CRC32 differs from the idx', cause: null });
     // Absent values are null, never missing.
     expect(findings.find((f) => f.check === 'midx')).toMatchObject({ offset: null, offsetHex: null, oid: null });
     const summary = report.summary as { total: number; verdict: string; bySeverity: Record<string, number>; byCheck: Record<string, number> };
@@ -315,5 +315,30 @@ describe('the verify requests in the worker, on a damaged copy of a fixture', ()
     for (const e of report.evidence) expect(e.sha256, e.path).toBe(sha256(readFileSync(join(gitdir, e.path))));
     expect(report.counts.packs).toBe(1);
     rmSync(work, { recursive: true, force: true });
+  });
+});
+
+describe('findings that follow from one damaged place', () => {
+  it('stand as one row of the HTML table, are listed in full under their cause, and keep their cause in the JSON', () => {
+    const base = { severity: 'error' as const, check: 'object' as const, kind: 'CorruptObject' as const, file: 'objects/pack/pack-b.pack', offset: 4096, oid: 'cc'.repeat(20), message: 'zlib stream is corrupt' };
+    const caused = Array.from({ length: 12 }, (_, i) => ({
+      severity: 'error' as const,
+      check: 'delta' as const,
+      kind: 'CorruptObject' as const,
+      file: 'objects/pack/pack-b.pack',
+      offset: 5000 + i * 100,
+      oid: (10 + i).toString(16).padStart(2, '0').repeat(20),
+      message: `cannot be rebuilt (its delta chain reaches the damaged entry at offset 4096)`,
+      cause: { file: 'objects/pack/pack-b.pack', offset: 4096 },
+    }));
+    const report = buildFindingsReport(input({ findings: [base, ...caused] }));
+    const json = JSON.parse(reportJson(report)) as { findings: { cause: unknown }[] };
+    expect(json.findings.filter((f) => f.cause !== null)).toHaveLength(12);
+    expect(json.findings.find((f) => f.cause !== null)?.cause).toEqual({ file: 'objects/pack/pack-b.pack', offset: 4096, offsetHex: '0x1000' });
+    const html = reportHtml(report);
+    expect(html.match(/class="cause-row"/g)).toHaveLength(1);
+    expect(html).toContain('12 findings follow from the damage at objects/pack/pack-b.pack 0x1000');
+    const details = html.slice(html.indexOf('<details class="cause-group">'));
+    expect(details.match(/<tr><td class="num">/g)).toHaveLength(12);
   });
 });

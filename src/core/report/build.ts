@@ -64,6 +64,7 @@ export function reportFinding(f: Finding): ReportFinding {
     offsetHex: offsetHex(f.offset),
     oid: f.oid ?? null,
     message: f.message,
+    cause: f.cause ? { file: f.cause.file, offset: f.cause.offset, offsetHex: offsetHex(f.cause.offset) as string } : null,
   };
 }
 

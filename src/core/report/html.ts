@@ -1,7 +1,7 @@
 import type { CheckId, Severity } from '../verify/findings.ts';
 import { formatBytes, formatCount } from '../text/units.ts';
 import { escapeAttribute, escapeHtml } from './escape.ts';
-import { CHECKS, SEVERITIES, type FindingsReport } from './schema.ts';
+import { CHECKS, SEVERITIES, type FindingsReport, type ReportFinding } from './schema.ts';
 
 /**
  * The findings report as one self-contained HTML page: inline CSS, no script, no external
@@ -53,6 +53,9 @@ td.nowrap { white-space: nowrap; }
 tr.zero td { color: var(--muted); }
 .sev { font-weight: 650; white-space: nowrap; }
 .sev-error { color: var(--error); }
+.cause-row td { background: var(--bg-2, #f5f6f8); }
+details.cause-group { margin: 0.75rem 0; }
+details.cause-group summary { cursor: pointer; font-weight: 600; }
 .sev-warning { color: var(--warn); }
 .sev-info { color: var(--info); }
 .ctl { color: var(--error); border: 1px solid currentColor; border-radius: 3px; padding: 0 0.15em; font-family: ui-monospace, monospace; font-size: 0.85em; }
@@ -124,13 +127,41 @@ export function reportHtml(report: FindingsReport): string {
   out.push(`<h2>Findings (${formatCount(report.findings.length)})</h2>`);
   if (report.findings.length === 0) out.push('<p class="muted">None.</p>');
   else {
-    out.push('<table class="findings"><thead><tr><th class="num">#</th><th>Severity</th><th>Check</th><th>Kind</th><th>File</th><th class="num">Offset</th><th>Object</th><th>Message</th></tr></thead><tbody>');
+    // Findings that follow from one damaged place (two or more) stand as one row in the table,
+    // and are listed in full after it, each group under its cause.
+    const causeKey = (f: ReportFinding): string | undefined => (f.cause ? `${f.cause.file}@${f.cause.offset}` : undefined);
+    const groups = new Map<string, { cause: NonNullable<ReportFinding['cause']>; members: { f: ReportFinding; n: number }[] }>();
     report.findings.forEach((f, i) => {
-      out.push(
-        `<tr><td class="num">${i + 1}</td><td class="sev sev-${f.severity}">${SEVERITY_LABEL[f.severity]}</td><td class="mono">${escapeHtml(f.check)}</td><td class="mono">${escapeHtml(f.kind)}</td><td class="mono wrap">${escapeHtml(f.file)}</td>${offsetCell(f.offset, f.offsetHex)}<td class="mono wrap">${f.oid === null ? '<span class="muted">—</span>' : escapeHtml(f.oid)}</td><td class="wrap">${escapeHtml(f.message)}</td></tr>`,
-      );
+      const key = causeKey(f);
+      if (key === undefined || !f.cause) return;
+      const group = groups.get(key) ?? { cause: f.cause, members: [] };
+      group.members.push({ f, n: i + 1 });
+      groups.set(key, group);
+    });
+    const grouped = (f: ReportFinding): boolean => (groups.get(causeKey(f) ?? '')?.members.length ?? 0) >= 2;
+    const head = '<table class="findings"><thead><tr><th class="num">#</th><th>Severity</th><th>Check</th><th>Kind</th><th>File</th><th class="num">Offset</th><th>Object</th><th>Message</th></tr></thead><tbody>';
+    const row = (f: ReportFinding, n: number): string =>
+      `<tr><td class="num">${n}</td><td class="sev sev-${f.severity}">${SEVERITY_LABEL[f.severity]}</td><td class="mono">${escapeHtml(f.check)}</td><td class="mono">${escapeHtml(f.kind)}</td><td class="mono wrap">${escapeHtml(f.file)}</td>${offsetCell(f.offset, f.offsetHex)}<td class="mono wrap">${f.oid === null ? '<span class="muted">—</span>' : escapeHtml(f.oid)}</td><td class="wrap">${escapeHtml(f.message)}</td></tr>`;
+    const groupTitle = (g: { cause: NonNullable<ReportFinding['cause']>; members: unknown[] }): string => `${formatCount(g.members.length)} findings follow from the damage at ${escapeHtml(g.cause.file)} ${escapeHtml(g.cause.offsetHex)}`;
+    out.push(head);
+    const summarised = new Set<string>();
+    report.findings.forEach((f, i) => {
+      if (!grouped(f)) {
+        out.push(row(f, i + 1));
+        return;
+      }
+      const key = causeKey(f) as string;
+      if (summarised.has(key)) return;
+      summarised.add(key);
+      out.push(`<tr class="cause-row"><td class="num">…</td><td colspan="7">${groupTitle(groups.get(key) as { cause: NonNullable<ReportFinding['cause']>; members: unknown[] })} (listed below)</td></tr>`);
     });
     out.push('</tbody></table>');
+    for (const group of groups.values()) {
+      if (group.members.length < 2) continue;
+      out.push(`<details class="cause-group"><summary>${groupTitle(group)}</summary>`, head);
+      for (const { f, n } of group.members) out.push(row(f, n));
+      out.push('</tbody></table></details>');
+    }
   }
 
   if (report.openProblems.length > 0) {

@@ -21,7 +21,8 @@ import type { CheckId, Severity, VerifyCounts } from '../verify/findings.ts';
  * | evidence[]         | { path, size, mtime, mtimeMs, sha256, error } | every file, sorted by path (byte order)    |
  * | evidenceSkipped[]  | string                                 | files listed but not hashed, and why               |
  * | counts             | VerifyCounts                           | files, bytes hashed, objects, packs, loose objects |
- * | findings[]         | ReportFinding                          | ordered: severity, file, offset, check, oid, text  |
+ * | findings[]         | ReportFinding                          | ordered: severity, file, offset, check, oid, text; |
+ * |                    |                                        | `cause`: the damage it follows from, or null       |
  * | openProblems[]     | ReportProblem                          | what failed while opening the folder               |
  * | summary            | { total, verdict, bySeverity, byCheck }| counts of findings; every severity and check named |
  *
@@ -67,6 +68,8 @@ export interface ReportFinding {
   offsetHex: string | null;
   oid: string | null;
   message: string;
+  /** The damage elsewhere this finding follows from (a damaged base its delta chain reaches), or null. */
+  cause: { file: string; offset: number; offsetHex: string } | null;
 }
 
 /** A problem met while opening the folder (before any verification). */
