@@ -1,4 +1,11 @@
 /**
+ * The largest object the browser rebuilds (the CLI's limit is 2 GiB - 1): a worker's memory is
+ * shared by the page, the caches and the views, and a delta bomb's 2 GiB results (issue 10,
+ * defect 9) must be refused before they are allocated. git's own big-file threshold is 512 MiB.
+ */
+export const BROWSER_MAX_OBJECT_BYTES = 256 << 20;
+
+/**
  * Reads in the browser cost a millisecond or more each (`Blob.slice` + `FileReaderSync`, through
  * the browser process), whatever their length up to a few hundred KiB: fewer, larger reads win.
  * Point reads load 256 KiB pages (git.git's reachability walk: 6.1k reads instead of 14.6k with
@@ -6,7 +13,7 @@
  * jump across the pack) load 64 KiB pages: more of them fit the budget, and 256 KiB ones made
  * Verify slower (170 s against 120 s).
  */
-export const BROWSER_DATABASE_OPTIONS = { windowCache: { pageSize: 256 << 10, exactPageSize: 64 << 10 } };
+export const BROWSER_DATABASE_OPTIONS = { windowCache: { pageSize: 256 << 10, exactPageSize: 64 << 10 }, maxObjectBytes: BROWSER_MAX_OBJECT_BYTES };
 
 /**
  * The reachability walk's prefetch (core/reach/link-prefetch.ts): every commit, tree and tag's

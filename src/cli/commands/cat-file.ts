@@ -92,13 +92,13 @@ export async function catFile(args: string[]): Promise<number> {
 
 /** Prints one object for --batch / --batch-check; false when it could not be read. */
 function emitOne(db: ObjectDatabase, out: Output, oid: Uint8Array, withContent: boolean, name: string): boolean {
-  const loc = db.locate(oid);
-  if (!loc) {
-    out.text(`${name} missing\n`);
-    return true;
-  }
   const hex = toHex(oid);
   try {
+    const loc = db.locate(oid);
+    if (!loc) {
+      out.text(`${name} missing\n`);
+      return true;
+    }
     if (withContent) {
       const obj = db.readAt(loc);
       out.text(`${hex} ${obj.type} ${obj.data.length}\n`);
@@ -108,13 +108,22 @@ function emitOne(db: ObjectDatabase, out: Output, oid: Uint8Array, withContent: 
       const info = db.infoAt(loc);
       out.text(`${hex} ${info.type} ${info.size}\n`);
     }
+    reportBadCopies(db, out);
     return true;
   } catch (err) {
+    if (!(err instanceof PackscopeError)) throw err;
     out.text(`${name} missing\n`);
     out.flush();
     reportError(err, `cannot read ${hex}`);
     return false;
   }
+}
+
+/** Says which copies failed while another copy of the object was read (git's retry), on stderr. */
+function reportBadCopies(db: ObjectDatabase, out: Output): void {
+  if (db.badCopies.length === 0) return;
+  out.flush();
+  for (const bad of db.badCopies.splice(0)) reportError(bad.error, `${bad.oid}: copy unreadable, read from ${bad.readFrom} instead`);
 }
 
 function batchAll(db: ObjectDatabase, out: Output, withContent: boolean): number {
@@ -132,6 +141,7 @@ function batchAll(db: ObjectDatabase, out: Output, withContent: boolean): number
         const info = db.infoAt(location);
         out.objectLine(oid, info.type, info.size);
       }
+      reportBadCopies(db, out);
     } catch (err) {
       if (!(err instanceof PackscopeError)) throw err;
       out.objectLine(oid, 'missing', undefined);

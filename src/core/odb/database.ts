@@ -1,4 +1,5 @@
 import { compareBytes } from '../bytes/be.ts';
+import { memorySource } from '../bytes/source.ts';
 import { WindowCache, type WindowCacheOptions } from '../bytes/window-cache.ts';
 import { PackscopeError, fail } from '../errors.ts';
 import { SHA1, SHA256, algoFromFormatId, type HashAlgo } from '../hash/algo.ts';
@@ -22,10 +23,23 @@ import { PackScan } from '../scan/pack-scan.ts';
  * 3. loose objects.
  */
 
-/** Where an object lives. */
+/**
+ * Where an object lives. A packed location whose offset is NaN is an entry whose index cannot
+ * say where it is (an idx offset past the 64-bit table, a midx pack id out of range): reading it
+ * fails with `error` (or the idx's own reason), and it fails alone.
+ */
 export type ObjectLocation =
-  | { kind: 'packed'; pack: PackFile; offset: number; position: number }
+  | { kind: 'packed'; pack: PackFile; offset: number; position: number; error?: PackscopeError }
   | { kind: 'loose'; file: FileEntry };
+
+/** A copy that could not be read while another copy of the same object could (git marks it bad and retries the other packs). */
+export interface BadCopy {
+  oid: string;
+  /** Why the first copy failed (file and offset of the bad copy). */
+  error: PackscopeError;
+  /** The pack (or loose file) the object was read from instead. */
+  readFrom: string;
+}
 
 /** Options for opening a database. */
 export interface DatabaseOptions {
@@ -35,6 +49,9 @@ export interface DatabaseOptions {
   deltaBaseCacheBytes?: number;
   maxDeltaDepth?: number;
   maxObjectBytes?: number;
+  /** Each pack's delta expansion budget: floor plus bytes per pack byte (see PackContext). */
+  expansionFloorBytes?: number;
+  expansionPerPackByte?: number;
   /** Force a hash algorithm instead of detecting it. */
   algo?: HashAlgo;
 }
@@ -72,6 +89,8 @@ export class ObjectDatabase {
   private readonly looseSorted: Uint8Array[];
   /** Everything that failed to open; the rest of the database works without it. */
   readonly problems: PackscopeError[];
+  /** Copies that failed while another copy served, in the order met; a caller may drain it. */
+  readonly badCopies: BadCopy[] = [];
   private lastFound: PackFile | undefined;
   /** One pack-order scan per pack, shared by every user (listing, type filter, statistics, byte map). */
   private readonly scans = new Map<PackFile, PackScan>();
@@ -92,6 +111,8 @@ export class ObjectDatabase {
       maxDeltaDepth: options.maxDeltaDepth ?? 100_000,
       maxObjectBytes: options.maxObjectBytes ?? 2 ** 31 - 1,
     };
+    if (options.expansionFloorBytes !== undefined) this.ctx.expansionFloorBytes = options.expansionFloorBytes;
+    if (options.expansionPerPackByte !== undefined) this.ctx.expansionPerPackByte = options.expansionPerPackByte;
 
     const byIdxName = new Map<string, PackFile>();
     const opened: { pack: PackFile; mtime: number }[] = [];
@@ -151,45 +172,86 @@ export class ObjectDatabase {
     for (const pack of this.packs) this.packScan(pack).step(Infinity);
   }
 
-  /** Finds an object by raw id. */
+  /**
+   * Finds an object by raw id. An index entry that cannot give its offset does not stop the
+   * search: the other packs (and loose objects) are asked, and only when none holds the object is
+   * the unreadable entry returned (reading it reports why). Last comes git's built-in empty tree.
+   */
   locate(oid: Uint8Array): ObjectLocation | undefined {
+    let broken: ObjectLocation | undefined;
     if (this.midx) {
       for (const layer of this.midx.layers) {
         const i = layer.find(oid);
         if (i < 0) continue;
-        const pack = this.midxPacks[layer.packIdAt(i)];
-        if (pack) {
-          const offset = layer.offsetAt(i);
-          return { kind: 'packed', pack, offset, position: -1 };
+        let pack: PackFile | undefined;
+        let offset: number;
+        try {
+          pack = this.midxPacks[layer.packIdAt(i)];
+          if (!pack) continue;
+          offset = layer.offsetAt(i);
+        } catch (err) {
+          broken ??= this.brokenLocation(pack, -1, err);
+          continue;
         }
+        return { kind: 'packed', pack, offset, position: -1 };
       }
     }
     const last = this.lastFound;
     if (last) {
       const pos = last.idx.find(oid);
-      if (pos >= 0) return { kind: 'packed', pack: last, offset: last.idx.offsetAt(pos), position: pos };
+      if (pos >= 0) {
+        const found = idxLocation(last, pos);
+        if (found.offset === found.offset) return found;
+        broken ??= found;
+      }
     }
     for (const pack of this.uncoveredPacks) {
       if (pack === last) continue;
       const pos = pack.idx.find(oid);
       if (pos >= 0) {
+        const found = idxLocation(pack, pos);
+        if (found.offset !== found.offset) {
+          broken ??= found;
+          continue;
+        }
         this.lastFound = pack;
-        return { kind: 'packed', pack, offset: pack.idx.offsetAt(pos), position: pos };
+        return found;
       }
     }
     // Objects of midx packs that failed to open may still sit in a pack the midx does not name.
     const file = this.loose.get(toHex(oid));
     if (file) return { kind: 'loose', file };
     // Last, the packs the midx covers, through their own idx: a damaged midx (ids out of order,
-    // an entry dropped) must not hide an object its pack still holds. Only misses get here.
-    if (this.midx) {
-      for (const pack of this.midxPacks) {
-        if (!pack) continue;
-        const pos = pack.idx.find(oid);
-        if (pos >= 0) return { kind: 'packed', pack, offset: pack.idx.offsetAt(pos), position: pos };
-      }
-    }
+    // an entry dropped, a pack id out of range) must not hide an object its pack still holds.
+    // Only misses get here.
+    const covered = this.inCoveredPacks(oid);
+    if (covered && covered.offset === covered.offset) return covered;
+    broken ??= covered;
+    if (broken) return broken;
+    if (isEmptyTree(oid, this.algo)) return { kind: 'loose', file: emptyTreeEntry(this.algo) };
     return undefined;
+  }
+
+  /** The object through the own idx of the packs the midx covers (a midx entry that failed). */
+  private inCoveredPacks(oid: Uint8Array): (ObjectLocation & { kind: 'packed' }) | undefined {
+    if (!this.midx) return undefined;
+    let broken: (ObjectLocation & { kind: 'packed' }) | undefined;
+    for (const pack of this.midxPacks) {
+      if (!pack) continue;
+      const pos = pack.idx.find(oid);
+      if (pos < 0) continue;
+      const found = idxLocation(pack, pos);
+      if (found.offset === found.offset) return found;
+      broken ??= found;
+    }
+    return broken;
+  }
+
+  /** A location that only reports `err` when read (see ObjectLocation). */
+  private brokenLocation(pack: PackFile | undefined, position: number, err: unknown): (ObjectLocation & { kind: 'packed' }) | undefined {
+    if (!(err instanceof PackscopeError)) throw err;
+    const holder = pack ?? this.midxPacks.find((p) => p !== undefined) ?? this.packs[0];
+    return holder ? { kind: 'packed', pack: holder, offset: NaN, position, error: err } : undefined;
   }
 
   /** True when the object exists. */
@@ -203,14 +265,19 @@ export class ObjectDatabase {
     return this.infoAt(loc);
   }
 
-  /** Type and size of an object at a known location. */
+  /** Type and size of an object at a known location (another pack's copy when this one fails). */
   infoAt(loc: ObjectLocation): { type: ObjectType; size: number } {
     if (loc.kind === 'loose') return looseObjectInfo(loc.file.source, this.ctx.inflater);
     if (loc.position >= 0) {
       const scanned = loc.pack.scannedInfoAt(loc.position);
       if (scanned) return scanned;
     }
-    return loc.pack.objectInfo(loc.offset);
+    try {
+      if (loc.offset !== loc.offset) throw unreadableEntry(loc);
+      return loc.pack.objectInfo(loc.offset);
+    } catch (err) {
+      return this.fromOtherCopy(loc, err, (other) => (other.kind === 'loose' ? looseObjectInfo(other.file.source, this.ctx.inflater) : other.pack.objectInfo(other.offset)));
+    }
   }
 
   /** Reads and decodes an object. */
@@ -219,8 +286,22 @@ export class ObjectDatabase {
     return this.readAt(loc);
   }
 
-  /** Reads an object at a known location. */
+  /**
+   * Reads an object at a known location. When that copy cannot be read and another pack (or a
+   * loose file) holds the object, that copy is read instead and the bad one goes to `badCopies`.
+   */
   readAt(loc: ObjectLocation): GitObject {
+    if (loc.kind === 'loose') return readLooseObject(loc.file.source, this.ctx.inflater, this.ctx.maxObjectBytes);
+    try {
+      if (loc.offset !== loc.offset) throw unreadableEntry(loc);
+      return loc.pack.readObject(loc.offset);
+    } catch (err) {
+      return this.fromOtherCopy(loc, err, (other) => this.readCopy(other));
+    }
+  }
+
+  /** One copy, no retry. */
+  private readCopy(loc: ObjectLocation): GitObject {
     if (loc.kind === 'loose') return readLooseObject(loc.file.source, this.ctx.inflater, this.ctx.maxObjectBytes);
     return loc.pack.readObject(loc.offset);
   }
@@ -231,7 +312,59 @@ export class ObjectDatabase {
    */
   readTransientAt(loc: ObjectLocation): GitObject {
     if (loc.kind === 'loose') return this.readAt(loc);
-    return loc.pack.readObject(loc.offset, true);
+    try {
+      if (loc.offset !== loc.offset) throw unreadableEntry(loc);
+      return loc.pack.readObject(loc.offset, true);
+    } catch (err) {
+      return this.fromOtherCopy(loc, err, (other) => this.readCopy(other));
+    }
+  }
+
+  /**
+   * After the copy at `loc` failed with `err`: the same object from another pack (any pack but
+   * this one, whether the midx covers it or not) or a loose file, as git retries after marking a
+   * packed copy bad. `read` reads one copy without retrying. Throws `err` when there is no other
+   * copy, or no other copy reads.
+   */
+  private fromOtherCopy<T>(loc: ObjectLocation & { kind: 'packed' }, err: unknown, read: (other: ObjectLocation) => T): T {
+    if (!(err instanceof PackscopeError)) throw err;
+    const oid = this.oidOfLocation(loc);
+    if (!oid) throw err;
+    for (const pack of this.packs) {
+      if (pack === loc.pack) continue;
+      const pos = pack.idx.find(oid);
+      if (pos < 0) continue;
+      const other = idxLocation(pack, pos);
+      if (other.offset !== other.offset) continue;
+      try {
+        const result = read(other);
+        this.badCopies.push({ oid: toHex(oid), error: err, readFrom: pack.data.name });
+        return result;
+      } catch {
+        // this copy is bad too; the first failure is the one reported
+      }
+    }
+    const file = this.loose.get(toHex(oid));
+    if (file) {
+      try {
+        const result = read({ kind: 'loose', file });
+        this.badCopies.push({ oid: toHex(oid), error: err, readFrom: file.path });
+        return result;
+      } catch {
+        // as above
+      }
+    }
+    throw err;
+  }
+
+  /** The id of the object a packed location names, from its pack's idx; undefined when unknown. */
+  private oidOfLocation(loc: ObjectLocation & { kind: 'packed' }): Uint8Array | undefined {
+    try {
+      const pos = loc.position >= 0 ? loc.position : loc.offset === loc.offset ? loc.pack.positionAtOffset(loc.offset) : -1;
+      return pos >= 0 ? loc.pack.idx.oidAt(pos).slice() : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -275,7 +408,7 @@ export class ObjectDatabase {
     const cursors: Cursor[] = [];
     if (this.midx) {
       for (const layer of this.midx.layers) {
-        if (layer.count > 0) cursors.push(new MidxCursor(layer, this.midxPacks));
+        if (layer.count > 0) cursors.push(new MidxCursor(layer, this.midxPacks, (oid, err) => this.inCoveredPacks(oid) ?? this.brokenLocation(undefined, -1, err)));
       }
     }
     for (const pack of this.midx ? this.uncoveredPacks : this.packs) if (pack.count > 0) cursors.push(new IdxCursor(pack));
@@ -322,7 +455,7 @@ class IdxCursor implements Cursor {
     this.oid = pack.idx.oidAt(0);
   }
   location(): ObjectLocation {
-    return { kind: 'packed', pack: this.pack, offset: this.pack.idx.offsetAt(this.i), position: this.i };
+    return idxLocation(this.pack, this.i);
   }
   advance(): void {
     if (++this.i >= this.pack.count) this.done = true;
@@ -337,12 +470,19 @@ class MidxCursor implements Cursor {
   constructor(
     private readonly layer: MidxLayer,
     private readonly packs: (PackFile | undefined)[],
+    /** Where an entry whose pack id or offset cannot be read is looked up instead. */
+    private readonly fallback: (oid: Uint8Array, err: unknown) => ObjectLocation | undefined,
   ) {
     this.oid = layer.oidAt(0);
   }
   location(): ObjectLocation | undefined {
-    const pack = this.packs[this.layer.packIdAt(this.i)];
-    return pack ? { kind: 'packed', pack, offset: this.layer.offsetAt(this.i), position: -1 } : undefined;
+    let pack: PackFile | undefined;
+    try {
+      pack = this.packs[this.layer.packIdAt(this.i)];
+      return pack ? { kind: 'packed', pack, offset: this.layer.offsetAt(this.i), position: -1 } : undefined;
+    } catch (err) {
+      return this.fallback(this.oid, err);
+    }
   }
   advance(): void {
     if (++this.i >= this.layer.count) this.done = true;
@@ -367,6 +507,61 @@ class LooseCursor implements Cursor {
     if (++this.i >= this.sorted.length) this.done = true;
     else this.oid = this.sorted[this.i];
   }
+}
+
+/**
+ * The location of idx entry `position` of `pack`. An entry whose offset the idx cannot give (a
+ * 64-bit offset index past the table) gets offset NaN: reading it reports the idx's reason.
+ */
+function idxLocation(pack: PackFile, position: number): ObjectLocation & { kind: 'packed' } {
+  let offset: number;
+  try {
+    offset = pack.idx.offsetAt(position);
+  } catch (err) {
+    if (!(err instanceof PackscopeError)) throw err;
+    return { kind: 'packed', pack, offset: NaN, position, error: err };
+  }
+  return { kind: 'packed', pack, offset, position };
+}
+
+/** Why an entry without an offset cannot be read. */
+function unreadableEntry(loc: ObjectLocation & { kind: 'packed' }): PackscopeError {
+  if (loc.error) return loc.error;
+  try {
+    if (loc.position >= 0) loc.pack.idx.offsetAt(loc.position);
+  } catch (err) {
+    if (err instanceof PackscopeError) return err;
+  }
+  return new PackscopeError('OutOfRange', 'the index gives no offset for this object', { file: loc.pack.idx.name });
+}
+
+/** True for the hash's empty tree, which git answers even when no file holds it. */
+function isEmptyTree(oid: Uint8Array, algo: HashAlgo): boolean {
+  return toHex(oid) === (algo.size === 32 ? EMPTY_TREE_SHA256 : EMPTY_TREE_SHA1);
+}
+
+const EMPTY_TREE_SHA1 = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const EMPTY_TREE_SHA256 = '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321';
+
+/**
+ * git's built-in empty tree as a loose object held in memory (`tree 0\0` in one stored zlib
+ * block), so every reader handles it as any other object. Its path says no file holds it.
+ */
+function emptyTreeEntry(algo: HashAlgo): FileEntry {
+  const body = new TextEncoder().encode('tree 0\0');
+  const bytes = new Uint8Array(2 + 5 + body.length + 4);
+  bytes.set([0x78, 0x01, 0x01, body.length, 0, 0xff - body.length, 0xff], 0);
+  bytes.set(body, 7);
+  let a = 1;
+  let b = 0;
+  for (const c of body) {
+    a = (a + c) % 65521;
+    b = (b + a) % 65521;
+  }
+  new DataView(bytes.buffer).setUint32(7 + body.length, b * 65536 + a);
+  const hex = algo.size === 32 ? EMPTY_TREE_SHA256 : EMPTY_TREE_SHA1;
+  const path = `(git's built-in empty tree ${hex}: no file holds it)`;
+  return { path, source: memorySource(path, bytes), mtimeMs: 0 };
 }
 
 function looseWithPrefix(sorted: Uint8Array[], prefix: HexPrefix): Uint8Array[] {

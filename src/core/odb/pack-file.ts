@@ -20,7 +20,24 @@ export interface PackContext {
   maxDeltaDepth: number;
   /** Largest object ever allocated, whatever a header declares. */
   maxObjectBytes: number;
+  /**
+   * The expansion budget of each pack: the bytes its deltas may rebuild over the pack's life are
+   * `expansionFloorBytes + expansionPerPackByte * pack size` (defaults EXPANSION_FLOOR and
+   * EXPANSION_PER_PACK_BYTE).
+   */
+  expansionFloorBytes?: number;
+  expansionPerPackByte?: number;
 }
+
+/**
+ * Delta expansion budget. A copy instruction is one byte for 64 KiB and zlib squeezes a run of
+ * them 1000:1, so a 700-byte pack can declare deltas that rebuild 2 GiB each. Real packs rebuild
+ * far less than the budget: git.git's 496 MB pack holds 14.1 GB of objects (28x), so even dozens
+ * of full passes (verify, reachability, search) stay under 4096x; the floor leaves room for a
+ * small pack with one large object rebuilt from a delta.
+ */
+export const EXPANSION_FLOOR = 256 << 20;
+export const EXPANSION_PER_PACK_BYTE = 4096;
 
 /** Deflate cannot expand more than about 1032:1; a declared size beyond that is a lie. */
 const MAX_DEFLATE_RATIO = 1032;
@@ -64,6 +81,12 @@ export class PackFile {
    * on its own, and one that cannot be fails alone.
    */
   readonly problems: PackscopeError[] = [];
+  /** Bytes the deltas of this pack may still rebuild (see EXPANSION_FLOOR). */
+  private expansionLeft: number;
+  /** The budget, for messages. */
+  readonly expansionBudget: number;
+  /** Set, and added to `problems`, the first time a delta is refused for the expansion budget. */
+  expansionExceeded: PackscopeError | undefined;
 
   constructor(
     readonly idx: PackIndex,
@@ -77,6 +100,8 @@ export class PackFile {
     this.name = data.name.replace(/^.*\//, '').replace(/\.pack$/, '');
     this.cacheSpace = ctx.baseCache.space();
     this.trailerAt = data.size - ctx.algo.size;
+    this.expansionBudget = (ctx.expansionFloorBytes ?? EXPANSION_FLOOR) + (ctx.expansionPerPackByte ?? EXPANSION_PER_PACK_BYTE) * data.size;
+    this.expansionLeft = this.expansionBudget;
   }
 
   /** Number of objects. */
@@ -217,8 +242,9 @@ export class PackFile {
     for (let i = 0; i < this.idx.count && position < 0; i++) {
       try {
         if (this.idx.offsetAt(i) === offset) position = i;
-      } catch {
-        // an entry whose own offset is unreadable is not the one asked about
+      } catch (err) {
+        // NaN stands for an offset the idx cannot give: its entry's own reason says why.
+        if (offset !== offset) throw err;
       }
     }
     const place: ErrorPlace = { file: this.idx.name };
@@ -255,7 +281,10 @@ export class PackFile {
   /** The header of the entry at `offset` that ends at `end`: a point read of at most the longest header. */
   private headerBefore(offset: number, end: number): PackEntryHeader {
     const algo = this.ctx.algo;
-    if (offset < PACK_HEADER_SIZE || offset >= end) fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, { file: this.data.name, offset });
+    if (!(offset >= PACK_HEADER_SIZE && offset < end)) {
+      if (offset !== offset) this.checkEntryOffset(offset);
+      fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, { file: this.data.name, offset });
+    }
     const bytes = readPoint(this.data, offset, Math.min(entryHeaderMaxLength(algo), end - offset));
     return parseEntryHeader(bytes, 0, offset, end, algo, this.data.name);
   }
@@ -509,7 +538,25 @@ export class PackFile {
     if (targetSize > this.ctx.maxObjectBytes || targetSize > delta.length * MAX_DELTA_RATIO) {
       fail('TooLarge', `delta declares a ${targetSize}-byte result, more than its ${delta.length} bytes or the limit (${this.ctx.maxObjectBytes}) allow`, place);
     }
-    return applyDelta(baseData, delta, place, into);
+    if (targetSize > this.expansionLeft) this.refuseExpansion(targetSize, place);
+    const result = applyDelta(baseData, delta, place, into);
+    this.expansionLeft -= targetSize;
+    return result;
+  }
+
+  /** Fails for a delta beyond the expansion budget; the first refusal is also kept as a problem of the pack. */
+  private refuseExpansion(targetSize: number, place: ErrorPlace): never {
+    const used = this.expansionBudget - this.expansionLeft;
+    const err = new PackscopeError(
+      'TooLarge',
+      `delta declares a ${targetSize}-byte result, beyond the expansion budget of this ${this.data.size}-byte pack (${this.expansionBudget} bytes rebuilt from deltas in all, ${used} used): a delta bomb, or a pack far more repetitive than real ones`,
+      place,
+    );
+    if (!this.expansionExceeded) {
+      this.expansionExceeded = err;
+      this.problems.push(err);
+    }
+    throw err;
   }
 
   /**
