@@ -58,12 +58,24 @@ function findBlankLine(data: Uint8Array): number {
   return -1;
 }
 
-/** Parses `Name <email> time zone`; lenient like git for display. */
+/**
+ * Parses `Name <email> time zone`; lenient like git for display. What the pattern
+ * `^(.*?) ?<([^>]*)> (\d+) ([+-])(\d\d)(\d\d)$` finds, found by position instead: that pattern
+ * backtracks quadratically (a 130 KB value of repeated `<` took 7 s; a hostile commit's larger
+ * one froze Browse). The time and zone follow the last `>`; the email opens at the first `<`
+ * after the `>` before it; the name (no line break in it) ends there, less one space.
+ */
 export function parseSignature(value: string): Signature {
-  const m = /^(.*?) ?<([^>]*)> (\d+) ([+-])(\d\d)(\d\d)$/.exec(value);
-  if (!m) return { name: value, email: '', time: 0, zone: '+0000', zoneMinutes: 0 };
-  const minutes = (Number(m[5]) * 60 + Number(m[6])) * (m[4] === '-' ? -1 : 1);
-  return { name: m[1], email: m[2], time: Number(m[3]), zone: `${m[4]}${m[5]}${m[6]}`, zoneMinutes: minutes };
+  const unparsed: Signature = { name: value, email: '', time: 0, zone: '+0000', zoneMinutes: 0 };
+  const gt = value.lastIndexOf('>');
+  if (gt < 0) return unparsed;
+  const tail = /^ (\d+) ([+-])(\d\d)(\d\d)$/.exec(value.slice(gt + 1));
+  if (!tail) return unparsed;
+  const lt = value.indexOf('<', gt === 0 ? 0 : value.lastIndexOf('>', gt - 1) + 1);
+  if (lt < 0 || lt > gt || /[\n\r\u2028\u2029]/.test(value.slice(0, lt))) return unparsed;
+  const name = value.slice(0, lt > 0 && value[lt - 1] === ' ' ? lt - 1 : lt);
+  const minutes = (Number(tail[3]) * 60 + Number(tail[4])) * (tail[2] === '-' ? -1 : 1);
+  return { name, email: value.slice(lt + 1, gt), time: Number(tail[1]), zone: `${tail[2]}${tail[3]}${tail[4]}`, zoneMinutes: minutes };
 }
 
 /** A parsed commit. */

@@ -71,7 +71,8 @@ export function forEachTreeEntry(data: Uint8Array, algo: HashAlgo, describe: () 
       }
       mode = mode * 8 + (c - 0x30);
     }
-    if (i >= length || data[i] !== 0x20 || i === pos) fail('CorruptObject', `tree entry at byte ${pos} has no valid mode`, { file: describe() });
+    // As parseTree: at most 7 mode digits (a space more than 7 bytes in is no valid mode).
+    if (i >= length || i - pos > 7 || data[i] !== 0x20 || i === pos) fail('CorruptObject', `tree entry at byte ${pos} has no valid mode`, { file: describe() });
     let nul = i + 1;
     while (nul < length && data[nul] !== 0) nul++;
     if (nul >= length) fail('CorruptObject', `tree entry at byte ${pos} has no NUL after its name`, { file: describe() });
