@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PackscopeError } from '../src/core/errors.ts';
@@ -8,7 +8,6 @@ import { discover, nodeInflater } from '../src/cli/node-host.ts';
 import { objectDetail, objectRow } from '../src/worker/object-detail.ts';
 import { CLI, builtFixtures, cli, git, type Run } from './support/cli.ts';
 import { batchRecords, copyFixture, editFile, entryHeaderLength, idxLayout, rel, verifyRows, type DamagedCopy } from './support/damage.ts';
-import { existsSync } from 'node:fs';
 
 /**
  * Issue 10, "Damage must not hide healthy objects": damaged copies of real fixture packs where
