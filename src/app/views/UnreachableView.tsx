@@ -118,16 +118,55 @@ function Problems({ data }: { data: ReachabilityResult }) {
           <div className="error-title">
             {formatCount(data.unreadable.length)} {data.unreadable.length === 1 ? 'object' : 'objects'} could not be read, so what {data.unreadable.length === 1 ? 'it names is' : 'they name is'} unknown
           </div>
-          <ul>
-            {data.unreadable.slice(0, 50).map((u) => (
-              <li key={u.oid}>
-                <OidLink oid={u.oid} />: {u.error.message}
-              </li>
-            ))}
-          </ul>
+          <UnreadableByPlace unreadable={data.unreadable} />
         </div>
       )}
     </>
+  );
+}
+
+/**
+ * Unreadable objects grouped by where reading failed: one damaged base makes every delta built on
+ * it unreadable with the same file and offset, shown once with its objects inside.
+ */
+function UnreadableByPlace({ unreadable }: { unreadable: ReachabilityResult['unreadable'] }) {
+  const groups = new Map<string, ReachabilityResult['unreadable']>();
+  for (const u of unreadable) {
+    const key = u.error.offset !== undefined && u.error.file !== undefined ? `${u.error.file}@${u.error.offset}` : `:${u.oid}`;
+    const group = groups.get(key);
+    if (group) group.push(u);
+    else groups.set(key, [u]);
+  }
+  const ordered = [...groups.values()].sort((a, b) => b.length - a.length).slice(0, 50);
+  return (
+    <ul>
+      {ordered.map((group) => {
+        const first = group[0];
+        if (group.length === 1) {
+          return (
+            <li key={first.oid}>
+              <OidLink oid={first.oid} />: {first.error.message}
+            </li>
+          );
+        }
+        return (
+          <li key={first.oid} data-testid="unreadable-group">
+            <details>
+              <summary>
+                {formatCount(group.length)} objects fail at the same place, {first.error.file} 0x{(first.error.offset ?? 0).toString(16)}: {first.error.message}
+              </summary>
+              <ul>
+                {group.slice(0, 200).map((u) => (
+                  <li key={u.oid}>
+                    <OidLink oid={u.oid} />
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
