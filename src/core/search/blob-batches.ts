@@ -34,9 +34,6 @@ export interface BatchLimits {
   blobs: number;
 }
 
-/** The first buffer of a batch; it doubles as blobs come (most batches of small blobs stay small). */
-const FIRST_BUFFER = 256 * 1024;
-
 /** Fills batches; `take()` hands over the one being filled. */
 export class BlobBatcher {
   private seq = 0;
@@ -84,10 +81,15 @@ export class BlobBatcher {
     return batch;
   }
 
-  /** Room for `more` bytes: FIRST_BUFFER (or the budget, if smaller) at first, doubled (or exactly enough) when a blob does not fit. */
+  /**
+   * Room for `more` bytes: the whole budget at once (a fresh buffer costs no copy, and one only
+   * partly filled costs nothing to transfer), doubled (or exactly enough) for a blob that does
+   * not fit. Growing a small first buffer by doubling took 1.1 s of the engine's 302 s profile
+   * of a git.git search.
+   */
   private grow(more: number): void {
     const need = this.used + more;
-    const size = this.buffer === undefined ? Math.max(Math.min(this.limits.bytes, FIRST_BUFFER), need) : Math.max(this.buffer.length * 2, need);
+    const size = this.buffer === undefined ? Math.max(this.limits.bytes, need) : Math.max(this.buffer.length * 2, need);
     const next = new Uint8Array(size);
     if (this.buffer) next.set(this.buffer.subarray(0, this.used));
     this.buffer = next;
