@@ -83,6 +83,14 @@ function repos(): Repo[] {
   return out;
 }
 
+/**
+ * A file's bytes as a plain Uint8Array: a Buffer's `slice` is a view, not a copy, and the
+ * mutator copies its seed with `slice` (with a Buffer, every input damaged the corpus itself).
+ */
+function readBytes(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(path));
+}
+
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
@@ -99,7 +107,7 @@ function packFiles(repo: Repo): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
   for (const p of walk(repo.packDir)) {
     const rel = relative(repo.packDir, p).split('\\').join('/');
-    if (/\.(pack|idx|rev|bitmap|mtimes|keep|promisor)$|multi-pack-index/.test(rel)) files.set(`objects/pack/${rel}`, readFileSync(p));
+    if (/\.(pack|idx|rev|bitmap|mtimes|keep|promisor)$|multi-pack-index/.test(rel)) files.set(`objects/pack/${rel}`, readBytes(p));
   }
   return files;
 }
@@ -266,7 +274,7 @@ export function loadCorpus(): FuzzCase[] {
     const gitFiles = new Map<string, Uint8Array>();
     for (const p of walk(repo.gitDir)) {
       const rel = relative(repo.gitDir, p).split('\\').join('/');
-      if (rel === 'HEAD' || rel === 'packed-refs' || rel === 'index' || rel.startsWith('refs/') || rel.startsWith('logs/') || /^objects\/[0-9a-f]{2}\//.test(rel)) gitFiles.set(rel, readFileSync(p));
+      if (rel === 'HEAD' || rel === 'packed-refs' || rel === 'index' || rel.startsWith('refs/') || rel.startsWith('logs/') || /^objects\/[0-9a-f]{2}\//.test(rel)) gitFiles.set(rel, readBytes(p));
     }
     for (const [k, v] of files) gitFiles.set(k, v);
     let db: ObjectDatabase;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
@@ -48,6 +48,8 @@ export interface FuzzOptions {
   heapLimitMb: number;
   /** Resident memory the process may grow by over its start (MB). */
   rssLimitMb: number;
+  /** Inputs slower than this (ms) are logged (default 1000). */
+  slowMs?: number;
   /** Write failing inputs to tests/fuzz-regressions. */
   save: boolean;
   /** Replays these stored inputs instead of making new ones. */
@@ -88,6 +90,8 @@ export interface FormatSummary {
   peakHeapMb: number;
   slowestMs: number;
   slowestIndex: number;
+  /** Inputs slower than `slowMs`. */
+  slow: number;
 }
 
 /** A stored regression input. */
@@ -139,6 +143,7 @@ export function loadRegressions(): StoredCase[] {
   if (!existsSync(REGRESSIONS)) return out;
   for (const format of readdirSync(REGRESSIONS).sort()) {
     const dir = join(REGRESSIONS, format);
+    if (!statSync(dir).isDirectory()) continue;
     for (const f of readdirSync(dir).sort()) {
       if (!f.endsWith('.json')) continue;
       const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RegressionRecord;
@@ -201,7 +206,7 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
   const started = Date.now();
   const deadline = started + options.budgetMs;
   const known = knownSignatures();
-  const summary: FormatSummary = { format, inputs: 0, seconds: 0, typedErrors: 0, otherHash: 0, findings: [], hangs: 0, crashes: 0, peakRssMb: 0, peakHeapMb: 0, slowestMs: 0, slowestIndex: -1 };
+  const summary: FormatSummary = { format, inputs: 0, seconds: 0, typedErrors: 0, otherHash: 0, findings: [], hangs: 0, crashes: 0, peakRssMb: 0, peakHeapMb: 0, slowestMs: 0, slowestIndex: -1, slow: 0 };
   const baseRss = process.memoryUsage.rss();
   const end = options.replay ? options.replay.length : (options.start ?? 0) + options.inputs;
   let next = options.start ?? 0;
@@ -238,6 +243,7 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
       start: next,
       end,
       deadline,
+      slowMs: options.slowMs ?? 1000,
       progress,
       ...(options.replay ? { replay: options.replay.map((r) => ({ caseId: r.record.case, bytes: r.bytes, variant: r.record.variant })) } : {}),
     };
@@ -265,6 +271,9 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'finding') {
           record({ format, index: m.index, caseId: m.caseId, kind: m.kind, name: m.name, message: m.message, stack: m.stack, variant: m.variant, steps: m.steps }, m.bytes, m.key);
+        } else if (m.type === 'slow') {
+          summary.slow++;
+          options.log?.(`  ${format} #${m.index} slow: ${m.ms.toFixed(0)} ms (case ${m.caseId}; ${m.steps.join('; ')})`);
         } else if (m.type === 'done') {
           summary.inputs += m.done;
           summary.typedErrors += m.typedErrors;
@@ -310,5 +319,5 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
 /** One line per format for the report. */
 export function formatSummary(s: FormatSummary): string {
   const fresh = s.findings.filter((f) => !f.known).length;
-  return `${s.format.padEnd(11)} ${String(s.inputs).padStart(7)} inputs ${s.seconds.toFixed(1).padStart(6)} s  typed errors ${String(s.typedErrors).padStart(8)}  other-hash reads ${String(s.otherHash).padStart(6)}  findings ${s.findings.length} (new ${fresh})  hangs ${s.hangs}  crashes ${s.crashes}  peak rss +${Math.round(s.peakRssMb)} MB  heap ${Math.round(s.peakHeapMb)} MB  slowest ${s.slowestMs.toFixed(0)} ms (#${s.slowestIndex})`;
+  return `${s.format.padEnd(11)} ${String(s.inputs).padStart(7)} inputs ${s.seconds.toFixed(1).padStart(6)} s  typed errors ${String(s.typedErrors).padStart(8)}  other-hash reads ${String(s.otherHash).padStart(6)}  findings ${s.findings.length} (new ${fresh})  hangs ${s.hangs}  crashes ${s.crashes}  peak rss +${Math.round(s.peakRssMb)} MB  heap ${Math.round(s.peakHeapMb)} MB  slowest ${s.slowestMs.toFixed(0)} ms (#${s.slowestIndex}, ${s.slow} over the slow mark)`;
 }

@@ -66,6 +66,9 @@ export interface RunStats {
   typedErrors: number;
 }
 
+/** FUZZ_DEBUG=1: print every typed error met (for triage with one input). */
+const DEBUG = typeof process !== 'undefined' && process.env.FUZZ_DEBUG === '1';
+
 const JS_ERROR = /Cannot read prop|Cannot set prop|is not a function|is not defined|is not iterable|Invalid typed array length|Invalid array length|out of bounds|Maximum call stack|Array buffer allocation failed|offset is outside the bounds|undefined is not|null is not|Cannot convert|Invalid string length/;
 
 function checkTyped(err: PackscopeError, where: string): void {
@@ -80,6 +83,7 @@ function tolerate<T>(stats: RunStats, where: string, fn: () => T): T | undefined
     if (err instanceof PackscopeError) {
       checkTyped(err, where);
       stats.typedErrors++;
+      if (DEBUG) console.log(`  (typed) ${where}: ${err.message}`);
       return undefined;
     }
     throw err;

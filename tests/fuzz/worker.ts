@@ -19,6 +19,8 @@ export interface WorkerJob {
   end: number;
   /** Stop starting inputs after this time (ms since the epoch). */
   deadline: number;
+  /** Inputs slower than this (ms) are told to the parent (not findings: near-hangs worth a look). */
+  slowMs: number;
   /** Float64Array view: [current index (-1 idle), its start time, inputs done, peak heap MB]. */
   progress: SharedArrayBuffer;
   replay?: { caseId: string; bytes: Uint8Array; variant: number }[];
@@ -28,6 +30,7 @@ export interface WorkerJob {
 export type WorkerMessage =
   | { type: 'finding'; index: number; caseId: string; kind: 'exception' | 'masked' | 'wrong'; name: string; message: string; key: string; stack: string; variant: number; steps: string[]; bytes: Uint8Array }
   | { type: 'done'; done: number; typedErrors: number; otherHash: number; slowestMs: number; slowestIndex: number }
+  | { type: 'slow'; index: number; caseId: string; ms: number; steps: string[] }
   | { type: 'fatal'; message: string };
 
 function main(job: WorkerJob): void {
@@ -71,6 +74,7 @@ function main(job: WorkerJob): void {
     }
     progress[0] = -1;
     const ms = performance.now() - started;
+    if (ms > job.slowMs) port.postMessage({ type: 'slow', index: i, caseId: input.case.id, ms, steps: input.steps } satisfies WorkerMessage);
     if (ms > slowestMs) {
       slowestMs = ms;
       slowestIndex = i;
