@@ -65,16 +65,16 @@ describe('reachability on the dangling fixture', () => {
   it('lists exactly what `git fsck --unreachable --no-reflogs` lists', async () => {
     const repo = await openRepository(REPO);
     const report = reachabilityReport(repo, { unreachable: true, dangling: true });
-    expect(sorted(report.stdout)).toEqual(lines('fsck-unreachable.txt'));
-    expect(report.stdout.length).toBe(13);
+    expect(sorted([...report.stdout()])).toEqual(lines('fsck-unreachable.txt'));
+    expect([...report.stdout()].length).toBe(13);
     expect(report.errors).toBe(false);
   });
 
   it('lists exactly the dangling objects of `git fsck --no-reflogs` (every type)', async () => {
     const repo = await openRepository(join(REPO, '.git'));
     const report = reachabilityReport(repo, { unreachable: false, dangling: true });
-    expect(sorted(report.stdout)).toEqual(lines('fsck-dangling.txt'));
-    expect(new Set(report.stdout.map((l) => l.split(' ')[1]))).toEqual(new Set(['commit', 'tree', 'blob', 'tag']));
+    expect(sorted([...report.stdout()])).toEqual(lines('fsck-dangling.txt'));
+    expect(new Set([...report.stdout()].map((l) => l.split(' ')[1]))).toEqual(new Set(['commit', 'tree', 'blob', 'tag']));
   });
 
   it('reflogs are not roots: the amended commit is unreachable here but reachable through the reflog for git', () => {
@@ -139,7 +139,7 @@ describe('reachability on the dangling fixture', () => {
     expect(list(dir)).toEqual(list(want));
     expect(report.lostFoundWritten).toBe(list(want).length);
     for (const f of list(want)) expect(readFileSync(join(dir, f)).equals(readFileSync(join(want, f)))).toBe(true);
-    expect(sorted(report.stdout)).toEqual(lines('fsck-lost-found.txt'));
+    expect(sorted([...report.stdout()])).toEqual(lines('fsck-lost-found.txt'));
 
     const none = join(tmp, 'lost-found-none');
     reachabilityReport(repo, { unreachable: true, dangling: true, lostFound: none });
@@ -159,11 +159,11 @@ describe('reachability on the dangling fixture', () => {
     expect(report.errors).toBe(true);
     // Broken links in the walk's order, then the rest in git's hash-table order.
     const links = (l: string[]): string[] => l.filter((x) => /^( |broken)/.test(x));
-    expect(links(report.stdout)).toEqual(links(theirs));
+    expect(links([...report.stdout()])).toEqual(links(theirs));
     const count = table(await openRepository(copy)).count + 1;
-    expect(inSlotGroups(report.stdout.filter((l) => !/^( |broken)/.test(l)), count)).toEqual(inSlotGroups(theirs.filter((l) => !/^( |broken)/.test(l)), count));
-    expect(report.stdout).toContain(`missing tree ${tree}`);
-    expect(report.stdout).toContain(`              to    tree ${tree}`);
+    expect(inSlotGroups([...report.stdout()].filter((l) => !/^( |broken)/.test(l)), count)).toEqual(inSlotGroups(theirs.filter((l) => !/^( |broken)/.test(l)), count));
+    expect([...report.stdout()]).toContain(`missing tree ${tree}`);
+    expect([...report.stdout()]).toContain(`              to    tree ${tree}`);
     expect(theirs).toContain(`              to    tree ${tree}`);
   });
 

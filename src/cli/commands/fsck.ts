@@ -66,7 +66,7 @@ export async function fsck(args: string[]): Promise<number> {
   for (const line of reachability.stderr) writeStderr(line);
   if (reachability.died) return EXIT_FATAL;
   const out = new Output();
-  for (const line of reachability.stdout) out.text(`${line}\n`);
+  for (const line of reachability.stdout()) out.text(`${line}\n`);
   out.flush();
   return (findings.some((f) => f.severity === 'error') ? EXIT_CORRUPT : 0) | reachability.exitBits;
 }
