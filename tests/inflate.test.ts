@@ -68,3 +68,26 @@ describe('zlib bombs (issue 10 defect 4): decoding stops at the declared size', 
     expect(() => fflateInflater.inflate(deflateSync(data), data.length + 1)).toThrow(/ends after/);
   });
 });
+
+describe('the Adler-32 at the end of a zlib stream (fflate does not check it; git does)', () => {
+  it('a stream whose data was changed but still inflates to the declared size fails with the checksum', async () => {
+    const { deflateSync } = await import('node:zlib');
+    const data = Buffer.from('a'.repeat(20) + 'the quick brown fox jumps over the lazy dog, '.repeat(8));
+    const stream = new Uint8Array(deflateSync(data, { level: 0 })); // stored blocks: bytes as they are
+    expect(Buffer.from(fflateInflater.inflate(stream, data.length)).equals(data)).toBe(true);
+    const damaged = stream.slice();
+    damaged[20] ^= 0x01; // one data byte inside the stored block: same length, different bytes
+    expect(() => fflateInflater.inflate(damaged, data.length)).toThrow(InflateFailure);
+    expect(() => fflateInflater.inflate(damaged, data.length)).toThrow(/Adler-32/);
+  });
+
+  it('input that runs past the stream (a recovery read) still inflates when the checksum is right', async () => {
+    const { deflateSync } = await import('node:zlib');
+    const data = Buffer.from('x'.repeat(300) + 'tail');
+    const stream = new Uint8Array(deflateSync(data));
+    const longer = new Uint8Array(stream.length + 16);
+    longer.set(stream);
+    longer.fill(0xee, stream.length);
+    expect(Buffer.from(fflateInflater.inflate(longer, data.length)).equals(data)).toBe(true);
+  });
+});

@@ -1,4 +1,7 @@
 import { Inflate, inflateSync } from 'fflate';
+import { adler32 } from '../hash/adler32.ts';
+import { InflateFailure, checkZlibHeader, explainEngineError } from './inflate-failure.ts';
+import { inflateMeasured } from './measured.ts';
 import { inflatePrefix } from './prefix.ts';
 
 /**
@@ -20,35 +23,7 @@ export interface Inflater {
   inflatePrefix(input: Uint8Array, want: number, varints?: number): Uint8Array;
 }
 
-/** Why a zlib stream could not be inflated; the pack reader adds file and offset. */
-export class InflateFailure extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'InflateFailure';
-  }
-}
-
-/** Checks the two-byte zlib header (RFC 1950): deflate, window <= 32K, no dictionary, check bits. */
-export function checkZlibHeader(input: Uint8Array): void {
-  if (input.length < 2) throw new InflateFailure('zlib stream ends early (no header)');
-  const cmf = input[0];
-  const flg = input[1];
-  if ((cmf & 0x0f) !== 8 || cmf >> 4 > 7) throw new InflateFailure(`not a zlib stream (header bytes ${hex2(cmf)} ${hex2(flg)})`);
-  if ((cmf * 256 + flg) % 31 !== 0) throw new InflateFailure(`zlib header check bits are wrong (${hex2(cmf)} ${hex2(flg)})`);
-  if (flg & 0x20) throw new InflateFailure('zlib stream asks for a preset dictionary');
-}
-
-function hex2(b: number): string {
-  return b.toString(16).padStart(2, '0');
-}
-
-/** Wraps whatever an engine throws into an InflateFailure with a readable reason. */
-export function explainEngineError(err: unknown): InflateFailure {
-  if (err instanceof InflateFailure) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  if (/unexpected EOF|unexpected end/i.test(message)) return new InflateFailure('zlib stream ends early');
-  return new InflateFailure(`zlib stream is corrupt (${message})`);
-}
+export { InflateFailure, checkZlibHeader, explainEngineError } from './inflate-failure.ts';
 
 /** Deflate's highest ratio: a 258-byte copy from 2 bits, about 1032 output bytes per input byte. */
 const MAX_DEFLATE_EXPANSION = 1032;
@@ -85,6 +60,19 @@ function inflateBounded(deflated: Uint8Array, size: number): Uint8Array {
   return out.subarray(0, size);
 }
 
+/**
+ * fflate does not check the Adler-32 a zlib stream ends with (zlib, and so git, do: "incorrect
+ * data check"): a bit flipped inside a stream can inflate to the declared size and wrong bytes,
+ * which would then be shown and hashed as the object. Where the input ends with the stream (a
+ * pack entry read at its extent, a loose file: nearly always) its last four bytes are the
+ * checksum; otherwise the measuring decoder finds where the stream ends and checks it there.
+ */
+function checkAdler(input: Uint8Array, data: Uint8Array, size: number): void {
+  const n = input.length;
+  if (n >= 6 && ((input[n - 4] << 24) | (input[n - 3] << 16) | (input[n - 2] << 8) | input[n - 1]) >>> 0 === adler32(data)) return;
+  inflateMeasured(input, size); // throws InflateFailure when the stored checksum is not the data's
+}
+
 /** The portable inflater (fflate). */
 export const fflateInflater: Inflater = {
   inflate(input, size) {
@@ -92,7 +80,11 @@ export const fflateInflater: Inflater = {
     const deflated = input.subarray(2);
     // fflate with a caller's buffer never grows it, but it decodes the stream to its end: a
     // stream that could expand well past the declared size goes through the bounded decoder.
-    if (deflated.length * MAX_DEFLATE_EXPANSION > size + OVERRUN_WORK) return inflateBounded(deflated, size);
+    if (deflated.length * MAX_DEFLATE_EXPANSION > size + OVERRUN_WORK) {
+      const data = inflateBounded(deflated, size);
+      checkAdler(input, data, size);
+      return data;
+    }
     // One spare byte: if the stream fills it, the stream runs longer than the header said.
     const out = new Uint8Array(size + 1);
     let result: Uint8Array;
@@ -103,7 +95,9 @@ export const fflateInflater: Inflater = {
     }
     if (result.length > size) throw new InflateFailure(`zlib stream runs long: more than the ${size} bytes the header declares`);
     if (result.length < size) throw new InflateFailure(`zlib stream ends after ${result.length} bytes, the header declares ${size}`);
-    return out.subarray(0, size);
+    const data = out.subarray(0, size);
+    checkAdler(input, data, size);
+    return data;
   },
   inflatePrefix(input, want, varints) {
     return inflatePrefix(input, want, varints);

@@ -1,6 +1,6 @@
 import { adler32 } from '../hash/adler32.ts';
 import { CODE_LENGTH_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA } from './deflate-tables.ts';
-import { InflateFailure, checkZlibHeader } from './inflater.ts';
+import { InflateFailure, checkZlibHeader } from './inflate-failure.ts';
 
 /**
  * A complete zlib inflater that also says where the stream ENDS: how many input bytes the
