@@ -308,7 +308,9 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
       if (outcome.why === 'hang') summary.hangs++;
       else summary.crashes++;
       const again = remake(outcome.index);
-      record({ format, index: outcome.index, caseId: again?.caseId ?? '', kind: outcome.why, name: outcome.why === 'hang' ? 'Hang' : outcome.why === 'memory' ? 'OutOfMemory' : 'Crash', message: outcome.message, stack: '', variant: again?.variant ?? 0, steps: again?.steps ?? [] }, again?.bytes);
+      // No stack to tell causes apart: a hang (or memory blow-up) is known by its case and the kinds of damage done.
+      const key = `${again?.caseId ?? ''} after ${[...new Set((again?.steps ?? []).map((s) => s.split(' ')[0]))].sort().join('+')}`;
+      record({ format, index: outcome.index, caseId: again?.caseId ?? '', kind: outcome.why, name: outcome.why === 'hang' ? 'Hang' : outcome.why === 'memory' ? 'OutOfMemory' : 'Crash', message: outcome.message, stack: '', variant: again?.variant ?? 0, steps: again?.steps ?? [] }, again?.bytes, key);
       next = outcome.index + 1;
     }
   }
