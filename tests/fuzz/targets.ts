@@ -122,20 +122,23 @@ function oidHash(algo: HashAlgo, type: ObjectType, data: Uint8Array): string {
 export function exerciseObject(stats: RunStats, type: ObjectType, data: Uint8Array, algo: HashAlgo): void {
   if (type === 'commit') {
     const parsed = tolerate(stats, 'parseCommit', () => parseCommit(data));
-    let links: { tree: number; parents: number } | undefined;
+    let links: { tree: string[]; parents: string[] } | undefined;
     tolerate(stats, 'forEachCommitLink', () => {
-      const seen = { tree: 0, parents: 0 };
-      forEachCommitLink(data, (isParent) => {
-        if (isParent) seen.parents++;
-        else seen.tree++;
+      const seen = { tree: [] as string[], parents: [] as string[] };
+      const utf8 = new TextDecoder('utf-8');
+      forEachCommitLink(data, (isParent, start, end) => {
+        (isParent ? seen.parents : seen.tree).push(utf8.decode(data.subarray(start, end)));
       });
       links = seen;
     });
     if ((parsed === undefined) !== (links === undefined)) {
       throw new FuzzFinding('wrong', `parseCommit ${parsed ? 'reads' : 'refuses'} the commit but forEachCommitLink ${links ? 'reads' : 'refuses'} it`);
     }
-    if (parsed && links && parsed.parents.length !== links.parents) {
-      throw new FuzzFinding('wrong', `parseCommit finds ${parsed.parents.length} parents, forEachCommitLink ${links.parents}`);
+    if (parsed && links && parsed.parents.length !== links.parents.length) {
+      throw new FuzzFinding('wrong', `parseCommit finds ${parsed.parents.length} parents, forEachCommitLink ${links.parents.length}`);
+    }
+    if (parsed && links && (parsed.tree !== links.tree[0] || parsed.parents.some((p, i) => p !== links?.parents[i]))) {
+      throw new FuzzFinding('wrong', `parseCommit and forEachCommitLink read other tree or parent values: ${JSON.stringify([parsed.tree, links.tree[0]])}`, 'parseCommit and forEachCommitLink read other tree or parent values');
     }
     tolerate(stats, 'forEachHeaderField', () => forEachHeaderField(data, 'commit', (f) => utf8Boundary(data, f.valueStart, f.valueEnd)));
     if (parsed) parseSignature(parsed.author.name);

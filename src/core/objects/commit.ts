@@ -78,6 +78,11 @@ export function parseSignature(value: string): Signature {
   return { name, email: value.slice(lt + 1, gt), time: Number(tail[1]), zone: `${tail[2]}${tail[3]}${tail[4]}`, zoneMinutes: minutes };
 }
 
+function firstLine(value: string): string {
+  const nl = value.indexOf('\n');
+  return nl < 0 ? value : value.slice(0, nl);
+}
+
 /** A parsed commit. */
 export interface Commit {
   tree: string;
@@ -92,13 +97,15 @@ export interface Commit {
 /** Parses a commit; the tree line is required. */
 export function parseCommit(data: Uint8Array): Commit {
   const { fields, message, encoding } = parseHeaders(data, 'commit');
-  const tree = fields.find((f) => f.key === 'tree')?.value;
+  // The tree and parents are ids on their own line: a continuation line is no part of them
+  // (git reads the id after "tree "; forEachCommitLink takes the same range).
+  const tree = firstLine(fields.find((f) => f.key === 'tree')?.value ?? '');
   if (!tree) fail('CorruptObject', 'commit has no tree line');
   const author = fields.find((f) => f.key === 'author')?.value ?? '';
   const committer = fields.find((f) => f.key === 'committer')?.value ?? '';
   return {
     tree,
-    parents: fields.filter((f) => f.key === 'parent').map((f) => f.value),
+    parents: fields.filter((f) => f.key === 'parent').map((f) => firstLine(f.value)),
     author: parseSignature(author),
     committer: parseSignature(committer),
     encoding,
