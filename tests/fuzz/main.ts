@@ -24,12 +24,15 @@ const common = {
 await buildWorker();
 const summaries: FormatSummary[] = [];
 const stored = loadRegressions();
+let regressed = 0;
 for (const format of formats) {
   const replay = stored.filter((s) => s.record.format === format);
   if (replay.length === 0) continue;
-  const s = await fuzzFormat(format, { ...common, inputs: replay.length, budgetMs: 600_000, save: false, replay });
-  const failing = s.findings.filter((f) => !f.known);
-  console.log(`replayed ${replay.length} stored ${format} inputs: ${s.findings.length} still fail (${failing.length} not marked open)`);
+  const s = await fuzzFormat(format, { ...common, timeLimitMs: Math.min(common.timeLimitMs, 3000), inputs: replay.length, budgetMs: 600_000, save: false, replay });
+  const failing = s.findings.filter((f) => !replay[f.index]?.record.open);
+  for (const f of failing) console.log(`  fixed input fails again: ${replay[f.index]?.file}: ${f.kind}: ${f.message}`);
+  regressed += failing.length;
+  console.log(`replayed ${replay.length} stored ${format} inputs: ${s.findings.length} still fail (${failing.length} of them not marked open)`);
 }
 for (const format of formats) {
   const s = await fuzzFormat(format, { ...common, inputs: num('FUZZ_INPUTS', 100_000), start: num('FUZZ_START', 0), budgetMs: num('FUZZ_BUDGET_S', 24 * 3600) * 1000, save: true });
@@ -39,4 +42,4 @@ for (const format of formats) {
 console.log('\nsummary');
 for (const s of summaries) console.log(formatSummary(s));
 const fresh = summaries.flatMap((s) => s.findings.filter((f) => !f.known));
-process.exitCode = fresh.length > 0 ? 1 : 0;
+process.exitCode = fresh.length > 0 || regressed > 0 ? 1 : 0;
