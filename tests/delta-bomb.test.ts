@@ -8,7 +8,8 @@ import { PackscopeError } from '../src/core/errors.ts';
 import { toHex } from '../src/core/hash/hex.ts';
 import { ObjectDatabase } from '../src/core/odb/database.ts';
 import { BROWSER_DATABASE_OPTIONS } from '../src/worker/database-options.ts';
-import { CLI, git } from './support/cli.ts';
+import { discover, nodeInflater } from '../src/cli/node-host.ts';
+import { CLI, builtFixtures, git } from './support/cli.ts';
 import { buildPack, memoryRepository, rawDelta, type EntrySpec } from './support/pack-builder.ts';
 
 /**
@@ -182,5 +183,31 @@ describe('delta bomb: 8 deltas of 2 GiB each in a pack of about 700 bytes', () =
     const files = { 'pack-o.pack': over.pack, 'pack-o.idx': over.idx };
     const browser = new ObjectDatabase(memoryRepository(files), { ...BROWSER_DATABASE_OPTIONS, expansionFloorBytes: 2 ** 40 });
     expect(() => browser.read(over.oids[1])).toThrow(/the limit \(268435456\)/);
+  });
+});
+
+describe('the expansion budget counts each entry once', () => {
+  it('a long chain rebuilt again and again (no base cache) stays within a budget its distinct objects fit', async () => {
+    const fixture = builtFixtures().find((f) => f.name === 'long-chains');
+    expect(fixture).toBeDefined();
+    if (!fixture) return;
+    // The budget is the sum of every delta's result, once: enough for one pass, far too little
+    // for the chains rebuilt from their roots on every read (no cache to keep the bases).
+    const probe = new ObjectDatabase(await discover(fixture.path), { inflater: nodeInflater });
+    const pack = probe.packs[0];
+    const { offsets } = pack.packOrder();
+    let distinct = 0;
+    for (const offset of offsets) {
+      const h = pack.entryHeader(offset);
+      if (h.type >= 6) distinct += pack.objectInfo(offset).size;
+    }
+    const db = new ObjectDatabase(await discover(fixture.path), { inflater: nodeInflater, deltaBaseCacheBytes: 0, expansionFloorBytes: distinct, expansionPerPackByte: 0 });
+    const p = db.packs[0];
+    let rebuilt = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let r = offsets.length - 1; r >= 0; r -= 97) rebuilt += p.readObject(offsets[r]).data.length;
+    }
+    expect(rebuilt).toBeGreaterThan(0);
+    expect(p.expansionExceeded).toBeUndefined();
   });
 });
