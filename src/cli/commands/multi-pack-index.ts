@@ -14,7 +14,8 @@ import { UsageError, reportError } from '../errors.ts';
 import { discover, fileSource, nodeHasher, readRegularFile } from '../node-host.ts';
 import { existingRegularFile, writeRegularFile } from '../safe-write.ts';
 
-const USAGE = 'multi-pack-index: `multi-pack-index verify <path>` or `multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]`';
+const USAGE =
+  'multi-pack-index: `multi-pack-index verify <path>` or `multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]`\n(without --output, write replaces the pack folder\'s multi-pack-index and deletes its .bitmap and .rev, as git does)';
 
 /** `multi-pack-index verify|write <path>`. */
 export async function multiPackIndex(args: string[]): Promise<number> {
