@@ -87,6 +87,8 @@ export interface FormatSummary {
   hangs: number;
   crashes: number;
   peakRssMb: number;
+  /** The input running when the peak was seen (-1: between inputs). */
+  peakRssIndex: number;
   peakHeapMb: number;
   slowestMs: number;
   slowestIndex: number;
@@ -206,7 +208,7 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
   const started = Date.now();
   const deadline = started + options.budgetMs;
   const known = knownSignatures();
-  const summary: FormatSummary = { format, inputs: 0, seconds: 0, typedErrors: 0, otherHash: 0, findings: [], hangs: 0, crashes: 0, peakRssMb: 0, peakHeapMb: 0, slowestMs: 0, slowestIndex: -1, slow: 0 };
+  const summary: FormatSummary = { format, inputs: 0, seconds: 0, typedErrors: 0, otherHash: 0, findings: [], hangs: 0, crashes: 0, peakRssMb: 0, peakRssIndex: -1, peakHeapMb: 0, slowestMs: 0, slowestIndex: -1, slow: 0 };
   const baseRss = process.memoryUsage.rss();
   const end = options.replay ? options.replay.length : (options.start ?? 0) + options.inputs;
   let next = options.start ?? 0;
@@ -258,7 +260,10 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
       };
       const timer = setInterval(() => {
         const rss = process.memoryUsage.rss();
-        summary.peakRssMb = Math.max(summary.peakRssMb, (rss - baseRss) / 1048576);
+        if ((rss - baseRss) / 1048576 > summary.peakRssMb) {
+          summary.peakRssMb = (rss - baseRss) / 1048576;
+          summary.peakRssIndex = view[0];
+        }
         const current = view[0];
         if (current >= 0 && Date.now() - view[1] > options.timeLimitMs) {
           finish({ kind: 'stopped', index: current, why: 'hang', message: `input ran longer than ${options.timeLimitMs} ms` });
@@ -321,5 +326,5 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
 /** One line per format for the report. */
 export function formatSummary(s: FormatSummary): string {
   const fresh = s.findings.filter((f) => !f.known).length;
-  return `${s.format.padEnd(11)} ${String(s.inputs).padStart(7)} inputs ${s.seconds.toFixed(1).padStart(6)} s  typed errors ${String(s.typedErrors).padStart(8)}  other-hash reads ${String(s.otherHash).padStart(6)}  findings ${s.findings.length} (new ${fresh})  hangs ${s.hangs}  crashes ${s.crashes}  peak rss +${Math.round(s.peakRssMb)} MB  heap ${Math.round(s.peakHeapMb)} MB  slowest ${s.slowestMs.toFixed(0)} ms (#${s.slowestIndex}, ${s.slow} over the slow mark)`;
+  return `${s.format.padEnd(11)} ${String(s.inputs).padStart(7)} inputs ${s.seconds.toFixed(1).padStart(6)} s  typed errors ${String(s.typedErrors).padStart(8)}  other-hash reads ${String(s.otherHash).padStart(6)}  findings ${s.findings.length} (new ${fresh})  hangs ${s.hangs}  crashes ${s.crashes}  peak rss +${Math.round(s.peakRssMb)} MB (#${s.peakRssIndex})  heap ${Math.round(s.peakHeapMb)} MB  slowest ${s.slowestMs.toFixed(0)} ms (#${s.slowestIndex}, ${s.slow} over the slow mark)`;
 }
