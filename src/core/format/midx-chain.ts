@@ -96,9 +96,18 @@ export class MultiPackIndexChain implements MidxLike {
       const checkNames = options.checkLayerNames ?? true;
       let objects = 0;
       let packs = 0;
+      const seen = new Map<string, number>();
       for (let i = 0; i < names.length; i++) {
         const name = names[i];
         const lineAt = parsed.lineOffsets[i];
+        // A layer is built on the ones before it, so it cannot appear twice (a chain naming one
+        // layer 10,000 times made every lookup walk 10,000 layers: found by fuzzing).
+        const first = seen.get(name);
+        if (first !== undefined) {
+          stop(new PackscopeError('CorruptObject', `multi-pack-index layer ${name} is listed twice in the chain (lines ${first + 1} and ${i + 1}): a layer cannot be built on itself`, { file, offset: lineAt }), i);
+          break;
+        }
+        seen.set(name, i);
         let layer: MultiPackIndex;
         try {
           const layerSource = openLayer(name);

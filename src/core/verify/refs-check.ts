@@ -416,6 +416,9 @@ export class RefsCheck {
       for (const p of log.problems) {
         this.add('warning', 'BadRef', file.path, p.offset, `line ${p.line} is not a reflog entry git can read (${p.reason}): git skips it, so the ids on it keep nothing alive`);
       }
+      if (log.badLineCount > log.problems.length) {
+        this.add('warning', 'BadRef', file.path, undefined, `${log.badLineCount} lines in all are not reflog entries git can read; the first ${log.problems.length} are listed`);
+      }
       yield;
       for (let i = 0; i < log.oids.length; i++) {
         const oid = log.oids[i];
