@@ -2,7 +2,7 @@ import { chmodSync, cpSync, readFileSync, readdirSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { go, shot } from './support/app.ts';
-import { gitDir, verifiedPacks, verifyPack, type PackEntry } from './support/git.ts';
+import { dependentsOf, gitDir, verifiedPacks, verifyPack } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
 
 /**
@@ -13,26 +13,15 @@ import { gotoHome, openViaInput } from './support/open.ts';
 
 const NAME = 'long-chains';
 
-/** `oid` and every delta whose chain reaches it. */
-function dependents(entries: PackEntry[], oid: string): Set<string> {
-  const out = new Set([oid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const e of entries) if (e.base && out.has(e.base) && !out.has(e.oid)) grew = out.add(e.oid) !== undefined;
-  }
-  out.delete(oid);
-  return out;
-}
-
 test('a damaged base: one row for the deltas built on it, expandable; the base keeps its own finding', async ({ page }, testInfo) => {
   const packName = verifiedPacks(NAME)[0];
   const entries = verifyPack(NAME, packName);
   // The whole object with the fewest deltas built on it, at least 10 (thousands make a slow test).
   const victim = entries
-    .filter((e) => e.base === undefined && dependents(entries, e.oid).size >= 10)
-    .sort((a, b) => dependents(entries, a.oid).size - dependents(entries, b.oid).size)[0];
+    .filter((e) => e.base === undefined && dependentsOf(entries, e.oid).size >= 10)
+    .sort((a, b) => dependentsOf(entries, a.oid).size - dependentsOf(entries, b.oid).size)[0];
   expect(victim).toBeDefined();
-  const built = dependents(entries, victim.oid);
+  const built = dependentsOf(entries, victim.oid);
   const work = testInfo.outputPath('damaged-base');
   cpSync(gitDir(NAME), join(work, '.git'), { recursive: true });
   const packDir = join(work, '.git', 'objects', 'pack');

@@ -99,6 +99,22 @@ export interface PackEntry {
   base?: string;
 }
 
+/** Every delta whose chain reaches `oid` (not `oid` itself): what a damaged `oid` takes down with it. */
+export function dependentsOf(entries: PackEntry[], oid: string): Set<string> {
+  const out = new Set([oid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const e of entries) {
+      if (e.base && out.has(e.base) && !out.has(e.oid)) {
+        out.add(e.oid);
+        grew = true;
+      }
+    }
+  }
+  out.delete(oid);
+  return out;
+}
+
 /** The pack names that have a verify-pack-<pack>.txt. */
 export function verifiedPacks(name: string): string[] {
   return readdirSync(join(fixtureDir(name), 'expect'))

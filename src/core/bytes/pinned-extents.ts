@@ -1,3 +1,4 @@
+import { countAtMost } from '../sorted.ts';
 import type { ExtentBatch } from './extent-batch.ts';
 
 /**
@@ -32,14 +33,7 @@ export class PinnedExtents {
 
   /** The bytes [offset, offset + length) when one pinned extent holds them, else undefined. */
   get(offset: number, length: number): Uint8Array | undefined {
-    const starts = this.firstStarts;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? undefined : this.batches[lo - 1].get(offset, length);
+    const batch = countAtMost(this.firstStarts, offset) - 1;
+    return batch < 0 ? undefined : this.batches[batch].get(offset, length);
   }
 }
