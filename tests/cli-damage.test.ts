@@ -84,3 +84,32 @@ describe('damaged object', () => {
     expect(run.stderr).toContain(`0x${victim.offset.toString(16)}`);
   });
 });
+
+describe('an idx that claims 2^32-1 objects', () => {
+  it('cat-file --batch-all-objects says why the pack is left out, as git does ("wrong index file size"), and exits 0 like git', async () => {
+    const { git } = await import('./support/cli.ts');
+    const fixture = builtFixtures().find((f) => f.name === 'idx-v1');
+    expect(fixture).toBeDefined();
+    if (!fixture) return;
+    const dir = mkdtempSync(join(tmpdir(), 'packscope-claim-'));
+    try {
+      const repo = join(dir, 'repo.git');
+      cpSync(join(fixture.packDir, '..', '..'), repo, { recursive: true });
+      const packDir = join(repo, 'objects', 'pack');
+      const idx = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.idx')) as string);
+      const bytes = readFileSync(idx);
+      const fanoutLast = bytes.readUInt32BE(0) === 0xff744f63 ? 8 + 255 * 4 : 255 * 4;
+      bytes.writeUInt32BE(0xffffffff, fanoutLast);
+      writeFileSync(idx, bytes);
+      const theirs = git(['--git-dir', repo, 'cat-file', '--batch-all-objects', '--batch-check']);
+      const ours = cli(['cat-file', '--batch-all-objects', '--batch-check', repo]);
+      expect(theirs.stderr).toMatch(/wrong index v\d file size/);
+      expect(ours.status).toBe(theirs.status);
+      expect(ours.stdout.toString()).toBe(theirs.stdout.toString());
+      expect(ours.stderr).toContain('error: BadSize at objects/pack/');
+      expect(ours.stderr).toContain('4294967295 objects');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -28,6 +28,10 @@ export async function catFile(args: string[]): Promise<number> {
     const out = new Output();
     let status = 0;
     if (all) {
+      // What failed to open (an idx that claims 2^32-1 objects, a midx that does not load) is
+      // said first, as git says it when it opens the packs; the listing then goes on with what
+      // did open, and the exit status stays git's (0).
+      for (const problem of db.problems) reportError(problem);
       // --batch on a pool of worker threads (src/cli/pool); PACKSCOPE_WORKERS=1 keeps batchAll.
       const pool = batch ? batchPoolSettings(db) : undefined;
       status = pool ? await batchAllPooled(db, out, rest[0], pool) : batchAll(db, out, batch);
