@@ -2,7 +2,6 @@ import type { ObjectType } from '../objects/types.ts';
 import type { ObjectDatabase, ObjectLocation } from '../odb/database.ts';
 import { BlobBatcher, type BatchLimits, type BlobBatch } from './blob-batches.ts';
 import { DEFAULT_CAPS, ObjectScan, type Candidate, type ScanCaps } from './scan.ts';
-import { looksBinary } from './text-hits.ts';
 import type { BlobMatch, SearchNote } from './types.ts';
 
 /**
@@ -86,17 +85,9 @@ export class BlobBatchScan extends ObjectScan {
   }
 
   protected visit(oid: string, location: ObjectLocation, _type: ObjectType, size: number): undefined {
-    if (size > this.options.maxBlobBytes) {
-      this.note({ oid, reason: 'too-large', detail: `${size} bytes, over the ${this.options.maxBlobBytes}-byte limit of a text search; not searched` });
-      return undefined;
-    }
-    const data = this.db.readAt(location).data;
-    const binary = looksBinary(data);
-    if (binary && !this.options.includeBinary) {
-      this.stats.binarySkipped++;
-      return undefined;
-    }
-    this.batcher.add(oid, size, binary, data);
+    const blob = this.readSearchableBlob(oid, location, size, this.options);
+    if (!blob) return undefined;
+    this.batcher.add(oid, size, blob.binary, blob.data);
     this.pending++;
     if (this.batcher.full) this.ready.push(this.batcher.take() as BlobBatch);
     return undefined;

@@ -3,7 +3,6 @@ import type { ObjectDatabase, ObjectLocation } from '../odb/database.ts';
 import { compileMatcher, type MatchOptions, type TextMatcher } from './matcher.ts';
 import { DEFAULT_CAPS, ObjectScan, type Candidate, type ScanCaps } from './scan.ts';
 import { searchBlobText, type BlobTextOptions } from './blob-text.ts';
-import { looksBinary } from './text-hits.ts';
 import type { BlobMatch } from './types.ts';
 
 /**
@@ -50,17 +49,9 @@ export class BlobTextSearch extends ObjectScan {
   }
 
   protected visit(oid: string, location: ObjectLocation, _type: ObjectType, size: number): BlobMatch | undefined {
-    if (size > this.options.maxBlobBytes) {
-      this.note({ oid, reason: 'too-large', detail: `${size} bytes, over the ${this.options.maxBlobBytes}-byte limit of a text search; not searched` });
-      return undefined;
-    }
-    const data = this.db.readAt(location).data;
-    const binary = looksBinary(data);
-    if (binary && !this.options.includeBinary) {
-      this.stats.binarySkipped++;
-      return undefined;
-    }
-    const { match, note } = searchBlobText(oid, size, data, binary, this.matcher, this.options);
+    const blob = this.readSearchableBlob(oid, location, size, this.options);
+    if (!blob) return undefined;
+    const { match, note } = searchBlobText(oid, size, blob.data, blob.binary, this.matcher, this.options);
     if (note) this.note(note);
     return match;
   }

@@ -2,6 +2,7 @@ import { toWire } from '../errors.ts';
 import { toHex } from '../hash/hex.ts';
 import type { ObjectType } from '../objects/types.ts';
 import type { ObjectDatabase, ObjectLocation } from '../odb/database.ts';
+import { looksBinary } from './text-hits.ts';
 import type { SearchMatch, SearchNote } from './types.ts';
 
 /**
@@ -120,6 +121,25 @@ export abstract class ObjectScan {
 
   /** Looks at one object of a wanted type; returns a match or undefined. */
   protected abstract visit(oid: string, location: ObjectLocation, type: ObjectType, size: number): SearchMatch | undefined;
+
+  /**
+   * A blob's bytes for a text search, or undefined when it is not searched: over `maxBlobBytes`
+   * (not read; a note says so) or binary by git's rule (counted) unless binaries are wanted.
+   * Shared by the in-process search and the one whose matching runs in a helper.
+   */
+  protected readSearchableBlob(oid: string, location: ObjectLocation, size: number, limits: { maxBlobBytes: number; includeBinary: boolean }): { data: Uint8Array; binary: boolean } | undefined {
+    if (size > limits.maxBlobBytes) {
+      this.note({ oid, reason: 'too-large', detail: `${size} bytes, over the ${limits.maxBlobBytes}-byte limit of a text search; not searched` });
+      return undefined;
+    }
+    const data = this.db.readAt(location).data;
+    const binary = looksBinary(data);
+    if (binary && !limits.includeBinary) {
+      this.stats.binarySkipped++;
+      return undefined;
+    }
+    return { data, binary };
+  }
 
   protected note(note: SearchNote): void {
     this.stats.notes++;
