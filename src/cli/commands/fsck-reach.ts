@@ -193,20 +193,30 @@ function* formatLines(reach: Reachability, table: ObjectTable, options: Reachabi
   const total = missing.length + rows.length;
   const slotOf = gitObjectHashSlot(table.count + reach.missing.length);
   const bits = Math.max(1, Math.ceil(Math.log2(total + 1)));
-  const keys = new Float64Array(total);
+  const slots = new Float64Array(total);
   const entries = new Uint32Array(total);
+  let maxSlot = 0;
   let m = 0;
   let r = 0;
   for (let order = 0; order < total; order++) {
     const takeMissing = m < missing.length && (r >= rows.length || missing[m].oid < table.oidHexAt(rows[r]));
     const entry = takeMissing ? m++ : missing.length + r++;
     const oid = takeMissing ? missing[entry].oid : table.oidHexAt(rows[entry - missing.length]);
-    keys[order] = slotOf(oid) * 2 ** bits + order;
+    slots[order] = slotOf(oid);
+    if (slots[order] > maxSlot) maxSlot = slots[order];
     entries[order] = entry;
   }
-  keys.sort();
+  // One native numeric sort while slot and number fit a double exactly (up to some 50 million
+  // listed objects); past that a comparator sort of the numbers, slower but exact.
+  let orders: ArrayLike<number>;
+  if ((maxSlot + 1) * 2 ** bits <= 2 ** 53) {
+    const keys = slots.map((slot, order) => slot * 2 ** bits + order).sort();
+    orders = keys.map((key) => key % 2 ** bits);
+  } else {
+    orders = new Uint32Array(total).map((_, order) => order).sort((a, b) => slots[a] - slots[b] || a - b);
+  }
   for (let i = 0; i < total; i++) {
-    const order = keys[i] % 2 ** bits;
+    const order = orders[i];
     const entry = entries[order];
     if (entry < missing.length) yield `missing ${missing[entry].type} ${missing[entry].oid}`;
     else {
