@@ -153,15 +153,14 @@ function UnreadableByPlace({ unreadable }: { unreadable: ReachabilityResult['unr
           <li key={first.oid} data-testid="unreadable-group">
             <details>
               <summary>
-                {formatCount(group.length)} objects fail at the same place, {first.error.file} 0x{(first.error.offset ?? 0).toString(16)}: {first.error.message}
+                {formatCount(group.length)} objects fail at the same place, {first.error.file} 0x{(first.error.offset ?? 0).toString(16)}: {first.error.detail}
               </summary>
-              <ul>
+              <p className="ur-oid-run">
                 {group.slice(0, 200).map((u) => (
-                  <li key={u.oid}>
-                    <OidLink oid={u.oid} />
-                  </li>
+                  <OidLink key={u.oid} oid={u.oid} />
                 ))}
-              </ul>
+                {group.length > 200 && <span className="muted">…and {formatCount(group.length - 200)} more</span>}
+              </p>
             </details>
           </li>
         );
