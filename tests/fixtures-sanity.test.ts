@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const BUILD = fileURLToPath(new URL('../fixtures/build/', import.meta.url));
 const NAMES = [
   'varied', 'loose', 'idx-v1', 'idx-v2-large', 'ref-delta',
-  'multi-pack', 'long-chains', 'large-blobs', 'sha256', 'demo',
+  'multi-pack', 'long-chains', 'large-blobs', 'sha256', 'demo', 'history',
 ] as const;
 type Name = (typeof NAMES)[number];
 
