@@ -149,6 +149,25 @@ describe('delta bomb: 8 deltas of 2 GiB each in a pack of about 700 bytes', () =
     }, 40_000);
   }
 
+  it('verify-pack -v: bounded memory, the deltas reported with the reason, not rebuilt', async () => {
+    const idx = join(gitDir, 'objects/pack', `pack-${toHex(built.pack.subarray(built.pack.length - 20))}.idx`);
+    const run = await runWatched(['verify-pack', '-v', idx], '', 1 << 30, 30_000);
+    expect(run.killed).toBeUndefined();
+    expect(run.peakBytes).toBeLessThan(400 << 20);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('expansion budget');
+  }, 40_000);
+
+  it('index-pack: bounded memory, the deltas past the budget named, no idx claimed complete', async () => {
+    const pack = join(dir, 'bomb-copy.pack');
+    writeFileSync(pack, built.pack);
+    const run = await runWatched(['index-pack', '-o', join(dir, 'bomb-copy.idx'), pack], '', 1 << 30, 30_000);
+    expect(run.killed).toBeUndefined();
+    expect(run.peakBytes).toBeLessThan(400 << 20);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('expansion budget');
+  }, 40_000);
+
   it('in process: refused before allocation, kept as a finding of the pack, and legitimate expansion still reads', () => {
     const db = new ObjectDatabase(memoryRepository({ 'pack-bomb.pack': built.pack, 'pack-bomb.idx': built.idx }));
     const before = process.memoryUsage().arrayBuffers;

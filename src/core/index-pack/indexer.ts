@@ -3,6 +3,7 @@ import type { ByteSource } from '../bytes/source.ts';
 import { bytesEqual, compareBytes } from '../bytes/be.ts';
 import { PackscopeError } from '../errors.ts';
 import { applyDelta } from '../format/delta.ts';
+import { ExpansionBudget, checkedDeltaTarget } from '../odb/expansion-budget.ts';
 import { writeIdx, type IdxWriteOptions } from '../format/idx-write.ts';
 import { PACK_HEADER_SIZE, readEntryHeader, readPackHeader } from '../format/pack.ts';
 import type { HashAlgo } from '../hash/algo.ts';
@@ -46,6 +47,9 @@ export interface IndexPackOptions {
   baseBytes?: number;
   /** Largest object the indexer will allocate. */
   maxObjectBytes?: number;
+  /** The expansion budget (see core/odb/expansion-budget.ts); defaults as for reading. */
+  expansionFloorBytes?: number;
+  expansionPerPackByte?: number;
   /** Reads go through this cache (a new one if absent). */
   windows?: WindowCache;
   /** A clock in milliseconds, for the slice budget. */
@@ -136,6 +140,8 @@ export class PackIndexer {
   private readonly now: () => number;
   private readonly baseBytes: number;
   private readonly maxObjectBytes: number;
+  /** What this pack's deltas may rebuild in all: a 700-byte pack must not rebuild 16 GiB. */
+  private readonly expansion: ExpansionBudget;
 
   // One row per walked entry, in pack order (so `offsets` ascends).
   private readonly capacity: number;
@@ -187,6 +193,7 @@ export class PackIndexer {
     this.now = options.now ?? (() => performance.now());
     this.baseBytes = options.baseBytes ?? 96 << 20;
     this.maxObjectBytes = options.maxObjectBytes ?? 2 ** 31 - 1;
+    this.expansion = new ExpansionBudget(source.size, options.expansionFloorBytes, options.expansionPerPackByte);
     // Signature and version problems mean this is not a pack: nothing can be indexed.
     const header = readPackHeader(source, options.algo);
     this.declaredCount = header.count;
@@ -457,7 +464,12 @@ export class PackIndexer {
     try {
       const base = this.dataOf(this.stack.length - 1);
       const delta = this.inflateRow(child);
+      // Each delta is resolved once here, so each is charged once; rebuilding a dropped base
+      // (dataOf) re-applies deltas already charged.
+      const targetSize = checkedDeltaTarget(delta, this.maxObjectBytes, place);
+      this.expansion.check(targetSize, place);
       const content = applyDelta(base, delta, place);
+      this.expansion.charge(targetSize);
       const type = this.objectTypes[top.row];
       this.objectTypes[child] = type;
       this.oids.set(this.hashObject(type, content), child * this.H);

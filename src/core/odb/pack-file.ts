@@ -10,6 +10,7 @@ import { PACK_HEADER_SIZE, entryHeaderMaxLength, packIndexDisagreements, parseEn
 import { InflateFailure, type Inflater } from '../inflate/inflater.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { DeltaBaseCache, DeltaBaseSpace } from './delta-base-cache.ts';
+import { ExpansionBudget, checkedDeltaTarget } from './expansion-budget.ts';
 
 /** What every pack of a database shares: the hash, the inflater, the base cache, the limits. */
 export interface PackContext {
@@ -23,7 +24,7 @@ export interface PackContext {
   /**
    * The expansion budget of each pack: the sizes of the distinct objects its deltas may rebuild
    * add up to at most `expansionFloorBytes + expansionPerPackByte * pack size` (defaults
-   * EXPANSION_FLOOR and EXPANSION_PER_PACK_BYTE). Each entry counts once, however often it is
+   * EXPANSION_FLOOR and EXPANSION_PER_PACK_BYTE in expansion-budget.ts). Each entry counts once, however often it is
    * rebuilt: a long chain read in random order rebuilds its deltas again and again (the
    * long-chains fixture: 4.1 GB rebuilt from a 940 KB pack by cat-file --batch-all-objects),
    * which is the cache's business, not a bomb.
@@ -32,20 +33,8 @@ export interface PackContext {
   expansionPerPackByte?: number;
 }
 
-/**
- * Delta expansion budget. A copy instruction is one byte for 64 KiB and zlib squeezes a run of
- * them 1000:1, so a 700-byte pack can declare deltas that rebuild 2 GiB each. Real packs rebuild
- * far less than the budget: git.git's 496 MB pack holds 14.1 GB of objects (28x), so even dozens
- * of full passes (verify, reachability, search) stay under 4096x; the floor leaves room for a
- * small pack with one large object rebuilt from a delta.
- */
-export const EXPANSION_FLOOR = 256 << 20;
-export const EXPANSION_PER_PACK_BYTE = 4096;
-
 /** Deflate cannot expand more than about 1032:1; a declared size beyond that is a lie. */
 const MAX_DEFLATE_RATIO = 1032;
-/** One copy instruction byte can produce 64 KiB of target. */
-const MAX_DELTA_RATIO = 0x10000;
 /** Largest result a transient read writes into the pack's reused buffer. */
 const TRANSIENT_MAX = 16 << 20;
 /** Compressed bytes read for a delta's header; nearly always enough for its two sizes. */
@@ -84,8 +73,8 @@ export class PackFile {
    * on its own, and one that cannot be fails alone.
    */
   readonly problems: PackscopeError[] = [];
-  /** Bytes the deltas of this pack may still rebuild (see EXPANSION_FLOOR). */
-  private expansionLeft: number;
+  /** What the deltas of this pack may still rebuild (see expansion-budget.ts). */
+  private readonly expansion: ExpansionBudget;
   /** Entries (by pack-order rank) whose rebuilt size the budget has counted. */
   private expansionCounted: Uint8Array | undefined;
   /** The budget, for messages. */
@@ -105,8 +94,8 @@ export class PackFile {
     this.name = data.name.replace(/^.*\//, '').replace(/\.pack$/, '');
     this.cacheSpace = ctx.baseCache.space();
     this.trailerAt = data.size - ctx.algo.size;
-    this.expansionBudget = (ctx.expansionFloorBytes ?? EXPANSION_FLOOR) + (ctx.expansionPerPackByte ?? EXPANSION_PER_PACK_BYTE) * data.size;
-    this.expansionLeft = this.expansionBudget;
+    this.expansion = new ExpansionBudget(data.size, ctx.expansionFloorBytes, ctx.expansionPerPackByte);
+    this.expansionBudget = this.expansion.total;
   }
 
   /** Number of objects. */
@@ -539,35 +528,28 @@ export class PackFile {
   /** Applies an inflated delta entry to its base's data, after checking the size it declares. */
   applyEntryDelta(h: PackEntryHeader, baseData: Uint8Array, delta: Uint8Array, into?: Uint8Array): Uint8Array {
     const place = { file: this.data.name, offset: h.offset };
-    const { targetSize } = readDeltaHeader(delta, place);
-    if (targetSize > this.ctx.maxObjectBytes || targetSize > delta.length * MAX_DELTA_RATIO) {
-      fail('TooLarge', `delta declares a ${targetSize}-byte result, more than its ${delta.length} bytes or the limit (${this.ctx.maxObjectBytes}) allow`, place);
-    }
+    const targetSize = checkedDeltaTarget(delta, this.ctx.maxObjectBytes, place);
     // Counted once per entry (by pack-order rank); an entry outside the pack order, every time.
     const rank = this.rankOf(h.offset);
     const counted = rank >= 0 && (this.expansionCounted ??= new Uint8Array(this.idx.count))[rank] === 1;
-    if (!counted && targetSize > this.expansionLeft) this.refuseExpansion(targetSize, place);
+    if (!counted) {
+      try {
+        this.expansion.check(targetSize, place);
+      } catch (err) {
+        // The first refusal is also kept as a problem of the pack.
+        if (!this.expansionExceeded && err instanceof PackscopeError) {
+          this.expansionExceeded = err;
+          this.problems.push(err);
+        }
+        throw err;
+      }
+    }
     const result = applyDelta(baseData, delta, place, into);
     if (!counted) {
-      this.expansionLeft -= targetSize;
+      this.expansion.charge(targetSize);
       if (rank >= 0 && this.expansionCounted) this.expansionCounted[rank] = 1;
     }
     return result;
-  }
-
-  /** Fails for a delta beyond the expansion budget; the first refusal is also kept as a problem of the pack. */
-  private refuseExpansion(targetSize: number, place: ErrorPlace): never {
-    const used = this.expansionBudget - this.expansionLeft;
-    const err = new PackscopeError(
-      'TooLarge',
-      `delta declares a ${targetSize}-byte result, beyond the expansion budget of this ${this.data.size}-byte pack (${this.expansionBudget} bytes of distinct objects rebuilt from deltas in all, ${used} used): a delta bomb, or a pack far more repetitive than real ones`,
-      place,
-    );
-    if (!this.expansionExceeded) {
-      this.expansionExceeded = err;
-      this.problems.push(err);
-    }
-    throw err;
   }
 
   /**

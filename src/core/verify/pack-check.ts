@@ -1,7 +1,6 @@
 import { bytesEqual, compareBytes } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { PackscopeError, type ErrorKind } from '../errors.ts';
-import { applyDelta, readDeltaHeader } from '../format/delta.ts';
 import { readEntryHeader, readPackTrailer, type PackEntryHeader } from '../format/pack.ts';
 import { ReverseIndex } from '../format/rev.ts';
 import { crc32 } from '../hash/crc32.ts';
@@ -578,11 +577,8 @@ export class PackChecker {
         object = { type: typeName(h.type), data: inflated };
       } else {
         const base = pack.readObject(baseOffset);
-        const { targetSize } = readDeltaHeader(inflated, place);
-        if (targetSize > pack.ctx.maxObjectBytes) {
-          throw new PackscopeError('TooLarge', `delta declares a ${targetSize}-byte result, more than the limit (${pack.ctx.maxObjectBytes})`, place);
-        }
-        object = { type: base.type, data: applyDelta(base.data, inflated, place) };
+        // The pack's own size checks and expansion budget, as every other reader of its deltas.
+        object = { type: base.type, data: pack.applyEntryDelta(h, base.data, inflated) };
       }
     } catch (err) {
       if (err instanceof PackscopeError && (err.offset !== h.offset || (err.file ?? file) !== file)) {
