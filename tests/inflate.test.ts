@@ -61,6 +61,15 @@ describe('zlib bombs (issue 10 defect 4): decoding stops at the declared size', 
     });
   }
 
+  it('a stored block longer than the declared size fails as "runs long" (fflate threw "offset is out of bounds")', () => {
+    const data = Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 7919) & 0xff));
+    const stored = deflateSync(data, { level: 0 });
+    for (const inflater of [fflateInflater, nodeInflater]) {
+      expect(() => inflater.inflate(stored, 50)).toThrow(/^zlib stream runs long: more than the 50 bytes/);
+      expect(Buffer.from(inflater.inflate(stored, 100)).equals(data)).toBe(true);
+    }
+  });
+
   it('large honest streams that could expand far still inflate whole, through the bounded decoder', () => {
     const data = Buffer.concat([Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 31) & 0xff)), Buffer.alloc(40 << 20, 7)]);
     const out = fflateInflater.inflate(deflateSync(data), data.length);

@@ -91,6 +91,9 @@ export const fflateInflater: Inflater = {
     try {
       result = inflateSync(deflated, { out });
     } catch (err) {
+      // A stored block longer than what is left of the caller's buffer makes fflate's copy throw
+      // a RangeError ("offset is out of bounds"): the stream runs past the declared size.
+      if (err instanceof RangeError) throw new InflateFailure(`zlib stream runs long: more than the ${size} bytes the header declares`);
       throw explainEngineError(err);
     }
     if (result.length > size) throw new InflateFailure(`zlib stream runs long: more than the ${size} bytes the header declares`);
