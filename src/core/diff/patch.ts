@@ -1,0 +1,91 @@
+/**
+ * git's patch text for one file pair: the hunks after the "+++ b/path" line, byte for byte as
+ * `git diff` prints them without colour; the `--numstat` counts; and git's rule for binary.
+ */
+
+import { buildHunks, forEachHunkLine, formatHunkHeader, type Hunk, type HunkOptions } from './hunks.ts';
+import { diffLines, type LineDiff } from './line-diff.ts';
+
+export type { Hunk, HunkOptions, HunkLineKind } from './hunks.ts';
+export { buildHunks, forEachHunkLine, formatHunkHeader } from './hunks.ts';
+export { decodePatch } from './decode.ts';
+export { isBinaryBlob, BIG_FILE_THRESHOLD } from './binary.ts';
+export type { DecodedPatch, DecodedHunk, DecodedLine, DecodeOptions } from './decode.ts';
+
+/** Options of the patch text; the defaults are git's. */
+export interface PatchOptions extends HunkOptions {
+  /** git's diff.indentHeuristic (default true). */
+  indentHeuristic?: boolean;
+}
+
+/** Added and deleted line counts, equal to `git diff --numstat` for a text pair. */
+export function countLines(a: Uint8Array, b: Uint8Array, options: { indentHeuristic?: boolean } = {}): LineCounts {
+  // git's diffstat runs xdiff with the patch's context (3), so the common tail is not trimmed
+  // and the counts are those of the patch.
+  return countChanges(diffLines(a, b, { indentHeuristic: options.indentHeuristic !== false }));
+}
+
+/** Added and removed line counts. */
+export interface LineCounts {
+  added: number;
+  deleted: number;
+}
+
+/** The counts of an already computed diff (the patch and --numstat agree). */
+export function countChanges(diff: LineDiff): LineCounts {
+  return { added: countSet(diff.added), deleted: countSet(diff.deleted) };
+}
+
+function countSet(flags: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < flags.length; i++) n += flags[i];
+  return n;
+}
+
+const encoder = new TextEncoder();
+const NO_NEWLINE = encoder.encode('\n\\ No newline at end of file\n');
+const SIGN_CONTEXT = 0x20;
+const SIGN_ADD = 0x2b;
+const SIGN_DEL = 0x2d;
+
+/** Patch text of an already computed diff. */
+export function formatHunks(diff: LineDiff, hunks: Hunk[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const push = (part: Uint8Array): void => {
+    parts.push(part);
+    total += part.length;
+  };
+  const sign = [new Uint8Array([SIGN_CONTEXT]), new Uint8Array([SIGN_ADD]), new Uint8Array([SIGN_DEL])];
+  const line = (signIndex: number, table: LineDiff['old'], i: number): void => {
+    push(sign[signIndex]);
+    const begin = table.starts[i];
+    const end = table.starts[i + 1];
+    push(table.data.subarray(begin, end));
+    if (end > begin && table.data[end - 1] !== 0x0a) push(NO_NEWLINE);
+  };
+  for (const hunk of hunks) {
+    push(formatHunkHeader(hunk));
+    forEachHunkLine(hunk, (kind, oldLine, newLine) => {
+      if (kind === 'context') line(0, diff.new, newLine);
+      else if (kind === 'add') line(1, diff.new, newLine);
+      else line(2, diff.old, oldLine);
+    });
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * The hunks of `git diff` for a text pair, as bytes: everything after the "+++ b/path" line.
+ * Empty when no line differs. The caller checks `isBinaryBlob` first, as git does.
+ */
+export function formatPatchBody(a: Uint8Array, b: Uint8Array, options: PatchOptions = {}): Uint8Array {
+  const diff = diffLines(a, b, { indentHeuristic: options.indentHeuristic !== false });
+  return formatHunks(diff, buildHunks(diff, options));
+}
