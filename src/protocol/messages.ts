@@ -1,6 +1,7 @@
 import type { WireError } from '../core/errors.ts';
 import type { ObjectType } from '../core/objects/types.ts';
 import type { AnatomyRequests } from './anatomy.ts';
+import type { BrowseExtrasRequests } from './browse-extras.ts';
 import type { EvidenceRequests } from './evidence.ts';
 import type { FindRequests } from './find.ts';
 import type { IndexPackRequests, PackWithoutIdx } from './index-pack.ts';
@@ -247,7 +248,7 @@ export interface CacheStats {
 export type TypeFilter = ObjectType | 'all';
 
 /** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts. */
-export interface Requests extends AnatomyRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests {
+export interface Requests extends AnatomyRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

@@ -20,6 +20,7 @@ import { findHandlers } from './forensics/find-handlers.ts';
 import { searchHandlers } from './forensics/search-handlers.ts';
 import { evidenceHandlers } from './forensics/evidence-handlers.ts';
 import { indexPackHandlers } from './forensics/index-pack-handlers.ts';
+import { browseExtrasHandlers } from './browse-extras-handlers.ts';
 
 /**
  * The whole worker API, one handler per request. The worker owns the one open repository;
@@ -51,6 +52,7 @@ export const handlers: Handlers = {
   ...searchHandlers,
   ...evidenceHandlers,
   ...indexPackHandlers,
+  ...browseExtrasHandlers,
 
   async open({ source }) {
     const session = setSession(await openSource(source));

@@ -1,0 +1,89 @@
+import type { TreeEntryInfo } from './messages.ts';
+
+/**
+ * Requests that help a person find their way in Browse and History: where to start when HEAD
+ * leads nowhere, the last commit of each entry of a folder (streamed as entries resolve), a
+ * filter over a large folder, and the file finder. Plain data; see messages.ts for the rules.
+ */
+
+/** A commit as a folder listing shows it beside an entry. */
+export interface CommitBrief {
+  oid: string;
+  /** The message's first line, cut to a few hundred characters. */
+  summary: string;
+  author: string;
+  /** Author time, seconds since the epoch. */
+  time: number;
+}
+
+/** A chunk of a folder's last-change answer: what resolved since the last chunk. */
+export interface LastChangeChunk {
+  /** Sizes of the folder's files by browse position (sent once, first). */
+  sizes?: [position: number, size: number][];
+  /** Newly resolved entries: browse position and the index of their commit in the commits sent so far. */
+  entries: [position: number, commit: number][];
+  /** Commits not sent before (appended, in order, to the list `entries` point into). */
+  commits: CommitBrief[];
+  /** Commits read so far. */
+  walked: number;
+}
+
+/** The end of a folder's last-change walk. */
+export interface LastChangeSummary {
+  resolved: number;
+  total: number;
+  walked: number;
+  /** True when the walk stopped at its bound with entries unresolved (they are older than the last commit read). */
+  bounded: boolean;
+  ms: number;
+  /** Set when the folder was not walked at all (too many entries), with the reason. */
+  skipped?: string;
+}
+
+/** A place to start browsing: a branch, a tag, or (with no refs) a commit no other commit names as parent. */
+export interface StartPoint {
+  kind: 'branch' | 'tag' | 'remote' | 'other' | 'tip';
+  /** The revision to put in a route: the ref's short name when unambiguous, else the full name or the commit id. */
+  rev: string;
+  /** The ref's full name (absent for a tip commit). */
+  ref?: string;
+  commit: string;
+  summary: string;
+  /** Committer time, seconds since the epoch (0 when the commit could not be read). */
+  time: number;
+}
+
+/** What HEAD says and where else one can start. */
+export interface StartPoints {
+  head: { symbolic?: string; oid?: string; resolves: boolean; problem?: string };
+  /** Branch tips, then tags, other refs; newest first in each group, at most `limit`. */
+  refs: StartPoint[];
+  /** Refs in all. */
+  refCount: number;
+  /** With no ref that resolves: the newest commits no other commit names as parent. */
+  tips: StartPoint[];
+  /** Tip commits in all (when looked for). */
+  tipCount: number;
+}
+
+/** A fuzzy file finder answer. */
+export interface FileFinderAnswer {
+  matches: { path: string; positions: number[] }[];
+  /** Paths that matched in all (more than `matches` when cut at the limit). */
+  total: number;
+  /** Files in the commit's tree. */
+  files: number;
+  /** Why the path list is incomplete, when it is. */
+  capped?: string;
+}
+
+export interface BrowseExtrasRequests {
+  /** Where to start: HEAD's state, refs newest first, and (with no refs) the newest tip commits. */
+  startPoints: [{ limit: number }, StartPoints];
+  /** The last commit that changed each entry of the folder `path` at `commit`, and file sizes (streamed). */
+  lastChanges: [{ commit: string; path: string[] }, LastChangeSummary, LastChangeChunk];
+  /** Entries of a tree whose names contain `query` (case ignored), with their browse positions, at most `limit`. */
+  filterTree: [{ oid: string; query: string; limit: number }, { entries: TreeEntryInfo[]; positions: number[]; total: number }];
+  /** Paths of the commit's tree that fuzzily match `query`, best first, at most `limit` (the list is built once per commit). */
+  findFiles: [{ commit: string; query: string; limit: number }, FileFinderAnswer];
+}
