@@ -6,10 +6,8 @@
  */
 
 import { isBinaryBlob } from './binary.ts';
-import { buildHunks, forEachHunkLine, formatHunkHeader } from './hunks.ts';
-import { diffLines } from './line-diff.ts';
+import { forEachHunkLine, formatHunkHeader, patchDiff, type PatchOptions } from './hunks.ts';
 import type { LineTable } from './lines.ts';
-import type { PatchOptions } from './patch.ts';
 
 /** Caps on the decoded form, on top of the patch options. */
 export interface DecodeOptions extends PatchOptions {
@@ -84,7 +82,7 @@ export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions
   }
   const maxLines = Math.max(0, options.maxLines ?? DEFAULT_MAX_LINES);
   const maxLineBytes = Math.max(1, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  const diff = diffLines(a, b, { indentHeuristic: options.indentHeuristic !== false });
+  const [diff, hunks] = patchDiff(a, b, options);
   for (let i = 0; i < diff.added.length; i++) result.added += diff.added[i];
   for (let i = 0; i < diff.deleted.length; i++) result.deleted += diff.deleted[i];
 
@@ -102,7 +100,7 @@ export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions
     return { text: utf8.decode(table.data.subarray(begin, end)), cut, noNewline };
   };
 
-  for (const hunk of buildHunks(diff, options)) {
+  for (const hunk of hunks) {
     const lineTotal = countHunkLines(hunk);
     if (shown >= maxLines) {
       result.cut.hunks++;

@@ -5,7 +5,7 @@
  * starts with a letter, '_' or '$'; it is cut to 80 bytes and its trailing whitespace dropped.
  */
 
-import { changeRanges, type ChangeRange, type LineDiff } from './line-diff.ts';
+import { changeRanges, diffLines, type ChangeRange, type LineDiff } from './line-diff.ts';
 
 /** How hunks are cut; the defaults are git's. */
 export interface HunkOptions {
@@ -13,6 +13,12 @@ export interface HunkOptions {
   context?: number;
   /** Extra lines that still join two hunks (`--inter-hunk-context`, default 0). */
   interHunkContext?: number;
+}
+
+/** Options of the patch text; the defaults are git's. */
+export interface PatchOptions extends HunkOptions {
+  /** git's diff.indentHeuristic (default true). */
+  indentHeuristic?: boolean;
 }
 
 /** One hunk: numbers as the "@@ -oldStart,oldCount +newStart,newCount @@" header prints them. */
@@ -159,4 +165,16 @@ export function formatHunkHeader(hunk: Hunk): Uint8Array {
   out.set(hunk.funcName.subarray(0, funcLength), head.length + 1);
   out[out.length - 1] = 0x0a;
   return out;
+}
+
+/**
+ * The diff and hunks git computes for a patch with these options. With no context git trims
+ * the common tail before diffing (xdi_diff), which can change the result on large files.
+ */
+export function patchDiff(a: Uint8Array, b: Uint8Array, options: PatchOptions = {}): [LineDiff, Hunk[]] {
+  const diff = diffLines(a, b, {
+    indentHeuristic: options.indentHeuristic !== false,
+    trimCommonTail: (options.context ?? 3) <= 0,
+  });
+  return [diff, buildHunks(diff, options)];
 }

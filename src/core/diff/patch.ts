@@ -3,20 +3,14 @@
  * `git diff` prints them without colour; the `--numstat` counts; and git's rule for binary.
  */
 
-import { buildHunks, forEachHunkLine, formatHunkHeader, type Hunk, type HunkOptions } from './hunks.ts';
+import { forEachHunkLine, formatHunkHeader, patchDiff, type Hunk, type PatchOptions } from './hunks.ts';
 import { diffLines, type LineDiff } from './line-diff.ts';
 
-export type { Hunk, HunkOptions, HunkLineKind } from './hunks.ts';
-export { buildHunks, forEachHunkLine, formatHunkHeader } from './hunks.ts';
+export type { Hunk, HunkOptions, HunkLineKind, PatchOptions } from './hunks.ts';
+export { buildHunks, forEachHunkLine, formatHunkHeader, patchDiff } from './hunks.ts';
 export { decodePatch } from './decode.ts';
 export { isBinaryBlob, BIG_FILE_THRESHOLD } from './binary.ts';
 export type { DecodedPatch, DecodedHunk, DecodedLine, DecodeOptions } from './decode.ts';
-
-/** Options of the patch text; the defaults are git's. */
-export interface PatchOptions extends HunkOptions {
-  /** git's diff.indentHeuristic (default true). */
-  indentHeuristic?: boolean;
-}
 
 /** Added and deleted line counts, equal to `git diff --numstat` for a text pair. */
 export function countLines(a: Uint8Array, b: Uint8Array, options: { indentHeuristic?: boolean } = {}): LineCounts {
@@ -86,6 +80,5 @@ export function formatHunks(diff: LineDiff, hunks: Hunk[]): Uint8Array {
  * Empty when no line differs. The caller checks `isBinaryBlob` first, as git does.
  */
 export function formatPatchBody(a: Uint8Array, b: Uint8Array, options: PatchOptions = {}): Uint8Array {
-  const diff = diffLines(a, b, { indentHeuristic: options.indentHeuristic !== false });
-  return formatHunks(diff, buildHunks(diff, options));
+  return formatHunks(...patchDiff(a, b, options));
 }
