@@ -79,8 +79,8 @@ export function App() {
   if (!isOpen || route.view === 'home') view = restoring && repo ? <p className="muted">Reopening…</p> : <HomeView pendingRepo={status === 'open' ? undefined : repo} />;
   else if (route.view === 'overview') view = <OverviewView />;
   else if (route.view === 'objects') view = <ObjectsView filter={route.filter} at={route.at} />;
-  else if (route.view === 'object') view = <ObjectView oid={route.oid} />;
-  else if (route.view === 'browse') view = <BrowseView rev={route.rev} path={route.path} />;
+  else if (route.view === 'object') view = <ObjectView oid={route.oid} at={route.at} />;
+  else if (route.view === 'browse') view = <BrowseView rev={route.rev} path={route.path} lines={route.lines} />;
   else if (route.view === 'history') view = <HistoryView rev={route.rev} mode={route.mode} />;
   else if (route.view === 'midx') view = <MidxView />;
   else if (route.view === 'packs') view = <PacksView />;

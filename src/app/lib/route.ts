@@ -6,8 +6,8 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *
  *   #/<repo>/overview
  *   #/<repo>/objects?type=blob&at=<prefix>
- *   #/<repo>/object/<oid>
- *   #/<repo>/browse/<rev>/<path…>
+ *   #/<repo>/object/<oid>?commit=<c>&path=<p>   (commit and path: where the blob was reached from)
+ *   #/<repo>/browse/<rev>/<path…>#L10-L20   (lines selected in a file)
  *   #/<repo>/history/<rev>?mode=all
  *   #/<repo>/midx                        the multi-pack-index anatomy
  *   #/<repo>/packs                       every pack, with its statistics
@@ -29,8 +29,8 @@ export type Route =
   | { view: 'home' }
   | { view: 'overview' }
   | { view: 'objects'; filter: TypeFilter; at?: string }
-  | { view: 'object'; oid: string }
-  | { view: 'browse'; rev: string; path: string[] }
+  | { view: 'object'; oid: string; at?: BlobPlaceRef }
+  | { view: 'browse'; rev: string; path: string[]; lines?: LineRange }
   | { view: 'history'; rev: string; mode: 'first-parent' | 'all' }
   | { view: 'midx' }
   | { view: 'packs' }
@@ -43,6 +43,33 @@ export type Route =
   | { view: 'unreachable' }
   | { view: 'duplicates' }
   | { view: 'index-pack'; name: string };
+
+/** Lines selected in a file, 1-based, `from` <= `to`. */
+export interface LineRange {
+  from: number;
+  to: number;
+}
+
+/** A commit and the path a blob has in it (the object page offers "View at this commit"). */
+export interface BlobPlaceRef {
+  commit: string;
+  path: string[];
+}
+
+/** The `#L10-L20` a file's URL ends with: `L10` alone selects one line. */
+export function parseLineAnchor(anchor: string): LineRange | undefined {
+  const m = /^L(\d{1,9})(?:-L?(\d{1,9}))?$/.exec(anchor);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? a : Number(m[2]);
+  if (a < 1 || b < 1) return undefined;
+  return { from: Math.min(a, b), to: Math.max(a, b) };
+}
+
+/** `L10` or `L10-L20`. */
+export function lineAnchor(lines: LineRange): string {
+  return lines.from === lines.to ? `L${lines.from}` : `L${lines.from}-L${lines.to}`;
+}
 
 /** What a search looks in. */
 export type SearchKind = 'text' | 'regex' | 'message' | 'author' | 'oid' | 'timeline';
@@ -58,7 +85,10 @@ const FILTERS = new Set(['all', 'commit', 'tree', 'blob', 'tag']);
 /** Parses a hash. */
 export function parseHash(hash: string): Location {
   const raw = hash.replace(/^#\/?/, '');
-  const [pathPart, query = ''] = raw.split('?');
+  // A second '#' ends the route with a line anchor (#L10-L20); encoded path parts never hold one.
+  const anchorAt = raw.indexOf('#');
+  const anchor = anchorAt < 0 ? '' : raw.slice(anchorAt + 1);
+  const [pathPart, query = ''] = (anchorAt < 0 ? raw : raw.slice(0, anchorAt)).split('?');
   const params = new URLSearchParams(query);
   const parts = pathPart.split('/').filter((p) => p !== '').map(decodeURIComponent);
   if (parts.length === 0) return { repo: undefined, route: { view: 'home' } };
@@ -74,10 +104,17 @@ export function parseHash(hash: string): Location {
       return { repo, route };
     }
     case 'object':
-      if (rest[0]) return { repo, route: { view: 'object', oid: rest[0] } };
+      if (rest[0]) {
+        const commit = params.get('commit');
+        const at = commit ? { commit, path: (params.get('path') ?? '').split('/').filter((p) => p !== '') } : undefined;
+        return { repo, route: { view: 'object', oid: rest[0], ...(at ? { at } : {}) } };
+      }
       break;
     case 'browse':
-      if (rest[0]) return { repo, route: { view: 'browse', rev: rest[0], path: rest.slice(1) } };
+      if (rest[0]) {
+        const lines = parseLineAnchor(anchor);
+        return { repo, route: { view: 'browse', rev: rest[0], path: rest.slice(1), ...(lines ? { lines } : {}) } };
+      }
       break;
     case 'history':
       if (rest[0]) return { repo, route: { view: 'history', rev: rest[0], mode: params.get('mode') === 'all' ? 'all' : 'first-parent' } };
@@ -136,9 +173,9 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/objects${q ? `?${q}` : ''}`;
     }
     case 'object':
-      return `${base}/object/${enc(route.oid)}`;
+      return `${base}/object/${enc(route.oid)}${route.at ? `?${new URLSearchParams({ commit: route.at.commit, path: route.at.path.join('/') }).toString()}` : ''}`;
     case 'browse':
-      return `${base}/browse/${[route.rev, ...route.path].map(enc).join('/')}`;
+      return `${base}/browse/${[route.rev, ...route.path].map(enc).join('/')}${route.lines ? `#${lineAnchor(route.lines)}` : ''}`;
     case 'history':
       return `${base}/history/${enc(route.rev)}${route.mode === 'all' ? '?mode=all' : ''}`;
     case 'midx':

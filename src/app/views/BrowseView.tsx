@@ -2,11 +2,12 @@ import { useEffect, useRef } from 'react';
 import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Link } from '../components/Link.tsx';
-import { navigate } from '../lib/route.ts';
+import { navigate, type LineRange } from '../lib/route.ts';
 import { useRepo } from '../stores/repo.ts';
 import { Breadcrumb } from './browse/Breadcrumb.tsx';
 import { CommitBanner } from './browse/CommitBanner.tsx';
 import { FileView } from './browse/FileView.tsx';
+import { FolderReadme } from './browse/FolderReadme.tsx';
 import { RefSelector } from './browse/RefSelector.tsx';
 import { TreeListing } from './browse/TreeListing.tsx';
 import { useRequest } from './object/useRequest.ts';
@@ -22,7 +23,7 @@ import { RequestStatus } from '../components/RequestStatus.tsx';
 let pendingFocus: { name: string | undefined } | undefined;
 
 /** A file browser over a commit's tree: ref picker, breadcrumb, folder listing or file. */
-export function BrowseView({ rev, path }: { rev: string; path: string[] }) {
+export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; lines?: LineRange | undefined }) {
   const title = useRepo((s) => s.summary?.title) ?? 'root';
   const pathKey = path.join('\u0000');
   const req = useRequest('Reading the tree', (signal, onProgress) => engine.call('browse', { rev, path }, { signal, onProgress }), [rev, pathKey]);
@@ -118,19 +119,22 @@ export function BrowseView({ rev, path }: { rev: string; path: string[] }) {
       {result && req.status !== 'error' && (
         <div ref={bodyBox} className={stale ? 'browse-body browse-stale' : 'browse-body'} aria-busy={stale}>
           {result.target.kind === 'tree' ? (
-            <TreeListing
-              rev={rev}
-              path={shownPathMatches ? path : result.path}
-              tree={result.target.oid}
-              entries={result.target.entries}
-              total={result.target.total}
-              bodyRef={body}
-              onKeyboardOpen={() => {
-                pendingFocus = { name: undefined };
-              }}
-            />
+            <>
+              <TreeListing
+                rev={rev}
+                path={shownPathMatches ? path : result.path}
+                tree={result.target.oid}
+                entries={result.target.entries}
+                total={result.target.total}
+                bodyRef={body}
+                onKeyboardOpen={() => {
+                  pendingFocus = { name: undefined };
+                }}
+              />
+              <FolderReadme key={result.target.oid} rev={rev} path={shownPathMatches ? path : result.path} tree={result.target.oid} entries={result.target.entries} total={result.target.total} />
+            </>
           ) : (
-            <FileView rev={rev} path={result.path} oid={result.target.oid} mode={result.target.mode} />
+            <FileView rev={rev} commit={result.commit} path={result.path} oid={result.target.oid} mode={result.target.mode} lines={shownPathMatches ? lines : undefined} />
           )}
         </div>
       )}

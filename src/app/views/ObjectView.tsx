@@ -4,7 +4,8 @@ import { engine } from '../client.ts';
 import { BlobViewer } from '../components/blob/BlobViewer.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { OidLink } from '../components/Link.tsx';
-import { navigate } from '../lib/route.ts';
+import { navigate, type BlobPlaceRef } from '../lib/route.ts';
+import { BlobPlacesLinks } from './browse/BlobPlacesLinks.tsx';
 import { useRepo } from '../stores/repo.ts';
 import { ExportMenu } from './export/ExportMenu.tsx';
 import { CommitContent } from './object/CommitContent.tsx';
@@ -18,11 +19,11 @@ import './object/object.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /** One object: where and how it is stored (pack, offset, delta chain), then what it says. */
-export function ObjectView({ oid }: { oid: string }) {
+export function ObjectView({ oid, at }: { oid: string; at?: BlobPlaceRef | undefined }) {
   const algo = useRepo((s) => s.summary?.hashAlgo);
   const full = oid.length === (algo === 'sha256' ? 64 : 40) && /^[0-9a-fA-F]+$/.test(oid);
   // A new page per object: nothing of the previous object lingers while the next loads.
-  return full ? <ObjectPage key={oid} oid={oid.toLowerCase()} /> : <ResolveName key={oid} name={oid} />;
+  return full ? <ObjectPage key={oid} oid={oid.toLowerCase()} at={at} /> : <ResolveName key={oid} name={oid} />;
 }
 
 /** A short id or a ref name in the URL: find the object, then show it under its full id. */
@@ -68,7 +69,7 @@ function ResolveName({ name }: { name: string }) {
   );
 }
 
-function ObjectPage({ oid }: { oid: string }) {
+function ObjectPage({ oid, at }: { oid: string; at?: BlobPlaceRef | undefined }) {
   const req = useRequest('Reading the object', (signal, onProgress) => engine.call('object', { oid }, { signal, onProgress }), [oid]);
   const detail = req.data;
   return (
@@ -87,7 +88,7 @@ function ObjectPage({ oid }: { oid: string }) {
           <ErrorBox error={req.error} title="This object could not be opened" />
         </div>
       )}
-      {detail && <ObjectBody detail={detail} />}
+      {detail && <ObjectBody detail={detail} at={at} />}
     </div>
   );
 }
@@ -98,7 +99,7 @@ function tagTarget(detail: ObjectDetail): string | undefined {
   return c?.kind === 'tag' && (c.targetType === 'commit' || c.targetType === 'tree' || c.targetType === 'tag') ? detail.oid : undefined;
 }
 
-function ObjectBody({ detail }: { detail: ObjectDetail }) {
+function ObjectBody({ detail, at }: { detail: ObjectDetail; at?: BlobPlaceRef | undefined }) {
   const content = detail.content;
   // The raw object: what a cut message, the parents or headers past the first, are read in.
   const [raw, setRaw] = useState(false);
@@ -123,7 +124,8 @@ function ObjectBody({ detail }: { detail: ObjectDetail }) {
       {content?.kind === 'commit' && <CommitContent oid={detail.oid} commit={content} onShowRaw={showRaw} />}
       {content?.kind === 'tag' && <TagContent tag={content} onShowRaw={showRaw} />}
       {content?.kind === 'tree' && <TreeTable oid={detail.oid} entries={content.entries} total={content.total} />}
-      {content?.kind === 'blob' && <BlobViewer oid={detail.oid} content={content} />}
+      {content?.kind === 'blob' && <BlobPlacesLinks oid={detail.oid} at={at} />}
+      {content?.kind === 'blob' && <BlobViewer oid={detail.oid} content={content} name={at?.path[at.path.length - 1]} />}
       {content && content.kind !== 'blob' && (
         <div ref={rawBox}>
           <RawObject oid={detail.oid} type={content.kind} size={detail.size} open={raw} onOpen={() => setRaw(true)} />

@@ -1,4 +1,7 @@
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useHighlight } from '../../highlight/highlighter.ts';
+import { languageFor } from '../../highlight/languages.ts';
+import type { LineRange } from '../../lib/route.ts';
 import type { ObjectContent } from '../../../protocol/messages.ts';
 import { engine } from '../../client.ts';
 import { formatBytes, formatCount, shortOid } from '../../lib/format.ts';
@@ -18,8 +21,8 @@ export type BlobContent = Extract<ObjectContent, { kind: 'blob' }>;
 /** Larger blobs wait for a click before their whole bytes or text are read. */
 const AUTO_LOAD_BYTES = 64 << 20;
 
-type View = 'preview' | 'text' | 'hex';
-const VIEW_LABELS: Record<View, string> = { preview: 'Preview', text: 'Text', hex: 'Hex' };
+type View = 'rendered' | 'preview' | 'text' | 'hex';
+const VIEW_LABELS: Record<View, string> = { rendered: 'Rendered', preview: 'Preview', text: 'Text', hex: 'Hex' };
 
 let wrapPreference = false;
 
@@ -30,6 +33,16 @@ export interface BlobViewerProps {
   name?: string | undefined;
   /** What heads the viewer, e.g. the file's path. */
   title?: ReactNode;
+  /** Buttons and links beside Download (Copy permalink, History, Blame). */
+  actions?: ReactNode;
+  /** A rendered form of the text (Markdown), offered first as "Rendered" with the text as "Source". */
+  renderText?: ((text: string) => ReactNode) | undefined;
+  /** Selected lines (1-based); the view opens scrolled to them. */
+  selection?: LineRange | undefined;
+  /** A click on a line number; `extend` with Shift (a range). */
+  onLineClick?: ((line: number, extend: boolean) => void) | undefined;
+  /** The link of a line number. */
+  lineHref?: ((line: number) => string) | undefined;
 }
 
 /** Parses an offset typed by a person: `0x1f3a` or `1f3a` (hex), `8000` (decimal). */
@@ -46,17 +59,18 @@ function parseOffset(input: string): number | undefined {
  * when it is 20 MB), images as a preview, anything else as a hex dump; and a Download button.
  * Text is rendered as React text nodes only; images only through a blob: URL on an <img>.
  */
-export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
+export function BlobViewer({ oid, content, name, title, actions, renderText, selection, onLineClick, lineHref }: BlobViewerProps) {
   const [bytesLoad, loadBytes] = useLoad<Uint8Array>();
   const [textLoad, loadText] = useLoad<string>();
   const image = content.image;
   const isText = content.text !== undefined;
-  const views: View[] = [...(image ? (['preview'] as const) : []), ...(isText ? (['text'] as const) : []), 'hex'];
-  const [view, setView] = useState<View>(views[0]);
+  const views: View[] = [...(isText && renderText ? (['rendered'] as const) : []), ...(image ? (['preview'] as const) : []), ...(isText ? (['text'] as const) : []), 'hex'];
+  // A link to lines opens the text itself, not its rendered form.
+  const [view, setView] = useState<View>(selection && isText ? 'text' : views[0]);
   const [wrap, setWrap] = useState(wrapPreference);
   const [gotoInput, setGotoInput] = useState('');
   const [gotoMessage, setGotoMessage] = useState<string | undefined>();
-  const [lineTarget, setLineTarget] = useState<RowTarget | undefined>();
+  const [lineTarget, setLineTarget] = useState<RowTarget | undefined>(selection ? { row: selection.from - 1, seq: 0 } : undefined);
   const [byteTarget, setByteTarget] = useState<ByteTarget | undefined>();
 
   const bytes = bytesLoad.status === 'done' ? bytesLoad.value : undefined;
@@ -64,6 +78,8 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
   const textPartial = isText && content.truncated && textLoad.status !== 'done';
   const lines = useMemo(() => (text === undefined ? undefined : indexLines(text)), [text]);
   const label = name ?? shortOid(oid);
+  const language = useMemo(() => (content.text === undefined ? undefined : languageFor(name ?? '', content.text.slice(0, Math.max(0, content.text.indexOf('\n')) || 200))), [name, content.text]);
+  const highlight = useHighlight(view === 'text' ? text : undefined, language);
 
   const fetchBytes = () => loadBytes(`Reading ${label}`, (signal, onProgress) => engine.call('blobBytes', { oid }, { signal, onProgress }).then((r) => r.bytes));
   const fetchText = () => loadText(`Reading ${label}`, (signal, onProgress) => engine.call('blobText', { oid }, { signal, onProgress }).then((r) => r.text));
@@ -87,6 +103,31 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
     const b = bytes ?? (await fetchBytes());
     if (b) saveBytes(b, name ?? oid);
   };
+
+  // A clicked selection replaces the line gone to (its mark would linger otherwise) and stays
+  // where it is; a selection from elsewhere (a link, back and forward) is scrolled to.
+  const clicked = useRef(false);
+  const clickLine = onLineClick
+    ? (line: number, extend: boolean) => {
+        clicked.current = true;
+        setLineTarget(undefined);
+        onLineClick(line, extend);
+      }
+    : undefined;
+  const selectionFrom = selection?.from;
+  const selectionKey = selection ? `${selection.from}-${selection.to}` : '';
+  const firstSelection = useRef(selectionKey);
+  useEffect(() => {
+    if (selectionKey === firstSelection.current) return;
+    firstSelection.current = selectionKey;
+    if (clicked.current) {
+      clicked.current = false;
+      return;
+    }
+    if (selectionFrom === undefined) return;
+    if (isText) setView('text');
+    setLineTarget({ row: selectionFrom - 1, seq: Date.now() });
+  }, [selectionKey, selectionFrom, isText]);
 
   const hexBytes = bytes ?? content.head;
   const hexPartial = !bytes && content.head !== undefined && content.truncated;
@@ -122,6 +163,7 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
   else meta.push(isText ? 'text' : 'binary');
   if (lines && isText && view === 'text') meta.push(`${formatCount(lines.count)} line${lines.count === 1 ? '' : 's'}${textPartial ? ' so far' : ''}`);
   meta.push(content.size < 1024 ? `${formatCount(content.size)} bytes` : `${formatBytes(content.size)} (${formatCount(content.size)} bytes)`);
+  if (language && view === 'text') meta.push(highlight?.status === 'working' ? `${LANGUAGE_LABELS[language] ?? language} (colouring…)` : (LANGUAGE_LABELS[language] ?? language));
   if (lines && lines.crlf > 0 && view === 'text') meta.push(lines.crlf === lines.count || lines.crlf === lines.count - 1 ? 'CRLF line endings' : `${formatCount(lines.crlf)} CRLF line endings`);
 
   return (
@@ -129,6 +171,7 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
       <header className="blob-head">
         <div className="blob-title">{title ?? <span className="muted">Contents</span>}</div>
         <div className="blob-meta muted">{meta.join(' · ')}</div>
+        {actions}
         <button type="button" className="small" onClick={() => void download()} disabled={bytesLoad.status === 'loading'} data-testid="download">
           <DownloadGlyph />
           Download
@@ -141,7 +184,7 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
             <div className="blob-modes" role="group" aria-label="Show as">
               {views.map((v) => (
                 <button key={v} type="button" className="small" aria-pressed={view === v} onClick={() => setView(v)}>
-                  {VIEW_LABELS[v]}
+                  {v === 'text' && renderText ? 'Source' : VIEW_LABELS[v]}
                 </button>
               ))}
             </div>
@@ -181,8 +224,23 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
       {bytesLoad.status === 'error' && <ErrorBox error={bytesLoad.error} title="The blob could not be read" />}
       {textLoad.status === 'error' && <ErrorBox error={textLoad.error} title="The whole text could not be read" />}
 
+      {view === 'text' && highlight?.status === 'failed' && (
+        <p className="blob-note" role="status">
+          {highlight.message}
+        </p>
+      )}
+
       {content.size === 0 ? (
         <p className="blob-empty muted">This file is empty (0 bytes).</p>
+      ) : view === 'rendered' && renderText && text !== undefined ? (
+        <>
+          {textPartial && (
+            <p className="blob-note" role="status">
+              {textLoad.status === 'loading' ? <>Reading the rest of the {formatBytes(content.size)}…</> : <>Showing the start of {formatBytes(content.size)}.</>}
+            </p>
+          )}
+          {renderText(text)}
+        </>
       ) : view === 'preview' && image ? (
         bytes ? (
           <ImagePreview bytes={bytes} type={image} alt={name ?? `blob ${oid}`} />
@@ -212,7 +270,7 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
               )}
             </p>
           )}
-          <TextView lines={lines} wrap={wrap} target={lineTarget} />
+          <TextView lines={lines} wrap={wrap} target={lineTarget} highlight={highlight} selection={selection} onLineClick={clickLine} lineHref={lineHref} />
         </>
       ) : hexBytes ? (
         <>
@@ -239,6 +297,14 @@ export function BlobViewer({ oid, content, name, title }: BlobViewerProps) {
     </section>
   );
 }
+
+/** How the meta line names a language. */
+const LANGUAGE_LABELS: Partial<Record<string, string>> = {
+  c: 'C', cpp: 'C++', csharp: 'C#', javascript: 'JavaScript', typescript: 'TypeScript', python: 'Python', rust: 'Rust', go: 'Go',
+  java: 'Java', json: 'JSON', xml: 'HTML/XML', css: 'CSS', scss: 'SCSS', markdown: 'Markdown', bash: 'Shell', shell: 'Shell session',
+  yaml: 'YAML', ini: 'INI/TOML', makefile: 'Makefile', diff: 'Diff', perl: 'Perl', ruby: 'Ruby', php: 'PHP', sql: 'SQL',
+  tcl: 'Tcl', objectivec: 'Objective-C', asciidoc: 'AsciiDoc', dockerfile: 'Dockerfile', cmake: 'CMake', lua: 'Lua',
+};
 
 function DownloadGlyph() {
   return (

@@ -33,7 +33,7 @@ const RASTER = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'i
  * formats get a blob: URL; anything else gets a data: URL, which has no origin (and which
  * Chromium will not open as a top-level page from the app).
  */
-function imageUrl(bytes: Uint8Array, type: string): { url: string; revoke: boolean } {
+export function imageUrl(bytes: Uint8Array, type: string): { url: string; revoke: boolean } {
   if (RASTER.has(type)) return { url: URL.createObjectURL(bytesToBlob(bytes, type)), revoke: true };
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

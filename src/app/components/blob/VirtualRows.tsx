@@ -36,10 +36,12 @@ export interface VirtualRowsProps {
   /** Extra attributes per row (e.g. `data-line`). */
   rowAttributes?: (index: number) => Record<string, string | number>;
   target?: RowTarget | undefined;
+  /** Told the rows in view (0-based over all rows, first and last) whenever they change. */
+  onRangeChange?: (first: number, last: number) => void;
 }
 
 /** A virtualized, windowed list of rows in a focusable scroll box. */
-export function VirtualRows({ count, rowHeight, wrap = false, renderRow, contentWidth, className, testId, label, unit, rowAttributes, target }: VirtualRowsProps) {
+export function VirtualRows({ count, rowHeight, wrap = false, renderRow, contentWidth, className, testId, label, unit, rowAttributes, target, onRangeChange }: VirtualRowsProps) {
   const [windowStart, setWindowStart] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const start = Math.min(windowStart, Math.max(0, count - 1));
@@ -70,6 +72,11 @@ export function VirtualRows({ count, rowHeight, wrap = false, renderRow, content
   };
 
   const items = virtualizer.getVirtualItems();
+  const firstInView = items.length ? start + items[0].index : -1;
+  const lastInView = items.length ? start + items[items.length - 1].index : -1;
+  useEffect(() => {
+    if (firstInView >= 0) onRangeChange?.(firstInView, lastInView);
+  }, [firstInView, lastInView, onRangeChange]);
   return (
     <div className={`vrows ${className}${wrap ? ' wrap' : ''}`}>
       {count > WINDOW_ROWS && (

@@ -1,5 +1,10 @@
 import { engine } from '../../client.ts';
 import { BlobViewer } from '../../components/blob/BlobViewer.tsx';
+import { Markdown } from '../../components/blob/Markdown.tsx';
+import { isMarkdownName } from '../../highlight/languages.ts';
+import { hashFor, navigate, parseHash, useHref, type LineRange } from '../../lib/route.ts';
+import { CopyButton } from '../object/CopyButton.tsx';
+import './reading.css';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
@@ -21,7 +26,7 @@ export function resolveLink(folder: string[], target: string): string[] | undefi
 }
 
 /** A file of the browsed tree: its contents, a symlink's target, or a submodule's commit. */
-export function FileView({ rev, path, oid, mode }: { rev: string; path: string[]; oid: string; mode: string }) {
+export function FileView({ rev, commit, path, oid, mode, lines }: { rev: string; commit: string; path: string[]; oid: string; mode: string; lines?: LineRange | undefined }) {
   if (mode === '160000') {
     return (
       <div className="special-file" tabIndex={-1} data-testid="submodule">
@@ -38,10 +43,18 @@ export function FileView({ rev, path, oid, mode }: { rev: string; path: string[]
       </div>
     );
   }
-  return <BlobFile key={oid} rev={rev} path={path} oid={oid} mode={mode} />;
+  return <BlobFile key={oid} rev={rev} commit={commit} path={path} oid={oid} mode={mode} lines={lines} />;
 }
 
-function BlobFile({ rev, path, oid, mode }: { rev: string; path: string[]; oid: string; mode: string }) {
+/** The address of this file at the commit itself (not a branch that moves), with the selected lines. */
+export function permalinkOf(commit: string, path: string[], lines: LineRange | undefined): string {
+  const repo = parseHash(window.location.hash).repo;
+  const hash = hashFor(repo, { view: 'browse', rev: commit, path, ...(lines ? { lines } : {}) });
+  return `${window.location.origin}${window.location.pathname}${window.location.search}${hash}`;
+}
+
+function BlobFile({ rev, commit, path, oid, mode, lines }: { rev: string; commit: string; path: string[]; oid: string; mode: string; lines?: LineRange | undefined }) {
+  const href = useHref();
   const req = useRequest('Reading the file', (signal, onProgress) => engine.call('object', { oid }, { signal, onProgress }), [oid]);
   const name = path[path.length - 1] ?? oid;
   if (req.status === 'loading' || req.status === 'idle') return <p className="muted">Reading {name}…</p>;
@@ -100,6 +113,13 @@ function BlobFile({ rev, path, oid, mode }: { rev: string; path: string[]; oid: 
       </div>
     );
   }
+  // A click on a line number selects it; Shift extends from the line selected first. The URL
+  // holds the selection (replacing, not adding, a history entry per click).
+  const selectLine = (line: number, extend: boolean) => {
+    const anchor = lines ? lines.from : line;
+    const range = extend && lines ? { from: Math.min(anchor, line), to: Math.max(anchor, line) } : { from: line, to: line };
+    navigate({ view: 'browse', rev, path, lines: range }, { replace: true });
+  };
   return (
     <>
       {detail.error && <ErrorBox error={detail.error} title={`Part of ${name} could not be read`} />}
@@ -107,12 +127,30 @@ function BlobFile({ rev, path, oid, mode }: { rev: string; path: string[]; oid: 
         oid={oid}
         content={content}
         name={name}
+        selection={lines}
+        onLineClick={selectLine}
+        lineHref={(line) => href({ view: 'browse', rev, path, lines: { from: line, to: line } })}
+        renderText={isMarkdownName(name) ? (text) => <Markdown text={text} rev={rev} folder={path.slice(0, -1)} /> : undefined}
+        actions={
+          <span className="file-actions">
+            {commit && (
+              <>
+                <a href={href({ view: 'browse', rev: commit, path, ...(lines ? { lines } : {}) })} className="small" data-testid="permalink" title="This file at the commit itself, which a branch moving on does not change">
+                  Permalink
+                </a>
+                <CopyButton text={permalinkOf(commit, path, lines)} label={lines ? 'Copy permalink to lines' : 'Copy permalink'} />
+              </>
+            )}
+          </span>
+        }
         title={
           <>
             <span className="file-path">
               <MarkedText text={path.join('/')} />
             </span>{' '}
-            <OidLink oid={oid} />
+            <Link to={{ view: 'object', oid, ...(commit ? { at: { commit, path } } : {}) }} className="oid" title={oid}>
+              {oid.slice(0, 12)}
+            </Link>
           </>
         }
       />

@@ -1,0 +1,179 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Language } from './languages.ts';
+import { SEGMENT_LINES, type FromHighlighter, type ToHighlighter } from './protocol.ts';
+import { runsOfLine, scopeClass, type Run, type SegmentRuns } from './runs.ts';
+
+/**
+ * The page's side of the highlight worker. The worker starts the first time a file needs
+ * colour (so the first screen never loads highlight.js) and is shared by every view. A
+ * segment that takes longer than `STALL_MS` (a grammar's regular expression running away on
+ * hostile text) ends the worker: the files open then stay plain, and the next one starts a new
+ * worker.
+ */
+
+const STALL_MS = 8_000;
+
+/** What a document's highlighting has come to. */
+export type HighlightStatus = 'working' | 'done' | 'failed';
+
+interface DocState {
+  segments: (SegmentRuns | undefined)[];
+  received: number;
+  total: number | undefined;
+  status: HighlightStatus;
+  message?: string;
+  listener: () => void;
+}
+
+let worker: Worker | undefined;
+let nextDoc = 1;
+const docs = new Map<number, DocState>();
+/** The scope names by id, as the worker numbered them (one table per worker). */
+let scopeClasses: string[] = [''];
+let watchdog: ReturnType<typeof setTimeout> | undefined;
+
+function pending(): boolean {
+  for (const d of docs.values()) if (d.status === 'working') return true;
+  return false;
+}
+
+function armWatchdog(): void {
+  if (watchdog !== undefined) clearTimeout(watchdog);
+  watchdog = undefined;
+  if (!pending()) return;
+  watchdog = setTimeout(() => {
+    // No answer for STALL_MS while work was waiting: the worker is stuck in one segment.
+    worker?.terminate();
+    worker = undefined;
+    scopeClasses = [''];
+    for (const d of docs.values()) {
+      if (d.status !== 'working') continue;
+      d.status = 'failed';
+      d.message = `Highlighting stopped: one part of the file took over ${STALL_MS / 1000} s; the text is shown plain.`;
+      d.listener();
+    }
+  }, STALL_MS);
+}
+
+function onMessage(e: MessageEvent<FromHighlighter>): void {
+  const m = e.data;
+  const doc = docs.get(m.doc);
+  if (m.type === 'segment') {
+    // The scope table is the worker's, for every document: record new names even for a closed one.
+    for (let i = 0; i < m.scopes.length; i++) scopeClasses[m.scopeBase + i] = scopeClass(m.scopes[i]);
+  }
+  if (!doc) return;
+  if (m.type === 'opened') {
+    doc.total = m.segments;
+    doc.segments = new Array<SegmentRuns | undefined>(m.segments).fill(undefined);
+    if (m.segments === 0) doc.status = 'done';
+  } else if (m.type === 'segment') {
+    if (!doc.segments[m.index]) doc.received++;
+    doc.segments[m.index] = { firstLine: m.firstLine, starts: m.starts, runs: m.runs };
+    if (doc.total !== undefined && doc.received >= doc.total) doc.status = 'done';
+  } else {
+    doc.status = 'failed';
+    doc.message = `Highlighting failed: ${m.message}`;
+  }
+  armWatchdog();
+  doc.listener();
+}
+
+function send(message: ToHighlighter): void {
+  if (!worker) {
+    worker = new Worker(new URL('./highlight.worker.ts', import.meta.url), { type: 'module', name: 'packscope-highlight' });
+    worker.onmessage = onMessage;
+    worker.onerror = (e) => {
+      e.preventDefault();
+      for (const d of docs.values()) {
+        if (d.status !== 'working') continue;
+        d.status = 'failed';
+        d.message = 'The highlighter could not start; the text is shown plain.';
+        d.listener();
+      }
+    };
+  }
+  worker.postMessage(message);
+}
+
+/** A file's highlighting as the text view reads it. */
+export interface Highlighting {
+  status: HighlightStatus;
+  /** Why it failed, for a note. */
+  message?: string;
+  /** Changes whenever more lines are coloured (a render key). */
+  version: number;
+  /** The runs of line `i` (0-based), or undefined while it is not highlighted yet. */
+  runsOf(i: number): Run[] | undefined;
+  /** The CSS classes of a run's scope. */
+  classOf(scope: number): string;
+  /** Says which lines are in view, so their segments are done first. */
+  inView(first: number, last: number): void;
+}
+
+/**
+ * Highlights `text` as `language` in the highlight worker, a segment at a time, the lines in
+ * view first. Undefined when there is nothing to do (no language, no text). Re-renders as
+ * segments arrive, at most once a frame.
+ */
+export function useHighlight(text: string | undefined, language: Language | undefined): Highlighting | undefined {
+  const [version, setVersion] = useState(0);
+  const docRef = useRef<{ id: number; state: DocState } | undefined>(undefined);
+  const active = text !== undefined && text !== '' && language !== undefined;
+
+  useEffect(() => {
+    if (!active) return;
+    const id = nextDoc++;
+    let frame = 0;
+    const state: DocState = {
+      segments: [],
+      received: 0,
+      total: undefined,
+      status: 'working',
+      listener: () => {
+        if (frame) return;
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          setVersion((v) => v + 1);
+        });
+      },
+    };
+    docs.set(id, state);
+    docRef.current = { id, state };
+    send({ type: 'open', doc: id, text, language });
+    armWatchdog();
+    setVersion((v) => v + 1);
+    return () => {
+      if (frame) cancelAnimationFrame(frame);
+      docs.delete(id);
+      worker?.postMessage({ type: 'close', doc: id } satisfies ToHighlighter);
+      docRef.current = undefined;
+      armWatchdog();
+    };
+  }, [active, text, language]);
+
+  const inView = useCallback((first: number, last: number) => {
+    const d = docRef.current;
+    if (!d || d.state.status !== 'working' || !worker) return;
+    const wanted: number[] = [];
+    for (let s = Math.floor(first / SEGMENT_LINES); s <= Math.floor(last / SEGMENT_LINES); s++) if (!d.state.segments[s]) wanted.push(s);
+    if (wanted.length) worker.postMessage({ type: 'want', doc: d.id, segments: wanted } satisfies ToHighlighter);
+  }, []);
+
+  return useMemo(() => {
+    const d = docRef.current;
+    if (!active || !d) return undefined;
+    const state = d.state;
+    return {
+      status: state.status,
+      message: state.message,
+      version,
+      runsOf: (i: number) => {
+        const seg = state.segments[Math.floor(i / SEGMENT_LINES)];
+        return seg ? runsOfLine(seg, i) : undefined;
+      },
+      classOf: (scope: number) => scopeClasses[scope] ?? '',
+      inView,
+    };
+  }, [active, version, inView]);
+}
