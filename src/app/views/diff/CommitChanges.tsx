@@ -1,0 +1,131 @@
+import { useMemo, useState } from 'react';
+import type { CombinedFileInfo, DiffFileInfo } from '../../../protocol/diff.ts';
+import { OidLink } from '../../components/Link.tsx';
+import { formatCount, shortOid } from '../../lib/format.ts';
+import { DiffView } from './DiffView.tsx';
+import { StatusBadge } from './FileHeader.tsx';
+import { useCombinedFiles, useDiffFiles } from './useDiffList.ts';
+
+/** Parents offered as buttons; more than this are offered in a list box (an octopus, a hostile commit). */
+const PARENT_BUTTONS = 6;
+
+/**
+ * "What this commit changed": against its first parent (a root commit against the empty tree),
+ * and for a merge a choice of each parent or git's combined view (the files that differ from
+ * every parent). Works the same for any commit id, reachable or not.
+ */
+export function CommitChanges({ oid, parents, parentCount }: { oid: string; parents: string[]; parentCount: number }) {
+  const [choice, setChoice] = useState<number | 'combined'>(parentCount === 0 ? 0 : 1);
+  const merge = parentCount > 1;
+  return (
+    <section className="commit-changes" aria-label="Changes" data-testid="commit-changes">
+      <div className="commit-changes-head">
+        <h2>Changes</h2>
+        {parentCount === 0 && <span className="muted">a root commit: every file is new</span>}
+        {parentCount === 1 && (
+          <span className="muted">
+            against the parent <OidLink oid={parents[0]} />
+          </span>
+        )}
+        {merge && <ParentChoice parents={parents} parentCount={parentCount} choice={choice} onChoose={setChoice} />}
+      </div>
+      {choice === 'combined' ? (
+        <CombinedChanges key={`${oid}-combined`} rev={oid} parents={parents} />
+      ) : (
+        <ParentChanges key={`${oid}-${choice}`} rev={oid} parent={choice} />
+      )}
+    </section>
+  );
+}
+
+function ParentChoice({ parents, parentCount, choice, onChoose }: { parents: string[]; parentCount: number; choice: number | 'combined'; onChoose: (c: number | 'combined') => void }) {
+  if (parents.length > PARENT_BUTTONS) {
+    return (
+      <label className="df-parent-select">
+        <span className="muted">Compare with </span>
+        <select value={String(choice)} onChange={(e) => onChoose(e.target.value === 'combined' ? 'combined' : Number(e.target.value))} data-testid="parent-select">
+          {parents.map((p, i) => (
+            <option key={`${p}-${i}`} value={i + 1}>
+              parent {i + 1}: {shortOid(p)}
+            </option>
+          ))}
+          <option value="combined">all parents (combined)</option>
+        </select>
+        {parentCount > parents.length && <span className="muted"> (the first {formatCount(parents.length)} of {formatCount(parentCount)} parents)</span>}
+      </label>
+    );
+  }
+  return (
+    <div className="df-parents" role="group" aria-label="Compare with" data-testid="parent-choice">
+      {parents.map((p, i) => (
+        <button key={`${p}-${i}`} type="button" className="small" aria-pressed={choice === i + 1} onClick={() => onChoose(i + 1)} title={`What changed against parent ${i + 1}, ${p}`}>
+          Parent {i + 1} <span className="mono">{p.slice(0, 7)}</span>
+        </button>
+      ))}
+      <button type="button" className="small" aria-pressed={choice === 'combined'} onClick={() => onChoose('combined')} title="The files that differ from every parent, as git diff-tree -c lists them" data-testid="parent-combined">
+        Combined
+      </button>
+    </div>
+  );
+}
+
+function ParentChanges({ rev, parent }: { rev: string; parent: number }) {
+  const target = useMemo(() => ({ kind: 'commit' as const, rev, parent }), [rev, parent]);
+  const list = useDiffFiles(target);
+  return <DiffView list={list} diffKey={`${rev}^${parent}`} />;
+}
+
+/**
+ * git's combined view of a merge: only the files that differ from every parent (the ones a
+ * merge resolved or changed on its own). Each is shown against each parent in turn.
+ */
+function CombinedChanges({ rev, parents }: { rev: string; parents: string[] }) {
+  const combined = useCombinedFiles(rev);
+  const width = Math.max(1, combined.files[0]?.parents.length ?? parents.length);
+  const { items, byIndex } = useMemo(() => {
+    const out: DiffFileInfo[] = [];
+    const byIndex = new Map<number, { file: CombinedFileInfo; parent: number }>();
+    for (const f of combined.files) {
+      f.parents.forEach((p, i) => {
+        const index = f.index * width + i;
+        byIndex.set(index, { file: f, parent: i });
+        out.push({
+          index,
+          status: p.status,
+          old: { path: p.path, mode: p.mode, oid: p.oid },
+          new: { path: f.path, ...(f.quoted !== undefined ? { quoted: f.quoted } : {}), mode: f.mode, oid: f.oid },
+          binary: false,
+        });
+      });
+    }
+    return { items: out, byIndex };
+  }, [combined.files, width]);
+  const list = { ...combined, files: items, total: combined.total === undefined ? undefined : combined.total * width };
+  return (
+    <DiffView
+      list={list}
+      diffKey={`${rev}-combined`}
+      summary={
+        <span data-testid="combined-summary">
+          <strong>{formatCount(combined.total)}</strong>
+          {combined.truncated ? '+' : ''} file{combined.total === 1 ? '' : 's'} differ from every parent
+          {combined.total === 0 ? ' (the merge took each file from one of its parents)' : ', each shown against each parent'}
+        </span>
+      }
+      fileLabel={(f) => {
+        const at = byIndex.get(f.index);
+        if (!at) return null;
+        return (
+          <span className="df-label" data-testid="combined-label">
+            against parent {at.parent + 1} <span className="mono">{shortOid(parents[at.parent] ?? at.file.parents[at.parent].oid)}</span>{' '}
+            <span className="df-combined-statuses" title="git's letter against each parent">
+              {at.file.parents.map((p, i) => (
+                <StatusBadge key={i} status={p.status} />
+              ))}
+            </span>
+          </span>
+        );
+      }}
+    />
+  );
+}

@@ -1,0 +1,447 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { DIFF_LIMITS, type DiffFileInfo, type FileHunks } from '../../../protocol/diff.ts';
+import { ErrorBox } from '../../components/ErrorBox.tsx';
+import { formatBytes, formatCount } from '../../lib/format.ts';
+import { ContextLine, GapRow, SplitPair, UnifiedLine } from './DiffLines.tsx';
+import { FileHeader, FilePath, LineCounts } from './FileHeader.tsx';
+import { FileList } from './FileList.tsx';
+import { ImageDiff } from './ImageDiff.tsx';
+import { useDiffPreferences, type DiffLayout } from './preferences.ts';
+import { bodyRows, type BodyRow } from './rows.ts';
+import type { DiffList } from './useDiffList.ts';
+import { BIG_DIFF_LINES, MANY_FILES, openByDefault, useFileDiffs, type FileState } from './useFileDiffs.ts';
+import './diff.css';
+
+/**
+ * The diffs of a comparison, as a code host shows a commit: a summary with the layout toggle,
+ * the changed files to jump from, and every file's diff in one virtualized list (the page
+ * scrolls; only the rows in view exist), each file's hunks read from the worker as it comes
+ * into view. Used by the commit page (against a parent, or a merge's parents) and the compare view.
+ */
+
+/** Why a file shows a note instead of (or after) its lines. */
+type Note =
+  | 'collapsed'
+  | 'loading'
+  | 'error'
+  | 'binary'
+  | 'too-large'
+  | 'missing'
+  | 'unreadable'
+  | 'submodule'
+  | 'unchanged'
+  | 'cut'
+  | 'reveal-error';
+
+type Row =
+  | { kind: 'file'; pos: number; last: boolean }
+  | { kind: 'body'; pos: number; body: BodyRow; last: boolean }
+  | { kind: 'note'; pos: number; note: Note; last: boolean }
+  | { kind: 'images'; pos: number; last: boolean }
+  | { kind: 'more' };
+
+/** Heights to start from; every row is measured once drawn. */
+const ESTIMATE: Record<Row['kind'], number> = { file: 50, body: 20, note: 40, images: 300, more: 48 };
+
+/** Rows of an open file whose hunks are there; cached per file while its state and the layout stay. */
+interface CachedBody {
+  hunks: FileHunks;
+  revealed: FileState['revealed'];
+  context: FileState['context'];
+  layout: DiffLayout;
+  rows: BodyRow[];
+}
+
+export interface DiffViewProps {
+  /** The comparison's files, as useDiffFiles gives them (or a merge's files against each parent). */
+  list: DiffList<DiffFileInfo> & { more: () => void; retry: () => void };
+  /** Changes when another comparison is shown: per-file state starts over. */
+  diffKey: string;
+  /** Extra words in a file's header (which parent it is compared with). */
+  fileLabel?: (file: DiffFileInfo) => ReactNode;
+  /** What the list is, for the summary ("changed files"). */
+  noun?: string;
+  /** Words that replace the summary's count (the combined view counts files, not file pairs). */
+  summary?: ReactNode;
+}
+
+/** The summary, the file list and the virtualized diffs of one comparison. */
+export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summary }: DiffViewProps) {
+  const layout = useDiffPreferences((s) => s.layout);
+  const setLayout = useDiffPreferences((s) => s.setLayout);
+  const diffs = useFileDiffs(diffKey);
+  const files = list.files;
+  const total = list.total ?? files.length;
+  const cache = useRef(new Map<number, CachedBody>());
+  useEffect(() => cache.current.clear(), [diffKey]);
+
+  const isOpen = (f: DiffFileInfo) => diffs.states.get(f.index)?.open ?? openByDefault(f, total);
+
+  const { rows, headerRow } = useMemo(() => {
+    const out: Row[] = [];
+    const headerRow: number[] = [];
+    const end = () => {
+      const last = out[out.length - 1];
+      if (last.kind !== 'more') last.last = true;
+    };
+    files.forEach((f, pos) => {
+      headerRow.push(out.length);
+      out.push({ kind: 'file', pos, last: false });
+      const st = diffs.states.get(f.index);
+      const open = st?.open ?? openByDefault(f, total);
+      if (!open) {
+        // Collapsed by its size (not by the person): say why and offer it.
+        if (st?.open === undefined) out.push({ kind: 'note', pos, note: 'collapsed', last: false });
+        end();
+        return;
+      }
+      const note = (n: Note) => out.push({ kind: 'note', pos, note: n, last: false });
+      if (f.skipped) note(f.skipped);
+      else if (f.binary || st?.hunks?.skipped === 'binary') {
+        note('binary');
+        out.push({ kind: 'images', pos, last: false });
+      } else if (!st?.hunks) note(st?.error ? 'error' : 'loading');
+      else if (st.hunks.skipped) note(st.hunks.skipped);
+      else if (st.hunks.error) note('error');
+      else if (st.hunks.hunks.length === 0) note('unchanged');
+      else {
+        let c = cache.current.get(f.index);
+        if (!c || c.hunks !== st.hunks || c.revealed !== st.revealed || c.context !== st.context || c.layout !== layout) {
+          c = { hunks: st.hunks, revealed: st.revealed, context: st.context, layout, rows: bodyRows(st.hunks, layout, st.revealed, st.context) };
+          cache.current.set(f.index, c);
+        }
+        for (const body of c.rows) out.push({ kind: 'body', pos, body, last: false });
+        if (st.hunks.cut.lines > 0) note('cut');
+        if (st.revealError) note('reveal-error');
+      }
+      end();
+    });
+    if (!list.done || list.truncated || list.status === 'error') out.push({ kind: 'more' });
+    return { rows: out, headerRow };
+    // `total` decides the default of files not yet touched.
+  }, [files, diffs.states, layout, total, list.done, list.truncated, list.status]);
+
+  // The list's place on the page and the sticky top bar's height (HistoryView does the same).
+  const listRef = useRef<HTMLDivElement>(null);
+  const [margin, setMargin] = useState(0);
+  const [topbar, setTopbar] = useState(0);
+  useLayoutEffect(() => {
+    const measure = () => {
+      if (listRef.current) setMargin(listRef.current.getBoundingClientRect().top + window.scrollY);
+      setTopbar(document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    window.addEventListener('resize', measure);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', measure);
+    };
+  }, []);
+
+  const virtualizer = useWindowVirtualizer({
+    count: rows.length,
+    estimateSize: (i) => ESTIMATE[rows[i].kind],
+    getItemKey: (i) => rowKey(rows[i], i),
+    overscan: 16,
+    scrollMargin: margin,
+    scrollPaddingStart: topbar + 44,
+    useFlushSync: false,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items.length ? items[0].index : 0;
+  const lastIndex = items.length ? items[items.length - 1].index : -1;
+
+  // The files on screen: ask for their hunks; near the end of the list, ask for more files.
+  useEffect(() => {
+    const wanted = new Map<number, DiffFileInfo>();
+    for (let i = firstIndex; i <= lastIndex; i++) {
+      const r = rows[i];
+      if (!r || r.kind === 'more') continue;
+      const f = files[r.pos];
+      if (!f || f.binary || f.skipped || !isOpen(f) || wanted.has(f.index)) continue;
+      wanted.set(f.index, f);
+    }
+    diffs.want([...wanted.values()]);
+    if (lastIndex >= rows.length - 3) list.more();
+    // Asked again when the rows in view or the rows themselves change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [firstIndex, lastIndex, rows]);
+
+  // The file whose rows are at the top of the screen (for the sticky bar and the file list).
+  const top = window.scrollY + topbar - margin + 4;
+  const topItem = items.find((it) => it.end > top);
+  const topRow = topItem ? rows[topItem.index] : undefined;
+  const current = topRow && topRow.kind !== 'more' ? topRow.pos : undefined;
+  const stickyFile = current !== undefined && topRow?.kind !== 'file' ? files[current] : undefined;
+
+  const jump = (pos: number) => virtualizer.scrollToIndex(headerRow[pos], { align: 'start' });
+
+  const loadedAll = list.done && !list.truncated;
+  const counted = files.filter((f) => f.added !== undefined).length;
+  const binaries = files.filter((f) => f.binary).length;
+
+  return (
+    <section className="diff-view" data-testid="diff-view" data-layout={layout}>
+      <div className="df-summary">
+        <span className="df-summary-text" data-testid="diff-summary" role="status">
+          {summary !== undefined && list.total !== undefined ? (
+            summary
+          ) : list.total === undefined ? (
+            list.status === 'loading' ? (
+              'Comparing…'
+            ) : (
+              ''
+            )
+          ) : (
+            <>
+              <strong>{formatCount(list.total)}</strong>
+              {list.truncated ? '+' : ''} {noun}
+              {list.total === 1 ? '' : 's'}
+              {counted > 0 && (
+                <>
+                  {' '}
+                  with <span className="df-plus">+{formatCount(list.added)}</span> and <span className="df-minus">−{formatCount(list.deleted)}</span> lines
+                  {!loadedAll || counted + binaries < files.length ? <span className="muted"> (in the {formatCount(counted)} files counted so far)</span> : null}
+                </>
+              )}
+            </>
+          )}
+        </span>
+        <span className="spacer" />
+        {files.length > 1 && (
+          <span className="df-bulk">
+            <button type="button" className="small" onClick={() => diffs.setOpenAll(files.map((f) => f.index), true)}>
+              Expand all
+            </button>
+            <button type="button" className="small" onClick={() => diffs.setOpenAll(files.map((f) => f.index), false)}>
+              Collapse all
+            </button>
+          </span>
+        )}
+        <div className="df-layout" role="group" aria-label="Diff layout">
+          {(['unified', 'split'] as const).map((l) => (
+            <button key={l} type="button" className="small" aria-pressed={layout === l} onClick={() => setLayout(l)} data-testid={`layout-${l}`}>
+              {l === 'unified' ? 'Unified' : 'Split'}
+            </button>
+          ))}
+        </div>
+      </div>
+      {list.renames === 'exact-only' && (
+        <p className="df-banner" data-testid="renames-exact-only">
+          Too many added and deleted files for rename detection to compare them all: only exact renames are shown, as git does past its rename limit.
+        </p>
+      )}
+      {list.truncated && (
+        <p className="df-banner warn" data-testid="diff-truncated">
+          The comparison stopped after {formatCount(DIFF_LIMITS.maxFiles)} changed files; more files changed than are listed here.
+        </p>
+      )}
+      {total > MANY_FILES && (
+        <p className="df-banner muted">
+          {formatCount(total)} files changed: each diff is shown when you open it (or Expand all).
+        </p>
+      )}
+      {list.status === 'error' && list.error && files.length === 0 && <ErrorBox error={list.error} title="The comparison could not be made" />}
+      {list.done && list.total === 0 && !list.truncated && (
+        <p className="df-empty muted" data-testid="diff-empty">
+          No files changed.
+        </p>
+      )}
+      {files.length > 0 && (
+        <div className="df-main">
+          <aside className="df-side">
+            <FileList files={files} total={list.total} onJump={jump} current={current} />
+          </aside>
+          <div className="df-files" ref={listRef}>
+            {stickyFile && (
+              <div className="df-sticky" style={{ top: topbar }} aria-hidden="true">
+                <div className="df-sticky-bar">
+                  <FilePath file={stickyFile} />
+                  <span className="spacer" />
+                  <LineCounts file={stickyFile} />
+                </div>
+              </div>
+            )}
+            <div className="df-rows" style={{ height: virtualizer.getTotalSize() }}>
+              {items.map((item) => {
+                const row = rows[item.index];
+                return (
+                  <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className={`df-vrow df-vrow-${row.kind}${'last' in row && row.last ? ' last' : ''}`} style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
+                    {renderRow(row)}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+
+  function renderRow(row: Row): ReactNode {
+    if (row.kind === 'more') return <MoreRow list={list} loaded={files.length} />;
+    const f = files[row.pos];
+    const st = diffs.states.get(f.index);
+    if (row.kind === 'file') {
+      const open = isOpen(f);
+      // Pairs listed without counts (a merge's files against each parent) take them from their hunks.
+      const counted = f.added === undefined && st?.hunks && !st.hunks.skipped && !st.hunks.error ? { ...f, added: st.hunks.added, deleted: st.hunks.deleted } : f;
+      return (
+        <FileHeader
+          file={counted}
+          open={open}
+          onToggle={() => diffs.setOpen(f.index, !open)}
+          actions={
+            <>
+              {fileLabel?.(f)}
+              {open && st?.hunks && st.hunks.hunks.length > 0 && !st.whole && !f.binary && (
+                <button type="button" className="small" disabled={st.revealing} onClick={() => void diffs.showWhole(f)} title="Show every line of the file, the changes in place">
+                  Whole file
+                </button>
+              )}
+            </>
+          }
+        />
+      );
+    }
+    if (row.kind === 'images') return <ImageDiff file={f} />;
+    if (row.kind === 'note') return <NoteRow note={row.note} file={f} state={st} onOpen={() => diffs.setOpen(f.index, true)} onRetry={() => diffs.retry(f)} />;
+    const b = row.body;
+    if (b.kind === 'line') return <UnifiedLine shown={b.line} />;
+    if (b.kind === 'pair') return <SplitPair left={b.left} right={b.right} />;
+    if (b.kind === 'context') return <ContextLine row={b} split={layout === 'split'} />;
+    return <GapRow row={b} canReveal={!/^0*$/.test(f.new.oid) && !/^0*$/.test(f.old.oid)} busy={st?.revealing === true} onReveal={(gap, how) => void diffs.reveal(f, gap, how)} />;
+  }
+}
+
+function rowKey(row: Row, i: number): string {
+  if (row.kind === 'more') return 'more';
+  if (row.kind === 'file') return `f${row.pos}`;
+  if (row.kind === 'note') return `n${row.pos}:${row.note}`;
+  if (row.kind === 'images') return `i${row.pos}`;
+  return `b${i}`;
+}
+
+/** Sizes of the two sides, as known: from the list, else from the hunks. */
+function sizes(file: DiffFileInfo, state: FileState | undefined): string {
+  const size = (s: number | undefined, oid: string) => (/^0*$/.test(oid) ? 'none' : s === undefined ? '?' : formatBytes(s));
+  const oldSize = file.old.size ?? state?.hunks?.oldSize;
+  const newSize = file.new.size ?? state?.hunks?.newSize;
+  return `${size(oldSize, file.old.oid)} → ${size(newSize, file.new.oid)}`;
+}
+
+function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: DiffFileInfo; state: FileState | undefined; onOpen: () => void; onRetry: () => void }) {
+  switch (note) {
+    case 'collapsed': {
+      const lines = (file.added ?? 0) + (file.deleted ?? 0);
+      return (
+        <div className="df-note" data-testid="diff-collapsed">
+          {lines > BIG_DIFF_LINES ? <>Large diff: {formatCount(lines)} changed lines are hidden until you ask. </> : <>Collapsed: many files changed. </>}
+          <button type="button" className="small" onClick={onOpen} data-testid="load-diff">
+            Load diff
+          </button>
+        </div>
+      );
+    }
+    case 'loading':
+      return <div className="df-note muted">Reading the diff…</div>;
+    case 'error':
+      return (
+        <div className="df-note">
+          <ErrorBox error={state?.error ?? state?.hunks?.error ?? file.error ?? { kind: 'Internal', message: 'The diff could not be made', detail: '' }} title="The diff of this file could not be made" />
+          {state?.error && (
+            <button type="button" className="small" onClick={onRetry}>
+              Try again
+            </button>
+          )}
+        </div>
+      );
+    case 'binary':
+      return (
+        <div className="df-note" data-testid="diff-binary">
+          Binary file: {sizes(file, state)}
+        </div>
+      );
+    case 'too-large':
+      return (
+        <div className="df-note" data-testid="diff-too-large">
+          Not compared line by line: a side is larger than {formatBytes(DIFF_LIMITS.maxBlobBytes)} ({sizes(file, state)}).
+        </div>
+      );
+    case 'missing':
+    case 'unreadable':
+      return (
+        <div className="df-note">
+          {file.error || state?.hunks?.error ? (
+            <ErrorBox error={(file.error ?? state?.hunks?.error)!} title={note === 'missing' ? 'A side of this file is not in the repository' : 'A side of this file could not be read'} />
+          ) : note === 'missing' ? (
+            'A side of this file is not in the repository.'
+          ) : (
+            'A side of this file could not be read.'
+          )}
+        </div>
+      );
+    case 'submodule':
+      return (
+        <div className="df-note">
+          Submodule: commit <span className="mono">{/^0*$/.test(file.old.oid) ? 'none' : file.old.oid.slice(0, 12)}</span> → <span className="mono">{/^0*$/.test(file.new.oid) ? 'none' : file.new.oid.slice(0, 12)}</span>
+        </div>
+      );
+    case 'unchanged':
+      return (
+        <div className="df-note muted" data-testid="diff-unchanged">
+          {file.status === 'R' || file.status === 'C'
+            ? `File ${file.status === 'R' ? 'renamed' : 'copied'} without changes to its lines.`
+            : file.old.mode !== file.new.mode && file.status !== 'A' && file.status !== 'D'
+              ? `Only the mode changed (${file.old.mode} → ${file.new.mode}).`
+              : (state?.hunks?.oldLines ?? 0) === 0 && (state?.hunks?.newLines ?? 0) === 0
+                ? 'An empty file.'
+                : 'No lines changed.'}
+        </div>
+      );
+    case 'cut':
+      return (
+        <div className="df-note warn" data-testid="diff-cut">
+          {formatCount(state?.hunks?.cut.lines ?? 0)} more lines of this diff are not shown (the first {formatCount(DIFF_LIMITS.maxHunkLines)} are).
+        </div>
+      );
+    case 'reveal-error':
+      return state?.revealError ? (
+        <div className="df-note">
+          <ErrorBox error={state.revealError} title="More lines could not be read" />
+        </div>
+      ) : null;
+  }
+}
+
+function MoreRow({ list, loaded }: { list: DiffViewProps['list']; loaded: number }) {
+  if (list.status === 'error' && list.error) {
+    return (
+      <div className="df-more">
+        <ErrorBox error={list.error} title="The rest of the file list could not be read" />
+        <button type="button" className="small" onClick={list.retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (list.truncated && list.done) return <div className="df-more warn">The list stops here: {formatCount(DIFF_LIMITS.maxFiles)} files is as far as the comparison goes.</div>;
+  return (
+    <div className="df-more muted">
+      {list.status === 'loading' ? `Reading more files (${formatCount(loaded)} of ${formatCount(list.total)} so far)…` : ''}
+      {list.status === 'cancelled' && (
+        <button type="button" className="small" onClick={list.retry}>
+          Load more files ({formatCount(loaded)} of {formatCount(list.total)})
+        </button>
+      )}
+      {list.status === 'idle' && (
+        <button type="button" className="small" onClick={list.more}>
+          Load more files ({formatCount(loaded)} of {formatCount(list.total)})
+        </button>
+      )}
+    </div>
+  );
+}
