@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useLocation, useHref, type Route } from '../lib/route.ts';
 import { useRepo } from '../stores/repo.ts';
+import { startRevOf } from '../lib/start-rev.ts';
 import { TaskBar } from './TaskBar.tsx';
 
 /** Views under the Forensics tab. */
@@ -17,7 +18,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const { route } = useLocation();
   const href = useHref();
   const head = summary?.head?.symbolic ?? (summary?.head?.oid ? 'HEAD' : undefined);
-  const startRev = summary?.head ? 'HEAD' : undefined;
+  // Browse and History open on something even when HEAD names a missing branch or there are no refs.
+  const startRev = summary ? startRevOf(summary) : undefined;
   const tabs: { label: string; to: Route; active: boolean }[] = summary
     ? [
         { label: 'Overview', to: { view: 'overview' }, active: route.view === 'overview' },

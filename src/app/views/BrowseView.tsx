@@ -9,6 +9,7 @@ import { CommitBanner } from './browse/CommitBanner.tsx';
 import { FileView } from './browse/FileView.tsx';
 import { FolderReadme } from './browse/FolderReadme.tsx';
 import { RefSelector } from './browse/RefSelector.tsx';
+import { StartPoints } from './browse/StartPoints.tsx';
 import { TreeListing } from './browse/TreeListing.tsx';
 import { useRequest } from './object/useRequest.ts';
 import { ExportMenu } from './export/ExportMenu.tsx';
@@ -99,7 +100,8 @@ export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; 
       </div>
 
       <RequestStatus req={req} loading="Reading the tree…" />
-      {req.status === 'error' && (
+      {req.status === 'error' && rev === 'HEAD' && path.length === 0 && req.error.kind === 'NotFound' && <StartPoints failed="HEAD could not be browsed" />}
+      {req.status === 'error' && !(rev === 'HEAD' && path.length === 0 && req.error.kind === 'NotFound') && (
         <div data-testid="browse-error">
           <ErrorBox error={req.error} title={path.length ? `${path.join('/')} could not be opened at ${rev}` : `${rev} could not be browsed`} />
           <p className="browse-error-links">
@@ -124,6 +126,7 @@ export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; 
                 rev={rev}
                 path={shownPathMatches ? path : result.path}
                 tree={result.target.oid}
+                commit={result.commit}
                 entries={result.target.entries}
                 total={result.target.total}
                 bodyRef={body}

@@ -10,6 +10,7 @@ import { navigate, useHref } from '../lib/route.ts';
 import { asWire } from '../stores/repo.ts';
 import { isCancelled, runTask } from '../stores/tasks.ts';
 import { RefSelector } from './browse/RefSelector.tsx';
+import { StartPoints } from './browse/StartPoints.tsx';
 import './history/history.css';
 
 /** Commits per request. */
@@ -184,7 +185,8 @@ function HistoryList({ rev, mode }: { rev: string; mode: Mode }) {
         </span>
       </div>
 
-      {status === 'error' && error && (
+      {status === 'error' && error && rows.length === 0 && rev === 'HEAD' && error.kind === 'NotFound' && <StartPoints failed="HEAD has no history to show" />}
+      {status === 'error' && error && !(rows.length === 0 && rev === 'HEAD' && error.kind === 'NotFound') && (
         <div data-testid="history-error">
           <ErrorBox error={error} title={rows.length ? 'The rest of the history could not be read' : `The history of ${rev} could not be read`} />
           {(rows.length > 0 || error.kind === 'Io' || error.kind === 'Internal') && (

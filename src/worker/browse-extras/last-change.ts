@@ -91,9 +91,12 @@ export async function runLastChanges(session: Session, commitHex: string, path: 
   }
 
   const walk = new LastChangeWalk(db, commit, parts);
+  let lastSent = performance.now();
   const send = (): void => {
     const resolved = walk.take();
-    if (resolved.length === 0) return;
+    // With nothing resolved, the count of commits read still goes out now and then: the page shows the walk is alive.
+    if (resolved.length === 0 && performance.now() - lastSent < 250) return;
+    lastSent = performance.now();
     const chunk: LastChangeChunk = { entries: [], commits: [], walked: walk.stats.commitsWalked };
     for (const r of resolved) {
       let at = sent.get(r.commit);

@@ -1,16 +1,24 @@
-import type { KeyboardEvent, MouseEvent, Ref } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement, type Ref } from 'react';
 import type { TreeEntryInfo } from '../../../protocol/messages.ts';
-import { formatCount } from '../../lib/format.ts';
+import { engine } from '../../client.ts';
+import { MarkedText } from '../../components/MarkedText.tsx';
+import { formatBytes, formatCount, formatGitDate } from '../../lib/format.ts';
+import { formatRelative } from '../../lib/relative-date.ts';
 import { navigate, useHref, type Route } from '../../lib/route.ts';
 import { EntryName } from '../object/EntryName.tsx';
 import { entryKind, formatMode, moveRowFocus, nameIsOpaque } from '../object/entries.ts';
-import { TreeRows } from '../object/TreeRows.tsx';
+import { TreeRows, type RowHooks } from '../object/TreeRows.tsx';
 import { EntryIcon } from './EntryIcon.tsx';
+import { FileFinder } from './FileFinder.tsx';
+import { useLastChanges, type LastChanges } from './useLastChanges.ts';
+import './finding.css';
 
 export interface TreeListingProps {
   rev: string;
   path: string[];
   tree: string;
+  /** The commit browsed (full id), or '' when a tree is browsed without one: no last commits then. */
+  commit?: string;
   /** The first entries in browse order, and how many the folder holds (the rest are paged in). */
   entries: TreeEntryInfo[];
   total: number;
@@ -20,86 +28,269 @@ export interface TreeListingProps {
   bodyRef: Ref<HTMLTableSectionElement>;
 }
 
+/** Table columns: glyph, name, last commit, size, date, id. */
+const COLUMNS = 6;
+/** Most filtered entries shown (the count says how many matched). */
+const FILTER_LIMIT = 2_000;
+
 /**
- * A folder: sub-folders first, then files, each with a glyph for its kind. Every name is a
- * link; arrow keys move between rows, Enter opens, a click anywhere on a row opens it. A large
- * folder is virtualized and paged (TreeRows); names show hidden characters marked.
+ * A folder: sub-folders first, then files, each with a glyph for its kind, its last commit
+ * (message, author, how long ago; filled in as the worker finds them) and its size. Every name
+ * is a link; arrow keys move between rows, Enter opens, a click anywhere on a row opens it. A
+ * large folder is virtualized and paged (TreeRows); the filter box narrows it by name (asked of
+ * the worker, which holds every entry); `t` opens the file finder over the whole commit.
  */
-export function TreeListing({ rev, path, tree, entries, total, onKeyboardOpen, bodyRef }: TreeListingProps) {
+export function TreeListing({ rev, path, tree, commit = '', entries, total, onKeyboardOpen, bodyRef }: TreeListingProps) {
   const href = useHref();
-  // A name cut by the worker cannot be walked by path: its row opens the object instead.
+  const last = useLastChanges(commit, path, `${commit}\u0000${path.join('\u0000')}`);
+  const [filter, setFilter] = useState('');
+  const filtered = useFilter(tree, filter);
+  const [finding, setFinding] = useState(false);
+  const filterBox = useRef<HTMLInputElement>(null);
+
+  // `t` opens the file finder, as on a code host; not while typing somewhere.
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 't' || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+      const t = e.target instanceof Element ? e.target : null;
+      if (t?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')) return;
+      e.preventDefault();
+      setFinding(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // A cut name cannot be walked by path: its row opens the object instead.
   const routeOf = (e: TreeEntryInfo): Route => (e.nameBytes === undefined ? { view: 'browse', rev, path: [...path, e.name] } : { view: 'object', oid: e.oid });
   const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
     if (moveRowFocus(e, e.currentTarget)) return;
     if (e.key === 'Enter') onKeyboardOpen();
   };
+  const row = (e: TreeEntryInfo, position: number, key: string, hooks: RowHooks): ReactElement => {
+    const kind = entryKind(e);
+    return (
+      <tr key={key} {...hooks} data-testid="tree-entry" data-name={e.name} data-kind={kind} onClick={(ev) => rowClick(ev, routeOf(e))}>
+        <td className="entry-icon-cell">
+          <EntryIcon kind={kind} />
+        </td>
+        <td className={nameIsOpaque(e) ? 'entry-name mono' : 'entry-name'}>
+          <a href={href(routeOf(e))} data-row-focus title={`${formatMode(e.mode)} ${e.type} ${e.oid}`}>
+            <EntryName entry={e} />
+          </a>
+          {kind === 'submodule' && <span className="muted mono submodule-at"> @ {e.oid.slice(0, 12)}</span>}
+        </td>
+        <LastCommitCells last={last} position={position} commit={commit} />
+        <td className="entry-size muted" data-testid="entry-size">
+          {formatBytes(last.sizes.get(position))}
+        </td>
+        <td className="entry-oid mono">
+          <span className="muted" title={e.oid}>
+            {e.oid.slice(0, 7)}
+          </span>
+        </td>
+      </tr>
+    );
+  };
+
+  const parentRow = path.length > 0 && (
+    <tr className="parent-row" data-testid="tree-parent" onClick={(e) => rowClick(e, { view: 'browse', rev, path: path.slice(0, -1) })}>
+      <td className="entry-icon-cell">
+        <EntryIcon kind="folder" />
+      </td>
+      <td className="entry-name" colSpan={COLUMNS - 1}>
+        <a href={href({ view: 'browse', rev, path: path.slice(0, -1) })} data-row-focus title="Up one folder (Backspace)">
+          ..
+        </a>
+      </td>
+    </tr>
+  );
+
+  const onFilterKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Escape') {
+      setFilter('');
+      return;
+    }
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      filterBox.current?.closest('.browse-listing')?.querySelector<HTMLElement>('tbody [data-testid=tree-entry] [data-row-focus]')?.focus();
+    }
+    if (e.key === 'Enter' && filtered.answer && filtered.answer.entries.length > 0) {
+      e.preventDefault();
+      onKeyboardOpen();
+      navigate(routeOf(filtered.answer.entries[0]));
+    }
+  };
+
   return (
     <div className="browse-listing">
       <div className="browse-listing-head">
         <span data-testid="tree-count">
           {formatCount(total)} entr{total === 1 ? 'y' : 'ies'}
         </span>
+        <input
+          ref={filterBox}
+          type="search"
+          className="listing-filter"
+          placeholder="Filter this folder…"
+          aria-label="Filter this folder by name"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={onFilterKey}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="listing-filter"
+        />
+        {commit && (
+          <button type="button" className="small" onClick={() => setFinding(true)} title="Find a file anywhere in this commit (t)" data-testid="open-finder">
+            Go to file <kbd>t</kbd>
+          </button>
+        )}
+        <LastChangeStatus last={last} />
         <span className="muted">
           tree <a href={href({ view: 'object', oid: tree })} className="oid" title={tree}>{tree.slice(0, 12)}</a>
         </span>
       </div>
-      <TreeRows
-        oid={tree}
-        order="browse"
-        first={entries}
-        total={total}
-        columns={4}
-        tableClass="browse-table"
-        testId="tree-listing"
-        label={`Folder ${path.length ? path.join('/') : '/'}`}
-        bodyRef={bodyRef}
-        onBodyKeyDown={onKeyDown}
-        before={
-          path.length > 0 && (
-            <tr className="parent-row" data-testid="tree-parent" onClick={(e) => rowClick(e, { view: 'browse', rev, path: path.slice(0, -1) })}>
-              <td className="entry-icon-cell">
-                <EntryIcon kind="folder" />
-              </td>
-              <td className="entry-name" colSpan={3}>
-                <a href={href({ view: 'browse', rev, path: path.slice(0, -1) })} data-row-focus title="Up one folder (Backspace)">
-                  ..
-                </a>
+      {filter !== '' ? (
+        <table className="browse-table" data-testid="tree-listing" aria-label={`Entries of ${path.length ? path.join('/') : '/'} matching ${filter}`}>
+          <tbody ref={bodyRef} onKeyDown={onKeyDown}>
+            {filtered.answer?.entries.map((e, i) => row(e, filtered.answer?.positions[i] ?? -1, `f${i}-${e.name}`, {}))}
+            <tr className="filter-note">
+              <td colSpan={COLUMNS} className="muted" data-testid="filter-count">
+                {filtered.status === 'loading' && !filtered.answer
+                  ? 'Filtering…'
+                  : filtered.error
+                    ? `The filter failed: ${filtered.error}`
+                    : filtered.answer
+                      ? filtered.answer.total === 0
+                        ? `No entry's name contains “${filter}”.`
+                        : `${formatCount(filtered.answer.total)} of ${formatCount(total)} entries match${filtered.answer.total > filtered.answer.entries.length ? ` (the first ${formatCount(filtered.answer.entries.length)} shown)` : ''}.`
+                      : ''}
               </td>
             </tr>
-          )
-        }
-        empty={
-          <tr>
-            <td colSpan={4} className="muted empty-tree">
-              This folder is empty.
-            </td>
-          </tr>
-        }
-        renderRow={(e, i, hooks) => {
-          const kind = entryKind(e);
-          return (
-            <tr key={`${i}-${e.name}`} {...hooks} data-testid="tree-entry" data-name={e.name} data-kind={kind} onClick={(ev) => rowClick(ev, routeOf(e))}>
-              <td className="entry-icon-cell">
-                <EntryIcon kind={kind} />
-              </td>
-              <td className={nameIsOpaque(e) ? 'entry-name mono' : 'entry-name'}>
-                <a href={href(routeOf(e))} data-row-focus>
-                  <EntryName entry={e} />
-                </a>
-                {kind === 'submodule' && <span className="muted mono submodule-at"> @ {e.oid.slice(0, 12)}</span>}
-              </td>
-              <td className="entry-mode mono muted">{formatMode(e.mode)}</td>
-              <td className="entry-oid mono">
-                <span className="muted" title={e.oid}>
-                  {e.oid.slice(0, 7)}
-                </span>
+          </tbody>
+        </table>
+      ) : (
+        <TreeRows
+          oid={tree}
+          order="browse"
+          first={entries}
+          total={total}
+          columns={COLUMNS}
+          tableClass="browse-table"
+          testId="tree-listing"
+          label={`Folder ${path.length ? path.join('/') : '/'}`}
+          bodyRef={bodyRef}
+          onBodyKeyDown={onKeyDown}
+          before={parentRow}
+          empty={
+            <tr>
+              <td colSpan={COLUMNS} className="muted empty-tree">
+                This folder is empty.
               </td>
             </tr>
-          );
-        }}
-      />
+          }
+          renderRow={(e, i, hooks) => row(e, i, `${i}-${e.name}`, hooks)}
+        />
+      )}
+      {finding && commit && <FileFinder rev={rev} commit={commit} onClose={() => setFinding(false)} />}
     </div>
   );
+}
+
+/** The last-commit cells of a row: message (a link to the commit) and author, then how long ago. */
+function LastCommitCells({ last, position, commit }: { last: LastChanges; position: number; commit: string }) {
+  const href = useHref();
+  const c = last.commits.get(position);
+  if (!c) {
+    const pending = commit !== '' && last.status === 'running';
+    return (
+      <>
+        <td className="entry-commit muted" data-testid="entry-commit" data-state={pending ? 'pending' : 'none'}>
+          {pending ? <span className="lc-pending" aria-label="Looking for the last commit" /> : ''}
+        </td>
+        <td className="entry-date" />
+      </>
+    );
+  }
+  const { local } = formatGitDate(c.time, '+0000');
+  return (
+    <>
+      <td className="entry-commit" data-testid="entry-commit" data-commit={c.oid}>
+        <a href={href({ view: 'object', oid: c.oid })} className="lc-message" title={`${c.oid.slice(0, 12)} ${c.summary}`}>
+          {c.summary ? <MarkedText text={c.summary} /> : <span className="muted">(no message)</span>}
+        </a>
+        <span className="lc-author muted">
+          <MarkedText text={c.author} />
+        </span>
+      </td>
+      <td className="entry-date muted" data-testid="entry-date">
+        <time dateTime={new Date(c.time * 1000).toISOString()} title={local}>
+          {formatRelative(c.time)}
+        </time>
+      </td>
+    </>
+  );
+}
+
+/** How far the last-commit walk is, in the listing's head. */
+function LastChangeStatus({ last }: { last: LastChanges }) {
+  if (last.status === 'running') {
+    return (
+      <span className="muted lc-status" role="status" data-testid="last-change-status" data-state="running">
+        Finding last commits… {formatCount(last.resolved)} found, {formatCount(last.walked)} commits read
+      </span>
+    );
+  }
+  if (last.status === 'error' && last.error) {
+    return (
+      <span className="warn lc-status" data-testid="last-change-status" data-state="error" title={last.error.message}>
+        Last commits could not be found: {last.error.detail}
+      </span>
+    );
+  }
+  const s = last.summary;
+  if (last.status === 'done' && s) {
+    const note = s.skipped ?? (s.bounded ? `${formatCount(s.total - s.resolved)} entries were last changed before the ${formatCount(s.walked)} commits read` : s.resolved < s.total ? `${formatCount(s.total - s.resolved)} entries have no commit in this history` : '');
+    return (
+      <span className="muted lc-status" data-testid="last-change-status" data-state="done" title={`${formatCount(s.walked)} commits read in ${formatCount(s.ms)} ms`}>
+        {note}
+      </span>
+    );
+  }
+  return null;
+}
+
+interface FilterState {
+  status: 'idle' | 'loading' | 'done';
+  answer?: { entries: TreeEntryInfo[]; positions: number[]; total: number };
+  error?: string;
+}
+
+/** The entries whose names contain `query`, asked of the worker (it holds every entry of a large folder) after a short pause in typing. */
+function useFilter(tree: string, query: string): FilterState {
+  const [state, setState] = useState<FilterState>({ status: 'idle' });
+  useEffect(() => {
+    if (query === '') {
+      setState({ status: 'idle' });
+      return;
+    }
+    const controller = new AbortController();
+    setState((s) => ({ ...s, status: 'loading' }));
+    const timer = setTimeout(() => {
+      engine.call('filterTree', { oid: tree, query, limit: FILTER_LIMIT }, { signal: controller.signal }).then(
+        (answer) => setState({ status: 'done', answer }),
+        (err: unknown) => {
+          if (!controller.signal.aborted) setState({ status: 'done', error: err instanceof Error ? err.message : String(err) });
+        },
+      );
+    }, 100);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [tree, query]);
+  return state;
 }
 
 /** A click on a row that did not land on a link (or a text selection) opens the row. */
