@@ -1,0 +1,400 @@
+import { fail } from '../errors.ts';
+import { fromHex } from '../hash/hex.ts';
+import { forEachCommitLink } from '../objects/commit.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+
+/**
+ * The commits `git log --graph` lists, in its order (git 2.39, revision.c and commit.c, no
+ * commit-graph file): `--graph` implies `--topo-order`, and without generation numbers git
+ * first walks the whole history (limit_list), then sorts it (sort_in_topological_order).
+ *
+ * The walk: the start commits, each once, sorted newest committer date first (a stable sort, so
+ * equal dates keep the order they were named in); then a commit comes off the date queue
+ * (newest first, equal dates in the order queued) and its parents not seen before are read and
+ * queued. The order commits come off is the walk order.
+ *
+ * The sort ("graph order"): every commit counts its children within the walk. The commits no
+ * child names are the tips, pushed on a stack so the first in walk order comes off first. A
+ * commit comes off the stack and is shown; each parent that has then shown all its children is
+ * pushed, in parent order, so the last parent pushed is shown next: after a merge, git shows
+ * the merged side before the first parent's line.
+ *
+ * Commits are small integers (in the order they were first read); the walk keeps per commit
+ * only what ordering, drawing and filtering need: id, parents, committer date, author.
+ */
+
+/** Limits that keep a hostile history from costing memory without bound. */
+export const LOG_LIMITS = {
+  /** Parents of one commit followed (git follows all; a crafted commit can name a million). */
+  maxParents: 1024,
+};
+
+/** Flags per commit. */
+export const COMMIT_UNREADABLE = 1;
+
+/** Options of a walk. */
+export interface LogWalkOptions {
+  /** `--first-parent`: only the first parent of each commit is walked. */
+  firstParent?: boolean;
+}
+
+/** Progress of a walk. */
+export interface LogWalkStats {
+  /** Commits read so far. */
+  read: number;
+  /** Parents named that the repository does not have (a shallow or partial history): left out. */
+  missingParents: number;
+  /** Commits that could not be read or parsed: listed without parents. */
+  unreadable: number;
+}
+
+/** The date queue of the walk plus everything learned about each commit. */
+export class LogWalk {
+  /** Commit ids (hex), by commit number. */
+  readonly oids: string[] = [];
+  /** Committer dates (seconds), by commit number. */
+  readonly dates: number[] = [];
+  /** Author (`Name <email>`, an index into `authors`), by commit number. */
+  readonly authorOf: number[] = [];
+  /** Distinct authors. */
+  readonly authors: string[] = [];
+  /** Parents within the walk (commit numbers, in order), by commit number; empty until walked. */
+  readonly parents: number[][] = [];
+  /** Parents named by the commit (may exceed those kept), by commit number. */
+  readonly parentCount: number[] = [];
+  /** COMMIT_* flags, by commit number. */
+  readonly flags: number[] = [];
+  /** The start commits, newest first: the order the walk takes them in among themselves. */
+  readonly starts: number[];
+  /** Commit numbers in walk order (git's limit_list output). */
+  readonly walked: number[] = [];
+  readonly stats: LogWalkStats = { read: 0, missingParents: 0, unreadable: 0 };
+  private readonly numberOf = new Map<string, number>();
+  private readonly authorNumber = new Map<string, number>();
+  /** Parent ids read but not yet turned into commit numbers (until the commit is walked). */
+  private readonly parentIds: (string[] | undefined)[] = [];
+  private readonly queue = new DateQueue();
+  /** With --first-parent: the parents not walked, by commit number. */
+  private readonly otherParents: (string[] | undefined)[] = [];
+  private readonly firstParent: boolean;
+
+  /**
+   * `starts` are commit ids (hex) in the order git would be given them (refs in name order,
+   * then HEAD, for `--all`). Ids that are not commits in this repository are skipped.
+   */
+  constructor(
+    private readonly db: ObjectDatabase,
+    starts: string[],
+    options: LogWalkOptions = {},
+  ) {
+    this.firstParent = options.firstParent ?? false;
+    const initial: number[] = [];
+    for (const oid of starts) {
+      if (this.numberOf.has(oid)) continue;
+      const n = this.discover(oid);
+      if (n >= 0) initial.push(n);
+    }
+    // A stable sort by date, newest first (commit_list_sort_by_date).
+    const sorted = initial.map((n, i) => ({ n, i })).sort((a, b) => this.dates[b.n] - this.dates[a.n] || a.i - b.i);
+    this.starts = sorted.map(({ n }) => n);
+    for (const n of this.starts) this.queue.push(n, this.dates[n]);
+  }
+
+  /** The commit number of an id, or -1 when the walk has not met it. */
+  numberOfId(oid: string): number {
+    return this.numberOf.get(oid) ?? -1;
+  }
+
+  /** True when every reachable commit has been walked. */
+  get done(): boolean {
+    return this.queue.size === 0;
+  }
+
+  /** Walks until done or about `budgetMs` have passed; returns `done`. */
+  step(budgetMs = Infinity): boolean {
+    const deadline = performance.now() + budgetMs;
+    for (let k = 1; this.queue.size > 0; k++) {
+      this.visit(this.queue.pop());
+      if ((k & 63) === 0 && performance.now() > deadline) break;
+    }
+    return this.done;
+  }
+
+  /** The date of the next commit the walk takes, or -Infinity when it is done. */
+  get frontier(): number {
+    return this.queue.size > 0 ? this.queue.topDate() : -Infinity;
+  }
+
+  /** Walks while the next commit is at least as new as `date`; false when `deadline` (performance.now) passed first. */
+  walkDownTo(date: number, deadline = Infinity): boolean {
+    for (let k = 1; this.queue.size > 0 && this.queue.topDate() >= date; k++) {
+      this.visit(this.queue.pop());
+      if ((k & 63) === 0 && performance.now() > deadline) return this.queue.size === 0 || this.queue.topDate() < date;
+    }
+    return true;
+  }
+
+  /** Called with each commit as the walk takes it (after its parents are numbered). */
+  onVisit: ((n: number) => void) | undefined;
+  /** Called with each commit when it is first numbered. */
+  onDiscover: ((n: number) => void) | undefined;
+
+  /** Parents a commit names but the walk did not follow (--first-parent), as ids. */
+  unwalkedParents(n: number): readonly string[] {
+    return this.otherParents[n] ?? [];
+  }
+
+  private visit(n: number): void {
+    this.walked.push(n);
+    const ids = this.parentIds[n] ?? [];
+    this.parentIds[n] = undefined;
+    const kept: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      if (this.firstParent && i > 0) {
+        // Not walked, yet the topological sort still counts the edge when another line walks it.
+        (this.otherParents[n] ??= []).push(ids[i]);
+        continue;
+      }
+      let p = this.numberOf.get(ids[i]);
+      if (p === undefined) {
+        p = this.discover(ids[i]);
+        if (p < 0) continue;
+        this.queue.push(p, this.dates[p]);
+      }
+      kept.push(p);
+    }
+    this.parents[n] = kept;
+    this.onVisit?.(n);
+  }
+
+  /** Reads a commit and numbers it; -1 when the repository does not have it. */
+  private discover(oid: string): number {
+    const id = fromHex(oid);
+    if (!this.db.has(id)) {
+      this.stats.missingParents++;
+      return -1;
+    }
+    const n = this.oids.length;
+    this.oids.push(oid);
+    this.numberOf.set(oid, n);
+    this.parents.push([]);
+    this.stats.read++;
+    try {
+      const obj = this.db.read(id);
+      if (obj.type !== 'commit') fail('BadName', `${oid} is a ${obj.type}, not a commit`);
+      const head = readCommitHead(obj.data);
+      this.dates.push(head.date);
+      this.authorOf.push(this.internAuthor(head.author));
+      this.parentCount.push(head.parents.length);
+      this.parentIds.push(head.parents.length > LOG_LIMITS.maxParents ? head.parents.slice(0, LOG_LIMITS.maxParents) : head.parents);
+      this.flags.push(0);
+    } catch {
+      // Listed, marked, without parents: its error shows when it is opened.
+      this.stats.unreadable++;
+      this.dates.push(0);
+      this.authorOf.push(this.internAuthor(''));
+      this.parentCount.push(0);
+      this.parentIds.push(undefined);
+      this.flags.push(COMMIT_UNREADABLE);
+    }
+    this.onDiscover?.(n);
+    return n;
+  }
+
+  /** The committer date of a commit the walk may not have met (read, not numbered); 0 when unreadable. */
+  dateOfId(oid: string): number {
+    const n = this.numberOf.get(oid);
+    if (n !== undefined) return this.dates[n];
+    try {
+      const obj = this.db.read(fromHex(oid));
+      return obj.type === 'commit' ? readCommitHead(obj.data).date : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private internAuthor(author: string): number {
+    let a = this.authorNumber.get(author);
+    if (a === undefined) {
+      a = this.authors.length;
+      this.authors.push(author);
+      this.authorNumber.set(author, a);
+    }
+    return a;
+  }
+
+  /**
+   * The walked commits in git's graph order (sort_in_topological_order, REV_SORT_IN_GRAPH_ORDER).
+   * Call when `done`.
+   */
+  topoOrder(): Int32Array {
+    const walked = this.walked;
+    const total = this.oids.length;
+    // 0: not in the list; otherwise 1 + children in the list not yet shown.
+    const indegree = new Int32Array(total);
+    for (const n of walked) indegree[n] = 1;
+    const edges = (n: number): number[] => {
+      const more = this.otherParents[n];
+      if (!more) return this.parents[n];
+      const all = this.parents[n].slice();
+      for (const id of more) {
+        const p = this.numberOf.get(id);
+        if (p !== undefined) all.push(p);
+      }
+      return all;
+    };
+    for (const n of walked) for (const p of edges(n)) if (indegree[p] > 0) indegree[p]++;
+    const stack: number[] = [];
+    for (let i = walked.length - 1; i >= 0; i--) if (indegree[walked[i]] === 1) stack.push(walked[i]);
+    const out = new Int32Array(walked.length);
+    let k = 0;
+    while (stack.length > 0) {
+      const n = stack.pop() as number;
+      for (const p of edges(n)) {
+        if (indegree[p] === 0) continue;
+        if (--indegree[p] === 1) stack.push(p);
+      }
+      indegree[n] = 0;
+      out[k++] = n;
+    }
+    return k === out.length ? out : out.slice(0, k);
+  }
+}
+
+/** What the walk needs from a commit's header. */
+interface CommitHead {
+  parents: string[];
+  date: number;
+  author: string;
+}
+
+const AUTHOR = [0x61, 0x75, 0x74, 0x68, 0x6f, 0x72, 0x20]; // "author "
+const COMMITTER = [0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x74, 0x65, 0x72, 0x20]; // "committer "
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Parents (as forEachCommitLink finds them), the committer date as git's parse_commit_date
+ * reads it (the digits after the last '>' of the first committer line; 0 when there are none)
+ * and the author's `Name <email>`, without decoding the message.
+ */
+export function readCommitHead(data: Uint8Array): CommitHead {
+  const parents: string[] = [];
+  forEachCommitLink(data, (isParent, start, end) => {
+    if (isParent) parents.push(latin1(data, start, end));
+  });
+  let date = 0;
+  let author = '';
+  let sawAuthor = false;
+  let sawCommitter = false;
+  let pos = 0;
+  while (pos < data.length && !(sawAuthor && sawCommitter)) {
+    let eol = data.indexOf(0x0a, pos);
+    if (eol < 0) eol = data.length;
+    if (eol === pos) break; // the blank line ends the header
+    if (!sawAuthor && startsWith(data, pos, eol, AUTHOR)) {
+      sawAuthor = true;
+      const gt = data.lastIndexOf(0x3e, eol - 1);
+      author = utf8.decode(data.subarray(pos + AUTHOR.length, gt >= pos + AUTHOR.length ? gt + 1 : eol));
+    } else if (!sawCommitter && startsWith(data, pos, eol, COMMITTER)) {
+      sawCommitter = true;
+      const gt = data.lastIndexOf(0x3e, eol - 1);
+      if (gt >= pos) date = parseDate(data, gt + 1, eol);
+    }
+    pos = eol + 1;
+  }
+  return { parents, date, author };
+}
+
+/** strtoul after the '>': spaces, then digits. */
+function parseDate(data: Uint8Array, start: number, end: number): number {
+  let p = start;
+  while (p < end && data[p] === 0x20) p++;
+  let v = 0;
+  let any = false;
+  while (p < end && data[p] >= 0x30 && data[p] <= 0x39) {
+    v = v * 10 + (data[p] - 0x30);
+    any = true;
+    p++;
+  }
+  return any && Number.isSafeInteger(v) ? v : 0;
+}
+
+function startsWith(data: Uint8Array, pos: number, eol: number, key: number[]): boolean {
+  if (eol - pos < key.length) return false;
+  for (let i = 0; i < key.length; i++) if (data[pos + i] !== key[i]) return false;
+  return true;
+}
+
+function latin1(data: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(data[i]);
+  return s;
+}
+
+/**
+ * The walk's queue: newest committer date first, equal dates in the order queued (git's
+ * commit_list_insert_by_date puts a commit after every commit of the same date). A binary heap
+ * keyed by (date descending, insertion number ascending), with a look at the top.
+ */
+class DateQueue {
+  private readonly items: number[] = [];
+  private readonly dates: number[] = [];
+  private readonly order: number[] = [];
+  private counter = 0;
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  topDate(): number {
+    return this.dates[0];
+  }
+
+  push(item: number, date: number): void {
+    let i = this.items.length;
+    this.items.push(item);
+    this.dates.push(date);
+    this.order.push(this.counter++);
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!this.before(i, up)) break;
+      this.swap(i, up);
+      i = up;
+    }
+  }
+
+  pop(): number {
+    const top = this.items[0];
+    const item = this.items.pop() as number;
+    const date = this.dates.pop() as number;
+    const order = this.order.pop() as number;
+    const n = this.items.length;
+    if (n > 0) {
+      this.items[0] = item;
+      this.dates[0] = date;
+      this.order[0] = order;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let best = i;
+        if (l < n && this.before(l, best)) best = l;
+        if (r < n && this.before(r, best)) best = r;
+        if (best === i) break;
+        this.swap(i, best);
+        i = best;
+      }
+    }
+    return top;
+  }
+
+  private before(a: number, b: number): boolean {
+    return this.dates[a] > this.dates[b] || (this.dates[a] === this.dates[b] && this.order[a] < this.order[b]);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.items[a], this.items[b]] = [this.items[b], this.items[a]];
+    [this.dates[a], this.dates[b]] = [this.dates[b], this.dates[a]];
+    [this.order[a], this.order[b]] = [this.order[b], this.order[a]];
+  }
+}
