@@ -6,6 +6,7 @@ import { verifyPack } from './commands/verify-pack.ts';
 import { multiPackIndex } from './commands/multi-pack-index.ts';
 import { fsck } from './commands/fsck.ts';
 import { indexPack } from './commands/index-pack.ts';
+import { diffTree } from './commands/diff-tree.ts';
 import { RefusedWrite, UsageError, reportError } from './errors.ts';
 
 /**
@@ -26,6 +27,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]
   fsck [--unreachable | --dangling] [--lost-found=<dir>] [--no-reflogs] <path>
   index-pack [-o <file>.idx] <file>.pack
+  diff-tree [-r] [-M[<n>]] [-C[<n>]] [--root] [--raw | --numstat | -p] (<commit> | <tree-ish> <tree-ish>) <path>
 
 <path>: a working tree, a .git folder, an objects folder or a pack folder.
 `;
@@ -47,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return fsck(args);
     case 'index-pack':
       return indexPack(args);
+    case 'diff-tree':
+      return diffTree(args);
     case '--version':
     case 'version':
       process.stdout.write(`${VERSION}\n`);

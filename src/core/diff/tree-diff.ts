@@ -1,0 +1,235 @@
+import { fail } from '../errors.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+import { parseTree, type TreeEntry } from '../objects/tree.ts';
+import { toHex } from '../hash/hex.ts';
+
+/**
+ * The difference between two trees as `git diff-tree` finds it (tree-diff.c): both trees are
+ * walked side by side in git's tree order, entries with the same name, mode and id are
+ * skipped, and what remains becomes one file pair per path. With `recursive` (`-r`) changed
+ * subtrees are entered and only non-tree entries are reported; without it the top-level trees
+ * are reported as pairs themselves.
+ *
+ * The walk is a generator that yields every `SLICE` entries, so a caller in a worker can pause
+ * and cancel between slices; `diffTrees` runs it to the end.
+ */
+
+/** git's file type bits of a mode (S_IFMT). */
+export const S_IFMT = 0o170000;
+export const MODE_TREE = 0o040000;
+export const MODE_FILE = 0o100644;
+export const MODE_EXEC = 0o100755;
+export const MODE_LINK = 0o120000;
+export const MODE_GITLINK = 0o160000;
+
+/** git's change letters. */
+export type ChangeStatus = 'A' | 'D' | 'M' | 'T' | 'R' | 'C';
+
+/** One side of a pair: a path (bytes, as the tree holds it), a canonical mode and an id. */
+export interface FileSide {
+  path: Uint8Array;
+  mode: number;
+  oid: Uint8Array;
+}
+
+/**
+ * A changed path. `old` is absent for an addition, `new` for a deletion. After rename
+ * detection `old` may come from another path (status R or C, `score` out of MAX_SCORE).
+ */
+export interface FilePair {
+  status: ChangeStatus;
+  old: FileSide | undefined;
+  new: FileSide | undefined;
+  /** Similarity in git's units (0..MAX_SCORE) for R and C. */
+  score: number;
+}
+
+/** git's similarity scale (diffcore.h): scores are out of 60,000; 50% is 30,000. */
+export const MAX_SCORE = 60000;
+
+/** What a tree walk may touch before it gives up: a hostile tree may nest thousands deep or list millions of changes. */
+export interface TreeDiffLimits {
+  /** Pairs kept; the walk stops after this many (`truncated`). */
+  maxPairs: number;
+  /** Nesting of trees below the root (git 2.42 refuses 4,096). */
+  maxDepth: number;
+}
+
+export const DEFAULT_TREE_DIFF_LIMITS: TreeDiffLimits = { maxPairs: Infinity, maxDepth: 4096 };
+
+/** Options of a tree walk. */
+export interface TreeDiffOptions {
+  /** `-r`: enter changed subtrees (default true). */
+  recursive?: boolean;
+  limits?: Partial<TreeDiffLimits>;
+}
+
+/** The outcome of a tree walk. */
+export interface TreeDiffResult {
+  pairs: FilePair[];
+  /** The walk stopped at `maxPairs`. */
+  truncated: boolean;
+}
+
+/** Entries the walk visits between two yields. */
+export const SLICE = 2000;
+
+/** git's canon_mode: the four kinds git keeps; regular files become 644 or 755 by the owner's exec bit. */
+export function canonMode(mode: number): number {
+  const type = mode & S_IFMT;
+  if (type === 0o100000) return mode & 0o100 ? MODE_EXEC : MODE_FILE;
+  if (type === MODE_LINK) return MODE_LINK;
+  if (type === MODE_TREE) return MODE_TREE;
+  return MODE_GITLINK;
+}
+
+export const isTreeMode = (mode: number): boolean => (mode & S_IFMT) === MODE_TREE;
+export const isRegularMode = (mode: number): boolean => (mode & S_IFMT) === 0o100000;
+export const isGitlinkMode = (mode: number): boolean => (mode & S_IFMT) === MODE_GITLINK;
+
+/** A mode as git prints it in --raw: six octal digits. */
+export function modeOctal(mode: number): string {
+  return mode.toString(8).padStart(6, '0');
+}
+
+/**
+ * git's base_name_compare: names compare as bytes, and a tree's name as if it ended in '/',
+ * so the file `a` comes before `a-b`, which comes before the tree `a`.
+ */
+export function baseNameCompare(a: Uint8Array, aMode: number, b: Uint8Array, bMode: number): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  const ca = n < a.length ? a[n] : isTreeMode(aMode) ? 0x2f : 0;
+  const cb = n < b.length ? b[n] : isTreeMode(bMode) ? 0x2f : 0;
+  return ca - cb;
+}
+
+/** Reads a tree's entries (git's built-in empty tree included), failing with the tree's id when it is not a tree. */
+export function readTreeEntries(db: ObjectDatabase, oid: Uint8Array): TreeEntry[] {
+  const obj = db.read(oid);
+  if (obj.type !== 'tree') fail('CorruptObject', `${toHex(oid)} should be a tree but is a ${obj.type}`);
+  return parseTree(obj.data, db.algo, toHex(oid));
+}
+
+interface Side {
+  entries: TreeEntry[];
+  modes: number[];
+}
+
+interface Frame {
+  prefix: Uint8Array;
+  a: Side;
+  b: Side;
+  i: number;
+  j: number;
+  depth: number;
+}
+
+const NO_SIDE: Side = { entries: [], modes: [] };
+
+function sideOf(entries: TreeEntry[]): Side {
+  return { entries, modes: entries.map((e) => canonMode(parseInt(e.mode, 8))) };
+}
+
+function joinPath(prefix: Uint8Array, name: Uint8Array): Uint8Array {
+  if (prefix.length === 0) return name;
+  const out = new Uint8Array(prefix.length + 1 + name.length);
+  out.set(prefix, 0);
+  out[prefix.length] = 0x2f;
+  out.set(name, prefix.length + 1);
+  return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Walks two trees (undefined: the empty tree) and yields the number of entries visited so far
+ * every `SLICE` entries; returns the pairs in git's order.
+ */
+export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefined, newTree: Uint8Array | undefined, options: TreeDiffOptions = {}): Generator<number, TreeDiffResult> {
+  const recursive = options.recursive ?? true;
+  const limits = { ...DEFAULT_TREE_DIFF_LIMITS, ...options.limits };
+  const pairs: FilePair[] = [];
+  const read = (oid: Uint8Array | undefined): Side => (oid ? sideOf(readTreeEntries(db, oid)) : NO_SIDE);
+  if (oldTree && newTree && sameBytes(oldTree, newTree)) return { pairs, truncated: false };
+  const stack: Frame[] = [{ prefix: new Uint8Array(0), a: read(oldTree), b: read(newTree), i: 0, j: 0, depth: 0 }];
+  let visited = 0;
+  let nextYield = SLICE;
+
+  // True when the list is full: the pair is not kept and the walk stops.
+  const emit = (pair: FilePair): boolean => {
+    if (pairs.length >= limits.maxPairs) return true;
+    pairs.push(pair);
+    return false;
+  };
+  const enter = (frame: Frame, name: Uint8Array, a: Uint8Array | undefined, b: Uint8Array | undefined): void => {
+    if (frame.depth + 1 > limits.maxDepth) fail('TooLarge', `trees nest deeper than ${limits.maxDepth} levels at ${new TextDecoder().decode(joinPath(frame.prefix, name))}`);
+    stack.push({ prefix: joinPath(frame.prefix, name), a: read(a), b: read(b), i: 0, j: 0, depth: frame.depth + 1 });
+  };
+
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    const { a, b } = frame;
+    if (frame.i >= a.entries.length && frame.j >= b.entries.length) {
+      stack.pop();
+      continue;
+    }
+    if (++visited >= nextYield) {
+      nextYield += SLICE;
+      yield visited;
+    }
+    let cmp: number;
+    if (frame.i >= a.entries.length) cmp = 1;
+    else if (frame.j >= b.entries.length) cmp = -1;
+    else cmp = baseNameCompare(a.entries[frame.i].name, a.modes[frame.i], b.entries[frame.j].name, b.modes[frame.j]);
+
+    if (cmp === 0) {
+      const ea = a.entries[frame.i];
+      const eb = b.entries[frame.j];
+      const ma = a.modes[frame.i++];
+      const mb = b.modes[frame.j++];
+      if (ma === mb && sameBytes(ea.oid, eb.oid)) continue;
+      if (recursive && isTreeMode(ma) && isTreeMode(mb)) {
+        enter(frame, ea.name, ea.oid, eb.oid);
+        continue;
+      }
+      const path = joinPath(frame.prefix, ea.name);
+      const status: ChangeStatus = (ma & S_IFMT) !== (mb & S_IFMT) ? 'T' : 'M';
+      if (emit({ status, old: { path, mode: ma, oid: ea.oid }, new: { path, mode: mb, oid: eb.oid }, score: 0 })) return { pairs, truncated: true };
+    } else if (cmp < 0) {
+      const ea = a.entries[frame.i];
+      const ma = a.modes[frame.i++];
+      if (recursive && isTreeMode(ma)) {
+        enter(frame, ea.name, ea.oid, undefined);
+        continue;
+      }
+      if (emit({ status: 'D', old: { path: joinPath(frame.prefix, ea.name), mode: ma, oid: ea.oid }, new: undefined, score: 0 })) return { pairs, truncated: true };
+    } else {
+      const eb = b.entries[frame.j];
+      const mb = b.modes[frame.j++];
+      if (recursive && isTreeMode(mb)) {
+        enter(frame, eb.name, undefined, eb.oid);
+        continue;
+      }
+      if (emit({ status: 'A', old: undefined, new: { path: joinPath(frame.prefix, eb.name), mode: mb, oid: eb.oid }, score: 0 })) return { pairs, truncated: true };
+    }
+  }
+  return { pairs, truncated: false };
+}
+
+/** Runs a sliced generator to its end (the command line has nothing to do between slices). */
+export function runToEnd<T>(gen: Generator<unknown, T>): T {
+  for (;;) {
+    const step = gen.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `walkTreeDiff` run to its end. */
+export function diffTrees(db: ObjectDatabase, oldTree: Uint8Array | undefined, newTree: Uint8Array | undefined, options: TreeDiffOptions = {}): TreeDiffResult {
+  return runToEnd(walkTreeDiff(db, oldTree, newTree, options));
+}
