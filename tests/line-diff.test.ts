@@ -305,7 +305,45 @@ function moveBlocks(rand: () => number, base: string[]): string[] {
   return blocks.flat();
 }
 
+/** Regions rewritten around a run of blank lines on both sides (the discard scan's window). */
+function blankRunsInRewrites(rand: () => number, base: string[], seed: number): [string[], string[]] {
+  const a = [...base];
+  const b = [...base];
+  for (let r = 0; r < 5; r++) {
+    const at = Math.floor(rand() * (a.length - 200));
+    const length = 60 + Math.floor(rand() * 120);
+    const runA = 8 + Math.floor(rand() * 20);
+    const runB = 8 + Math.floor(rand() * 20);
+    const fresh = (side: string) => Array.from({ length }, (_, i) => `\t${side}_${seed}_${r}_${i}(x);`);
+    const withRun = (body: string[], run: number, where: number) => [
+      ...body.slice(0, where),
+      ...Array.from({ length: run }, () => (rand() < 0.1 ? '\t}' : '')),
+      ...body.slice(where),
+    ];
+    const mid = Math.floor(length / 2);
+    a.splice(at, length, ...withRun(fresh('old'), runA, mid + Math.floor(rand() * 30) - 15));
+    b.splice(at, length, ...withRun(fresh('new'), runB, mid + Math.floor(rand() * 30) - 15));
+  }
+  return [a, b];
+}
+
 describe('seeded random pairs against git (discarding, sliding, cost heuristics)', () => {
+  it('runs of blank lines inside rewritten regions', () => {
+    for (let seed = 1; seed <= 24; seed++) {
+      const rand = random(seed * 7727);
+      const [a, b] = blankRunsInRewrites(rand, codeFile(rand, 800 + Math.floor(rand() * 2000), 'r'), seed);
+      expectSameAsGit(lines(...a), lines(...b), {}, `blank runs seed ${seed}`);
+    }
+  });
+
+  it('moved blocks in files past 32k lines (the cut-offs under a larger cost bound)', () => {
+    for (let seed = 1; seed <= 2; seed++) {
+      const rand = random(seed * 31337);
+      const base = codeFile(rand, 36_000, 'h');
+      expectSameAsGit(lines(...base), lines(...rewriteRegions(rand, moveBlocks(rand, base), seed)), {}, `huge seed ${seed}`);
+    }
+  });
+
   it('rewritten regions among frequent lines', () => {
     for (let seed = 1; seed <= 16; seed++) {
       const rand = random(seed * 104729);

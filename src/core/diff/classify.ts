@@ -20,7 +20,11 @@ function lineHash(data: Uint8Array, begin: number, end: number): number {
   // FNV-1a over the line; the table compares bytes on a hash hit, so only spread matters.
   let h = 0x811c9dc5 | 0;
   for (let i = begin; i < end; i++) h = Math.imul(h ^ data[i], 0x01000193);
-  return h ^ (end - begin);
+  // FNV's low bits see only the bytes' low bits; mix (murmur3's finaliser) before masking.
+  h ^= end - begin;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 function sameBytes(a: Uint8Array, aBegin: number, b: Uint8Array, bBegin: number, length: number): boolean {
@@ -33,54 +37,71 @@ export function classifyLines(oldLines: LineTable, newLines: LineTable): LineCla
   const total = oldLines.count + newLines.count;
   let size = 16;
   while (size < total * 2) size *= 2;
-  const mask = size - 1;
-  // Slot holds class + 1 (0 = empty); a class remembers one line that has it, to compare bytes.
-  const slots = new Int32Array(size);
-  const classHash = new Int32Array(total + 1);
-  const classSide = new Uint8Array(total + 1);
-  const classLine = new Int32Array(total + 1);
+  const table: ClassTable = {
+    mask: size - 1,
+    slots: new Int32Array(size),
+    hash: new Int32Array(total + 1),
+    sideOf: new Uint8Array(total + 1),
+    lineOf: new Int32Array(total + 1),
+    sides: [oldLines, newLines],
+    count: 0,
+  };
   const inOld = new Int32Array(total + 1);
   const inNew = new Int32Array(total + 1);
-  let classes = 0;
-
-  const assign = (table: LineTable, side: 0 | 1, out: Int32Array, counts: Int32Array): void => {
-    const { data, starts } = table;
-    for (let i = 0; i < table.count; i++) {
-      const begin = starts[i];
-      const end = starts[i + 1];
-      const h = lineHash(data, begin, end);
-      let slot = h & mask;
-      let found = -1;
-      for (;;) {
-        const entry = slots[slot];
-        if (entry === 0) break;
-        const c = entry - 1;
-        if (classHash[c] === h) {
-          const other = classSide[c] === 0 ? oldLines : newLines;
-          const oBegin = other.starts[classLine[c]];
-          const oEnd = other.starts[classLine[c] + 1];
-          if (oEnd - oBegin === end - begin && sameBytes(other.data, oBegin, data, begin, end - begin)) {
-            found = c;
-            break;
-          }
-        }
-        slot = (slot + 1) & mask;
-      }
-      if (found === -1) {
-        found = classes++;
-        slots[slot] = found + 1;
-        classHash[found] = h;
-        classSide[found] = side;
-        classLine[found] = i;
-      }
-      out[i] = found;
-      counts[found]++;
-    }
-  };
-
   const oldClasses = new Int32Array(oldLines.count);
   const newClasses = new Int32Array(newLines.count);
-  assign(oldLines, 0, oldClasses, inOld);
-  assign(newLines, 1, newClasses, inNew);
+  assignClasses(table, 0, oldClasses, inOld);
+  assignClasses(table, 1, newClasses, inNew);
   return { old: oldClasses, new: newClasses, inOld, inNew };
+}
+
+/** An open-addressing table from line bytes to class; a class remembers one line that has it. */
+interface ClassTable {
+  mask: number;
+  /** class + 1, 0 = empty */
+  slots: Int32Array;
+  hash: Int32Array;
+  sideOf: Uint8Array;
+  lineOf: Int32Array;
+  sides: [LineTable, LineTable];
+  count: number;
+}
+
+function assignClasses(table: ClassTable, side: 0 | 1, out: Int32Array, counts: Int32Array): void {
+  const { mask, slots, hash, sideOf, lineOf, sides } = table;
+  const lines = sides[side];
+  const data = lines.data;
+  const starts = lines.starts;
+  const n = lines.count;
+  for (let i = 0; i < n; i++) {
+    const begin = starts[i];
+    const end = starts[i + 1];
+    const h = lineHash(data, begin, end);
+    let slot = h & mask;
+    let found = -1;
+    for (;;) {
+      const entry = slots[slot];
+      if (entry === 0) break;
+      const c = entry - 1;
+      if (hash[c] === h) {
+        const other = sides[sideOf[c]];
+        const oBegin = other.starts[lineOf[c]];
+        const oEnd = other.starts[lineOf[c] + 1];
+        if (oEnd - oBegin === end - begin && sameBytes(other.data, oBegin, data, begin, end - begin)) {
+          found = c;
+          break;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (found === -1) {
+      found = table.count++;
+      slots[slot] = found + 1;
+      hash[found] = h;
+      sideOf[found] = side;
+      lineOf[found] = i;
+    }
+    out[i] = found;
+    counts[found]++;
+  }
 }
