@@ -7,6 +7,8 @@ import { multiPackIndex } from './commands/multi-pack-index.ts';
 import { fsck } from './commands/fsck.ts';
 import { indexPack } from './commands/index-pack.ts';
 import { diffTree } from './commands/diff-tree.ts';
+import { log } from './commands/log.ts';
+import { blame } from './commands/blame.ts';
 import { RefusedWrite, UsageError, reportError } from './errors.ts';
 
 /**
@@ -28,6 +30,8 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   fsck [--unreachable | --dangling] [--lost-found=<dir>] [--no-reflogs] <path>
   index-pack [-o <file>.idx] <file>.pack
   diff-tree [-r] [-M[<n>]] [-C[<n>]] [--root] [--raw | --numstat | -p] (<commit> | <tree-ish> <tree-ish>) <path>
+  log [--follow] [--format=%H] [<rev>...] [-- <path>...] <path>
+  blame --porcelain [<rev>] -- <file> <path>
 
 <path>: a working tree, a .git folder, an objects folder or a pack folder.
 `;
@@ -51,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
       return indexPack(args);
     case 'diff-tree':
       return diffTree(args);
+    case 'log':
+      return log(args);
+    case 'blame':
+      return blame(args);
     case '--version':
     case 'version':
       process.stdout.write(`${VERSION}\n`);

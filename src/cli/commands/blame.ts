@@ -1,0 +1,33 @@
+import { Blame } from '../../core/history/blame.ts';
+import { writeBlamePorcelain } from '../../core/history/blame-porcelain.ts';
+import { resolveName } from '../../core/odb/names.ts';
+import { UsageError } from '../errors.ts';
+import { Output } from '../output.ts';
+import { openRepository } from '../repository.ts';
+
+/**
+ * `blame --porcelain [<rev>] -- <file> <repo>`: git blame's porcelain output for the file at
+ * the commit (HEAD when no revision is given), byte for byte.
+ */
+export async function blame(args: string[]): Promise<number> {
+  const dashes = args.indexOf('--');
+  const repo = args[args.length - 1];
+  const before = dashes < 0 ? args.slice(0, -2) : args.slice(0, dashes);
+  const files = dashes < 0 ? args.slice(-2, -1) : args.slice(dashes + 1, -1);
+  if (args.length < 2 || files.length !== 1 || repo.startsWith('-')) throw new UsageError('blame: give --porcelain [<rev>] -- <file> <repo>');
+  const revs = before.filter((a) => !a.startsWith('-'));
+  const unknown = before.filter((a) => a.startsWith('-') && a !== '--porcelain' && a !== '-p');
+  if (unknown.length > 0 || !before.some((a) => a === '--porcelain' || a === '-p')) throw new UsageError('blame: only --porcelain output is supported');
+  if (revs.length > 1) throw new UsageError('blame: give at most one revision');
+  const { db, refs } = await openRepository(repo);
+  const rev = revs[0] ?? 'HEAD';
+  const r = resolveName(db, refs, `${rev}^{commit}`);
+  if (r.kind !== 'found') throw new UsageError(`blame: bad revision '${rev}'${r.kind === 'missing' ? `: ${r.reason}` : ''}`);
+  const job = new Blame(db, r.oid, new TextEncoder().encode(files[0]));
+  job.step();
+  const out = new Output();
+  writeBlamePorcelain(db, job, (bytes) => out.bytes(bytes));
+  out.flush();
+  for (const m of job.missingParents) process.stderr.write(`warning: parent ${m} is not in this repository; its lines stay with its child\n`);
+  return 0;
+}

@@ -1,0 +1,185 @@
+import { fail } from '../errors.ts';
+import { fromHex, toHex } from '../hash/hex.ts';
+import { parseCommit } from '../objects/commit.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+import { isTreeMode } from '../diff/tree-diff.ts';
+import { CommitQueue } from './commit-queue.ts';
+import { findRenameSource } from './rename-source.ts';
+import { TreePathLookup, sameEntry, splitPath, type PathEntry } from './tree-path.ts';
+
+/**
+ * `git log -- <path>…` and `git log --follow -- <file>` (git 2.39, revision.c and tree-diff.c):
+ * the commits that changed a file or folder, in git's order.
+ *
+ * Without --follow (history simplification, git's default):
+ * - commits come off a queue newest committer date first; equal dates in the order queued;
+ * - a commit whose paths (every entry the pathspecs name, compared by mode and id) equal its
+ *   parent's is TREESAME and not shown; a merge TREESAME to one of its parents (the first such,
+ *   in parent order) keeps only that parent, so the walk follows that line alone and the other
+ *   sides are never visited; a merge TREESAME to none is shown and all its parents walked;
+ * - a root commit is shown when its tree holds anything the pathspecs name.
+ *
+ * With --follow there is no simplification: every ancestor is walked, and a commit is shown
+ * when its diff to its one parent touches the path (a root commit: when it holds the path;
+ * merges have no diff in `git log` and are never shown). When the commit added the path, rename
+ * and copy detection (find_copies_harder) may find where it came from, and from then on the
+ * walk follows that older path, for every commit that comes off the queue after.
+ */
+
+/** A commit the log shows. */
+export interface PathLogEntry {
+  oid: string;
+  /** The path followed at this commit (the first pathspec without --follow). */
+  path: Uint8Array;
+  /** With --follow: the commit renamed (R) or copied (C) the path from this older path. */
+  from?: { path: Uint8Array; status: 'R' | 'C'; score: number };
+}
+
+/** Options of the walk. */
+export interface PathLogOptions {
+  /** `--follow`: one file, renames and copies followed. */
+  follow?: boolean;
+}
+
+interface CommitNode {
+  tree: Uint8Array;
+  parents: string[];
+  time: number;
+}
+
+/** A walk in progress; `next` gives the shown commits one at a time. */
+export class PathLog {
+  private readonly queue = new CommitQueue<string>();
+  private readonly seen = new Set<string>();
+  private readonly nodes = new Map<string, CommitNode>();
+  private lookups: TreePathLookup[];
+  private followed: Uint8Array;
+  private readonly follow: boolean;
+  /** Commits taken off the queue so far. */
+  commitsRead = 0;
+  /** Parents that are not in this repository (a shallow or partial history ends there). */
+  readonly missingParents: string[] = [];
+  done = false;
+
+  constructor(
+    private readonly db: ObjectDatabase,
+    starts: Uint8Array[],
+    pathspecs: Uint8Array[],
+    options: PathLogOptions = {},
+  ) {
+    this.follow = options.follow === true;
+    if (this.follow && pathspecs.length !== 1) fail('BadName', '--follow requires exactly one pathspec');
+    this.followed = pathspecs[0] ?? new Uint8Array(0);
+    this.lookups = pathspecs.map((p) => new TreePathLookup(db, splitPath(p)));
+    for (const s of starts) {
+      const hex = toHex(s);
+      if (this.seen.has(hex)) continue;
+      this.seen.add(hex);
+      this.queue.push(hex, this.node(hex).time);
+    }
+  }
+
+  /** Trees read by the path lookups so far. */
+  get treesRead(): number {
+    return this.lookups.reduce((n, l) => n + l.treesRead, 0);
+  }
+
+  private node(hex: string): CommitNode {
+    let n = this.nodes.get(hex);
+    if (!n) {
+      const obj = this.db.read(fromHex(hex));
+      if (obj.type !== 'commit') fail('BadName', `${hex} is a ${obj.type}, not a commit`);
+      const c = parseCommit(obj.data);
+      n = { tree: fromHex(c.tree), parents: c.parents, time: c.committer.time };
+      this.nodes.set(hex, n);
+    }
+    return n;
+  }
+
+  private entries(tree: Uint8Array): (PathEntry | undefined)[] {
+    return this.lookups.map((l) => l.entryAt(tree));
+  }
+
+  private sameTrees(a: Uint8Array, b: Uint8Array): boolean {
+    const ea = this.entries(a);
+    const eb = this.entries(b);
+    return ea.every((e, i) => sameEntry(e, eb[i]));
+  }
+
+  private push(hex: string): void {
+    if (this.seen.has(hex)) return;
+    this.seen.add(hex);
+    if (!this.db.has(fromHex(hex))) {
+      this.missingParents.push(hex);
+      return;
+    }
+    this.queue.push(hex, this.node(hex).time);
+  }
+
+  /**
+   * Walks until the next commit to show (returned), the end of the history (undefined, `done`),
+   * or `budget` commits taken off the queue without one to show (undefined, not `done`).
+   */
+  next(budget = Infinity): PathLogEntry | undefined {
+    for (let taken = 0; taken < budget; taken++) {
+      const hex = this.queue.pop();
+      if (hex === undefined) {
+        this.done = true;
+        return undefined;
+      }
+      this.commitsRead++;
+      const shown = this.follow ? this.visitFollowing(hex) : this.visitSimplified(hex);
+      if (shown) return shown;
+    }
+    return undefined;
+  }
+
+  private visitSimplified(hex: string): PathLogEntry | undefined {
+    const c = this.node(hex);
+    const path = this.followed;
+    if (this.lookups.length === 0) {
+      for (const p of c.parents) this.push(p);
+      return { oid: hex, path };
+    }
+    const present = c.parents.filter((p) => this.db.has(fromHex(p)));
+    for (const p of c.parents) if (!present.includes(p) && !this.seen.has(p)) this.push(p);
+    if (present.length === 0) {
+      const any = this.entries(c.tree).some((e) => e !== undefined);
+      return any ? { oid: hex, path } : undefined;
+    }
+    for (const p of present) {
+      if (this.sameTrees(this.node(p).tree, c.tree)) {
+        // TREESAME to this parent: the walk follows it alone.
+        this.push(p);
+        return undefined;
+      }
+    }
+    for (const p of present) this.push(p);
+    return { oid: hex, path };
+  }
+
+  private visitFollowing(hex: string): PathLogEntry | undefined {
+    const c = this.node(hex);
+    for (const p of c.parents) this.push(p);
+    const path = this.followed;
+    const lookup = this.lookups[0];
+    const mine = lookup.entryAt(c.tree);
+    if (c.parents.length === 0) return mine ? { oid: hex, path } : undefined;
+    if (c.parents.length > 1) return undefined;
+    if (!this.db.has(fromHex(c.parents[0]))) return undefined;
+    const parentTree = this.node(c.parents[0]).tree;
+    const before = lookup.entryAt(parentTree);
+    if (sameEntry(before, mine)) return undefined;
+    // Added here (git's diff_might_be_rename: the pathspec's diff holds a creation): where from?
+    const added = mine && !isTreeMode(mine.mode) && (!before || isTreeMode(before.mode));
+    if (added) {
+      const source = findRenameSource(this.db, parentTree, c.tree, path, mine, 'follow');
+      if (source) {
+        this.followed = source.path;
+        this.lookups = [new TreePathLookup(this.db, splitPath(source.path))];
+        return { oid: hex, path, from: { path: source.path, status: source.status, score: source.score } };
+      }
+    }
+    return { oid: hex, path };
+  }
+}

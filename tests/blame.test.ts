@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { fsDirectoryReader } from '../src/cli/node-host.ts';
+import { fromHex } from '../src/core/hash/hex.ts';
+import { Blame, unchangedLineMap } from '../src/core/history/blame.ts';
+import { writeBlamePorcelain } from '../src/core/history/blame-porcelain.ts';
+import { commitInfo } from '../src/core/history/commit-info.ts';
+import type { ObjectDatabase } from '../src/core/odb/database.ts';
+import { Session } from '../src/worker/session.ts';
+import { builtFixtures, cli, git, type Fixture } from './support/cli.ts';
+import { gitDirOf, gitWithPath, pathsAt } from './support/history-paths.ts';
+
+/**
+ * `git blame --porcelain` against git, byte for byte: every file of several commits of the
+ * fixtures (renamed and copied files, merges with a hand-resolved conflict, an octopus, CRLF,
+ * no newline at the end, binary files, symlinks, non-UTF-8 names and a Latin-1 message).
+ */
+
+const fixtures = builtFixtures();
+const byName = (name: string) => fixtures.find((f) => f.name === name) as Fixture;
+
+function revParse(f: Fixture, rev: string): string {
+  const r = git(['--git-dir', gitDirOf(f), 'rev-parse', `${rev}^{commit}`]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.toString().trim();
+}
+
+function porcelain(db: ObjectDatabase, commit: string, path: Buffer): Buffer {
+  const blame = new Blame(db, fromHex(commit), new Uint8Array(path));
+  while (!blame.step(3)); // small budgets: the blame resumes where it paused
+  const parts: Uint8Array[] = [];
+  writeBlamePorcelain(db, blame, (b) => parts.push(b.slice()));
+  return Buffer.concat(parts);
+}
+
+async function compare(f: Fixture, revs: string[]): Promise<{ files: number; passedOn: number }> {
+  const session = await Session.open(f.name, fsDirectoryReader(f.path));
+  let files = 0;
+  let passedOn = 0;
+  for (const rev of revs) {
+    const commit = revParse(f, rev);
+    for (const { path } of pathsAt(f, commit, false)) {
+      const expected = gitWithPath(f, ['blame', '--porcelain', commit], path);
+      const got = porcelain(session.db, commit, path);
+      expect(got.toString('latin1'), `blame ${rev} -- ${path.toString()}`).toBe(expected.toString('latin1'));
+      files++;
+      // Lines blamed on a commit older than the final one: blame was passed on.
+      if (/^previous /m.test(expected.toString('latin1'))) passedOn++;
+    }
+  }
+  return { files, passedOn };
+}
+
+describe('git blame --porcelain', () => {
+  it.runIf(byName('history'))('equals git on every file of the history fixture at several commits', async () => {
+    const r = await compare(byName('history'), ['HEAD', 'HEAD^', 'HEAD~2', 'HEAD~3', '4e0ae56^2', 'v1.0']);
+    expect(r.files).toBeGreaterThan(100);
+    expect(r.passedOn).toBeGreaterThan(20);
+  }, 120_000);
+
+  it.runIf(byName('varied'))('equals git on every file of the varied fixture', async () => {
+    const r = await compare(byName('varied'), ['HEAD', 'HEAD~5', 'HEAD~9']);
+    expect(r.files).toBeGreaterThan(50);
+  }, 120_000);
+
+  it.runIf(byName('demo'))('equals git on every file of the demo repository', async () => {
+    const r = await compare(byName('demo'), ['HEAD']);
+    expect(r.files).toBeGreaterThan(3);
+  }, 120_000);
+
+  it('maps unchanged lines to the parent, past the trimmed common tail too', () => {
+    const enc = new TextEncoder();
+    const tail = Array.from({ length: 400 }, (_, i) => `common tail line ${i}\n`).join('');
+    const before = enc.encode(`a\nb\nc\n${tail}`);
+    const after = enc.encode(`a\nB\nnew\nc\n${tail}`);
+    const map = Array.from(unchangedLineMap(before, after));
+    expect(map.slice(0, 4)).toEqual([0, -1, -1, 2]);
+    expect(map.length).toBe(404);
+    expect(map[403]).toBe(402);
+  });
+
+  it('reads author lines and subjects as git does, bytes kept', () => {
+    const enc = new TextEncoder();
+    const raw = enc.encode('tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor  A  U <a@b>  1700000000   -0130\ncommitter broken\n\n\n  \nSubject line\nbody\n');
+    const info = commitInfo(raw, 'f'.repeat(40));
+    expect(Buffer.from(info.author.name).toString()).toBe(' A  U');
+    expect(Buffer.from(info.author.mail).toString()).toBe('<a@b>');
+    expect(info.author.time).toBe('1700000000');
+    expect(Buffer.from(info.author.tz).toString()).toBe('-0130');
+    expect(Buffer.from(info.committer.name).toString()).toBe('(unknown)');
+    expect(Buffer.from(info.summary).toString()).toBe('Subject line');
+    const latin1 = Uint8Array.from([...enc.encode('tree x\nauthor Ren\xe9 <r@x> 1 +0000\nencoding ISO-8859-1\n\ncaf'), 0xe9, 0x0a].map((c) => c & 0xff));
+    expect(Buffer.from(commitInfo(latin1, 'e'.repeat(40)).summary).toString('utf8')).toBe('café');
+  });
+
+  it.runIf(byName('history'))('the CLI prints the same as git blame --porcelain', () => {
+    const f = byName('history');
+    for (const path of ['lib/helpers.py', 'src/main.c', 'nonl.txt']) {
+      const expected = git(['--git-dir', gitDirOf(f), 'blame', '--porcelain', 'HEAD', '--', path]).stdout;
+      const r = cli(['blame', '--porcelain', 'HEAD', '--', path, f.path]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.equals(expected)).toBe(true);
+    }
+    expect(cli(['blame', '--porcelain', 'HEAD', '--', 'no/such/file', f.path]).status).toBe(1);
+  });
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { fsDirectoryReader } from '../src/cli/node-host.ts';
+import { fromHex } from '../src/core/hash/hex.ts';
+import { PathLog } from '../src/core/history/path-log.ts';
+import type { ObjectDatabase } from '../src/core/odb/database.ts';
+import { Session } from '../src/worker/session.ts';
+import { builtFixtures, cli, git, type Fixture } from './support/cli.ts';
+import { gitDirOf, gitWithPath, pathsAt } from './support/history-paths.ts';
+
+/**
+ * `git log -- <path>` against git: for every file and folder of several commits of the
+ * fixtures, the commits PathLog lists equal `git log --format=%H <rev> -- <path>` (history
+ * simplification), and for every file `git log --follow` (renames and copies followed).
+ */
+
+const fixtures = builtFixtures();
+const byName = (name: string) => fixtures.find((f) => f.name === name) as Fixture;
+
+function revParse(f: Fixture, rev: string): string {
+  const r = git(['--git-dir', gitDirOf(f), 'rev-parse', `${rev}^{commit}`]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.toString().trim();
+}
+
+function ours(db: ObjectDatabase, start: string, path: Buffer, follow: boolean): string[] {
+  const walk = new PathLog(db, [fromHex(start)], [new Uint8Array(path)], { follow });
+  const out: string[] = [];
+  for (;;) {
+    const shown = walk.next(7); // small budgets: the walk resumes where it paused
+    if (shown) out.push(shown.oid);
+    else if (walk.done) return out;
+  }
+}
+
+async function compare(f: Fixture, revs: string[]): Promise<{ compared: number; renamesFollowed: number }> {
+  const session = await Session.open(f.name, fsDirectoryReader(f.path));
+  let compared = 0;
+  let renamesFollowed = 0;
+  for (const rev of revs) {
+    const start = revParse(f, rev);
+    for (const { path, folder } of pathsAt(f, start, true)) {
+      const expected = gitWithPath(f, ['log', '--format=%H', start], path).toString().split('\n').filter(Boolean);
+      expect(ours(session.db, start, path, false), `log ${rev} -- ${path.toString()}`).toEqual(expected);
+      compared++;
+      if (folder) continue;
+      const followed = gitWithPath(f, ['log', '--follow', '--format=%H', start], path).toString().split('\n').filter(Boolean);
+      expect(ours(session.db, start, path, true), `log --follow ${rev} -- ${path.toString()}`).toEqual(followed);
+      if (followed.length > expected.length) renamesFollowed++;
+      compared++;
+    }
+  }
+  return { compared, renamesFollowed };
+}
+
+describe('git log -- <path>', () => {
+  it.runIf(byName('history'))('equals git on every file and folder of the history fixture, with and without --follow', async () => {
+    const r = await compare(byName('history'), ['HEAD', 'HEAD^', 'HEAD~2', 'HEAD~3', 'HEAD~4', '4e0ae56^2', 'v1.0']);
+    expect(r.compared).toBeGreaterThan(200);
+    // The fixture renames and copies files: --follow must have gone past some of them.
+    expect(r.renamesFollowed).toBeGreaterThan(3);
+  }, 120_000);
+
+  it.runIf(byName('varied'))('equals git on the varied fixture (merges, odd names, a submodule)', async () => {
+    const r = await compare(byName('varied'), ['HEAD', 'HEAD~4', 'HEAD~8']);
+    expect(r.compared).toBeGreaterThan(100);
+  }, 120_000);
+
+  it.runIf(byName('history'))('the whole tree (an empty path) and a path that never existed', async () => {
+    const f = byName('history');
+    const session = await Session.open(f.name, fsDirectoryReader(f.path));
+    const head = revParse(f, 'HEAD');
+    const all = git(['--git-dir', gitDirOf(f), 'log', '--format=%H', head, '--', '.']).stdout.toString().split('\n').filter(Boolean);
+    expect(ours(session.db, head, Buffer.alloc(0), false)).toEqual(all);
+    expect(ours(session.db, head, Buffer.from('no/such/file'), false)).toEqual([]);
+  });
+
+  it.runIf(byName('history'))('the CLI prints git log --format=%H, --follow included', () => {
+    const f = byName('history');
+    for (const [args, path] of [
+      [['--follow'], 'lib/helpers.py'],
+      [[], 'src'],
+      [[], '.'],
+    ] as const) {
+      const expected = git(['--git-dir', gitDirOf(f), 'log', ...args, '--format=%H', 'HEAD', '--', path]).stdout.toString();
+      const r = cli(['log', ...args, '--format=%H', 'HEAD', '--', path, f.path]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.toString()).toBe(expected);
+    }
+  });
+});
