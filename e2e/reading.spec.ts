@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { expect, test, type Page, type Request, type TestInfo } from '@playwright/test';
 import { runGit } from './support/anatomy.ts';
-import { go, shot } from './support/app.ts';
+import { go } from './support/app.ts';
 import { git, repoFolder } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
 
@@ -15,6 +15,12 @@ import { gotoHome, openViaInput } from './support/open.ts';
  * README.md holds the hostile snippet (a <script>, an <img onerror>, javascript: links, an
  * <iframe>), a relative image and an external badge.
  */
+
+/** A full-page screenshot, attached to the report and kept as a file beside the results to look at. */
+async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const body = await page.screenshot({ fullPage: true, path: testInfo.outputPath(`${name}-page.png`) });
+  await testInfo.attach(name, { body, contentType: 'image/png' });
+}
 
 const HEAD = () => git('history', ['rev-parse', 'HEAD']).toString().trim();
 
@@ -211,7 +217,11 @@ test('a 100,000-line file: first lines coloured at once, a far line coloured aft
   await go(page, repo, 'browse/HEAD/huge.c#L99990');
   await expect(text.locator('[data-line="99990"] .hl-keyword').first()).toBeVisible();
   const farColour = Date.now() - jumped;
-  // Scrolling while the worker colours: the page keeps answering.
+  // Scrolling while the worker colours: the page keeps answering. Only this part is timed for
+  // long tasks: the locator polling above runs Playwright's own scripts on the page.
+  await page.evaluate(() => {
+    (window as unknown as { longTasks: number[] }).longTasks = [];
+  });
   for (let i = 0; i < 10; i++) {
     await text.evaluate((el, i) => el.scrollTo({ top: (el.scrollHeight * i) / 10 }), i);
     await page.waitForTimeout(50);
@@ -220,6 +230,6 @@ test('a 100,000-line file: first lines coloured at once, a far line coloured aft
   testInfo.annotations.push({ type: 'timing', description: `100k lines: first colour ${firstColour} ms, line 99,990 coloured ${farColour} ms after the jump; long tasks on the page: ${JSON.stringify(longTasks)}` });
   console.log(`100k-line file: first colour ${firstColour} ms; far line coloured ${farColour} ms after the jump; long tasks ${JSON.stringify(longTasks)}`);
   await shot(page, testInfo, 'huge-far');
-  // Reading and indexing a 6 MB text on the page is one task; none may come near a second.
-  expect(Math.max(0, ...longTasks)).toBeLessThan(1_000);
+  // Drawing the rows of a new scroll position is the page's only work; highlighting is elsewhere.
+  expect(Math.max(0, ...longTasks)).toBeLessThan(500);
 });

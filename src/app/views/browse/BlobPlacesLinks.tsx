@@ -31,11 +31,11 @@ export function BlobPlacesLinks({ oid, at }: { oid: string; at?: BlobPlaceRef | 
         <p>
           <Link to={{ view: 'browse', rev: at.commit, path: at.path }} className="button small">
             View at this commit
-          </Link>{' '}
+          </Link>
           <span className="mono">
             <MarkedText text={at.path.join('/')} />
-          </span>{' '}
-          <span className="muted">at</span>{' '}
+          </span>
+          <span className="muted">at</span>
           <Link to={{ view: 'object', oid: at.commit }} className="oid" title={at.commit}>
             {at.commit.slice(0, 12)}
           </Link>
