@@ -76,7 +76,7 @@ describe('rpc', () => {
           ctx.emit({ matches: [{ kind: 'object', oid: `0${i}` }], notes: [], scanned: i, total: 3 });
           await ctx.pause();
         }
-        return { matched: 3, scanned: 3, total: 3, truncated: false, maxMatches: 10, binarySkipped: 0, notes: 0, notesDropped: 0, ms: 0 };
+        return { matched: 3, shown: 3, scanned: 3, total: 3, truncated: false, countStopped: false, maxMatches: 10, binarySkipped: 0, notes: 0, notesDropped: 0, ms: 0 };
       },
     });
     const events: string[] = [];

@@ -24,6 +24,27 @@ export type SearchQuery =
   /** Text in blobs. */
   | { kind: 'text'; pattern: string; regex: boolean; caseSensitive: boolean; includeBinary: boolean };
 
+/**
+ * Where a search looks, any part of it: the commits reachable from a ref, paths starting with a
+ * prefix (text searches), commits dated in a range (committer time, seconds, ends included).
+ * Text searches then look only at the blobs of those commits' trees; message, people and date
+ * searches only at those commits (tags are left out once a limit is set).
+ */
+export interface SearchScope {
+  ref?: string;
+  path?: string;
+  from?: number;
+  to?: number;
+}
+
+/** What the scope held, for the summary. */
+export interface ScopeFacts {
+  commits: number;
+  /** Blobs in scope (text searches). */
+  blobs?: number;
+  capped?: string;
+}
+
 /** A chunk of results, sent as soon as it is found. */
 export interface SearchChunk {
   matches: SearchMatch[];
@@ -35,13 +56,19 @@ export interface SearchChunk {
 
 /** The end of a search. */
 export interface SearchSummary {
-  /** Objects that matched (all of them were sent as chunks). */
+  /** Objects that matched in all (the first `shown` of them were sent as chunks). */
   matched: number;
+  /** Matches sent. */
+  shown: number;
   scanned: number;
   total: number;
-  /** True when the search stopped at its match cap. */
+  /** True when more matched than were sent (`matched` counts them all). */
   truncated: boolean;
   maxMatches: number;
+  /** True when counting stopped at a million matches before the end. */
+  countStopped: boolean;
+  /** Set for a limited search: what its scope held. */
+  scope?: ScopeFacts;
   /** Binary blobs not searched (include them with the option). */
   binarySkipped: number;
   notes: number;
@@ -68,7 +95,7 @@ export interface BlobPlaces {
 }
 
 export interface SearchRequests {
-  search: [{ query: SearchQuery }, SearchSummary, SearchChunk];
+  search: [{ query: SearchQuery; scope?: SearchScope }, SearchSummary, SearchChunk];
   /** Commits and paths where blobs appear (builds the reverse index once per repository; progress). */
   blobPlaces: [{ oids: string[]; limit: number }, { blobs: BlobPlaces[]; commits: number; treesWalked: number; unreadable: number }];
 }

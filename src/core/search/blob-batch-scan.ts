@@ -42,9 +42,9 @@ export class BlobBatchScan extends ObjectScan {
     return this.pending;
   }
 
-  /** True when the match cap was reached: nothing more needs matching. */
+  /** True when the count of matches reached its cap: nothing more needs matching. */
   get capped(): boolean {
-    return this.stats.matched >= this.caps.maxMatches;
+    return this.countFull;
   }
 
   /** True while a full batch waits to be taken (reading has paused). */
@@ -63,13 +63,13 @@ export class BlobBatchScan extends ObjectScan {
     return this.done && !this.capped ? this.batcher.take() : undefined;
   }
 
-  /** What the matcher found in a batch of `blobs` blobs; matches past the cap are dropped. */
+  /** What the matcher found in a batch of `blobs` blobs; matches past the shown cap are counted, past the count cap dropped. */
   accept(blobs: number, matches: BlobMatch[], notes: SearchNote[]): void {
     this.pending -= blobs;
     for (const n of notes) this.note(n);
     for (const m of matches) {
       if (this.capped) {
-        this.stats.truncated = true;
+        this.stats.countStopped = true;
         break;
       }
       this.found(m);

@@ -26,15 +26,19 @@ export interface ScanStats {
   scanned: number;
   /** Candidates in all (an upper bound when the source cannot count exactly). */
   total: number;
-  /** Objects that matched. */
+  /** Objects that matched, the ones past the shown cap counted too. */
   matched: number;
+  /** Matches sent (at most `maxMatches`). */
+  shown: number;
   /** Binary blobs not searched (the option to include them was off). */
   binarySkipped: number;
   /** Notes produced (some may have been dropped past the cap; see `notesDropped`). */
   notes: number;
   notesDropped: number;
-  /** True when the scan stopped at the match cap before visiting everything. */
+  /** True when more matched than were shown (past `maxMatches`), or the count stopped at `maxCounted`. */
   truncated: boolean;
+  /** True when the scan stopped at `maxCounted` before visiting everything. */
+  countStopped: boolean;
 }
 
 /** What happens with a candidate before it is read. */
@@ -42,13 +46,15 @@ export type Triage = 'visit' | 'skip' | 'stop';
 
 /** Caps shared by every scan. */
 export interface ScanCaps {
-  /** Matching objects kept; the scan stops (truncated) at this many. */
+  /** Matching objects sent; past this many the scan only counts matches (truncated). */
   maxMatches: number;
+  /** Matches counted at most: the scan stops there (absent: it counts to the end). */
+  maxCounted?: number;
   /** Notes kept; the rest are counted. */
   maxNotes: number;
 }
 
-export const DEFAULT_CAPS: ScanCaps = { maxMatches: 2000, maxNotes: 500 };
+export const DEFAULT_CAPS: ScanCaps = { maxMatches: 2000, maxNotes: 500, maxCounted: 1_000_000 };
 
 /** The shared slice loop. */
 export abstract class ObjectScan {
@@ -63,7 +69,7 @@ export abstract class ObjectScan {
     total: number,
     protected readonly caps: ScanCaps,
   ) {
-    this.stats = { scanned: 0, total, matched: 0, binarySkipped: 0, notes: 0, notesDropped: 0, truncated: false };
+    this.stats = { scanned: 0, total, matched: 0, shown: 0, binarySkipped: 0, notes: 0, notesDropped: 0, truncated: false, countStopped: false };
   }
 
   /** True once every candidate was visited (or the cap was reached). */
@@ -84,8 +90,8 @@ export abstract class ObjectScan {
       if (triage === 'stop') return this.finish();
       this.stats.scanned++;
       if (triage === 'visit') this.look(oid, location, type);
-      if (this.stats.matched >= this.caps.maxMatches) {
-        this.stats.truncated = true;
+      if (this.countFull) {
+        this.stats.countStopped = true;
         return this.finish();
       }
       if ((k & 7) === 0 && performance.now() > deadline) return false;
@@ -110,9 +116,22 @@ export abstract class ObjectScan {
     return false;
   }
 
-  /** Records a match found now or later (a scan whose matching runs elsewhere reports them as they come back). */
+  /** True when the count of matches reached `maxCounted`: nothing more needs looking at. */
+  protected get countFull(): boolean {
+    return this.stats.matched >= (this.caps.maxCounted ?? Infinity);
+  }
+
+  /**
+   * Records a match found now or later (a scan whose matching runs elsewhere reports them as they
+   * come back). Past `maxMatches` a match is counted, not sent: the person learns how many matched.
+   */
   protected found(match: SearchMatch): void {
     this.stats.matched++;
+    if (this.stats.shown >= this.caps.maxMatches) {
+      this.stats.truncated = true;
+      return;
+    }
+    this.stats.shown++;
     this.outMatches.push(match);
   }
 

@@ -41,6 +41,8 @@ export interface BlobMatch {
   moreLines: number;
   /** Why the search of this blob stopped early (time box), if it did. */
   stoppedEarly?: string;
+  /** Where the blob appears within a limited search's scope, newest first (unlimited searches ask `blobPlaces`). */
+  places?: BlobPlace[];
 }
 
 /** A person as a commit or tag records it. */

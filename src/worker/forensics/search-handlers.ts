@@ -6,6 +6,6 @@ import { runSearch } from './search/run-search.ts';
 
 /** Search: streamed matches (ids, messages, people, dates, blob text) and where blobs appear. */
 export const searchHandlers: Pick<Handlers, keyof SearchRequests> = {
-  search: ({ query }, ctx) => runSearch(current(), query, ctx),
+  search: ({ query, scope }, ctx) => runSearch(current(), query, ctx, {}, scope),
   blobPlaces: ({ oids, limit }, ctx) => blobPlaces(current(), oids, limit, ctx),
 };

@@ -8,10 +8,12 @@ import { buildTimeline } from '../../../core/search/timeline.ts';
 import type { ObjectTable } from '../../../core/odb/object-table.ts';
 import type { ObjectType } from '../../../core/objects/types.ts';
 import type { StreamContext } from '../../../protocol/rpc.ts';
-import type { SearchChunk, SearchQuery, SearchSummary } from '../../../protocol/search.ts';
+import type { SearchChunk, SearchQuery, SearchScope, SearchSummary } from '../../../protocol/search.ts';
 import type { Session } from '../../session.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
 import { runTextSearch, type TextSearchOptions } from './text-search.ts';
+import { limits, scopeFacts, scopeOf } from './scope.ts';
+import type { ScopeWalk } from '../../../core/search/scope.ts';
 
 /**
  * Runs one search over the open repository: candidates come from the session's object table
@@ -23,11 +25,13 @@ import { runTextSearch, type TextSearchOptions } from './text-search.ts';
 
 let searchCount = 0;
 
-export async function runSearch(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>, textOptions: TextSearchOptions = {}): Promise<SearchSummary> {
+export async function runSearch(session: Session, query: SearchQuery, ctx: StreamContext<SearchChunk>, textOptions: TextSearchOptions = {}, scope?: SearchScope): Promise<SearchSummary> {
   // Text in blobs is matched in a disposable helper (text-search.ts): a pattern may never end.
-  if (query.kind === 'text') return runTextSearch(session, query, ctx, textOptions);
+  if (query.kind === 'text') return runTextSearch(session, query, ctx, textOptions, scope);
   const started = performance.now();
-  const scan = await createScan(session, query, ctx);
+  // Ids are not in commits: a limit means nothing to an id search.
+  const inScope = query.kind !== 'oid' && limits(scope) ? await scopeOf(session, scope, false, ctx) : undefined;
+  const scan = await createScan(session, query, ctx, inScope);
   const label = query.kind === 'oid' ? 'Searching ids' : 'Searching commits and tags';
   const times: number[] = [];
   const send = (): void => {
@@ -52,9 +56,11 @@ export async function runSearch(session: Session, query: SearchQuery, ctx: Strea
   const s = scan.stats;
   const summary: SearchSummary = {
     matched: s.matched,
+    shown: s.shown,
     scanned: s.scanned,
     total: s.total,
     truncated: s.truncated,
+    countStopped: s.countStopped,
     maxMatches: DEFAULT_CAPS.maxMatches,
     binarySkipped: s.binarySkipped,
     notes: s.notes,
@@ -62,11 +68,12 @@ export async function runSearch(session: Session, query: SearchQuery, ctx: Strea
     ms: Math.round(performance.now() - started),
   };
   if (query.kind === 'message' || query.kind === 'author' || query.kind === 'date') summary.timeline = buildTimeline(times);
+  if (inScope) summary.scope = scopeFacts(inScope, false);
   return summary;
 }
 
 /** The engine for a query; the pattern is checked before the (possibly long) type scan, so a typo is reported at once. */
-async function createScan(session: Session, query: Exclude<SearchQuery, { kind: 'text' }>, ctx: StreamContext<SearchChunk>): Promise<ObjectScan> {
+async function createScan(session: Session, query: Exclude<SearchQuery, { kind: 'text' }>, ctx: StreamContext<SearchChunk>, inScope: ScopeWalk | undefined): Promise<ObjectScan> {
   const db = session.db;
   switch (query.kind) {
     case 'oid': {
@@ -87,6 +94,11 @@ async function createScan(session: Session, query: Exclude<SearchQuery, { kind: 
       const table = await session.scanTypes(ctx);
       const commits = table.rowsOfType('commit');
       const tags = table.rowsOfType('tag');
+      if (inScope) {
+        // A limited search looks at the scope's commits only (a tag has no place in a ref's history).
+        const picked = Uint32Array.from(Array.from(commits).filter((r) => inScope.commits.has(table.oidHexAt(r))));
+        return new CommitSearch(db, rowsOf(table, [picked], 'commit'), picked.length, q);
+      }
       return new CommitSearch(db, rowsOf(table, [commits, tags], undefined), commits.length + tags.length, q);
     }
   }

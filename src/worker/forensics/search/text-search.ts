@@ -6,7 +6,8 @@ import type { Candidate } from '../../../core/search/scan.ts';
 import { DEFAULT_CAPS } from '../../../core/search/scan.ts';
 import type { ObjectTable } from '../../../core/odb/object-table.ts';
 import type { StreamContext } from '../../../protocol/rpc.ts';
-import { TEXT_SEARCH_BLOB_LIMIT_MS, type SearchChunk, type SearchQuery, type SearchSummary } from '../../../protocol/search.ts';
+import { TEXT_SEARCH_BLOB_LIMIT_MS, type SearchChunk, type SearchQuery, type SearchScope, type SearchSummary } from '../../../protocol/search.ts';
+import { limits, scopeFacts, scopeOf } from './scope.ts';
 import type { Session } from '../../session.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
 import { HelperDeadline } from '../../search-helper/deadline.ts';
@@ -37,13 +38,16 @@ type TextQuery = Extract<SearchQuery, { kind: 'text' }>;
 let textSearches = 0;
 
 /** Runs one blob text search; resolves with its summary (with `timedOut` when a blob ran too long). */
-export async function runTextSearch(session: Session, query: TextQuery, ctx: StreamContext<SearchChunk>, options: TextSearchOptions = {}): Promise<SearchSummary> {
+export async function runTextSearch(session: Session, query: TextQuery, ctx: StreamContext<SearchChunk>, options: TextSearchOptions = {}, scope?: SearchScope): Promise<SearchSummary> {
   const started = performance.now();
   const limitMs = options.timeLimitMs ?? TEXT_SEARCH_BLOB_LIMIT_MS;
   // A typo or a refused pattern is reported before the (possibly long) type scan.
   compileMatcher(query.pattern, query);
   const table = await session.scanTypes(ctx);
-  const rows = table.rowsOfType('blob');
+  // A limited search reads only the blobs of its scope, and says where each appears within it.
+  const inScope = limits(scope) ? await scopeOf(session, scope, true, ctx) : undefined;
+  const allBlobs = table.rowsOfType('blob');
+  const rows = inScope ? Uint32Array.from(Array.from(allBlobs).filter((r) => inScope.blobs.has(table.oidHexAt(r)))) : allBlobs;
   const scan = new BlobBatchScan(session.db, blobRows(table, rows), rows.length, { includeBinary: query.includeBinary, maxBlobBytes: DEFAULT_BLOB_OPTIONS.maxBlobBytes, batch: BATCH });
   const textOptions: BlobTextOptions = { regex: query.regex, caseSensitive: query.caseSensitive, maxLinesPerBlob: DEFAULT_BLOB_OPTIONS.maxLinesPerBlob, context: DEFAULT_BLOB_OPTIONS.context, blobTimeBoxMs: DEFAULT_BLOB_OPTIONS.blobTimeBoxMs };
 
@@ -71,6 +75,7 @@ export async function runTextSearch(session: Session, query: TextQuery, ctx: Str
 
   const send = (): void => {
     const { matches, notes } = scan.take();
+    if (inScope) for (const m of matches) if (m.kind === 'blob') m.places = inScope.blobs.get(m.oid) ?? [];
     if (matches.length > 0 || notes.length > 0) ctx.emit({ matches, notes, scanned: searched(), total: scan.stats.total });
   };
   const searched = (): number => scan.stats.scanned - scan.pendingBlobs;
@@ -118,9 +123,11 @@ export async function runTextSearch(session: Session, query: TextQuery, ctx: Str
   const s = scan.stats;
   const summary: SearchSummary = {
     matched: s.matched,
+    shown: s.shown,
     scanned: searched(),
     total: s.total,
     truncated: s.truncated,
+    countStopped: s.countStopped,
     maxMatches: DEFAULT_CAPS.maxMatches,
     binarySkipped: s.binarySkipped,
     notes: s.notes,
@@ -128,6 +135,7 @@ export async function runTextSearch(session: Session, query: TextQuery, ctx: Str
     ms: Math.round(performance.now() - started),
   };
   if (timedOut) summary.timedOut = timedOut;
+  if (inScope) summary.scope = scopeFacts(inScope, true);
   return summary;
 }
 
