@@ -1,0 +1,239 @@
+import { fromHex } from '../hash/hex.ts';
+import { parseSignature } from '../objects/commit.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+import { GraphLayout, type GraphLine } from './commit-graph-layout.ts';
+import { onelineSubject } from './commit-subject.ts';
+import { GraphOrder } from './graph-order.ts';
+import { LogWalk, COMMIT_UNREADABLE } from './log-walk.ts';
+
+/**
+ * The history graph a viewer scrolls through: the walk, its graph order a page at a time, the
+ * filter, and git's lanes for each commit shown, kept compactly so any row can be drawn again.
+ *
+ * Filters hide commits as `git log --graph --author=…` does: a hidden commit takes no row and no
+ * lane, and an edge to it is not drawn (git's graph only joins commits that are both shown).
+ *
+ * When the streamed order turns out wrong (a clock skewed past the slop; see graph-order.ts), the
+ * graph finishes the walk, starts again from the exact order and bumps `generation`: rows of an
+ * older generation must be dropped by whoever holds them.
+ */
+
+/** What a graph shows. */
+export interface HistoryGraphOptions {
+  firstParent?: boolean;
+  /** Case-insensitive text that the author's `Name <email>` must contain. */
+  author?: string;
+  /** Committer dates (seconds) the commit must lie within, ends included. */
+  since?: number;
+  until?: number;
+  /** Lanes drawn at most; lanes further right are cut (counted in `cut`). */
+  maxLanes?: number;
+}
+
+/** A graph cell: glyph in the high nibble, lane colour (0..11; 15 none) in the low one. */
+export const GLYPHS = ' *|/\\_-.';
+export const NO_COLOUR = 15;
+
+/** One commit's row: its graph lines as cells. */
+export interface GraphRowCells {
+  commit: number;
+  lines: Uint8Array[];
+  commitLine: number;
+  /** Characters cut from the widest line (lanes past `maxLanes`). */
+  cut: number;
+}
+
+const DEFAULT_MAX_LANES = 64;
+
+/** See the file comment. */
+export class HistoryGraph {
+  readonly walk: LogWalk;
+  /** Rows produced so far (commits shown, in graph order). */
+  rows: GraphRowCells[] = [];
+  /** Bumped when the rows were started over (see the file comment). */
+  generation = 0;
+  private order: GraphOrder | undefined;
+  private exact: Int32Array | undefined;
+  private exactAt = 0;
+  private layout = new GraphLayout();
+  private readonly authorNeedle: string;
+  private readonly maxCells: number;
+  private authorMatches: Int8Array = new Int8Array(0);
+
+  constructor(
+    private readonly db: ObjectDatabase,
+    starts: string[],
+    private readonly options: HistoryGraphOptions = {},
+  ) {
+    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent });
+    this.order = new GraphOrder(this.walk);
+    this.authorNeedle = (options.author ?? '').toLowerCase();
+    this.maxCells = 2 * (options.maxLanes ?? DEFAULT_MAX_LANES);
+  }
+
+  /** True when every row is produced and the order is final (the walk has ended). */
+  get done(): boolean {
+    if (this.exact) return this.exactAt >= this.exact.length;
+    const o = this.order as GraphOrder;
+    return o.finished && o.confirmed;
+  }
+
+  /** True when the rows so far can no longer change (the walk has ended without a break). */
+  get final(): boolean {
+    return this.exact !== undefined || (this.order as GraphOrder).confirmed;
+  }
+
+  /** Commits read so far (the walk's progress). */
+  get commitsRead(): number {
+    return this.walk.stats.read;
+  }
+
+  /** True when the order has given every commit (the walk may still be confirming it). */
+  get allOut(): boolean {
+    return this.exact ? this.exactAt >= this.exact.length : (this.order as GraphOrder).finished;
+  }
+
+  /**
+   * Produces rows until `wanted` exist, the history ends, or `deadline` (performance.now) passes.
+   * Once every commit is out, walks on within the deadline to confirm the order.
+   */
+  produce(wanted: number, deadline = Infinity): void {
+    while (this.rows.length < wanted && !this.allOut) {
+      const batch = this.nextCommits(Math.min(256, Math.max(16, wanted - this.rows.length)), deadline);
+      if (this.restartIfBroken()) continue;
+      for (const n of batch) this.addRow(n);
+      if (performance.now() > deadline) break;
+    }
+    if (this.allOut) this.confirm(Math.max(0, deadline - performance.now()));
+  }
+
+  /** Walks on for up to `budgetMs` without producing rows (confirming what was produced). */
+  confirm(budgetMs: number): void {
+    if (this.exact || this.walk.done) return;
+    this.walk.step(budgetMs);
+    this.restartIfBroken();
+  }
+
+  private nextCommits(max: number, deadline: number): number[] {
+    if (this.exact) {
+      const end = Math.min(this.exact.length, this.exactAt + max);
+      const out = Array.from(this.exact.subarray(this.exactAt, end));
+      this.exactAt = end;
+      return out;
+    }
+    return (this.order as GraphOrder).next(max, deadline);
+  }
+
+  /** After a break: the exact order from the finished walk, and the rows started over. */
+  private restartIfBroken(): boolean {
+    if (this.exact || !this.order?.broken) return false;
+    this.walk.step();
+    this.exact = this.walk.topoOrder();
+    this.exactAt = 0;
+    this.order = undefined;
+    this.rows = [];
+    this.layout = new GraphLayout();
+    this.generation++;
+    return true;
+  }
+
+  private addRow(n: number): void {
+    if (!this.shown(n)) return;
+    const parents = this.walk.parents[n];
+    const shownParents = parents.every((p) => this.shown(p)) ? parents : parents.filter((p) => this.shown(p));
+    const row = this.layout.next(n, shownParents);
+    let cut = 0;
+    const lines = row.lines.map((line) => {
+      cut = Math.max(cut, line.text.length - this.maxCells);
+      return encodeLine(line, this.maxCells);
+    });
+    this.rows.push({ commit: n, lines, commitLine: row.commitLine, cut: Math.max(0, cut) });
+  }
+
+  /** Whether the filter lets a commit through. */
+  shown(n: number): boolean {
+    const o = this.options;
+    if (o.since !== undefined && this.walk.dates[n] < o.since) return false;
+    if (o.until !== undefined && this.walk.dates[n] > o.until) return false;
+    if (this.authorNeedle === '') return true;
+    const a = this.walk.authorOf[n];
+    if (a >= this.authorMatches.length) {
+      const grown = new Int8Array(Math.max(this.walk.authors.length, 2 * this.authorMatches.length));
+      grown.set(this.authorMatches);
+      this.authorMatches = grown;
+    }
+    if (this.authorMatches[a] === 0) this.authorMatches[a] = this.walk.authors[a].toLowerCase().includes(this.authorNeedle) ? 1 : -1;
+    return this.authorMatches[a] === 1;
+  }
+
+  /** True when the commit could not be read. */
+  unreadable(n: number): boolean {
+    return (this.walk.flags[n] & COMMIT_UNREADABLE) !== 0;
+  }
+
+  /** What a row shows beside the graph, read from the commit now (pages are small). */
+  details(n: number, maxSubject = 500): CommitDetails {
+    const oid = this.walk.oids[n];
+    try {
+      const data = this.db.read(fromHex(oid)).data;
+      return commitDetails(data, maxSubject);
+    } catch (err) {
+      return { subject: '', authorName: '', authorEmail: '', authorTime: 0, authorZone: '+0000', error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}
+
+function encodeLine(line: GraphLine, maxCells: number): Uint8Array {
+  const n = Math.min(line.text.length, maxCells);
+  // Trailing spaces carry nothing to draw.
+  let end = n;
+  while (end > 0 && line.text.charCodeAt(end - 1) === 0x20) end--;
+  const out = new Uint8Array(end);
+  for (let i = 0; i < end; i++) {
+    const glyph = GLYPHS.indexOf(line.text[i]);
+    const colour = line.colours[i];
+    out[i] = (Math.max(0, glyph) << 4) | (colour < 0 ? NO_COLOUR : colour);
+  }
+  return out;
+}
+
+/** A row's text beside the graph. */
+export interface CommitDetails {
+  /** git's one-line subject, UTF-8 decoded, cut to `maxSubject` characters (then ending in …). */
+  subject: string;
+  authorName: string;
+  authorEmail: string;
+  authorTime: number;
+  authorZone: string;
+  error?: string;
+}
+
+/** Bytes of the message looked at for a subject: a hostile commit's message can be huge. */
+const SUBJECT_BYTES = 64 * 1024;
+const utf8 = new TextDecoder('utf-8');
+
+/** Subject and author of a commit's bytes. */
+export function commitDetails(data: Uint8Array, maxSubject: number): CommitDetails {
+  const subjectBytes = onelineSubject(data.length > SUBJECT_BYTES ? data.subarray(0, SUBJECT_BYTES) : data);
+  let subject = utf8.decode(subjectBytes.length > maxSubject * 4 ? subjectBytes.subarray(0, maxSubject * 4) : subjectBytes);
+  if (subject.length > maxSubject) subject = `${subject.slice(0, maxSubject)}…`;
+  const author = headerLine(data, 'author ');
+  const sig = parseSignature(author ?? '');
+  return { subject, authorName: sig.name, authorEmail: sig.email, authorTime: sig.time, authorZone: sig.zone };
+}
+
+/** The value of the first header line starting with `key` (key included, e.g. 'author '), decoded. */
+function headerLine(data: Uint8Array, key: string): string | undefined {
+  let pos = 0;
+  const limit = Math.min(data.length, SUBJECT_BYTES);
+  while (pos < limit) {
+    let eol = data.indexOf(0x0a, pos);
+    if (eol < 0) eol = data.length;
+    if (eol === pos) return undefined;
+    let match = eol - pos >= key.length;
+    for (let i = 0; i < key.length && match; i++) match = data[pos + i] === key.charCodeAt(i);
+    if (match) return utf8.decode(data.subarray(pos + key.length, Math.min(eol, pos + 4096)));
+    pos = eol + 1;
+  }
+  return undefined;
+}
