@@ -4,6 +4,7 @@ import type { AnatomyRequests } from './anatomy.ts';
 import type { BrowseExtrasRequests } from './browse-extras.ts';
 import type { EvidenceRequests } from './evidence.ts';
 import type { FindRequests } from './find.ts';
+import type { HistoryGraphRequests } from './history-graph.ts';
 import type { IndexPackRequests, PackWithoutIdx } from './index-pack.ts';
 import type { SearchRequests } from './search.ts';
 import type { VerifyRequests } from './verify.ts';
@@ -248,7 +249,7 @@ export interface CacheStats {
 export type TypeFilter = ObjectType | 'all';
 
 /** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts. */
-export interface Requests extends AnatomyRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests {
+export interface Requests extends AnatomyRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

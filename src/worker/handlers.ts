@@ -6,6 +6,7 @@ import type { CacheStats, ObjectRow, OpenSource } from '../protocol/messages.ts'
 import type { Handlers } from '../protocol/rpc.ts';
 import { HistoryWalk, browse, resolveToOid } from './browse.ts';
 import { demoReader } from './demo.ts';
+import { historyGraphPage } from './history-graph.ts';
 import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';
 import { objectDetail, objectRow, parseOid } from './object-detail.ts';
 import { Session } from './session.ts';
@@ -143,6 +144,8 @@ export const handlers: Handlers = {
   async treeEntries({ oid, order, start, count }) {
     return treeEntries(current().db, oid.toLowerCase(), order, start, count);
   },
+
+  historyGraph: ({ query, start, count }, ctx) => historyGraphPage(current(), query, start, count, ctx),
 
   async history({ from, mode, skip, limit }, ctx) {
     const s = current();
