@@ -467,6 +467,13 @@ describe('decoded form for the screen', () => {
     expect(capped.hunks[1].lines.length).toBe(12 - capped.hunks[0].lines.length);
   });
 
+  it('cuts a long line at a character boundary', () => {
+    const text = 'é'.repeat(100);
+    const decoded = decodePatch(new Uint8Array(0), enc.encode(`${text}\n`), { maxLineBytes: 51 });
+    expect(decoded.hunks[0].lines[0].text).toBe('é'.repeat(25));
+    expect(decoded.hunks[0].lines[0].cut).toBe(true);
+  });
+
   it('decodes invalid UTF-8 with replacement characters', () => {
     const decoded = decodePatch(lines('a'), new Uint8Array([0x61, 0x0a, 0xff, 0x62, 0x0a]));
     expect(decoded.hunks[0].lines[1].text).toBe('\ufffdb');

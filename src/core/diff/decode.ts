@@ -96,6 +96,9 @@ export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions
     if (cut) {
       result.cut.longLines++;
       end = begin + maxLineBytes;
+      // Cut before a UTF-8 continuation byte's lead, not inside the character.
+      const data = table.data;
+      for (let back = 0; back < 3 && end > begin && (data[end] & 0xc0) === 0x80; back++) end--;
     }
     return { text: utf8.decode(table.data.subarray(begin, end)), cut, noNewline };
   };
