@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { PackscopeError } from '../../core/errors.ts';
-import { toHex } from '../../core/hash/hex.ts';
+import { fromHex, isHex, toHex } from '../../core/hash/hex.ts';
 import { changesBetween, commitLinks, type ChangesOptions } from '../../core/diff/changes.ts';
 import { Abbreviator, ByteSink, writeRawLine } from '../../core/diff/diff-format.ts';
 import { MAX_SCORE } from '../../core/diff/tree-diff.ts';
@@ -7,7 +8,6 @@ import type { ObjectDatabase } from '../../core/odb/database.ts';
 import { resolveName } from '../../core/odb/names.ts';
 import { parseTag } from '../../core/objects/tag.ts';
 import { parseCommit } from '../../core/objects/commit.ts';
-import { fromHex } from '../../core/hash/hex.ts';
 import type { RefMap } from '../../core/repo/refs.ts';
 import { Output } from '../output.ts';
 import { openRepository } from '../repository.ts';
@@ -15,12 +15,13 @@ import { UsageError } from '../errors.ts';
 import { writeNumstat, writePatch } from '../../core/diff/pair-text.ts';
 
 /**
- * `diff-tree [-r] [-M[<n>]] [-C[<n>]] [--root] [--raw | --numstat | -p] <commit> <path>` and
- * `diff-tree [...] <tree-ish> <tree-ish> <path>`, printing what git 2.39 prints:
+ * `diff-tree [-r] [-M[<n>]] [-C[<n>]] [--root] [--raw | --numstat | -p] <commit> <path>`,
+ * `diff-tree [...] <tree-ish> <tree-ish> <path>` and `diff-tree [...] --stdin <path>`, printing what git 2.39 prints:
  * - one commit: its id on a line, then the changes against its parent; nothing for a commit
  *   with no changes, for a root commit without --root, and for a merge (git shows merges only
  *   with -m, -c or --cc);
- * - two tree-ishes: the changes between their trees, with no id line.
+ * - two tree-ishes: the changes between their trees, with no id line;
+ * - `--stdin`: commit ids one a line, each shown as above (one process for many commits).
  * --numstat and -p imply -r, as in git.
  */
 
@@ -33,6 +34,8 @@ interface Parsed {
   options: ChangesOptions;
   names: string[];
   path: string;
+  /** `--stdin`: commit ids come one a line on standard input. */
+  stdin: boolean;
 }
 
 /** git's parse_rename_score: `50%`, or digits read as a fraction (`5` is 50%, `05` is 5%). */
@@ -47,11 +50,12 @@ function renameScore(text: string, flag: string): number {
 }
 
 function parse(args: string[]): Parsed {
-  const out: Parsed = { recursive: false, root: false, format: 'raw', options: {}, names: [], path: '' };
+  const out: Parsed = { recursive: false, root: false, format: 'raw', options: {}, names: [], path: '', stdin: false };
   const rest: string[] = [];
   for (const a of args) {
     if (a === '-r') out.recursive = true;
     else if (a === '--root') out.root = true;
+    else if (a === '--stdin') out.stdin = true;
     else if (a === '--raw') out.format = 'raw';
     else if (a === '--numstat') out.format = 'numstat';
     else if (a === '-p' || a === '-u' || a === '--patch') out.format = 'patch';
@@ -66,7 +70,7 @@ function parse(args: string[]): Parsed {
     } else if (a.startsWith('-') && a !== '-') throw new UsageError(`diff-tree: unknown option ${a}`);
     else rest.push(a);
   }
-  if (rest.length !== 2 && rest.length !== 3) throw new UsageError('diff-tree: give <commit> <path> or <tree-ish> <tree-ish> <path>');
+  if (out.stdin ? rest.length !== 1 : rest.length !== 2 && rest.length !== 3) throw new UsageError('diff-tree: give <commit> <path>, <tree-ish> <tree-ish> <path>, or --stdin <path>');
   out.path = rest[rest.length - 1];
   out.names = rest.slice(0, -1);
   // diff_setup_done: every format but raw (and name/status) walks recursively.
@@ -103,37 +107,55 @@ export async function diffTree(args: string[]): Promise<number> {
   const parsed = parse(args);
   const { db, refs } = await openRepository(parsed.path);
   const out = new Output();
-  const sink = new ByteSink();
-  if (parsed.names.length === 2) {
+  const abbrev = new Abbreviator(db);
+  if (parsed.stdin) {
+    // git diff-tree --stdin: one commit id a line; a line that is not an id is echoed.
+    const lines = readFileSync(0, 'latin1').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) {
+      const hex = line.slice(0, db.algo.hexSize);
+      if (!isHex(hex) || hex.length !== db.algo.hexSize || (line.length > hex.length && line[hex.length] !== ' ')) {
+        out.text(`${line}\n`);
+        continue;
+      }
+      if (line.length > hex.length) throw new UsageError('diff-tree --stdin: give one commit id a line (parents on the line are not supported)');
+      writeCommit(db, out, fromHex(hex), parsed, abbrev);
+    }
+  } else if (parsed.names.length === 2) {
     const from = treeOf(db, resolve(db, refs, parsed.names[0]));
     const to = treeOf(db, resolve(db, refs, parsed.names[1]));
-    writeChanges(db, sink, from, to, parsed);
-  } else {
-    const start = peel(db, resolve(db, refs, parsed.names[0]));
-    if (start.kind !== 'commit') throw new UsageError('diff-tree: one argument must be a commit (give two tree-ishes to compare trees)');
-    const { tree, parents } = commitLinks(db, start.oid);
-    // A merge is shown only with -m, -c or --cc; a root commit only with --root.
-    if (parents.length === 1 || (parents.length === 0 && parsed.root)) {
-      const body = new ByteSink();
-      // git prints the commit line when the queue holds pairs, even if a pair prints nothing.
-      const parentTree = parents.length === 1 ? commitLinks(db, parents[0]).tree : undefined;
-      if (writeChanges(db, body, parentTree, tree, parsed) > 0) {
-        sink.text(`${toHex(start.oid)}\n`);
-        sink.bytes(body.concat());
-      }
-    }
-  }
-  out.bytes(sink.concat());
+    const sink = new ByteSink();
+    writeChanges(db, sink, from, to, parsed, abbrev);
+    out.bytes(sink.concat());
+  } else writeCommit(db, out, resolve(db, refs, parsed.names[0]), parsed, abbrev);
   out.flush();
   return 0;
 }
 
+/**
+ * One commit as git shows it: its id line and its changes against its parent. A merge is
+ * shown only with -m, -c or --cc (not supported: nothing is printed, as git prints by
+ * default); a root commit only with --root; a commit without changes prints nothing.
+ */
+function writeCommit(db: ObjectDatabase, out: Output, oid: Uint8Array, parsed: Parsed, abbrev: Abbreviator): void {
+  const start = peel(db, oid);
+  if (start.kind !== 'commit') throw new UsageError('diff-tree: one argument must be a commit (give two tree-ishes to compare trees)');
+  const { tree, parents } = commitLinks(db, start.oid);
+  if (!(parents.length === 1 || (parents.length === 0 && parsed.root))) return;
+  const body = new ByteSink();
+  const parentTree = parents.length === 1 ? commitLinks(db, parents[0]).tree : undefined;
+  // git prints the commit line when the queue holds pairs, even if a pair prints nothing.
+  if (writeChanges(db, body, parentTree, tree, parsed, abbrev) === 0) return;
+  out.text(`${toHex(start.oid)}\n`);
+  out.bytes(body.concat());
+}
+
 /** Writes the changes in the asked format; returns how many pairs there were. */
-function writeChanges(db: ObjectDatabase, sink: ByteSink, from: Uint8Array | undefined, to: Uint8Array, parsed: Parsed): number {
+function writeChanges(db: ObjectDatabase, sink: ByteSink, from: Uint8Array | undefined, to: Uint8Array, parsed: Parsed, abbrev: Abbreviator): number {
   const changes = changesBetween(db, from, to, parsed.options);
   for (const missing of changes.missing) process.stderr.write(`warning: blob ${missing} is not in this repository (partial clone?): it scored 0 in rename detection\n`);
   if (parsed.format === 'raw') for (const pair of changes.pairs) writeRawLine(sink, pair, db.algo.size);
   else if (parsed.format === 'numstat') writeNumstat(db, sink, changes.pairs);
-  else writePatch(db, sink, changes.pairs, new Abbreviator(db));
+  else writePatch(db, sink, changes.pairs, abbrev);
   return changes.pairs.length;
 }
