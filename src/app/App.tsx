@@ -8,6 +8,8 @@ import { useRepo } from './stores/repo.ts';
 import { focusView } from './stores/tasks.ts';
 import { BrowseView } from './views/BrowseView.tsx';
 import { HistoryView } from './views/HistoryView.tsx';
+import { BlameView } from './views/BlameView.tsx';
+import { PathHistoryView } from './views/PathHistoryView.tsx';
 import { HomeView } from './views/HomeView.tsx';
 import { ObjectView } from './views/ObjectView.tsx';
 import { ObjectsView } from './views/ObjectsView.tsx';
@@ -82,6 +84,8 @@ export function App() {
   else if (route.view === 'object') view = <ObjectView oid={route.oid} at={route.at} />;
   else if (route.view === 'browse') view = <BrowseView rev={route.rev} path={route.path} lines={route.lines} />;
   else if (route.view === 'history') view = <HistoryView rev={route.rev} mode={route.mode} />;
+  else if (route.view === 'path-history') view = <PathHistoryView rev={route.rev} path={route.path} follow={route.follow} />;
+  else if (route.view === 'blame') view = <BlameView rev={route.rev} path={route.path} />;
   else if (route.view === 'midx') view = <MidxView />;
   else if (route.view === 'packs') view = <PacksView />;
   else if (route.view === 'pack') view = <PackView name={route.name} map={route.map ?? 'type'} />;

@@ -1,6 +1,7 @@
 import type { WireError } from '../core/errors.ts';
 import type { ObjectType } from '../core/objects/types.ts';
 import type { AnatomyRequests } from './anatomy.ts';
+import type { BlameRequests } from './blame.ts';
 import type { BrowseExtrasRequests } from './browse-extras.ts';
 import type { EvidenceRequests } from './evidence.ts';
 import type { FindRequests } from './find.ts';
@@ -249,7 +250,7 @@ export interface CacheStats {
 export type TypeFilter = ObjectType | 'all';
 
 /** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts. */
-export interface Requests extends AnatomyRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests {
+export interface Requests extends AnatomyRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

@@ -22,6 +22,7 @@ import { searchHandlers } from './forensics/search-handlers.ts';
 import { evidenceHandlers } from './forensics/evidence-handlers.ts';
 import { indexPackHandlers } from './forensics/index-pack-handlers.ts';
 import { browseExtrasHandlers } from './browse-extras-handlers.ts';
+import { blameHandlers } from './blame-handlers.ts';
 
 /**
  * The whole worker API, one handler per request. The worker owns the one open repository;
@@ -54,6 +55,7 @@ export const handlers: Handlers = {
   ...evidenceHandlers,
   ...indexPackHandlers,
   ...browseExtrasHandlers,
+  ...blameHandlers,
 
   async open({ source }) {
     const session = setSession(await openSource(source));

@@ -9,6 +9,8 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/object/<oid>?commit=<c>&path=<p>   (commit and path: where the blob was reached from)
  *   #/<repo>/browse/<rev>/<path…>#L10-L20   (lines selected in a file)
  *   #/<repo>/history/<rev>?mode=all
+ *   #/<repo>/path-history/<rev>/<path…>?follow=1   the commits that changed a file or folder (git log -- <path>)
+ *   #/<repo>/blame/<rev>/<path…>          who last changed each line of a file (git blame)
  *   #/<repo>/midx                        the multi-pack-index anatomy
  *   #/<repo>/packs                       every pack, with its statistics
  *   #/<repo>/pack/<name>?map=depth       one pack: statistics, byte map, idx, companions
@@ -32,6 +34,8 @@ export type Route =
   | { view: 'object'; oid: string; at?: BlobPlaceRef }
   | { view: 'browse'; rev: string; path: string[]; lines?: LineRange }
   | { view: 'history'; rev: string; mode: 'first-parent' | 'all' }
+  | { view: 'path-history'; rev: string; path: string[]; follow: boolean }
+  | { view: 'blame'; rev: string; path: string[] }
   | { view: 'midx' }
   | { view: 'packs' }
   | { view: 'pack'; name: string; map?: 'type' | 'depth' }
@@ -119,6 +123,12 @@ export function parseHash(hash: string): Location {
     case 'history':
       if (rest[0]) return { repo, route: { view: 'history', rev: rest[0], mode: params.get('mode') === 'all' ? 'all' : 'first-parent' } };
       break;
+    case 'path-history':
+      if (rest[0]) return { repo, route: { view: 'path-history', rev: rest[0], path: rest.slice(1), follow: params.get('follow') === '1' } };
+      break;
+    case 'blame':
+      if (rest.length >= 2) return { repo, route: { view: 'blame', rev: rest[0], path: rest.slice(1) } };
+      break;
     case 'midx':
       return { repo, route: { view: 'midx' } };
     case 'packs':
@@ -178,6 +188,10 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/browse/${[route.rev, ...route.path].map(enc).join('/')}${route.lines ? `#${lineAnchor(route.lines)}` : ''}`;
     case 'history':
       return `${base}/history/${enc(route.rev)}${route.mode === 'all' ? '?mode=all' : ''}`;
+    case 'path-history':
+      return `${base}/path-history/${[route.rev, ...route.path].map(enc).join('/')}${route.follow ? '?follow=1' : ''}`;
+    case 'blame':
+      return `${base}/blame/${[route.rev, ...route.path].map(enc).join('/')}`;
     case 'midx':
       return `${base}/midx`;
     case 'packs':

@@ -141,6 +141,16 @@ function BlobFile({ rev, commit, path, oid, mode, lines }: { rev: string; commit
                 <CopyButton text={permalinkOf(commit, path, lines)} label={lines ? 'Copy permalink to lines' : 'Copy permalink'} />
               </>
             )}
+            {commit && (
+              <>
+                <a href={href({ view: 'path-history', rev, path, follow: true })} className="small" data-testid="file-history-link" title="The commits that changed this file (git log --follow)">
+                  History
+                </a>
+                <a href={href({ view: 'blame', rev, path })} className="small" data-testid="file-blame-link" title="Who last changed each line (git blame)">
+                  Blame
+                </a>
+              </>
+            )}
           </span>
         }
         title={
