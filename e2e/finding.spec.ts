@@ -21,11 +21,12 @@ function git(dir: string, args: string[]): string {
   return execFileSync('git', [`--git-dir=${dir}`, ...args], { env: ENV, maxBuffer: 1 << 28 }).toString();
 }
 
-async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await shot(page, testInfo, name);
+async function snap(page: Page, testInfo: TestInfo, name: string, fullPage = true): Promise<void> {
+  if (fullPage) await shot(page, testInfo, name);
+  else await testInfo.attach(name, { body: await page.screenshot(), contentType: 'image/png' });
   if (SHOTS) {
     mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   }
 }
 
@@ -212,4 +213,102 @@ test('error hints match the error: a wrong path and an unknown name get no index
   await go(page, repo, 'browse/no-such-branch');
   await expect(box.locator('.error-advice')).toHaveText(/No branch, tag or object has this name/);
   await expect(box).not.toContainText('.idx');
+});
+
+/** git's answer for a text search grouped by path: path -> blobs containing `needle` (case ignored) seen there in `commits`, within `prefix`. */
+function pathsHolding(dir: string, commits: string[], needle: string, prefix = ''): Map<string, Set<string>> {
+  const contains = new Map<string, boolean>();
+  const out = new Map<string, Set<string>>();
+  for (const c of commits) {
+    for (const line of git(dir, ['ls-tree', '-r', '-z', c]).split('\0').filter(Boolean)) {
+      const tab = line.indexOf('\t');
+      const [, type, oid] = line.slice(0, tab).split(' ');
+      const path = line.slice(tab + 1);
+      if (type !== 'blob' || !path.startsWith(prefix)) continue;
+      if (!contains.has(oid)) {
+        const bytes = execFileSync('git', [`--git-dir=${dir}`, 'cat-file', 'blob', oid], { env: ENV });
+        contains.set(oid, !bytes.subarray(0, 8000).includes(0) && bytes.toString('utf8').toLowerCase().includes(needle));
+      }
+      if (!contains.get(oid)) continue;
+      let set = out.get(path);
+      if (!set) out.set(path, (set = new Set()));
+      set.add(oid);
+    }
+  }
+  return out;
+}
+
+/** The grouped results on screen: card path -> version blob ids, in the order shown. */
+async function cardsOnScreen(page: Page): Promise<Map<string, string[]>> {
+  await expect(page.locator('[data-testid=search-group][data-group=pending]')).toHaveCount(0, { timeout: 30_000 });
+  // Every card shows all its versions.
+  for (const more of await page.getByTestId('search-group-all').all()) await more.click();
+  const cards = await page.locator('[data-testid=search-group][data-group=path]').evaluateAll((els) =>
+    els.map((e) => [e.getAttribute('data-path') ?? '', Array.from(e.querySelectorAll('[data-testid=search-version]'), (v) => v.getAttribute('data-oid') ?? '')] as [string, string[]]),
+  );
+  return new Map(cards);
+}
+
+test('search: blob matches grouped by path with their versions newest first; limited to a ref, a path and dates; the total beyond the shown', async ({ page }, testInfo) => {
+  const dir = gitDir('history');
+  const NEEDLE = 'gauge';
+  // The results are virtualized: a tall window renders every card.
+  await page.setViewportSize({ width: 1280, height: 12_000 });
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, dir);
+  await go(page, repo, `search?q=${NEEDLE}`);
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  const all = git(dir, ['rev-list', '--all']).trim().split('\n');
+  const want = pathsHolding(dir, all, NEEDLE);
+  const shown = await cardsOnScreen(page);
+  expect([...shown.keys()].sort()).toEqual([...want.keys()].sort());
+  for (const [path, oids] of shown) expect([...oids].sort(), path).toEqual([...(want.get(path) ?? [])].sort());
+  // src/main.c: five versions, newest first (each version's commit is the newest holding it there).
+  const main = page.locator('[data-testid=search-group][data-path="src/main.c"]');
+  await expect(main.getByTestId('search-group-count')).toHaveText(`${want.get('src/main.c')?.size} versions match`);
+  const times = await main.getByTestId('search-version').evaluateAll((els) => els.map((e) => e.getAttribute('data-commit') ?? ''));
+  const commitTimes = times.map((c) => Number(git(dir, ['log', '-1', '--format=%ct', c]).trim()));
+  expect(commitTimes).toEqual([...commitTimes].sort((a, b) => b - a));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await snap(page, testInfo, 'search-grouped');
+  await page.setViewportSize({ width: 1280, height: 12_000 });
+
+  // Limited to the topic branch, paths under src/, since a day: git's answer within those limits.
+  const since = 1708043336; // 9a28ad6 "Move the helpers to lib/", the newest commit of topic (committer date)
+  const day = new Date(since * 1000).toISOString().slice(0, 10);
+  await page.getByTestId('search-ref').fill('topic');
+  await page.getByTestId('search-path').fill('src/');
+  await page.getByTestId('search-since').fill(day);
+  await page.getByTestId('search-submit').click();
+  await expect(page).toHaveURL(/ref=topic/);
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  const dayStart = Date.parse(`${day}T00:00:00Z`) / 1000;
+  const inScope = git(dir, ['rev-list', '--format=%H %ct', '--no-commit-header', 'topic']).trim().split('\n').map((l) => l.split(' ')).filter(([, t]) => Number(t) >= dayStart).map(([c]) => c);
+  expect(inScope.length).toBeLessThan(git(dir, ['rev-list', 'topic']).trim().split('\n').length);
+  const limited = pathsHolding(dir, inScope, NEEDLE, 'src/');
+  const shownLimited = await cardsOnScreen(page);
+  expect([...shownLimited.keys()].sort()).toEqual([...limited.keys()].sort());
+  for (const [path, oids] of shownLimited) expect([...oids].sort(), path).toEqual([...(limited.get(path) ?? [])].sort());
+  await expect(page.getByTestId('search-scope')).toContainText(`within ${inScope.length} commit${inScope.length === 1 ? '' : 's'}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await snap(page, testInfo, 'search-limited');
+
+  // A message search limited to the ref: git log topic --grep, case ignored.
+  await go(page, repo, `search?kind=message&q=the&ref=topic`);
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  const grep = git(dir, ['log', '-i', '--format=%H', '--grep=the', 'topic']).trim().split('\n');
+  expect((await page.locator('[data-testid=search-result][data-kind=commit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-oid') ?? ''))).sort()).toEqual([...grep].sort());
+});
+
+test('search: how many matched in all, past the 2,000 shown', async ({ page }, testInfo) => {
+  const dir = gitDir('big');
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, dir);
+  await go(page, repo, 'search?kind=oid&q=0');
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  const ids = git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)']).trim().split('\n').filter((l) => l.startsWith('0')).length;
+  expect(ids).toBeGreaterThan(2000);
+  await expect(page.getByTestId('search-count')).toContainText(`${ids.toLocaleString('en-US')} objects with an id starting 0`);
+  await expect(page.getByTestId('search-shown')).toContainText('the first 2,000 are shown');
+  await snap(page, testInfo, 'search-total-past-shown', false);
 });

@@ -51,7 +51,7 @@ async function expectAnswers(page: Page, repo: string, fixture: Fixture): Promis
   await search(page, 'text', 'harbour');
   await expect(status).toHaveAttribute('data-state', 'done', { timeout: 8_000 });
   expect(Date.now() - started).toBeLessThan(8_000);
-  await expect(page.locator('[data-testid=search-result][data-kind=blob]')).toHaveCount(1);
+  await expect.poll(async () => new Set(await page.getByTestId('search-version').evaluateAll((els) => els.map((e) => e.getAttribute('data-oid')))).size).toBe(1);
   await go(page, repo, 'objects');
   await expect(page.getByTestId('objects-total')).toHaveText(String(fixture.objects), { timeout: 5_000 });
   await go(page, repo, 'search');

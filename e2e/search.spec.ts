@@ -48,13 +48,16 @@ test('text in blobs: matches in context, then the file at a commit', async ({ pa
 
   const expected = blobsContaining('demo', NEEDLE);
   expect(expected.length).toBeGreaterThan(1);
-  const results = page.locator('[data-testid=search-result][data-kind=blob]');
-  await expect(results).toHaveCount(expected.length);
-  expect((await results.evaluateAll((els) => els.map((e) => e.getAttribute('data-oid') ?? ''))).sort()).toEqual(expected);
+  // One card per path, the matching versions (blobs) inside; a blob at two paths is in both cards.
+  await expect(page.locator('[data-testid=search-group][data-group=pending]')).toHaveCount(0);
+  const results = page.getByTestId('search-version');
+  const distinct = async () => [...new Set(await results.evaluateAll((els) => els.map((e) => e.getAttribute('data-oid') ?? '')))].sort();
+  await expect.poll(distinct).toEqual(expected);
   expect(numbersIn(await textOf(page.getByTestId('search-count')))[0]).toBe(expected.length);
 
-  // The first result: each shown line is the blob's own line, the match highlighted.
-  const first = results.first();
+  // The first version of the first card: each shown line is the blob's own line, the match highlighted.
+  const card = page.locator('[data-testid=search-group][data-group=path]').first();
+  const first = card.getByTestId('search-version').first();
   const oid = (await first.getAttribute('data-oid')) as string;
   const lines = git('demo', ['cat-file', 'blob', oid]).toString('utf8').split('\n');
   const hits = first.getByTestId('search-hit');
@@ -68,13 +71,11 @@ test('text in blobs: matches in context, then the file at a commit', async ({ pa
   }
   await shot(page, testInfo, 'text-matches');
 
-  // Where it appears: a path at a commit; git agrees, and the link opens that file.
-  const place = first.getByTestId('search-place').first();
-  await expect(place).toBeVisible();
-  const commit = (await place.getAttribute('data-commit')) as string;
-  const path = (await place.getAttribute('data-path')) as string;
+  // Where it appears: the card's path at the version's commit; git agrees, and the link opens that file.
+  const commit = (await first.getAttribute('data-commit')) as string;
+  const path = (await card.getAttribute('data-path')) as string;
   expect(git('demo', ['rev-parse', `${commit}:${path}`]).toString().trim()).toBe(oid);
-  await place.click();
+  await first.locator('.sr-version-head a').first().click();
   await expect(page).toHaveURL(new RegExp(`#/demo/browse/${commit}/${path.split('/').map(encodeURIComponent).join('/').replace(/\./g, '\\.')}$`));
   await expect(page.getByTestId('breadcrumb')).toContainText(path.split('/').pop() as string);
   const box = await objectPart(page, 'blob-text');

@@ -18,7 +18,7 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/hex/<file path>?at=<offset> annotated hex of any file
  *   #/<repo>/delta/<oid>                 a delta chain with its instructions
  *   #/<repo>/verify                      verify everything: findings, cross-check, report
- *   #/<repo>/search?kind=text&q=<query>&case=1&binary=1  streamed search (ids, messages, authors, blob text), timeline
+ *   #/<repo>/search?kind=text&q=<query>&case=1&binary=1&ref=<ref>&path=<prefix>&since=<date>&until=<date>  streamed search, timeline
  *   #/<repo>/unreachable                 reachability: unreachable and dangling objects
  *   #/<repo>/duplicates                  objects stored more than once (packs, loose)
  *   #/<repo>/index-pack/<pack name>      index a .pack that has no .idx, as git index-pack does
@@ -43,7 +43,7 @@ export type Route =
   | { view: 'hex'; file: string; at?: number }
   | { view: 'delta'; oid: string }
   | { view: 'verify' }
-  | { view: 'search'; kind: SearchKind; q: string; caseSensitive?: boolean; binary?: boolean }
+  | { view: 'search'; kind: SearchKind; q: string; caseSensitive?: boolean; binary?: boolean; ref?: string; path?: string; since?: string; until?: string }
   | { view: 'unreachable' }
   | { view: 'duplicates' }
   | { view: 'index-pack'; name: string };
@@ -154,6 +154,11 @@ export function parseHash(hash: string): Location {
       const route: Route = { view: 'search', kind: (SEARCH_KINDS.has(kind) ? kind : 'text') as SearchKind, q: params.get('q') ?? '' };
       if (params.get('case') === '1') route.caseSensitive = true;
       if (params.get('binary') === '1') route.binary = true;
+      // The search's limits: a ref, a path prefix, a date range (YYYY-MM-DD, either end).
+      for (const key of ['ref', 'path', 'since', 'until'] as const) {
+        const value = params.get(key);
+        if (value) route[key] = value;
+      }
       return { repo, route };
     }
     case 'unreachable':
@@ -212,6 +217,7 @@ export function hashFor(repo: string | undefined, route: Route): string {
       if (route.q) params.set('q', route.q);
       if (route.caseSensitive) params.set('case', '1');
       if (route.binary) params.set('binary', '1');
+      for (const key of ['ref', 'path', 'since', 'until'] as const) if (route[key]) params.set(key, route[key] as string);
       const q = params.toString();
       return `${base}/search${q ? `?${q}` : ''}`;
     }

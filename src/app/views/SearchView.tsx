@@ -1,13 +1,16 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { TEXT_SEARCH_BLOB_LIMIT_MS, type SearchMatch, type SearchQuery } from '../../protocol/search.ts';
+import { TEXT_SEARCH_BLOB_LIMIT_MS, type BlobMatch, type SearchMatch, type SearchQuery, type SearchScope } from '../../protocol/search.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { formatCount } from '../lib/format.ts';
 import { navigate, useLocation, type SearchKind } from '../lib/route.ts';
 import { BlobRow, CommitRow, ObjectRow } from './search/MatchRows.tsx';
 import { NotesPanel } from './search/NotesPanel.tsx';
 import { StoppedNotice } from './search/StoppedNotice.tsx';
-import { KINDS, formatRange, parseRange, periodLabel, takesBinary, takesCase, toQuery } from './search/query.ts';
+import { KINDS, formatRange, parseRange, periodLabel, takesBinary, takesCase, takesDates, takesPath, takesRef, toQuery, toScope, type SearchLimits } from './search/query.ts';
+import { groupByPath, placesFor, type PathGroup } from './search/grouping.ts';
+import { PathGroupCard } from './search/PathGroupCard.tsx';
+import { useRepo } from '../stores/repo.ts';
 import { TimelineChart } from './search/TimelineChart.tsx';
 import { useBlobPlaces, useSearch } from './search/useSearch.ts';
 import './search/search.css';
@@ -21,24 +24,30 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
   const { route } = useLocation();
   const caseSensitive = route.view === 'search' && route.caseSensitive === true;
   const binary = route.view === 'search' && route.binary === true;
-  const key = `${kind}\u0000${q}\u0000${caseSensitive}\u0000${binary}`;
+  const limits: SearchLimits = route.view === 'search' ? { ref: route.ref, path: route.path, since: route.since, until: route.until } : {};
+  const key = `${kind}\u0000${q}\u0000${caseSensitive}\u0000${binary}\u0000${limits.ref ?? ''}\u0000${limits.path ?? ''}\u0000${limits.since ?? ''}\u0000${limits.until ?? ''}`;
 
   let query: SearchQuery | undefined;
+  let scope: SearchScope | undefined;
   let queryError: string | undefined;
   try {
     query = toQuery(kind, q, caseSensitive, binary);
+    scope = toScope(kind, limits);
   } catch (err) {
     queryError = err instanceof Error ? err.message : String(err);
   }
-  const search = useSearch(query, queryError ? '' : key);
+  const search = useSearch(query, queryError ? '' : key, scope);
   const stuckBlob = search.status === 'stopped' ? search.summary?.timedOut?.oid : undefined;
   const { places, error: placesError } = useBlobPlaces(search.matches, key, stuckBlob);
   const [bucket, setBucket] = useState<number | undefined>(undefined);
   useEffect(() => setBucket(undefined), [key]);
 
-  const go = (next: { kind?: SearchKind; q?: string; caseSensitive?: boolean; binary?: boolean }) => {
+  const go = (next: SearchChange) => {
     const k = next.kind ?? kind;
-    navigate({ view: 'search', kind: k, q: next.q ?? q, ...((next.caseSensitive ?? caseSensitive) ? { caseSensitive: true } : {}), ...((next.binary ?? binary) ? { binary: true } : {}) }, { replace: true });
+    const l = next.limits ?? limits;
+    const kept: SearchLimits = {};
+    for (const key of ['ref', 'path', 'since', 'until'] as const) if (l[key]?.trim()) kept[key] = l[key]?.trim();
+    navigate({ view: 'search', kind: k, q: next.q ?? q, ...((next.caseSensitive ?? caseSensitive) ? { caseSensitive: true } : {}), ...((next.binary ?? binary) ? { binary: true } : {}), ...kept }, { replace: true });
   };
 
   const timeline = search.summary?.timeline;
@@ -57,7 +66,7 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
     <div className="sr-page" data-testid="search-view">
       <div className="sr-head">
         <h1>Search</h1>
-        <SearchForm key={key} kind={kind} q={q} caseSensitive={caseSensitive} binary={binary} onSubmit={go} />
+        <SearchForm key={key} kind={kind} q={q} caseSensitive={caseSensitive} binary={binary} limits={limits} onSubmit={go} />
       </div>
 
       {badQuery && (
@@ -75,7 +84,7 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
                 {search.label || 'Searching'}… {search.total > 0 && `${formatCount(search.scanned)} of ${formatCount(search.total)}`}
               </span>
               <span className="sr-found" data-testid="search-count">
-                {formatCount(search.matches.length)} found
+                {formatCount(search.matches.length)} found{search.matches.length >= 2000 ? ' (more are being counted)' : ''}
               </span>
               <button type="button" className="small" onClick={search.cancel} data-testid="search-cancel">
                 Cancel
@@ -85,7 +94,20 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
           {search.status === 'done' && search.summary && (
             <span data-testid="search-count">
               {doneSentence(kind, q, search.summary.matched, search.summary.scanned)} · {search.summary.ms} ms
-              {search.summary.truncated && <span className="warn"> · stopped at {formatCount(search.summary.maxMatches)}: refine the search to see the rest</span>}
+              {search.summary.truncated && (
+                <span className="warn" data-testid="search-shown">
+                  {' '}
+                  · the first {formatCount(search.summary.shown)} are shown{search.summary.countStopped ? ' (counting stopped at a million)' : ''}: refine the search or limit it to see the rest
+                </span>
+              )}
+              {search.summary.scope && (
+                <span className="muted" data-testid="search-scope">
+                  {' '}
+                  · within {formatCount(search.summary.scope.commits)} commit{search.summary.scope.commits === 1 ? '' : 's'}
+                  {search.summary.scope.blobs !== undefined && ` and ${formatCount(search.summary.scope.blobs)} blob${search.summary.scope.blobs === 1 ? '' : 's'}`}
+                  {search.summary.scope.capped && ` (the scope stopped at ${search.summary.scope.capped})`}
+                </span>
+              )}
               {search.summary.binarySkipped > 0 && (
                 <span className="muted">
                   {' '}
@@ -137,7 +159,7 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
       {search.status === 'idle' && !badQuery && <p className="muted">{hintFor(kind)}</p>}
       {search.status === 'done' && search.matches.length === 0 && <p className="muted">Nothing matches.</p>}
 
-      <ResultList matches={shown} places={places} prefix={kind === 'oid' ? q : ''} />
+      {kind === 'text' || kind === 'regex' ? <GroupedResults matches={shown} places={places} /> : <ResultList matches={shown} places={places} prefix={kind === 'oid' ? q : ''} />}
     </div>
   );
 }
@@ -176,8 +198,20 @@ function hintFor(kind: SearchKind): string {
   }
 }
 
-function SearchForm({ kind, q, caseSensitive, binary, onSubmit }: { kind: SearchKind; q: string; caseSensitive: boolean; binary: boolean; onSubmit: (next: { kind?: SearchKind; q?: string; caseSensitive?: boolean; binary?: boolean }) => void }) {
+/** A change the form asks for. */
+interface SearchChange {
+  kind?: SearchKind;
+  q?: string;
+  caseSensitive?: boolean;
+  binary?: boolean;
+  limits?: SearchLimits;
+}
+
+function SearchForm({ kind, q, caseSensitive, binary, limits, onSubmit }: { kind: SearchKind; q: string; caseSensitive: boolean; binary: boolean; limits: SearchLimits; onSubmit: (next: SearchChange) => void }) {
   const [text, setText] = useState(kind === 'timeline' ? '' : q);
+  const [limit, setLimit] = useState<SearchLimits>(limits);
+  const refs = useRepo((s) => s.summary?.refs);
+  const listId = useId();
   const range = parseRange(kind === 'timeline' ? q : '');
   const [from, setFrom] = useState(range.from);
   const [to, setTo] = useState(range.to);
@@ -190,8 +224,9 @@ function SearchForm({ kind, q, caseSensitive, binary, onSubmit }: { kind: Search
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit(kind === 'timeline' ? { q: formatRange({ from, to }) } : { q: text.trim() === '' ? '' : text });
+    onSubmit(kind === 'timeline' ? { q: formatRange({ from, to }), limits: limit } : { q: text.trim() === '' ? '' : text, limits: limit });
   };
+  const setPart = (part: keyof SearchLimits, value: string) => setLimit((l) => ({ ...l, [part]: value }));
   const switchKind = (next: SearchKind) => {
     // A date range means nothing to a text search and the other way round.
     const keep = (next === 'timeline') === (kind === 'timeline');
@@ -243,6 +278,39 @@ function SearchForm({ kind, q, caseSensitive, binary, onSubmit }: { kind: Search
           <input type="checkbox" checked={binary} onChange={(e) => onSubmit({ q: text, binary: e.target.checked })} /> Include binary files
         </label>
       )}
+      {takesRef(kind) && (
+        <div className="sr-limits" role="group" aria-label="Limit the search" data-testid="search-limits">
+          <span>Limit to</span>
+          <label title="Only commits reachable from this branch, tag or commit (blank: every object, reachable or not)">
+            ref
+            <input type="text" list={listId} value={limit.ref ?? ''} onChange={(e) => setPart('ref', e.target.value)} placeholder="any" spellCheck={false} autoComplete="off" data-testid="search-ref" />
+          </label>
+          <datalist id={listId}>
+            {(refs ?? []).slice(0, 500).map((r) => (
+              <option key={r.name} value={r.name.replace(/^refs\/(heads|tags)\//, '')} />
+            ))}
+          </datalist>
+          <label title={takesPath(kind) ? 'Only files whose path starts with this (a folder ends with /)' : 'Paths hold files: this limit applies to text searches'}>
+            path
+            <input type="text" value={takesPath(kind) ? (limit.path ?? '') : ''} disabled={!takesPath(kind)} onChange={(e) => setPart('path', e.target.value)} placeholder="any" spellCheck={false} autoComplete="off" data-testid="search-path" />
+          </label>
+          {takesDates(kind) && (
+            <>
+              <label title="Commits dated on or after this day (committer date, UTC)">
+                since <input type="date" value={limit.since ?? ''} onChange={(e) => setPart('since', e.target.value)} data-testid="search-since" />
+              </label>
+              <label title="Commits dated on or before this day (committer date, UTC)">
+                until <input type="date" value={limit.until ?? ''} onChange={(e) => setPart('until', e.target.value)} data-testid="search-until" />
+              </label>
+            </>
+          )}
+          {(limits.ref || limits.path || limits.since || limits.until) && (
+            <button type="button" className="small link-button" onClick={() => onSubmit({ q: kind === 'timeline' ? q : text, limits: {} })} data-testid="search-limits-clear">
+              No limits
+            </button>
+          )}
+        </div>
+      )}
     </form>
   );
 }
@@ -288,5 +356,51 @@ function ResultList({ matches, places, prefix }: { matches: SearchMatch[]; place
         );
       })}
     </div>
+  );
+}
+
+function groupEstimate(g: PathGroup): number {
+  const blobs = g.kind === 'path' ? g.versions.slice(0, 3).map((v) => v.match) : g.blobs.slice(0, 3);
+  return 56 + blobs.reduce((s, m) => s + 40 + m.hits.reduce((t, h) => t + (1 + h.before.length + h.after.length) * 19 + 6, 0), 0);
+}
+
+/** Blob matches as one card per path, versions inside (the place index answers for unlimited searches). */
+function GroupedResults({ matches, places }: { matches: SearchMatch[]; places: ReturnType<typeof useBlobPlaces>['places'] }) {
+  const groups = useMemo(() => groupByPath(matches.filter((m): m is BlobMatch => m.kind === 'blob'), (m) => placesFor(m, places)), [matches, places]);
+  const list = useRef<HTMLDivElement>(null);
+  const [margin, setMargin] = useState(0);
+  useLayoutEffect(() => {
+    const measure = () => {
+      if (list.current) setMargin(list.current.getBoundingClientRect().top + window.scrollY);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    if (list.current?.parentElement) observer.observe(list.current.parentElement);
+    return () => observer.disconnect();
+  }, []);
+  const virtualizer = useWindowVirtualizer({
+    count: groups.length,
+    estimateSize: (i) => groupEstimate(groups[i]),
+    overscan: 4,
+    scrollMargin: margin,
+    getItemKey: (i) => groups[i].key,
+    useFlushSync: false,
+  });
+  const files = groups.filter((g) => g.kind === 'path').length;
+  return (
+    <>
+      {groups.length > 0 && (
+        <p className="muted" data-testid="search-groups">
+          {formatCount(files)} file path{files === 1 ? '' : 's'}; each card holds the matching versions of one path, newest first.
+        </p>
+      )}
+      <div ref={list} className="sr-list" role="list" aria-label="Results by path" data-testid="search-results" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => (
+          <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} role="listitem" className="sr-item" style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
+            <PathGroupCard group={groups[item.index]} />
+          </div>
+        ))}
+      </div>
+    </>
   );
 }

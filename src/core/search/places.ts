@@ -179,8 +179,22 @@ export class PlaceIndex {
       // The entry mode that matters is the blob's own (its entry in the innermost tree).
       for (let i = edges.length - 1; i >= 0; i--) stack.push({ node: edges[i].tree, path: [edges[i].name, ...path], mode: path.length === 0 ? edges[i].mode : mode });
     }
-    found.sort((a, b) => b.time - a.time || (a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.path.join('/') < b.path.join('/') ? -1 : 1));
+    const order = (a: BlobPlace, b: BlobPlace) => b.time - a.time || (a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.path.join('/') < b.path.join('/') ? -1 : 1);
+    found.sort(order);
     if (found.length > limit) more = true;
-    return { places: found.slice(0, limit), more };
+    // Each path's newest place first, then the rest: results grouped by path see every path the
+    // blob has (up to the limit), not one path's many commits.
+    const paths = new Set<string>();
+    const firsts: BlobPlace[] = [];
+    const rest: BlobPlace[] = [];
+    for (const p of found) {
+      const key = p.path.join('/');
+      if (paths.has(key)) rest.push(p);
+      else {
+        paths.add(key);
+        firsts.push(p);
+      }
+    }
+    return { places: [...firsts, ...rest].slice(0, limit).sort(order), more };
   }
 }

@@ -25,7 +25,7 @@ export function Highlighted({ text, ranges }: { text: string; ranges: TextRange[
 }
 
 /** One shown line: a matching line (with its ranges) or a context line. */
-interface ShownLine {
+export interface ShownLine {
   line: number;
   text: string;
   hit?: LineHit;
@@ -35,7 +35,7 @@ interface ShownLine {
  * The hits of a blob as blocks of consecutive lines: hits whose context lines touch share one
  * block, so no line is shown twice.
  */
-function blocksOf(hits: LineHit[]): ShownLine[][] {
+export function blocksOf(hits: LineHit[]): ShownLine[][] {
   const lines = new Map<number, ShownLine>();
   for (const h of hits) {
     h.before.forEach((text, i) => {
@@ -57,7 +57,7 @@ function blocksOf(hits: LineHit[]): ShownLine[][] {
   return blocks;
 }
 
-function HitBlock({ lines }: { lines: ShownLine[] }) {
+export function HitBlock({ lines }: { lines: ShownLine[] }) {
   return (
     <div className="sr-hit">
       {lines.map((l) =>

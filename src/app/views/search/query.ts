@@ -1,5 +1,5 @@
 import type { SearchKind } from '../../lib/route.ts';
-import type { SearchQuery } from '../../../protocol/search.ts';
+import type { SearchQuery, SearchScope } from '../../../protocol/search.ts';
 
 /**
  * From what is in the URL (kind, text, options) to the request the worker runs. The timeline's
@@ -81,4 +81,29 @@ export function periodLabel(start: number, unit: 'day' | 'week' | 'month' | 'yea
     case 'year':
       return step > 1 ? `${d.getUTCFullYear()}–${d.getUTCFullYear() + step - 1}` : String(d.getUTCFullYear());
   }
+}
+
+/** A search's limits as the URL holds them. */
+export interface SearchLimits {
+  ref?: string;
+  path?: string;
+  /** YYYY-MM-DD, whole days in UTC. */
+  since?: string;
+  until?: string;
+}
+
+/** True when the limit applies to the kind: ids live outside commits; the timeline has its own dates; paths only hold blobs. */
+export const takesRef = (kind: SearchKind) => kind !== 'oid';
+export const takesPath = (kind: SearchKind) => kind === 'text' || kind === 'regex';
+export const takesDates = (kind: SearchKind) => kind !== 'oid' && kind !== 'timeline';
+
+/** The scope for the worker, or undefined when nothing limits the search. Throws a readable Error on a bad date. */
+export function toScope(kind: SearchKind, limits: SearchLimits): SearchScope | undefined {
+  const scope: SearchScope = {};
+  if (takesRef(kind) && limits.ref?.trim()) scope.ref = limits.ref.trim();
+  if (takesPath(kind) && limits.path?.trim()) scope.path = limits.path.trim().replace(/^\/+/, '');
+  if (takesDates(kind) && limits.since) scope.from = dayStart(limits.since, 'since');
+  if (takesDates(kind) && limits.until) scope.to = dayStart(limits.until, 'until') + DAY - 1;
+  if (scope.from !== undefined && scope.to !== undefined && scope.from > scope.to) throw new Error('the "since" date is after the "until" date');
+  return Object.keys(scope).length > 0 ? scope : undefined;
 }

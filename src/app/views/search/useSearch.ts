@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { WireError } from '../../../core/errors.ts';
-import type { BlobPlaces, SearchMatch, SearchNote, SearchQuery, SearchSummary } from '../../../protocol/search.ts';
+import type { BlobPlaces, SearchMatch, SearchNote, SearchQuery, SearchScope, SearchSummary } from '../../../protocol/search.ts';
 import { engine } from '../../client.ts';
 import { asWire } from '../../stores/repo.ts';
 import { isCancelled, runTask } from '../../stores/tasks.ts';
@@ -27,13 +27,15 @@ export interface SearchState {
 
 const IDLE: SearchState = { status: 'idle', matches: [], notes: [], scanned: 0, total: 0, label: '' };
 
-/** Runs `query` whenever `key` changes; `cancel` stops it. */
-export function useSearch(query: SearchQuery | undefined, key: string): SearchState & { cancel: () => void; rerun: () => void } {
+/** Runs `query` (within `scope`, when set) whenever `key` changes; `cancel` stops it. */
+export function useSearch(query: SearchQuery | undefined, key: string, scope?: SearchScope): SearchState & { cancel: () => void; rerun: () => void } {
   const [state, setState] = useState<SearchState>(IDLE);
   const [attempt, setAttempt] = useState(0);
   const controller = useRef<AbortController | undefined>(undefined);
   const queryRef = useRef(query);
   queryRef.current = query;
+  const scopeRef = useRef(scope);
+  scopeRef.current = scope;
 
   useEffect(() => {
     const q = queryRef.current;
@@ -63,7 +65,7 @@ export function useSearch(query: SearchQuery | undefined, key: string): SearchSt
       (signal, onProgress) =>
         engine.call(
           'search',
-          { query: q },
+          scopeRef.current ? { query: q, scope: scopeRef.current } : { query: q },
           {
             signal,
             onProgress: (p) => {
@@ -137,7 +139,8 @@ export function useBlobPlaces(matches: SearchMatch[], key: string, more: string 
   }, [key]);
 
   useEffect(() => {
-    for (const oid of [...matches.filter((m) => m.kind === 'blob').map((m) => m.oid), ...(more ? [more] : [])]) {
+    // A limited search's blobs carry their places (within its scope): only the others are looked up.
+    for (const oid of [...matches.filter((m) => m.kind === 'blob' && !m.places).map((m) => m.oid), ...(more ? [more] : [])]) {
       if (asked.current.has(oid)) continue;
       asked.current.add(oid);
       queue.current.push(oid);
