@@ -233,3 +233,50 @@ test('a 100,000-line file: first lines coloured at once, a far line coloured aft
   // Drawing the rows of a new scroll position is the page's only work; highlighting is elsewhere.
   expect(Math.max(0, ...longTasks)).toBeLessThan(500);
 });
+
+/**
+ * The measurement of issue 11 on git's own repository (849k objects, 496 MB pack): the largest
+ * .c file at HEAD opened in Browse, timed to its first rows and to its first coloured rows, with
+ * the page's JavaScript heap. Runs only when PACKSCOPE_GITGIT names the repository (it is not a
+ * fixture: `PACKSCOPE_GITGIT=/work/.mirror/git+git/repo`).
+ */
+test('git.git: the largest .c file, time to first paint with colour, and memory', async ({ page }, testInfo) => {
+  const gitgit = process.env.PACKSCOPE_GITGIT;
+  test.skip(!gitgit, 'set PACKSCOPE_GITGIT to a clone of git.git');
+  test.setTimeout(300_000);
+  const listing = runGit(['--git-dir', gitgit!, 'ls-tree', '-r', '-l', 'HEAD']).toString('utf8').split('\n');
+  const biggest = listing
+    .map((l) => /^\d+ blob [0-9a-f]+ +(\d+)\t(.+\.c)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(b[1]) - Number(a[1]))[0];
+  const [, size, path] = biggest;
+  const lineCount = runGit(['--git-dir', gitgit!, 'cat-file', 'blob', `HEAD:${path}`]).toString('utf8').split('\n').length - 1;
+
+  await gotoHome(page);
+  const opened = await openViaInput(page, gitgit!);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heap = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return Math.round((metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1048576);
+  };
+  await go(page, opened.repo, 'browse/HEAD');
+  // Its README renders under the listing (headings from git's own README.md).
+  await expect(page.getByTestId('folder-readme').getByTestId('markdown').locator('h1').first()).toBeVisible({ timeout: 120_000 });
+  await shot(page, testInfo, 'gitgit-root');
+  const heapBefore = await heap();
+  const started = Date.now();
+  await go(page, opened.repo, `browse/HEAD/${path}`);
+  const text = page.getByTestId('blob-text');
+  await expect(text.locator('[data-line="1"]')).toBeVisible({ timeout: 120_000 });
+  const firstRows = Date.now() - started;
+  await expect(text.locator('.hl-keyword').first()).toBeVisible({ timeout: 120_000 });
+  const firstColour = Date.now() - started;
+  await expect(page.getByTestId('blob-viewer')).not.toContainText('colouring…', { timeout: 120_000 });
+  const allColoured = Date.now() - started;
+  const heapAfter = await heap();
+  const note = `git.git ${path} (${size} bytes, ${lineCount} lines): first rows ${firstRows} ms, first colour ${firstColour} ms, whole file coloured ${allColoured} ms; page JS heap ${heapBefore} -> ${heapAfter} MiB`;
+  console.log(note);
+  testInfo.annotations.push({ type: 'timing', description: note });
+  await shot(page, testInfo, 'gitgit-largest-c');
+});

@@ -199,7 +199,10 @@ function schedule(): void {
 
 self.onmessage = (e: MessageEvent<ToHighlighter>) => {
   const m = e.data;
-  if (m.type === 'open') {
+  if (m.type === 'prepare') {
+    // A failure is reported when a document needs the grammar.
+    load(m.language).catch(() => undefined);
+  } else if (m.type === 'open') {
     const { lineStarts, lines } = indexLines(m.text);
     const segments = Math.ceil(lines / SEGMENT_LINES);
     const doc: Doc = { text: m.text, language: m.language, lineStarts, lines, ready: false, done: new Uint8Array(segments), wanted: [], next: 0 };

@@ -113,13 +113,18 @@ export interface Highlighting {
 
 /**
  * Highlights `text` as `language` in the highlight worker, a segment at a time, the lines in
- * view first. Undefined when there is nothing to do (no language, no text). Re-renders as
- * segments arrive, at most once a frame.
+ * view first. Undefined when there is nothing to do (no language, no text yet: the grammar is
+ * loaded meanwhile). Re-renders as segments arrive, at most once a frame.
  */
 export function useHighlight(text: string | undefined, language: Language | undefined): Highlighting | undefined {
   const [version, setVersion] = useState(0);
   const docRef = useRef<{ id: number; state: DocState } | undefined>(undefined);
   const active = text !== undefined && text !== '' && language !== undefined;
+
+  // The grammar (and the worker) start loading as soon as the language is known.
+  useEffect(() => {
+    if (language !== undefined) send({ type: 'prepare', language });
+  }, [language]);
 
   useEffect(() => {
     if (!active) return;

@@ -22,6 +22,8 @@ export const MAX_HIGHLIGHT_LINE = 5_000;
 
 /** Page -> worker. */
 export type ToHighlighter =
+  /** Load a grammar ahead of its text (while the text is still being read). */
+  | { type: 'prepare'; language: Language }
   | { type: 'open'; doc: number; text: string; language: Language }
   /** Segments to do first, most wanted first. */
   | { type: 'want'; doc: number; segments: number[] }

@@ -79,7 +79,9 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sel
   const lines = useMemo(() => (text === undefined ? undefined : indexLines(text)), [text]);
   const label = name ?? shortOid(oid);
   const language = useMemo(() => (content.text === undefined ? undefined : languageFor(name ?? '', content.text.slice(0, Math.max(0, content.text.indexOf('\n')) || 200))), [name, content.text]);
-  const highlight = useHighlight(view === 'text' ? text : undefined, language);
+  // The start of a long text is not coloured while the rest is on its way: the whole text would
+  // be sent and coloured again a moment later.
+  const highlight = useHighlight(view === 'text' && !(textPartial && textLoad.status === 'loading') ? text : undefined, language);
 
   const fetchBytes = () => loadBytes(`Reading ${label}`, (signal, onProgress) => engine.call('blobBytes', { oid }, { signal, onProgress }).then((r) => r.bytes));
   const fetchText = () => loadText(`Reading ${label}`, (signal, onProgress) => engine.call('blobText', { oid }, { signal, onProgress }).then((r) => r.text));
