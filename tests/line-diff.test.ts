@@ -217,6 +217,37 @@ describe('edge cases against git diff --no-index', () => {
       enc.encode(`_init(void) \t\r\n${'\tx;\n'.repeat(8)}`),
       enc.encode(`_init(void) \t\r\n${'\tx;\n'.repeat(6)}\ty;\n\tx;\n`),
     ],
+    ...(
+      [
+        ['a UTF-8 character split by the cut', `${'x'.repeat(79)}\u00bb`],
+        ['a 3-byte character split by the cut', `${'x'.repeat(78)}\u2019`],
+      ] as const
+    ).map(([label, first]): [string, Uint8Array, Uint8Array] => [
+      `function line with ${label}`,
+      lines(first, ...Array.from({ length: 10 }, (_, i) => ` ${i}`)),
+      lines(first, ...Array.from({ length: 10 }, (_, i) => (i === 8 ? ' X' : ` ${i}`))),
+    ]),
+    ...[
+      [0x61, 0xc2],
+      [0x61, 0xff, 0x62],
+      [0x5f, 0x80],
+      [0x61, 0xc0, 0x80],
+      [0x61, 0xe0, 0x80, 0x80],
+      [0x61, 0xed, 0xa0, 0x80],
+      [0x61, 0xef, 0xbf, 0xbe],
+      [0x61, 0xf4, 0x90, 0x80, 0x80],
+      [0x61, 0xf0, 0x9f, 0x98, 0x80, 0x62],
+      [0x61, 0xe2, 0x82, 0xac, 0xf5, 0x62],
+    ].map((first): [string, Uint8Array, Uint8Array] => {
+      const body = (changed: boolean) =>
+        Array.from({ length: 10 }, (_, i) => (changed && i === 8 ? ' X\n' : ` ${i}\n`)).join('');
+      const head = new Uint8Array([...first, 0x0a]);
+      return [
+        `function line bytes ${first.map((b) => b.toString(16)).join(' ')}`,
+        new Uint8Array([...head, ...enc.encode(body(false))]),
+        new Uint8Array([...head, ...enc.encode(body(true))]),
+      ];
+    }),
     [
       'non-UTF-8 bytes',
       new Uint8Array([0x61, 0x0a, 0xff, 0xfe, 0x0a, 0x62, 0x0a]),

@@ -121,9 +121,56 @@ function findFuncLine(diff: LineDiff, start: number, limit: number): Uint8Array 
     if (!(isAlpha(c) || c === 0x5f || c === 0x24)) continue;
     let len = Math.min(end - begin, FUNC_LINE_MAX);
     while (len > 0 && isGitSpace(data[begin + len - 1])) len--;
-    return data.subarray(begin, begin + len);
+    // git's diff.c then cuts the header line before its first invalid UTF-8 sequence
+    // (sane_truncate_line), e.g. a character split by the 80-byte cut.
+    return data.subarray(begin, begin + validUtf8Prefix(data, begin, begin + len));
   }
   return undefined;
+}
+
+/** Length of the longest prefix of data[begin, end) that git's pick_one_utf8_char accepts. */
+export function validUtf8Prefix(data: Uint8Array, begin: number, end: number): number {
+  let p = begin;
+  while (p < end) {
+    const c = data[p];
+    const left = end - p;
+    let size: number;
+    if (c < 0x80) size = 1;
+    else if ((c & 0xe0) === 0xc0) {
+      // 2 bytes; C0 and C1 would be overlong
+      if (left < 2 || (data[p + 1] & 0xc0) !== 0x80 || (c & 0xfe) === 0xc0) break;
+      size = 2;
+    } else if ((c & 0xf0) === 0xe0) {
+      const c1 = data[p + 1];
+      if (
+        left < 3 ||
+        (c1 & 0xc0) !== 0x80 ||
+        (data[p + 2] & 0xc0) !== 0x80 ||
+        (c === 0xe0 && (c1 & 0xe0) === 0x80) || // overlong
+        (c === 0xed && (c1 & 0xe0) === 0xa0) || // surrogate
+        (c === 0xef && c1 === 0xbf && (data[p + 2] & 0xfe) === 0xbe) // U+FFFE, U+FFFF
+      ) {
+        break;
+      }
+      size = 3;
+    } else if ((c & 0xf8) === 0xf0) {
+      const c1 = data[p + 1];
+      if (
+        left < 4 ||
+        (c1 & 0xc0) !== 0x80 ||
+        (data[p + 2] & 0xc0) !== 0x80 ||
+        (data[p + 3] & 0xc0) !== 0x80 ||
+        (c === 0xf0 && (c1 & 0xf0) === 0x80) || // overlong
+        (c === 0xf4 && c1 > 0x8f) || // past U+10FFFF
+        c > 0xf4
+      ) {
+        break;
+      }
+      size = 4;
+    } else break;
+    p += size;
+  }
+  return p - begin;
 }
 
 /** Visits a hunk's lines in the order git prints them; the visitor returns true to stop. */
