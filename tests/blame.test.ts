@@ -4,6 +4,10 @@ import { fromHex } from '../src/core/hash/hex.ts';
 import { Blame, unchangedLineMap } from '../src/core/history/blame.ts';
 import { writeBlamePorcelain } from '../src/core/history/blame-porcelain.ts';
 import { commitInfo } from '../src/core/history/commit-info.ts';
+import { Mailmap } from '../src/core/history/mailmap.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ObjectDatabase } from '../src/core/odb/database.ts';
 import { Session } from '../src/worker/session.ts';
 import { builtFixtures, cli, git, type Fixture } from './support/cli.ts';
@@ -90,6 +94,34 @@ describe('git blame --porcelain', () => {
     expect(Buffer.from(info.summary).toString()).toBe('Subject line');
     const latin1 = Uint8Array.from([...enc.encode('tree x\nauthor Ren\xe9 <r@x> 1 +0000\nencoding ISO-8859-1\n\ncaf'), 0xe9, 0x0a].map((c) => c & 0xff));
     expect(Buffer.from(commitInfo(latin1, 'e'.repeat(40)).summary).toString('utf8')).toBe('café');
+  });
+
+  it('maps people through a mailmap as git check-mailmap does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'packscope-mailmap-'));
+    expect(git(['init', '-q', dir]).status).toBe(0);
+    const text = [
+      '# a comment <not@an.entry>',
+      'Proper One <one@example.com>',
+      '<two-proper@example.com> <TWO@example.com>',
+      'Proper Three <three-proper@example.com> <three@example.com>',
+      'Proper Four <four-proper@example.com> Old Four <four@example.com>',
+      'Other Four <four-other@example.com> Another Four <FOUR@example.com>',
+      '   Spaced   Name    <spaced@example.com>   ',
+      'no address here',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, '.mailmap'), text);
+    const contacts = ['Someone <one@example.com>', 'X <two@example.com>', 'Y <three@EXAMPLE.com>', 'Old Four <four@example.com>', 'another four <four@example.com>', 'Nobody <four@example.com>', 'Z <spaced@example.com>', 'Unmapped <none@example.com>'];
+    const expected = git(['-C', dir, 'check-mailmap', ...contacts]).stdout.toString().split('\n').filter(Boolean);
+    const map = new Mailmap();
+    map.addText(new TextEncoder().encode(text));
+    const got = contacts.map((c) => {
+      const m = /^(.*) <(.*)>$/.exec(c) as RegExpExecArray;
+      const r = map.map(m[1], m[2]);
+      return `${r.name} <${r.email}>`;
+    });
+    expect(got).toEqual(expected);
+    expect(new Set(got).size).toBeGreaterThan(5);
   });
 
   it.runIf(byName('history'))('the CLI prints the same as git blame --porcelain', () => {

@@ -1,7 +1,12 @@
 import { Blame } from '../../core/history/blame.ts';
 import { writeBlamePorcelain } from '../../core/history/blame-porcelain.ts';
+import { Mailmap } from '../../core/history/mailmap.ts';
 import { resolveName } from '../../core/odb/names.ts';
+import type { ObjectDatabase } from '../../core/odb/database.ts';
+import type { RefMap } from '../../core/repo/refs.ts';
 import { UsageError } from '../errors.ts';
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Output } from '../output.ts';
 import { openRepository } from '../repository.ts';
 
@@ -26,8 +31,29 @@ export async function blame(args: string[]): Promise<number> {
   const job = new Blame(db, r.oid, new TextEncoder().encode(files[0]));
   job.step();
   const out = new Output();
-  writeBlamePorcelain(db, job, (bytes) => out.bytes(bytes));
+  writeBlamePorcelain(db, job, (bytes) => out.bytes(bytes), readMailmap(db, refs, repo));
   out.flush();
   for (const m of job.missingParents) process.stderr.write(`warning: parent ${m} is not in this repository; its lines stay with its child\n`);
   return 0;
+}
+
+/**
+ * The mailmap git blame would read (mailmap.c read_mailmap, no mailmap.file or mailmap.blob
+ * configured): a working tree's `.mailmap` file (not through a symbolic link), or in a bare
+ * repository the `.mailmap` of HEAD's tree.
+ */
+function readMailmap(db: ObjectDatabase, refs: RefMap, repo: string): Mailmap {
+  const map = new Mailmap();
+  if (db.files.rootKind === 'worktree') {
+    const file = join(repo, '.mailmap');
+    const stat = lstatSync(file, { throwIfNoEntry: false });
+    if (stat?.isFile()) map.addText(readFileSync(file));
+  } else if (db.files.rootKind === 'gitdir') {
+    const r = resolveName(db, refs, 'HEAD:.mailmap');
+    if (r.kind === 'found' && db.has(r.oid)) {
+      const obj = db.read(r.oid);
+      if (obj.type === 'blob') map.addText(obj.data);
+    }
+  }
+  return map;
 }

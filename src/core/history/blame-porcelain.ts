@@ -3,6 +3,7 @@ import { quotePathBytes } from '../objects/quote.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import type { Blame, BlameOrigin } from './blame.ts';
 import { commitInfo } from './commit-info.ts';
+import type { Mailmap } from './mailmap.ts';
 
 /**
  * `git blame --porcelain` output (builtin/blame.c emit_porcelain): for each run of lines, a
@@ -14,8 +15,8 @@ import { commitInfo } from './commit-info.ts';
 
 const enc = new TextEncoder();
 
-/** Writes the porcelain output of a finished blame through `write`. */
-export function writeBlamePorcelain(db: ObjectDatabase, blame: Blame, write: (bytes: Uint8Array) => void): void {
+/** Writes the porcelain output of a finished blame through `write`; people go through `mailmap` when given. */
+export function writeBlamePorcelain(db: ObjectDatabase, blame: Blame, write: (bytes: Uint8Array) => void, mailmap?: Mailmap): void {
   const shown = new Set<string>();
   const manyPaths = blame.commitsWithManyPaths();
   const { final } = blame;
@@ -36,7 +37,7 @@ export function writeBlamePorcelain(db: ObjectDatabase, blame: Blame, write: (by
     text(`${id} ${e.sourceStart + 1} ${e.finalStart + 1} ${e.count}\n`);
     if (!shown.has(id)) {
       shown.add(id);
-      const info = commitInfo(db.read(fromHex(id)).data, id);
+      const info = commitInfo(db.read(fromHex(id)).data, id, mailmap);
       const person = (role: string, p: typeof info.author) => {
         text(`${role} `);
         write(p.name);

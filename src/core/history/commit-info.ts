@@ -1,3 +1,5 @@
+import type { Mailmap } from './mailmap.ts';
+
 /**
  * What `git blame` shows of a commit (builtin/blame.c get_commit_info), read from the commit's
  * bytes as git reads them: the message re-encoded to UTF-8 when its `encoding` header names
@@ -28,14 +30,28 @@ export interface CommitInfo {
 const enc = new TextEncoder();
 const UNKNOWN = enc.encode('(unknown)');
 
-/** Reads a commit's blame details from its raw bytes. */
-export function commitInfo(data: Uint8Array, oidHex: string): CommitInfo {
+/** Reads a commit's blame details from its raw bytes; names and addresses go through the mailmap when one is given. */
+export function commitInfo(data: Uint8Array, oidHex: string, mailmap?: Mailmap): CommitInfo {
   const text = reencode(data);
-  const author = acLine(text, 'author');
-  const committer = acLine(text, 'committer');
+  const author = mapped(acLine(text, 'author'), mailmap);
+  const committer = mapped(acLine(text, 'committer'), mailmap);
   let summary = subjectOf(text);
   if (summary.length === 0) summary = enc.encode(`(${oidHex})`);
   return { author, committer, summary };
+}
+
+/** get_ac_line's map_user: a parsed line's name and address as the mailmap says (a line that did not parse is left alone). */
+function mapped(ident: IdentBytes, mailmap: Mailmap | undefined): IdentBytes {
+  if (!mailmap || mailmap.size === 0 || ident.mail === UNKNOWN) return ident;
+  const email = latin1(ident.mail.subarray(1, ident.mail.length - 1));
+  const m = mailmap.map(latin1(ident.name), email);
+  return { ...ident, name: bytesOf(m.name), mail: bytesOf(`<${m.email}>`) };
+}
+
+function bytesOf(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 /** The `encoding` header's value, if the header part has one. */
