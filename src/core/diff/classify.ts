@@ -16,9 +16,9 @@ export interface LineClasses {
   inNew: Int32Array;
 }
 
-function lineHash(data: Uint8Array, begin: number, end: number): number {
+function lineHash(data: Uint8Array, begin: number, end: number, seed: number): number {
   // FNV-1a over the line; the table compares bytes on a hash hit, so only spread matters.
-  let h = 0x811c9dc5 | 0;
+  let h = seed;
   for (let i = begin; i < end; i++) h = Math.imul(h ^ data[i], 0x01000193);
   // FNV's low bits see only the bytes' low bits; mix (murmur3's finaliser) before masking.
   h ^= end - begin;
@@ -45,6 +45,9 @@ export function classifyLines(oldLines: LineTable, newLines: LineTable): LineCla
     lineOf: new Int32Array(total + 1),
     sides: [oldLines, newLines],
     count: 0,
+    // A fresh starting state per diff: lines crafted to collide in one table (every line in
+    // one probe run, quadratic time) would have to be crafted for an unknown seed.
+    seed: (Math.random() * 0x100000000) | 0,
   };
   const inOld = new Int32Array(total + 1);
   const inNew = new Int32Array(total + 1);
@@ -65,6 +68,7 @@ interface ClassTable {
   lineOf: Int32Array;
   sides: [LineTable, LineTable];
   count: number;
+  seed: number;
 }
 
 function assignClasses(table: ClassTable, side: 0 | 1, out: Int32Array, counts: Int32Array): void {
@@ -76,7 +80,7 @@ function assignClasses(table: ClassTable, side: 0 | 1, out: Int32Array, counts: 
   for (let i = 0; i < n; i++) {
     const begin = starts[i];
     const end = starts[i + 1];
-    const h = lineHash(data, begin, end);
+    const h = lineHash(data, begin, end, table.seed);
     let slot = h & mask;
     let found = -1;
     for (;;) {
