@@ -78,7 +78,9 @@ test('a file: History and Blame links in the file view; history with --follow ac
 
 test('a folder: its history is git log -- <folder>, and a merge that changed it is listed', async ({ page }, testInfo) => {
   for (const folder of ['src', 'lib', 'docs']) {
-    await go(page, repo, `path-history/HEAD/${folder}`);
+    await go(page, repo, `browse/HEAD/${folder}`);
+    await page.locator('.browse-bar').getByRole('link', { name: 'History' }).click();
+    await expect(page).toHaveURL(new RegExp(`/path-history/HEAD/${folder}$`));
     const expected = logOf([], folder);
     await expect(page.getByTestId('path-history-row')).toHaveCount(expected.length);
     expect(await page.getByTestId('path-history-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-oid')))).toEqual(expected);
