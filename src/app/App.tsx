@@ -83,7 +83,7 @@ export function App() {
   else if (route.view === 'objects') view = <ObjectsView filter={route.filter} at={route.at} />;
   else if (route.view === 'object') view = <ObjectView oid={route.oid} at={route.at} />;
   else if (route.view === 'browse') view = <BrowseView rev={route.rev} path={route.path} lines={route.lines} />;
-  else if (route.view === 'history') view = <HistoryView rev={route.rev} mode={route.mode} />;
+  else if (route.view === 'history') view = <HistoryView rev={route.rev} mode={route.mode} graph={route.graph} />;
   else if (route.view === 'path-history') view = <PathHistoryView rev={route.rev} path={route.path} follow={route.follow} />;
   else if (route.view === 'blame') view = <BlameView rev={route.rev} path={route.path} />;
   else if (route.view === 'midx') view = <MidxView />;

@@ -49,6 +49,8 @@ export interface GraphRowInfo {
   authorTime: number;
   authorZone: string;
   parentCount: number;
+  /** Parents drawn (in the walk and shown by the filter). */
+  shownParents: number;
   labels: GraphLabel[];
   /** Not reachable from any ref, HEAD or the index. */
   unreachable?: boolean;

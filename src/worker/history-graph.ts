@@ -57,6 +57,7 @@ export async function historyGraphPage(session: Session, query: GraphQuery, star
       authorTime: d.authorTime,
       authorZone: d.authorZone,
       parentCount: graph.walk.parentCount[r.commit],
+      shownParents: r.shownParents,
       labels: kept.labels.get(oid) ?? [],
     };
     if (kept.unreachable?.has(oid)) row.unreachable = true;
@@ -98,7 +99,8 @@ async function graphFor(session: Session, query: GraphQuery, ctx: HandlerContext
     // git fsck --unreachable --no-reflogs: computed once per session, shared with the Unreachable view.
     const reach = await reachability(session, false, ctx);
     unreachable = new Set(reach.unreachable.filter((u) => u.type === 'commit').map((u) => u.oid));
-    starts.push(...unreachable);
+    // Named after the refs, by id: the same graph as `git log --all <those ids, sorted>`.
+    starts.push(...[...unreachable].sort());
   }
   const graph = new HistoryGraph(session.db, starts, { firstParent: query.firstParent, author: query.author, since: query.since, until: query.until });
   const kept: Kept = { graph, labels: labelsOf(session), unreachable };

@@ -8,7 +8,7 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/objects?type=blob&at=<prefix>
  *   #/<repo>/object/<oid>?commit=<c>&path=<p>   (commit and path: where the blob was reached from)
  *   #/<repo>/browse/<rev>/<path…>#L10-L20   (lines selected in a file)
- *   #/<repo>/history/<rev>?mode=all
+ *   #/<repo>/history/<rev>?mode=all&refs=all&unreachable=1&author=…&since=YYYY-MM-DD&until=…
  *   #/<repo>/path-history/<rev>/<path…>?follow=1   the commits that changed a file or folder (git log -- <path>)
  *   #/<repo>/blame/<rev>/<path…>          who last changed each line of a file (git blame)
  *   #/<repo>/midx                        the multi-pack-index anatomy
@@ -33,7 +33,7 @@ export type Route =
   | { view: 'objects'; filter: TypeFilter; at?: string }
   | { view: 'object'; oid: string; at?: BlobPlaceRef }
   | { view: 'browse'; rev: string; path: string[]; lines?: LineRange }
-  | { view: 'history'; rev: string; mode: 'first-parent' | 'all' }
+  | { view: 'history'; rev: string; mode: 'first-parent' | 'all'; graph?: HistoryGraphParams }
   | { view: 'path-history'; rev: string; path: string[]; follow: boolean }
   | { view: 'blame'; rev: string; path: string[] }
   | { view: 'midx' }
@@ -47,6 +47,26 @@ export type Route =
   | { view: 'unreachable' }
   | { view: 'duplicates' }
   | { view: 'index-pack'; name: string };
+
+/** History graph choices beyond the revision and mode: every ref, unreachable commits, author and date filters (YYYY-MM-DD). */
+export interface HistoryGraphParams {
+  allRefs?: boolean;
+  unreachable?: boolean;
+  author?: string;
+  since?: string;
+  until?: string;
+}
+
+function historyGraphParams(params: URLSearchParams): HistoryGraphParams | undefined {
+  const g: HistoryGraphParams = {};
+  if (params.get('refs') === 'all') g.allRefs = true;
+  if (params.get('unreachable') === '1') g.unreachable = true;
+  for (const key of ['author', 'since', 'until'] as const) {
+    const v = params.get(key);
+    if (v) g[key] = v;
+  }
+  return Object.keys(g).length > 0 ? g : undefined;
+}
 
 /** Lines selected in a file, 1-based, `from` <= `to`. */
 export interface LineRange {
@@ -121,7 +141,10 @@ export function parseHash(hash: string): Location {
       }
       break;
     case 'history':
-      if (rest[0]) return { repo, route: { view: 'history', rev: rest[0], mode: params.get('mode') === 'all' ? 'all' : 'first-parent' } };
+      if (rest[0]) {
+        const graph = historyGraphParams(params);
+        return { repo, route: { view: 'history', rev: rest[0], mode: params.get('mode') === 'all' ? 'all' : 'first-parent', ...(graph ? { graph } : {}) } };
+      }
       break;
     case 'path-history':
       if (rest[0]) return { repo, route: { view: 'path-history', rev: rest[0], path: rest.slice(1), follow: params.get('follow') === '1' } };
@@ -192,7 +215,18 @@ export function hashFor(repo: string | undefined, route: Route): string {
     case 'browse':
       return `${base}/browse/${[route.rev, ...route.path].map(enc).join('/')}${route.lines ? `#${lineAnchor(route.lines)}` : ''}`;
     case 'history':
-      return `${base}/history/${enc(route.rev)}${route.mode === 'all' ? '?mode=all' : ''}`;
+    {
+      const params = new URLSearchParams();
+      if (route.mode === 'all') params.set('mode', 'all');
+      const g = route.graph;
+      if (g?.allRefs) params.set('refs', 'all');
+      if (g?.unreachable) params.set('unreachable', '1');
+      if (g?.author) params.set('author', g.author);
+      if (g?.since) params.set('since', g.since);
+      if (g?.until) params.set('until', g.until);
+      const q = params.toString();
+      return `${base}/history/${enc(route.rev)}${q ? `?${q}` : ''}`;
+    }
     case 'path-history':
       return `${base}/path-history/${[route.rev, ...route.path].map(enc).join('/')}${route.follow ? '?follow=1' : ''}`;
     case 'blame':

@@ -1,83 +1,68 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import type { WireError } from '../../core/errors.ts';
-import type { CommitRow } from '../../protocol/messages.ts';
-import { engine } from '../client.ts';
+import { GRAPH_GLYPHS, type GraphLabel, type GraphQuery, type GraphRowInfo } from '../../protocol/history-graph.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { MarkedText } from '../components/MarkedText.tsx';
 import { formatCount, formatGitDate } from '../lib/format.ts';
-import { navigate, useHref } from '../lib/route.ts';
-import { asWire } from '../stores/repo.ts';
-import { isCancelled, runTask } from '../stores/tasks.ts';
+import { navigate, useHref, type HistoryGraphParams } from '../lib/route.ts';
 import { RefSelector } from './browse/RefSelector.tsx';
 import { StartPoints } from './browse/StartPoints.tsx';
+import { CELL_W, GraphCells, LINE_H } from './history/GraphCells.tsx';
+import { useHistoryGraph } from './history/use-history-graph.ts';
 import './history/history.css';
-
-/** Commits per request. */
-const PAGE = 100;
-/** Start the next page when the last rendered row is this close to the end. */
-const PREFETCH_ROWS = 20;
 
 type Mode = 'first-parent' | 'all';
 
-/** The commits reachable from a revision, newest first, paged as you scroll. */
-export function HistoryView({ rev, mode }: { rev: string; mode: Mode }) {
-  // Another start or mode is another walk: start with a clean list.
-  return <HistoryList key={`${rev}\u0000${mode}`} rev={rev} mode={mode} />;
+/** Lanes the graph column shows at most before it scrolls sideways inside each row. */
+const MAX_GRAPH_WIDTH = 64 * 2 * CELL_W;
+/** Labels shown on one commit before "+N". */
+const MAX_LABELS = 6;
+
+/**
+ * The history as a commit graph (`git log --graph`): one ref or every ref, optionally with the
+ * commits nothing reaches, filtered by author and date; virtualized rows whose height is the
+ * number of graph lines git draws for the commit.
+ */
+export function HistoryView({ rev, mode, graph }: { rev: string; mode: Mode; graph?: HistoryGraphParams }) {
+  const query = useMemo<GraphQuery>(() => {
+    const q: GraphQuery = { scope: graph?.allRefs ? { kind: 'all-refs' } : { kind: 'rev', rev: `${rev}` }, firstParent: mode === 'first-parent', unreachable: graph?.unreachable === true };
+    if (graph?.author) q.author = graph.author;
+    const since = dayStart(graph?.since);
+    const until = dayStart(graph?.until);
+    if (since !== undefined) q.since = since;
+    if (until !== undefined) q.until = until + 86_399;
+    return q;
+  }, [rev, mode, graph?.allRefs, graph?.unreachable, graph?.author, graph?.since, graph?.until]);
+  // Another query is another graph: start with a clean list and scroll position.
+  return <HistoryGraphPage key={JSON.stringify(query)} rev={rev} mode={mode} params={graph ?? {}} query={query} />;
 }
 
-function HistoryList({ rev, mode }: { rev: string; mode: Mode }) {
+/** Seconds at 00:00 UTC of a YYYY-MM-DD day. */
+function dayStart(day: string | undefined): number | undefined {
+  if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return Number.isFinite(t) ? t / 1000 : undefined;
+}
+
+function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mode; params: HistoryGraphParams; query: GraphQuery }) {
   const href = useHref();
-  const [rows, setRows] = useState<CommitRow[]>([]);
-  const [done, setDone] = useState(false);
-  const [status, setStatus] = useState<'idle' | 'loading' | 'error' | 'cancelled'>('idle');
-  const [error, setError] = useState<WireError | undefined>();
-  const [active, setActive] = useState(0);
-  const controller = useRef<AbortController | undefined>(undefined);
-  const inFlight = useRef<AbortController | undefined>(undefined);
-  const count = useRef(0);
-  const focusWanted = useRef(false);
   const list = useRef<HTMLDivElement>(null);
   const [margin, setMargin] = useState(0);
   const [topbar, setTopbar] = useState(0);
+  const [active, setActive] = useState(0);
+  const [lastVisible, setLastVisible] = useState(0);
+  const [loadAll, setLoadAll] = useState(false);
+  const state = useHistoryGraph(query, lastVisible, loadAll);
+  const { rows } = state;
 
-  const loadMore = useCallback(() => {
-    const c = controller.current;
-    if (!c || c.signal.aborted || inFlight.current === c) return;
-    inFlight.current = c;
-    setStatus('loading');
-    // `^{commit}` peels an annotated tag to its commit, so tags have a history too.
-    runTask('Walking history', (signal, onProgress) => engine.call('history', { from: `${rev}^{commit}`, mode, skip: count.current, limit: PAGE }, { signal, onProgress }), c.signal)
-      .then(
-        (page) => {
-          if (c.signal.aborted) return;
-          count.current += page.commits.length;
-          setRows((prev) => [...prev, ...page.commits]);
-          setDone(page.done || page.commits.length === 0);
-          setStatus('idle');
-        },
-        (err: unknown) => {
-          if (c.signal.aborted) return;
-          if (isCancelled(err)) setStatus('cancelled');
-          else {
-            setError(asWire(err));
-            setStatus('error');
-          }
-        },
-      )
-      .finally(() => {
-        if (inFlight.current === c) inFlight.current = undefined;
-      });
-  }, [rev, mode]);
+  const go = (next: Partial<HistoryGraphParams> & { mode?: Mode; rev?: string }) => {
+    const g: HistoryGraphParams = { ...params, ...next };
+    delete (g as { mode?: Mode }).mode;
+    delete (g as { rev?: string }).rev;
+    for (const k of Object.keys(g) as (keyof HistoryGraphParams)[]) if (!g[k]) delete g[k];
+    navigate({ view: 'history', rev: next.rev ?? rev, mode: next.mode ?? mode, ...(Object.keys(g).length ? { graph: g } : {}) }, { replace: true });
+  };
 
-  useEffect(() => {
-    const c = new AbortController();
-    controller.current = c;
-    loadMore();
-    return () => c.abort();
-  }, [loadMore]);
-
-  // The list's distance from the top of the page, and the sticky top bar's height.
   useLayoutEffect(() => {
     const measure = () => {
       if (list.current) setMargin(list.current.getBoundingClientRect().top + window.scrollY);
@@ -86,201 +71,300 @@ function HistoryList({ rev, mode }: { rev: string; mode: Mode }) {
     measure();
     window.addEventListener('resize', measure);
     return () => window.removeEventListener('resize', measure);
-  }, [status, rows.length === 0]);
+  }, [rows.length === 0, state.status === 'error']);
 
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
-    estimateSize: () => 44,
-    overscan: 12,
+    // Exact: a row is as tall as the graph lines git draws for it.
+    estimateSize: (i) => Math.max(1, rows[i]?.lines.length ?? 1) * LINE_H,
+    overscan: 10,
     scrollMargin: margin,
     scrollPaddingStart: topbar + 8,
-    scrollPaddingEnd: 8,
     useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
-  const lastIndex = items.length ? items[items.length - 1].index : -1;
+  const last = items.length ? items[items.length - 1].index : 0;
+  useEffect(() => setLastVisible(last), [last]);
 
-  // Infinite scroll: the next page when the end comes into view.
-  useEffect(() => {
-    if (status === 'idle' && !done && rows.length > 0 && lastIndex >= rows.length - PREFETCH_ROWS) loadMore();
-  }, [lastIndex, rows.length, done, status, loadMore]);
-
-  // Keyboard focus follows the active row once it is rendered.
-  useEffect(() => {
-    if (!focusWanted.current) return;
-    let tries = 0;
-    let frame = 0;
-    const focus = () => {
-      const el = list.current?.querySelector<HTMLElement>(`[data-row="${active}"]`);
-      if (el) {
-        focusWanted.current = false;
-        el.focus({ preventScroll: true });
-      } else if (tries++ < 10) frame = requestAnimationFrame(focus);
-    };
-    focus();
-    return () => cancelAnimationFrame(frame);
-  }, [active]);
+  // The graph column is as wide as the widest row loaded (git pads every line to the widest lane).
+  const graphWidth = useMemo(() => {
+    let cells = 4;
+    for (const r of rows) for (const l of r.lines) if (l.length > cells) cells = l.length;
+    return Math.min(MAX_GRAPH_WIDTH, (cells + 1) * CELL_W);
+  }, [rows]);
 
   const moveTo = (index: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, index));
-    focusWanted.current = true;
     setActive(next);
-    if (next === 0) window.scrollTo({ top: 0 });
-    else virtualizer.scrollToIndex(next, { align: 'auto' });
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    requestAnimationFrame(() => list.current?.querySelector<HTMLElement>(`[data-row="${next}"]`)?.focus({ preventScroll: true }));
   };
-
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (rows.length === 0 || e.altKey || e.ctrlKey || e.metaKey) return;
-    const page = Math.max(1, Math.floor((window.innerHeight - topbar) / 44) - 1);
-    switch (e.key) {
-      case 'ArrowDown':
-        moveTo(active + 1);
-        break;
-      case 'ArrowUp':
-        moveTo(active - 1);
-        break;
-      case 'PageDown':
-        moveTo(active + page);
-        break;
-      case 'PageUp':
-        moveTo(active - page);
-        break;
-      case 'Home':
-        moveTo(0);
-        break;
-      case 'End':
-        moveTo(rows.length - 1);
-        break;
-      case 'Enter':
-        if ((e.target as HTMLElement).closest('a')) return;
-        navigate({ view: 'object', oid: rows[active].oid });
-        break;
-      default:
-        return;
-    }
+    const page = Math.max(1, Math.floor((window.innerHeight - topbar) / LINE_H) - 2);
+    if (e.key === 'ArrowDown') moveTo(active + 1);
+    else if (e.key === 'ArrowUp') moveTo(active - 1);
+    else if (e.key === 'PageDown') moveTo(active + page);
+    else if (e.key === 'PageUp') moveTo(active - page);
+    else if (e.key === 'Home') moveTo(0);
+    else if (e.key === 'End') {
+      setLoadAll(true);
+      moveTo(rows.length - 1);
+    } else if (e.key === 'Enter' && !(e.target as HTMLElement).closest('a')) navigate({ view: 'object', oid: rows[active].oid });
+    else return;
     e.preventDefault();
   };
 
-  const setMode = (m: Mode) => navigate({ view: 'history', rev, mode: m }, { replace: true });
+  const countText =
+    rows.length === 0 && state.status === 'loading'
+      ? `Walking history… ${state.walked ? `${formatCount(state.walked)} commits read` : ''}`
+      : `${formatCount(rows.length)} commit${rows.length === 1 ? '' : 's'}${state.done ? '' : ' so far'}`;
 
   return (
     <div className="history-page" data-testid="history-view">
       <div className="history-head">
         <h1>History</h1>
-        <RefSelector rev={rev} onSelect={(r) => navigate({ view: 'history', rev: r, mode })} label="History of" />
-        <div className="history-mode" role="group" aria-label="Which commits">
-          <button type="button" className="small" aria-pressed={mode === 'first-parent'} onClick={() => setMode('first-parent')} title="Follow only the first parent of merges (the main line)">
+        <div className="history-mode" role="group" aria-label="Which refs">
+          <button type="button" className="small" aria-pressed={!params.allRefs} onClick={() => go({ allRefs: false })} title="The history of one branch, tag or commit">
+            One ref
+          </button>
+          <button type="button" className="small" aria-pressed={params.allRefs === true} onClick={() => go({ allRefs: true })} title="Every branch, tag and remote ref, and HEAD (git log --all)">
+            All refs
+          </button>
+        </div>
+        {!params.allRefs && <RefSelector rev={rev} onSelect={(r) => go({ rev: r })} label="History of" />}
+        <div className="history-mode" role="group" aria-label="Which parents">
+          <button type="button" className="small" aria-pressed={mode === 'all'} onClick={() => go({ mode: 'all' })} title="Every parent of merges: the whole graph">
+            All parents
+          </button>
+          <button type="button" className="small" aria-pressed={mode === 'first-parent'} onClick={() => go({ mode: 'first-parent' })} title="Only the first parent of merges (the main line)">
             First parent
           </button>
-          <button type="button" className="small" aria-pressed={mode === 'all'} onClick={() => setMode('all')} title="Every ancestor, newest first by commit date">
-            All commits
-          </button>
         </div>
-        <span className="muted history-count" role="status">
-          {rows.length === 0 && status === 'loading'
-            ? 'Walking history…'
-            : rows.length === 0 && status === 'error'
-              ? ''
-              : `${formatCount(rows.length)} commit${rows.length === 1 ? '' : 's'}${done ? '' : ' so far'}`}
+        <label className="history-check" title="Add the commits no ref, HEAD or index entry reaches (git fsck --unreachable), marked">
+          <input type="checkbox" checked={params.unreachable === true} onChange={(e) => go({ unreachable: e.target.checked })} /> Unreachable commits
+        </label>
+      </div>
+      <HistoryFilters params={params} onChange={go} />
+      <div className="history-status">
+        <span className="muted history-count" role="status" data-testid="history-count">
+          {countText}
         </span>
+        {state.unreachableCommits !== undefined && <span className="muted"> · {formatCount(state.unreachableCommits)} unreachable commits added</span>}
+        {state.firstRowsMs !== undefined && (
+          <span className="muted history-timing" data-testid="history-timing" data-first-ms={Math.round(state.firstRowsMs)} data-all-ms={state.allRowsMs === undefined ? '' : Math.round(state.allRowsMs)}>
+            {' '}
+            · first rows in {formatMs(state.firstRowsMs)}
+            {state.allRowsMs !== undefined ? `, all in ${formatMs(state.allRowsMs)}` : ''}
+          </span>
+        )}
+        {!state.done && rows.length > 0 && !loadAll && (
+          <button type="button" className="small" onClick={() => setLoadAll(true)}>
+            Load all
+          </button>
+        )}
       </div>
 
-      {status === 'error' && error && rows.length === 0 && rev === 'HEAD' && error.kind === 'NotFound' && <StartPoints failed="HEAD has no history to show" />}
-      {status === 'error' && error && !(rows.length === 0 && rev === 'HEAD' && error.kind === 'NotFound') && (
+      {state.status === 'error' && state.error && rows.length === 0 && rev === 'HEAD' && state.error.kind === 'NotFound' && <StartPoints failed="HEAD has no history to show" />}
+      {state.status === 'error' && state.error && !(rows.length === 0 && rev === 'HEAD' && state.error.kind === 'NotFound') && (
         <div data-testid="history-error">
-          <ErrorBox error={error} title={rows.length ? 'The rest of the history could not be read' : `The history of ${rev} could not be read`} />
-          {(rows.length > 0 || error.kind === 'Io' || error.kind === 'Internal') && (
-            <button
-              type="button"
-              onClick={() => {
-                setStatus('idle');
-                setError(undefined);
-                loadMore();
-              }}
-            >
-              Try again
-            </button>
-          )}
+          <ErrorBox error={state.error} title={rows.length ? 'The rest of the history could not be read' : `The history of ${rev} could not be read`} />
+          <button type="button" onClick={state.retry}>
+            Try again
+          </button>
         </div>
       )}
-      {done && rows.length === 0 && status === 'idle' && <p className="muted">No commits.</p>}
-      {status === 'cancelled' && (
+      {state.done && rows.length === 0 && state.status === 'idle' && <p className="muted">No commits{query.author || query.since || query.until ? ' match the filters' : ''}.</p>}
+      {state.status === 'cancelled' && (
         <p className="notice">
           Walking the history was cancelled.{' '}
-          <button type="button" className="small" onClick={loadMore}>
-            Continue
+          <button type="button" className="small" onClick={state.retry}>
+            Start again
           </button>
         </p>
       )}
 
       <div
         ref={list}
-        className="history-list"
+        className="history-list graph-list"
         role="list"
-        aria-label={`Commits from ${rev}`}
+        aria-label={params.allRefs ? 'Commits of every ref' : `Commits from ${rev}`}
         onKeyDown={onKeyDown}
-        style={{ height: virtualizer.getTotalSize() }}
+        style={{ height: virtualizer.getTotalSize(), ['--graph-w' as string]: `${graphWidth}px` }}
       >
         {items.map((item) => {
-          const c = rows[item.index];
-          const { local, original } = formatGitDate(c.author.time, c.author.zone);
-          const objectHref = href({ view: 'object', oid: c.oid });
+          const r = rows[item.index];
+          const prev = rows[item.index - 1];
+          const next = rows[item.index + 1];
           return (
-            <div
-              key={c.oid}
-              ref={virtualizer.measureElement}
-              data-index={item.index}
-              data-row={item.index}
-              data-testid="history-row"
-              data-oid={c.oid}
-              role="listitem"
-              tabIndex={item.index === active ? 0 : -1}
-              className={`history-row${item.index === active ? ' active' : ''}${item.index === rows.length - 1 ? ' last' : ''}`}
-              style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+            <GraphRow
+              key={`${item.index}:${r.oid}`}
+              row={r}
+              index={item.index}
+              active={item.index === active}
+              top={item.start - virtualizer.options.scrollMargin}
+              above={prev ? { line: prev.lines[prev.lines.length - 1], starDown: prev.shownParents > 0 } : undefined}
+              below={next?.lines[0]}
+              graphWidth={graphWidth}
+              objectHref={href({ view: 'object', oid: r.oid })}
+              browseHref={href({ view: 'browse', rev: r.oid, path: [] })}
               onFocus={() => setActive(item.index)}
-              aria-label={`${c.oid.slice(0, 12)} ${c.summary}`}
-            >
-              <a href={objectHref} className="oid hist-oid" tabIndex={-1} title={c.oid}>
-                {c.oid.slice(0, 12)}
-              </a>
-              <span className="hist-summary">
-                <a href={objectHref} tabIndex={-1} title={c.summary}>
-                  {c.summary ? <MarkedText text={c.summary} /> : <span className="muted">(no message)</span>}
-                </a>
-                {c.parentCount > 1 && (
-                  <span className="badge merge-badge" title={`A merge of ${formatCount(c.parentCount)} parents`}>
-                    merge · {formatCount(c.parentCount)} parents
-                  </span>
-                )}
-                {c.parentCount === 0 && <span className="badge">root</span>}
-              </span>
-              <span className="hist-author" title={`${c.author.name} <${c.author.email}>`}>
-                <MarkedText text={c.author.name} />
-              </span>
-              <time className="hist-date" dateTime={new Date(c.author.time * 1000).toISOString()} title={`${local} in your time zone; ${original} as recorded`}>
-                {local}
-              </time>
-              <a href={href({ view: 'browse', rev: c.oid, path: [] })} className="hist-browse" tabIndex={-1} title="Browse the files at this commit">
-                Files
-              </a>
-            </div>
+            />
           );
         })}
       </div>
-
       {rows.length > 0 && (
         <div className="history-foot">
-          {done ? (
-            <span className="muted">End of history.</span>
-          ) : status === 'loading' ? (
-            <span className="muted">Loading more…</span>
-          ) : status === 'cancelled' ? null : (
-            <button type="button" onClick={loadMore} disabled={status === 'error'}>
-              Load more
-            </button>
-          )}
+          <span className="muted">{state.done ? 'End of history.' : state.status === 'loading' ? 'Loading more…' : ''}</span>
         </div>
       )}
     </div>
+  );
+}
+
+/** The row's graph as git's characters, one line per text line, without trailing spaces (for tests and copying). */
+function graphText(lines: Uint8Array[]): string {
+  return lines.map((l) => Array.from(l, (c) => GRAPH_GLYPHS[c >> 4]).join('').trimEnd()).join('\n');
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function HistoryFilters({ params, onChange }: { params: HistoryGraphParams; onChange: (p: Partial<HistoryGraphParams>) => void }) {
+  const [author, setAuthor] = useState(params.author ?? '');
+  useEffect(() => setAuthor(params.author ?? ''), [params.author]);
+  return (
+    <form
+      className="history-filters"
+      role="search"
+      aria-label="Filter commits"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChange({ author: author.trim() });
+      }}
+    >
+      <label>
+        Author <input type="search" value={author} placeholder="name or email" onChange={(e) => setAuthor(e.target.value)} onBlur={() => author.trim() !== (params.author ?? '') && onChange({ author: author.trim() })} data-testid="history-author" />
+      </label>
+      <label title="Committer date, as git log --since">
+        From <input type="date" value={params.since ?? ''} onChange={(e) => onChange({ since: e.target.value })} data-testid="history-since" />
+      </label>
+      <label title="Committer date, as git log --until">
+        To <input type="date" value={params.until ?? ''} onChange={(e) => onChange({ until: e.target.value })} data-testid="history-until" />
+      </label>
+      {(params.author || params.since || params.until) && (
+        <button type="button" className="small" onClick={() => onChange({ author: '', since: '', until: '' })}>
+          Clear filters
+        </button>
+      )}
+      <span className="muted history-filter-note">Filtered commits are hidden as git log --graph --author hides them: edges to hidden parents are not drawn.</span>
+    </form>
+  );
+}
+
+function GraphRow({
+  row,
+  index,
+  active,
+  top,
+  above,
+  below,
+  graphWidth,
+  objectHref,
+  browseHref,
+  onFocus,
+}: {
+  row: GraphRowInfo;
+  index: number;
+  active: boolean;
+  top: number;
+  above?: { line: Uint8Array; starDown: boolean };
+  below?: Uint8Array;
+  graphWidth: number;
+  objectHref: string;
+  browseHref: string;
+  onFocus: () => void;
+}) {
+  const { local, original } = formatGitDate(row.authorTime, row.authorZone);
+  const height = Math.max(1, row.lines.length) * LINE_H;
+  return (
+    <div
+      data-index={index}
+      data-row={index}
+      data-testid="history-row"
+      data-oid={row.oid}
+      data-lines={row.lines.length}
+      data-graph={graphText(row.lines)}
+      data-unreachable={row.unreachable ? 'true' : undefined}
+      role="listitem"
+      tabIndex={active ? 0 : -1}
+      className={`graph-row${active ? ' active' : ''}${row.unreachable ? ' unreachable' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height }}
+      onFocus={onFocus}
+      aria-label={`${row.oid.slice(0, 12)} ${row.subject}${row.unreachable ? ' (unreachable)' : ''}`}
+    >
+      <div className="graph-col">
+        <GraphCells row={row} above={above} below={below} width={graphWidth} unreachable={row.unreachable} />
+        {row.cut > 0 && (
+          <span className="graph-cut" title={`${formatCount(Math.ceil(row.cut / 2))} more lanes to the right are not drawn`}>
+            …
+          </span>
+        )}
+      </div>
+      <div className="graph-text" style={{ paddingTop: row.commitLine * LINE_H }}>
+        <span className="graph-summary">
+          {row.unreachable && (
+            <span className="badge unreachable-badge" title="No ref, HEAD or index entry reaches this commit">
+              unreachable
+            </span>
+          )}
+          <Labels labels={row.labels} />
+          <a href={objectHref} tabIndex={-1} title={row.subject} className="graph-subject">
+            {row.error ? <span className="error-text">{row.error}</span> : row.subject ? <MarkedText text={row.subject} /> : <span className="muted">(no message)</span>}
+          </a>
+          {row.parentCount > 2 && (
+            <span className="badge merge-badge" title={`A merge of ${formatCount(row.parentCount)} parents`}>
+              {formatCount(row.parentCount)} parents
+            </span>
+          )}
+        </span>
+        <span className="hist-author" title={`${row.authorName} <${row.authorEmail}>`}>
+          <MarkedText text={row.authorName} />
+        </span>
+        <time className="hist-date" dateTime={new Date(row.authorTime * 1000).toISOString()} title={`${local} in your time zone; ${original} as recorded`}>
+          {local}
+        </time>
+        <a href={objectHref} className="oid hist-oid" tabIndex={-1} title={row.oid}>
+          {row.oid.slice(0, 8)}
+        </a>
+        <a href={browseHref} className="hist-browse" tabIndex={-1} title="Browse the files at this commit">
+          Files
+        </a>
+      </div>
+    </div>
+  );
+}
+
+function Labels({ labels }: { labels: GraphLabel[] }) {
+  // "HEAD → main" says the branch already.
+  const head = labels.find((l) => l.kind === 'head');
+  const all = head?.target ? labels.filter((l) => !(l.kind === 'branch' && l.name === head.target)) : labels;
+  if (all.length === 0) return null;
+  const shown = all.slice(0, MAX_LABELS);
+  return (
+    <span className="graph-labels">
+      {shown.map((l, i) => (
+        <span key={i} className={`ref-label ${l.kind}`} data-testid="ref-label" data-kind={l.kind} title={l.kind === 'head' ? (l.target ? `HEAD, on branch ${l.target}` : 'HEAD (detached)') : `${l.kind}: ${l.name}`}>
+          {l.kind === 'tag' ? 'tag: ' : ''}
+          <MarkedText text={l.kind === 'head' && l.target ? `HEAD → ${l.target}` : l.name} />
+        </span>
+      ))}
+      {all.length > MAX_LABELS && (
+        <span className="ref-label more" title={all.slice(MAX_LABELS).map((l) => l.name).join(', ')}>
+          +{formatCount(all.length - MAX_LABELS)}
+        </span>
+      )}
+    </span>
   );
 }

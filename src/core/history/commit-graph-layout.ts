@@ -14,15 +14,19 @@
  *   collapsing lines move each entry one position left a line until it reaches its lane.
  * - the merge layout: a merge whose first parent sits in the lane just left of it is drawn
  *   "left-skewed" (its first edge fuses with that lane, `edgesAdded` one fewer).
- * Lanes are looked up by commit through maps, not by scanning, so a graph with thousands of
- * lanes costs linear time per commit.
+ * Lanes live in typed arrays and are found by commit through a stamped index (commits are small
+ * integers), not by scanning, so a graph with thousands of lanes costs linear time per commit and
+ * allocates nothing per lane.
  */
 
 /** Characters are git's: `*` commit, `|` `/` `\` `_` edges, `-` `.` an octopus's dashes. */
 export interface GraphLine {
-  text: string;
-  /** The lane colour of each character (0-based, `COLOURS` of them), or -1 for none. */
-  colours: number[];
+  /** The line's characters (ASCII codes). */
+  readonly codes: Uint8Array;
+  /** The lane colour of each character (0-based, `COLOURS` of them), or -1 for none; the `*` carries its lane's. */
+  readonly colours: Int8Array;
+  /** The characters as text, as git prints them. */
+  readonly text: string;
 }
 
 /** Everything drawn for one commit. */
@@ -41,43 +45,101 @@ export const COLOURS = 12;
 const State = { Padding: 0, Skip: 1, PreCommit: 2, Commit: 3, PostMerge: 4, Collapsing: 5 } as const;
 type State = (typeof State)[keyof typeof State];
 
-interface Column {
-  commit: number;
-  colour: number;
-}
-
 const MERGE_CHARS = ['/', '|', '\\'];
 
-class LineBuilder {
-  readonly chars: string[] = [];
-  readonly colours: number[] = [];
+/** Receives each line of a commit as drawn: the arrays are the layout's own, valid during the call only. */
+export type LineSink = (codes: Uint8Array, colours: Int8Array, isCommitLine: boolean) => void;
 
-  get width(): number {
-    return this.chars.length;
+/** A row of lanes: the commit each lane waits for and its colour, with a lookup by commit. */
+class Lanes {
+  commit = new Int32Array(16);
+  colour = new Int8Array(16);
+  length = 0;
+  /** By commit number: the lane index, valid when `stamp` holds the current `epoch`. */
+  private index = new Int32Array(0);
+  private stamp = new Uint32Array(0);
+  private epoch = 1;
+
+  clear(): void {
+    this.length = 0;
+    this.epoch++;
   }
+
+  find(commit: number): number {
+    return commit < this.stamp.length && this.stamp[commit] === this.epoch ? this.index[commit] : -1;
+  }
+
+  push(commit: number, colour: number): number {
+    if (this.length === this.commit.length) {
+      const c = new Int32Array(this.length * 2);
+      c.set(this.commit);
+      this.commit = c;
+      const k = new Int8Array(this.length * 2);
+      k.set(this.colour);
+      this.colour = k;
+    }
+    if (commit >= this.stamp.length) {
+      const size = Math.max(commit + 1, this.stamp.length * 2, 64);
+      const index = new Int32Array(size);
+      index.set(this.index);
+      const stamp = new Uint32Array(size);
+      stamp.set(this.stamp);
+      this.index = index;
+      this.stamp = stamp;
+    }
+    const i = this.length++;
+    this.commit[i] = commit;
+    this.colour[i] = colour;
+    this.index[commit] = i;
+    this.stamp[commit] = this.epoch;
+    return i;
+  }
+}
+
+/** The line being drawn, reused for every line. */
+class LineBuilder {
+  codes = new Uint8Array(64);
+  colours = new Int8Array(64);
+  width = 0;
 
   add(ch: string, colour = -1): void {
-    this.chars.push(ch);
-    this.colours.push(colour);
-  }
-
-  addColumn(col: Column, ch: string): void {
-    this.add(ch, col.colour);
+    if (this.width === this.codes.length) {
+      const codes = new Uint8Array(this.codes.length * 2);
+      codes.set(this.codes);
+      const colours = new Int8Array(codes.length);
+      colours.set(this.colours);
+      this.codes = codes;
+      this.colours = colours;
+    }
+    this.codes[this.width] = ch.charCodeAt(0);
+    this.colours[this.width++] = colour;
   }
 
   spaces(n: number): void {
     for (let i = 0; i < n; i++) this.add(' ');
   }
+}
 
-  done(): GraphLine {
-    return { text: this.chars.join(''), colours: this.colours };
+class DrawnLine implements GraphLine {
+  constructor(
+    readonly codes: Uint8Array,
+    readonly colours: Int8Array,
+  ) {}
+
+  get text(): string {
+    let s = '';
+    for (let i = 0; i < this.codes.length; i += 4096) s += String.fromCharCode(...this.codes.subarray(i, i + 4096));
+    return s;
   }
 }
 
-/** See the file comment. Feed commits in graph order with their parents that are shown. */
+/**
+ * See the file comment. Feed commits in graph order with their parents that are shown; commits
+ * are small non-negative integers (a walk's commit numbers).
+ */
 export class GraphLayout {
   private commit = -1;
-  private parents: number[] = [];
+  private parents: readonly number[] = [];
   private state: State = State.Padding;
   private prevState: State = State.Padding;
   private expansionRow = 0;
@@ -87,33 +149,46 @@ export class GraphLayout {
   private edgesAdded = 0;
   private prevEdgesAdded = 0;
   private width = 0;
-  private columns: Column[] = [];
-  private newColumns: Column[] = [];
-  /** Lane of each commit in `columns` / `newColumns`. */
-  private columnOf = new Map<number, number>();
-  private newColumnOf = new Map<number, number>();
-  private mapping = new Int32Array(60);
-  private oldMapping = new Int32Array(60);
+  /** Lanes before the current commit, and after it. */
+  private columns = new Lanes();
+  private newColumns = new Lanes();
+  private mapping = new Int32Array(64);
+  private oldMapping = new Int32Array(64);
   private mappingSize = 0;
   /** Starts at the last colour: the first commit's increment makes it 0. */
   private defaultColour = COLOURS - 1;
+  private readonly line = new LineBuilder();
 
   /**
    * Lays out the next commit. `parents` are the parents that will be shown (git's "interesting"
    * parents), in order; with `--first-parent`, only the first.
    */
   next(commit: number, parents: readonly number[]): GraphRow {
-    this.update(commit, parents);
-    const lanes = this.columns.length;
     const lines: GraphLine[] = [];
     let commitLine = -1;
-    while (commitLine < 0 && this.state !== State.Padding) {
+    const lanes = this.draw(commit, parents, (codes, colours, isCommit) => {
+      if (isCommit) commitLine = lines.length;
+      lines.push(new DrawnLine(codes.slice(), colours.slice()));
+    });
+    return { lines, commitLine, lanes };
+  }
+
+  /** Lays out the next commit, handing each line to `sink` (no copies); returns the lanes before it. */
+  draw(commit: number, parents: readonly number[], sink: LineSink): number {
+    this.update(commit, parents);
+    const lanes = Math.max(this.columns.length, this.commitIndex + 1);
+    let shown = false;
+    while (!shown && this.state !== State.Padding) {
       const isCommit = this.state === State.Commit;
-      lines.push(this.nextLine());
-      if (isCommit) commitLine = lines.length - 1;
+      this.nextLine();
+      sink(this.line.codes.subarray(0, this.line.width), this.line.colours.subarray(0, this.line.width), isCommit);
+      shown = isCommit;
     }
-    while (this.state !== State.Padding) lines.push(this.nextLine());
-    return { lines, commitLine, lanes: Math.max(lanes, this.commitIndex + 1) };
+    while (this.state !== State.Padding) {
+      this.nextLine();
+      sink(this.line.codes.subarray(0, this.line.width), this.line.colours.subarray(0, this.line.width), false);
+    }
+    return lanes;
   }
 
   /** Lanes open below the last commit. */
@@ -123,7 +198,7 @@ export class GraphLayout {
 
   private update(commit: number, parents: readonly number[]): void {
     this.commit = commit;
-    this.parents = parents.slice();
+    this.parents = parents;
     this.prevCommitIndex = this.commitIndex;
     this.updateColumns();
     this.expansionRow = 0;
@@ -147,9 +222,10 @@ export class GraphLayout {
   }
 
   private updateColumns(): void {
-    [this.columns, this.newColumns] = [this.newColumns, []];
-    [this.columnOf, this.newColumnOf] = [this.newColumnOf, new Map()];
-    const numColumns = this.columns.length;
+    [this.columns, this.newColumns] = [this.newColumns, this.columns];
+    this.newColumns.clear();
+    const columns = this.columns;
+    const numColumns = columns.length;
     const maxNew = numColumns + this.numParents;
     if (this.mapping.length < 2 * maxNew) {
       let size = this.mapping.length;
@@ -171,7 +247,7 @@ export class GraphLayout {
         if (seenThis) break;
         inColumns = false;
         colCommit = this.commit;
-      } else colCommit = this.columns[i].commit;
+      } else colCommit = columns.commit[i];
       if (colCommit === this.commit) {
         seenThis = true;
         this.commitIndex = i;
@@ -189,12 +265,10 @@ export class GraphLayout {
   }
 
   private insertIntoNewColumns(commit: number, idx: number): void {
-    let i = this.newColumnOf.get(commit) ?? -1;
+    let i = this.newColumns.find(commit);
     if (i < 0) {
-      i = this.newColumns.length;
-      const known = this.columnOf.get(commit);
-      this.newColumns.push({ commit, colour: known !== undefined ? this.columns[known].colour : this.defaultColour });
-      this.newColumnOf.set(commit, i);
+      const known = this.columns.find(commit);
+      i = this.newColumns.push(commit, known >= 0 ? this.columns.colour[known] : this.defaultColour);
     }
     let mappingIdx: number;
     if (this.numParents > 1 && idx > -1 && this.mergeLayout === -1) {
@@ -232,12 +306,13 @@ export class GraphLayout {
     return true;
   }
 
-  private nextLine(): GraphLine {
-    const line = new LineBuilder();
+  private nextLine(): void {
+    const line = this.line;
+    line.width = 0;
     switch (this.state) {
       case State.Padding:
-        for (const col of this.newColumns) {
-          line.addColumn(col, '|');
+        for (let i = 0; i < this.newColumns.length; i++) {
+          line.add('|', this.newColumns.colour[i]);
           line.add(' ');
         }
         break;
@@ -261,23 +336,23 @@ export class GraphLayout {
         break;
     }
     if (line.width < this.width) line.spaces(this.width - line.width);
-    return line.done();
   }
 
   /** A line widening the lanes right of an octopus merge, two per parent past the second. */
   private preCommitLine(line: LineBuilder): void {
     let seenThis = false;
-    for (let i = 0; i < this.columns.length; i++) {
-      const col = this.columns[i];
-      if (col.commit === this.commit) {
+    const columns = this.columns;
+    for (let i = 0; i < columns.length; i++) {
+      const colour = columns.colour[i];
+      if (columns.commit[i] === this.commit) {
         seenThis = true;
-        line.addColumn(col, '|');
+        line.add('|', colour);
         line.spaces(this.expansionRow);
       } else if (seenThis && this.expansionRow === 0) {
         // After a merge line, lanes right of it were already leaning: keep them leaning.
-        line.addColumn(col, this.prevState === State.PostMerge && this.prevCommitIndex < i ? '\\' : '|');
-      } else if (seenThis && this.expansionRow > 0) line.addColumn(col, '\\');
-      else line.addColumn(col, '|');
+        line.add(this.prevState === State.PostMerge && this.prevCommitIndex < i ? '\\' : '|', colour);
+      } else if (seenThis && this.expansionRow > 0) line.add('\\', colour);
+      else line.add('|', colour);
       line.add(' ');
     }
     this.expansionRow++;
@@ -286,23 +361,25 @@ export class GraphLayout {
 
   private commitLine(line: LineBuilder): void {
     let seenThis = false;
-    const numColumns = this.columns.length;
+    const columns = this.columns;
+    const numColumns = columns.length;
     for (let i = 0; i <= numColumns; i++) {
       let colCommit: number;
       if (i === numColumns) {
         if (seenThis) break;
         colCommit = this.commit;
-      } else colCommit = this.columns[i].commit;
-      const col = this.columns[i];
+      } else colCommit = columns.commit[i];
+      const colour = i < numColumns ? columns.colour[i] : -1;
       if (colCommit === this.commit) {
         seenThis = true;
-        line.add('*');
+        // git prints the `*` uncoloured; the colour kept here is the commit's lane, for drawing a dot.
+        line.add('*', this.commitColour());
         if (this.numParents > 2) this.octopusDashes(line);
-      } else if (seenThis && this.edgesAdded > 1) line.addColumn(col, '\\');
+      } else if (seenThis && this.edgesAdded > 1) line.add('\\', colour);
       else if (seenThis && this.edgesAdded === 1) {
-        line.addColumn(col, this.prevState === State.PostMerge && this.prevEdgesAdded > 0 && this.prevCommitIndex < i ? '\\' : '|');
-      } else if (this.prevState === State.Collapsing && this.oldMapping[2 * i + 1] === i && this.mapping[2 * i] < i) line.addColumn(col, '/');
-      else line.addColumn(col, '|');
+        line.add(this.prevState === State.PostMerge && this.prevEdgesAdded > 0 && this.prevCommitIndex < i ? '\\' : '|', colour);
+      } else if (this.prevState === State.Collapsing && this.oldMapping[2 * i + 1] === i && this.mapping[2 * i] < i) line.add('/', colour);
+      else line.add('|', colour);
       line.add(' ');
     }
     if (this.numParents > 1) this.setState(State.PostMerge);
@@ -310,13 +387,21 @@ export class GraphLayout {
     else this.setState(State.Collapsing);
   }
 
+  /** The colour of the lane the commit sits in, or of the lane its first parent starts. */
+  private commitColour(): number {
+    const own = this.columns.find(this.commit);
+    if (own >= 0) return this.columns.colour[own];
+    const first = this.parents.length > 0 ? this.newColumns.find(this.parents[0]) : -1;
+    return first >= 0 ? this.newColumns.colour[first] : this.defaultColour;
+  }
+
   /** `-` and a final `.` toward the parents past the second, each in the colour of the lane it ends in. */
   private octopusDashes(line: LineBuilder): void {
     const dashed = this.dashedParents();
     for (let i = 0; i < dashed; i++) {
-      const col = this.newColumns[this.mapping[(this.commitIndex + i + 2) * 2]];
-      line.addColumn(col, '-');
-      line.addColumn(col, i === dashed - 1 ? '.' : '-');
+      const colour = this.newColumns.colour[this.mapping[(this.commitIndex + i + 2) * 2]];
+      line.add('-', colour);
+      line.add(i === dashed - 1 ? '.' : '-', colour);
     }
   }
 
@@ -324,37 +409,38 @@ export class GraphLayout {
   private postMergeLine(line: LineBuilder): void {
     let seenThis = false;
     const firstParent = this.parents[0];
-    let parentCol: Column | undefined;
-    const numColumns = this.columns.length;
+    /** Colour of the first parent's lane once passed (-2: not passed yet). */
+    let parentColour = -2;
+    const columns = this.columns;
+    const numColumns = columns.length;
     for (let i = 0; i <= numColumns; i++) {
       let colCommit: number;
       if (i === numColumns) {
         if (seenThis) break;
         colCommit = this.commit;
-      } else colCommit = this.columns[i].commit;
-      const col = this.columns[i];
+      } else colCommit = columns.commit[i];
+      const colour = i < numColumns ? columns.colour[i] : -1;
       if (colCommit === this.commit) {
         seenThis = true;
         let idx = this.mergeLayout;
         for (let j = 0; j < this.numParents; j++) {
-          const parCol = this.newColumns[this.newColumnOf.get(this.parents[j]) as number];
-          line.addColumn(parCol, MERGE_CHARS[idx]);
+          line.add(MERGE_CHARS[idx], this.newColumns.colour[this.newColumns.find(this.parents[j])]);
           if (idx === 2) {
             if (this.edgesAdded > 0 || j < this.numParents - 1) line.add(' ');
           } else idx++;
         }
         if (this.edgesAdded === 0) line.add(' ');
       } else if (seenThis) {
-        line.addColumn(col, this.edgesAdded > 0 ? '\\' : '|');
+        line.add(this.edgesAdded > 0 ? '\\' : '|', colour);
         line.add(' ');
       } else {
-        line.addColumn(col, '|');
+        line.add('|', colour);
         if (this.mergeLayout !== 0 || i !== this.commitIndex - 1) {
-          if (parentCol) line.addColumn(parentCol, '_');
+          if (parentColour !== -2) line.add('_', parentColour);
           else line.add(' ');
         }
       }
-      if (i < numColumns && colCommit === firstParent) parentCol = col;
+      if (i < numColumns && colCommit === firstParent) parentColour = colour;
     }
     this.setState(this.mappingCorrect() ? State.Padding : State.Collapsing);
   }
@@ -397,15 +483,15 @@ export class GraphLayout {
     for (let i = 0; i < this.mappingSize; i++) {
       const target = mapping[i];
       if (target < 0) line.add(' ');
-      else if (target * 2 === i) line.addColumn(this.newColumns[target], '|');
+      else if (target * 2 === i) line.add('|', this.newColumns.colour[target]);
       else if (target === horizontalEdgeTarget && i !== horizontalEdge - 1) {
         // Only the first segment of the horizontal run carries on to the next line.
         if (i !== target * 2 + 3) mapping[i] = -1;
         usedHorizontal = true;
-        line.addColumn(this.newColumns[target], '_');
+        line.add('_', this.newColumns.colour[target]);
       } else {
         if (usedHorizontal && i < horizontalEdge) mapping[i] = -1;
-        line.addColumn(this.newColumns[target], '/');
+        line.add('/', this.newColumns.colour[target]);
       }
     }
     if (this.mappingCorrect()) this.setState(State.Padding);

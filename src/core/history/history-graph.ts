@@ -1,7 +1,7 @@
 import { fromHex } from '../hash/hex.ts';
 import { parseSignature } from '../objects/commit.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
-import { GraphLayout, type GraphLine } from './commit-graph-layout.ts';
+import { GraphLayout } from './commit-graph-layout.ts';
 import { onelineSubject } from './commit-subject.ts';
 import { GraphOrder } from './graph-order.ts';
 import { LogWalk, COMMIT_UNREADABLE } from './log-walk.ts';
@@ -41,6 +41,8 @@ export interface GraphRowCells {
   commitLine: number;
   /** Characters cut from the widest line (lanes past `maxLanes`). */
   cut: number;
+  /** Parents drawn (shown by the filter): 0 means no edge leaves the commit downward. */
+  shownParents: number;
 }
 
 const DEFAULT_MAX_LANES = 64;
@@ -141,13 +143,15 @@ export class HistoryGraph {
     if (!this.shown(n)) return;
     const parents = this.walk.parents[n];
     const shownParents = parents.every((p) => this.shown(p)) ? parents : parents.filter((p) => this.shown(p));
-    const row = this.layout.next(n, shownParents);
     let cut = 0;
-    const lines = row.lines.map((line) => {
-      cut = Math.max(cut, line.text.length - this.maxCells);
-      return encodeLine(line, this.maxCells);
+    let commitLine = 0;
+    const lines: Uint8Array[] = [];
+    this.layout.draw(n, shownParents, (codes, colours, isCommit) => {
+      if (isCommit) commitLine = lines.length;
+      cut = Math.max(cut, codes.length - this.maxCells);
+      lines.push(encodeLine(codes, colours, this.maxCells));
     });
-    this.rows.push({ commit: n, lines, commitLine: row.commitLine, cut: Math.max(0, cut) });
+    this.rows.push({ commit: n, lines, commitLine, cut: Math.max(0, cut), shownParents: shownParents.length });
   }
 
   /** Whether the filter lets a commit through. */
@@ -183,16 +187,18 @@ export class HistoryGraph {
   }
 }
 
-function encodeLine(line: GraphLine, maxCells: number): Uint8Array {
-  const n = Math.min(line.text.length, maxCells);
+/** Glyph index of each ASCII code (0 for anything else). */
+const GLYPH_OF_CODE = new Uint8Array(128);
+for (let g = 0; g < GLYPHS.length; g++) GLYPH_OF_CODE[GLYPHS.charCodeAt(g)] = g;
+
+function encodeLine(codes: Uint8Array, colours: Int8Array, maxCells: number): Uint8Array {
   // Trailing spaces carry nothing to draw.
-  let end = n;
-  while (end > 0 && line.text.charCodeAt(end - 1) === 0x20) end--;
+  let end = Math.min(codes.length, maxCells);
+  while (end > 0 && codes[end - 1] === 0x20) end--;
   const out = new Uint8Array(end);
   for (let i = 0; i < end; i++) {
-    const glyph = GLYPHS.indexOf(line.text[i]);
-    const colour = line.colours[i];
-    out[i] = (Math.max(0, glyph) << 4) | (colour < 0 ? NO_COLOUR : colour);
+    const colour = colours[i];
+    out[i] = (GLYPH_OF_CODE[codes[i] & 127] << 4) | (colour < 0 ? NO_COLOUR : colour);
   }
   return out;
 }

@@ -1,0 +1,113 @@
+import { expect, test, type Page } from '@playwright/test';
+import { go, shot } from './support/app.ts';
+import { expectFile, git, repoFolder } from './support/git.ts';
+import { gotoHome, openViaInput } from './support/open.ts';
+
+/**
+ * The history graph on screen against `git log --graph`: for the `history` fixture (merges, a
+ * hand-resolved conflict, an octopus) every row's graph lines are git's lines for that commit,
+ * in git's order, for all refs and for one ref; labels name the refs; the author filter hides
+ * commits as `git log --graph --author` does; the `dangling` fixture's unreachable commits are
+ * added and marked.
+ */
+
+/** git's graph: the commits in order, and its lines without the ids and trailing spaces. */
+function gitGraph(name: string, args: string[]): { oids: string[]; text: string } {
+  const lines = git(name, ['log', '--graph', '--format=%H', ...args]).toString('utf8').split('\n').slice(0, -1);
+  const oids: string[] = [];
+  const text = lines.map((line) => {
+    const m = /^(.*?)([0-9a-f]{40})$/.exec(line);
+    if (!m) return line.trimEnd();
+    oids.push(m[2]);
+    return m[1].trimEnd();
+  });
+  return { oids, text: text.join('\n') };
+}
+
+/** Rows on screen: oid, graph text, labels, unreachable mark. */
+async function rowsOnScreen(page: Page): Promise<{ oid: string; graph: string; labels: string[]; unreachable: boolean }[]> {
+  return page.getByTestId('history-row').evaluateAll((els) =>
+    els
+      .map((e) => ({
+        index: Number(e.getAttribute('data-index')),
+        oid: e.getAttribute('data-oid') ?? '',
+        graph: e.getAttribute('data-graph') ?? '',
+        labels: Array.from(e.querySelectorAll('[data-testid="ref-label"]')).map((l) => l.textContent ?? ''),
+        unreachable: e.getAttribute('data-unreachable') === 'true',
+      }))
+      .sort((a, b) => a.index - b.index)
+      .map(({ oid, graph, labels, unreachable }) => ({ oid, graph, labels, unreachable })),
+  );
+}
+
+/** Same commits in the same order, and the same lines of graph altogether (each row holds its commit's lines). */
+function sameGraph(screen: { oid: string; graph: string }[], expected: { oids: string[]; text: string }): void {
+  expect(screen.map((r) => r.oid)).toEqual(expected.oids);
+  expect(screen.map((r) => r.graph).join('\n')).toBe(expected.text);
+}
+
+test('history fixture: all refs drawn as git log --graph --all, with labels; one ref; author filter', async ({ page }, testInfo) => {
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, repoFolder('history'));
+  const all = gitGraph('history', ['--all']);
+  await go(page, repo, 'history/HEAD?mode=all&refs=all');
+  await expect(page.getByTestId('history-count')).toHaveText(`${all.oids.length} commits`);
+  const rows = await rowsOnScreen(page);
+  sameGraph(rows, all);
+  // The octopus: the commit line with its dashes, and rows of more than one line.
+  expect(rows.some((r) => /^\*---\./m.test(r.graph))).toBe(true);
+  // Labels as git decorates: HEAD on its branch, tags peeled to their commits.
+  const decorations = git('history', ['log', '--all', '--format=%H%x09%D', '--decorate=short']).toString('utf8').split('\n').filter((l) => l.includes('\t') && !l.endsWith('\t'));
+  for (const d of decorations) {
+    const [oid, names] = d.split('\t');
+    const row = rows.find((r) => r.oid === oid);
+    expect(row, oid).toBeDefined();
+    for (const n of names.split(', ')) {
+      const want = n.startsWith('HEAD -> ') ? `HEAD → ${n.slice(8)}` : n;
+      expect(row?.labels, `${oid}: ${n}`).toContain(want);
+    }
+  }
+  await shot(page, testInfo, 'history-all-refs');
+  await page.screenshot({ path: '/tmp/h6/shots/all-refs.png', fullPage: true });
+  await page.locator('[data-testid="history-row"]', { hasText: 'Octopus' }).screenshot({ path: '/tmp/h6/shots/octopus-row.png' });
+  await page.getByTestId('history-view').locator('.history-list').screenshot({ path: '/tmp/h6/shots/merge-stretch.png' });
+
+  // One ref (topic), all parents.
+  await go(page, repo, 'history/topic?mode=all');
+  const topic = gitGraph('history', ['topic']);
+  await expect(page.getByTestId('history-count')).toHaveText(`${topic.oids.length} commits`);
+  sameGraph(await rowsOnScreen(page), topic);
+  await page.screenshot({ path: '/tmp/h6/shots/one-ref.png', fullPage: true });
+
+  // The author filter hides the others as git log --graph --author does (edges to hidden commits go).
+  await go(page, repo, 'history/HEAD?mode=all&refs=all');
+  await expect(page.getByTestId('history-count')).toHaveText(`${all.oids.length} commits`);
+  await page.getByTestId('history-author').fill('noor');
+  await page.getByTestId('history-author').press('Enter');
+  const noor = gitGraph('history', ['--all', '--author=Noor']);
+  await expect(page.getByTestId('history-count')).toHaveText(`${noor.oids.length} commits`);
+  sameGraph(await rowsOnScreen(page), noor);
+  await page.screenshot({ path: '/tmp/h6/shots/author-filter.png', fullPage: true });
+});
+
+test('dangling fixture: unreachable commits are added to the graph and marked', async ({ page }, testInfo) => {
+  const unreachable = expectFile('dangling', 'fsck-unreachable.txt')
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('unreachable commit '))
+    .map((l) => l.slice('unreachable commit '.length))
+    .sort();
+  expect(unreachable.length).toBeGreaterThan(0);
+  const reachable = git('dangling', ['rev-list', '--all']).toString('utf8').split('\n').filter(Boolean);
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, repoFolder('dangling'));
+  await go(page, repo, 'history/HEAD?mode=all&refs=all&unreachable=1');
+  await expect(page.getByTestId('history-count')).toHaveText(`${reachable.length + unreachable.length} commits`);
+  const rows = await rowsOnScreen(page);
+  expect(rows.filter((r) => r.unreachable).map((r) => r.oid).sort()).toEqual(unreachable);
+  expect(rows.filter((r) => !r.unreachable).map((r) => r.oid).sort()).toEqual([...reachable].sort());
+  // The same graph as git log --graph --all <the unreachable commits, by id>.
+  sameGraph(rows, gitGraph('dangling', ['--all', ...unreachable]));
+  await shot(page, testInfo, 'history-unreachable');
+  await page.screenshot({ path: '/tmp/h6/shots/unreachable.png', fullPage: true });
+});
