@@ -203,11 +203,12 @@ export interface DiffRequests {
   /** A page of a merge's combined view (files that differ from every parent). */
   diffCombined: [{ rev: string; start: number; count: number }, CombinedPage];
   /**
-   * One file's hunks between two blobs (ids from a DiffFileInfo; the zero id or '' for an
-   * absent side). `context` lines around changes (git's -U, default 3); `whole: true` gives
-   * the whole file as one hunk (context to both ends). `paths` only name the file in errors.
+   * One file's hunks between two blobs (ids and modes from a DiffFileInfo; the zero id or ''
+   * for an absent side; mode 160000 is a submodule, shown as git shows it: "Subproject commit
+   * <id>"). `context` lines around changes (git's -U, default 3); `whole: true` gives the whole
+   * file as one hunk (context to both ends).
    */
-  diffHunks: [{ oldOid: string; newOid: string; context?: number; whole?: boolean }, FileHunks];
+  diffHunks: [{ oldOid: string; newOid: string; oldMode?: string; newMode?: string; context?: number; whole?: boolean }, FileHunks];
   /** Lines [start, start + count) (1-based) of a blob, for expanding context between hunks. */
   diffBlobLines: [{ oid: string; start: number; count: number }, BlobLines];
 }

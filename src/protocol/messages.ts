@@ -1,6 +1,7 @@
 import type { WireError } from '../core/errors.ts';
 import type { ObjectType } from '../core/objects/types.ts';
 import type { AnatomyRequests } from './anatomy.ts';
+import type { DiffRequests } from './diff.ts';
 import type { BlameRequests } from './blame.ts';
 import type { BrowseExtrasRequests } from './browse-extras.ts';
 import type { EvidenceRequests } from './evidence.ts';
@@ -249,8 +250,8 @@ export interface CacheStats {
 /** Type filter for the objects list. */
 export type TypeFilter = ObjectType | 'all';
 
-/** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts. */
-export interface Requests extends AnatomyRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests {
+/** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts; the diff views' in diff.ts. */
+export interface Requests extends AnatomyRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests, DiffRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

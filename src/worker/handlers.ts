@@ -21,6 +21,7 @@ import { findHandlers } from './forensics/find-handlers.ts';
 import { searchHandlers } from './forensics/search-handlers.ts';
 import { evidenceHandlers } from './forensics/evidence-handlers.ts';
 import { indexPackHandlers } from './forensics/index-pack-handlers.ts';
+import { diffHandlers } from './diff.ts';
 import { browseExtrasHandlers } from './browse-extras-handlers.ts';
 import { blameHandlers } from './blame-handlers.ts';
 
@@ -54,6 +55,7 @@ export const handlers: Handlers = {
   ...searchHandlers,
   ...evidenceHandlers,
   ...indexPackHandlers,
+  ...diffHandlers,
   ...browseExtrasHandlers,
   ...blameHandlers,
 
