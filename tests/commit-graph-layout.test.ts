@@ -10,7 +10,7 @@ import { allRefStarts, labelsByCommit, peelToCommit } from '../src/core/history/
 import { LOG_LIMITS, LogWalk } from '../src/core/history/log-walk.ts';
 import { fromHex } from '../src/core/hash/hex.ts';
 import { resolveRef } from '../src/core/repo/refs.ts';
-import { builtFixtures, git, type Fixture } from './support/cli.ts';
+import { builtFixtures, cli, git, type Fixture } from './support/cli.ts';
 
 /**
  * The commit graph against git 2.39: for every fixture, from every ref, from all of them
@@ -108,6 +108,23 @@ describe('commit graph layout equals git log --graph', () => {
       for (const n of names) expect(ours, `${oid} ${line}`).toContain(n);
     }
   });
+});
+
+describe('packscope log --graph --oneline equals git byte for byte', () => {
+  // Abbreviated ids (git's length rule and uniqueness), subjects (first paragraph joined, Latin-1
+  // messages re-encoded), trailing spaces of merge lines: the whole output, as git writes to a pipe.
+  for (const f of fixtures) {
+    it(f.name, () => {
+      const gitDir = gitDirOf(f);
+      for (const args of [['--all'], [], ['--all', '--first-parent']]) {
+        const expected = git(['--git-dir', gitDir, 'log', '--graph', '--oneline', ...args]);
+        if (expected.status !== 0) continue; // no HEAD commit
+        const got = cli(['log', '--graph', '--oneline', ...args, f.path]);
+        expect(got.stderr.toString(), `${f.name} ${args.join(' ')}`).toBe('');
+        expect(got.stdout.toString('latin1'), `${f.name} log --graph --oneline ${args.join(' ')}`).toBe(expected.stdout.toString('latin1'));
+      }
+    });
+  }
 });
 
 describe('streamed graph order', () => {

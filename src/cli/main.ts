@@ -31,6 +31,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   index-pack [-o <file>.idx] <file>.pack
   diff-tree [-r] [-M[<n>]] [-C[<n>]] [--root] [--raw | --numstat | -p] (<commit> | <tree-ish> <tree-ish>) <path>
   log [--follow] [--format=%H] [<rev>...] [-- <path>...] <path>
+  log --graph --oneline [--all] [--first-parent] [<rev>...] <path>
   blame --porcelain [<rev>] -- <file> <path>
 
 <path>: a working tree, a .git folder, an objects folder or a pack folder.

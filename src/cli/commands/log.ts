@@ -3,6 +3,7 @@ import { resolveName } from '../../core/odb/names.ts';
 import type { ObjectDatabase } from '../../core/odb/database.ts';
 import type { RefMap } from '../../core/repo/refs.ts';
 import { UsageError } from '../errors.ts';
+import { logGraph } from './log-graph.ts';
 import { Output } from '../output.ts';
 import { openRepository } from '../repository.ts';
 
@@ -13,6 +14,8 @@ import { openRepository } from '../repository.ts';
  * (one full id a line), which is what the comparison with git needs.
  */
 export async function log(args: string[]): Promise<number> {
+  // The graph is its own command (commands/log-graph.ts): git's topological order and lanes.
+  if (args.includes('--graph')) return logGraph(args);
   const dashes = args.indexOf('--');
   const before = dashes < 0 ? args.slice(0, -1) : args.slice(0, dashes);
   const after = dashes < 0 ? [] : args.slice(dashes + 1, -1);
