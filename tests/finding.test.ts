@@ -122,18 +122,20 @@ describe('file finder', () => {
 });
 
 describe('search scope and counts', () => {
-  it('commits reachable from a ref within dates: git rev-list <ref> filtered by committer date', async () => {
-    const f = byName('history');
-    const session = await Session.open('history', fsDirectoryReader(f.path));
-    const withTimes = lines(f, ['rev-list', '--format=%ct', 'topic']).filter((l) => !l.startsWith('commit '));
-    const ids = lines(f, ['rev-list', 'topic']);
-    const times = withTimes.map(Number);
-    const from = [...times].sort((a, b) => a - b)[1];
-    const walk = new ScopeWalk(session.db, [fromHex(ids[0])], true, { from }, false);
-    while (!walk.step(50));
-    const want = ids.filter((_, i) => times[i] >= from);
-    expect(want.length).toBeLessThan(ids.length);
-    expect([...walk.commits].sort()).toEqual([...want].sort());
+  it('commits reachable from a ref within dates: git rev-list --since --until <ref>', async () => {
+    for (const [name, ref] of [['history', 'main'], ['history', 'topic'], ['varied', 'HEAD']]) {
+      const f = byName(name);
+      const session = await Session.open(name, fsDirectoryReader(f.path));
+      const ids = lines(f, ['rev-list', ref]);
+      const times = [...new Set(lines(f, ['rev-list', '--format=%ct', '--no-commit-header', ref]).map(Number))].sort((a, b) => a - b);
+      for (const [from, to] of [[times[1], undefined], [times[2], times[times.length - 2]], [undefined, times[times.length - 3]]]) {
+        const walk = new ScopeWalk(session.db, [fromHex(ids[0])], true, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }, false);
+        while (!walk.step(50));
+        const want = lines(f, ['rev-list', ...(from !== undefined ? [`--since=${from}`] : []), ...(to !== undefined ? [`--until=${to}`] : []), ref]);
+        expect(want.length, `${name} ${ref} ${from}..${to}`).toBeLessThan(ids.length);
+        expect([...walk.commits].sort(), `${name} ${ref} ${from}..${to}`).toEqual([...want].sort());
+      }
+    }
   });
 
   it('blobs under a path in a ref: every blob git ls-tree -r lists there at every commit of the ref, with places', async () => {

@@ -8,8 +8,9 @@ import type { BlobPlace } from './types.ts';
 /**
  * What a search limited to a ref, a path and a date range looks at. First the commits: those
  * reachable from the ref (every parent followed, as `git log <ref>`), or every commit of the
- * folder when no ref is given, kept when their committer date falls in the range (as `--since`
- * and `--until` read it). Then, for a text search, the blobs: each kept commit's tree, newest
+ * folder when no ref is given, kept when their committer date falls in the range, as `git log
+ * --since --until` reads it (a commit older than `--since` ends its line: its parents are not
+ * followed). Then, for a text search, the blobs: each kept commit's tree, newest
  * commit first, walked only where the path prefix can lead, each tree once; every blob found
  * keeps its first few places (path, commit, time), newest first, for the results to be grouped by.
  */
@@ -63,9 +64,9 @@ export class ScopeWalk {
   private phase: 'commits' | 'trees' | 'done' = 'commits';
   private treeCursor = 0;
   private readonly walked = new Set<string>();
-  private readonly stack: { tree: string; path: string; depth: number; commit: ScopedCommit }[] = [];
+  private readonly stack: { tree: string; path: Uint8Array; depth: number; commit: ScopedCommit }[] = [];
   private readonly utf8 = new TextDecoder('utf-8');
-  private readonly prefix: string;
+  private readonly prefixBytes: Uint8Array;
 
   constructor(
     private readonly db: ObjectDatabase,
@@ -78,7 +79,7 @@ export class ScopeWalk {
   ) {
     this.queue = starts.map((s) => toHex(s));
     for (const s of this.queue) this.seen.add(s);
-    this.prefix = (limits.path ?? '').replace(/^\/+/, '');
+    this.prefixBytes = new TextEncoder().encode((limits.path ?? '').replace(/^\/+/, ''));
   }
 
   get done(): boolean {
@@ -105,7 +106,7 @@ export class ScopeWalk {
       if (at) this.walkTree(at);
       else if (this.treeCursor < this.scoped.length) {
         const c = this.scoped[this.treeCursor++];
-        this.enqueue(c.tree, '', 0, c);
+        this.enqueue(c.tree, new Uint8Array(0), 0, c);
       } else this.phase = 'done';
       if ((++k & 15) === 0 && performance.now() > deadline) return false;
     }
@@ -137,7 +138,8 @@ export class ScopeWalk {
       this.stats.commitsInScope++;
       this.scoped.push({ oid, tree: commit.tree, time });
     }
-    if (!this.follow) return;
+    // As git log --since: the parents of a commit older than the range are not followed.
+    if (!this.follow || (this.limits.from !== undefined && time < this.limits.from)) return;
     forEachCommitLink(data, (isParent, start, end) => {
       if (!isParent) return;
       const parent = this.utf8.decode(data.subarray(start, end));
@@ -147,19 +149,29 @@ export class ScopeWalk {
     });
   }
 
-  /** True when something below `path` (a folder's path with its slash) can start with the prefix. */
-  private leadsToPrefix(folderPath: string): boolean {
-    return folderPath.startsWith(this.prefix) || this.prefix.startsWith(folderPath);
+  /**
+   * How a path relates to the prefix, from bytes (names are decoded only for the places kept):
+   * the first `length` bytes of `folder` + `name` + (`slash` ? '/' : '') against the prefix's.
+   */
+  private agrees(folder: Uint8Array, data: Uint8Array, start: number, end: number, slash: boolean): 'inside' | 'leads' | 'apart' {
+    const prefix = this.prefixBytes;
+    const length = folder.length + (end - start) + (slash ? 1 : 0);
+    const n = Math.min(length, prefix.length);
+    for (let k = 0; k < n; k++) {
+      const b = k < folder.length ? folder[k] : k < folder.length + (end - start) ? data[start + k - folder.length] : 0x2f;
+      if (b !== prefix[k]) return 'apart';
+    }
+    return length >= prefix.length ? 'inside' : 'leads';
   }
 
-  private enqueue(tree: string, path: string, depth: number, commit: ScopedCommit): void {
+  private enqueue(tree: string, path: Uint8Array, depth: number, commit: ScopedCommit): void {
     if (this.walked.has(tree)) return;
     if (depth > this.caps.maxDepth) return;
     this.walked.add(tree);
     this.stack.push({ tree, path, depth, commit });
   }
 
-  private walkTree(at: { tree: string; path: string; depth: number; commit: ScopedCommit }): void {
+  private walkTree(at: { tree: string; path: Uint8Array; depth: number; commit: ScopedCommit }): void {
     let index;
     try {
       const obj = this.db.read(fromHex(at.tree));
@@ -171,17 +183,22 @@ export class ScopeWalk {
     }
     this.stats.treesWalked++;
     const H = index.algo.size;
+    const data = index.data;
     for (let i = 0; i < index.count; i++) {
       const r = entryNameRange(index, i);
-      const path = at.path + this.utf8.decode(index.data.subarray(r.start, r.end));
       const kind = Math.floor(entryMode(index, i) / 0o10000);
-      const oid = toHex(index.data, index.oidAt[i], H);
       if (kind === 0o4) {
-        if (this.leadsToPrefix(`${path}/`)) this.enqueue(oid, `${path}/`, at.depth + 1, at.commit);
+        if (this.agrees(at.path, data, r.start, r.end, true) === 'apart') continue;
+        const folder = new Uint8Array(at.path.length + (r.end - r.start) + 1);
+        folder.set(at.path);
+        folder.set(data.subarray(r.start, r.end), at.path.length);
+        folder[folder.length - 1] = 0x2f;
+        this.enqueue(toHex(data, index.oidAt[i], H), folder, at.depth + 1, at.commit);
         continue;
       }
       // A gitlink names another repository's commit: nothing of ours to search.
-      if (kind === 0o16 || !path.startsWith(this.prefix)) continue;
+      if (kind === 0o16 || this.agrees(at.path, data, r.start, r.end, false) !== 'inside') continue;
+      const oid = toHex(data, index.oidAt[i], H);
       let places = this.blobs.get(oid);
       if (!places) {
         if (this.blobs.size >= this.caps.maxBlobs) {
@@ -191,9 +208,9 @@ export class ScopeWalk {
         this.blobs.set(oid, (places = []));
         this.stats.blobs++;
       }
-      if (places.length < this.caps.placesPerBlob && !places.some((p) => p.path.join('/') === path)) {
-        places.push({ commit: at.commit.oid, path: path.split('/'), mode: entryMode(index, i).toString(8), time: at.commit.time });
-      }
+      if (places.length >= this.caps.placesPerBlob) continue;
+      const path = this.utf8.decode(at.path) + this.utf8.decode(data.subarray(r.start, r.end));
+      if (!places.some((p) => p.path.join('/') === path)) places.push({ commit: at.commit.oid, path: path.split('/'), mode: entryMode(index, i).toString(8), time: at.commit.time });
     }
   }
 }
