@@ -275,7 +275,22 @@ test('git.git: the largest .c file, time to first paint with colour, and memory'
   await expect(page.getByTestId('blob-viewer')).not.toContainText('colouring…', { timeout: 120_000 });
   const allColoured = Date.now() - started;
   const heapAfter = await heap();
-  const note = `git.git ${path} (${size} bytes, ${lineCount} lines): first rows ${firstRows} ms, first colour ${firstColour} ms, whole file coloured ${allColoured} ms; page JS heap ${heapBefore} -> ${heapAfter} MiB`;
+  // The highlight worker's own heap, asked of the worker target over the DevTools protocol.
+  const workerHeap = await (async () => {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const target = targetInfos.find((t) => t.type === 'worker' && t.url.includes('highlight'));
+    if (!target) return -1;
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+    const answer = new Promise<number>((resolve) => {
+      cdp.on('Target.receivedMessageFromTarget', (e) => {
+        const m = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
+        if (e.sessionId === sessionId && m.id === 1) resolve(Math.round((m.result?.usedSize ?? -1048576) / 1048576));
+      });
+    });
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
+    return answer;
+  })();
+  const note = `git.git ${path} (${size} bytes, ${lineCount} lines): first rows ${firstRows} ms, first colour ${firstColour} ms, whole file coloured ${allColoured} ms; page JS heap ${heapBefore} -> ${heapAfter} MiB; highlight worker heap ${workerHeap} MiB`;
   console.log(note);
   testInfo.annotations.push({ type: 'timing', description: note });
   await shot(page, testInfo, 'gitgit-largest-c');

@@ -7,8 +7,8 @@ import type { Language } from './languages.ts';
  * is coloured where the person looks within one segment's time and the rest follows.
  */
 
-/** Lines per segment: one segment of C takes some tens of milliseconds. */
-export const SEGMENT_LINES = 2_000;
+/** Lines per segment: one segment of C takes some tens of milliseconds (the first colour waits for one). */
+export const SEGMENT_LINES = 1_000;
 
 /**
  * Lines highlighted before a segment (and thrown away) so it starts in the right state: a

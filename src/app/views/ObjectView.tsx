@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ObjectDetail } from '../../protocol/messages.ts';
 import { engine } from '../client.ts';
 import { BlobViewer } from '../components/blob/BlobViewer.tsx';
+import { Markdown } from '../components/blob/Markdown.tsx';
+import { isMarkdownName } from '../highlight/languages.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { OidLink } from '../components/Link.tsx';
 import { navigate, type BlobPlaceRef } from '../lib/route.ts';
@@ -125,7 +127,14 @@ function ObjectBody({ detail, at }: { detail: ObjectDetail; at?: BlobPlaceRef | 
       {content?.kind === 'tag' && <TagContent tag={content} onShowRaw={showRaw} />}
       {content?.kind === 'tree' && <TreeTable oid={detail.oid} entries={content.entries} total={content.total} />}
       {content?.kind === 'blob' && <BlobPlacesLinks oid={detail.oid} at={at} />}
-      {content?.kind === 'blob' && <BlobViewer oid={detail.oid} content={content} name={at?.path[at.path.length - 1]} />}
+      {content?.kind === 'blob' && (
+        <BlobViewer
+          oid={detail.oid}
+          content={content}
+          name={at?.path[at.path.length - 1]}
+          renderText={at && isMarkdownName(at.path[at.path.length - 1] ?? '') ? (text) => <Markdown text={text} rev={at.commit} folder={at.path.slice(0, -1)} /> : undefined}
+        />
+      )}
       {content && content.kind !== 'blob' && (
         <div ref={rawBox}>
           <RawObject oid={detail.oid} type={content.kind} size={detail.size} open={raw} onOpen={() => setRaw(true)} />
