@@ -1,10 +1,10 @@
 import { fail } from '../errors.ts';
 import { fromHex, toHex } from '../hash/hex.ts';
-import { parseCommit } from '../objects/commit.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { diffLines, splitLines, type LineTable } from '../diff/line-diff.ts';
 import { isTreeMode } from '../diff/tree-diff.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { readCommitNode, type CommitNode } from './commit-node.ts';
 import { findRenameSource } from './rename-source.ts';
 import { TreePathLookup, splitPath, type PathEntry } from './tree-path.ts';
 
@@ -56,11 +56,6 @@ export interface BlameOptions {
   blobCacheBytes?: number;
 }
 
-interface CommitNode {
-  tree: Uint8Array;
-  parents: string[];
-  time: number;
-}
 
 const DEFAULT_BLOB_CACHE = 64 * 1024 * 1024;
 
@@ -112,15 +107,10 @@ export class Blame {
 
   private node(hex: string): CommitNode {
     let n = this.nodes.get(hex);
-    if (!n) {
-      const obj = this.db.read(fromHex(hex));
-      if (obj.type !== 'commit') fail('BadName', `${hex} is a ${obj.type}, not a commit`);
-      const c = parseCommit(obj.data);
-      n = { tree: fromHex(c.tree), parents: c.parents, time: c.committer.time };
-      this.nodes.set(hex, n);
-    }
+    if (!n) this.nodes.set(hex, (n = readCommitNode(this.db, hex)));
     return n;
   }
+
 
   /** git's get_origin: the one origin of a commit and path. */
   private origin(commit: string, path: Uint8Array, blob: Uint8Array): BlameOrigin {

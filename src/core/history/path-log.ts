@@ -1,9 +1,9 @@
 import { fail } from '../errors.ts';
 import { fromHex, toHex } from '../hash/hex.ts';
-import { parseCommit } from '../objects/commit.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { isTreeMode } from '../diff/tree-diff.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { readCommitNode, type CommitNode } from './commit-node.ts';
 import { findRenameSource } from './rename-source.ts';
 import { TreePathLookup, sameEntry, splitPath, type PathEntry } from './tree-path.ts';
 
@@ -41,11 +41,6 @@ export interface PathLogOptions {
   follow?: boolean;
 }
 
-interface CommitNode {
-  tree: Uint8Array;
-  parents: string[];
-  time: number;
-}
 
 /** A walk in progress; `next` gives the shown commits one at a time. */
 export class PathLog {
@@ -86,15 +81,10 @@ export class PathLog {
 
   private node(hex: string): CommitNode {
     let n = this.nodes.get(hex);
-    if (!n) {
-      const obj = this.db.read(fromHex(hex));
-      if (obj.type !== 'commit') fail('BadName', `${hex} is a ${obj.type}, not a commit`);
-      const c = parseCommit(obj.data);
-      n = { tree: fromHex(c.tree), parents: c.parents, time: c.committer.time };
-      this.nodes.set(hex, n);
-    }
+    if (!n) this.nodes.set(hex, (n = readCommitNode(this.db, hex)));
     return n;
   }
+
 
   private entries(tree: Uint8Array): (PathEntry | undefined)[] {
     return this.lookups.map((l) => l.entryAt(tree));
