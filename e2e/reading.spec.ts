@@ -24,9 +24,16 @@ async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void>
 
 const HEAD = () => git('history', ['rev-parse', 'HEAD']).toString().trim();
 
-/** Every request the page makes that leaves its own origin (the CSP would block it; it must not even be tried). */
+/**
+ * Every request the page makes that leaves its own origin (the CSP would block it; it must not
+ * even be tried), and every Content-Security-Policy complaint (an inline script, an eval, a
+ * blocked image would each show one).
+ */
 function recordForeignRequests(page: Page): string[] {
   const foreign: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) foreign.push(`CSP: ${m.text()}`);
+  });
   page.on('request', (r: Request) => {
     const url = new URL(r.url());
     if (url.protocol === 'blob:' || url.protocol === 'data:') return;
