@@ -4,7 +4,8 @@ import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { SHA1 } from '../src/core/hash/algo.ts';
 import { parseCommit } from '../src/core/objects/commit.ts';
 import { parseTag } from '../src/core/objects/tag.ts';
-import { HistoryWalk, browse, resolveToOid } from '../src/worker/browse.ts';
+import { browse } from '../src/worker/browse.ts';
+import { historyGraphPage } from '../src/worker/history-graph.ts';
 import { DETAIL_LIMITS, describeCommit, describeTag, objectDetail, treeEntryInfo } from '../src/worker/object-detail.ts';
 import { Session } from '../src/worker/session.ts';
 import { treeEntries } from '../src/worker/tree-listing.ts';
@@ -60,12 +61,15 @@ describe('a commit with 1,000,000 parents', () => {
     expect(ms).toBeLessThan(5000);
   });
 
-  it('its history row carries the first parents and the count', () => {
-    const walk = new HistoryWalk(session.db, resolveToOid(session.db, session.refs, 'octopus'), 'all');
-    walk.fill(1);
-    expect(walk.produced[0].parentCount).toBe(repo.parents);
-    expect(walk.produced[0].parents.length).toBeLessThanOrEqual(DETAIL_LIMITS.parents);
-    expect(wireBytes(walk.produced[0])).toBeLessThan(8 * 1024);
+  it('its history graph row carries the count, the walk keeps the first parents and the row stays small', async () => {
+    const ctx = { progress: () => {}, checkCancelled: () => {}, pause: async () => {}, transfer: () => {} };
+    const [page, ms] = await timedAsync(() => historyGraphPage(session, { scope: { kind: 'rev', rev: 'octopus' }, firstParent: false, unreachable: false }, 0, 10, ctx));
+    const row = page.rows.find((r) => r.oid === repo.octopus);
+    expect(row?.parentCount).toBe(repo.parents);
+    // The parents are not in the repository: nothing to draw below it.
+    expect(row?.shownParents).toBe(0);
+    expect(wireBytes(page)).toBeLessThan(8 * 1024);
+    expect(ms).toBeLessThan(20_000);
   });
 });
 
@@ -203,3 +207,9 @@ describe('the bounded readers find what the parsers find', () => {
     expect(SHA1.hexSize).toBe(repo.big.length);
   });
 });
+
+async function timedAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const v = await f();
+  return [v, performance.now() - t];
+}

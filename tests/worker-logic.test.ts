@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { Session } from '../src/worker/session.ts';
 import { objectDetail } from '../src/worker/object-detail.ts';
-import { HistoryWalk, browse, resolveToOid } from '../src/worker/browse.ts';
+import { browse } from '../src/worker/browse.ts';
+import { historyGraphPage } from '../src/worker/history-graph.ts';
 import type { HandlerContext } from '../src/protocol/rpc.ts';
 import { builtFixtures, git, type Fixture } from './support/cli.ts';
 
@@ -83,12 +84,11 @@ describe('browse and history', () => {
     expect(r.target.oid).toBe(want);
   });
 
-  it.each(['first-parent', 'all'] as const)('history (%s) equals git log', (mode) => {
-    const walk = new HistoryWalk(session.db, resolveToOid(session.db, session.refs, 'HEAD'), mode);
-    walk.fill(1000);
-    const args = ['--git-dir', gitDir(varied), 'log', '--format=%H', ...(mode === 'first-parent' ? ['--first-parent'] : []), 'HEAD'];
-    const want = git(args).stdout.toString().trim().split('\n');
-    expect(walk.produced.map((c) => c.oid).sort()).toEqual([...want].sort());
-    if (mode === 'first-parent') expect(walk.produced.map((c) => c.oid)).toEqual(want);
+  it.each(['first-parent', 'all'] as const)('history graph (%s) lists git log --graph\'s commits in its order', async (mode) => {
+    const page = await historyGraphPage(session, { scope: { kind: 'rev', rev: 'HEAD' }, firstParent: mode === 'first-parent', unreachable: false }, 0, 1000, ctx);
+    const args = ['--git-dir', gitDir(varied), 'log', '--graph', '--format=%H', ...(mode === 'first-parent' ? ['--first-parent'] : []), 'HEAD'];
+    const want = git(args).stdout.toString().trim().split('\n').map((l) => l.replace(/^[^0-9a-f]*/, '')).filter((l) => /^[0-9a-f]{40}$/.test(l));
+    expect(page.rows.map((c) => c.oid)).toEqual(want);
+    expect(page.done).toBe(true);
   });
 });

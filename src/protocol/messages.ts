@@ -269,7 +269,6 @@ export interface Requests extends AnatomyRequests, BlameRequests, BrowseExtrasRe
   browse: [{ rev: string; path: string[] }, BrowseResult];
   /** Entries [start, start + count) of a tree, in git's order or the browser's (folders first); at most 500 an answer. */
   treeEntries: [{ oid: string; order: TreeOrder; start: number; count: number }, { entries: TreeEntryInfo[]; total: number }];
-  history: [{ from: string; mode: 'first-parent' | 'all'; skip: number; limit: number }, { commits: CommitRow[]; done: boolean }];
   cacheStats: [Record<string, never>, CacheStats];
   /** The view the person is looking at (a route's view name); its long work goes first. */
   focus: [{ view: string }, Record<string, never>];

@@ -62,65 +62,6 @@ export function browse(db: ObjectDatabase, refs: RefMap, rev: string, path: stri
   };
 }
 
-/**
- * A history walk, kept between pages: first-parent follows parent 1; `all` visits every
- * ancestor newest first by committer date (git log's default order), each once.
- */
-export class HistoryWalk {
-  readonly produced: CommitRow[] = [];
-  private readonly queue: { oid: string; time: number }[] = [];
-  private readonly seen = new Set<string>();
-  done = false;
-
-  constructor(
-    private readonly db: ObjectDatabase,
-    start: Uint8Array,
-    private readonly mode: 'first-parent' | 'all',
-  ) {
-    this.push(toHex(start), Infinity);
-  }
-
-  private push(oid: string, time: number): void {
-    if (this.seen.has(oid)) return;
-    this.seen.add(oid);
-    // Insert keeping the queue sorted by time, newest last (popped first).
-    let lo = 0;
-    let hi = this.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.queue[mid].time <= time) lo = mid + 1;
-      else hi = mid;
-    }
-    this.queue.splice(lo, 0, { oid, time });
-  }
-
-  /** Produces commits until `count` exist or the history ends. */
-  fill(count: number): void {
-    while (this.produced.length < count && !this.done) {
-      const next = this.queue.pop();
-      if (!next) {
-        this.done = true;
-        break;
-      }
-      const obj = this.db.read(fromHex(next.oid));
-      if (obj.type !== 'commit') fail('BadName', `${next.oid} is a ${obj.type}, not a commit`);
-      const c = parseCommit(obj.data);
-      this.produced.push({ oid: next.oid, parents: c.parents.slice(0, DETAIL_LIMITS.parents), parentCount: c.parents.length, author: person(c.author), summary: summaryOf(c.message) });
-      const parents = this.mode === 'first-parent' ? c.parents.slice(0, 1) : c.parents;
-      for (const p of parents) {
-        const pid = fromHex(p);
-        if (!this.db.has(pid)) continue; // a shallow or partial history ends here
-        let time = c.committer.time;
-        try {
-          time = parseCommit(this.db.read(pid).data).committer.time;
-        } catch {
-          // An unreadable parent is still listed; its error shows when it is opened.
-        }
-        this.push(p, time);
-      }
-    }
-  }
-}
 
 /** A message's first line, cut for a one-line listing. */
 function summaryOf(message: string): string {

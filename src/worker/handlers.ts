@@ -4,7 +4,7 @@ import { resolveName } from '../core/odb/names.ts';
 import type { RepositoryFiles } from '../core/repo/discover.ts';
 import type { CacheStats, ObjectRow, OpenSource } from '../protocol/messages.ts';
 import type { Handlers } from '../protocol/rpc.ts';
-import { HistoryWalk, browse, resolveToOid } from './browse.ts';
+import { browse, resolveToOid } from './browse.ts';
 import { demoReader } from './demo.ts';
 import { historyGraphPage } from './history-graph.ts';
 import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';
@@ -31,7 +31,6 @@ import { blameHandlers } from './blame-handlers.ts';
  */
 
 let lastSource: OpenSource | undefined;
-const histories = new Map<string, HistoryWalk>();
 
 async function openSource(source: OpenSource): Promise<Session> {
   if (source.kind === 'directory') return Session.open(source.handle.name, handleReader(source.handle));
@@ -62,7 +61,6 @@ export const handlers: Handlers = {
   async open({ source }) {
     const session = setSession(await openSource(source));
     lastSource = source;
-    histories.clear();
     return session.summary();
   },
 
@@ -76,7 +74,6 @@ export const handlers: Handlers = {
       if (names.has(`${name}.pack`) && !names.has(`${name}.idx`)) next = next.withMemoryIndex(name, idx);
     }
     const session = setSession(next);
-    histories.clear();
     return session.summary();
   },
 
@@ -150,21 +147,6 @@ export const handlers: Handlers = {
   },
 
   historyGraph: ({ query, start, count }, ctx) => historyGraphPage(current(), query, start, count, ctx),
-
-  async history({ from, mode, skip, limit }, ctx) {
-    const s = current();
-    const start = resolveToOid(s.db, s.refs, from);
-    const key = `${toHex(start)} ${mode}`;
-    let walk = histories.get(key);
-    if (!walk) histories.set(key, (walk = new HistoryWalk(s.db, start, mode)));
-    const want = skip + limit;
-    while (walk.produced.length < want && !walk.done) {
-      walk.fill(Math.min(want, walk.produced.length + 500));
-      ctx.progress(walk.produced.length, want, 'Walking history');
-      await ctx.pause();
-    }
-    return { commits: walk.produced.slice(skip, want), done: walk.done && walk.produced.length <= want };
-  },
 
   focus({ view }) {
     jobs.focus(view);

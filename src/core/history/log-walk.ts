@@ -185,8 +185,8 @@ export class LogWalk {
       const head = readCommitHead(obj.data);
       this.dates.push(head.date);
       this.authorOf.push(this.internAuthor(head.author));
-      this.parentCount.push(head.parents.length);
-      this.parentIds.push(head.parents.length > LOG_LIMITS.maxParents ? head.parents.slice(0, LOG_LIMITS.maxParents) : head.parents);
+      this.parentCount.push(head.parentCount);
+      this.parentIds.push(head.parents);
       this.flags.push(0);
     } catch {
       // Listed, marked, without parents: its error shows when it is opened.
@@ -263,7 +263,10 @@ export class LogWalk {
 
 /** What the walk needs from a commit's header. */
 interface CommitHead {
+  /** The first LOG_LIMITS.maxParents parents. */
   parents: string[];
+  /** All parents named. */
+  parentCount: number;
   date: number;
   author: string;
 }
@@ -279,8 +282,10 @@ const utf8 = new TextDecoder('utf-8');
  */
 export function readCommitHead(data: Uint8Array): CommitHead {
   const parents: string[] = [];
+  let parentCount = 0;
   forEachCommitLink(data, (isParent, start, end) => {
-    if (isParent) parents.push(latin1(data, start, end));
+    // Every parent counts; only the first LOG_LIMITS.maxParents are kept (a crafted commit names a million).
+    if (isParent && parentCount++ < LOG_LIMITS.maxParents) parents.push(latin1(data, start, end));
   });
   let date = 0;
   let author = '';
@@ -302,7 +307,7 @@ export function readCommitHead(data: Uint8Array): CommitHead {
     }
     pos = eol + 1;
   }
-  return { parents, date, author };
+  return { parents, parentCount, date, author };
 }
 
 /** strtoul after the '>': spaces, then digits. */
