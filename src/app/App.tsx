@@ -8,8 +8,6 @@ import { useRepo } from './stores/repo.ts';
 import { focusView } from './stores/tasks.ts';
 import { BrowseView } from './views/BrowseView.tsx';
 import { HistoryView } from './views/HistoryView.tsx';
-import { BlameView } from './views/BlameView.tsx';
-import { PathHistoryView } from './views/PathHistoryView.tsx';
 import { HomeView } from './views/HomeView.tsx';
 import { ObjectView } from './views/ObjectView.tsx';
 import { ObjectsView } from './views/ObjectsView.tsx';
@@ -25,6 +23,9 @@ import { SearchView } from './views/SearchView.tsx';
 import { UnreachableView } from './views/UnreachableView.tsx';
 import { DuplicatesView } from './views/DuplicatesView.tsx';
 import { IndexPackView } from './views/IndexPackView.tsx';
+import { CompareView } from './views/CompareView.tsx';
+import { BlameView } from './views/BlameView.tsx';
+import { PathHistoryView } from './views/PathHistoryView.tsx';
 
 /** Routes to views, reopens the repository a URL names, and takes folder drops anywhere. */
 export function App() {
@@ -96,6 +97,7 @@ export function App() {
   else if (route.view === 'search') view = <SearchView kind={route.kind} q={route.q} />;
   else if (route.view === 'unreachable') view = <UnreachableView />;
   else if (route.view === 'duplicates') view = <DuplicatesView />;
+  else if (route.view === 'compare') view = <CompareView a={route.a} b={route.b} />;
   else view = <IndexPackView name={route.name} />;
 
   return (

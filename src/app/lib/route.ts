@@ -22,6 +22,7 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/unreachable                 reachability: unreachable and dangling objects
  *   #/<repo>/duplicates                  objects stored more than once (packs, loose)
  *   #/<repo>/index-pack/<pack name>      index a .pack that has no .idx, as git index-pack does
+ *   #/<repo>/compare/<a>..<b>            what changed from a to b (commits, trees, refs or blobs)
  *
  * `<repo>` names the open repository: `demo`, `recent-<id>` (a remembered folder), or
  * `local` (a folder given by input or drop, which cannot be reopened without the person).
@@ -46,7 +47,8 @@ export type Route =
   | { view: 'search'; kind: SearchKind; q: string; caseSensitive?: boolean; binary?: boolean; ref?: string; path?: string; since?: string; until?: string }
   | { view: 'unreachable' }
   | { view: 'duplicates' }
-  | { view: 'index-pack'; name: string };
+  | { view: 'index-pack'; name: string }
+  | { view: 'compare'; a: string; b: string };
 
 /** History graph choices beyond the revision and mode: every ref, unreachable commits, author and date filters (YYYY-MM-DD). */
 export interface HistoryGraphParams {
@@ -191,6 +193,13 @@ export function parseHash(hash: string): Location {
     case 'index-pack':
       if (rest[0]) return { repo, route: { view: 'index-pack', name: rest[0] } };
       break;
+    case 'compare': {
+      // A ref name never holds '..' (git check-ref-format), so the first '..' splits the two sides;
+      // a name typed with bare slashes (compare/main..topic/x) is joined back first.
+      const spec = rest.join('/');
+      const at = spec.indexOf('..');
+      return { repo, route: at < 0 ? { view: 'compare', a: spec, b: '' } : { view: 'compare', a: spec.slice(0, at), b: spec.slice(at + 2) } };
+    }
   }
   return { repo, route: { view: 'overview' } };
 }
@@ -261,6 +270,8 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/duplicates`;
     case 'index-pack':
       return `${base}/index-pack/${enc(route.name)}`;
+    case 'compare':
+      return route.a === '' && route.b === '' ? `${base}/compare` : `${base}/compare/${enc(route.a)}..${enc(route.b)}`;
   }
 }
 

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { hasHidden } from '../../core/text/hidden.ts';
 import type { DiffEnds } from '../../protocol/diff.ts';
 import { OidLink } from '../components/Link.tsx';
 import { MarkedText } from '../components/MarkedText.tsx';
 import { navigate } from '../lib/route.ts';
+import { useRepo } from '../stores/repo.ts';
 import { DiffView } from './diff/DiffView.tsx';
 import { useDiffFiles } from './diff/useDiffList.ts';
 
@@ -22,13 +24,17 @@ export function CompareView({ a, b }: { a: string; b: string }) {
     if (from.trim() !== '' && to.trim() !== '') navigate({ view: 'compare', a: from.trim(), b: to.trim() });
   };
   const ready = a !== '' && b !== '';
+  // The repository's refs, offered as the inputs are typed in (a datalist: the browser filters it).
+  // The browser draws a datalist itself, where hidden characters cannot be marked: such names are left out.
+  const refs = useRepo((s) => s.summary?.refs);
+  const names = useMemo(() => (refs ?? []).slice(0, 5000).map((r) => r.name.replace(/^refs\/(heads|tags)\//, '')).filter((n) => !hasHidden(n)), [refs]);
   return (
     <div className="compare-page" data-testid="compare-view">
       <h1>Compare</h1>
       <form className="compare-form" onSubmit={submit} data-testid="compare-form">
         <label>
           From (old)
-          <input type="text" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="main~1, v1.0, a commit, tree or blob id" spellCheck={false} autoComplete="off" data-testid="compare-from" />
+          <input type="text" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="main~1, v1.0, a commit, tree or blob id" spellCheck={false} autoComplete="off" list="compare-names" data-testid="compare-from" />
         </label>
         <button
           type="button"
@@ -44,12 +50,17 @@ export function CompareView({ a, b }: { a: string; b: string }) {
         </button>
         <label>
           To (new)
-          <input type="text" value={to} onChange={(e) => setTo(e.target.value)} placeholder="main, v2.0, rev:path" spellCheck={false} autoComplete="off" data-testid="compare-to" />
+          <input type="text" value={to} onChange={(e) => setTo(e.target.value)} placeholder="main, v2.0, rev:path" spellCheck={false} autoComplete="off" list="compare-names" data-testid="compare-to" />
         </label>
         <button type="submit" className="primary" disabled={from.trim() === '' || to.trim() === ''}>
           Compare
         </button>
         <span className="muted compare-help">Commits, trees, refs, tags, blobs, or rev:path.</span>
+        <datalist id="compare-names">
+          {names.map((n, i) => (
+            <option key={`${n}-${i}`} value={n} />
+          ))}
+        </datalist>
       </form>
       {ready ? <Comparison key={`${a}\u0000${b}`} a={a} b={b} /> : <p className="muted">Name the two sides to compare.</p>}
     </div>
@@ -71,10 +82,16 @@ function Comparison({ a, b }: { a: string; b: string }) {
 function Ends({ ends, a, b }: { ends: DiffEnds; a: string; b: string }) {
   const side = (name: string, commit: string | undefined, tree: string | undefined, blob: string | undefined) => (
     <span>
-      <span className="mono">
-        <MarkedText text={name} />
-      </span>{' '}
-      <span className="muted">is</span> {commit ? <>commit <OidLink oid={commit} /></> : blob ? <>blob <OidLink oid={blob} /></> : tree ? <>tree <OidLink oid={tree} /></> : '?'}
+      {/* A full id names itself: only a ref, a short id or rev:path is said again. */}
+      {name !== (commit ?? blob ?? tree) && (
+        <>
+          <span className="mono">
+            <MarkedText text={name} />
+          </span>{' '}
+          <span className="muted">is</span>{' '}
+        </>
+      )}
+      {commit ? <>commit <OidLink oid={commit} /></> : blob ? <>blob <OidLink oid={blob} /></> : tree ? <>tree <OidLink oid={tree} /></> : '?'}
     </span>
   );
   return (

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { CombinedFileInfo, DiffFileInfo } from '../../../protocol/diff.ts';
-import { OidLink } from '../../components/Link.tsx';
+import { Link, OidLink } from '../../components/Link.tsx';
 import { formatCount, shortOid } from '../../lib/format.ts';
 import { DiffView } from './DiffView.tsx';
 import { StatusBadge } from './FileHeader.tsx';
@@ -28,6 +28,10 @@ export function CommitChanges({ oid, parents, parentCount }: { oid: string; pare
           </span>
         )}
         {merge && <ParentChoice parents={parents} parentCount={parentCount} choice={choice} onChoose={setChoice} />}
+        <span className="spacer" />
+        <Link to={{ view: 'compare', a: typeof choice === 'number' && choice > 0 ? parents[choice - 1] : parents[0] ?? oid, b: oid }} className="small-link" title="Compare this commit with any other commit, tree, ref or blob">
+          Compare with…
+        </Link>
       </div>
       {choice === 'combined' ? (
         <CombinedChanges key={`${oid}-combined`} rev={oid} parents={parents} />
@@ -108,7 +112,7 @@ function CombinedChanges({ rev, parents }: { rev: string; parents: string[] }) {
       summary={
         <span data-testid="combined-summary">
           <strong>{formatCount(combined.total)}</strong>
-          {combined.truncated ? '+' : ''} file{combined.total === 1 ? '' : 's'} differ from every parent
+          {combined.truncated ? '+' : ''} {combined.total === 1 ? 'file differs' : 'files differ'} from every parent
           {combined.total === 0 ? ' (the merge took each file from one of its parents)' : ', each shown against each parent'}
         </span>
       }

@@ -59,7 +59,7 @@ export function LineText({ text, ranges, cut }: { text: string; ranges?: WordRan
       )}
       {cr && (
         <span className="df-cr" title="Carriage return: this line ends with CR LF">
-          ␍
+          CR
         </span>
       )}
       {cut && <span className="df-cut"> … the rest of this long line is not shown</span>}
@@ -149,7 +149,7 @@ export function ContextLine({ row, split }: { row: Extract<BodyRow, { kind: 'con
  * end (or all, when few are left). Before the first hunk only upwards, after the last only
  * downwards, as code hosts do.
  */
-export function GapRow({ row, canReveal, busy, onReveal }: { row: Extract<BodyRow, { kind: 'gap' }>; canReveal: boolean; busy: boolean; onReveal: (gap: Gap, how: 'up' | 'down' | 'all') => void }) {
+export function GapRow({ row, file, canReveal, busy, onReveal }: { row: Extract<BodyRow, { kind: 'gap' }>; file: number; canReveal: boolean; busy: boolean; onReveal: (gap: Gap, how: 'up' | 'down' | 'all') => void }) {
   const { gap, hidden, hunk } = row;
   const first = gap.index === 0;
   const last = hunk === undefined;
@@ -163,7 +163,7 @@ export function GapRow({ row, canReveal, busy, onReveal }: { row: Extract<BodyRo
     }
   }
   return (
-    <div className={last ? 'df-gap df-gap-end' : 'df-gap'} data-testid="diff-gap" data-hidden={hidden}>
+    <div className={last ? 'df-gap df-gap-end' : 'df-gap'} data-testid="diff-gap" data-gap={`${file}:${gap.index}`} data-hidden={hidden}>
       <span className="df-gap-buttons">
         {buttons.map((b) => (
           <button key={b.how} type="button" className="df-expand" title={b.label} aria-label={b.label} disabled={busy} onClick={() => onReveal(gap, b.how)}>

@@ -8,7 +8,7 @@ import { FileHeader, FilePath, LineCounts } from './FileHeader.tsx';
 import { FileList } from './FileList.tsx';
 import { ImageDiff } from './ImageDiff.tsx';
 import { useDiffPreferences, type DiffLayout } from './preferences.ts';
-import { bodyRows, type BodyRow } from './rows.ts';
+import { bodyRows, gapsOf, type BodyRow } from './rows.ts';
 import type { DiffList } from './useDiffList.ts';
 import { BIG_DIFF_LINES, MANY_FILES, openByDefault, useFileDiffs, type FileState } from './useFileDiffs.ts';
 import './diff.css';
@@ -91,8 +91,9 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
       const st = diffs.states.get(f.index);
       const open = st?.open ?? openByDefault(f, total);
       if (!open) {
-        // Collapsed by its size (not by the person): say why and offer it.
-        if (st?.open === undefined) out.push({ kind: 'note', pos, note: 'collapsed', last: false });
+        // Collapsed for its size (not by the person): say why and offer it. One of many files
+        // collapsed only has its header (with a Load diff button), so thousands stay compact.
+        if (st?.open === undefined && (f.added ?? 0) + (f.deleted ?? 0) > BIG_DIFF_LINES) out.push({ kind: 'note', pos, note: 'collapsed', last: false });
         end();
         return;
       }
@@ -132,14 +133,15 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
       setTopbar(document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0);
     };
     measure();
+    // The page's body is as tall as the window: watch the app's box, which grows with what is above the list.
     const observer = new ResizeObserver(measure);
-    observer.observe(document.body);
+    observer.observe(document.querySelector('.app') ?? document.documentElement);
     window.addEventListener('resize', measure);
     return () => {
       observer.disconnect();
       window.removeEventListener('resize', measure);
     };
-  }, []);
+  }, [files.length > 0]);
 
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
@@ -171,7 +173,8 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   }, [firstIndex, lastIndex, rows]);
 
   // The file whose rows are at the top of the screen (for the sticky bar and the file list).
-  const top = window.scrollY + topbar - margin + 4;
+  // Item positions include the scroll margin: they are page coordinates.
+  const top = window.scrollY + topbar + 4;
   const topItem = items.find((it) => it.end > top);
   const topRow = topItem ? rows[topItem.index] : undefined;
   const current = topRow && topRow.kind !== 'more' ? topRow.pos : undefined;
@@ -184,7 +187,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   const binaries = files.filter((f) => f.binary).length;
 
   return (
-    <section className="diff-view" data-testid="diff-view" data-layout={layout}>
+    <section className="diff-view" data-testid="diff-view" data-layout={layout} data-loaded={files.length}>
       <div className="df-summary">
         <span className="df-summary-text" data-testid="diff-summary" role="status">
           {summary !== undefined && list.total !== undefined ? (
@@ -252,7 +255,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
       )}
       {files.length > 0 && (
         <div className="df-main">
-          <aside className="df-side">
+          <aside className="df-side" style={{ top: topbar + 8 }}>
             <FileList files={files} total={list.total} onJump={jump} current={current} />
           </aside>
           <div className="df-files" ref={listRef}>
@@ -297,7 +300,12 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
           actions={
             <>
               {fileLabel?.(f)}
-              {open && st?.hunks && st.hunks.hunks.length > 0 && !st.whole && !f.binary && (
+              {!open && st?.open === undefined && (
+                <button type="button" className="small" onClick={() => diffs.setOpen(f.index, true)} data-testid="load-diff">
+                  Load diff
+                </button>
+              )}
+              {open && st?.hunks && st.hunks.hunks.length > 0 && !st.whole && !f.binary && gapsOf(st.hunks.hunks, st.hunks.oldLines, st.hunks.newLines).some((g) => g.count > 0) && (
                 <button type="button" className="small" disabled={st.revealing} onClick={() => void diffs.showWhole(f)} title="Show every line of the file, the changes in place">
                   Whole file
                 </button>
@@ -313,7 +321,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     if (b.kind === 'line') return <UnifiedLine shown={b.line} />;
     if (b.kind === 'pair') return <SplitPair left={b.left} right={b.right} />;
     if (b.kind === 'context') return <ContextLine row={b} split={layout === 'split'} />;
-    return <GapRow row={b} canReveal={!/^0*$/.test(f.new.oid) && !/^0*$/.test(f.old.oid)} busy={st?.revealing === true} onReveal={(gap, how) => void diffs.reveal(f, gap, how)} />;
+    return <GapRow row={b} file={f.index} canReveal={!/^0*$/.test(f.new.oid) && !/^0*$/.test(f.old.oid)} busy={st?.revealing === true} onReveal={(gap, how) => void diffs.reveal(f, gap, how)} />;
   }
 }
 
@@ -339,9 +347,9 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
       const lines = (file.added ?? 0) + (file.deleted ?? 0);
       return (
         <div className="df-note" data-testid="diff-collapsed">
-          {lines > BIG_DIFF_LINES ? <>Large diff: {formatCount(lines)} changed lines are hidden until you ask. </> : <>Collapsed: many files changed. </>}
-          <button type="button" className="small" onClick={onOpen} data-testid="load-diff">
-            Load diff
+          Large diff: {formatCount(lines)} changed lines are hidden until you ask.{' '}
+          <button type="button" className="small" onClick={onOpen}>
+            Show the diff
           </button>
         </div>
       );
@@ -361,13 +369,13 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
       );
     case 'binary':
       return (
-        <div className="df-note" data-testid="diff-binary">
+        <div className="df-note" data-testid="diff-binary" data-old-size={file.old.size ?? state?.hunks?.oldSize ?? ''} data-new-size={file.new.size ?? state?.hunks?.newSize ?? ''}>
           Binary file: {sizes(file, state)}
         </div>
       );
     case 'too-large':
       return (
-        <div className="df-note" data-testid="diff-too-large">
+        <div className="df-note" data-testid="diff-too-large" data-old-size={file.old.size ?? state?.hunks?.oldSize ?? ''} data-new-size={file.new.size ?? state?.hunks?.newSize ?? ''}>
           Not compared line by line: a side is larger than {formatBytes(DIFF_LIMITS.maxBlobBytes)} ({sizes(file, state)}).
         </div>
       );

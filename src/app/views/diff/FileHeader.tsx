@@ -97,7 +97,8 @@ export function ChangeBar({ added, deleted }: { added: number; deleted: number }
 /** +12 −3 and the bar; `binary` or nothing when there are no line counts. */
 export function LineCounts({ file }: { file: DiffFileInfo }) {
   if (file.binary) return <span className="df-counts muted">binary</span>;
-  if (file.added === undefined || file.deleted === undefined) return null;
+  // A pure rename or a mode change has no line counts worth showing.
+  if (file.added === undefined || file.deleted === undefined || file.added + file.deleted === 0) return null;
   return (
     <span className="df-counts" data-testid="diff-counts">
       <span className="df-plus">+{formatCount(file.added)}</span> <span className="df-minus">−{formatCount(file.deleted)}</span> <ChangeBar added={file.added} deleted={file.deleted} />

@@ -86,7 +86,7 @@ export function useFileDiffs(key: string) {
       inFlight.current.add(file.index);
       patch(file.index, (s) => ({ ...s, loading: true, error: undefined }));
       engine
-        .call('diffHunks', { oldOid: side(file.old.oid), newOid: side(file.new.oid) }, { signal: c.signal })
+        .call('diffHunks', { oldOid: side(file.old.oid), newOid: side(file.new.oid), oldMode: file.old.mode, newMode: file.new.mode }, { signal: c.signal })
         .then(
           (hunks) => {
             if (!c.signal.aborted) patch(file.index, (s) => ({ ...s, hunks, loading: false }));
@@ -165,7 +165,7 @@ export function useFileDiffs(key: string) {
       const c = controller.current;
       patch(file.index, (st) => ({ ...st, revealing: true, revealError: undefined }));
       try {
-        const hunks = await engine.call('diffHunks', { oldOid: side(file.old.oid), newOid: side(file.new.oid), whole: true }, { signal: c.signal });
+        const hunks = await engine.call('diffHunks', { oldOid: side(file.old.oid), newOid: side(file.new.oid), oldMode: file.old.mode, newMode: file.new.mode, whole: true }, { signal: c.signal });
         if (!c.signal.aborted) patch(file.index, (st) => ({ ...st, revealing: false, hunks, whole: true, revealed: new Map(), context: new Map() }));
       } catch (err) {
         if (!c.signal.aborted && !isCancelled(err)) patch(file.index, (st) => ({ ...st, revealing: false, revealError: asWire(err) }));

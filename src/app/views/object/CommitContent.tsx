@@ -2,6 +2,7 @@ import type { HeaderInfo, ObjectContent } from '../../../protocol/messages.ts';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
+import { CommitChanges } from '../diff/CommitChanges.tsx';
 import { Person } from './Person.tsx';
 
 type Commit = Extract<ObjectContent, { kind: 'commit' }>;
@@ -73,6 +74,7 @@ export function CommitContent({ oid, commit, onShowRaw }: { oid: string; commit:
         </dd>
       </dl>
       {commit.headerCount > 0 && <OtherHeaders headers={commit.headers} count={commit.headerCount} onShowRaw={onShowRaw} />}
+      <CommitChanges oid={oid} parents={commit.parents} parentCount={commit.parentCount} />
     </div>
   );
 }
