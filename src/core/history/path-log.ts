@@ -35,6 +35,14 @@ export interface PathLogEntry {
   from?: { path: Uint8Array; status: 'R' | 'C'; score: number };
 }
 
+/** A commit after history simplification. */
+export interface Simplified {
+  /** Its paths equal those of the parent kept (or, for a root, it holds none of them). */
+  treesame: boolean;
+  /** The parents the walk goes on to. */
+  parents: string[];
+}
+
 /** Options of the walk. */
 export interface PathLogOptions {
   /** `--follow`: one file, renames and copies followed. */
@@ -47,6 +55,7 @@ export class PathLog {
   private readonly queue = new CommitQueue<string>();
   private readonly seen = new Set<string>();
   private readonly nodes = new Map<string, CommitNode>();
+  private readonly simplified = new Map<string, Simplified>();
   private lookups: TreePathLookup[];
   private followed: Uint8Array;
   private readonly follow: boolean;
@@ -124,28 +133,57 @@ export class PathLog {
     return undefined;
   }
 
+  /**
+   * try_to_simplify_commit for one commit (cached, so it may run before the walk reaches the
+   * commit): TREESAME or not, and the parents the walk goes on to (a merge TREESAME to one of its
+   * parents keeps only that one). Parents not in the repository are left out.
+   */
+  simplify(hex: string): Simplified {
+    let s = this.simplified.get(hex);
+    if (s) return s;
+    const c = this.node(hex);
+    const present = c.parents.filter((p) => this.db.has(fromHex(p)));
+    if (this.lookups.length === 0) s = { treesame: false, parents: present };
+    else if (present.length === 0) s = { treesame: this.entries(c.tree).every((e) => e === undefined), parents: [] };
+    else {
+      const same = present.find((p) => this.sameTrees(this.node(p).tree, c.tree));
+      s = same !== undefined ? { treesame: true, parents: [same] } : { treesame: false, parents: present };
+    }
+    this.simplified.set(hex, s);
+    return s;
+  }
+
+  /**
+   * The parents a shown commit has in the simplified history (git's rewrite_parents, as
+   * `--parents` and `--graph` print them): each parent replaced by its nearest ancestor that is
+   * shown, following TREESAME commits down their one kept parent; a line that ends in a
+   * TREESAME root is dropped; duplicates are dropped.
+   */
+  rewrittenParents(hex: string): string[] {
+    const out: string[] = [];
+    for (let p of this.simplify(hex).parents) {
+      let kept: string | undefined = p;
+      for (let hops = 0; ; hops++) {
+        const s = this.simplify(p);
+        if (!s.treesame) break;
+        if (s.parents.length === 0 || hops > 10_000_000) {
+          kept = undefined;
+          break;
+        }
+        p = s.parents[0];
+        kept = p;
+      }
+      if (kept !== undefined && !out.includes(kept)) out.push(kept);
+    }
+    return out;
+  }
+
   private visitSimplified(hex: string): PathLogEntry | undefined {
     const c = this.node(hex);
-    const path = this.followed;
-    if (this.lookups.length === 0) {
-      for (const p of c.parents) this.push(p);
-      return { oid: hex, path };
-    }
-    const present = c.parents.filter((p) => this.db.has(fromHex(p)));
-    for (const p of c.parents) if (!present.includes(p) && !this.seen.has(p)) this.push(p);
-    if (present.length === 0) {
-      const any = this.entries(c.tree).some((e) => e !== undefined);
-      return any ? { oid: hex, path } : undefined;
-    }
-    for (const p of present) {
-      if (this.sameTrees(this.node(p).tree, c.tree)) {
-        // TREESAME to this parent: the walk follows it alone.
-        this.push(p);
-        return undefined;
-      }
-    }
-    for (const p of present) this.push(p);
-    return { oid: hex, path };
+    for (const p of c.parents) if (!this.db.has(fromHex(p))) this.push(p);
+    const s = this.simplify(hex);
+    for (const p of s.parents) this.push(p);
+    return s.treesame ? undefined : { oid: hex, path: this.followed };
   }
 
   private visitFollowing(hex: string): PathLogEntry | undefined {
