@@ -11,7 +11,7 @@ import { parseCommit } from '../../core/objects/commit.ts';
 import type { RefMap } from '../../core/repo/refs.ts';
 import { Output } from '../output.ts';
 import { openRepository } from '../repository.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError, reportError } from '../errors.ts';
 import { writeNumstat, writePatch } from '../../core/diff/pair-text.ts';
 
 /**
@@ -108,6 +108,7 @@ export async function diffTree(args: string[]): Promise<number> {
   const { db, refs } = await openRepository(parsed.path);
   const out = new Output();
   const abbrev = new Abbreviator(db);
+  let status = 0;
   if (parsed.stdin) {
     // git diff-tree --stdin: one commit id a line; a line that is not an id is echoed.
     const lines = readFileSync(0, 'latin1').split('\n');
@@ -119,7 +120,16 @@ export async function diffTree(args: string[]): Promise<number> {
         continue;
       }
       if (line.length > hex.length) throw new UsageError('diff-tree --stdin: give one commit id a line (parents on the line are not supported)');
-      writeCommit(db, out, fromHex(hex), parsed, abbrev);
+      // git dies at the first unreadable object; here the commit is reported and the rest go on
+      // (a partial clone lacks some blobs), and the exit status says something failed.
+      try {
+        writeCommit(db, out, fromHex(hex), parsed, abbrev);
+      } catch (err) {
+        if (!(err instanceof PackscopeError)) throw err;
+        out.flush();
+        reportError(err, hex);
+        status = 1;
+      }
     }
   } else if (parsed.names.length === 2) {
     const from = treeOf(db, resolve(db, refs, parsed.names[0]));
@@ -129,7 +139,7 @@ export async function diffTree(args: string[]): Promise<number> {
     out.bytes(sink.concat());
   } else writeCommit(db, out, resolve(db, refs, parsed.names[0]), parsed, abbrev);
   out.flush();
-  return 0;
+  return status;
 }
 
 /**

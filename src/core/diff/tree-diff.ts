@@ -1,6 +1,7 @@
 import { fail } from '../errors.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { parseTree, type TreeEntry } from '../objects/tree.ts';
+import { TreeCursor } from './tree-cursor.ts';
 import { toHex } from '../hash/hex.ts';
 
 /**
@@ -92,18 +93,6 @@ export function modeOctal(mode: number): string {
   return mode.toString(8).padStart(6, '0');
 }
 
-/**
- * git's base_name_compare: names compare as bytes, and a tree's name as if it ended in '/',
- * so the file `a` comes before `a-b`, which comes before the tree `a`.
- */
-export function baseNameCompare(a: Uint8Array, aMode: number, b: Uint8Array, bMode: number): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  const ca = n < a.length ? a[n] : isTreeMode(aMode) ? 0x2f : 0;
-  const cb = n < b.length ? b[n] : isTreeMode(bMode) ? 0x2f : 0;
-  return ca - cb;
-}
-
 /** Reads a tree's entries (git's built-in empty tree included), failing with the tree's id when it is not a tree. */
 export function readTreeEntries(db: ObjectDatabase, oid: Uint8Array): TreeEntry[] {
   const obj = db.read(oid);
@@ -111,28 +100,16 @@ export function readTreeEntries(db: ObjectDatabase, oid: Uint8Array): TreeEntry[
   return parseTree(obj.data, db.algo, toHex(oid));
 }
 
-interface Side {
-  entries: TreeEntry[];
-  modes: number[];
-}
-
 interface Frame {
   prefix: Uint8Array;
-  a: Side;
-  b: Side;
-  i: number;
-  j: number;
+  /** Cursors on the current entry of each side; undefined once that side is done (or absent). */
+  a: TreeCursor | undefined;
+  b: TreeCursor | undefined;
   depth: number;
 }
 
-const NO_SIDE: Side = { entries: [], modes: [] };
-
-function sideOf(entries: TreeEntry[]): Side {
-  return { entries, modes: entries.map((e) => canonMode(parseInt(e.mode, 8))) };
-}
-
 function joinPath(prefix: Uint8Array, name: Uint8Array): Uint8Array {
-  if (prefix.length === 0) return name;
+  if (prefix.length === 0) return name.slice();
   const out = new Uint8Array(prefix.length + 1 + name.length);
   out.set(prefix, 0);
   out[prefix.length] = 0x2f;
@@ -147,16 +124,49 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * git's base_name_compare on two cursors' current entries: names compare as bytes, and a
+ * tree's name as if it ended in '/', so the file `a` comes before `a-b`, which comes before
+ * the tree `a`.
+ */
+function compareEntries(a: TreeCursor, aMode: number, b: TreeCursor, bMode: number): number {
+  const ad = a.data;
+  const bd = b.data;
+  const aLen = a.nameEnd - a.nameStart;
+  const bLen = b.nameEnd - b.nameStart;
+  const n = Math.min(aLen, bLen);
+  for (let i = 0; i < n; i++) {
+    const d = ad[a.nameStart + i] - bd[b.nameStart + i];
+    if (d !== 0) return d;
+  }
+  const ca = n < aLen ? ad[a.nameStart + n] : isTreeMode(aMode) ? 0x2f : 0;
+  const cb = n < bLen ? bd[b.nameStart + n] : isTreeMode(bMode) ? 0x2f : 0;
+  return ca - cb;
+}
+
+function sameOid(a: TreeCursor, b: TreeCursor, size: number): boolean {
+  for (let i = 0; i < size; i++) if (a.data[a.oidStart + i] !== b.data[b.oidStart + i]) return false;
+  return true;
+}
+
+/**
  * Walks two trees (undefined: the empty tree) and yields the number of entries visited so far
  * every `SLICE` entries; returns the pairs in git's order.
  */
 export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefined, newTree: Uint8Array | undefined, options: TreeDiffOptions = {}): Generator<number, TreeDiffResult> {
   const recursive = options.recursive ?? true;
   const limits = { ...DEFAULT_TREE_DIFF_LIMITS, ...options.limits };
+  const hashSize = db.algo.size;
   const pairs: FilePair[] = [];
-  const read = (oid: Uint8Array | undefined): Side => (oid ? sideOf(readTreeEntries(db, oid)) : NO_SIDE);
+  /** A cursor on the tree's first entry, or undefined for an absent or empty tree. */
+  const open = (oid: Uint8Array | undefined): TreeCursor | undefined => {
+    if (!oid) return undefined;
+    const obj = db.read(oid);
+    if (obj.type !== 'tree') fail('CorruptObject', `${toHex(oid)} should be a tree but is a ${obj.type}`);
+    const cursor = new TreeCursor(obj.data, hashSize, () => toHex(oid));
+    return cursor.next() ? cursor : undefined;
+  };
   if (oldTree && newTree && sameBytes(oldTree, newTree)) return { pairs, truncated: false };
-  const stack: Frame[] = [{ prefix: new Uint8Array(0), a: read(oldTree), b: read(newTree), i: 0, j: 0, depth: 0 }];
+  const stack: Frame[] = [{ prefix: new Uint8Array(0), a: open(oldTree), b: open(newTree), depth: 0 }];
   let visited = 0;
   let nextYield = SLICE;
 
@@ -168,13 +178,14 @@ export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefine
   };
   const enter = (frame: Frame, name: Uint8Array, a: Uint8Array | undefined, b: Uint8Array | undefined): void => {
     if (frame.depth + 1 > limits.maxDepth) fail('TooLarge', `trees nest deeper than ${limits.maxDepth} levels at ${new TextDecoder().decode(joinPath(frame.prefix, name))}`);
-    stack.push({ prefix: joinPath(frame.prefix, name), a: read(a), b: read(b), i: 0, j: 0, depth: frame.depth + 1 });
+    stack.push({ prefix: joinPath(frame.prefix, name), a: open(a), b: open(b), depth: frame.depth + 1 });
   };
+  const side = (frame: Frame, cursor: TreeCursor, mode: number): FileSide => ({ path: joinPath(frame.prefix, cursor.name()), mode, oid: cursor.oid().slice() });
 
   while (stack.length > 0) {
     const frame = stack[stack.length - 1];
     const { a, b } = frame;
-    if (frame.i >= a.entries.length && frame.j >= b.entries.length) {
+    if (!a && !b) {
       stack.pop();
       continue;
     }
@@ -182,40 +193,41 @@ export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefine
       nextYield += SLICE;
       yield visited;
     }
-    let cmp: number;
-    if (frame.i >= a.entries.length) cmp = 1;
-    else if (frame.j >= b.entries.length) cmp = -1;
-    else cmp = baseNameCompare(a.entries[frame.i].name, a.modes[frame.i], b.entries[frame.j].name, b.modes[frame.j]);
+    const ma = a ? canonMode(a.mode) : 0;
+    const mb = b ? canonMode(b.mode) : 0;
+    const cmp = !a ? 1 : !b ? -1 : compareEntries(a, ma, b, mb);
 
     if (cmp === 0) {
-      const ea = a.entries[frame.i];
-      const eb = b.entries[frame.j];
-      const ma = a.modes[frame.i++];
-      const mb = b.modes[frame.j++];
-      if (ma === mb && sameBytes(ea.oid, eb.oid)) continue;
-      if (recursive && isTreeMode(ma) && isTreeMode(mb)) {
-        enter(frame, ea.name, ea.oid, eb.oid);
-        continue;
-      }
-      const path = joinPath(frame.prefix, ea.name);
-      const status: ChangeStatus = (ma & S_IFMT) !== (mb & S_IFMT) ? 'T' : 'M';
-      if (emit({ status, old: { path, mode: ma, oid: ea.oid }, new: { path, mode: mb, oid: eb.oid }, score: 0 })) return { pairs, truncated: true };
+      const ca = a as TreeCursor;
+      const cb = b as TreeCursor;
+      const same = ma === mb && sameOid(ca, cb, hashSize);
+      const both = !same && recursive && isTreeMode(ma) && isTreeMode(mb);
+      const pair: FilePair | undefined = same || both ? undefined : { status: (ma & S_IFMT) !== (mb & S_IFMT) ? 'T' : 'M', old: side(frame, ca, ma), new: side(frame, cb, mb), score: 0 };
+      if (pair) pair.new = { ...(pair.new as FileSide), path: (pair.old as FileSide).path };
+      const name = both ? ca.name().slice() : undefined;
+      const oids = both ? [ca.oid().slice(), cb.oid().slice()] : undefined;
+      if (!ca.next()) frame.a = undefined;
+      if (!cb.next()) frame.b = undefined;
+      if (name && oids) enter(frame, name, oids[0], oids[1]);
+      else if (pair && emit(pair)) return { pairs, truncated: true };
     } else if (cmp < 0) {
-      const ea = a.entries[frame.i];
-      const ma = a.modes[frame.i++];
-      if (recursive && isTreeMode(ma)) {
-        enter(frame, ea.name, ea.oid, undefined);
-        continue;
-      }
-      if (emit({ status: 'D', old: { path: joinPath(frame.prefix, ea.name), mode: ma, oid: ea.oid }, new: undefined, score: 0 })) return { pairs, truncated: true };
+      const ca = a as TreeCursor;
+      const tree = recursive && isTreeMode(ma);
+      const name = tree ? ca.name().slice() : undefined;
+      const oid = tree ? ca.oid().slice() : undefined;
+      const pair: FilePair | undefined = tree ? undefined : { status: 'D', old: side(frame, ca, ma), new: undefined, score: 0 };
+      if (!ca.next()) frame.a = undefined;
+      if (name) enter(frame, name, oid, undefined);
+      else if (pair && emit(pair)) return { pairs, truncated: true };
     } else {
-      const eb = b.entries[frame.j];
-      const mb = b.modes[frame.j++];
-      if (recursive && isTreeMode(mb)) {
-        enter(frame, eb.name, undefined, eb.oid);
-        continue;
-      }
-      if (emit({ status: 'A', old: undefined, new: { path: joinPath(frame.prefix, eb.name), mode: mb, oid: eb.oid }, score: 0 })) return { pairs, truncated: true };
+      const cb = b as TreeCursor;
+      const tree = recursive && isTreeMode(mb);
+      const name = tree ? cb.name().slice() : undefined;
+      const oid = tree ? cb.oid().slice() : undefined;
+      const pair: FilePair | undefined = tree ? undefined : { status: 'A', old: undefined, new: side(frame, cb, mb), score: 0 };
+      if (!cb.next()) frame.b = undefined;
+      if (name) enter(frame, name, undefined, oid);
+      else if (pair && emit(pair)) return { pairs, truncated: true };
     }
   }
   return { pairs, truncated: false };
