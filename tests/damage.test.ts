@@ -443,7 +443,9 @@ describe('damaged copies', () => {
         // Every object the damage does not touch reads exactly as git read it intact.
         const records = batchRecords(copy.fixture);
         const names = [...records.keys()].filter((o) => !damage.unreadable.has(o));
-        expect(names.length).toBeGreaterThan(damage.unreadable.size === records.size ? -1 : 0);
+        // Each case damages one place: healthy objects must remain to be read (a case whose damage
+        // left nothing readable would check nothing below).
+        expect(names.length, 'objects the damage leaves readable').toBeGreaterThan(0);
         const ours = cli(['cat-file', '--batch', copy.gitDir], { input: names.join('\n') + '\n' });
         const expected = Buffer.concat(names.map((o) => records.get(o) as Buffer));
         expect(ours.stdout.equals(expected), ours.stderr.slice(0, 2000)).toBe(true);
@@ -459,6 +461,6 @@ describe('damaged copies', () => {
       } finally {
         copy.remove();
       }
-    }, 20_000);
+    }, 60_000); // the 2699-long chain case takes ~8 s alone and 30 s on a loaded 2-core machine
   }
 });
