@@ -96,6 +96,18 @@ test('blame of a file with a merge resolved by hand, and of a binary file', asyn
   await expect(page.getByTestId('blame-group')).toHaveCount(expected.length);
   expect(new Set(expected.map((g) => g.oid)).size).toBeGreaterThan(2);
   await shot(page, testInfo, 'blame-merge');
+  // A long file: rows are virtualized; the last line comes into view at the end of the page.
+  await go(page, repo, 'blame/HEAD/data/notes.txt');
+  const notes = blameGroups('HEAD', 'data/notes.txt');
+  const total = git(NAME, ['show', 'HEAD:data/notes.txt']).toString().split('\n').length - 1;
+  await expect(page.getByTestId('blame-summary')).toBeVisible();
+  expect(numbersIn(await textOf(page.getByTestId('blame-summary')))[0]).toBe(total);
+  expect(await page.locator('.blame-row').count()).toBeLessThan(total);
+  await page.keyboard.press('End');
+  await expect(page.locator('.blame-no', { hasText: new RegExp(`^${total}$`) })).toBeVisible();
+  const lastGroup = notes[notes.length - 1];
+  await expect(page.locator(`[data-testid=blame-group][data-oid="${lastGroup.oid}"][data-lines="${lastGroup.count}"]`).last()).toBeAttached();
+  await page.screenshot({ path: testInfo.outputPath('blame-long-end.png') });
   await go(page, repo, 'blame/HEAD/data/blob.bin');
   await expect(page.getByText('This file is binary')).toBeVisible();
 });

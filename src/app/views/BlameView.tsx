@@ -125,14 +125,18 @@ function BlameLines({ result }: { result: BlameResult; rev: string }) {
   const virtualizer = useWindowVirtualizer({ count: shownLines, estimateSize: () => ROW, overscan: 30, scrollMargin: margin, useFlushSync: false });
   const items = virtualizer.getVirtualItems();
   const firstInView = items.length ? items[0].index : 0;
+  // The first line under the sticky top bar: a group scrolled partly out of view repeats its commit there.
+  const topbar = typeof document === 'undefined' ? 0 : (document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0);
+  const firstVisible = Math.max(0, Math.floor(((virtualizer.scrollOffset ?? 0) + topbar - margin) / ROW));
   const lastInView = items.length ? items[items.length - 1].index : 0;
   useEffect(() => highlight?.inView(firstInView, lastInView), [highlight, firstInView, lastInView]);
   if (result.binary) return <p className="notice">This file is binary: its {formatCount(result.totalLines)} “lines” are not shown. {formatCount(result.commits.length)} commits touched it.</p>;
   if (result.totalLines === 0) return <p className="muted">The file is empty.</p>;
 
   const gutter = (group: BlameGroup, commit: BlameCommit, line: number) => {
-    const first = line === group.start;
-    if (!first && line !== group.start + 1) return null;
+    const top = Math.max(group.start, Math.min(firstVisible, group.start + group.count - 2));
+    const first = line === top;
+    if (!first && line !== top + 1) return null;
     const { local, original } = formatGitDate(commit.author.time, commit.author.zone);
     if (first)
       return (
