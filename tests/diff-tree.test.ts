@@ -102,6 +102,18 @@ describe('history fixture, more forms', () => {
     }
   });
 
+  it('past the rename limit (-l) skips inexact renames and warns as git does', () => {
+    const commits = allCommits(history).trim().split('\n');
+    const [tip, root] = [commits[0], commits[commits.length - 1]];
+    for (const limit of ['-l1', '-l2', '-l100']) {
+      const want = git(['--git-dir', gitDir(history), 'diff-tree', '-r', '-M', limit, root, tip]);
+      const got = cli(['diff-tree', '-r', '-M', limit, root, tip, history.path]);
+      expect(got.stdout.toString('latin1')).toBe(want.stdout.toString('latin1'));
+      expect(got.stderr).toBe(want.stderr);
+      if (limit === '-l1') expect(want.stderr).toMatch(/renameLimit variable to at least \d+/);
+    }
+  });
+
   it('refuses an unknown option with status 2', () => {
     expect(cli(['diff-tree', '--bogus', 'HEAD', history.path]).status).toBe(2);
   });

@@ -15,7 +15,7 @@ import { UsageError, reportError } from '../errors.ts';
 import { writeNumstat, writePatch } from '../../core/diff/pair-text.ts';
 
 /**
- * `diff-tree [-r] [-M[<n>]] [-C[<n>]] [--root] [--raw | --numstat | -p] <commit> <path>`,
+ * `diff-tree [-r] [-M[<n>]] [-C[<n>]] [-l<limit>] [--root] [--raw | --numstat | -p] <commit> <path>`,
  * `diff-tree [...] <tree-ish> <tree-ish> <path>` and `diff-tree [...] --stdin <path>`, printing what git 2.39 prints:
  * - one commit: its id on a line, then the changes against its parent; nothing for a commit
  *   with no changes, for a root commit without --root, and for a merge (git shows merges only
@@ -67,7 +67,8 @@ function parse(args: string[]): Parsed {
       const value = a.startsWith('-C') ? a.slice(2) : a.slice('--find-copies'.length).replace(/^=/, '');
       out.options.copies = true;
       out.options.minScore = renameScore(value, a.startsWith('-C') ? '-C' : '--find-copies=');
-    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`diff-tree: unknown option ${a}`);
+    } else if (/^-l\d+$/.test(a)) out.options.renameLimit = Number(a.slice(2));
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`diff-tree: unknown option ${a}`);
     else rest.push(a);
   }
   if (out.stdin ? rest.length !== 1 : rest.length !== 2 && rest.length !== 3) throw new UsageError('diff-tree: give <commit> <path>, <tree-ish> <tree-ish> <path>, or --stdin <path>');
@@ -139,8 +140,16 @@ export async function diffTree(args: string[]): Promise<number> {
     out.bytes(sink.concat());
   } else writeCommit(db, out, resolve(db, refs, parsed.names[0]), parsed, abbrev);
   out.flush();
+  // git's diff_result_code: the last comparison that checked the rename limit decides.
+  if (neededRenameLimit > 0) {
+    process.stderr.write('warning: exhaustive rename detection was skipped due to too many files.\n');
+    process.stderr.write(`warning: you may want to set your diff.renameLimit variable to at least ${neededRenameLimit} and retry the command.\n`);
+  }
   return status;
 }
+
+/** git's needed_rename_limit, from the last comparison that checked the limit. */
+let neededRenameLimit = 0;
 
 /**
  * One commit as git shows it: its id line and its changes against its parent. A merge is
@@ -163,6 +172,7 @@ function writeCommit(db: ObjectDatabase, out: Output, oid: Uint8Array, parsed: P
 /** Writes the changes in the asked format; returns how many pairs there were. */
 function writeChanges(db: ObjectDatabase, sink: ByteSink, from: Uint8Array | undefined, to: Uint8Array, parsed: Parsed, abbrev: Abbreviator): number {
   const changes = changesBetween(db, from, to, parsed.options);
+  if (changes.neededLimit !== undefined) neededRenameLimit = changes.neededLimit;
   for (const missing of changes.missing) process.stderr.write(`warning: blob ${missing} is not in this repository (partial clone?): it scored 0 in rename detection\n`);
   if (parsed.format === 'raw') for (const pair of changes.pairs) writeRawLine(sink, pair, db.algo.size);
   else if (parsed.format === 'numstat') writeNumstat(db, sink, changes.pairs);

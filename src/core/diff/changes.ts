@@ -29,6 +29,8 @@ export interface Changes {
   renames: 'full' | 'exact-only' | 'off';
   /** Blobs rename detection needed and could not read (a partial clone); they scored 0. */
   missing: string[];
+  /** git's needed_rename_limit when the rename limit was checked (see RenameResult). */
+  neededLimit?: number;
 }
 
 /** A commit's tree and parents, by raw id. */
@@ -63,7 +65,7 @@ export function* walkChanges(db: ObjectDatabase, oldTree: Uint8Array | undefined
   const walked = yield* walkTreeDiff(db, oldTree, newTree, { recursive: options.recursive, limits: options.limits });
   if (!(options.renames || options.copies)) return { pairs: walked.pairs, truncated: walked.truncated, renames: 'off', missing: [] };
   const found = yield* detectRenames(walked.pairs, blobs, options);
-  return { pairs: found.pairs, truncated: walked.truncated, renames: found.inexact === 'skipped' ? 'exact-only' : 'full', missing: found.missing };
+  return { pairs: found.pairs, truncated: walked.truncated, renames: found.inexact === 'skipped' ? 'exact-only' : 'full', missing: found.missing, neededLimit: found.neededLimit };
 }
 
 /** `walkChanges` run to its end. */

@@ -43,6 +43,11 @@ export interface RenameResult {
   inexact: 'done' | 'skipped' | 'not-needed';
   /** Blob ids that could not be read while scoring (they scored 0, where git would fetch or stop). */
   missing: string[];
+  /**
+   * git's needed_rename_limit when the limit was checked: 0 under it, else the limit that
+   * would have let the inexact pass run (git warns with it); undefined when not checked.
+   */
+  neededLimit?: number;
 }
 
 /** git's default minimum similarity (50%). */
@@ -261,7 +266,7 @@ export function* detectRenames(pairs: FilePair[], blobs: BlobReader, options: Re
   const numDsts = dsts.length - renameCount;
   const numSrcs = srcs.length;
   if (numDsts === 0 || numSrcs === 0) return finish(pairs, dsts, sourceOf, inexact, missing);
-  if (limit > 0 && numDsts * numSrcs > limit * limit) return finish(pairs, dsts, sourceOf, 'skipped', missing);
+  if (limit > 0 && numDsts * numSrcs > limit * limit) return { ...finish(pairs, dsts, sourceOf, 'skipped', missing), neededLimit: Math.max(numSrcs, numDsts) };
   inexact = 'done';
 
   // 4. The matrix: each destination keeps its 4 best sources.
@@ -297,7 +302,7 @@ export function* detectRenames(pairs: FilePair[], blobs: BlobReader, options: Re
   };
   take(false);
   if (copies) take(true);
-  return finish(pairs, dsts, sourceOf, inexact, missing);
+  return { ...finish(pairs, dsts, sourceOf, inexact, missing), neededLimit: 0 };
 }
 
 /** git's write-back and diff_resolve_rename_copy: drops consumed deletions and names each renamed pair R or C. */
