@@ -269,25 +269,52 @@ export function* detectRenames(pairs: FilePair[], blobs: BlobReader, options: Re
   if (limit > 0 && numDsts * numSrcs > limit * limit) return { ...finish(pairs, dsts, sourceOf, 'skipped', missing), neededLimit: Math.max(numSrcs, numDsts) };
   inexact = 'done';
 
-  // 4. The matrix: each destination keeps its 4 best sources.
+  // 4. The matrix: each destination keeps its 4 best sources (git's record_if_better, with
+  // the slots in typed arrays: a million estimates must not allocate a million objects).
   const matrix: Candidate[] = [];
+  const srcSizes = srcs.map((s) => (isRegularMode(s.side.mode) ? sizeOf(s.side) : undefined));
+  const slotSrc = new Int32Array(CANDIDATES_PER_DST);
+  const slotScore = new Int32Array(CANDIDATES_PER_DST);
+  const slotName = new Int8Array(CANDIDATES_PER_DST);
+  let filled = 0;
   for (let di = 0; di < dsts.length; di++) {
     const d = dsts[di];
     if (d.source) continue;
-    const best: Candidate[] = [];
-    for (let k = 0; k < CANDIDATES_PER_DST; k++) best.push({ dst: -1, src: 0, score: 0, nameScore: 0 });
+    filled = 0;
+    const dstSize = isRegularMode(d.side.mode) ? sizeOf(d.side) : undefined;
     for (let si = 0; si < srcs.length; si++) {
-      const s = srcs[si];
-      const candidate: Candidate = { dst: di, src: si, score: estimate(s.side, d.side, minScore), nameScore: basenameSame(s.side.path, d.side.path) ? 1 : 0 };
+      let score = 0;
+      const srcSize = srcSizes[si];
+      if (srcSize !== undefined && dstSize !== undefined) {
+        // estimate_similarity's size test, before any content is read.
+        const maxSize = Math.max(srcSize, dstSize);
+        const delta = maxSize - Math.min(srcSize, dstSize);
+        if (!(maxSize * (MAX_SCORE - minScore) < delta * MAX_SCORE)) score = estimate(srcs[si].side, d.side, minScore);
+      }
+      // The worst slot: an empty one first, else the lowest score, then no same file name.
       let worst = 0;
-      for (let k = 1; k < CANDIDATES_PER_DST; k++) if (scoreCompare(best[k], best[worst]) > 0) worst = k;
-      if (scoreCompare(best[worst], candidate) > 0) best[worst] = candidate;
+      if (filled === CANDIDATES_PER_DST) {
+        for (let k = 1; k < CANDIDATES_PER_DST; k++) {
+          if (slotScore[k] < slotScore[worst] || (slotScore[k] === slotScore[worst] && slotName[k] < slotName[worst])) worst = k;
+        }
+        if (score < slotScore[worst]) continue;
+        const nameScore = basenameSame(srcs[si].side.path, d.side.path) ? 1 : 0;
+        if (score === slotScore[worst] && nameScore <= slotName[worst]) continue;
+        slotSrc[worst] = si;
+        slotScore[worst] = score;
+        slotName[worst] = nameScore;
+      } else {
+        slotSrc[filled] = si;
+        slotScore[filled] = score;
+        slotName[filled] = basenameSame(srcs[si].side.path, d.side.path) ? 1 : 0;
+        filled++;
+      }
       if (work >= nextYield) {
         nextYield = work + WORK_SLICE;
         yield work;
       }
     }
-    matrix.push(...best);
+    for (let k = 0; k < filled; k++) matrix.push({ dst: di, src: slotSrc[k], score: slotScore[k], nameScore: slotName[k] });
     work += srcs.length;
   }
   matrix.sort(scoreCompare);
