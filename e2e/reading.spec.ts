@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page, type Request, type TestInfo } from '@playwright/test';
@@ -193,6 +193,26 @@ test('a Markdown file opens rendered, with its source a click away', async ({ pa
   // A link to lines of a Markdown file opens its source.
   await go(page, repo, 'browse/HEAD/README.md#L2');
   await expect(text.locator('[data-selected]')).toHaveCount(1);
+});
+
+test('a README past the first page of a big folder (250 folders before it) is found by name', async ({ page }, testInfo) => {
+  const work = mkdtempSync(join(tmpdir(), 'packscope-e2e-readme-'));
+  for (let i = 0; i < 250; i++) {
+    mkdirSync(join(work, `d${String(i).padStart(3, '0')}`));
+    writeFileSync(join(work, `d${String(i).padStart(3, '0')}`, 'x.txt'), `${i}\n`);
+  }
+  writeFileSync(join(work, 'README.md'), '# Far down\n\nFound by name, [a folder](d249/).\n');
+  runGit(['init', '-q', work]);
+  runGit(['-C', work, 'add', '.']);
+  runGit(['-C', work, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-q', '-m', 'many folders']);
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, join(work, '.git'));
+  await go(page, repo, 'browse/HEAD');
+  await expect(page.getByTestId('tree-count')).toContainText('251');
+  const readme = page.getByTestId('folder-readme');
+  await expect(readme.locator('h1')).toHaveText('Far down');
+  await expect(readme.getByRole('link', { name: 'a folder' })).toHaveAttribute('href', `#/${encodeURIComponent(repo)}/browse/HEAD/d249`);
+  await shot(page, testInfo, 'readme-far');
 });
 
 test('a 100,000-line file: first lines coloured at once, a far line coloured after a jump, no long task on the page', async ({ page }, testInfo) => {

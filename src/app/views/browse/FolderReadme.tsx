@@ -1,4 +1,6 @@
+import { useEffect, useState } from 'react';
 import type { TreeEntryInfo } from '../../../protocol/messages.ts';
+import type { Progress } from '../../../protocol/rpc.ts';
 import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link } from '../../components/Link.tsx';
@@ -12,8 +14,17 @@ import '../../components/blob/markdown.css';
 /** A README larger than this is not shown under the listing (the file itself opens as usual). */
 const MAX_README_BYTES = 1 << 20;
 
-/** Names a folder's README goes by, best first (a code host prefers Markdown). */
-const README_NAMES = ['README.md', 'readme.md', 'Readme.md', 'README.markdown', 'README', 'README.txt', 'readme.txt'];
+/** Names a README is asked for by, best first, when the listing's first page does not hold it. */
+const README_NAMES = ['README.md', 'readme.md', 'README'];
+
+/**
+ * Past this many entries a README not on the first page is not asked for: each miss is a scan
+ * of the folder in the worker (a 300,000-entry folder: some hundreds of milliseconds).
+ */
+const MAX_LOOKUP_ENTRIES = 20_000;
+
+/** The asking waits this long, so the listing's own pages go first. */
+const LOOKUP_DELAY_MS = 400;
 const README_PATTERN = /^readme(\.(md|markdown|mdown|mkd|mkdn|txt))?$/i;
 
 /** The README among the entries: Markdown first, then plain text. */
@@ -31,33 +42,33 @@ interface ReadmeFound {
 
 /**
  * The README of the folder shown under its listing, rendered when it is Markdown, as a code host
- * does. It is looked for among the entries the listing already has; a large folder whose first
- * page does not reach it is asked by name.
+ * does. It is looked for among the entries the listing already has; a folder whose first page
+ * does not reach it (up to MAX_LOOKUP_ENTRIES entries) is asked by name, after a pause.
  */
 export function FolderReadme({ rev, path, tree, entries, total }: { rev: string; path: string[]; tree: string; entries: TreeEntryInfo[]; total: number }) {
   const listed = pickReadme(entries);
-  const req = useRequest<ReadmeFound | undefined>(
-    'Reading the README',
-    async (signal, onProgress) => {
-      let entry: { name: string; oid: string } | undefined = listed;
-      if (!entry && total > entries.length) {
-        for (const name of README_NAMES) {
-          const found = await engine.call('browse', { rev, path: [...path, name] }, { signal }).catch(() => undefined);
-          if (found?.target.kind === 'blob' && (found.target.mode === '100644' || found.target.mode === '100755')) {
-            entry = { name, oid: found.target.oid };
-            break;
-          }
-        }
-      }
-      if (!entry) return undefined;
-      const detail = await engine.call('object', { oid: entry.oid }, { signal });
-      const content = detail.content;
-      if (!content || content.kind !== 'blob' || content.text === undefined || content.size > MAX_README_BYTES) return undefined;
-      const text = content.truncated ? (await engine.call('blobText', { oid: entry.oid }, { signal, onProgress })).text : content.text;
-      return { name: entry.name, oid: entry.oid, text, size: content.size };
-    },
-    [tree, rev],
-  );
+  const lookup = !listed && total > entries.length && total <= MAX_LOOKUP_ENTRIES;
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    if (!lookup) return;
+    const t = setTimeout(() => setWaited(true), LOOKUP_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [lookup]);
+  const read = async (signal: AbortSignal, onProgress: (p: Progress) => void): Promise<ReadmeFound | undefined> => {
+    let entry: { name: string; oid: string } | undefined = listed;
+    for (let i = 0; !entry && i < README_NAMES.length; i++) {
+      const name = README_NAMES[i];
+      const found = await engine.call('browse', { rev, path: [...path, name] }, { signal }).catch(() => undefined);
+      if (found?.target.kind === 'blob' && (found.target.mode === '100644' || found.target.mode === '100755')) entry = { name, oid: found.target.oid };
+    }
+    if (!entry) return undefined;
+    const detail = await engine.call('object', { oid: entry.oid }, { signal });
+    const content = detail.content;
+    if (!content || content.kind !== 'blob' || content.text === undefined || content.size > MAX_README_BYTES) return undefined;
+    const text = content.truncated ? (await engine.call('blobText', { oid: entry.oid }, { signal, onProgress })).text : content.text;
+    return { name: entry.name, oid: entry.oid, text, size: content.size };
+  };
+  const req = useRequest<ReadmeFound | undefined>('Reading the README', listed || (lookup && waited) ? read : undefined, [tree, rev, waited]);
   if (req.status === 'error') return <ErrorBox error={req.error} title="The README could not be read" />;
   const readme = req.data;
   if (!readme) return null;
