@@ -505,6 +505,26 @@ describe('decoded form for the screen', () => {
     expect(decoded.hunks[0].lines[0].cut).toBe(true);
   });
 
+  it('refuses inputs with more lines than maxInputLines', () => {
+    const newlines = new Uint8Array(3000).fill(0x0a);
+    const refused = decodePatch(newlines, newlines.subarray(1), { maxInputLines: 5000 });
+    expect(refused.tooLarge).toBe(true);
+    expect(refused.hunks).toEqual([]);
+    const accepted = decodePatch(newlines, newlines.subarray(1), { maxInputLines: 6000 });
+    expect(accepted.tooLarge).toBe(false);
+    expect(accepted.deleted).toBe(1);
+  });
+
+  it('shows the whole file as one hunk with unlimited context, as git -U<large> does', () => {
+    const a = lines(...Array.from({ length: 50 }, (_, i) => `l${i}`));
+    const b = lines(...Array.from({ length: 50 }, (_, i) => (i === 10 || i === 40 ? `L${i}` : `l${i}`)));
+    const whole = decodePatch(a, b, { context: Infinity });
+    expect(whole.hunks.length).toBe(1);
+    expect(whole.hunks[0].header).toBe('@@ -1,50 +1,50 @@');
+    expect(whole.hunks[0].lines.length).toBe(52);
+    expect(Buffer.from(formatPatchBody(a, b, { context: Infinity })).equals(gitDiff(a, b, ['-U1000']).body)).toBe(true);
+  });
+
   it('decodes invalid UTF-8 with replacement characters', () => {
     const decoded = decodePatch(lines('a'), new Uint8Array([0x61, 0x0a, 0xff, 0x62, 0x0a]));
     expect(decoded.hunks[0].lines[1].text).toBe('\ufffdb');

@@ -15,6 +15,11 @@ export interface DecodeOptions extends PatchOptions {
   maxLines?: number;
   /** Longest line kept, in bytes (default 10,000); longer lines are shortened and marked. */
   maxLineBytes?: number;
+  /**
+   * Most lines in both files together (default 4,000,000): the diff keeps some 40 bytes per
+   * line, so a blob of nothing but newlines is refused (`tooLarge`) instead of diffed.
+   */
+  maxInputLines?: number;
 }
 
 /** One shown line. */
@@ -48,6 +53,8 @@ export interface DecodedHunk {
 export interface DecodedPatch {
   /** Either side binary by git's rule: no hunks, no counts. */
   binary: boolean;
+  /** More lines than maxInputLines: not diffed, no hunks, no counts. */
+  tooLarge: boolean;
   hunks: DecodedHunk[];
   /** Lines added and removed in the whole diff (shown or not). */
   added: number;
@@ -64,6 +71,14 @@ export interface DecodedPatch {
 
 const DEFAULT_MAX_LINES = 20_000;
 const DEFAULT_MAX_LINE_BYTES = 10_000;
+const DEFAULT_MAX_INPUT_LINES = 4_000_000;
+
+/** Lines of a buffer as git counts them (a last line without '\n' counts too). */
+function countNewlines(data: Uint8Array): number {
+  let n = 0;
+  for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) n++;
+  return n + (data.length > 0 && data[data.length - 1] !== 0x0a ? 1 : 0);
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -71,6 +86,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions = {}): DecodedPatch {
   const result: DecodedPatch = {
     binary: false,
+    tooLarge: false,
     hunks: [],
     added: 0,
     deleted: 0,
@@ -78,6 +94,10 @@ export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions
   };
   if (isBinaryBlob(a) || isBinaryBlob(b)) {
     result.binary = true;
+    return result;
+  }
+  if (countNewlines(a) + countNewlines(b) > (options.maxInputLines ?? DEFAULT_MAX_INPUT_LINES)) {
+    result.tooLarge = true;
     return result;
   }
   const maxLines = Math.max(0, options.maxLines ?? DEFAULT_MAX_LINES);
