@@ -56,9 +56,9 @@ function gitFiles(name: string, args: string[]): GitFile[] {
   return files;
 }
 
-/** The files the diff list shows, as the file list's entries say them. */
-async function shownFiles(page: Page): Promise<GitFile[]> {
-  return page.getByTestId('diff-file-item').evaluateAll((els) =>
+/** The files the diff list shows, as the file list's entries say them (one file has no list: its header says). */
+async function shownFiles(page: Page, from: 'diff-file-item' | 'diff-file' = 'diff-file-item'): Promise<GitFile[]> {
+  return page.getByTestId(from).evaluateAll((els) =>
     els
       .map((e) => ({
         index: Number(e.getAttribute('data-index')),
@@ -76,8 +76,10 @@ async function shownFiles(page: Page): Promise<GitFile[]> {
 /** Waits for the comparison's file list, then checks it against git's. */
 async function expectFiles(page: Page, expected: GitFile[], what: string): Promise<void> {
   await expect(page.getByTestId('diff-summary'), what).toContainText(/\d/);
-  await expect(page.getByTestId('diff-file-item'), what).toHaveCount(expected.length);
-  expect(await shownFiles(page), what).toEqual(expected);
+  const from = expected.length === 1 ? 'diff-file' : 'diff-file-item';
+  await expect(page.getByTestId(from), what).toHaveCount(expected.length);
+  if (expected.length === 1) await expect(page.getByTestId('diff-file-list'), what).toHaveCount(0);
+  expect(await shownFiles(page, from), what).toEqual(expected);
   // The summary's totals are the sums of git's counts.
   const sum = (key: 'added' | 'deleted') => expected.reduce((n, f) => n + (f[key] === '-' ? 0 : Number(f[key])), 0);
   const numbers = numbersIn(await textOf(page.getByTestId('diff-summary')));
@@ -267,9 +269,9 @@ test.describe('history fixture', () => {
     const b = rev('v2.0:src/main.c');
     await go(page, repo, `compare/${a}..${b}`);
     const [added, deleted] = git(NAME, ['diff', '--numstat', a, b]).toString().split('\t');
-    await expect(page.getByTestId('diff-file-item')).toHaveCount(1);
-    await expect(page.getByTestId('diff-file-item')).toHaveAttribute('data-added', added);
-    await expect(page.getByTestId('diff-file-item')).toHaveAttribute('data-deleted', deleted);
+    await expect(page.getByTestId('diff-file')).toHaveCount(1);
+    await expect(page.getByTestId('diff-file')).toHaveAttribute('data-added', added);
+    await expect(page.getByTestId('diff-file')).toHaveAttribute('data-deleted', deleted);
   });
 });
 
@@ -295,7 +297,9 @@ test('a file over the line-diff limit is listed with its sizes, and says why it 
   expect(commit).toMatch(/^[0-9a-f]{40}$/);
   await go(page, key, `object/${commit}`);
   const files = gitFiles('large-blobs', [commit]);
-  await expect(page.getByTestId('diff-file-item')).toHaveCount(files.length);
+  expect(files.length).toBe(1);
+  await expect(page.getByTestId('diff-file')).toHaveCount(1);
+  await expect(page.getByTestId('diff-file')).toHaveAttribute('data-path', files[0].newPath);
   const note = page.getByTestId('diff-too-large');
   await expect(note).toBeVisible();
   const size = (spec: string) => git('large-blobs', ['cat-file', '-s', spec]).toString().trim();

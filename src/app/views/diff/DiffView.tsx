@@ -44,6 +44,9 @@ type Row =
 /** Heights to start from; every row is measured once drawn. */
 const ESTIMATE: Record<Row['kind'], number> = { file: 50, body: 20, note: 40, images: 300, more: 48 };
 
+/** Names that are likely images (only to guess a row's height; the bytes decide what is shown). */
+const IMAGE_NAME = /\.(png|jpe?g|gif|webp|bmp|ico)$/i;
+
 /** Rows of an open file whose hunks are there; cached per file while its state and the layout stay. */
 interface CachedBody {
   hunks: FileHunks;
@@ -145,7 +148,12 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
 
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
-    estimateSize: (i) => ESTIMATE[rows[i].kind],
+    estimateSize: (i) => {
+      const r = rows[i];
+      // A binary file's picture row is empty unless the worker finds an image: guess from the name.
+      if (r.kind === 'images') return IMAGE_NAME.test(files[r.pos].new.path || files[r.pos].old.path) ? ESTIMATE.images : 0;
+      return ESTIMATE[r.kind];
+    },
     getItemKey: (i) => rowKey(rows[i], i),
     overscan: 16,
     scrollMargin: margin,
@@ -254,10 +262,13 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
         </p>
       )}
       {files.length > 0 && (
-        <div className="df-main">
-          <aside className="df-side" style={{ top: topbar + 8 }}>
-            <FileList files={files} total={list.total} onJump={jump} current={current} />
-          </aside>
+        <div className={files.length === 1 && list.done ? 'df-main single' : 'df-main'}>
+          {/* One file needs no list to jump from: its diff takes the width. */}
+          {!(files.length === 1 && list.done) && (
+            <aside className="df-side" style={{ top: topbar + 8 }}>
+              <FileList files={files} total={list.total} onJump={jump} current={current} />
+            </aside>
+          )}
           <div className="df-files" ref={listRef}>
             {stickyFile && (
               <div className="df-sticky" style={{ top: topbar }} aria-hidden="true">

@@ -120,7 +120,18 @@ export function ModeChange({ file }: { file: DiffFileInfo }) {
 export function FileHeader({ file, open, onToggle, actions }: { file: DiffFileInfo; open: boolean; onToggle: () => void; actions?: ReactNode }) {
   const blob = file.status === 'D' ? file.old : file.new;
   return (
-    <div className={open ? 'df-file-head open' : 'df-file-head'} data-testid="diff-file" data-index={file.index} data-status={file.status} data-path={blob.path}>
+    <div
+      className={open ? 'df-file-head open' : 'df-file-head'}
+      data-testid="diff-file"
+      data-index={file.index}
+      data-status={file.status}
+      data-path={blob.path}
+      data-old-path={file.old.path}
+      data-new-path={file.new.path}
+      data-added={file.added ?? ''}
+      data-deleted={file.deleted ?? ''}
+      data-binary={file.binary ? '1' : ''}
+    >
       <button type="button" className="df-toggle" aria-expanded={open} aria-label={open ? 'Collapse this file' : 'Show this file'} onClick={onToggle}>
         <span aria-hidden="true">{open ? '▾' : '▸'}</span>
       </button>
