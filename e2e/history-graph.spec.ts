@@ -111,3 +111,76 @@ test('dangling fixture: unreachable commits are added to the graph and marked', 
   await shot(page, testInfo, 'history-unreachable');
   await page.screenshot({ path: '/tmp/h6/shots/unreachable.png', fullPage: true });
 });
+
+/**
+ * git.git (80k commits from HEAD, 4,295 refs): time to the first rows and to the whole graph,
+ * the page's and the worker's heap, the first rows against git's own graph, and screenshots.
+ * Runs only when PACKSCOPE_GITGIT names the repository (`PACKSCOPE_GITGIT=/work/.mirror/git+git/repo`).
+ */
+test('git.git: first page, whole graph, memory, and git log --graph on the first rows', async ({ page }, testInfo) => {
+  const gitgit = process.env.PACKSCOPE_GITGIT;
+  test.skip(!gitgit, 'set PACKSCOPE_GITGIT to a clone of git.git');
+  test.setTimeout(900_000);
+  const { execFileSync } = await import('node:child_process');
+  const gitLog = (args: string[]) => execFileSync('git', ['--git-dir', gitgit!, 'log', '--graph', '--format=%H', ...args], { maxBuffer: 1 << 30 }).toString('utf8');
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, gitgit!);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const pageHeap = async () => Math.round(((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1048576);
+  const workerHeap = async () => {
+    const sizes = await Promise.all(page.workers().map((w) => w.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0).catch(() => 0)));
+    return Math.round(Math.max(0, ...sizes) / 1048576);
+  };
+  const report: Record<string, number | string> = {};
+
+  // One ref, all parents: the first rows, checked line for line against git.
+  let started = Date.now();
+  await go(page, repo, 'history/HEAD?mode=all');
+  await expect(page.getByTestId('history-row').first()).toBeVisible({ timeout: 120_000 });
+  report.headFirstRowsMs = Date.now() - started;
+  report.headFirstRowsWorkerMs = Number(await page.getByTestId('history-timing').getAttribute('data-first-ms'));
+  const first = await rowsOnScreen(page);
+  const expected = gitLog(['HEAD']).split('\n');
+  const want: string[] = [];
+  const oids: string[] = [];
+  for (const line of expected) {
+    const m = /^(.*?)([0-9a-f]{40})$/.exec(line);
+    if (m) {
+      if (oids.length === first.length) break;
+      oids.push(m[2]);
+      want.push(m[1].trimEnd());
+    } else want.push(line.trimEnd());
+  }
+  expect(first.map((r) => r.oid)).toEqual(oids);
+  // Lines after the last commit shown belong to it: compare up to and including its own.
+  expect(first.map((r) => r.graph).join('\n').startsWith(want.join('\n'))).toBe(true);
+  // The page is as tall as 80k rows: a screenshot of the window, not of the whole page.
+  await testInfo.attach('gitgit-head', { body: await page.screenshot({ path: '/tmp/h6/shots/gitgit-head.png' }), contentType: 'image/png' });
+
+  // A merge-heavy stretch further down.
+  await page.mouse.wheel(0, 40_000);
+  await page.waitForTimeout(1500);
+  await testInfo.attach('gitgit-merges', { body: await page.screenshot({ path: '/tmp/h6/shots/gitgit-merges.png' }), contentType: 'image/png' });
+
+  // The whole graph.
+  started = Date.now();
+  await page.getByRole('button', { name: 'Load all' }).click();
+  await expect(page.getByTestId('history-count')).toHaveText(/^[\d,.\s\u00a0\u202f]+ commits$/, { timeout: 900_000 });
+  report.headAllMs = Date.now() - started;
+  report.headAllWorkerMs = Number(await page.getByTestId('history-timing').getAttribute('data-all-ms'));
+  report.headCount = (await page.getByTestId('history-count').textContent()) ?? '';
+  report.pageHeapMB = await pageHeap();
+  report.workerHeapMB = await workerHeap();
+
+  // Every ref, with labels.
+  started = Date.now();
+  await go(page, repo, 'history/HEAD?mode=all&refs=all');
+  await expect(page.getByTestId('history-row').first()).toBeVisible({ timeout: 300_000 });
+  report.allRefsFirstRowsMs = Date.now() - started;
+  await expect(page.getByTestId('ref-label').first()).toBeVisible();
+  await testInfo.attach('gitgit-all-refs', { body: await page.screenshot({ path: '/tmp/h6/shots/gitgit-all-refs.png' }), contentType: 'image/png' });
+  report.workerHeapAfterAllRefsMB = await workerHeap();
+  console.log(`git.git history graph: ${JSON.stringify(report)}`);
+  await testInfo.attach('gitgit-history-graph.json', { body: JSON.stringify(report, null, 2), contentType: 'application/json' });
+});

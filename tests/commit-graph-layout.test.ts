@@ -64,8 +64,8 @@ describe('commit graph layout equals git log --graph', () => {
         expect(drawn(repo, starts, firstParent).text, `${f.name}: git log --graph ${args.join(' ')}${firstParent ? ' --first-parent' : ''}`).toBe(expected);
         compared++;
       };
-      check(['--all'], allRefStarts(repo.db, repo.refs));
-      check(['--all'], allRefStarts(repo.db, repo.refs), true);
+      check(['--all'], allRefStarts(repo.refs));
+      check(['--all'], allRefStarts(repo.refs), true);
       if (resolveRef(repo.refs, 'HEAD')) {
         check(['HEAD'], startsOf(repo, 'HEAD'));
         check(['HEAD'], startsOf(repo, 'HEAD'), true);
@@ -82,7 +82,7 @@ describe('commit graph layout equals git log --graph', () => {
   it('history: the octopus and the hand-resolved merge are drawn as git draws them', async () => {
     const f = fixtures.find((x) => x.name === 'history') as Fixture;
     const repo = await openRepository(f.path);
-    const { text } = drawn(repo, allRefStarts(repo.db, repo.refs));
+    const { text } = drawn(repo, allRefStarts(repo.refs));
     // The octopus line with its dashes and the expansion below it are in the text at all.
     expect(text).toMatch(/^\*---\.\s+[0-9a-f]{40}$/m);
     expect(text).toMatch(/^\|\\ \\ \\\s*$/m);
@@ -162,7 +162,7 @@ describe('streamed graph order', () => {
       ['side', ['base'], t + 1 * day],
     ]);
     const repo = await openRepository(dir);
-    const starts = allRefStarts(repo.db, repo.refs);
+    const starts = allRefStarts(repo.refs);
     const walk = new LogWalk(repo.db, starts);
     const stream = new GraphOrder(walk);
     while (!stream.broken && stream.next(100).length > 0);

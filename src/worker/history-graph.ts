@@ -87,7 +87,7 @@ async function graphFor(session: Session, query: GraphQuery, ctx: HandlerContext
     return hit;
   }
   const starts: string[] = [];
-  if (query.scope.kind === 'all-refs') starts.push(...allRefStarts(session.db, session.refs));
+  if (query.scope.kind === 'all-refs') starts.push(...allRefStarts(session.refs));
   else {
     const oid = toHex(resolveToOid(session.db, session.refs, query.scope.rev));
     const commit = peelToCommit(session.db, oid);

@@ -13,8 +13,8 @@ import './history/history.css';
 
 type Mode = 'first-parent' | 'all';
 
-/** Lanes the graph column shows at most before it scrolls sideways inside each row. */
-const MAX_GRAPH_WIDTH = 64 * 2 * CELL_W;
+/** Graph characters a row draws at most (32 lanes); wider rows are cut, marked, at the edge. */
+const MAX_GRAPH_CELLS = 64;
 /** Labels shown on one commit before "+N". */
 const MAX_LABELS = 6;
 
@@ -85,13 +85,6 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
   const items = virtualizer.getVirtualItems();
   const last = items.length ? items[items.length - 1].index : 0;
   useEffect(() => setLastVisible(last), [last]);
-
-  // The graph column is as wide as the widest row loaded (git pads every line to the widest lane).
-  const graphWidth = useMemo(() => {
-    let cells = 4;
-    for (const r of rows) for (const l of r.lines) if (l.length > cells) cells = l.length;
-    return Math.min(MAX_GRAPH_WIDTH, (cells + 1) * CELL_W);
-  }, [rows]);
 
   const moveTo = (index: number) => {
     const next = Math.max(0, Math.min(rows.length - 1, index));
@@ -190,7 +183,7 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
         role="list"
         aria-label={params.allRefs ? 'Commits of every ref' : `Commits from ${rev}`}
         onKeyDown={onKeyDown}
-        style={{ height: virtualizer.getTotalSize(), ['--graph-w' as string]: `${graphWidth}px` }}
+        style={{ height: virtualizer.getTotalSize() }}
       >
         {items.map((item) => {
           const r = rows[item.index];
@@ -205,7 +198,6 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
               top={item.start - virtualizer.options.scrollMargin}
               above={prev ? { line: prev.lines[prev.lines.length - 1], starDown: prev.shownParents > 0 } : undefined}
               below={next?.lines[0]}
-              graphWidth={graphWidth}
               objectHref={href({ view: 'object', oid: r.oid })}
               browseHref={href({ view: 'browse', rev: r.oid, path: [] })}
               onFocus={() => setActive(item.index)}
@@ -270,7 +262,6 @@ function GraphRow({
   top,
   above,
   below,
-  graphWidth,
   objectHref,
   browseHref,
   onFocus,
@@ -281,13 +272,17 @@ function GraphRow({
   top: number;
   above?: { line: Uint8Array; starDown: boolean };
   below?: Uint8Array;
-  graphWidth: number;
   objectHref: string;
   browseHref: string;
   onFocus: () => void;
 }) {
   const { local, original } = formatGitDate(row.authorTime, row.authorZone);
   const height = Math.max(1, row.lines.length) * LINE_H;
+  // As in git's own output, the text of each commit starts right after that commit's lanes.
+  let cells = 4;
+  for (const l of row.lines) if (l.length > cells) cells = l.length;
+  const cut = cells > MAX_GRAPH_CELLS || row.cut > 0;
+  const graphWidth = (Math.min(cells, MAX_GRAPH_CELLS) + 1) * CELL_W;
   return (
     <div
       data-index={index}
@@ -300,14 +295,14 @@ function GraphRow({
       role="listitem"
       tabIndex={active ? 0 : -1}
       className={`graph-row${active ? ' active' : ''}${row.unreachable ? ' unreachable' : ''}`}
-      style={{ transform: `translateY(${top}px)`, height }}
+      style={{ transform: `translateY(${top}px)`, height, gridTemplateColumns: `${graphWidth}px minmax(0, 1fr)` }}
       onFocus={onFocus}
       aria-label={`${row.oid.slice(0, 12)} ${row.subject}${row.unreachable ? ' (unreachable)' : ''}`}
     >
       <div className="graph-col">
         <GraphCells row={row} above={above} below={below} width={graphWidth} unreachable={row.unreachable} />
-        {row.cut > 0 && (
-          <span className="graph-cut" title={`${formatCount(Math.ceil(row.cut / 2))} more lanes to the right are not drawn`}>
+        {cut && (
+          <span className="graph-cut" title="More lanes to the right are not drawn">
             …
           </span>
         )}

@@ -39,7 +39,7 @@ export async function logGraph(args: string[]): Promise<number> {
   if (named.length === 0) named.push({ rev: 'HEAD' });
   for (const n of named) {
     if ('all' in n) {
-      starts.push(...allRefStarts(db, refs));
+      starts.push(...allRefStarts(refs));
       continue;
     }
     const r = resolveName(db, refs, n.rev);

@@ -46,6 +46,8 @@ export interface GraphRowCells {
 }
 
 const DEFAULT_MAX_LANES = 64;
+/** Parents of one commit drawn at most (Linux has a 66-parent octopus; the walk keeps 1,024). */
+export const MAX_DRAWN_PARENTS = 128;
 
 /** See the file comment. */
 export class HistoryGraph {
@@ -142,7 +144,10 @@ export class HistoryGraph {
   private addRow(n: number): void {
     if (!this.shown(n)) return;
     const parents = this.walk.parents[n];
-    const shownParents = parents.every((p) => this.shown(p)) ? parents : parents.filter((p) => this.shown(p));
+    let shownParents = parents.every((p) => this.shown(p)) ? parents : parents.filter((p) => this.shown(p));
+    // git draws two expansion lines per parent of an octopus: a crafted one would make a row
+    // thousands of lines tall. Parents past the cap get no edge (their own rows still come).
+    if (shownParents.length > MAX_DRAWN_PARENTS) shownParents = shownParents.slice(0, MAX_DRAWN_PARENTS);
     let cut = 0;
     let commitLine = 0;
     const lines: Uint8Array[] = [];

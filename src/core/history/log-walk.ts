@@ -1,6 +1,7 @@
 import { fail } from '../errors.ts';
 import { fromHex } from '../hash/hex.ts';
 import { forEachCommitLink } from '../objects/commit.ts';
+import { parseTag } from '../objects/tag.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 
 /**
@@ -28,6 +29,9 @@ export const LOG_LIMITS = {
   /** Parents of one commit followed (git follows all; a crafted commit can name a million). */
   maxParents: 1024,
 };
+
+/** Tags followed at most from a start (a tag of a tag of …). */
+const MAX_TAG_HOPS = 100;
 
 /** Flags per commit. */
 export const COMMIT_UNREADABLE = 1;
@@ -79,8 +83,9 @@ export class LogWalk {
   private readonly firstParent: boolean;
 
   /**
-   * `starts` are commit ids (hex) in the order git would be given them (refs in name order,
-   * then HEAD, for `--all`). Ids that are not commits in this repository are skipped.
+   * `starts` are object ids (hex) in the order git would be given them (refs in name order,
+   * then HEAD, for `--all`); tags are followed to their commits, and ids that lead to no commit
+   * in this repository are skipped.
    */
   constructor(
     private readonly db: ObjectDatabase,
@@ -89,10 +94,13 @@ export class LogWalk {
   ) {
     this.firstParent = options.firstParent ?? false;
     const initial: number[] = [];
+    const named = new Set<number>();
     for (const oid of starts) {
-      if (this.numberOf.has(oid)) continue;
-      const n = this.discover(oid);
-      if (n >= 0) initial.push(n);
+      const n = this.numberOf.get(oid) ?? this.discover(oid, true);
+      if (n >= 0 && !named.has(n)) {
+        named.add(n);
+        initial.push(n);
+      }
     }
     // A stable sort by date, newest first (commit_list_sort_by_date).
     const sorted = initial.map((n, i) => ({ n, i })).sort((a, b) => this.dates[b.n] - this.dates[a.n] || a.i - b.i);
@@ -167,29 +175,48 @@ export class LogWalk {
     this.onVisit?.(n);
   }
 
-  /** Reads a commit and numbers it; -1 when the repository does not have it. */
-  private discover(oid: string): number {
-    const id = fromHex(oid);
+  /**
+   * Reads a commit and numbers it; -1 when the repository does not have it. A start may name a
+   * tag (followed to its commit, as git peels what it is given) or a tree or blob (left out).
+   */
+  private discover(oid: string, start = false): number {
+    let id = fromHex(oid);
     if (!this.db.has(id)) {
-      this.stats.missingParents++;
+      if (!start) this.stats.missingParents++;
       return -1;
+    }
+    let head: CommitHead | undefined;
+    try {
+      let obj = this.db.read(id);
+      for (let hop = 0; start && obj.type === 'tag' && hop < MAX_TAG_HOPS; hop++) {
+        oid = parseTag(obj.data).object;
+        const known = this.numberOf.get(oid);
+        if (known !== undefined) return known;
+        id = fromHex(oid);
+        if (!this.db.has(id)) return -1;
+        obj = this.db.read(id);
+      }
+      if (obj.type !== 'commit') {
+        if (start) return -1;
+        fail('BadName', `${oid} is a ${obj.type}, not a commit`);
+      }
+      head = readCommitHead(obj.data);
+    } catch {
+      // Listed, marked, without parents: its error shows when it is opened.
+      head = undefined;
     }
     const n = this.oids.length;
     this.oids.push(oid);
     this.numberOf.set(oid, n);
     this.parents.push([]);
     this.stats.read++;
-    try {
-      const obj = this.db.read(id);
-      if (obj.type !== 'commit') fail('BadName', `${oid} is a ${obj.type}, not a commit`);
-      const head = readCommitHead(obj.data);
+    if (head) {
       this.dates.push(head.date);
       this.authorOf.push(this.internAuthor(head.author));
       this.parentCount.push(head.parentCount);
       this.parentIds.push(head.parents);
       this.flags.push(0);
-    } catch {
-      // Listed, marked, without parents: its error shows when it is opened.
+    } else {
       this.stats.unreadable++;
       this.dates.push(0);
       this.authorOf.push(this.internAuthor(''));

@@ -5,8 +5,8 @@ import { engine } from '../../client.ts';
 import { asWire } from '../../stores/repo.ts';
 import { isCancelled, runTask } from '../../stores/tasks.ts';
 
-/** Rows in the first page: what fills a screen, fast. */
-const FIRST_PAGE = 120;
+/** Rows in the first page: what fills a screen, fast (each row more may need the walk to go further). */
+const FIRST_PAGE = 50;
 /** Rows in later pages. */
 const PAGE = 1_000;
 /** Keep this many rows loaded beyond the last one on screen. */
