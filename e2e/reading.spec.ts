@@ -201,7 +201,7 @@ test('a README past the first page of a big folder (250 folders before it) is fo
     mkdirSync(join(work, `d${String(i).padStart(3, '0')}`));
     writeFileSync(join(work, `d${String(i).padStart(3, '0')}`, 'x.txt'), `${i}\n`);
   }
-  writeFileSync(join(work, 'README.md'), '# Far down\n\nFound by name, [a folder](d249/).\n');
+  writeFileSync(join(work, 'README.md'), '# Far down\n\nFound by name, [a folder](d249/), [back up](#far-down).\n');
   runGit(['init', '-q', work]);
   runGit(['-C', work, 'add', '.']);
   runGit(['-C', work, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-q', '-m', 'many folders']);
@@ -212,6 +212,11 @@ test('a README past the first page of a big folder (250 folders before it) is fo
   const readme = page.getByTestId('folder-readme');
   await expect(readme.locator('h1')).toHaveText('Far down');
   await expect(readme.getByRole('link', { name: 'a folder' })).toHaveAttribute('href', `#/${encodeURIComponent(repo)}/browse/HEAD/d249`);
+  // A link to a heading of the same document scrolls to it and leaves the app's route alone.
+  const before = page.url();
+  await readme.getByRole('link', { name: 'back up' }).click();
+  await page.waitForTimeout(200);
+  expect(page.url()).toBe(before);
   await shot(page, testInfo, 'readme-far');
 });
 
