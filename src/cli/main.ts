@@ -29,7 +29,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]
   fsck [--unreachable | --dangling] [--lost-found=<dir>] [--no-reflogs] <path>
   index-pack [-o <file>.idx] <file>.pack
-  diff-tree [-r] [-M[<n>]] [-C[<n>]] [--root] [--raw | --numstat | -p] (<commit> | <tree-ish> <tree-ish>) <path>
+  diff-tree [-r] [-M[<n>]] [-C[<n>]] [-l<n>] [--root] [--raw | --numstat | -p] (<commit> | <tree-ish> <tree-ish> | --stdin) <path>
   log [--follow] [--format=%H] [<rev>...] [-- <path>...] <path>
   log --graph --oneline [--all] [--first-parent] [<rev>...] <path>
   blame --porcelain [<rev>] -- <file> <path>

@@ -111,6 +111,12 @@ export interface DiffPage {
    * `off` when not asked.
    */
   renames: 'full' | 'exact-only' | 'off';
+  /**
+   * Blobs rename detection could not read (not in a partial clone, or over
+   * `DIFF_LIMITS.maxBlobBytes`): they scored 0, so a rename among them may show as a deletion
+   * and an addition.
+   */
+  unscoredBlobs: number;
   /** Sums over the files whose line counts were computed so far (this page and earlier ones asked for). */
   addedSoFar: number;
   deletedSoFar: number;

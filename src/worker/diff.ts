@@ -1,6 +1,7 @@
 import { PackscopeError, fail, toWire } from '../core/errors.ts';
 import { fromHex, toHex } from '../core/hash/hex.ts';
-import { commitLinks, walkChanges, type Changes } from '../core/diff/changes.ts';
+import { commitLinks, databaseBlobs, walkChanges, type Changes } from '../core/diff/changes.ts';
+import type { BlobReader } from '../core/diff/renames.ts';
 import { needsQuoting, quoted, similarityPercent } from '../core/diff/diff-format.ts';
 import { sideContent } from '../core/diff/pair-text.ts';
 import { countLines, decodePatch, isBinaryBlob } from '../core/diff/patch.ts';
@@ -99,6 +100,21 @@ function resolveTarget(db: ObjectDatabase, refs: RefMap, target: DiffTarget): Re
   return { ends, from: from.tree, to: to.tree };
 }
 
+/**
+ * Blobs for rename scoring, refusing contents over DIFF_LIMITS.maxBlobBytes (a hostile 2 GB
+ * blob would otherwise be read and hashed whole): such a blob scores 0, as a missing one.
+ */
+function cappedBlobs(db: ObjectDatabase): BlobReader {
+  const all = databaseBlobs(db);
+  return {
+    size: (oid) => all.size(oid),
+    data: (oid) => {
+      const size = all.size(oid);
+      return size === undefined || size > DIFF_LIMITS.maxBlobBytes ? undefined : all.data(oid);
+    },
+  };
+}
+
 /** Drives a sliced core generator, pausing (and honouring cancel) between slices. */
 async function drive<T>(gen: Generator<number, T>, ctx: HandlerContext, label: string): Promise<T> {
   for (;;) {
@@ -128,7 +144,7 @@ async function comparison(session: Session, target: DiffTarget, renames: boolean
     const same = toHex(from.oid) === toHex(to.oid);
     changes = { pairs: same ? [] : [{ status: 'M', old: from, new: to, score: 0 }], truncated: false, renames: 'off', missing: [] };
   } else {
-    changes = await drive(walkChanges(db, resolved.from, resolved.to, { recursive: true, renames, copies, limits: { maxPairs: DIFF_LIMITS.maxFiles } }), ctx, 'Comparing trees');
+    changes = await drive(walkChanges(db, resolved.from, resolved.to, { recursive: true, renames, copies, limits: { maxPairs: DIFF_LIMITS.maxFiles } }, cappedBlobs(db)), ctx, 'Comparing trees');
   }
   const made: Comparison = { ends: resolved.ends, changes, stats: new Map() };
   map.set(key, made);
@@ -221,7 +237,7 @@ export async function diffFiles(session: Session, args: DiffRequests['diffFiles'
     addedSoFar += s.added ?? 0;
     deletedSoFar += s.deleted ?? 0;
   }
-  return { ends: c.ends, files, total, truncated: c.changes.truncated, renames: c.changes.renames, addedSoFar, deletedSoFar };
+  return { ends: c.ends, files, total, truncated: c.changes.truncated, renames: c.changes.renames, unscoredBlobs: c.changes.missing.length, addedSoFar, deletedSoFar };
 }
 
 /**

@@ -41,7 +41,7 @@ export interface RenameResult {
   pairs: FilePair[];
   /** `skipped`: the inexact pass was not run because of the rename limit (git's "inexact rename detection was skipped"). */
   inexact: 'done' | 'skipped' | 'not-needed';
-  /** Blob ids that could not be read while scoring (they scored 0, where git would fetch or stop). */
+  /** Blob ids the reader could not give while scoring (absent, or refused as too large by the reader): they scored 0, where git would fetch or stop. */
   missing: string[];
   /**
    * git's needed_rename_limit when the limit was checked: 0 under it, else the limit that
