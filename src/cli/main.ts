@@ -9,6 +9,7 @@ import { indexPack } from './commands/index-pack.ts';
 import { diffTree } from './commands/diff-tree.ts';
 import { log } from './commands/log.ts';
 import { blame } from './commands/blame.ts';
+import { commitGraph } from './commands/commit-graph.ts';
 import { RefusedWrite, UsageError, reportError } from './errors.ts';
 
 /**
@@ -27,6 +28,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   show-index <pack>.idx
   multi-pack-index verify <path>
   multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]
+  commit-graph verify [--shallow] <path>
   fsck [--unreachable | --dangling] [--lost-found=<dir>] [--no-reflogs] <path>
   index-pack [-o <file>.idx] <file>.pack
   diff-tree [-r] [-M[<n>]] [-C[<n>]] [-l<n>] [--root] [--raw | --numstat | -p] (<commit> | <tree-ish> <tree-ish> | --stdin) <path>
@@ -50,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
       return showIndex(args);
     case 'multi-pack-index':
       return multiPackIndex(args);
+    case 'commit-graph':
+      return commitGraph(args);
     case 'fsck':
       return fsck(args);
     case 'index-pack':

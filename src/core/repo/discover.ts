@@ -45,6 +45,8 @@ export interface RepositoryFiles {
   packDirFiles: FileEntry[];
   /** Files inside `multi-pack-index.d/`. */
   midxChainFiles: FileEntry[];
+  /** `objects/info/commit-graph` and the files of `objects/info/commit-graphs/` (split chains), when present. */
+  commitGraphFiles?: FileEntry[];
   /** Loose object files. */
   looseObjects: FileEntry[];
   /** HEAD, packed-refs and every file under refs/. */
@@ -134,6 +136,18 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
   }
   const looseObjects = await openAll(loosePaths);
 
+  const commitGraphPaths: string[] = [];
+  if (objectsDir !== undefined) {
+    const infoDir = join(objectsDir, 'info');
+    const infoEntries = (await reader.list(infoDir)) ?? [];
+    if (has(infoEntries, 'commit-graph', 'file')) commitGraphPaths.push(join(infoDir, 'commit-graph'));
+    if (has(infoEntries, 'commit-graphs', 'directory')) {
+      const graphsDir = join(infoDir, 'commit-graphs');
+      for (const e of (await reader.list(graphsDir)) ?? []) if (e.kind === 'file') commitGraphPaths.push(join(graphsDir, e.name));
+    }
+  }
+  const commitGraphFiles = await openAll(commitGraphPaths);
+
   const refPaths: string[] = [];
   const reflogPaths: string[] = [];
   let config: FileEntry | undefined;
@@ -160,7 +174,7 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
   const refFiles = await openAll(refPaths);
   const reflogFiles = await openAll(reflogPaths);
 
-  return { rootKind, gitDir, objectsDir, packDir, packDirFiles, midxChainFiles, looseObjects, refFiles, config, ...(index ? { index } : {}), ...(reflogFiles.length > 0 ? { reflogFiles } : {}), problems };
+  return { rootKind, gitDir, objectsDir, packDir, packDirFiles, midxChainFiles, ...(commitGraphFiles.length > 0 ? { commitGraphFiles } : {}), looseObjects, refFiles, config, ...(index ? { index } : {}), ...(reflogFiles.length > 0 ? { reflogFiles } : {}), problems };
 }
 
 /** Builds RepositoryFiles from a flat list of files (dropped single files, tests). */
