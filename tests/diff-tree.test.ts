@@ -6,7 +6,7 @@ import { detectRenames, type BlobReader } from '../src/core/diff/renames.ts';
 import { countChanges, spanTable } from '../src/core/diff/spanhash.ts';
 import { MODE_FILE, MODE_LINK, runToEnd, walkTreeDiff, type FilePair } from '../src/core/diff/tree-diff.ts';
 import { fromHex } from '../src/core/hash/hex.ts';
-import type { HandlerContext } from '../src/protocol/rpc.ts';
+import { Cancelled, type HandlerContext } from '../src/protocol/rpc.ts';
 import { Session } from '../src/worker/session.ts';
 import { diffBlobLines, diffCombined, diffFiles, diffHunks } from '../src/worker/diff.ts';
 import { builtFixtures, cli, git, type Fixture } from './support/cli.ts';
@@ -221,6 +221,41 @@ describe('worker diff requests', () => {
     const lines = diffBlobLines(session, { oid: readme, start: 2, count: 3 });
     expect(lines.lines).toEqual(text.slice(1, 4));
     expect(lines.total).toBe(text[text.length - 1] === '' ? text.length - 1 : text.length);
+  });
+
+  it('an unreachable commit compares like any other (what did this lost commit change?)', async () => {
+    const dangling = fixtures.find((f) => f.name === 'dangling') as Fixture;
+    const lost = git(['--git-dir', gitDir(dangling), 'fsck', '--unreachable', '--no-reflogs'])
+      .stdout.toString()
+      .split('\n')
+      .filter((l) => l.startsWith('unreachable commit '))
+      .map((l) => l.split(' ')[2]);
+    expect(lost.length).toBeGreaterThan(0);
+    const s = await Session.open('dangling', fsDirectoryReader(dangling.path));
+    for (const c of lost) {
+      const want = gitDiffTree(dangling, ['--root', '-r', '-M', '--name-status', c]).toString('utf8').trim().split('\n').slice(1);
+      const page = await diffFiles(s, { target: { kind: 'commit', rev: c, parent: 1 }, start: 0, count: 100 }, ctx);
+      expect(page.files.map((f) => `${f.status}\t${f.new.path || f.old.path}`), c).toEqual(want);
+    }
+  });
+
+  it('a long comparison can be cancelled between slices', async () => {
+    const big = fixtures.find((f) => f.name === 'big') as Fixture;
+    const s = await Session.open('big', fsDirectoryReader(big.path));
+    const commits = allCommits(big).trim().split('\n');
+    let pauses = 0;
+    const cancelling: HandlerContext = {
+      ...ctx,
+      pause: async () => {
+        if (++pauses > 1) throw new Cancelled();
+      },
+    };
+    const target = { kind: 'pair', from: commits[commits.length - 1], to: commits[0] } as const;
+    await expect(diffFiles(s, { target, start: 0, count: 10 }, cancelling)).rejects.toBeInstanceOf(Cancelled);
+    expect(pauses).toBe(2);
+    // Not kept half-done: asked again, it runs to the end.
+    const page = await diffFiles(s, { target, start: 0, count: 10, stats: false }, ctx);
+    expect(page.total).toBe(gitDiffTree(big, ['-r', '-M', '--name-only', commits[commits.length - 1], commits[0]]).toString().trim().split('\n').length);
   });
 
   it('a parent number past the parents, and a missing name, fail with a reason', async () => {
