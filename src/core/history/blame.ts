@@ -240,14 +240,6 @@ export class Blame {
   }
 
   private readonly lookups = new Map<string, TreePathLookup>();
-  private readonly lineCounts = new Map<string, number>();
-
-  private lineCount(oid: Uint8Array, data: Uint8Array): number {
-    const key = toHex(oid);
-    let n = this.lineCounts.get(key);
-    if (n === undefined) this.lineCounts.set(key, (n = countLines(data)));
-    return n;
-  }
 
   private entryAt(commit: string, path: Uint8Array): PathEntry | undefined {
     const key = binaryKey(path);
@@ -294,7 +286,7 @@ export class Blame {
   private passToParent(target: BlameOrigin, parent: BlameOrigin): void {
     const before = this.blob(parent.blob);
     const after = this.blob(target.blob);
-    const map = unchangedLineMap(before, after, this.lineCount(target.blob, after));
+    const map = unchangedLineMap(before, after);
     this.diffsRun++;
     const keepF: number[] = [];
     const keepS: number[] = [];
@@ -358,10 +350,12 @@ export class Blame {
  * says it is new. The diff is git's with the common tail trimmed first (xdi_diff with no
  * context, as blame runs it): the lines after the trimmed point pair up one to one.
  */
-export function unchangedLineMap(before: Uint8Array, after: Uint8Array, total = countLines(after)): Int32Array {
+export function unchangedLineMap(before: Uint8Array, after: Uint8Array): Int32Array {
   const d = diffLines(before, after, { trimCommonTail: true });
   const n1 = d.old.count;
   const n2 = d.new.count;
+  // The trimmed tail starts at a line boundary: only its lines are left to count.
+  const total = n2 + countLines(after.subarray(d.new.data.length));
   const map = new Int32Array(total).fill(-1);
   let i1 = 0;
   for (let i2 = 0; i2 < n2; i2++) {
@@ -376,8 +370,9 @@ export function unchangedLineMap(before: Uint8Array, after: Uint8Array, total = 
 /** Lines as xdiff counts them: one per '\n', and an unfinished last line. */
 export function countLines(data: Uint8Array): number {
   let n = 0;
-  for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) n++;
-  return data.length > 0 && data[data.length - 1] !== 0x0a ? n + 1 : n;
+  const length = data.length;
+  for (let i = 0; i < length; i++) if (data[i] === 0x0a) n++;
+  return length > 0 && data[length - 1] !== 0x0a ? n + 1 : n;
 }
 
 function samePath(a: Uint8Array, b: Uint8Array): boolean {
