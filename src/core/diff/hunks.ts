@@ -2,7 +2,8 @@
  * Hunks as git's xdl_emit_diff builds them: changes closer than 2·context + inter-hunk context
  * lines share a hunk; each hunk gets `context` lines around it (fewer at the file's ends) and the
  * nearest "function line" above it, found by git's default rule (no diff driver): the line
- * starts with a letter, '_' or '$'; it is cut to 80 bytes and its trailing whitespace dropped.
+ * starts with a letter, '_' or '$'; it is cut to 80 bytes, its trailing whitespace dropped, and
+ * (as diff.c then does to the whole header line) cut before its first invalid UTF-8 sequence.
  */
 
 import { changeRanges, diffLines, type ChangeRange, type LineDiff } from './line-diff.ts';
@@ -129,7 +130,7 @@ function findFuncLine(diff: LineDiff, start: number, limit: number): Uint8Array 
 }
 
 /** Length of the longest prefix of data[begin, end) that git's pick_one_utf8_char accepts. */
-export function validUtf8Prefix(data: Uint8Array, begin: number, end: number): number {
+function validUtf8Prefix(data: Uint8Array, begin: number, end: number): number {
   let p = begin;
   while (p < end) {
     const c = data[p];

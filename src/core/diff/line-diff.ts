@@ -12,7 +12,7 @@ import { splitLines, type LineTable } from './lines.ts';
 import { bogoSqrt, myersDiff } from './myers.ts';
 
 export type { LineTable } from './lines.ts';
-export { splitLines, lineBytes, lineHasNewline } from './lines.ts';
+export { splitLines } from './lines.ts';
 
 /** Options of `diffLines`; the defaults are git's. */
 export interface LineDiffOptions {

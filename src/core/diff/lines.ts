@@ -27,14 +27,3 @@ export function splitLines(bytes: Uint8Array): LineTable {
   starts[count] = data.length;
   return { data, count, starts };
 }
-
-/** The bytes of line `i` (0-based), its '\n' included when it has one. */
-export function lineBytes(table: LineTable, i: number): Uint8Array {
-  return table.data.subarray(table.starts[i], table.starts[i + 1]);
-}
-
-/** True when line `i` ends with '\n' (only the last line of a file can lack it). */
-export function lineHasNewline(table: LineTable, i: number): boolean {
-  const end = table.starts[i + 1];
-  return end > table.starts[i] && table.data[end - 1] === NEWLINE;
-}
