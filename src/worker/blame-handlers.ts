@@ -3,6 +3,8 @@ import { fromHex, toHex } from '../core/hash/hex.ts';
 import { treeEntryAt } from '../core/objects/tree-index.ts';
 import { parseCommit } from '../core/objects/commit.ts';
 import { Blame } from '../core/history/blame.ts';
+import { Mailmap } from '../core/history/mailmap.ts';
+import type { PersonInfo } from '../protocol/messages.ts';
 import { PathLog, type PathLogEntry } from '../core/history/path-log.ts';
 import { TreePathLookup, isFolderMode, joinPath, splitPath } from '../core/history/tree-path.ts';
 import { isBinaryBlob } from '../core/diff/binary.ts';
@@ -65,6 +67,34 @@ function pathBytes(db: ObjectDatabase, commit: Uint8Array, parts: string[]): Uin
   return joinPath(names);
 }
 
+/** The repository's mailmap as a code host applies it: the `.mailmap` of HEAD (kept per session). */
+const mailmaps = new WeakMap<Session, Mailmap>();
+
+function mailmapOf(s: Session): Mailmap {
+  let map = mailmaps.get(s);
+  if (map) return map;
+  map = new Mailmap();
+  try {
+    const oid = resolveToOid(s.db, s.refs, 'HEAD:.mailmap');
+    const obj = s.db.read(oid);
+    if (obj.type === 'blob' && obj.data.length <= 4 << 20) map.addText(obj.data);
+  } catch {
+    // No HEAD, no .mailmap, or an unreadable one: people are shown as the commits name them.
+  }
+  mailmaps.set(s, map);
+  return map;
+}
+
+const toLatin1 = (s: string) => Array.from(new TextEncoder().encode(s), (b) => String.fromCharCode(b)).join('');
+const fromLatin1 = (s: string) => utf8.decode(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+
+/** A person as the mailmap names them (names and addresses are matched as git matches bytes). */
+function mapped(p: PersonInfo, map: Mailmap): PersonInfo {
+  if (map.size === 0) return p;
+  const m = map.map(toLatin1(p.name), toLatin1(p.email));
+  return { ...p, name: fromLatin1(m.name), email: fromLatin1(m.email) };
+}
+
 interface KeptWalk {
   session: Session;
   walk: PathLog;
@@ -74,14 +104,14 @@ interface KeptWalk {
 
 const walks = new Map<string, KeptWalk>();
 
-function row(db: ObjectDatabase, oid: string, path: Uint8Array, from: PathLogEntry['from']): PathCommitRow {
+function row(db: ObjectDatabase, oid: string, path: Uint8Array, from: PathLogEntry['from'], map: Mailmap): PathCommitRow {
   const c = parseCommit(db.read(fromHex(oid)).data);
   const nl = c.message.indexOf('\n');
   const r: PathCommitRow = {
     oid,
     parents: c.parents.slice(0, DETAIL_LIMITS.parents),
     parentCount: c.parents.length,
-    author: person(c.author),
+    author: mapped(person(c.author), map),
     summary: cut(nl < 0 ? c.message : c.message.slice(0, nl), LIMITS.summaryChars),
     path: display(path),
   };
@@ -108,7 +138,7 @@ export const blameHandlers: Pick<Handlers, keyof BlameRequests> = {
     const want = skip + Math.min(limit, 500);
     while (rows.length < want && !walk.done) {
       const shown = walk.next(LIMITS.walkSlice);
-      if (shown) rows.push(row(s.db, shown.oid, shown.path, shown.from));
+      if (shown) rows.push(row(s.db, shown.oid, shown.path, shown.from, mailmapOf(s)));
       ctx.progress(walk.commitsRead, 0, 'Walking the history of the path', { unit: 'commits' });
       await ctx.pause();
     }
@@ -138,7 +168,7 @@ export const blameHandlers: Pick<Handlers, keyof BlameRequests> = {
         const nl = c.message.indexOf('\n');
         at = commits.length;
         commitIndex.set(id, at);
-        commits.push({ oid: id, author: person(c.author), committer: person(c.committer), summary: cut(nl < 0 ? c.message : c.message.slice(0, nl), LIMITS.summaryChars), boundary: job.boundaries.has(id) });
+        commits.push({ oid: id, author: mapped(person(c.author), mailmapOf(s)), committer: mapped(person(c.committer), mailmapOf(s)), summary: cut(nl < 0 ? c.message : c.message.slice(0, nl), LIMITS.summaryChars), boundary: job.boundaries.has(id) });
       }
       const g: BlameGroup = { commit: at, start: e.finalStart, count: e.count, sourceStart: e.sourceStart, path: display(e.origin.path) };
       if (e.origin.previous) g.previous = { commit: e.origin.previous.commit, path: display(e.origin.previous.path) };
