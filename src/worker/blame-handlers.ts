@@ -30,6 +30,7 @@ const LIMITS = {
   /** Characters of one line sent. */
   lineChars: 4000,
   summaryChars: 1000,
+  personChars: 500,
   pathChars: 4096,
   /** Commits read between pauses. */
   walkSlice: 200,
@@ -90,9 +91,11 @@ const fromLatin1 = (s: string) => utf8.decode(Uint8Array.from(s, (c) => c.charCo
 
 /** A person as the mailmap names them (names and addresses are matched as git matches bytes). */
 function mapped(p: PersonInfo, map: Mailmap): PersonInfo {
-  if (map.size === 0) return p;
-  const m = map.map(toLatin1(p.name), toLatin1(p.email));
-  return { ...p, name: fromLatin1(m.name), email: fromLatin1(m.email) };
+  const m = map.size === 0 ? p : map.map(toLatin1(p.name), toLatin1(p.email));
+  const name = map.size === 0 ? p.name : fromLatin1(m.name);
+  const email = map.size === 0 ? p.email : fromLatin1(m.email);
+  // A hostile commit may name a person in megabytes: the page gets the start.
+  return { ...p, name: cut(name, LIMITS.personChars), email: cut(email, LIMITS.personChars) };
 }
 
 interface KeptWalk {
