@@ -193,6 +193,14 @@ test('a Markdown file opens rendered, with its source a click away', async ({ pa
   // A link to lines of a Markdown file opens its source.
   await go(page, repo, 'browse/HEAD/README.md#L2');
   await expect(text.locator('[data-selected]')).toHaveCount(1);
+  // Its blob's object page opens on the source (the bytes are examined there); Rendered resolves at the commit.
+  const oid = git('history', ['rev-parse', 'HEAD:README.md']).toString().trim();
+  await go(page, repo, `object/${oid}?commit=${HEAD()}&path=README.md`);
+  await expect(page.getByRole('button', { name: 'Source' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(text.locator('[data-line="1"]')).toHaveText('# riverstone');
+  await page.getByRole('button', { name: 'Rendered' }).click();
+  await expect(page.getByTestId('markdown').getByTestId('md-image')).toHaveAttribute('data-path', 'docs/logo.png');
+  await expect(page.getByTestId('markdown').getByRole('link', { name: 'docs folder' })).toHaveAttribute('href', `#/${encodeURIComponent(repo)}/browse/${HEAD()}/docs`);
 });
 
 test('a README past the first page of a big folder (250 folders before it) is found by name', async ({ page }, testInfo) => {

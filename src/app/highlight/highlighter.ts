@@ -22,7 +22,10 @@ interface DocState {
   total: number | undefined;
   status: HighlightStatus;
   message?: string;
-  listener: () => void;
+  /** The lines in view (0-based), as the text view last said. */
+  visible?: { first: number; last: number };
+  /** Told of a new segment (its index) or, without one, of a change of status. */
+  listener: (segment?: number) => void;
 }
 
 let worker: Worker | undefined;
@@ -71,6 +74,9 @@ function onMessage(e: MessageEvent<FromHighlighter>): void {
     if (!doc.segments[m.index]) doc.received++;
     doc.segments[m.index] = { firstLine: m.firstLine, starts: m.starts, runs: m.runs };
     if (doc.total !== undefined && doc.received >= doc.total) doc.status = 'done';
+    armWatchdog();
+    doc.listener(doc.status === 'done' ? undefined : m.index);
+    return;
   } else {
     doc.status = 'failed';
     doc.message = `Highlighting failed: ${m.message}`;
@@ -135,7 +141,11 @@ export function useHighlight(text: string | undefined, language: Language | unde
       received: 0,
       total: undefined,
       status: 'working',
-      listener: () => {
+      listener: (segment) => {
+        // A segment out of view changes nothing on screen: rows scrolled to later read it as they render.
+        const v = state.visible;
+        if (segment !== undefined && v && (segment + 1) * SEGMENT_LINES <= v.first) return;
+        if (segment !== undefined && v && segment * SEGMENT_LINES > v.last) return;
         if (frame) return;
         frame = requestAnimationFrame(() => {
           frame = 0;
@@ -159,6 +169,7 @@ export function useHighlight(text: string | undefined, language: Language | unde
 
   const inView = useCallback((first: number, last: number) => {
     const d = docRef.current;
+    if (d) d.state.visible = { first, last };
     if (!d || d.state.status !== 'working' || !worker) return;
     const wanted: number[] = [];
     for (let s = Math.floor(first / SEGMENT_LINES); s <= Math.floor(last / SEGMENT_LINES); s++) if (!d.state.segments[s]) wanted.push(s);

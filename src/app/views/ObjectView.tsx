@@ -133,6 +133,7 @@ function ObjectBody({ detail, at }: { detail: ObjectDetail; at?: BlobPlaceRef | 
           content={content}
           name={at?.path[at.path.length - 1]}
           renderText={at && isMarkdownName(at.path[at.path.length - 1] ?? '') ? (text) => <Markdown text={text} rev={at.commit} folder={at.path.slice(0, -1)} /> : undefined}
+          sourceFirst
         />
       )}
       {content && content.kind !== 'blob' && (

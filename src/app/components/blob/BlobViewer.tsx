@@ -35,8 +35,10 @@ export interface BlobViewerProps {
   title?: ReactNode;
   /** Buttons and links beside Download (Copy permalink, History, Blame). */
   actions?: ReactNode;
-  /** A rendered form of the text (Markdown), offered first as "Rendered" with the text as "Source". */
+  /** A rendered form of the text (Markdown), offered as "Rendered" with the text as "Source". */
   renderText?: ((text: string) => ReactNode) | undefined;
+  /** Open on the source rather than the rendered form (an object page examines the bytes). */
+  sourceFirst?: boolean;
   /** Selected lines (1-based); the view opens scrolled to them. */
   selection?: LineRange | undefined;
   /** A click on a line number; `extend` with Shift (a range). */
@@ -59,14 +61,14 @@ function parseOffset(input: string): number | undefined {
  * when it is 20 MB), images as a preview, anything else as a hex dump; and a Download button.
  * Text is rendered as React text nodes only; images only through a blob: URL on an <img>.
  */
-export function BlobViewer({ oid, content, name, title, actions, renderText, selection, onLineClick, lineHref }: BlobViewerProps) {
+export function BlobViewer({ oid, content, name, title, actions, renderText, sourceFirst = false, selection, onLineClick, lineHref }: BlobViewerProps) {
   const [bytesLoad, loadBytes] = useLoad<Uint8Array>();
   const [textLoad, loadText] = useLoad<string>();
   const image = content.image;
   const isText = content.text !== undefined;
   const views: View[] = [...(isText && renderText ? (['rendered'] as const) : []), ...(image ? (['preview'] as const) : []), ...(isText ? (['text'] as const) : []), 'hex'];
   // A link to lines opens the text itself, not its rendered form.
-  const [view, setView] = useState<View>(selection && isText ? 'text' : views[0]);
+  const [view, setView] = useState<View>((selection || sourceFirst) && isText ? 'text' : views[0]);
   const [wrap, setWrap] = useState(wrapPreference);
   const [gotoInput, setGotoInput] = useState('');
   const [gotoMessage, setGotoMessage] = useState<string | undefined>();
