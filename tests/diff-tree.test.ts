@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
@@ -184,7 +186,7 @@ describe('worker diff requests', () => {
     let seen = 0;
     for (const m of merges) {
       const lines = gitDiffTree(history, ['-c', '-r', '--raw', m]).toString('utf8').trim().split('\n').slice(1).filter((l) => l);
-      const page = await diffCombined(session, { rev: m, start: 0, count: 1000 }, ctx);
+      const page = await diffCombined(session, { rev: m, start: 0, count: 1000, dense: false }, ctx);
       const got = page.files.map((f) => {
         const colons = ':'.repeat(f.parents.length);
         return `${colons}${f.parents.map((p) => p.mode).join(' ')} ${f.mode} ${f.parents.map((p) => p.oid).join(' ')} ${f.oid} ${f.parents.map((p) => p.status).join('')}\t${f.quoted ?? f.path}`;
@@ -193,6 +195,54 @@ describe('worker diff requests', () => {
       seen += got.length;
     }
     expect(seen).toBeGreaterThan(0);
+  });
+
+  it('diffCombined dense leaves out what git diff-tree --cc leaves out (each hunk taken from one parent)', async () => {
+    // A merge of two branches that changed different lines: -c lists the file (it differs
+    // from both parents), --cc does not (every hunk is one parent's version). A third file
+    // is resolved by hand (both shown), a fourth differs only in the result (both shown).
+    const dir = mkdtempSync(join(tmpdir(), 'packscope-cc-'));
+    const env = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' };
+    const run = (...args: string[]) => {
+      const r = git(['-C', dir, ...args], { env });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.toString();
+    };
+    const lines = (edit: (i: number) => string) => Array.from({ length: 30 }, (_, i) => edit(i)).join('\n') + '\n';
+    try {
+      run('init', '-q', '-b', 'main');
+      writeFileSync(join(dir, 'auto.txt'), lines((i) => `line ${i}`));
+      writeFileSync(join(dir, 'hand.txt'), lines((i) => `line ${i}`));
+      writeFileSync(join(dir, 'evil.txt'), lines((i) => `line ${i}`));
+      run('add', '.');
+      run('commit', '-q', '-m', 'base');
+      run('checkout', '-q', '-b', 'side');
+      writeFileSync(join(dir, 'auto.txt'), lines((i) => (i === 25 ? 'side 25' : `line ${i}`)));
+      writeFileSync(join(dir, 'hand.txt'), lines((i) => (i === 10 ? 'side 10' : `line ${i}`)));
+      writeFileSync(join(dir, 'evil.txt'), lines((i) => (i === 5 ? 'side 5' : `line ${i}`)));
+      run('commit', '-q', '-am', 'side');
+      run('checkout', '-q', 'main');
+      writeFileSync(join(dir, 'auto.txt'), lines((i) => (i === 2 ? 'main 2' : `line ${i}`)));
+      writeFileSync(join(dir, 'hand.txt'), lines((i) => (i === 10 ? 'main 10' : `line ${i}`)));
+      writeFileSync(join(dir, 'evil.txt'), lines((i) => (i === 20 ? 'main 20' : `line ${i}`)));
+      run('commit', '-q', '-am', 'main');
+      git(['-C', dir, 'merge', '-q', 'side', '-m', 'merge'], { env });
+      writeFileSync(join(dir, 'hand.txt'), lines((i) => (i === 10 ? 'both 10' : `line ${i}`)));
+      writeFileSync(join(dir, 'evil.txt'), lines((i) => (i === 5 ? 'side 5' : i === 20 ? 'main 20' : i === 29 ? 'neither 29' : `line ${i}`)));
+      run('add', '.');
+      run('commit', '-q', '--no-edit');
+      const cc = run('diff-tree', '--cc', 'HEAD').split('\n').filter((l) => l.startsWith('diff --cc ')).map((l) => l.slice(10));
+      const c = run('diff-tree', '-c', '-r', '--name-only', 'HEAD').trim().split('\n').slice(1);
+      expect(c).toEqual(['auto.txt', 'evil.txt', 'hand.txt']);
+      expect(cc).toEqual(['evil.txt', 'hand.txt']);
+      const s = await Session.open('cc', fsDirectoryReader(dir));
+      const dense = await diffCombined(s, { rev: 'HEAD', start: 0, count: 100 }, ctx);
+      const loose = await diffCombined(s, { rev: 'HEAD', start: 0, count: 100, dense: false }, ctx);
+      expect(dense.files.map((f) => f.path)).toEqual(cc);
+      expect(loose.files.map((f) => f.path)).toEqual(c);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('diffHunks gives the hunks of git diff -p, and the whole file on asking', async () => {

@@ -128,6 +128,8 @@ export interface CombinedPage {
   files: CombinedFileInfo[];
   total: number;
   truncated: boolean;
+  /** The files are --cc's selection (else -c's). */
+  dense: boolean;
 }
 
 /** A line of a file's diff, decoded for display (H1's DecodedLine from core/diff/patch.ts). */
@@ -206,8 +208,12 @@ export interface DiffRequests {
    * Long (tree walk, rename detection): reports progress, cancellable.
    */
   diffFiles: [{ target: DiffTarget; start: number; count: number; renames?: boolean; copies?: boolean; stats?: boolean }, DiffPage];
-  /** A page of a merge's combined view (files that differ from every parent). */
-  diffCombined: [{ rev: string; start: number; count: number }, CombinedPage];
+  /**
+   * A page of a merge's combined view: the files that differ from every parent (`git diff-tree
+   * -c`), and with `dense` (default true) only those `git diff-tree --cc` shows (a file whose
+   * every hunk took one parent's version unchanged is left out).
+   */
+  diffCombined: [{ rev: string; start: number; count: number; dense?: boolean }, CombinedPage];
   /**
    * One file's hunks between two blobs (ids and modes from a DiffFileInfo; the zero id or ''
    * for an absent side; mode 160000 is a submodule, shown as git shows it: "Subproject commit

@@ -1,12 +1,13 @@
 import { PackscopeError, fail, toWire } from '../core/errors.ts';
 import { fromHex, toHex } from '../core/hash/hex.ts';
 import { commitLinks, databaseBlobs, walkChanges, type Changes } from '../core/diff/changes.ts';
+import { denseKeeps, walkCombined, type CombinedPath } from '../core/diff/combined.ts';
 import type { BlobReader } from '../core/diff/renames.ts';
 import { needsQuoting, quoted, similarityPercent } from '../core/diff/diff-format.ts';
 import { sideContent } from '../core/diff/pair-text.ts';
 import { countLines, decodePatch, isBinaryBlob } from '../core/diff/patch.ts';
 import { splitLines } from '../core/diff/lines.ts';
-import { MODE_FILE, canonMode, isGitlinkMode, modeOctal, walkTreeDiff, type FilePair, type FileSide } from '../core/diff/tree-diff.ts';
+import { MODE_FILE, canonMode, isGitlinkMode, modeOctal, type FileSide } from '../core/diff/tree-diff.ts';
 import { parseTag } from '../core/objects/tag.ts';
 import type { ObjectDatabase } from '../core/odb/database.ts';
 import type { RefMap } from '../core/repo/refs.ts';
@@ -241,8 +242,9 @@ export async function diffFiles(session: Session, args: DiffRequests['diffFiles'
 }
 
 /**
- * `diffCombined`: git's combined view of a merge (`diff-tree -c`): the paths that differ from
- * every parent, in git's order, each with its status against each parent (no renames).
+ * `diffCombined`: git's combined view of a merge: the paths that differ from every parent, in
+ * git's order, each with its status against each parent (no renames) — as `diff-tree -c`
+ * lists them, or (`dense`, the default) as `diff-tree --cc` shows them.
  */
 export async function diffCombined(session: Session, args: DiffRequests['diffCombined'][0], ctx: HandlerContext): Promise<CombinedPage> {
   const { db, refs } = session;
@@ -253,38 +255,47 @@ export async function diffCombined(session: Session, args: DiffRequests['diffCom
   // A hostile commit may list thousands of parents; git's combined diff handles any number,
   // but each costs a tree walk: a bound keeps the request finite.
   if (parents.length > 64) fail('TooLarge', `${toHex(commit)} has ${parents.length} parents; the combined view is shown for at most 64`);
-  const perParent: Map<string, FilePair>[] = [];
-  let truncated = false;
-  let firstOrder: FilePair[] = [];
-  for (const p of parents) {
-    if (!db.has(p)) fail('NotFound', `parent ${toHex(p)} is not in this repository (a shallow or partial history)`);
-    const walked = await drive(walkTreeDiff(db, commitLinks(db, p).tree, tree, { recursive: true, limits: { maxPairs: DIFF_LIMITS.maxFiles } }), ctx, 'Comparing with each parent');
-    truncated ||= walked.truncated;
-    const byPath = new Map<string, FilePair>();
-    for (const pair of walked.pairs) byPath.set(latin1(((pair.new ?? pair.old) as FileSide).path), pair);
-    perParent.push(byPath);
-    if (perParent.length === 1) firstOrder = walked.pairs;
-  }
+  for (const p of parents) if (!db.has(p)) fail('NotFound', `parent ${toHex(p)} is not in this repository (a shallow or partial history)`);
+  const parentTrees = parents.map((p) => commitLinks(db, p).tree);
+  const { paths, truncated } = await drive(walkCombined(db, tree, parentTrees, { maxPairs: DIFF_LIMITS.maxFiles }), ctx, 'Comparing with each parent');
+  const dense = args.dense ?? true;
   const all: CombinedFileInfo[] = [];
-  for (const pair of firstOrder) {
-    const key = latin1(((pair.new ?? pair.old) as FileSide).path);
-    if (!perParent.every((m) => m.has(key))) continue;
-    const mine = pair.new;
-    const path = (mine ?? pair.old) as FileSide;
+  for (let i = 0; i < paths.length; i++) {
+    const p = paths[i];
+    if (dense && !denseKept(db, p)) continue;
     all.push({
       index: all.length,
-      ...pathInfo(path.path),
-      mode: mine ? modeOctal(mine.mode) : '000000',
-      oid: mine ? toHex(mine.oid) : '0'.repeat(db.algo.hexSize),
-      parents: perParent.map((m) => {
-        const q = m.get(key) as FilePair;
-        return { status: q.status, path: pathInfo(((q.old ?? q.new) as FileSide).path).path, mode: q.old ? modeOctal(q.old.mode) : '000000', oid: q.old ? toHex(q.old.oid) : '0'.repeat(db.algo.hexSize) };
-      }),
+      ...pathInfo(p.path),
+      mode: modeOctal(p.mode),
+      oid: toHex(p.oid),
+      parents: p.parents.map((q) => ({ status: q.status, path: pathInfo(p.path).path, mode: modeOctal(q.mode), oid: toHex(q.oid) })),
     });
+    if (dense && i % 8 === 7) {
+      ctx.progress(i + 1, paths.length, 'Reading the merged files');
+      await ctx.pause();
+    }
   }
   const start = Math.max(0, Math.min(all.length, Math.floor(args.start)));
   const count = Math.max(0, Math.min(DIFF_LIMITS.maxPage, Math.floor(args.count)));
-  return { ends, files: all.slice(start, start + count), total: all.length, truncated };
+  return { ends, files: all.slice(start, start + count), total: all.length, truncated, dense };
+}
+
+/**
+ * --cc's choice for one path, within the blob cap: a side over DIFF_LIMITS.maxBlobBytes, or one
+ * that cannot be read, keeps the path (shown, as -c shows it) rather than guess.
+ */
+function denseKept(db: ObjectDatabase, p: CombinedPath): boolean {
+  const sides = [{ mode: p.mode, oid: p.oid }, ...p.parents];
+  for (const s of sides) {
+    if (s.mode === 0 || isGitlinkMode(s.mode)) continue;
+    if (!db.has(s.oid) || db.info(s.oid).size > DIFF_LIMITS.maxBlobBytes) return true;
+  }
+  try {
+    return denseKeeps(db, p);
+  } catch (err) {
+    if (err instanceof PackscopeError) return true;
+    throw err;
+  }
 }
 
 /** A side named by id (and mode, from a DiffFileInfo); undefined for an absent side ('' or the zero id). */
