@@ -49,8 +49,12 @@ test('the README renders under the listing: headings, table, code, a repository 
     dialogs.push(d.message());
     void d.dismiss();
   });
+  const loaded: string[] = [];
+  page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
   await gotoHome(page);
   const { repo } = await openViaInput(page, repoFolder('history'));
+  // The first screens load neither highlight.js nor markdown-it: they come when a file needs them.
+  expect(loaded.filter((p) => /highlight|markdown/.test(p))).toEqual([]);
   await go(page, repo, 'browse/HEAD');
 
   const readme = page.getByTestId('folder-readme');
@@ -61,6 +65,8 @@ test('the README renders under the listing: headings, table, code, a repository 
   expect(readmeBox!.y).toBeGreaterThan(listingBox!.y + listingBox!.height - 1);
   const md = readme.getByTestId('markdown');
   await expect(md.locator('h1')).toHaveText('riverstone');
+  // …and markdown-it came as its own chunk when the README needed it.
+  expect(loaded.some((p) => /markdown-parse/.test(p))).toBe(true);
   await expect(md.locator('h2')).toHaveText('Install');
   await expect(md.locator('strong')).toHaveText('library');
   await expect(md.locator('th')).toHaveText(['gauge', 'unit']);
