@@ -312,3 +312,25 @@ test('search: how many matched in all, past the 2,000 shown', async ({ page }, t
   await expect(page.getByTestId('search-shown')).toContainText('the first 2,000 are shown');
   await snap(page, testInfo, 'search-total-past-shown', false);
 });
+
+test('a root folder of more than 200 entries lists its rows (virtualized), with last commits and the filter', async ({ page }, testInfo) => {
+  const dir = join(work, 'wide.git');
+  execFileSync('git', ['init', '-q', '--bare', dir], { env: ENV });
+  const blob = execFileSync('git', [`--git-dir=${dir}`, 'hash-object', '-w', '--stdin'], { env: ENV, input: 'same text\n' }).toString().trim();
+  const names = Array.from({ length: 260 }, (_, i) => `file-${String(i).padStart(3, '0')}.txt`);
+  const tree = execFileSync('git', [`--git-dir=${dir}`, 'mktree'], { env: ENV, input: names.map((n) => `100644 blob ${blob}\t${n}\n`).join('') }).toString().trim();
+  const who = { GIT_AUTHOR_NAME: 'Wide', GIT_AUTHOR_EMAIL: 'wide@example.com', GIT_COMMITTER_NAME: 'Wide', GIT_COMMITTER_EMAIL: 'wide@example.com', GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000' };
+  const commit = execFileSync('git', [`--git-dir=${dir}`, 'commit-tree', tree, '-m', 'Many files at the root'], { env: { ...ENV, ...who } }).toString().trim();
+  execFileSync('git', [`--git-dir=${dir}`, 'update-ref', 'refs/heads/main', commit], { env: ENV });
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, dir);
+  await go(page, repo, 'browse/main');
+  await expect(page.getByTestId('tree-count')).toHaveText('260 entries');
+  await expect(page.getByTestId('tree-entry').first()).toBeVisible();
+  await expect(page.locator('[data-testid=tree-entry][data-name="file-000.txt"]').getByTestId('entry-commit')).toHaveAttribute('data-commit', commit);
+  await expect(page.locator('[data-testid=tree-entry][data-name="file-000.txt"]').getByTestId('entry-size')).toHaveText('10 B');
+  expect(await page.getByTestId('tree-entry').count()).toBeLessThan(200);
+  await page.getByTestId('listing-filter').fill('25');
+  await expect(page.getByTestId('filter-count')).toContainText(`${names.filter((n) => n.includes('25')).length} of 260 entries match`);
+  await snap(page, testInfo, 'wide-root');
+});

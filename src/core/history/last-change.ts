@@ -52,6 +52,9 @@ export interface LastChangeStats {
   missingParents: number;
 }
 
+/** Parents of one commit followed at most. */
+const MAX_PARENTS = 128;
+
 /** A set of entries as bits. */
 type EntrySet = Uint32Array;
 
@@ -151,7 +154,9 @@ export class LastChangeWalk {
     const commit = this.readCommit(oid);
     const mine = this.folderOf(commit.tree);
     const parents: { oid: string; time: number; folder: string }[] = [];
-    for (const parent of commit.parents) {
+    // A hostile commit may name a million parents: past MAX_PARENTS they are not followed (the
+    // largest real octopus merges have a few dozen).
+    for (const parent of commit.parents.slice(0, MAX_PARENTS)) {
       if (!this.db.has(fromHex(parent))) {
         this.stats.missingParents++;
         continue;

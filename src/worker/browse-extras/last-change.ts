@@ -72,24 +72,31 @@ export async function runLastChanges(session: Session, commitHex: string, path: 
   const positionOf = new Uint32Array(order.length);
   for (let p = 0; p < order.length; p++) positionOf[order[p]] = p;
 
-  // Sizes: one header read per file (a blob a partial clone left out has none).
-  const sizes: [number, number][] = [];
-  for (let p = 0; p < Math.min(order.length, MAX_ENTRIES); p++) {
-    const e = treeEntryAt(index, order[p]);
-    if (modeType(e.mode) !== 'blob' || !db.has(e.oid)) continue;
-    try {
-      sizes.push([p, db.info(e.oid).size]);
-    } catch {
-      // An unreadable blob shows no size; opening it says why.
-    }
+  if (index.count > MAX_ENTRIES) {
+    return { resolved: 0, total: index.count, walked: 0, bounded: false, ms: Math.round(performance.now() - started), skipped: `this folder has ${index.count} entries; sizes and last commits are shown for folders of up to ${MAX_ENTRIES}` };
   }
   const sent = new Map<string, number>();
   let commitsSent = 0;
-  ctx.emit({ sizes, entries: [], commits: [], walked: 0 });
-  if (index.count > MAX_ENTRIES) {
-    return { resolved: 0, total: index.count, walked: 0, bounded: false, ms: Math.round(performance.now() - started), skipped: `this folder has ${index.count} entries; last commits are worked out for folders of up to ${MAX_ENTRIES}` };
-  }
-
+  // Sizes first, a slice at a time (a header read per file; a blob a partial clone left out has none).
+  let sizeCursor = 0;
+  const sizeStep = (ms: number): boolean => {
+    const end = performance.now() + ms;
+    const sizes: [number, number][] = [];
+    while (sizeCursor < order.length) {
+      const p = sizeCursor++;
+      const e = treeEntryAt(index, order[p]);
+      if (modeType(e.mode) === 'blob' && db.has(e.oid)) {
+        try {
+          sizes.push([p, db.info(e.oid).size]);
+        } catch {
+          // An unreadable blob shows no size; opening it says why.
+        }
+      }
+      if ((sizeCursor & 31) === 0 && performance.now() > end) break;
+    }
+    ctx.emit({ sizes, entries: [], commits: [], walked: 0 });
+    return sizeCursor >= order.length;
+  };
   const walk = new LastChangeWalk(db, commit, parts);
   let lastSent = performance.now();
   const send = (): void => {
@@ -113,6 +120,7 @@ export async function runLastChanges(session: Session, commitHex: string, path: 
     {
       key: `${ownerKey(session)}:last-change:${++walks}`,
       step: (ms) => {
+        if (sizeCursor < order.length && !sizeStep(ms)) return false;
         const done = walk.step(ms);
         send();
         return done;
