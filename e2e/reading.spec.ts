@@ -215,7 +215,9 @@ test('a README past the first page of a big folder (250 folders before it) is fo
     mkdirSync(join(work, `d${String(i).padStart(3, '0')}`));
     writeFileSync(join(work, `d${String(i).padStart(3, '0')}`, 'x.txt'), `${i}\n`);
   }
-  writeFileSync(join(work, 'README.md'), '# Far down\n\nFound by name, [a folder](d249/), [back up](#far-down).\n');
+  // An SVG with a script, named by the README: drawn as an image with no origin of ours, its script never run.
+  writeFileSync(join(work, 'd000', 'evil.svg'), `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#2b6cb0"/><script>parent.document.title='pwned'</script></svg>\n`);
+  writeFileSync(join(work, 'README.md'), '# Far down\n\nFound by name, [a folder](d249/), [back up](#far-down).\n\n![evil](d000/evil.svg)\n');
   runGit(['init', '-q', work]);
   runGit(['-C', work, 'add', '.']);
   runGit(['-C', work, '-c', 'user.name=A', '-c', 'user.email=a@example.com', 'commit', '-q', '-m', 'many folders']);
@@ -226,6 +228,10 @@ test('a README past the first page of a big folder (250 folders before it) is fo
   const readme = page.getByTestId('folder-readme');
   await expect(readme.locator('h1')).toHaveText('Far down');
   await expect(readme.getByRole('link', { name: 'a folder' })).toHaveAttribute('href', `#/${encodeURIComponent(repo)}/browse/HEAD/d249`);
+  const svg = readme.getByTestId('md-image');
+  await expect.poll(() => svg.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  expect(await svg.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+  await expect(page).not.toHaveTitle('pwned');
   // A link to a heading of the same document scrolls to it and leaves the app's route alone.
   const before = page.url();
   await readme.getByRole('link', { name: 'back up' }).click();
