@@ -52,6 +52,8 @@ function armWatchdog(): void {
     for (const d of docs.values()) {
       if (d.status !== 'working') continue;
       d.status = 'failed';
+      // Its colours were numbered by the ended worker's scope table, which is gone.
+      d.segments = [];
       d.message = `Highlighting stopped: one part of the file took over ${STALL_MS / 1000} s; the text is shown plain.`;
       d.listener();
     }

@@ -22,6 +22,7 @@ function loadParser(): Promise<Parser> {
   return parserLoad;
 }
 
+/** A Markdown text and where it lives in the repository. */
 export interface MarkdownProps {
   text: string;
   /** The commit (or ref) the file was read at: relative links and images resolve in its tree. */

@@ -11,6 +11,7 @@ import { VirtualRows, type RowTarget } from './VirtualRows.tsx';
 const MAX_LINE_CHARS = 20_000;
 const LINE_HEIGHT = 20;
 
+/** A text's lines and how to show them. */
 export interface TextViewProps {
   lines: LineIndex;
   wrap: boolean;
