@@ -8,7 +8,7 @@
 
 import { classifyLines } from './classify.ts';
 import { compactChanges } from './compact.ts';
-import { splitLines, type LineTable } from './lines.ts';
+import { plainBytes, splitLines, type LineTable } from './lines.ts';
 import { bogoSqrt, myersDiff } from './myers.ts';
 
 export type { LineTable } from './lines.ts';
@@ -57,6 +57,8 @@ const TAIL_BLOCK = 1024;
 
 /** Diffs two byte buffers line by line, as `git diff` does. */
 export function diffLines(a: Uint8Array, b: Uint8Array, options: LineDiffOptions = {}): LineDiff {
+  a = plainBytes(a);
+  b = plainBytes(b);
   if (options.trimCommonTail) [a, b] = trimCommonTail(a, b);
   const oldLines = splitLines(a);
   const newLines = splitLines(b);
