@@ -75,6 +75,8 @@ describe('history fixture, more forms', () => {
     ['--numstat with copies', ['-C', '--numstat']],
     ['-p -M40% (a lower minimum)', ['-p', '-M40%']],
     ['-M9 (a fraction: 90%)', ['-r', '-M9', '--raw']],
+    ['-c (merges as combined raw lines)', ['-c']],
+    ['--cc --raw', ['--cc', '--raw']],
   ])('%s equals git on every commit', (_label, flags) => {
     const input = allCommits(history);
     const want = gitDiffTree(history, ['--stdin', '--root', ...flags], input);
@@ -116,8 +118,9 @@ describe('history fixture, more forms', () => {
     }
   });
 
-  it('refuses an unknown option with status 2', () => {
+  it('refuses an unknown option, and a combined patch it does not write, with status 2', () => {
     expect(cli(['diff-tree', '--bogus', 'HEAD', history.path]).status).toBe(2);
+    expect(cli(['diff-tree', '--cc', 'HEAD', history.path]).status).toBe(2);
   });
 });
 

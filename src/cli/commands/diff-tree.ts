@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { PackscopeError } from '../../core/errors.ts';
 import { fromHex, isHex, toHex } from '../../core/hash/hex.ts';
 import { changesBetween, commitLinks, type ChangesOptions } from '../../core/diff/changes.ts';
-import { Abbreviator, ByteSink, writeRawLine } from '../../core/diff/diff-format.ts';
-import { MAX_SCORE } from '../../core/diff/tree-diff.ts';
+import { Abbreviator, ByteSink, quoted, writeRawLine } from '../../core/diff/diff-format.ts';
+import { walkCombined, type CombinedPath } from '../../core/diff/combined.ts';
+import { MAX_SCORE, modeOctal, runToEnd } from '../../core/diff/tree-diff.ts';
 import type { ObjectDatabase } from '../../core/odb/database.ts';
 import { resolveName } from '../../core/odb/names.ts';
 import { parseTag } from '../../core/objects/tag.ts';
@@ -21,7 +22,9 @@ import { writeNumstat, writePatch } from '../../core/diff/pair-text.ts';
  *   with no changes, for a root commit without --root, and for a merge (git shows merges only
  *   with -m, -c or --cc);
  * - two tree-ishes: the changes between their trees, with no id line;
- * - `--stdin`: commit ids one a line, each shown as above (one process for many commits).
+ * - `--stdin`: commit ids one a line, each shown as above (one process for many commits);
+ * - `-c` / `--cc` with `--raw`: a merge as git's combined raw lines (the paths that differ from
+ *   every parent; --cc's dense choice only changes the patch, which is not written here).
  * --numstat and -p imply -r, as in git.
  */
 
@@ -36,6 +39,8 @@ interface Parsed {
   path: string;
   /** `--stdin`: commit ids come one a line on standard input. */
   stdin: boolean;
+  /** `-c` / `--cc`: a merge is shown as git's combined view (raw lines only). */
+  combined: boolean;
 }
 
 /** git's parse_rename_score: `50%`, or digits read as a fraction (`5` is 50%, `05` is 5%). */
@@ -50,15 +55,19 @@ function renameScore(text: string, flag: string): number {
 }
 
 function parse(args: string[]): Parsed {
-  const out: Parsed = { recursive: false, root: false, format: 'raw', options: {}, names: [], path: '', stdin: false };
+  const out: Parsed = { recursive: false, root: false, format: 'raw', options: {}, names: [], path: '', stdin: false, combined: false };
+  let formatGiven = false;
+  let dense = false;
   const rest: string[] = [];
   for (const a of args) {
     if (a === '-r') out.recursive = true;
     else if (a === '--root') out.root = true;
     else if (a === '--stdin') out.stdin = true;
-    else if (a === '--raw') out.format = 'raw';
-    else if (a === '--numstat') out.format = 'numstat';
-    else if (a === '-p' || a === '-u' || a === '--patch') out.format = 'patch';
+    else if (a === '--raw') [out.format, formatGiven] = ['raw', true];
+    else if (a === '--numstat') [out.format, formatGiven] = ['numstat', true];
+    else if (a === '-p' || a === '-u' || a === '--patch') [out.format, formatGiven] = ['patch', true];
+    else if (a === '-c') out.combined = true;
+    else if (a === '--cc') [out.combined, dense] = [true, true];
     else if (a.startsWith('-M') || a.startsWith('--find-renames')) {
       const value = a.startsWith('-M') ? a.slice(2) : a.slice('--find-renames'.length).replace(/^=/, '');
       out.options.renames = true;
@@ -74,6 +83,9 @@ function parse(args: string[]): Parsed {
   if (out.stdin ? rest.length !== 1 : rest.length !== 2 && rest.length !== 3) throw new UsageError('diff-tree: give <commit> <path>, <tree-ish> <tree-ish> <path>, or --stdin <path>');
   out.path = rest[rest.length - 1];
   out.names = rest.slice(0, -1);
+  // --cc prints the combined patch unless told otherwise; only raw combined lines are written here.
+  if (out.combined && (dense && !formatGiven ? 'patch' : out.format) !== 'raw') throw new UsageError('diff-tree -c/--cc: only --raw is supported (not the combined patch or numstat)');
+  if (out.combined && (out.options.renames || out.options.copies)) throw new UsageError('diff-tree -c/--cc: rename detection in the combined view is not supported');
   // diff_setup_done: every format but raw (and name/status) walks recursively.
   if (out.format !== 'raw') out.recursive = true;
   out.options.recursive = out.recursive;
@@ -160,6 +172,15 @@ function writeCommit(db: ObjectDatabase, out: Output, oid: Uint8Array, parsed: P
   const start = peel(db, oid);
   if (start.kind !== 'commit') throw new UsageError('diff-tree: one argument must be a commit (give two tree-ishes to compare trees)');
   const { tree, parents } = commitLinks(db, start.oid);
+  if (parsed.combined && parents.length > 1) {
+    // git prints the merge's line even when no path differs from every parent.
+    const { paths } = runToEnd(walkCombined(db, tree, parents.map((p) => commitLinks(db, p).tree)));
+    out.text(`${toHex(start.oid)}\n`);
+    const body = new ByteSink();
+    for (const p of paths) writeCombinedRawLine(body, p);
+    out.bytes(body.concat());
+    return;
+  }
   if (!(parents.length === 1 || (parents.length === 0 && parsed.root))) return;
   const body = new ByteSink();
   const parentTree = parents.length === 1 ? commitLinks(db, parents[0]).tree : undefined;
@@ -167,6 +188,16 @@ function writeCommit(db: ObjectDatabase, out: Output, oid: Uint8Array, parsed: P
   if (writeChanges(db, body, parentTree, tree, parsed, abbrev) === 0) return;
   out.text(`${toHex(start.oid)}\n`);
   out.bytes(body.concat());
+}
+
+/** A combined `--raw` line: a colon per parent, the parents' modes and the merge's, ids likewise, a letter per parent. */
+function writeCombinedRawLine(out: ByteSink, p: CombinedPath): void {
+  out.text(':'.repeat(p.parents.length));
+  out.text(`${p.parents.map((q) => `${modeOctal(q.mode)} `).join('')}${modeOctal(p.mode)}`);
+  out.text(`${p.parents.map((q) => ` ${toHex(q.oid)}`).join('')} ${toHex(p.oid)} `);
+  out.text(`${p.parents.map((q) => q.status).join('')}\t`);
+  out.bytes(quoted(p.path));
+  out.text('\n');
 }
 
 /** Writes the changes in the asked format; returns how many pairs there were. */
