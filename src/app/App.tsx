@@ -13,6 +13,7 @@ import { ObjectView } from './views/ObjectView.tsx';
 import { ObjectsView } from './views/ObjectsView.tsx';
 import { OverviewView } from './views/OverviewView.tsx';
 import { MidxView } from './views/MidxView.tsx';
+import { CommitGraphView } from './views/CommitGraphView.tsx';
 import { PacksView } from './views/PacksView.tsx';
 import { PackView } from './views/PackView.tsx';
 import { FilesView } from './views/FilesView.tsx';
@@ -88,6 +89,7 @@ export function App() {
   else if (route.view === 'path-history') view = <PathHistoryView rev={route.rev} path={route.path} follow={route.follow} />;
   else if (route.view === 'blame') view = <BlameView rev={route.rev} path={route.path} />;
   else if (route.view === 'midx') view = <MidxView />;
+  else if (route.view === 'commit-graph') view = <CommitGraphView />;
   else if (route.view === 'packs') view = <PacksView />;
   else if (route.view === 'pack') view = <PackView name={route.name} map={route.map ?? 'type'} />;
   else if (route.view === 'files') view = <FilesView />;

@@ -166,7 +166,7 @@ export interface Companions {
 export interface FolderFile {
   path: string;
   size: number;
-  kind: 'pack' | 'idx' | 'midx' | 'midx-chain' | 'rev' | 'bitmap' | 'mtimes' | 'keep' | 'promisor' | 'loose' | 'ref' | 'other';
+  kind: 'pack' | 'idx' | 'midx' | 'midx-chain' | 'commit-graph' | 'commit-graph-chain' | 'rev' | 'bitmap' | 'mtimes' | 'keep' | 'promisor' | 'loose' | 'ref' | 'other';
 }
 
 /** A labelled byte range in the hex view. */

@@ -3,6 +3,7 @@ import type { ObjectType } from '../core/objects/types.ts';
 import type { AnatomyRequests } from './anatomy.ts';
 import type { DiffRequests } from './diff.ts';
 import type { BlameRequests } from './blame.ts';
+import type { CommitGraphRequests } from './commit-graph.ts';
 import type { BrowseExtrasRequests } from './browse-extras.ts';
 import type { EvidenceRequests } from './evidence.ts';
 import type { FindRequests } from './find.ts';
@@ -89,6 +90,8 @@ export interface RepoSummary {
   openMs: number;
   /** Packs with no `.idx` beside them (index-pack can index them; see protocol/index-pack.ts). */
   packsWithoutIdx?: PackWithoutIdx[];
+  /** The commit-graph files in objects/info, when there are any (not loaded for the summary). */
+  commitGraph?: { kind: 'flat' | 'chain'; files: number; bytes: number };
 }
 
 /** A delta-chain step: the object itself first, its bases after. */
@@ -251,7 +254,7 @@ export interface CacheStats {
 export type TypeFilter = ObjectType | 'all';
 
 /** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts; the diff views' in diff.ts. */
-export interface Requests extends AnatomyRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests, DiffRequests {
+export interface Requests extends AnatomyRequests, CommitGraphRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests, DiffRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

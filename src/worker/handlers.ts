@@ -16,6 +16,7 @@ import { treeEntries } from './tree-listing.ts';
 import { midxHandlers } from './anatomy/midx-handlers.ts';
 import { packHandlers } from './anatomy/pack-handlers.ts';
 import { hexHandlers } from './anatomy/hex-handlers.ts';
+import { commitGraphHandlers } from './anatomy/commit-graph-handlers.ts';
 import { verifyHandlers } from './forensics/verify-handlers.ts';
 import { findHandlers } from './forensics/find-handlers.ts';
 import { searchHandlers } from './forensics/search-handlers.ts';
@@ -49,6 +50,7 @@ export const handlers: Handlers = {
   ...midxHandlers,
   ...packHandlers,
   ...hexHandlers,
+  ...commitGraphHandlers,
   ...verifyHandlers,
   ...findHandlers,
   ...searchHandlers,

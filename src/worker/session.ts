@@ -1,3 +1,4 @@
+import { commitGraphPresence } from './anatomy/commit-graph.ts';
 import { memorySource } from '../core/bytes/source.ts';
 import { toWire } from '../core/errors.ts';
 import { ObjectDatabase, groupPackFiles, type ObjectLocation } from '../core/odb/database.ts';
@@ -124,6 +125,7 @@ export class Session {
       problems: db.problems.map(toWire),
       openMs: Math.round(this.openMs),
       packsWithoutIdx: this.packsWithoutIdx(),
+      ...commitGraphPresence(this.files),
     };
   }
 

@@ -12,6 +12,7 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/path-history/<rev>/<path…>?follow=1   the commits that changed a file or folder (git log -- <path>)
  *   #/<repo>/blame/<rev>/<path…>          who last changed each line of a file (git blame)
  *   #/<repo>/midx                        the multi-pack-index anatomy
+ *   #/<repo>/commit-graph                the commit-graph file (or split chain) anatomy and git's verify
  *   #/<repo>/packs                       every pack, with its statistics
  *   #/<repo>/pack/<name>?map=depth       one pack: statistics, byte map, idx, companions
  *   #/<repo>/files                       the folder's files and the window cache
@@ -38,6 +39,7 @@ export type Route =
   | { view: 'path-history'; rev: string; path: string[]; follow: boolean }
   | { view: 'blame'; rev: string; path: string[] }
   | { view: 'midx' }
+  | { view: 'commit-graph' }
   | { view: 'packs' }
   | { view: 'pack'; name: string; map?: 'type' | 'depth' }
   | { view: 'files' }
@@ -156,6 +158,8 @@ export function parseHash(hash: string): Location {
       break;
     case 'midx':
       return { repo, route: { view: 'midx' } };
+    case 'commit-graph':
+      return { repo, route: { view: 'commit-graph' } };
     case 'packs':
       return { repo, route: { view: 'packs' } };
     case 'pack':
@@ -242,6 +246,8 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/blame/${[route.rev, ...route.path].map(enc).join('/')}`;
     case 'midx':
       return `${base}/midx`;
+    case 'commit-graph':
+      return `${base}/commit-graph`;
     case 'packs':
       return `${base}/packs`;
     case 'pack':

@@ -5,6 +5,7 @@ import { Link } from '../components/Link.tsx';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';
 import { MidxCard } from './overview/MidxCard.tsx';
+import { CommitGraphCard } from './overview/CommitGraphCard.tsx';
 import { PacksTable } from './overview/PacksTable.tsx';
 import { RefsTable } from './overview/RefsTable.tsx';
 import { PacksWithoutIdx } from './index-pack/PacksWithoutIdx.tsx';
@@ -133,6 +134,13 @@ export function OverviewView() {
         <h2 id="midx-heading">Multi-pack-index</h2>
         <MidxCard midx={summary.midx} failedFile={midxFailure} />
       </section>
+
+      {summary.commitGraph && (
+        <section aria-labelledby="commit-graph-heading">
+          <h2 id="commit-graph-heading">Commit-graph</h2>
+          <CommitGraphCard commitGraph={summary.commitGraph} />
+        </section>
+      )}
 
       <section aria-labelledby="refs-heading">
         <h2 id="refs-heading">HEAD and refs</h2>

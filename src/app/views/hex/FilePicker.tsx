@@ -3,7 +3,7 @@ import type { FolderFile } from '../../../protocol/anatomy.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { FILE_KIND_LABELS } from './kinds.ts';
 
-const ORDER: FolderFile['kind'][] = ['pack', 'idx', 'rev', 'bitmap', 'mtimes', 'keep', 'promisor', 'midx', 'midx-chain', 'ref', 'other', 'loose'];
+const ORDER: FolderFile['kind'][] = ['pack', 'idx', 'rev', 'bitmap', 'mtimes', 'keep', 'promisor', 'midx', 'midx-chain', 'commit-graph', 'commit-graph-chain', 'ref', 'other', 'loose'];
 
 /** A choice of every file of the folder, grouped by kind. */
 export function FilePicker({ files, value, onPick }: { files: FolderFile[]; value: string; onPick: (path: string) => void }) {

@@ -58,6 +58,8 @@ function collect(files: RepositoryFiles): KnownFile[] {
   const out: KnownFile[] = [];
   out.push(...files.packDirFiles.map((entry) => ({ entry, kind: packFolderKind(entry.path) })).sort(byPath));
   out.push(...files.midxChainFiles.map((entry) => ({ entry, kind: packFolderKind(entry.path) })).sort(byPath));
+  const graphKind = (path: string): FolderFile['kind'] => (path.endsWith('/commit-graph-chain') ? 'commit-graph-chain' : 'commit-graph');
+  out.push(...(files.commitGraphFiles ?? []).map((entry): KnownFile => ({ entry, kind: graphKind(entry.path) })).sort(byPath));
   const refs: KnownFile[] = files.refFiles.map((entry) => ({ entry, kind: 'ref' }));
   if (files.config) refs.push({ entry: files.config, kind: 'other' });
   if (files.index) refs.push({ entry: files.index, kind: 'other' });

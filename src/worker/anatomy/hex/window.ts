@@ -4,6 +4,8 @@ import type { FileEntry } from '../../../core/repo/discover.ts';
 import type { HexWindow } from '../../../protocol/anatomy.ts';
 import type { Session } from '../../session.ts';
 import { annotateBitmap } from './bitmap.ts';
+import { annotateCommitGraph, annotateCommitGraphChain, graphFileFor } from './commit-graph.ts';
+import { sessionCommitGraph } from '../commit-graph.ts';
 import { findFile } from './files.ts';
 import { annotateIdx } from './idx.ts';
 import { annotateLoose } from './loose.ts';
@@ -78,6 +80,15 @@ export function hexWindow(session: Session, path: string, offset: number, length
         break;
       case 'midx-chain':
         run(() => annotateMidxChain(sink, source, db.algo, session.files));
+        break;
+      case 'commit-graph':
+        run(() => {
+          const g = graphFileFor(sessionCommitGraph(session), entry.source, db.algo);
+          annotateCommitGraph(sink, g.file, g.base, g.layer);
+        });
+        break;
+      case 'commit-graph-chain':
+        run(() => annotateCommitGraphChain(sink, source, db.algo, session.files));
         break;
       case 'rev':
         run(() => {

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { go, numbersIn, shot as attach, textOf } from './support/app.ts';
+import { gitDir, repoFolder } from './support/git.ts';
+import { gotoHome, openViaInput } from './support/open.ts';
+
+/**
+ * The commit-graph view (#/<repo>/commit-graph) on `commit-graph` (one file with GDA2, EDGE and
+ * Bloom filters) and `commit-graph-split` (a chain of three layers): the chunk table against the
+ * file's own bytes, the commit count against git rev-list, the Bloom settings git writes, the
+ * annotated hex of a CDAT row, and Verify against `git commit-graph verify`.
+ */
+
+/** Attaches the screenshot and keeps it as a file of the test's output folder (to look at). */
+async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await attach(page, testInfo, name);
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+}
+
+function git(name: string, args: string[]): { out: string; status: number } {
+  try {
+    const out = execFileSync('git', ['--git-dir', gitDir(name), ...args], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    return { out, status: 0 };
+  } catch (err) {
+    const e = err as { status: number; stdout: Buffer };
+    return { out: e.stdout.toString(), status: e.status };
+  }
+}
+
+/** The chunk table as the file says: id and offset of each entry (read here, byte by byte). */
+function chunkTable(bytes: Buffer): { id: string; offset: number; length: number }[] {
+  const n = bytes[6];
+  const out: { id: string; offset: number; length: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = 8 + 12 * i;
+    const offset = Number(bytes.readBigUInt64BE(at + 4));
+    out.push({ id: bytes.toString('latin1', at, at + 4), offset, length: Number(bytes.readBigUInt64BE(at + 16)) - offset });
+  }
+  return out;
+}
+
+test('commit-graph: chunks equal the file, commits equal git rev-list, Bloom settings, hex of a row, verify as git', async ({ page }, testInfo) => {
+  const NAME = 'commit-graph';
+  const file = readFileSync(join(gitDir(NAME), 'objects/info/commit-graph'));
+  const chunks = chunkTable(file);
+  const commits = Number(git(NAME, ['rev-list', '--all', '--count']).out.trim());
+  expect(git(NAME, ['commit-graph', 'verify']).status, 'git commit-graph verify').toBe(0);
+
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, repoFolder(NAME));
+  await expect(page.getByTestId('commit-graph-card')).toBeVisible();
+  await shot(page, testInfo, 'overview');
+  await page.getByTestId('commit-graph-card').getByRole('link', { name: 'Anatomy and verify' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/${repo}/commit-graph$`));
+  await expect(page.getByTestId('commit-graph-chunks')).toBeVisible();
+
+  expect(numbersIn(await textOf(page.getByTestId('commit-graph-commits')))).toEqual([commits]);
+  const rows = await page.getByTestId('commit-graph-chunks').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  expect(rows.map((r) => ({ id: r[0], offset: Number(/\((\d[\d,]*)\)/.exec(r[1])?.[1].replace(/,/g, '')), length: Number(r[2].replace(/,/g, '')) }))).toEqual(chunks);
+  // Bloom: git's defaults (murmur3 v1, 7 hashes, 10 bits per entry); every commit has a filter.
+  const bloom = page.getByTestId('commit-graph-bloom');
+  await expect(bloom).toContainText('hash version 1, 7 hashes per path, 10 bits per changed path');
+  const histogram = await bloom.locator('tbody tr td:nth-child(2)').allTextContents();
+  expect(histogram.reduce((s, t) => s + Number(t.replace(/,/g, '')), 0)).toBe(commits);
+  // The octopus (HEAD^ has four parents) is in EDGE.
+  await expect(page.getByTestId('commit-graph-generations')).toContainText('1 commit with more than two parents');
+  await expect(page.getByTestId('commit-graph-rows').locator('tbody tr')).toHaveCount(Math.min(50, commits));
+  await shot(page, testInfo, 'commit-graph');
+
+  await page.getByTestId('commit-graph-verify-run').click();
+  await expect(page.getByTestId('commit-graph-verify-exit')).toHaveText('exit 0');
+  await expect(page.getByTestId('commit-graph-verify-result')).toContainText(`${commits} commits checked`);
+  await page.getByTestId('commit-graph-verify').screenshot({ path: testInfo.outputPath('verify.png') });
+
+  // The hex view of the first CDAT row: the parent slot is annotated with the parent's id.
+  const cdat = chunks.find((c) => c.id === 'CDAT');
+  if (!cdat) throw new Error('no CDAT');
+  await go(page, repo, `hex/.git/objects/info/commit-graph?at=${cdat.offset + 20}`);
+  await expect(page.getByTestId('hex-annotation-label')).toHaveText('parent 1 of 0');
+  await expect(page.getByTestId('hex-annotation-detail')).toContainText(/no parent|position \d+: [0-9a-f]{40}/);
+  await shot(page, testInfo, 'hex');
+});
+
+test('commit-graph split chain: three layers, positions continue, the base without Bloom filters, verify', async ({ page }, testInfo) => {
+  const NAME = 'commit-graph-split';
+  const chain = readFileSync(join(gitDir(NAME), 'objects/info/commit-graphs/commit-graph-chain'), 'utf8').trim().split('\n');
+  const commits = Number(git(NAME, ['rev-list', '--all', '--count']).out.trim());
+  await gotoHome(page);
+  const { repo } = await openViaInput(page, repoFolder(NAME));
+  await go(page, repo, 'commit-graph');
+  const layers = page.getByTestId('commit-graph-chain').getByRole('button');
+  await expect(layers).toHaveCount(chain.length);
+  expect(numbersIn(await textOf(page.getByTestId('commit-graph-commits')))).toEqual([commits]);
+  await expect(layers.nth(2)).toContainText(`positions ${commits - 3}–${commits - 1}`);
+  await expect(page.getByTestId('commit-graph-layer')).toContainText(`graph-${chain[2]}.graph`);
+  await layers.nth(0).click();
+  await expect(page.getByTestId('commit-graph-layer')).toContainText(`graph-${chain[0]}.graph`);
+  await expect(page.getByTestId('commit-graph-layer')).toContainText('No Bloom filters in this layer');
+  await shot(page, testInfo, 'chain');
+  await page.getByTestId('commit-graph-verify-run').click();
+  await expect(page.getByTestId('commit-graph-verify-exit')).toHaveText('exit 0');
+  await shot(page, testInfo, 'chain-verified');
+});
