@@ -1,3 +1,6 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { fromHex } from '../src/core/hash/hex.ts';
@@ -95,6 +98,46 @@ describe('git log -- <path>', () => {
     const all = git(['--git-dir', gitDirOf(f), 'log', '--format=%H', head, '--', '.']).stdout.toString().split('\n').filter(Boolean);
     expect(ours(session.db, head, Buffer.alloc(0), false)).toEqual(all);
     expect(ours(session.db, head, Buffer.from('no/such/file'), false)).toEqual([]);
+  });
+
+  it('finds names among their neighbours in the tree order of git (foo, foo-bar, foo.c, foo/, foo0) as file and folder', async () => {
+    // A tree sorts a folder as if its name ended in '/': "foo/" comes after "foo.c" and before "foo0".
+    const dir = mkdtempSync(join(tmpdir(), 'packscope-pathlog-'));
+    const env = { GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000', GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@x' };
+    const g = (...args: string[]) => {
+      const r = git(['-C', dir, ...args], { env });
+      if (r.status !== 0) throw new Error(r.stderr);
+      return r.stdout.toString();
+    };
+    g('init', '-q');
+    const commit = (message: string, files: Record<string, string | null>) => {
+      for (const [name, text] of Object.entries(files)) {
+        const file = join(dir, name);
+        if (text === null) rmSync(file, { recursive: true, force: true });
+        else {
+          mkdirSync(join(file, '..'), { recursive: true });
+          writeFileSync(file, text);
+        }
+      }
+      g('add', '-A');
+      g('commit', '-q', '--allow-empty', '-m', message);
+    };
+    commit('neighbours', { foo: 'a file\n', 'foo-bar': '1\n', 'foo.c': '2\n', foo0: '3\n' });
+    commit('change the neighbours', { 'foo-bar': '11\n', 'foo.c': '22\n', foo0: '33\n' });
+    commit('foo becomes a folder', { foo: null });
+    commit('fill it', { 'foo/x': 'x\n', 'foo/y': 'y\n' });
+    commit('change foo/x and foo.c', { 'foo/x': 'xx\n', 'foo.c': '222\n' });
+    commit('foo is a file again', { foo: null });
+    commit('back', { foo: 'a file again\n' });
+    const session = await Session.open('neighbours', fsDirectoryReader(dir));
+    const head = g('rev-parse', 'HEAD').trim();
+    let checked = 0;
+    for (const path of ['foo', 'foo/x', 'foo/y', 'foo-bar', 'foo.c', 'foo0', 'fo', 'foo/z']) {
+      const expected = g('log', '--format=%H', head, '--', path).split('\n').filter(Boolean);
+      expect(ours(session.db, head, Buffer.from(path), false), path).toEqual(expected);
+      checked += expected.length;
+    }
+    expect(checked).toBeGreaterThan(12);
   });
 
   it.runIf(byName('history'))('the CLI prints git log --format=%H, --follow included', () => {
