@@ -282,8 +282,9 @@ test('a 100,000-line file: first lines coloured at once, a far line coloured aft
   testInfo.annotations.push({ type: 'timing', description: `100k lines: first colour ${firstColour} ms, line 99,990 coloured ${farColour} ms after the jump; long tasks on the page: ${JSON.stringify(longTasks)}` });
   console.log(`100k-line file: first colour ${firstColour} ms; far line coloured ${farColour} ms after the jump; long tasks ${JSON.stringify(longTasks)}`);
   await shot(page, testInfo, 'huge-far');
-  // Drawing the rows of a new scroll position is the page's only work; highlighting is elsewhere.
-  expect(Math.max(0, ...longTasks)).toBeLessThan(500);
+  // Drawing the rows of a new scroll position is the page's only work (some tens of ms; a few
+  // hundred on a machine shared by many); colouring 100,000 lines on the page would take seconds.
+  expect(Math.max(0, ...longTasks)).toBeLessThan(1_000);
 });
 
 /**
