@@ -88,6 +88,11 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
   await expect(page.getByTestId('history-count')).toHaveText(`${noor.oids.length} commits`);
   sameGraph(await rowsOnScreen(page), noor);
   await page.screenshot({ path: '/tmp/h6/shots/author-filter.png', fullPage: true });
+
+  // Path filtering is the path history view's (git log -- <path>): the field hands over to it.
+  await page.getByTestId('history-path').fill('README.md');
+  await page.getByTestId('history-path').press('Enter');
+  await page.waitForFunction(() => window.location.hash.includes('/path-history/HEAD/README.md'));
 });
 
 test('dangling fixture: unreachable commits are added to the graph and marked', async ({ page }, testInfo) => {

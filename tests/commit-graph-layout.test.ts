@@ -6,6 +6,7 @@ import { openRepository, type CliRepository } from '../src/cli/repository.ts';
 import { GraphLayout } from '../src/core/history/commit-graph-layout.ts';
 import { onelineSubject } from '../src/core/history/commit-subject.ts';
 import { GraphOrder, wholeGraphOrder } from '../src/core/history/graph-order.ts';
+import { HistoryGraph, GLYPHS } from '../src/core/history/history-graph.ts';
 import { allRefStarts, labelsByCommit, peelToCommit } from '../src/core/history/log-starts.ts';
 import { LOG_LIMITS, LogWalk } from '../src/core/history/log-walk.ts';
 import { fromHex } from '../src/core/hash/hex.ts';
@@ -107,6 +108,49 @@ describe('commit graph layout equals git log --graph', () => {
       const ours = (labels.get(oid) ?? []).map((l) => l.name);
       for (const n of names) expect(ours, `${oid} ${line}`).toContain(n);
     }
+  });
+});
+
+describe('history graph filters', () => {
+  /** Graph text with each line's trailing spaces dropped and one space before a commit's id (cells keep no padding). */
+  const normal = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.replace(/^(.*?)([0-9a-f]{40})$/, (_m, graph: string, oid: string) => `${graph.trimEnd()} ${oid}`).trimEnd())
+      .join('\n');
+  /** The graph's rows as text, the commit's id after its `*` line. */
+  function rowsText(g: HistoryGraph): string {
+    g.produce(Infinity);
+    return g.rows.map((r) => r.lines.map((l, i) => Array.from(l, (c) => GLYPHS[c >> 4]).join('') + (i === r.commitLine ? g.walk.oids[r.commit] : '')).join('\n')).join('\n');
+  }
+
+  it('author: the commits and graph of git log --graph --author, case-insensitively', async () => {
+    const f = fixtures.find((x) => x.name === 'history') as Fixture;
+    const repo = await openRepository(f.path);
+    const g = new HistoryGraph(repo.db, allRefStarts(repo.refs), { author: 'NOOR@example' });
+    const ours = normal(rowsText(g));
+    expect(ours.split('\n').filter((l) => /[0-9a-f]{40}$/.test(l)).length).toBe(4);
+    expect(ours).toBe(normal(gitText(gitDirOf(f), ['log', '--graph', '--format=%H', '--all', '--author=noor@example'])));
+    expect(g.done).toBe(true);
+  });
+
+  it('dates: exactly the commits whose committer date lies in the range', async () => {
+    const f = fixtures.find((x) => x.name === 'history') as Fixture;
+    const repo = await openRepository(f.path);
+    const dated = gitText(gitDirOf(f), ['log', '--all', '--format=%H %ct'])
+      .trim()
+      .split('\n')
+      .map((l) => ({ oid: l.slice(0, 40), t: Number(l.slice(41)) }));
+    const times = [...new Set(dated.map((d) => d.t))].sort((a, b) => a - b);
+    const since = times[2];
+    const until = times[times.length - 3];
+    const g = new HistoryGraph(repo.db, allRefStarts(repo.refs), { since, until });
+    g.produce(Infinity);
+    const want = dated.filter((d) => d.t >= since && d.t <= until).map((d) => d.oid).sort();
+    expect(want.length).toBeGreaterThan(2);
+    expect(want.length).toBeLessThan(dated.length);
+    expect(g.rows.map((r) => g.walk.oids[r.commit]).sort()).toEqual(want);
   });
 });
 

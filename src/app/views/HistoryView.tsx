@@ -138,7 +138,7 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
           <input type="checkbox" checked={params.unreachable === true} onChange={(e) => go({ unreachable: e.target.checked })} /> Unreachable commits
         </label>
       </div>
-      <HistoryFilters params={params} onChange={go} />
+      <HistoryFilters params={params} onChange={go} rev={rev} />
       <div className="history-status">
         <span className="muted history-count" role="status" data-testid="history-count">
           {countText}
@@ -223,8 +223,9 @@ function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function HistoryFilters({ params, onChange }: { params: HistoryGraphParams; onChange: (p: Partial<HistoryGraphParams>) => void }) {
+function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams; onChange: (p: Partial<HistoryGraphParams>) => void; rev: string }) {
   const [author, setAuthor] = useState(params.author ?? '');
+  const [path, setPath] = useState('');
   useEffect(() => setAuthor(params.author ?? ''), [params.author]);
   return (
     <form
@@ -237,13 +238,36 @@ function HistoryFilters({ params, onChange }: { params: HistoryGraphParams; onCh
       }}
     >
       <label>
-        Author <input type="search" value={author} placeholder="name or email" onChange={(e) => setAuthor(e.target.value)} onBlur={() => author.trim() !== (params.author ?? '') && onChange({ author: author.trim() })} data-testid="history-author" />
+        Author <input type="search" value={author} placeholder="name or email" onChange={(e) => setAuthor(e.target.value)}
+          onKeyDown={(e) => {
+            // Two fields and no button: the form does not submit on Enter by itself.
+            if (e.key !== 'Enter') return;
+            e.preventDefault();
+            onChange({ author: author.trim() });
+          }}
+          onBlur={() => author.trim() !== (params.author ?? '') && onChange({ author: author.trim() })} data-testid="history-author" />
       </label>
       <label title="Committer date, as git log --since">
         From <input type="date" value={params.since ?? ''} onChange={(e) => onChange({ since: e.target.value })} data-testid="history-since" />
       </label>
       <label title="Committer date, as git log --until">
         To <input type="date" value={params.until ?? ''} onChange={(e) => onChange({ until: e.target.value })} data-testid="history-until" />
+      </label>
+      <label title="The commits that changed a file or folder (git log -- <path>), in the path history view">
+        Path{' '}
+        <input
+          type="search"
+          value={path}
+          placeholder="file or folder"
+          onChange={(e) => setPath(e.target.value)}
+          onKeyDown={(e) => {
+            const parts = path.split('/').filter((p) => p !== '');
+            if (e.key !== 'Enter' || parts.length === 0) return;
+            e.preventDefault();
+            navigate({ view: 'path-history', rev: params.allRefs ? 'HEAD' : rev, path: parts, follow: false });
+          }}
+          data-testid="history-path"
+        />
       </label>
       {(params.author || params.since || params.until) && (
         <button type="button" className="small" onClick={() => onChange({ author: '', since: '', until: '' })}>
