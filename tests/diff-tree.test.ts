@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -309,6 +309,37 @@ describe('worker diff requests', () => {
     // Not kept half-done: asked again, it runs to the end.
     const page = await diffFiles(s, { target, start: 0, count: 10, stats: false }, ctx);
     expect(page.total).toBe(gitDiffTree(big, ['-r', '-M', '--name-only', commits[commits.length - 1], commits[0]]).toString().trim().split('\n').length);
+  });
+
+  it('a folder whose tree is missing is one entry with the reason; the other files are listed (the CLI fails as git does)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'packscope-damaged-'));
+    const env = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' };
+    const run = (...args: string[]) => git(['-C', dir, ...args], { env }).stdout.toString().trim();
+    try {
+      run('init', '-q');
+      mkdirSync(join(dir, 'lost'));
+      writeFileSync(join(dir, 'lost/a.txt'), 'one\n');
+      writeFileSync(join(dir, 'top.txt'), 'one\n');
+      run('add', '.');
+      run('commit', '-q', '-m', 'one');
+      writeFileSync(join(dir, 'lost/a.txt'), 'two\n');
+      writeFileSync(join(dir, 'top.txt'), 'two\n');
+      run('commit', '-q', '-am', 'two');
+      const tree = run('rev-parse', 'HEAD:lost');
+      rmSync(join(dir, '.git/objects', tree.slice(0, 2), tree.slice(2)));
+      expect(git(['-C', dir, 'diff-tree', '-r', 'HEAD'], { env }).status).not.toBe(0);
+      expect(cli(['diff-tree', '-r', 'HEAD', dir]).status).not.toBe(0);
+      const s = await Session.open('damaged', fsDirectoryReader(dir));
+      const page = await diffFiles(s, { target: { kind: 'commit', rev: 'HEAD', parent: 1 }, start: 0, count: 10 }, ctx);
+      expect(page.files.map((f) => [f.status, f.new.path, f.new.mode, f.skipped])).toEqual([
+        ['M', 'lost', '040000', 'unreadable'],
+        ['M', 'top.txt', '100644', undefined],
+      ]);
+      expect(page.files[0].error?.message).toContain(tree);
+      expect([page.files[1].added, page.files[1].deleted]).toEqual([1, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a parent number past the parents, and a missing name, fail with a reason', async () => {

@@ -54,7 +54,11 @@ export interface DiffFileInfo {
   deleted?: number;
   /** Either side is binary by git's rule (a NUL in the first 8,000 bytes); numstat prints `-\t-`. */
   binary: boolean;
-  /** Why there are no line counts or hunks for this file. */
+  /**
+   * Why there are no line counts or hunks for this file. `unreadable` with tree modes
+   * (040000): a folder whose tree object could not be read (missing or damaged); the entry
+   * stands for everything below it, and the rest of the comparison is complete.
+   */
   skipped?: 'too-large' | 'missing' | 'submodule' | 'unreadable';
   /** Set with `skipped: 'missing' | 'unreadable'`: what failed. */
   error?: WireError;

@@ -145,7 +145,7 @@ async function comparison(session: Session, target: DiffTarget, renames: boolean
     const same = toHex(from.oid) === toHex(to.oid);
     changes = { pairs: same ? [] : [{ status: 'M', old: from, new: to, score: 0 }], truncated: false, renames: 'off', missing: [] };
   } else {
-    changes = await drive(walkChanges(db, resolved.from, resolved.to, { recursive: true, renames, copies, limits: { maxPairs: DIFF_LIMITS.maxFiles } }, cappedBlobs(db)), ctx, 'Comparing trees');
+    changes = await drive(walkChanges(db, resolved.from, resolved.to, { recursive: true, renames, copies, keepGoing: true, limits: { maxPairs: DIFF_LIMITS.maxFiles } }, cappedBlobs(db)), ctx, 'Comparing trees');
   }
   const made: Comparison = { ends: resolved.ends, changes, stats: new Map() };
   map.set(key, made);
@@ -189,6 +189,7 @@ function fileInfo(db: ObjectDatabase, comparison: Comparison, index: number, wit
   if (pair.status === 'R' || pair.status === 'C') base.similarity = similarityPercent(pair.score);
   const known = comparison.stats.get(index);
   if (known) return { ...base, ...known };
+  if (pair.error) return { ...base, skipped: 'unreadable', error: toWire(pair.error) };
   if (!withStats) return base;
   const a = readSide(db, pair.old);
   const b = readSide(db, pair.new);

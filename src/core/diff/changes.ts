@@ -17,6 +17,8 @@ export interface ChangesOptions extends RenameOptions {
   recursive?: boolean;
   /** `-M` (default false here; the views turn it on). `copies` implies it. */
   renames?: boolean;
+  /** An unreadable subtree is a pair with an error instead of a failure (see TreeDiffOptions). */
+  keepGoing?: boolean;
   limits?: Partial<TreeDiffLimits>;
 }
 
@@ -62,7 +64,7 @@ export function databaseBlobs(db: ObjectDatabase): BlobReader {
 
 /** The comparison as a sliced generator (yields running work counts; see tree-diff.ts). */
 export function* walkChanges(db: ObjectDatabase, oldTree: Uint8Array | undefined, newTree: Uint8Array | undefined, options: ChangesOptions = {}, blobs: BlobReader = databaseBlobs(db)): Generator<number, Changes> {
-  const walked = yield* walkTreeDiff(db, oldTree, newTree, { recursive: options.recursive, limits: options.limits });
+  const walked = yield* walkTreeDiff(db, oldTree, newTree, { recursive: options.recursive, limits: options.limits, keepGoing: options.keepGoing });
   if (!(options.renames || options.copies)) return { pairs: walked.pairs, truncated: walked.truncated, renames: 'off', missing: [] };
   const found = yield* detectRenames(walked.pairs, blobs, options);
   return { pairs: found.pairs, truncated: walked.truncated, renames: found.inexact === 'skipped' ? 'exact-only' : 'full', missing: found.missing, neededLimit: found.neededLimit };

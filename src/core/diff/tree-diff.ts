@@ -1,4 +1,4 @@
-import { fail } from '../errors.ts';
+import { PackscopeError, fail } from '../errors.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { parseTree, type TreeEntry } from '../objects/tree.ts';
 import { TreeCursor } from './tree-cursor.ts';
@@ -43,6 +43,11 @@ export interface FilePair {
   new: FileSide | undefined;
   /** Similarity in git's units (0..MAX_SCORE) for R and C. */
   score: number;
+  /**
+   * Set (with `keepGoing`) on a pair for a subtree that could not be read: the sides are the
+   * tree entries themselves, and what is below them is unknown.
+   */
+  error?: PackscopeError;
 }
 
 /** git's similarity scale (diffcore.h): scores are out of 60,000; 50% is 30,000. */
@@ -63,6 +68,12 @@ export interface TreeDiffOptions {
   /** `-r`: enter changed subtrees (default true). */
   recursive?: boolean;
   limits?: Partial<TreeDiffLimits>;
+  /**
+   * A subtree that cannot be read (missing, damaged, not a tree) becomes one pair with an
+   * `error` instead of failing the walk (the views: a damaged object must not hide the
+   * healthy ones). Off for the command line, which fails as git does.
+   */
+  keepGoing?: boolean;
 }
 
 /** The outcome of a tree walk. */
@@ -176,9 +187,21 @@ export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefine
     pairs.push(pair);
     return false;
   };
-  const enter = (frame: Frame, name: Uint8Array, a: Uint8Array | undefined, b: Uint8Array | undefined): void => {
+  // Enters a subtree; false when the list is full (an unreadable subtree under keepGoing is a pair).
+  const enter = (frame: Frame, name: Uint8Array, a: Uint8Array | undefined, b: Uint8Array | undefined): boolean => {
     if (frame.depth + 1 > limits.maxDepth) fail('TooLarge', `trees nest deeper than ${limits.maxDepth} levels at ${new TextDecoder().decode(joinPath(frame.prefix, name))}`);
-    stack.push({ prefix: joinPath(frame.prefix, name), a: open(a), b: open(b), depth: frame.depth + 1 });
+    const path = joinPath(frame.prefix, name);
+    let opened: [TreeCursor | undefined, TreeCursor | undefined];
+    try {
+      opened = [open(a), open(b)];
+    } catch (err) {
+      if (!options.keepGoing || !(err instanceof PackscopeError)) throw err;
+      const old = a && { path, mode: MODE_TREE, oid: a };
+      const neu = b && { path, mode: MODE_TREE, oid: b };
+      return !emit({ status: old && neu ? 'M' : old ? 'D' : 'A', old, new: neu, score: 0, error: err });
+    }
+    stack.push({ prefix: path, a: opened[0], b: opened[1], depth: frame.depth + 1 });
+    return true;
   };
   const side = (frame: Frame, cursor: TreeCursor, mode: number): FileSide => ({ path: joinPath(frame.prefix, cursor.name()), mode, oid: cursor.oid().slice() });
 
@@ -208,8 +231,9 @@ export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefine
       const oids = both ? [ca.oid().slice(), cb.oid().slice()] : undefined;
       if (!ca.next()) frame.a = undefined;
       if (!cb.next()) frame.b = undefined;
-      if (name && oids) enter(frame, name, oids[0], oids[1]);
-      else if (pair && emit(pair)) return { pairs, truncated: true };
+      if (name && oids) {
+        if (!enter(frame, name, oids[0], oids[1])) return { pairs, truncated: true };
+      } else if (pair && emit(pair)) return { pairs, truncated: true };
     } else if (cmp < 0) {
       const ca = a as TreeCursor;
       const tree = recursive && isTreeMode(ma);
@@ -217,8 +241,9 @@ export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefine
       const oid = tree ? ca.oid().slice() : undefined;
       const pair: FilePair | undefined = tree ? undefined : { status: 'D', old: side(frame, ca, ma), new: undefined, score: 0 };
       if (!ca.next()) frame.a = undefined;
-      if (name) enter(frame, name, oid, undefined);
-      else if (pair && emit(pair)) return { pairs, truncated: true };
+      if (name) {
+        if (!enter(frame, name, oid, undefined)) return { pairs, truncated: true };
+      } else if (pair && emit(pair)) return { pairs, truncated: true };
     } else {
       const cb = b as TreeCursor;
       const tree = recursive && isTreeMode(mb);
@@ -226,8 +251,9 @@ export function* walkTreeDiff(db: ObjectDatabase, oldTree: Uint8Array | undefine
       const oid = tree ? cb.oid().slice() : undefined;
       const pair: FilePair | undefined = tree ? undefined : { status: 'A', old: undefined, new: side(frame, cb, mb), score: 0 };
       if (!cb.next()) frame.b = undefined;
-      if (name) enter(frame, name, undefined, oid);
-      else if (pair && emit(pair)) return { pairs, truncated: true };
+      if (name) {
+        if (!enter(frame, name, undefined, oid)) return { pairs, truncated: true };
+      } else if (pair && emit(pair)) return { pairs, truncated: true };
     }
   }
   return { pairs, truncated: false };
