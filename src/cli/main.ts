@@ -31,7 +31,8 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   commit-graph verify [--shallow] <path>
   fsck [--unreachable | --dangling] [--lost-found=<dir>] [--no-reflogs] <path>
   index-pack [-o <file>.idx] <file>.pack
-  diff-tree [-r] [-M[<n>]] [-C[<n>]] [-l<n>] [--root] [--raw | --numstat | -p] (<commit> | <tree-ish> <tree-ish> | --stdin) <path>
+  diff-tree [-r] [-M[<n>]] [-C[<n>]] [-l<n>] [--root] [--raw | --numstat | -p | -c | --cc --raw]
+            (<commit> | <tree-ish> <tree-ish> | --stdin) <path>
   log [--follow] [--format=%H] [<rev>...] [-- <path>...] <path>
   log --graph --oneline [--all] [--first-parent] [<rev>...] <path>
   blame --porcelain [<rev>] -- <file> <path>
