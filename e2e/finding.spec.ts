@@ -133,7 +133,13 @@ test('filter: a folder narrows to names containing the text; t finds any of 200,
   await expect(page.getByTestId('file-finder')).toHaveCount(0);
   await expect(page).toHaveURL(new RegExp(`/browse/HEAD/${second}$`));
   await expect(page.getByTestId('blob-text')).toBeVisible();
-  // From the button on a folder page; Escape closes.
+  // On a file's page too; Escape closes.
+  await page.getByTestId('blob-text').click();
+  await page.keyboard.press('t');
+  await expect(page.getByTestId('file-finder')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('file-finder')).toHaveCount(0);
+  // From the button on a folder page.
   await go(page, repo, 'browse/HEAD');
   await page.getByTestId('open-finder').click();
   await expect(page.getByTestId('file-finder')).toBeVisible();

@@ -8,6 +8,7 @@ import { Breadcrumb } from './browse/Breadcrumb.tsx';
 import { CommitBanner } from './browse/CommitBanner.tsx';
 import { FileView } from './browse/FileView.tsx';
 import { FolderReadme } from './browse/FolderReadme.tsx';
+import { FileFinderHost } from './browse/FileFinder.tsx';
 import { RefSelector } from './browse/RefSelector.tsx';
 import { StartPoints } from './browse/StartPoints.tsx';
 import { TreeListing } from './browse/TreeListing.tsx';
@@ -92,6 +93,7 @@ export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; 
   return (
     <div className="browse-page" data-testid="browse-view">
       {result && <CommitBanner commit={result.commit} rootTree={result.rootTree} />}
+      {result?.commit && <FileFinderHost rev={rev} commit={result.commit} />}
       <div className="browse-bar">
         <RefSelector rev={rev} onSelect={(r) => navigate({ view: 'browse', rev: r, path })} />
         <Breadcrumb rev={rev} path={path} root={title} />

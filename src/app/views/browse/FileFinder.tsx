@@ -6,6 +6,39 @@ import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { navigate, useHref } from '../../lib/route.ts';
 
+/** The event the "Go to file" button sends (the finder lives in Browse's frame, for folders and files alike). */
+const OPEN_EVENT = 'packscope:open-file-finder';
+
+/** Opens the file finder of the Browse page on screen. */
+export function openFileFinder(): void {
+  window.dispatchEvent(new Event(OPEN_EVENT));
+}
+
+/**
+ * Browse's file finder: opens on `t` (not while typing somewhere) or `openFileFinder()`, over
+ * the commit being browsed; closed again by Escape, a click outside, or opening a file.
+ */
+export function FileFinderHost({ rev, commit }: { rev: string; commit: string }) {
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 't' || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+      const t = e.target instanceof Element ? e.target : null;
+      if (t?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')) return;
+      e.preventDefault();
+      setOpen(true);
+    };
+    const onOpen = () => setOpen(true);
+    window.addEventListener('keydown', onKey);
+    window.addEventListener(OPEN_EVENT, onOpen);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener(OPEN_EVENT, onOpen);
+    };
+  }, []);
+  return open && commit ? <FileFinder rev={rev} commit={commit} onClose={() => setOpen(false)} /> : null;
+}
+
 /** Matches asked for per query (the list is virtualized; the count says how many matched in all). */
 const LIMIT = 1_000;
 const ROW = 30;

@@ -9,7 +9,7 @@ import { EntryName } from '../object/EntryName.tsx';
 import { entryKind, formatMode, moveRowFocus, nameIsOpaque } from '../object/entries.ts';
 import { TreeRows, type RowHooks } from '../object/TreeRows.tsx';
 import { EntryIcon } from './EntryIcon.tsx';
-import { FileFinder } from './FileFinder.tsx';
+import { openFileFinder } from './FileFinder.tsx';
 import { useLastChanges, type LastChanges } from './useLastChanges.ts';
 import './finding.css';
 
@@ -38,28 +38,14 @@ const FILTER_LIMIT = 2_000;
  * (message, author, how long ago; filled in as the worker finds them) and its size. Every name
  * is a link; arrow keys move between rows, Enter opens, a click anywhere on a row opens it. A
  * large folder is virtualized and paged (TreeRows); the filter box narrows it by name (asked of
- * the worker, which holds every entry); `t` opens the file finder over the whole commit.
+ * the worker, which holds every entry); "Go to file" (or `t`) opens Browse's file finder.
  */
 export function TreeListing({ rev, path, tree, commit = '', entries, total, onKeyboardOpen, bodyRef }: TreeListingProps) {
   const href = useHref();
   const last = useLastChanges(commit, path, `${commit}\u0000${path.join('\u0000')}`);
   const [filter, setFilter] = useState('');
   const filtered = useFilter(tree, filter);
-  const [finding, setFinding] = useState(false);
   const filterBox = useRef<HTMLInputElement>(null);
-
-  // `t` opens the file finder, as on a code host; not while typing somewhere.
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.key !== 't' || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
-      const t = e.target instanceof Element ? e.target : null;
-      if (t?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')) return;
-      e.preventDefault();
-      setFinding(true);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
 
   // A cut name cannot be walked by path: its row opens the object instead.
   const routeOf = (e: TreeEntryInfo): Route => (e.nameBytes === undefined ? { view: 'browse', rev, path: [...path, e.name] } : { view: 'object', oid: e.oid });
@@ -142,7 +128,7 @@ export function TreeListing({ rev, path, tree, commit = '', entries, total, onKe
           data-testid="listing-filter"
         />
         {commit && (
-          <button type="button" className="small" onClick={() => setFinding(true)} title="Find a file anywhere in this commit (t)" data-testid="open-finder">
+          <button type="button" className="small" onClick={openFileFinder} title="Find a file anywhere in this commit (t)" data-testid="open-finder">
             Go to file <kbd>t</kbd>
           </button>
         )}
@@ -193,7 +179,6 @@ export function TreeListing({ rev, path, tree, commit = '', entries, total, onKe
           renderRow={(e, i, hooks) => row(e, i, `${i}-${e.name}`, hooks)}
         />
       )}
-      {finding && commit && <FileFinder rev={rev} commit={commit} onClose={() => setFinding(false)} />}
     </div>
   );
 }
