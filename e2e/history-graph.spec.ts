@@ -117,6 +117,60 @@ test('dangling fixture: unreachable commits are added to the graph and marked', 
   await page.screenshot({ path: '/tmp/h6/shots/unreachable.png', fullPage: true });
 });
 
+test('a clock skewed by a month: rows shown early are redrawn in git\'s order', async ({ page }) => {
+  // main: c0..c119, an hour apart; "late", a child of c10 dated a month before it, and "old", its
+  // child, are met only after the first pages went out with c10 decided: the graph starts over.
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'packscope-skew-'));
+  try {
+    const gitDir = join(dir, '.git');
+    execFileSync('git', ['init', '-q', '--bare', gitDir]);
+    const t0 = 1_700_000_000;
+    let stream = '';
+    const commit = (ref: string, mark: number, date: number, from?: number) => {
+      const message = `c${mark}`;
+      stream += `commit ${ref}\nmark :${mark}\ncommitter A <a@x> ${date} +0000\ndata ${message.length}\n${message}\n${from ? `from :${from}\n` : 'deleteall\n'}\n`;
+    };
+    for (let i = 1; i <= 120; i++) commit('refs/heads/main', i, t0 + i * 3600, i > 1 ? i - 1 : undefined);
+    commit('refs/heads/late', 200, t0 - 30 * 86_400, 11);
+    commit('refs/heads/old', 201, t0 - 29 * 86_400, 200);
+    execFileSync('git', ['--git-dir', gitDir, 'fast-import', '--quiet'], { input: stream });
+    execFileSync('git', ['--git-dir', gitDir, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
+    const text = execFileSync('git', ['--git-dir', gitDir, 'log', '--graph', '--format=%H', '--all']).toString('utf8');
+    const expected = { oids: [] as string[], text: '' };
+    expected.text = text
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => {
+        const m = /^(.*?)([0-9a-f]{40})$/.exec(line);
+        if (!m) return line.trimEnd();
+        expected.oids.push(m[2]);
+        return m[1].trimEnd();
+      })
+      .join('\n');
+
+    await gotoHome(page);
+    const { repo } = await openViaInput(page, dir);
+    await go(page, repo, 'history/HEAD?mode=all&refs=all');
+    await expect(page.getByTestId('history-count')).toHaveText(`${expected.oids.length} commits`);
+    await expect(page.getByTestId('history-count')).toHaveAttribute('data-restarts', '1');
+    // Rows are virtualized: scroll through them all, collecting each one once.
+    const seen = new Map<number, { oid: string; graph: string }>();
+    for (let y = 0; seen.size < expected.oids.length && y < 200; y++) {
+      for (const r of await page.getByTestId('history-row').evaluateAll((els) => els.map((e) => ({ i: Number(e.getAttribute('data-index')), oid: e.getAttribute('data-oid') ?? '', graph: e.getAttribute('data-graph') ?? '' })))) seen.set(r.i, r);
+      await page.mouse.wheel(0, 600);
+      await page.waitForTimeout(50);
+    }
+    const rows = [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+    sameGraph(rows, expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /**
  * git.git (80k commits from HEAD, 4,295 refs): time to the first rows and to the whole graph,
  * the page's and the worker's heap, the first rows against git's own graph, and screenshots.

@@ -140,7 +140,7 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
       </div>
       <HistoryFilters params={params} onChange={go} rev={rev} />
       <div className="history-status">
-        <span className="muted history-count" role="status" data-testid="history-count">
+        <span className="muted history-count" role="status" data-testid="history-count" data-restarts={state.restarts}>
           {countText}
         </span>
         {state.unreachableCommits !== undefined && <span className="muted"> · {formatCount(state.unreachableCommits)} unreachable commits added</span>}
