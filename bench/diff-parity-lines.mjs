@@ -125,7 +125,13 @@ for (const pair of pairs) {
     continue;
   }
   if (isBinaryBlob(a) || isBinaryBlob(b)) {
-    binary++;
+    // git must agree: "-\t-" in --numstat.
+    const ns = git(['diff', '--numstat', pair.old, pair.new]).toString();
+    if (ns.startsWith('-\t-\t')) binary++;
+    else {
+      different++;
+      diffs.push(`binary by our rule, not by git's: ${pair.old} ${pair.new} (${pair.path})`);
+    }
     continue;
   }
   const started = performance.now();
@@ -161,7 +167,7 @@ for (const pair of pairs) {
 }
 reader.close();
 
-console.log(`commits ${commits.length}, modified blob pairs ${pairs.length} (binary ${binary}, missing ${missing})`);
+console.log(`commits ${commits.length}, modified blob pairs ${pairs.length} (binary by git's rule and ours ${binary}, missing ${missing})`);
 console.log(`patch body: identical ${identical}, different ${different}`);
 console.log(`numstat:    identical ${numstatSame}, different ${numstatDifferent}`);
 const compared = identical + different;
