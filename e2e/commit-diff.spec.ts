@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { go, numbersIn, shot, textOf } from './support/app.ts';
+import { go, numbersIn, textOf } from './support/app.ts';
 import { git, repoFolder } from './support/git.ts';
 import { gotoHome, openViaInput, openViaPicker } from './support/open.ts';
 
@@ -87,9 +87,10 @@ async function expectFiles(page: Page, expected: GitFile[], what: string): Promi
   if (expected.some((f) => f.added !== '-')) expect(numbers.slice(1, 3), `${what}: + and - totals`).toEqual([sum('added'), sum('deleted')]);
 }
 
+/** What the screen shows now (the viewport: the diff list is virtualized, a full-page shot shows no more), attached and kept in SHOTS. */
 async function snap(page: Page, testInfo: TestInfo, name: string, target?: Locator): Promise<void> {
-  await shot(page, testInfo, name);
   const png = target ? await target.screenshot() : await page.screenshot({ fullPage: false });
+  await testInfo.attach(name, { body: png, contentType: 'image/png' });
   writeFileSync(`${SHOTS}/${name}.png`, png);
 }
 

@@ -1,5 +1,5 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useWindowVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { DIFF_LIMITS, type DiffFileInfo, type FileHunks } from '../../../protocol/diff.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
@@ -146,15 +146,22 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     };
   }, [files.length > 0]);
 
-  const virtualizer = useWindowVirtualizer({
-    count: rows.length,
-    estimateSize: (i) => {
+  // Stable while the rows are: the virtualizer recomputes every row's place (O(rows)) when these change.
+  const estimateSize = useCallback(
+    (i: number) => {
       const r = rows[i];
       // A binary file's picture row is empty unless the worker finds an image: guess from the name.
       if (r.kind === 'images') return IMAGE_NAME.test(files[r.pos].new.path || files[r.pos].old.path) ? ESTIMATE.images : 0;
       return ESTIMATE[r.kind];
     },
-    getItemKey: (i) => rowKey(rows[i], i),
+    [rows, files],
+  );
+  const getItemKey = useCallback((i: number) => rowKey(rows[i], i), [rows]);
+  const virtualizer = useWindowVirtualizer({
+    count: rows.length,
+    estimateSize,
+    getItemKey,
+    measureElement: sizeOfRow,
     overscan: 16,
     scrollMargin: margin,
     scrollPaddingStart: topbar + 44,
@@ -196,6 +203,8 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
 
   return (
     <section className="diff-view" data-testid="diff-view" data-layout={layout} data-loaded={files.length}>
+      {/* A comparison that failed before its first page has nothing to sum up: its error says it all. */}
+      {!(list.status === 'error' && files.length === 0) && (
       <div className="df-summary">
         <span className="df-summary-text" data-testid="diff-summary" role="status">
           {summary !== undefined && list.total !== undefined ? (
@@ -240,6 +249,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
           ))}
         </div>
       </div>
+      )}
       {list.renames === 'exact-only' && (
         <p className="df-banner" data-testid="renames-exact-only">
           Too many added and deleted files for rename detection to compare them all: only exact renames are shown, as git does past its rename limit.
@@ -336,6 +346,18 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   }
 }
 
+/**
+ * A row's height from its ResizeObserver entry, which comes after layout. A row just drawn
+ * keeps its known or estimated height until then: reading it at once (getBoundingClientRect)
+ * would lay out the page for every new row while scrolling.
+ */
+function sizeOfRow(element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<Window, Element>): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box) return Math.round(box.blockSize);
+  const index = instance.indexFromElement(element);
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
+}
+
 function rowKey(row: Row, i: number): string {
   if (row.kind === 'more') return 'more';
   if (row.kind === 'file') return `f${row.pos}`;
@@ -346,10 +368,12 @@ function rowKey(row: Row, i: number): string {
 
 /** Sizes of the two sides, as known: from the list, else from the hunks. */
 function sizes(file: DiffFileInfo, state: FileState | undefined): string {
-  const size = (s: number | undefined, oid: string) => (/^0*$/.test(oid) ? 'none' : s === undefined ? '?' : formatBytes(s));
+  const size = (s: number | undefined) => (s === undefined ? 'size unknown' : formatBytes(s));
   const oldSize = file.old.size ?? state?.hunks?.oldSize;
   const newSize = file.new.size ?? state?.hunks?.newSize;
-  return `${size(oldSize, file.old.oid)} → ${size(newSize, file.new.oid)}`;
+  if (/^0*$/.test(file.old.oid)) return size(newSize);
+  if (/^0*$/.test(file.new.oid)) return size(oldSize);
+  return `${size(oldSize)} → ${size(newSize)}`;
 }
 
 function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: DiffFileInfo; state: FileState | undefined; onOpen: () => void; onRetry: () => void }) {
@@ -381,7 +405,7 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
     case 'binary':
       return (
         <div className="df-note" data-testid="diff-binary" data-old-size={file.old.size ?? state?.hunks?.oldSize ?? ''} data-new-size={file.new.size ?? state?.hunks?.newSize ?? ''}>
-          Binary file: {sizes(file, state)}
+          {file.status === 'A' ? 'Binary file added' : file.status === 'D' ? 'Binary file deleted' : 'Binary file changed'}: {sizes(file, state)}
         </div>
       );
     case 'too-large':
