@@ -146,6 +146,12 @@ test('code is coloured; #L3-L5 selects and scrolls; clicks select lines; the per
   await expect(page).toHaveURL(/\/src\/main\.c#L7-L10$/);
   expect(await text.locator('[data-selected]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))))).toEqual([7, 8, 9, 10]);
   await expect(permalink).toHaveAttribute('href', new RegExp(`/browse/${head}/src/main\\.c#L7-L10$`));
+  // Copy permalink puts the whole address on the clipboard: this page's origin, the commit id, the path, the lines.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy permalink to lines' }).click();
+  await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+  const origin = new URL(page.url()).origin;
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${origin}/#/${encodeURIComponent(repo)}/browse/${head}/src/main.c#L7-L10`);
 
   // A line far down a long file: opened scrolled to it, inside the visible box.
   await go(page, repo, 'browse/HEAD/data/notes.txt#L300-L302');
