@@ -191,11 +191,6 @@ export class GraphLayout {
     return lanes;
   }
 
-  /** Lanes open below the last commit. */
-  get openLanes(): number {
-    return this.newColumns.length;
-  }
-
   private update(commit: number, parents: readonly number[]): void {
     this.commit = commit;
     this.parents = parents;

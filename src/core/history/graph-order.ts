@@ -20,8 +20,6 @@ import { LogWalk } from './log-walk.ts';
 export class GraphOrder {
   /** True when a child was found after its parent was decided: the pages so far may be wrong. */
   broken = false;
-  /** Commits produced so far. */
-  produced = 0;
   /** Children taken by the walk that have not been shown, by commit number (+ those not yet numbered, by id). */
   private readonly waiting: number[] = [];
   private readonly waitingById = new Map<string, number>();
@@ -93,7 +91,6 @@ export class GraphOrder {
         }
       }
       this.current = -1;
-      this.produced++;
       out.push(t);
     }
     return out;

@@ -82,11 +82,6 @@ export class HistoryGraph {
     return o.finished && o.confirmed;
   }
 
-  /** True when the rows so far can no longer change (the walk has ended without a break). */
-  get final(): boolean {
-    return this.exact !== undefined || (this.order as GraphOrder).confirmed;
-  }
-
   /** Commits read so far (the walk's progress). */
   get commitsRead(): number {
     return this.walk.stats.read;
