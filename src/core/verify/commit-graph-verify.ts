@@ -55,15 +55,6 @@ const GENERATION_INFINITY = (1n << 63n) - 1n;
 const GENERATION_V1_MAX = 0x3fffffffn;
 const NOT_FROM_GRAPH = -1;
 
-/** git's per-commit state (struct commit + commit_graph_data slab). */
-interface CommitState {
-  graphPos: number;
-  parsed: boolean;
-  generation: bigint;
-  date: number;
-  parents: string[];
-}
-
 /** A die(): git prints `fatal: …` and exits 128. */
 class Die extends Error {
   constructor(
@@ -114,16 +105,62 @@ function compareIds(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
+/**
+ * git's per-commit state (struct commit + the commit_graph_data slab), one slot per distinct id
+ * of the graph (a damaged file may hold an id twice: git then has one struct for both), kept in
+ * typed arrays: git.git's graph has 200k commits.
+ */
+class CommitStates {
+  /** The slot of the commit at each global position. */
+  readonly slotOf: Int32Array;
+  readonly graphPos: Int32Array;
+  readonly parsed: Uint8Array;
+  readonly generation: BigUint64Array;
+  readonly date: Float64Array;
+  /** Parents (global positions) of filled commits: [parentStart[s], parentStart[s] + parentCount[s]) of `parentList`. */
+  readonly parentStart: Int32Array;
+  readonly parentCount: Int32Array;
+  parentList: number[] = [];
+  private readonly slotByHex: Map<string, number>;
+
+  constructor(graph: CommitGraph) {
+    const n = graph.count;
+    this.slotOf = new Int32Array(n);
+    this.slotByHex = new Map();
+    let slots = 0;
+    for (let k = 0; k < graph.layers.length; k++) {
+      const layer = graph.layers[k];
+      for (let i = 0; i < layer.count; i++) {
+        const hex = layer.oidHexAt(i);
+        let slot = this.slotByHex.get(hex);
+        if (slot === undefined) {
+          slot = slots++;
+          this.slotByHex.set(hex, slot);
+        }
+        this.slotOf[graph.bases[k] + i] = slot;
+      }
+    }
+    this.graphPos = new Int32Array(slots).fill(NOT_FROM_GRAPH);
+    this.parsed = new Uint8Array(slots);
+    this.generation = new BigUint64Array(slots);
+    this.date = new Float64Array(slots);
+    this.parentStart = new Int32Array(slots);
+    this.parentCount = new Int32Array(slots);
+  }
+}
+
 class VerifyRun {
   readonly lines: VerifyLine[] = [];
-  private readonly commits = new Map<string, CommitState>();
+  private readonly s: CommitStates;
   private error = 0;
   private currentFile = '';
 
   constructor(
     private readonly graph: CommitGraph,
     private readonly options: CommitGraphVerifyOptions,
-  ) {}
+  ) {
+    this.s = new CommitStates(graph);
+  }
 
   private report(text: string, offset?: number): void {
     this.error = 1;
@@ -132,18 +169,8 @@ class VerifyRun {
     this.lines.push(line);
   }
 
-  private state(hex: string): CommitState {
-    let s = this.commits.get(hex);
-    if (s === undefined) {
-      s = { graphPos: NOT_FROM_GRAPH, parsed: false, generation: 0n, date: 0, parents: [] };
-      this.commits.set(hex, s);
-    }
-    return s;
-  }
-
   /** git's search_commit_pos_in_graph from layer `top` down. */
-  private search(hex: string, top: number): number {
-    const oid = fromHex(hex);
+  private search(oid: Uint8Array, top: number): number {
     for (let k = top; k >= 0; k--) {
       const i = this.graph.layers[k].find(oid);
       if (i >= 0) return this.graph.bases[k] + i;
@@ -151,19 +178,20 @@ class VerifyRun {
     return NOT_FROM_GRAPH;
   }
 
-  /** git's parse_commit_in_graph_one with `g` = layer `top`. */
-  private parseInGraph(hex: string, top: number): boolean {
-    const s = this.state(hex);
-    if (s.parsed) return true;
-    const pos = s.graphPos !== NOT_FROM_GRAPH ? s.graphPos : this.search(hex, top);
+  /** git's parse_commit_in_graph_one with `g` = layer `top`, for the commit in `slot` (id `oid`). */
+  private parseInGraph(slot: number, oid: Uint8Array, top: number): boolean {
+    const s = this.s;
+    if (s.parsed[slot]) return true;
+    const pos = s.graphPos[slot] !== NOT_FROM_GRAPH ? s.graphPos[slot] : this.search(oid, top);
     if (pos === NOT_FROM_GRAPH) return false;
-    this.fill(s, pos, top);
+    this.fill(slot, pos, top);
     return true;
   }
 
   /** git's fill_commit_in_graph: date and generation, then the parents (dying on a bad position). */
-  private fill(s: CommitState, pos: number, top: number): void {
+  private fill(slot: number, pos: number, top: number): void {
     const g = this.graph;
+    const s = this.s;
     let k = top;
     while (k > 0 && pos < g.bases[k]) k--;
     const layer = g.layers[k];
@@ -171,27 +199,28 @@ class VerifyRun {
     if (pos >= limit) throw new Die('invalid commit position. commit-graph is likely corrupt');
     const i = pos - g.bases[k];
     const data = layer.commitData(i);
-    s.graphPos = pos;
-    s.date = data.time;
+    s.graphPos[slot] = pos;
+    s.date[slot] = data.time;
     if (g.readGenerationData[k]) {
       const word = layer.generationWord(i) as number;
       if ((word & GENERATION_OVERFLOW) !== 0) {
         const extra = layer.generationOverflow(word & 0x7fffffff);
         if (extra === undefined) throw new Die('commit-graph requires overflow generation data but has none');
-        s.generation = BigInt.asUintN(64, BigInt(data.time) + extra);
+        s.generation[slot] = BigInt.asUintN(64, BigInt(data.time) + extra);
       } else {
-        s.generation = BigInt(data.time) + BigInt(word);
+        s.generation[slot] = BigInt(data.time + word);
       }
     } else {
-      s.generation = BigInt(data.topoLevel);
+      s.generation[slot] = BigInt(data.topoLevel);
     }
-    s.parsed = true;
-    s.parents = [];
+    s.parsed[slot] = 1;
+    s.parentStart[slot] = s.parentList.length;
+    s.parentCount[slot] = 0;
     const insert = (p: number) => {
       if (p >= limit) throw new Die(`invalid parent position ${p}`);
-      const hex = g.oidHexAt(p);
-      this.state(hex).graphPos = p;
-      s.parents.push(hex);
+      s.graphPos[s.slotOf[p]] = p;
+      s.parentList.push(p);
+      s.parentCount[slot]++;
     };
     if (data.parent1 === PARENT_NONE) return;
     insert(data.parent1);
@@ -212,8 +241,8 @@ class VerifyRun {
   }
 
   /** The generation git reads for a commit (INFINITY when not from the graph). */
-  private generationOf(s: CommitState): bigint {
-    return s.graphPos === NOT_FROM_GRAPH ? GENERATION_INFINITY : s.generation;
+  private generationOf(slot: number): bigint {
+    return this.s.graphPos[slot] === NOT_FROM_GRAPH ? GENERATION_INFINITY : this.s.generation[slot];
   }
 
   private checksumValid(k: number): boolean {
@@ -229,7 +258,9 @@ class VerifyRun {
   /** verify_commit_graph for layer `k` (and the layers below unless shallow). */
   verifyLayer(k: number): number {
     const g = this.graph;
+    const s = this.s;
     const layer = g.layers[k];
+    const base = g.bases[k];
     this.currentFile = layer.name;
     this.error = 0;
     if (!this.checksumValid(k)) {
@@ -241,9 +272,8 @@ class VerifyRun {
     let prev: Uint8Array | undefined;
     for (let i = 0; i < N; i++) {
       const cur = layer.oidAt(i);
-      const hex = toHex(cur);
       if (prev !== undefined && compareIds(prev, cur) >= 0) {
-        this.report(`commit-graph has incorrect OID order: ${toHex(prev)} then ${hex}`, layer.oidOffset(i));
+        this.report(`commit-graph has incorrect OID order: ${toHex(prev)} then ${toHex(cur)}`, layer.oidOffset(i));
       }
       prev = cur;
       while (cur[0] > fanoutPos) {
@@ -251,7 +281,7 @@ class VerifyRun {
         if (value !== i) this.report(`commit-graph has incorrect fanout value: fanout[${fanoutPos}] = ${value} != ${i}`, layer.oidf.offset + 4 * fanoutPos);
         fanoutPos++;
       }
-      if (!this.parseInGraph(hex, k)) this.report(`failed to parse commit ${hex} from commit-graph`, layer.oidOffset(i));
+      if (!this.parseInGraph(s.slotOf[base + i], cur, k)) this.report(`failed to parse commit ${toHex(cur)} from commit-graph`, layer.oidOffset(i));
     }
     while (fanoutPos < 256) {
       const value = layer.fanout(fanoutPos);
@@ -265,7 +295,7 @@ class VerifyRun {
     let generationZero = 0;
     for (let i = 0; i < N; i++) {
       const hex = layer.oidHexAt(i);
-      const graphCommit = this.state(hex);
+      const slot = s.slotOf[base + i];
       const odb = this.options.readCommit(hex);
       if ('error' in odb) {
         this.lines.push({ text: `error: ${odb.error}`, file: layer.name, offset: layer.oidOffset(i) });
@@ -273,30 +303,35 @@ class VerifyRun {
         continue;
       }
       const dataAt = layer.dataOffset(i);
-      const graphTree = g.layers[g.layerOf(graphCommit.graphPos)].commitData(graphCommit.graphPos - g.bases[g.layerOf(graphCommit.graphPos)]).tree;
-      const treeHex = toHex(graphTree);
+      const pos = s.graphPos[slot];
+      const treeLayer = g.layerOf(pos);
+      const treeHex = toHex(g.layers[treeLayer].commitData(pos - g.bases[treeLayer]).tree);
       if (treeHex !== odb.commit.tree) this.report(`root tree OID for commit ${hex} in commit-graph is ${treeHex} != ${odb.commit.tree}`, dataAt);
 
       let maxGeneration = 0n;
       const odbParents = odb.commit.parents;
+      const first = s.parentStart[slot];
+      const count = s.parentCount[slot];
       let j = 0;
-      for (const parentHex of graphCommit.parents) {
+      for (; j < count; j++) {
         if (j >= odbParents.length) {
           this.report(`commit-graph parent list for commit ${hex} is too long`, dataAt);
           break;
         }
-        this.parseInGraph(parentHex, k);
+        const parentPos = s.parentList[first + j];
+        const parentSlot = s.slotOf[parentPos];
+        const parentHex = g.oidHexAt(parentPos);
+        this.parseInGraph(parentSlot, fromHex(parentHex), k);
         if (parentHex !== odbParents[j]) this.report(`commit-graph parent for ${hex} is ${parentHex} != ${odbParents[j]}`, dataAt + layer.algo.size);
-        const generation = this.generationOf(this.state(parentHex));
+        const generation = this.generationOf(parentSlot);
         if (generation > maxGeneration) maxGeneration = generation;
-        j++;
       }
       // After "too long" git's odb list is used up (j >= its length), so this cannot follow it.
       if (j < odbParents.length) {
         this.report(`commit-graph parent list for commit ${hex} terminates early`, dataAt);
       }
 
-      const own = this.generationOf(graphCommit);
+      const own = this.generationOf(slot);
       if (own === 0n) {
         if (generationZero === GENERATION_NUMBER_EXISTS) this.report(`commit-graph has generation number zero for commit ${hex}, but non-zero elsewhere`, dataAt);
         generationZero = GENERATION_ZERO_EXISTS;
@@ -309,8 +344,8 @@ class VerifyRun {
       if (own < needed) {
         this.report(`commit-graph generation for commit ${hex} is ${own} < ${needed}`, g.readGenerationData[k] && layer.gda2 ? layer.gda2.offset + 4 * i : dataAt + layer.algo.size + 8);
       }
-      if (BigInt(graphCommit.date) !== odb.commit.date) {
-        this.report(`commit date for commit ${hex} in commit-graph is ${graphCommit.date} != ${odb.commit.date}`, dataAt + layer.algo.size + 8);
+      if (BigInt(s.date[slot]) !== odb.commit.date) {
+        this.report(`commit date for commit ${hex} in commit-graph is ${s.date[slot]} != ${odb.commit.date}`, dataAt + layer.algo.size + 8);
       }
     }
     let localError = this.error;
