@@ -97,7 +97,7 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
               {search.summary.truncated && (
                 <span className="warn" data-testid="search-shown">
                   {' '}
-                  · the first {formatCount(search.summary.shown)} are shown{search.summary.countStopped ? ' (counting stopped at a million)' : ''}: refine the search or limit it to see the rest
+                  · the first {formatCount(search.summary.shown)} are shown{search.summary.countStopped ? ' (counting stopped at a million)' : ''}: refine the search{takesRef(kind) ? ' or limit it' : ''} to see the rest
                 </span>
               )}
               {search.summary.scope && (
