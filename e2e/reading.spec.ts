@@ -202,6 +202,12 @@ test('a Markdown file opens rendered, with its source a click away', async ({ pa
   await expect(text.locator('[data-line="1"]')).toHaveText('# riverstone');
   await expect(text.locator('.hl-section').first()).toBeVisible();
   await shot(page, testInfo, 'markdown-source');
+  // Opened from the keyboard, the rendered file takes focus (arrows scroll it), as a text does.
+  await go(page, repo, 'browse/HEAD');
+  await page.locator('[data-testid=tree-entry][data-name="README.md"] a[data-row-focus]').focus();
+  await page.keyboard.press('Enter');
+  await expect(viewer.getByTestId('markdown')).toBeVisible();
+  await expect(viewer).toBeFocused();
   // A link to lines of a Markdown file opens its source.
   await go(page, repo, 'browse/HEAD/README.md#L2');
   await expect(text.locator('[data-selected]')).toHaveCount(1);

@@ -42,10 +42,10 @@ export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; 
       pendingFocus = undefined;
       const root = bodyBox.current;
       if (!root) return;
-      const wanted = ['[data-testid=blob-text]', '[data-testid=hex-dump]', '[data-testid=image-preview]', '.special-file', '.error-box'];
+      const wanted = ['[data-testid=blob-text]', '[data-testid=hex-dump]', '[data-testid=image-preview]', '[data-testid=markdown]', '.special-file', '.error-box'];
       const tryFocus = () => {
         const found = wanted.map((w) => root.querySelector<HTMLElement>(w)).find((e) => e !== null);
-        const el = found?.matches('[data-testid=image-preview], .error-box') ? (found.closest<HTMLElement>('.blob-viewer') ?? found) : found;
+        const el = found?.matches('[data-testid=image-preview], [data-testid=markdown], .error-box') ? (found.closest<HTMLElement>('.blob-viewer') ?? found) : found;
         if (!el) return false;
         el.focus({ preventScroll: true });
         return true;
