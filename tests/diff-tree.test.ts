@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { changesBetween, commitLinks } from '../src/core/diff/changes.ts';
 import { detectRenames, type BlobReader } from '../src/core/diff/renames.ts';
@@ -121,6 +122,62 @@ describe('history fixture, more forms', () => {
   it('refuses an unknown option, and a combined patch it does not write, with status 2', () => {
     expect(cli(['diff-tree', '--bogus', 'HEAD', history.path]).status).toBe(2);
     expect(cli(['diff-tree', '--cc', 'HEAD', history.path]).status).toBe(2);
+  });
+});
+
+describe("rename rules on a repository made for them (git's choices, not only its answers)", () => {
+  // Each commit exercises one rule where a plausible shortcut gives another answer: the
+  // same-name shortcut (75%) beating a better-scoring other name, exact renames preferring the
+  // same file name, equal scores broken by the same file name, file names that are not unique
+  // (no shortcut), copies of a modified file, CRLF endings ignored in the similarity, a
+  // symlink renamed exactly, and empty files.
+  const script = `
+    set -e
+    export GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@example.com GIT_COMMITTER_NAME=A GIT_COMMITTER_EMAIL=a@example.com
+    export GIT_AUTHOR_DATE=2020-01-01T00:00:00Z GIT_COMMITTER_DATE=2020-01-01T00:00:00Z
+    git init -q -b main .
+    lines() { for i in $(seq 1 $1); do echo "common line number $i"; done; }
+    mkdir -p a b c x y z m n p q
+    lines 20 > a/foo.txt; lines 30 > x/same.txt; lines 30 > y/other.txt
+    lines 40 > m/Makefile; (lines 38; echo m1; echo m2) > n/Makefile
+    (lines 24; echo tail) > p/tie.txt; (lines 24; echo tail) > q/tie2.txt
+    lines 25 > crlf.txt; : > empty1; ln -s a/foo.txt link
+    git add . && git commit -qm base
+    git rm -q a/foo.txt
+    (lines 16; for i in 17 18 19 20; do echo "changed $i"; done) > b/foo.txt
+    (lines 19; echo "other 20") > c/bar.txt
+    git add . && git commit -qm 'same name at 79% beats another at 94%'
+    git rm -q x/same.txt y/other.txt && mkdir -p w && lines 30 > w/other.txt
+    git add . && git commit -qm 'exact: same file name first'
+    git rm -q p/tie.txt q/tie2.txt && mkdir -p t && (lines 24; echo changed) > t/tie2.txt
+    git add . && git commit -qm 'equal scores: same file name first'
+    git rm -q m/Makefile n/Makefile && mkdir -p o && (lines 39; echo o1) > o/Makefile
+    git add . && git commit -qm 'names not unique: no shortcut'
+    (lines 20; echo more) > c/bar.txt && cp c/bar.txt copy1.txt && (lines 20; echo more; echo again) > copy2.txt
+    git add . && git commit -qm 'copies of a modified file'
+    git rm -q crlf.txt && lines 25 | sed 's/$/\r/' > crlf-moved.txt
+    git add . && git commit -qm 'CRLF endings ignored in similarity'
+    git mv link link2 && git mv empty1 empty2
+    git commit -qm 'symlink and empty file renamed'
+  `;
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'packscope-renames-'));
+    const r = spawnSync('bash', ['-c', script], { cwd: dir, env: { ...process.env, HOME: '/nonexistent', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    expect(r.status, r.stderr.toString()).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['-r -M --raw', ['-r', '-M', '--raw']],
+    ['-r -C --raw', ['-r', '-C', '--raw']],
+    ['-M --numstat', ['-M', '--numstat']],
+    ['-p -M', ['-p', '-M']],
+  ])('%s equals git on every commit', (_label, flags) => {
+    const input = git(['-C', dir, 'rev-list', 'HEAD']).stdout.toString();
+    const want = git(['-C', dir, 'diff-tree', '--stdin', ...flags], { input }).stdout.toString('latin1');
+    expect(want).toContain(flags.includes('--numstat') ? '{a => b}/foo.txt' : 'a/foo.txt');
+    expect(cli(['diff-tree', '--stdin', ...flags, dir], { input }).stdout.toString('latin1')).toBe(want);
   });
 });
 
