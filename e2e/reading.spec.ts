@@ -239,6 +239,9 @@ test('a README past the first page of a big folder (250 folders before it) is fo
   await expect(page.getByTestId('tree-count')).toContainText('251');
   const readme = page.getByTestId('folder-readme');
   await expect(readme.locator('h1')).toHaveText('Far down');
+  // Under the listing, whose rows show.
+  await expect(page.getByTestId('tree-entry').first()).toBeVisible();
+  expect((await readme.boundingBox())!.y).toBeGreaterThan((await page.getByTestId('tree-entry').first().boundingBox())!.y);
   await expect(readme.getByRole('link', { name: 'a folder' })).toHaveAttribute('href', `#/${encodeURIComponent(repo)}/browse/HEAD/d249`);
   const svg = readme.getByTestId('md-image');
   await expect.poll(() => svg.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
@@ -328,6 +331,7 @@ test('git.git: the largest .c file, time to first paint with colour, and memory'
   await go(page, opened.repo, 'browse/HEAD');
   // Its README renders under the listing (headings from git's own README.md).
   await expect(page.getByTestId('folder-readme').getByTestId('markdown').locator('h1').first()).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('tree-entry').first()).toBeVisible();
   await shot(page, testInfo, 'gitgit-root');
   const heapBefore = await heap();
   const started = Date.now();
