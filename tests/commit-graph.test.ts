@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memorySource } from '../src/core/bytes/source.ts';
 import { PackscopeError } from '../src/core/errors.ts';
 import { CommitGraphFile, PARENT_NONE } from '../src/core/format/commit-graph.ts';
-import { loadCommitGraph } from '../src/core/format/commit-graph-chain.ts';
+import { CommitGraph, loadCommitGraph } from '../src/core/format/commit-graph-chain.ts';
+import { verifyCommitGraph } from '../src/core/verify/commit-graph-verify.ts';
+import { portableHasher } from '../src/core/hash/hasher.ts';
 import { SHA1 } from '../src/core/hash/algo.ts';
 import { BUILD, cli, git } from './support/cli.ts';
 
@@ -331,6 +333,32 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     damage(layerPaths(damagedFile)[1], (b) => void (b[0] = 0));
     const r = expectSameAsGit(damagedFile);
     expect(r.stderr).toMatch(/^error: commit-graph signature 475048 does not match signature 43475048\nwarning: unable to find all commit-graph files\n$/);
+  });
+
+  it('where git 2.39 crashes (an octopus with no EDGE chunk) packscope stops with fatal: and says why', () => {
+    // git follows a NULL pointer there: SIGSEGV (exit 139), nothing printed, so no message to match.
+    const dir = copyOf(FLAT);
+    damage(graphPath(dir), (b, g) => void b.write('XDGE', g.edge?.tableOffset ?? 0, 'latin1'));
+    expect(git(['--git-dir', dir, 'commit-graph', 'verify', '--no-progress']).status, 'killed by a signal (spawnSync gives no status)').toBe(-1);
+    const ours = cli(['commit-graph', 'verify', dir]);
+    expect(ours.status).toBe(128);
+    expect(ours.stderr).toMatch(/^fatal: commit [0-9a-f]{40} needs the EDGE chunk, which is missing \(git 2\.39 crashes here\)\n$/);
+  });
+
+  it('where git 2.39 reads past the file (a fanout pointing beyond OIDL) packscope stops at the file\'s end', () => {
+    // git's bsearch_hash trusts the fanout and reads outside the mapping (undefined: garbage or a
+    // crash), so there is no message to match; we name the file and offset instead.
+    const bytes = new Uint8Array(readFileSync(graphPath(FLAT)));
+    const first = CommitGraphFile.open(memorySource('g', bytes), { expectedAlgo: SHA1 });
+    // The tip (highest level) is nobody's parent: its position comes from the fanout's search.
+    let tip = 0;
+    for (let i = 0; i < first.count; i++) if (first.commitData(i).topoLevel > first.commitData(tip).topoLevel) tip = i;
+    for (let b = first.oidAt(tip)[0]; b < 256; b++) bytes.set([0x00, 0x10, 0x00, 0x00], first.oidf.offset + 4 * b);
+    const load = loadCommitGraph({ flat: memorySource('objects/info/commit-graph', bytes) }, { expectedAlgo: SHA1 });
+    const result = verifyCommitGraph(load.graph as CommitGraph, { algo: SHA1, hasher: portableHasher, readCommit: () => ({ error: 'not read' }) });
+    expect(result.exitCode).toBe(128);
+    expect(result.beyondGit).toBe(true);
+    expect(result.lines.at(-1)?.text).toMatch(/^fatal: OutOfRange at objects\/info\/commit-graph:0x[0-9a-f]+: commit-graph read of 20 bytes at \d+ is outside the \d+-byte file$/);
   });
 
   it('a flat file beside a chain: git reads only the flat file', () => {
