@@ -33,8 +33,9 @@ interface Comparison {
   stats: Map<number, Pick<DiffFileInfo, 'added' | 'deleted' | 'binary' | 'skipped' | 'error' | 'old' | 'new'>>;
 }
 
-/** Comparisons kept per session (each holds its pairs; a huge one is up to DIFF_LIMITS.maxFiles of them). */
+/** Comparisons kept per session, and the pairs they may hold together (a huge one is up to DIFF_LIMITS.maxFiles). */
 const KEPT = 4;
+const KEPT_PAIRS = 2 * DIFF_LIMITS.maxFiles;
 const kept = new WeakMap<Session, Map<string, Comparison>>();
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -149,7 +150,14 @@ async function comparison(session: Session, target: DiffTarget, renames: boolean
   }
   const made: Comparison = { ends: resolved.ends, changes, stats: new Map() };
   map.set(key, made);
-  while (map.size > KEPT) map.delete(map.keys().next().value as string);
+  // Oldest first out, until few enough are kept and their pairs fit (the newest always stays).
+  let pairsKept = 0;
+  for (const c of map.values()) pairsKept += c.changes.pairs.length;
+  while (map.size > 1 && (map.size > KEPT || pairsKept > KEPT_PAIRS)) {
+    const oldest = map.keys().next().value as string;
+    pairsKept -= (map.get(oldest) as Comparison).changes.pairs.length;
+    map.delete(oldest);
+  }
   return made;
 }
 
