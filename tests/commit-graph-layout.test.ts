@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepository, type CliRepository } from '../src/cli/repository.ts';
 import { GraphLayout } from '../src/core/history/commit-graph-layout.ts';
+import { gitHasGenerationNumbers } from '../src/core/history/generation-numbers.ts';
 import { onelineSubject } from '../src/core/history/commit-subject.ts';
 import { GraphOrder, wholeGraphOrder } from '../src/core/history/graph-order.ts';
 import { HistoryGraph, GLYPHS } from '../src/core/history/history-graph.ts';
@@ -31,7 +32,7 @@ function gitText(gitDir: string, args: string[]): string {
 
 /** The layout as `git log --graph --format=%H` prints it. */
 function drawn(repo: CliRepository, starts: string[], firstParent = false, slop?: number): { text: string; broken: boolean } {
-  const walk = new LogWalk(repo.db, starts, { firstParent });
+  const walk = new LogWalk(repo.db, starts, { firstParent, firstParentEdgesOnly: firstParent && gitHasGenerationNumbers(repo.db, repo.refs) });
   const { order, broken } = wholeGraphOrder(walk, slop);
   const layout = new GraphLayout();
   let text = '';
@@ -79,6 +80,13 @@ describe('commit graph layout equals git log --graph', () => {
       expect(compared).toBeGreaterThan(2);
     });
   }
+
+  it('generation numbers: found in the commit-graph fixtures, not elsewhere (they change --first-parent\'s order)', async () => {
+    for (const f of fixtures) {
+      const repo = await openRepository(f.path);
+      expect(gitHasGenerationNumbers(repo.db, repo.refs), f.name).toBe(f.name.startsWith('commit-graph'));
+    }
+  });
 
   it('history: the octopus and the hand-resolved merge are drawn as git draws them', async () => {
     const f = fixtures.find((x) => x.name === 'history') as Fixture;

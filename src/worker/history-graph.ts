@@ -1,5 +1,6 @@
 import { fail } from '../core/errors.ts';
 import { toHex } from '../core/hash/hex.ts';
+import { gitHasGenerationNumbers } from '../core/history/generation-numbers.ts';
 import { HistoryGraph } from '../core/history/history-graph.ts';
 import { allRefStarts, labelsByCommit, peelToCommit, type RefLabel } from '../core/history/log-starts.ts';
 import type { GraphPage, GraphQuery, GraphRowInfo } from '../protocol/history-graph.ts';
@@ -102,7 +103,8 @@ async function graphFor(session: Session, query: GraphQuery, ctx: HandlerContext
     // Named after the refs, by id: the same graph as `git log --all <those ids, sorted>`.
     starts.push(...[...unreachable].sort());
   }
-  const graph = new HistoryGraph(session.db, starts, { firstParent: query.firstParent, author: query.author, since: query.since, until: query.until });
+  const firstParentEdgesOnly = query.firstParent && gitHasGenerationNumbers(session.db, session.refs);
+  const graph = new HistoryGraph(session.db, starts, { firstParent: query.firstParent, firstParentEdgesOnly, author: query.author, since: query.since, until: query.until });
   const kept: Kept = { graph, labels: labelsOf(session), unreachable };
   perSession.set(key, kept);
   if (perSession.size > KEPT) perSession.delete(perSession.keys().next().value as string);

@@ -21,6 +21,8 @@ import { LogWalk, COMMIT_UNREADABLE } from './log-walk.ts';
 /** What a graph shows. */
 export interface HistoryGraphOptions {
   firstParent?: boolean;
+  /** See LogWalkOptions: true when git would have generation numbers (generation-numbers.ts). */
+  firstParentEdgesOnly?: boolean;
   /** Case-insensitive text that the author's `Name <email>` must contain. */
   author?: string;
   /** Committer dates (seconds) the commit must lie within, ends included. */
@@ -69,7 +71,7 @@ export class HistoryGraph {
     starts: string[],
     private readonly options: HistoryGraphOptions = {},
   ) {
-    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent });
+    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent, firstParentEdgesOnly: options.firstParentEdgesOnly });
     this.order = new GraphOrder(this.walk);
     this.authorNeedle = (options.author ?? '').toLowerCase();
     this.maxCells = 2 * (options.maxLanes ?? DEFAULT_MAX_LANES);

@@ -40,6 +40,12 @@ export const COMMIT_UNREADABLE = 1;
 export interface LogWalkOptions {
   /** `--first-parent`: only the first parent of each commit is walked. */
   firstParent?: boolean;
+  /**
+   * With `firstParent`: the order counts first-parent edges only, as git does when it has
+   * generation numbers (see generation-numbers.ts); otherwise a merge's other parents that the
+   * walk reached another way still wait for it, as in git's whole-walk sort.
+   */
+  firstParentEdgesOnly?: boolean;
 }
 
 /** Progress of a walk. */
@@ -81,6 +87,7 @@ export class LogWalk {
   /** With --first-parent: the parents not walked, by commit number. */
   private readonly otherParents: (string[] | undefined)[] = [];
   private readonly firstParent: boolean;
+  private readonly otherEdges: boolean;
 
   /**
    * `starts` are object ids (hex) in the order git would be given them (refs in name order,
@@ -93,6 +100,7 @@ export class LogWalk {
     options: LogWalkOptions = {},
   ) {
     this.firstParent = options.firstParent ?? false;
+    this.otherEdges = !(options.firstParentEdgesOnly ?? false);
     const initial: number[] = [];
     const named = new Set<number>();
     for (const oid of starts) {
@@ -160,7 +168,7 @@ export class LogWalk {
     for (let i = 0; i < ids.length; i++) {
       if (this.firstParent && i > 0) {
         // Not walked, yet the topological sort still counts the edge when another line walks it.
-        (this.otherParents[n] ??= []).push(ids[i]);
+        if (this.otherEdges) (this.otherParents[n] ??= []).push(ids[i]);
         continue;
       }
       let p = this.numberOf.get(ids[i]);
