@@ -17,6 +17,7 @@ import { IdxSection } from './pack/IdxSection.tsx';
 import { keepMap, keptMap } from './pack/map-cache.ts';
 import { FieldTable } from '../components/HexLink.tsx';
 import { StatsSection } from './pack/StatsSection.tsx';
+import { CopyButton } from './object/CopyButton.tsx';
 import { usePackStats, type PackStatsEntry } from './pack/stats-store.ts';
 import './pack/pack.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
@@ -98,6 +99,7 @@ function PackPage({ summary, pack, mode }: { summary: RepoSummary; pack: PackSum
         <h1 className="mono pk-title" title={name}>
           {name}
         </h1>
+        <CopyButton text={name} label="Copy name" />
         <nav className="pk-toc" aria-label="On this page">
           {SECTIONS.map((s) => (
             <button key={s.id} type="button" className="link-button" onClick={() => jumpTo(s.id)}>

@@ -82,9 +82,10 @@ export function PacksView() {
                 const s = e?.status === 'done' ? e.stats : undefined;
                 return (
                   <tr key={p.name} data-testid="packs-row" data-pack={p.name}>
-                    <td className="nowrap">
-                      <Link to={{ view: 'pack', name: p.name }} className="mono" title={p.name}>
-                        {shortPackName(p.name)}
+                    <td className="packs-name">
+                      {/* The whole name, wrapped in its column: people read and copy it here. */}
+                      <Link to={{ view: 'pack', name: p.name }} className="mono">
+                        {p.name}
                       </Link>
                     </td>
                     <PackFileCells pack={p} />

@@ -1,6 +1,7 @@
 import type { PackSummary } from '../../../protocol/messages.ts';
 import { formatBytes, formatCount } from '../../lib/format.ts';
 import { shortPackName } from '../pack/format.ts';
+import { Link } from '../../components/Link.tsx';
 import { PackFileCells, PackFileHeads } from './PackFileColumns.tsx';
 
 /** The `.rev`, `.bitmap`, … files that sit beside a pack, as the summary flags them. */
@@ -43,7 +44,8 @@ export function PacksTable({ packs, hasMidx, withoutIdx }: { packs: PackSummary[
             return (
               <tr key={p.name} data-testid="pack-row" data-pack={p.name}>
                 <td className="mono pack-name" title={p.name}>
-                  {shortPackName(p.name)}
+                  {/* Cut to fit the overview; the pack's page shows (and copies) the whole name. */}
+                  <Link to={{ view: 'pack', name: p.name }}>{shortPackName(p.name)}</Link>
                 </td>
                 <PackFileCells pack={p} />
                 <td className="badges">
