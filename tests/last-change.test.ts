@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
-import { fromHex } from '../src/core/hash/hex.ts';
+import { PackscopeError } from '../src/core/errors.ts';
+import { fromHex, toHex } from '../src/core/hash/hex.ts';
 import { LastChangeWalk } from '../src/core/history/last-change.ts';
 import { entryNameRange } from '../src/core/history/tree-compare.ts';
 import { CommitQueue } from '../src/core/history/commit-queue.ts';
@@ -100,6 +101,32 @@ describe('last commit of each folder entry (git log -1 -- <path>)', () => {
     expect(walk.stats.bounded).toBe(true);
     expect(walk.stats.commitsWalked).toBe(5);
     expect(walk.stats.resolved).toBeLessThan(walk.stats.total);
+  });
+
+  it('a commit that cannot be read ends the lines through it; every other entry still gets git\'s answer', async () => {
+    const f = byName('history');
+    const session = await Session.open(f.name, fsDirectoryReader(f.path));
+    const db = session.db;
+    const head = gitLines(f, ['rev-parse', 'HEAD'])[0];
+    const bad = gitLines(f, ['rev-parse', 'HEAD~2'])[0];
+    const damaged = Object.create(db) as typeof db;
+    damaged.read = (oid: Uint8Array) => {
+      if (toHex(oid) === bad) throw new PackscopeError('CorruptObject', 'damaged for the test');
+      return db.read(oid);
+    };
+    const walk = new LastChangeWalk(damaged, fromHex(head), []);
+    while (!walk.step(50));
+    const got = new Map(walk.take().map((r) => [r.entry, r.commit]));
+    expect(walk.stats.unreadable).toBe(1);
+    expect(String(walk.stats.firstError)).toMatch(/damaged for the test/);
+    expect(got.size).toBeGreaterThan(0);
+    expect(got.size).toBeLessThan(walk.folder.count);
+    for (const [i, commit] of got) {
+      const r = entryNameRange(walk.folder, i);
+      const name = new TextDecoder().decode(walk.folder.data.subarray(r.start, r.end));
+      if (!/^[\x20-\x7e]+$/.test(name)) continue;
+      expect(commit, name).toBe(gitLines(f, ['log', '-1', '--format=%H', head, '--', name])[0]);
+    }
   });
 
   it('a path that is not a folder fails with NotFound', async () => {

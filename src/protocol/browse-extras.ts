@@ -38,6 +38,11 @@ export interface LastChangeSummary {
   ms: number;
   /** Set when the folder was not walked at all (too many entries), with the reason. */
   skipped?: string;
+  /** Parents not in the folder (a shallow or partial history): lines ended there. */
+  missingParents: number;
+  /** Commits or trees that could not be read (their lines ended there), and the first reason. */
+  unreadable: number;
+  problem?: string;
 }
 
 /** A place to start browsing: a branch, a tag, or (with no refs) a commit no other commit names as parent. */

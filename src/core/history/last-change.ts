@@ -50,6 +50,10 @@ export interface LastChangeStats {
   bounded: boolean;
   /** Parents not in the repository (a shallow or partial history): the walk treats their children as roots. */
   missingParents: number;
+  /** Commits or folder trees that could not be read: the entries looking there stay unresolved. */
+  unreadable: number;
+  /** The first such failure, for the person. */
+  firstError?: unknown;
 }
 
 /** Parents of one commit followed at most. */
@@ -94,7 +98,7 @@ export class LastChangeWalk {
     private readonly options: LastChangeOptions = DEFAULT_LAST_CHANGE_OPTIONS,
   ) {
     this.path = path;
-    this.stats = { commitsWalked: 0, treesRead: 0, resolved: 0, total: 0, bounded: false, missingParents: 0 };
+    this.stats = { commitsWalked: 0, treesRead: 0, resolved: 0, total: 0, bounded: false, missingParents: 0, unreadable: 0 };
     const head = this.readCommit(toHex(start));
     const folderOid = this.folderOf(head.tree);
     if (!folderOid) fail('NotFound', `${decodePath(path)} is not a folder at ${toHex(start)}`);
@@ -121,7 +125,15 @@ export class LastChangeWalk {
         this.stats.bounded = true;
         break;
       }
-      this.visit(this.queue.pop() as string);
+      const oid = this.queue.pop() as string;
+      try {
+        this.visit(oid);
+      } catch (err) {
+        // A damaged commit or tree ends the lines through it; the other entries go on.
+        this.pending.delete(oid);
+        this.stats.unreadable++;
+        this.stats.firstError ??= err;
+      }
       if ((k & 7) === 0 && performance.now() > deadline) break;
     }
     return this.done;

@@ -1,4 +1,4 @@
-import { fail } from '../../core/errors.ts';
+import { fail, toWire } from '../../core/errors.ts';
 import { fromHex, toHex } from '../../core/hash/hex.ts';
 import { LastChangeWalk } from '../../core/history/last-change.ts';
 import { parseCommit } from '../../core/objects/commit.ts';
@@ -73,7 +73,7 @@ export async function runLastChanges(session: Session, commitHex: string, path: 
   for (let p = 0; p < order.length; p++) positionOf[order[p]] = p;
 
   if (index.count > MAX_ENTRIES) {
-    return { resolved: 0, total: index.count, walked: 0, bounded: false, ms: Math.round(performance.now() - started), skipped: `this folder has ${index.count} entries; sizes and last commits are shown for folders of up to ${MAX_ENTRIES}` };
+    return { resolved: 0, total: index.count, walked: 0, bounded: false, ms: Math.round(performance.now() - started), skipped: `this folder has ${index.count} entries; sizes and last commits are shown for folders of up to ${MAX_ENTRIES}`, missingParents: 0, unreadable: 0 };
   }
   const sent = new Map<string, number>();
   let commitsSent = 0;
@@ -132,5 +132,7 @@ export async function runLastChanges(session: Session, commitHex: string, path: 
     'browse',
   );
   const s = walk.stats;
-  return { resolved: s.resolved, total: s.total, walked: s.commitsWalked, bounded: s.bounded, ms: Math.round(performance.now() - started) };
+  const summary: LastChangeSummary = { resolved: s.resolved, total: s.total, walked: s.commitsWalked, bounded: s.bounded, ms: Math.round(performance.now() - started), missingParents: s.missingParents, unreadable: s.unreadable };
+  if (s.firstError !== undefined) summary.problem = toWire(s.firstError).message;
+  return summary;
 }

@@ -236,7 +236,14 @@ function LastChangeStatus({ last }: { last: LastChanges }) {
   }
   const s = last.summary;
   if (last.status === 'done' && s) {
-    const note = s.skipped ?? (s.bounded ? `${formatCount(s.total - s.resolved)} entries were last changed before the ${formatCount(s.walked)} commits read` : s.resolved < s.total ? `${formatCount(s.total - s.resolved)} entries have no commit in this history` : '');
+    const left = s.total - s.resolved;
+    const why =
+      s.unreadable > 0
+        ? `: ${formatCount(s.unreadable)} commit${s.unreadable === 1 ? '' : 's'} or folder${s.unreadable === 1 ? '' : 's'} could not be read (${s.problem ?? 'damaged'})`
+        : s.missingParents > 0
+          ? `: the history stops at ${formatCount(s.missingParents)} parent${s.missingParents === 1 ? '' : 's'} not in this folder (a shallow or partial copy)`
+          : '';
+    const note = s.skipped ?? (s.bounded ? `${formatCount(left)} entries were last changed before the ${formatCount(s.walked)} commits read` : left > 0 ? `${formatCount(left)} entr${left === 1 ? 'y has' : 'ies have'} no last commit${why}` : why ? `Last commits found${why}; older ones may be missing` : '');
     return (
       <span className="muted lc-status" data-testid="last-change-status" data-state="done" title={`${formatCount(s.walked)} commits read in ${formatCount(s.ms)} ms`}>
         {note}
