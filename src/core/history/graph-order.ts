@@ -10,7 +10,8 @@ import { LogWalk } from './log-walk.ts';
  * so once the next commit it would take is older than P, every child of P has been taken and
  * counted. A commit is shown by the same stack rules as the whole sort (see log-walk.ts), each
  * parent's child count made final this way (`slop` seconds further, for small clock skew)
- * before it is decided.
+ * before it is decided; a parent with a known child still to show, or a start with a known child,
+ * is not decided yet and sends the walk no deeper.
  *
  * A clock skewed by more than `slop` can break the assumption: a child taken after its parent
  * was already decided. The stream notices (`broken`) the moment the walk takes such a child; the
@@ -71,9 +72,13 @@ export class GraphOrder {
       }
       const t = this.current;
       const edges = this.edges(t);
-      // Every parent's children must all be counted before its count is decided.
+      // A parent whose count would reach zero must have all its children counted first; one that
+      // keeps a known child waiting is not decided now, and needs the walk to go no deeper.
       let oldest = Infinity;
-      for (const e of edges) oldest = Math.min(oldest, typeof e === 'number' ? this.walk.dates[e] : this.peekDate(e));
+      for (const e of edges) {
+        if (typeof e === 'string') oldest = Math.min(oldest, this.peekDate(e));
+        else if (this.waiting[e] <= edges.reduce<number>((k, x) => k + (x === e ? 1 : 0), 0)) oldest = Math.min(oldest, this.walk.dates[e]);
+      }
       if (!this.walk.walkDownTo(oldest - this.slop, deadline)) break;
       if (this.broken) break;
       for (let e of edges) {
@@ -102,7 +107,8 @@ export class GraphOrder {
     const starts = this.walk.starts;
     while (this.tipCursor < starts.length) {
       const s = starts[this.tipCursor];
-      if (this.decided[s]) {
+      // Decided already, or a child is known: not a tip (it comes when its children are shown).
+      if (this.decided[s] || this.children[s] > 0) {
         this.tipCursor++;
         continue;
       }
