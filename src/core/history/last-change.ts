@@ -59,6 +59,15 @@ export interface LastChangeStats {
 /** Parents of one commit followed at most. */
 const MAX_PARENTS = 128;
 
+/** Commits kept read (tree, parents, date): a queue of a few thousand commits is typical. */
+const COMMIT_CACHE = 8_192;
+
+interface CommitLinks {
+  tree: string;
+  parents: string[];
+  time: number;
+}
+
 /** A set of entries as bits. */
 type EntrySet = Uint32Array;
 
@@ -81,6 +90,7 @@ export class LastChangeWalk {
   /** Entries each commit was ever queued with (git marks a commit SEEN once per walk; here once per entry). */
   private readonly seen = new Map<string, EntrySet>();
   private readonly trees = new Map<string, TreeIndex>();
+  private readonly commits = new Map<string, CommitLinks>();
   /** Root tree id -> folder tree id (or '' when the folder is absent), for the last commits read. */
   private readonly folderOfRoot = new Map<string, string>();
   private readonly nameToEntry = new Map<string, number>();
@@ -260,11 +270,17 @@ export class LastChangeWalk {
     this.queue.push(oid, time);
   }
 
-  private readCommit(oid: string): { tree: string; parents: string[]; time: number } {
+  /** A commit's tree, parents and date; kept a while, since a commit is read as a parent first and visited later. */
+  private readCommit(oid: string): CommitLinks {
+    const hit = this.commits.get(oid);
+    if (hit) return hit;
     const obj = this.db.read(fromHex(oid));
     if (obj.type !== 'commit') fail('BadName', `${oid} is a ${obj.type}, not a commit`);
     const c = parseCommit(obj.data);
-    return { tree: c.tree, parents: c.parents, time: c.committer.time };
+    const links = { tree: c.tree, parents: c.parents.length > MAX_PARENTS ? c.parents.slice(0, MAX_PARENTS) : c.parents, time: c.committer.time };
+    if (this.commits.size >= COMMIT_CACHE) this.commits.delete(this.commits.keys().next().value as string);
+    this.commits.set(oid, links);
+    return links;
   }
 
   /** The folder's tree id below a root tree, or '' when there is no such folder. */
