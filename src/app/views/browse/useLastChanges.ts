@@ -26,7 +26,7 @@ export interface LastChanges {
 
 const IDLE: LastChanges = { status: 'idle', sizes: new Map(), commits: new Map(), resolved: 0, walked: 0 };
 
-/** Runs the walk for `commit` (full id; '' for a tree browsed without a commit: sizes only are not asked either) at `path`. */
+/** Runs the walk for `commit` (full id) at `path`; a tree browsed without a commit ('') asks for nothing. */
 export function useLastChanges(commit: string, path: string[], key: string): LastChanges {
   const [state, setState] = useState<LastChanges>(IDLE);
   useEffect(() => {
