@@ -72,6 +72,12 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
   await page.locator('[data-testid="history-row"]', { hasText: 'Octopus' }).screenshot({ path: '/tmp/h6/shots/octopus-row.png' });
   await page.getByTestId('history-view').locator('.history-list').screenshot({ path: '/tmp/h6/shots/merge-stretch.png' });
 
+  // The keyboard: a row takes focus, arrows move, Enter opens the commit.
+  await page.getByTestId('history-row').first().focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((oid) => window.location.hash.endsWith(`/object/${oid}`), all.oids[1]);
+
   // One ref (topic), all parents.
   await go(page, repo, 'history/topic?mode=all');
   const topic = gitGraph('history', ['topic']);
