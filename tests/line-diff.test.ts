@@ -370,11 +370,9 @@ describe('seeded random pairs against git (discarding, sliding, cost heuristics)
   });
 
   it('moved blocks in files past 32k lines (the cut-offs under a larger cost bound)', () => {
-    for (let seed = 1; seed <= 2; seed++) {
-      const rand = random(seed * 31337);
-      const base = codeFile(rand, 36_000, 'h');
-      expectSameAsGit(lines(...base), lines(...rewriteRegions(rand, moveBlocks(rand, base), seed)), {}, `huge seed ${seed}`);
-    }
+    const rand = random(31337);
+    const base = codeFile(rand, 36_000, 'h');
+    expectSameAsGit(lines(...base), lines(...rewriteRegions(rand, moveBlocks(rand, base), 1)), {}, 'huge');
   });
 
   it('rewritten regions among frequent lines', () => {
