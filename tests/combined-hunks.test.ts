@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { combinedDiff, formatCombinedHunks } from '../src/core/diff/combined-hunks.ts';
+import { combinedDiff, decodeCombined, formatCombinedHunks } from '../src/core/diff/combined-hunks.ts';
 import { isBinaryBlob } from '../src/core/diff/binary.ts';
 import { BUILD, git } from './support/cli.ts';
 
@@ -138,5 +138,25 @@ describe('merges made with git plumbing from seeded contents', () => {
     const result = enc.encode('a\nnew\nb\n');
     const text = Buffer.from(formatCombinedHunks(combinedDiff(parents, result).hunks)).toString();
     expect(text).toBe('@@@ -1,3 -1,4 +1,3 @@@\n  a\n--old\n++new\n  b\n -c\n');
+  });
+
+  it('decodes for the screen, within caps', () => {
+    const parents = [enc.encode('a\nold\nb\n'), enc.encode('a\nold\nb\nc\n')];
+    const result = enc.encode('a\nnew\nb\n');
+    const decoded = decodeCombined(parents, result);
+    expect(decoded.hunks.map((h) => h.header)).toEqual(['@@@ -1,3 -1,4 +1,3 @@@']);
+    expect(decoded.hunks[0].lines.map((l) => `${l.markers}|${l.text}|${l.newNo ?? '-'}`)).toEqual([
+      '  |a|1',
+      '--|old|-',
+      '++|new|2',
+      '  |b|3',
+      ' -|c|-',
+    ]);
+    const capped = decodeCombined(parents, result, { maxLines: 2, maxLineBytes: 1 });
+    expect(capped.hunks[0].lines.length).toBe(2);
+    expect(capped.cut.lines).toBe(3);
+    expect(capped.cut.longLines).toBe(1);
+    expect(decodeCombined([new Uint8Array([0, 1]), result], result).binary).toBe(true);
+    expect(decodeCombined(parents, result, { maxInputLines: 5 }).tooLarge).toBe(true);
   });
 });

@@ -7,6 +7,8 @@
  * drops hunks where the result equals one parent (or all changes come from one side).
  */
 
+import { isBinaryBlob } from './binary.ts';
+import { countNewlines, decodeCapped, DEFAULT_MAX_INPUT_LINES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_LINES } from './decode.ts';
 import { changeRanges, diffLines } from './line-diff.ts';
 import { plainBytes, splitLines, type LineTable } from './lines.ts';
 
@@ -429,4 +431,94 @@ export function formatCombinedHunks(hunks: CombinedHunk[]): Uint8Array {
     }
   }
   return concat(parts);
+}
+
+/** Caps of the decoded combined diff, as decodePatch's. */
+export interface DecodeCombinedOptions extends CombinedOptions {
+  /** Most lines over all hunks (default 20,000). */
+  maxLines?: number;
+  /** Longest line kept, in bytes (default 10,000). */
+  maxLineBytes?: number;
+  /** Most lines in all sides together (default 4,000,000); past it `tooLarge`. */
+  maxInputLines?: number;
+}
+
+/** One shown line of a combined hunk. */
+export interface DecodedCombinedLine {
+  /** One character per parent: '-', '+' or ' '. */
+  markers: string;
+  /** UTF-8 with U+FFFD for bad bytes, without the '\n'. */
+  text: string;
+  /** 1-based line number in the merge's version; null for a line only parents had. */
+  newNo: number | null;
+  cut: boolean;
+}
+
+/** A combined hunk for the screen. */
+export interface DecodedCombinedHunk {
+  header: string;
+  lines: DecodedCombinedLine[];
+}
+
+/** A merge's combined diff of one file, for the screen. */
+export interface DecodedCombined {
+  /** Some side is binary by git's rule ("Binary files differ"). */
+  binary: boolean;
+  /** More lines than maxInputLines: not diffed. */
+  tooLarge: boolean;
+  /** More parents than MAX_COMBINED_PARENTS: not diffed. */
+  tooManyParents: boolean;
+  /** Lost lines listed without merging (see CombinedDiff.approximate). */
+  approximate: boolean;
+  hunks: DecodedCombinedHunk[];
+  cut: { lines: number; hunks: number; longLines: number };
+}
+
+/** The combined diff of a merge's file decoded for display, within the caps. */
+export function decodeCombined(parents: Uint8Array[], result: Uint8Array, options: DecodeCombinedOptions = {}): DecodedCombined {
+  const out: DecodedCombined = {
+    binary: false,
+    tooLarge: false,
+    tooManyParents: false,
+    approximate: false,
+    hunks: [],
+    cut: { lines: 0, hunks: 0, longLines: 0 },
+  };
+  if (isBinaryBlob(result) || parents.some(isBinaryBlob)) {
+    out.binary = true;
+    return out;
+  }
+  if (parents.length > MAX_COMBINED_PARENTS) {
+    out.tooManyParents = true;
+    return out;
+  }
+  let inputLines = countNewlines(result);
+  for (const parent of parents) inputLines += countNewlines(parent);
+  if (inputLines > (options.maxInputLines ?? DEFAULT_MAX_INPUT_LINES)) {
+    out.tooLarge = true;
+    return out;
+  }
+  const maxLines = Math.max(0, options.maxLines ?? DEFAULT_MAX_LINES);
+  const maxLineBytes = Math.max(1, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const diff = combinedDiff(parents, result, options);
+  out.approximate = diff.approximate;
+  let shown = 0;
+  for (const hunk of diff.hunks) {
+    if (shown >= maxLines) {
+      out.cut.hunks++;
+      out.cut.lines += hunk.lines.length;
+      continue;
+    }
+    const lines: DecodedCombinedLine[] = [];
+    for (const line of hunk.lines) {
+      if (shown >= maxLines) break;
+      shown++;
+      const { text, cut } = decodeCapped(line.bytes, maxLineBytes);
+      if (cut) out.cut.longLines++;
+      lines.push({ markers: line.markers, text, newNo: line.newNo, cut });
+    }
+    out.cut.lines += hunk.lines.length - lines.length;
+    out.hunks.push({ header: decodeCapped(hunk.header, 4 * maxLineBytes).text, lines });
+  }
+  return out;
 }

@@ -69,18 +69,31 @@ export interface DecodedPatch {
   };
 }
 
-const DEFAULT_MAX_LINES = 20_000;
-const DEFAULT_MAX_LINE_BYTES = 10_000;
-const DEFAULT_MAX_INPUT_LINES = 4_000_000;
+/** The default caps of the decoded forms. */
+export const DEFAULT_MAX_LINES = 20_000;
+export const DEFAULT_MAX_LINE_BYTES = 10_000;
+export const DEFAULT_MAX_INPUT_LINES = 4_000_000;
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * A line's bytes as text, UTF-8 with U+FFFD for bad bytes, shortened to maxBytes at a character
+ * boundary (`cut` says so).
+ */
+export function decodeCapped(bytes: Uint8Array, maxBytes: number): { text: string; cut: boolean } {
+  if (bytes.length <= maxBytes) return { text: utf8.decode(bytes), cut: false };
+  let end = maxBytes;
+  // Cut before a UTF-8 continuation byte's lead, not inside the character.
+  for (let back = 0; back < 3 && end > 0 && (bytes[end] & 0xc0) === 0x80; back++) end--;
+  return { text: utf8.decode(bytes.subarray(0, end)), cut: true };
+}
 
 /** Lines of a buffer as git counts them (a last line without '\n' counts too). */
-function countNewlines(data: Uint8Array): number {
+export function countNewlines(data: Uint8Array): number {
   let n = 0;
   for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) n++;
   return n + (data.length > 0 && data[data.length - 1] !== 0x0a ? 1 : 0);
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Diffs a pair and decodes its hunks for display, within the caps. */
 export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions = {}): DecodedPatch {
@@ -112,15 +125,9 @@ export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions
     let end = table.starts[i + 1];
     const noNewline = end > begin && table.data[end - 1] !== 0x0a;
     if (!noNewline) end--;
-    const cut = end - begin > maxLineBytes;
-    if (cut) {
-      result.cut.longLines++;
-      end = begin + maxLineBytes;
-      // Cut before a UTF-8 continuation byte's lead, not inside the character.
-      const data = table.data;
-      for (let back = 0; back < 3 && end > begin && (data[end] & 0xc0) === 0x80; back++) end--;
-    }
-    return { text: utf8.decode(table.data.subarray(begin, end)), cut, noNewline };
+    const { text, cut } = decodeCapped(table.data.subarray(begin, end), maxLineBytes);
+    if (cut) result.cut.longLines++;
+    return { text, cut, noNewline };
   };
 
   for (const hunk of hunks) {
