@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.ts';
 import { toHex } from '../core/hash/hex.ts';
-import { gitHasGenerationNumbers } from '../core/history/generation-numbers.ts';
+import { generationGraph } from '../core/history/generation-numbers.ts';
 import { HistoryGraph } from '../core/history/history-graph.ts';
 import { allRefStarts, labelsByCommit, peelToCommit, type RefLabel } from '../core/history/log-starts.ts';
 import type { GraphPage, GraphQuery, GraphRowInfo } from '../protocol/history-graph.ts';
@@ -103,8 +103,7 @@ async function graphFor(session: Session, query: GraphQuery, ctx: HandlerContext
     // Named after the refs, by id: the same graph as `git log --all <those ids, sorted>`.
     starts.push(...[...unreachable].sort());
   }
-  const firstParentEdgesOnly = query.firstParent && gitHasGenerationNumbers(session.db, session.refs);
-  const graph = new HistoryGraph(session.db, starts, { firstParent: query.firstParent, firstParentEdgesOnly, author: query.author, since: query.since, until: query.until });
+  const graph = new HistoryGraph(session.db, starts, { firstParent: query.firstParent, graph: generationGraph(session.db, session.refs), author: query.author, since: query.since, until: query.until });
   const kept: Kept = { graph, labels: labelsOf(session), unreachable };
   perSession.set(key, kept);
   if (perSession.size > KEPT) perSession.delete(perSession.keys().next().value as string);

@@ -1,6 +1,6 @@
 import { GraphLayout } from '../../core/history/commit-graph-layout.ts';
 import { onelineSubject } from '../../core/history/commit-subject.ts';
-import { gitHasGenerationNumbers } from '../../core/history/generation-numbers.ts';
+import { generationGraph } from '../../core/history/generation-numbers.ts';
 import { wholeGraphOrder } from '../../core/history/graph-order.ts';
 import { allRefStarts, peelToCommit } from '../../core/history/log-starts.ts';
 import { LogWalk } from '../../core/history/log-walk.ts';
@@ -56,7 +56,7 @@ export async function logGraph(args: string[]): Promise<number> {
     starts.push(commit);
   }
 
-  const walk = new LogWalk(db, starts, { firstParent, firstParentEdgesOnly: firstParent && gitHasGenerationNumbers(db, refs) });
+  const walk = new LogWalk(db, starts, { firstParent, graph: generationGraph(db, refs) });
   const { order } = wholeGraphOrder(walk);
 
   const abbrev = new Abbreviator(db);

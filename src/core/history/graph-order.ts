@@ -13,6 +13,9 @@ import { LogWalk } from './log-walk.ts';
  * before it is decided; a parent with a known child still to show, or a start with a known child,
  * is not decided yet and sends the walk no deeper.
  *
+ * With a commit-graph the walk goes by generation numbers instead (log-walk.ts), as git's own
+ * streaming does, and the counts are exact without any assumption about clocks.
+ *
  * A clock skewed by more than `slop` can break the assumption: a child taken after its parent
  * was already decided. The stream notices (`broken`) the moment the walk takes such a child; the
  * caller then finishes the walk and uses the exact sort. Until the walk has ended, pages are
@@ -76,10 +79,10 @@ export class GraphOrder {
       // keeps a known child waiting is not decided now, and needs the walk to go no deeper.
       let oldest = Infinity;
       for (const e of edges) {
-        if (typeof e === 'string') oldest = Math.min(oldest, this.peekDate(e));
-        else if (this.waiting[e] <= edges.reduce<number>((k, x) => k + (x === e ? 1 : 0), 0)) oldest = Math.min(oldest, this.walk.dates[e]);
+        if (typeof e === 'string') oldest = Math.min(oldest, this.peekDate(e) - this.slop);
+        else if (this.waiting[e] <= edges.reduce<number>((k, x) => k + (x === e ? 1 : 0), 0)) oldest = Math.min(oldest, this.settleKey(e));
       }
-      if (!this.walk.walkDownTo(oldest - this.slop, deadline)) break;
+      if (!this.walk.walkDownTo(oldest, deadline)) break;
       if (this.broken) break;
       for (let e of edges) {
         if (typeof e === 'string') {
@@ -112,7 +115,7 @@ export class GraphOrder {
         this.tipCursor++;
         continue;
       }
-      if (!this.walk.walkDownTo(this.walk.dates[s] - this.slop, deadline)) return undefined;
+      if (!this.walk.walkDownTo(this.settleKey(s), deadline)) return undefined;
       if (this.broken) return undefined;
       this.tipCursor++;
       if (this.children[s] === 0) {
@@ -128,6 +131,14 @@ export class GraphOrder {
     const more = this.walk.unwalkedParents(n);
     const walked = this.walk.parents[n];
     return more.length === 0 ? walked : [...walked, ...more];
+  }
+
+  /**
+   * How far the walk must go before a commit's children are all counted: past its date less the
+   * slop, or, by generation, to its generation (every child's is higher, whatever the clocks say).
+   */
+  private settleKey(n: number): number {
+    return this.walk.byGeneration ? this.walk.keys[n] : this.walk.dates[n] - this.slop;
   }
 
   private peekDate(oid: string): number {

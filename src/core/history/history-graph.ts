@@ -1,5 +1,6 @@
 import { fromHex } from '../hash/hex.ts';
 import { parseSignature } from '../objects/commit.ts';
+import type { CommitGraph } from '../format/commit-graph-chain.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { GraphLayout } from './commit-graph-layout.ts';
 import { onelineSubject } from './commit-subject.ts';
@@ -21,8 +22,8 @@ import { LogWalk, COMMIT_UNREADABLE } from './log-walk.ts';
 /** What a graph shows. */
 export interface HistoryGraphOptions {
   firstParent?: boolean;
-  /** See LogWalkOptions: true when git would have generation numbers (generation-numbers.ts). */
-  firstParentEdgesOnly?: boolean;
+  /** See LogWalkOptions.graph: the commit-graph when git would use its generation numbers (generation-numbers.ts). */
+  graph?: CommitGraph;
   /** Case-insensitive text that the author's `Name <email>` must contain. */
   author?: string;
   /** Committer dates (seconds) the commit must lie within, ends included. */
@@ -71,7 +72,7 @@ export class HistoryGraph {
     starts: string[],
     private readonly options: HistoryGraphOptions = {},
   ) {
-    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent, firstParentEdgesOnly: options.firstParentEdgesOnly });
+    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent, graph: options.graph });
     this.order = new GraphOrder(this.walk);
     this.authorNeedle = (options.author ?? '').toLowerCase();
     this.maxCells = 2 * (options.maxLanes ?? DEFAULT_MAX_LANES);
@@ -162,7 +163,7 @@ export class HistoryGraph {
     if (o.since !== undefined && this.walk.dates[n] < o.since) return false;
     if (o.until !== undefined && this.walk.dates[n] > o.until) return false;
     if (this.authorNeedle === '') return true;
-    const a = this.walk.authorOf[n];
+    const a = this.walk.authorIndex(n);
     if (a >= this.authorMatches.length) {
       const grown = new Int8Array(Math.max(this.walk.authors.length, 2 * this.authorMatches.length));
       grown.set(this.authorMatches);

@@ -2,6 +2,7 @@ import { fail } from '../errors.ts';
 import { fromHex } from '../hash/hex.ts';
 import { forEachCommitLink } from '../objects/commit.ts';
 import { parseTag } from '../objects/tag.ts';
+import type { CommitGraph } from '../format/commit-graph-chain.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 
 /**
@@ -41,11 +42,14 @@ export interface LogWalkOptions {
   /** `--first-parent`: only the first parent of each commit is walked. */
   firstParent?: boolean;
   /**
-   * With `firstParent`: the order counts first-parent edges only, as git does when it has
-   * generation numbers (see generation-numbers.ts); otherwise a merge's other parents that the
-   * walk reached another way still wait for it, as in git's whole-walk sort.
+   * The repository's commit-graph when git would use its generation numbers
+   * (generation-numbers.ts). Then, as in git: parents and dates come from the graph (no commit is
+   * inflated), the walk goes by generation (so a parent's children are all counted exactly when
+   * the walk passes its generation, whatever the clocks say), and with `firstParent` the order
+   * counts first-parent edges only. Without it a merge's other parents that the walk reached
+   * another way still wait for it, as in git's whole-walk sort.
    */
-  firstParentEdgesOnly?: boolean;
+  graph?: CommitGraph;
 }
 
 /** Progress of a walk. */
@@ -64,8 +68,10 @@ export class LogWalk {
   readonly oids: string[] = [];
   /** Committer dates (seconds), by commit number. */
   readonly dates: number[] = [];
-  /** Author (`Name <email>`, an index into `authors`), by commit number. */
-  readonly authorOf: number[] = [];
+  /** Author (`Name <email>`, an index into `authors`; -1 until read), by commit number: see `authorIndex`. */
+  private readonly authorOf: number[] = [];
+  /** What the walk orders by, by commit number: the committer date, or the generation (Infinity outside the graph). */
+  readonly keys: number[] = [];
   /** Distinct authors. */
   readonly authors: string[] = [];
   /** Parents within the walk (commit numbers, in order), by commit number; empty until walked. */
@@ -83,11 +89,12 @@ export class LogWalk {
   private readonly authorNumber = new Map<string, number>();
   /** Parent ids read but not yet turned into commit numbers (until the commit is walked). */
   private readonly parentIds: (string[] | undefined)[] = [];
-  private readonly queue = new DateQueue();
+  private readonly queue = new WalkQueue();
   /** With --first-parent: the parents not walked, by commit number. */
   private readonly otherParents: (string[] | undefined)[] = [];
   private readonly firstParent: boolean;
   private readonly otherEdges: boolean;
+  private readonly graph: CommitGraph | undefined;
 
   /**
    * `starts` are object ids (hex) in the order git would be given them (refs in name order,
@@ -100,7 +107,8 @@ export class LogWalk {
     options: LogWalkOptions = {},
   ) {
     this.firstParent = options.firstParent ?? false;
-    this.otherEdges = !(options.firstParentEdgesOnly ?? false);
+    this.graph = options.graph;
+    this.otherEdges = options.graph === undefined;
     const initial: number[] = [];
     const named = new Set<number>();
     for (const oid of starts) {
@@ -113,7 +121,7 @@ export class LogWalk {
     // A stable sort by date, newest first (commit_list_sort_by_date).
     const sorted = initial.map((n, i) => ({ n, i })).sort((a, b) => this.dates[b.n] - this.dates[a.n] || a.i - b.i);
     this.starts = sorted.map(({ n }) => n);
-    for (const n of this.starts) this.queue.push(n, this.dates[n]);
+    for (const n of this.starts) this.queue.push(n, this.keys[n]);
   }
 
   /** The commit number of an id, or -1 when the walk has not met it. */
@@ -136,18 +144,33 @@ export class LogWalk {
     return this.done;
   }
 
-  /** The date of the next commit the walk takes, or -Infinity when it is done. */
-  get frontier(): number {
-    return this.queue.size > 0 ? this.queue.topDate() : -Infinity;
+  /** True when the walk goes by generation numbers (see LogWalkOptions.graph). */
+  get byGeneration(): boolean {
+    return this.graph !== undefined;
   }
 
-  /** Walks while the next commit is at least as new as `date`; false when `deadline` (performance.now) passed first. */
-  walkDownTo(date: number, deadline = Infinity): boolean {
-    for (let k = 1; this.queue.size > 0 && this.queue.topDate() >= date; k++) {
+  /** Walks while the next commit's key is at least `key`; false when `deadline` (performance.now) passed first. */
+  walkDownTo(key: number, deadline = Infinity): boolean {
+    for (let k = 1; this.queue.size > 0 && this.queue.topKey() >= key; k++) {
       this.visit(this.queue.pop());
-      if ((k & 63) === 0 && performance.now() > deadline) return this.queue.size === 0 || this.queue.topDate() < date;
+      if ((k & 63) === 0 && performance.now() > deadline) return this.queue.size === 0 || this.queue.topKey() < key;
     }
     return true;
+  }
+
+  /** The author of a commit (an index into `authors`), read now when the graph gave the rest. */
+  authorIndex(n: number): number {
+    if (this.authorOf[n] < 0) {
+      let author = '';
+      try {
+        const obj = this.db.read(fromHex(this.oids[n]));
+        if (obj.type === 'commit') author = readCommitHead(obj.data).author;
+      } catch {
+        // Unreadable: no author to match.
+      }
+      this.authorOf[n] = this.internAuthor(author);
+    }
+    return this.authorOf[n];
   }
 
   /** Called with each commit as the walk takes it (after its parents are numbered). */
@@ -175,7 +198,7 @@ export class LogWalk {
       if (p === undefined) {
         p = this.discover(ids[i]);
         if (p < 0) continue;
-        this.queue.push(p, this.dates[p]);
+        this.queue.push(p, this.keys[p]);
       }
       kept.push(p);
     }
@@ -189,6 +212,8 @@ export class LogWalk {
    */
   private discover(oid: string, start = false): number {
     let id = fromHex(oid);
+    const fromGraph = this.graph ? this.fromGraph(id) : undefined;
+    if (fromGraph) return this.number(oid, fromGraph.head, fromGraph.generation, -1);
     if (!this.db.has(id)) {
       if (!start) this.stats.missingParents++;
       return -1;
@@ -201,6 +226,9 @@ export class LogWalk {
         const known = this.numberOf.get(oid);
         if (known !== undefined) return known;
         id = fromHex(oid);
+        // A tag's commit is in the graph like any other.
+        const peeled = this.graph ? this.fromGraph(id) : undefined;
+        if (peeled) return this.number(oid, peeled.head, peeled.generation, -1);
         if (!this.db.has(id)) return -1;
         obj = this.db.read(id);
       }
@@ -213,6 +241,29 @@ export class LogWalk {
       // Listed, marked, without parents: its error shows when it is opened.
       head = undefined;
     }
+    return this.number(oid, head, Infinity, head ? this.internAuthor(head.author) : this.internAuthor(''));
+  }
+
+  /** The commit as the commit-graph records it; undefined when it is not there (or the graph cannot say). */
+  private fromGraph(id: Uint8Array): { head: CommitHead; generation: number } | undefined {
+    const graph = this.graph as CommitGraph;
+    try {
+      const pos = graph.find(id);
+      if (pos < 0) return undefined;
+      const k = graph.layerOf(pos);
+      const data = graph.layers[k].commitData(pos - graph.bases[k]);
+      const positions = graph.parentPositions(pos);
+      const parents: string[] = [];
+      for (let i = 0; i < positions.length && i < LOG_LIMITS.maxParents; i++) parents.push(graph.oidHexAt(positions[i]));
+      return { head: { parents, parentCount: positions.length, date: data.time, author: '' }, generation: Number(graph.generation(pos)) };
+    } catch {
+      // A graph that cannot answer: read the commit itself.
+      return undefined;
+    }
+  }
+
+  /** Numbers a commit; `head` undefined when it could not be read; `author` -1 when not read yet. */
+  private number(oid: string, head: CommitHead | undefined, generation: number, author: number): number {
     const n = this.oids.length;
     this.oids.push(oid);
     this.numberOf.set(oid, n);
@@ -220,18 +271,18 @@ export class LogWalk {
     this.stats.read++;
     if (head) {
       this.dates.push(head.date);
-      this.authorOf.push(this.internAuthor(head.author));
       this.parentCount.push(head.parentCount);
       this.parentIds.push(head.parents);
       this.flags.push(0);
     } else {
       this.stats.unreadable++;
       this.dates.push(0);
-      this.authorOf.push(this.internAuthor(''));
       this.parentCount.push(0);
       this.parentIds.push(undefined);
       this.flags.push(COMMIT_UNREADABLE);
     }
+    this.authorOf.push(author);
+    this.keys.push(this.graph ? generation : (head?.date ?? 0));
     this.onDiscover?.(n);
     return n;
   }
@@ -372,11 +423,11 @@ function latin1(data: Uint8Array, start: number, end: number): string {
 }
 
 /**
- * The walk's queue: newest committer date first, equal dates in the order queued (git's
- * commit_list_insert_by_date puts a commit after every commit of the same date). A binary heap
- * keyed by (date descending, insertion number ascending), with a look at the top.
+ * The walk's queue: highest key (committer date, or generation) first, equal keys in the order
+ * queued (git's commit_list_insert_by_date puts a commit after every commit of the same date). A
+ * binary heap keyed by (key descending, insertion number ascending), with a look at the top.
  */
-class DateQueue {
+class WalkQueue {
   private readonly items: number[] = [];
   private readonly dates: number[] = [];
   private readonly order: number[] = [];
@@ -386,7 +437,7 @@ class DateQueue {
     return this.items.length;
   }
 
-  topDate(): number {
+  topKey(): number {
     return this.dates[0];
   }
 
