@@ -171,6 +171,52 @@ describe.skipIf(!haveFixtures)('commit-graph parser', () => {
   });
 });
 
+describe.skipIf(!haveFixtures)('commit-graph on hostile bytes', () => {
+  it('3,000 seeded random damages: every load, anatomy read and verify ends in an answer or a PackscopeError', () => {
+    const good = new Uint8Array(readFileSync(graphPath(FLAT)));
+    let seed = 12345;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const commits = new Map(git(['--git-dir', FLAT, 'rev-list', '--all', '--format=%H %T %ct %P', '--no-commit-header']).stdout.toString().trim().split('\n').map((l) => {
+      const [id, tree, ct, ...parents] = l.split(' ');
+      return [id, { tree, parents, date: BigInt(ct) }];
+    }));
+    const readCommit = (hex: string) => {
+      const c = commits.get(hex);
+      return c ? { commit: c } : { error: `Could not read ${hex}` };
+    };
+    const outcomes = new Map<string, number>();
+    for (let n = 0; n < 3000; n++) {
+      const bytes = good.slice(0, random() < 0.1 ? Math.floor(random() * good.length) : good.length);
+      const flips = 1 + Math.floor(random() * 4);
+      for (let f = 0; f < flips && bytes.length > 0; f++) {
+        // Mostly the header, chunk table and small tables, where one byte changes the most.
+        const at = random() < 0.5 ? Math.floor(random() * Math.min(bytes.length, 128)) : Math.floor(random() * bytes.length);
+        bytes[at] = random() < 0.5 ? Math.floor(random() * 256) : bytes[at] ^ (1 << Math.floor(random() * 8));
+      }
+      let outcome: string;
+      try {
+        const load = loadCommitGraph({ flat: memorySource('objects/info/commit-graph', bytes) }, { expectedAlgo: SHA1 });
+        if (load.graph) {
+          load.graph.layers[0].shapeProblems();
+          const result = verifyCommitGraph(load.graph, { algo: SHA1, hasher: portableHasher, readCommit });
+          outcome = `exit ${result.exitCode}`;
+        } else {
+          outcome = 'not loaded';
+        }
+      } catch (err) {
+        if (!(err instanceof PackscopeError)) throw err;
+        outcome = err.kind;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    // The damages reach every kind of answer, not just "does not load".
+    expect([...outcomes.keys()].sort()).toEqual(expect.arrayContaining(['exit 1', 'exit 128', 'exit 2', 'not loaded']));
+  });
+});
+
 describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph verify', () => {
   it('good flat file, good chain, --shallow', () => {
     expect(expectSameAsGit(FLAT).status).toBe(0);
