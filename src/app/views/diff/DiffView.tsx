@@ -36,7 +36,8 @@ type Note =
 
 type Row =
   | { kind: 'file'; pos: number; last: boolean }
-  | { kind: 'body'; pos: number; body: BodyRow; last: boolean }
+  /** `n`: the row's place in its file's body (its key: rows of other files keep their measured heights). */
+  | { kind: 'body'; pos: number; n: number; body: BodyRow; last: boolean }
   | { kind: 'note'; pos: number; note: Note; last: boolean }
   | { kind: 'images'; pos: number; last: boolean }
   | { kind: 'more' };
@@ -115,7 +116,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
           c = { hunks: st.hunks, revealed: st.revealed, context: st.context, layout, rows: bodyRows(st.hunks, layout, st.revealed, st.context) };
           cache.current.set(f.index, c);
         }
-        for (const body of c.rows) out.push({ kind: 'body', pos, body, last: false });
+        c.rows.forEach((body, n) => out.push({ kind: 'body', pos, n, body, last: false }));
         if (st.hunks.cut.lines > 0) note('cut');
         if (st.revealError) note('reveal-error');
       }
@@ -156,7 +157,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     },
     [rows, files],
   );
-  const getItemKey = useCallback((i: number) => rowKey(rows[i], i), [rows]);
+  const getItemKey = useCallback((i: number) => rowKey(rows[i]), [rows]);
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
     estimateSize,
@@ -358,12 +359,12 @@ function sizeOfRow(element: Element, entry: ResizeObserverEntry | undefined, ins
   return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
 }
 
-function rowKey(row: Row, i: number): string {
+function rowKey(row: Row): string {
   if (row.kind === 'more') return 'more';
   if (row.kind === 'file') return `f${row.pos}`;
   if (row.kind === 'note') return `n${row.pos}:${row.note}`;
   if (row.kind === 'images') return `i${row.pos}`;
-  return `b${i}`;
+  return `b${row.pos}:${row.n}`;
 }
 
 /** Sizes of the two sides, as known: from the list, else from the hunks. */
