@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { go, numbersIn, shot as attach, textOf } from './support/app.ts';
@@ -102,6 +103,42 @@ test('commit-graph split chain: three layers, positions continue, the base witho
   await page.getByTestId('commit-graph-verify-run').click();
   await expect(page.getByTestId('commit-graph-verify-exit')).toHaveText('exit 0');
   await shot(page, testInfo, 'chain-verified');
+});
+
+test('commit-graph: a damaged copy (a parent position and a commit date changed): Verify shows git\'s lines and exit code', async ({ page }, testInfo) => {
+  const work = mkdtempSync(join(tmpdir(), 'packscope-e2e-commit-graph-'));
+  try {
+    cpSync(gitDir('commit-graph'), join(work, '.git'), { recursive: true });
+    const file = join(work, '.git/objects/info/commit-graph');
+    chmodSync(file, 0o644);
+    const bytes = readFileSync(file);
+    const cdat = chunkTable(bytes).find((c) => c.id === 'CDAT');
+    if (!cdat) throw new Error('no CDAT');
+    // Row 0's first parent moved to position 0 (itself or another commit), row 1's time + 60 s; checksum left stale.
+    bytes.writeUInt32BE(0, cdat.offset + 20);
+    bytes.writeUInt32BE(bytes.readUInt32BE(cdat.offset + 36 + 32) + 60, cdat.offset + 36 + 32);
+    writeFileSync(file, bytes);
+    let theirs: { stderr: string; status: number };
+    try {
+      execFileSync('git', ['--git-dir', join(work, '.git'), 'commit-graph', 'verify', '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      theirs = { stderr: '', status: 0 };
+    } catch (err) {
+      const e = err as { status: number; stderr: Buffer };
+      theirs = { stderr: e.stderr.toString(), status: e.status };
+    }
+    expect(theirs.status).toBe(1);
+
+    await gotoHome(page);
+    const { repo } = await openViaInput(page, join(work, '.git'));
+    await go(page, repo, 'commit-graph');
+    await page.getByTestId('commit-graph-verify-run').click();
+    await expect(page.getByTestId('commit-graph-verify-exit')).toHaveText(`exit ${theirs.status}`);
+    const lines = await page.getByTestId('commit-graph-verify-result').getByTestId('commit-graph-verify-line').allTextContents();
+    expect(lines.join('\n') + '\n').toBe(theirs.stderr);
+    await page.getByTestId('commit-graph-verify').screenshot({ path: testInfo.outputPath('verify-damaged.png') });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });
 
 /**

@@ -55,7 +55,7 @@ export function VerifyPanel({ chain }: { chain: boolean }) {
             <ol className="cg-lines" aria-label="What git commit-graph verify prints on stderr">
               {state.report.lines.map((l, i) => (
                 <li key={i}>
-                  <span className="mono">{l.text}</span>
+                  <span className="mono" data-testid="commit-graph-verify-line">{l.text}</span>
                   {l.file !== undefined && l.offset !== undefined && (
                     <>
                       {' '}
