@@ -77,9 +77,9 @@ export function annotateCommitGraph(sink: AnnotationSink, g: CommitGraphFile, ba
 
   const oidl = chunk(CHUNK_OIDL);
   const ids = oidl ? sink.tableRange(oidl.offset, H, N) : undefined;
-  if (ids) for (let i = ids[0]; i <= ids[1]; i++) {
+  if (ids && oidl) for (let i = ids[0]; i <= ids[1]; i++) {
     const oid = g.oidHexAt(i);
-    sink.add(oidl!.offset + H * i, oidl!.offset + H * (i + 1), 'oid', `commit ${base + i}`, { detail: `${oid}; its data is CDAT row ${i}`, oid, target: { file, offset: g.cdat.offset + (H + 16) * i } });
+    sink.add(oidl.offset + H * i, oidl.offset + H * (i + 1), 'oid', `commit ${base + i}`, { detail: `${oid}; its data is CDAT row ${i}`, oid, target: { file, offset: g.cdat.offset + (H + 16) * i } });
   }
 
   const idOf = (position: number): string => {
