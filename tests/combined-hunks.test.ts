@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { combinedDiff, decodeCombined, formatCombinedHunks } from '../src/core/diff/combined-hunks.ts';
 import { isBinaryBlob } from '../src/core/diff/binary.ts';
 import { BUILD, git } from './support/cli.ts';
+import { seededRandom as random } from './support/random.ts';
 
 /**
  * Combined hunks against git's own `diff-tree --cc -p` and `-c -p`: on the fixtures' merges and
@@ -74,18 +75,6 @@ describe('fixture merges', () => {
     });
   }
 });
-
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Edits some lines of a list: removals, replacements, insertions (lines from a small pool, so parents share some). */
 function edit(rand: () => number, base: string[], rate: number, tag: string): string[] {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { changeRanges, diffLines } from '../src/core/diff/line-diff.ts';
 import { countLines, decodePatch, formatPatchBody, isBinaryBlob, type PatchOptions } from '../src/core/diff/patch.ts';
 import { BUILD, git } from './support/cli.ts';
+import { seededRandom as random } from './support/random.ts';
 
 /**
  * The line diff against git 2.39 itself: every file pair a fixture commit changed, hand-written
@@ -62,18 +63,6 @@ function expectSameAsGit(a: Uint8Array, b: Uint8Array, options: PatchOptions = {
 
 function lines(...ls: string[]): Uint8Array {
   return enc.encode(ls.map((l) => `${l}\n`).join(''));
-}
-
-/** A small seeded generator (mulberry32), so every run compares the same pairs. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Random edits of a line list: deletions, insertions, replacements and moved blocks. */

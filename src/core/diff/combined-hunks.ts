@@ -7,6 +7,7 @@
  * drops hunks where the result equals one parent (or all changes come from one side).
  */
 
+import { concatBytes } from '../bytes/concat.ts';
 import { isBinaryBlob } from './binary.ts';
 import { countNewlines, decodeCapped, DEFAULT_MAX_INPUT_LINES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_LINES } from './decode.ts';
 import { changeRanges, diffLines } from './line-diff.ts';
@@ -383,7 +384,7 @@ function dumpHunks(lines: ResultLine[], result: LineTable, parentCount: number, 
       }
       if (commentEnd) headerBytes.push(new Uint8Array([0x20]), result.data.subarray(begin, begin + commentEnd));
     }
-    const hunk: CombinedHunk = { header: concat(headerBytes), lines: [] };
+    const hunk: CombinedHunk = { header: concatBytes(headerBytes), lines: [] };
 
     while (lno < hunkEnd) {
       const line = lines[lno++];
@@ -406,18 +407,6 @@ function dumpHunks(lines: ResultLine[], result: LineTable, parentCount: number, 
   return hunks;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** The hunks as bytes, as git prints them after the "+++ b/path" line (no "\ No newline" lines). */
 export function formatCombinedHunks(hunks: CombinedHunk[]): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -430,7 +419,7 @@ export function formatCombinedHunks(hunks: CombinedHunk[]): Uint8Array {
       parts.push(encoder.encode(line.markers), nul === -1 ? line.bytes : line.bytes.subarray(0, nul), newline);
     }
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** Caps of the decoded combined diff, as decodePatch's. */

@@ -3,6 +3,7 @@
  * `git diff` prints them without colour; the `--numstat` counts; and git's rule for binary.
  */
 
+import { concatBytes } from '../bytes/concat.ts';
 import { forEachHunkLine, formatHunkHeader, patchDiff, type Hunk, type PatchOptions } from './hunks.ts';
 import { diffLines, type LineDiff } from './line-diff.ts';
 
@@ -45,34 +46,23 @@ const SIGN_DEL = 0x2d;
 /** Patch text of an already computed diff. */
 export function formatHunks(diff: LineDiff, hunks: Hunk[]): Uint8Array {
   const parts: Uint8Array[] = [];
-  let total = 0;
-  const push = (part: Uint8Array): void => {
-    parts.push(part);
-    total += part.length;
-  };
   const sign = [new Uint8Array([SIGN_CONTEXT]), new Uint8Array([SIGN_ADD]), new Uint8Array([SIGN_DEL])];
   const line = (signIndex: number, table: LineDiff['old'], i: number): void => {
-    push(sign[signIndex]);
+    parts.push(sign[signIndex]);
     const begin = table.starts[i];
     const end = table.starts[i + 1];
-    push(table.data.subarray(begin, end));
-    if (end > begin && table.data[end - 1] !== 0x0a) push(NO_NEWLINE);
+    parts.push(table.data.subarray(begin, end));
+    if (end > begin && table.data[end - 1] !== 0x0a) parts.push(NO_NEWLINE);
   };
   for (const hunk of hunks) {
-    push(formatHunkHeader(hunk));
+    parts.push(formatHunkHeader(hunk));
     forEachHunkLine(hunk, (kind, oldLine, newLine) => {
       if (kind === 'context') line(0, diff.new, newLine);
       else if (kind === 'add') line(1, diff.new, newLine);
       else line(2, diff.old, oldLine);
     });
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**
