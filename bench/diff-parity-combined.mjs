@@ -9,33 +9,15 @@
 // hunk text after the "+++ " line must be equal byte for byte. Prints the counts and CPU time.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { gitIn, loadCoreModule } from './core-module.mjs';
 
 const gitdir = process.argv[2] ?? '/work/.mirror/git+git/repo';
 const mergeCount = Number(process.argv[3] ?? 300);
-const out = mkdtempSync(join(tmpdir(), 'diff-parity-combined-'));
-await build({
-  entryPoints: { combined: 'src/core/diff/combined-hunks.ts' },
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'error',
-});
-const { combinedDiff, formatCombinedHunks } = await import(join(out, 'combined.mjs'));
-
-function git(args) {
-  const run = spawnSync('git', ['--git-dir', gitdir, ...args], {
-    maxBuffer: 1 << 30,
-    env: { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent' },
-  });
-  return run;
-}
+const { module, dir: out } = await loadCoreModule('src/core/diff/combined-hunks.ts');
+const { combinedDiff, formatCombinedHunks } = module;
+const git = (args) => gitIn(gitdir, args, spawnSync);
 
 function sections(text) {
   const files = [];

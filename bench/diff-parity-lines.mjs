@@ -11,33 +11,18 @@
 // used on the largest pair. The first few differences are written to /tmp/diff-parity-*.txt.
 
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { gitIn, loadCoreModule } from './core-module.mjs';
 
 const gitdir = process.argv[2] ?? '/work/.mirror/git+git/repo';
 const commitCount = Number(process.argv[3] ?? 300);
 
-const out = mkdtempSync(join(tmpdir(), 'diff-parity-'));
-await build({
-  entryPoints: { patch: 'src/core/diff/patch.ts' },
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'error',
-});
-const { formatPatchBody, countLines, isBinaryBlob } = await import(join(out, 'patch.mjs'));
+const { module, dir: out } = await loadCoreModule('src/core/diff/patch.ts');
+const { formatPatchBody, countLines, isBinaryBlob } = module;
 
-function git(args, input) {
-  const run = spawnSync('git', ['--git-dir', gitdir, ...args], {
-    input,
-    maxBuffer: 1 << 30,
-    env: { ...process.env, GIT_NO_LAZY_FETCH: '1', GIT_CONFIG_NOSYSTEM: '1', HOME: '/nonexistent' },
-  });
+function git(args) {
+  const run = gitIn(gitdir, args, spawnSync);
   if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr.toString()}`);
   return run.stdout;
 }
