@@ -68,9 +68,9 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
     }
   }
   await shot(page, testInfo, 'history-all-refs');
-  await page.screenshot({ path: '/tmp/h6/shots/all-refs.png', fullPage: true });
-  await page.locator('[data-testid="history-row"]', { hasText: 'Octopus' }).screenshot({ path: '/tmp/h6/shots/octopus-row.png' });
-  await page.getByTestId('history-view').locator('.history-list').screenshot({ path: '/tmp/h6/shots/merge-stretch.png' });
+  await page.screenshot({ path: testInfo.outputPath('all-refs.png'), fullPage: true });
+  await page.locator('[data-testid="history-row"]', { hasText: 'Octopus' }).screenshot({ path: testInfo.outputPath('octopus-row.png') });
+  await page.getByTestId('history-view').locator('.history-list').screenshot({ path: testInfo.outputPath('merge-stretch.png') });
 
   // The keyboard: a row takes focus, arrows move, Enter opens the commit.
   await page.getByTestId('history-row').first().focus();
@@ -83,7 +83,7 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
   const topic = gitGraph('history', ['topic']);
   await expect(page.getByTestId('history-count')).toHaveText(`${topic.oids.length} commits`);
   sameGraph(await rowsOnScreen(page), topic);
-  await page.screenshot({ path: '/tmp/h6/shots/one-ref.png', fullPage: true });
+  await page.screenshot({ path: testInfo.outputPath('one-ref.png'), fullPage: true });
 
   // The author filter hides the others as git log --graph --author does (edges to hidden commits go).
   await go(page, repo, 'history/HEAD?mode=all&refs=all');
@@ -93,7 +93,7 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
   const noor = gitGraph('history', ['--all', '--author=Noor']);
   await expect(page.getByTestId('history-count')).toHaveText(`${noor.oids.length} commits`);
   sameGraph(await rowsOnScreen(page), noor);
-  await page.screenshot({ path: '/tmp/h6/shots/author-filter.png', fullPage: true });
+  await page.screenshot({ path: testInfo.outputPath('author-filter.png'), fullPage: true });
 
   // Path filtering is the path history view's (git log -- <path>): the field hands over to it.
   await page.getByTestId('history-path').fill('README.md');
@@ -120,7 +120,7 @@ test('dangling fixture: unreachable commits are added to the graph and marked', 
   // The same graph as git log --graph --all <the unreachable commits, by id>.
   sameGraph(rows, gitGraph('dangling', ['--all', ...unreachable]));
   await shot(page, testInfo, 'history-unreachable');
-  await page.screenshot({ path: '/tmp/h6/shots/unreachable.png', fullPage: true });
+  await page.screenshot({ path: testInfo.outputPath('unreachable.png'), fullPage: true });
 });
 
 test('a clock skewed by a month: rows shown early are redrawn in git\'s order', async ({ page }) => {
@@ -179,7 +179,8 @@ test('a clock skewed by a month: rows shown early are redrawn in git\'s order', 
 
 /**
  * git.git (80k commits from HEAD, 4,295 refs): time to the first rows and to the whole graph,
- * the page's and the worker's heap, the first rows against git's own graph, and screenshots.
+ * the page's heap, the first rows against git's own graph, and screenshots. With a commit-graph
+ * file (a copy of git.git after `git commit-graph write --reachable`) the walk goes by generation.
  * Runs only when PACKSCOPE_GITGIT names the repository (`PACKSCOPE_GITGIT=/work/.mirror/git+git/repo`).
  */
 test('git.git: first page, whole graph, memory, and git log --graph on the first rows', async ({ page }, testInfo) => {
@@ -193,10 +194,6 @@ test('git.git: first page, whole graph, memory, and git log --graph on the first
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const pageHeap = async () => Math.round(((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1048576);
-  const workerHeap = async () => {
-    const sizes = await Promise.all(page.workers().map((w) => w.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0).catch(() => 0)));
-    return Math.round(Math.max(0, ...sizes) / 1048576);
-  };
   const report: Record<string, number | string> = {};
 
   // One ref, all parents: the first rows, checked line for line against git.
@@ -221,12 +218,12 @@ test('git.git: first page, whole graph, memory, and git log --graph on the first
   // Lines after the last commit shown belong to it: compare up to and including its own.
   expect(first.map((r) => r.graph).join('\n').startsWith(want.join('\n'))).toBe(true);
   // The page is as tall as 80k rows: a screenshot of the window, not of the whole page.
-  await testInfo.attach('gitgit-head', { body: await page.screenshot({ path: '/tmp/h6/shots/gitgit-head.png' }), contentType: 'image/png' });
+  await testInfo.attach('gitgit-head', { body: await page.screenshot({ path: testInfo.outputPath('gitgit-head.png') }), contentType: 'image/png' });
 
   // A merge-heavy stretch further down.
   await page.mouse.wheel(0, 40_000);
   await page.waitForTimeout(1500);
-  await testInfo.attach('gitgit-merges', { body: await page.screenshot({ path: '/tmp/h6/shots/gitgit-merges.png' }), contentType: 'image/png' });
+  await testInfo.attach('gitgit-merges', { body: await page.screenshot({ path: testInfo.outputPath('gitgit-merges.png') }), contentType: 'image/png' });
 
   // The whole graph.
   started = Date.now();
@@ -236,7 +233,6 @@ test('git.git: first page, whole graph, memory, and git log --graph on the first
   report.headAllWorkerMs = Number(await page.getByTestId('history-timing').getAttribute('data-all-ms'));
   report.headCount = (await page.getByTestId('history-count').textContent()) ?? '';
   report.pageHeapMB = await pageHeap();
-  report.workerHeapMB = await workerHeap();
 
   // Every ref, with labels.
   started = Date.now();
@@ -244,8 +240,7 @@ test('git.git: first page, whole graph, memory, and git log --graph on the first
   await expect(page.getByTestId('history-row').first()).toBeVisible({ timeout: 300_000 });
   report.allRefsFirstRowsMs = Date.now() - started;
   await expect(page.getByTestId('ref-label').first()).toBeVisible();
-  await testInfo.attach('gitgit-all-refs', { body: await page.screenshot({ path: '/tmp/h6/shots/gitgit-all-refs.png' }), contentType: 'image/png' });
-  report.workerHeapAfterAllRefsMB = await workerHeap();
+  await testInfo.attach('gitgit-all-refs', { body: await page.screenshot({ path: testInfo.outputPath('gitgit-all-refs.png') }), contentType: 'image/png' });
   console.log(`git.git history graph: ${JSON.stringify(report)}`);
   await testInfo.attach('gitgit-history-graph.json', { body: JSON.stringify(report, null, 2), contentType: 'application/json' });
 });
