@@ -1,6 +1,6 @@
 import { commitGraphFilesFrom } from '../../core/format/commit-graph-chain.ts';
 import { ObjectDatabase } from '../../core/odb/database.ts';
-import { odbCommitReader, verifyCommitGraphFiles } from '../../core/verify/commit-graph-verify.ts';
+import { prefetchedCommitReader, verifyCommitGraphFiles } from '../../core/verify/commit-graph-verify.ts';
 import { UsageError } from '../errors.ts';
 import { discover, nodeHasher } from '../node-host.ts';
 
@@ -25,7 +25,7 @@ export async function commitGraph(args: string[]): Promise<number> {
   if (path === undefined) throw new UsageError(USAGE);
   const files = await discover(path);
   const db = new ObjectDatabase(files);
-  const result = verifyCommitGraphFiles(commitGraphFilesFrom(files.commitGraphFiles ?? []), { algo: db.algo, hasher: nodeHasher, readCommit: odbCommitReader(db), shallow });
+  const result = verifyCommitGraphFiles(commitGraphFilesFrom(files.commitGraphFiles ?? []), { algo: db.algo, hasher: nodeHasher, readerFor: (graph) => prefetchedCommitReader(db, graph, { shallow }), shallow });
   for (const line of result.lines) process.stderr.write(`${line.text}\n`);
   return result.exitCode;
 }

@@ -3,7 +3,7 @@ import { PackscopeError } from '../../core/errors.ts';
 import { CommitGraph, commitGraphFilesFrom, loadCommitGraph, type CommitGraphLoad } from '../../core/format/commit-graph-chain.ts';
 import { BLOOM_HEADER_SIZE, EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, PARENT_NONE, type CommitGraphFile } from '../../core/format/commit-graph.ts';
 import { toHex } from '../../core/hash/hex.ts';
-import { odbCommitReader, verifyCommitGraph } from '../../core/verify/commit-graph-verify.ts';
+import { prefetchedCommitReader, verifyCommitGraph } from '../../core/verify/commit-graph-verify.ts';
 import type { FieldInfo } from '../../protocol/anatomy.ts';
 import type { BloomAnatomy, CommitGraphAnatomy, CommitGraphLayerAnatomy, CommitGraphRow, CommitGraphVerifyReport } from '../../protocol/commit-graph.ts';
 import type { HandlerContext } from '../../protocol/rpc.ts';
@@ -229,9 +229,15 @@ export async function commitGraphVerify(session: Session, shallow: boolean, ctx:
   const lines = load.messages.map((m) => ({ text: `${m.level}: ${m.text}`, ...(m.file !== undefined ? { file: m.file } : {}), ...(m.offset !== undefined ? { offset: m.offset } : {}) }));
   if (!load.graph) return { lines, exitCode: load.flatExists ? 1 : 0, commits: 0, ms: performance.now() - started };
   const graph = load.graph;
-  const read = odbCommitReader(session.db);
-  let done = 0;
   const total = shallow ? graph.layers[graph.layers.length - 1].count : graph.count;
+  const read = prefetchedCommitReader(session.db, graph, {
+    shallow,
+    onProgress: (done, all) => {
+      ctx.checkCancelled();
+      ctx.progress(done, all, 'Reading commits in pack order');
+    },
+  });
+  let done = 0;
   const readCommit = (hex: string) => {
     if (++done % 2048 === 0) {
       ctx.checkCancelled();
