@@ -83,10 +83,14 @@ test('demo: overview, browse HEAD into a folder and a file, history', async ({ p
   await shot(page, testInfo, `browse-${folder}-${file}`);
   expect((await expectLines(box, text, `${folder}/${file}`))[0]).toBe(1);
 
-  // History of HEAD: git's first-parent log, newest first.
+  // History of HEAD: the commit graph, in git log --graph's order.
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'History', exact: true }).click();
   await expect(page).toHaveURL(/#\/demo\/history\/HEAD/);
-  const log = git(NAME, ['log', '--first-parent', '--format=%H', 'HEAD']).toString('utf8').trim().split('\n');
+  const log = git(NAME, ['log', '--graph', '--format=%H', 'HEAD'])
+    .toString('utf8')
+    .split('\n')
+    .map((l) => /[0-9a-f]{40}$/.exec(l)?.[0])
+    .filter((l): l is string => l !== undefined);
   const rows = page.getByTestId('history-row');
   await expect(rows.first()).toBeVisible();
   await shot(page, testInfo, 'history');

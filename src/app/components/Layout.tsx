@@ -27,7 +27,7 @@ export function Layout({ children }: { children: ReactNode }) {
         ...(startRev
           ? [
               { label: 'Browse', to: { view: 'browse', rev: startRev, path: [] } as Route, active: route.view === 'browse' },
-              { label: 'History', to: { view: 'history', rev: startRev, mode: 'first-parent' } as Route, active: route.view === 'history' },
+              { label: 'History', to: { view: 'history', rev: startRev, mode: 'all' } as Route, active: route.view === 'history' },
             ]
           : []),
         { label: 'Packs', to: { view: 'packs' }, active: route.view === 'packs' || route.view === 'pack' || route.view === 'delta' },
