@@ -13,24 +13,62 @@ import { MAX_SCORE, modeOctal, type FilePair } from './tree-diff.ts';
 
 const encoder = new TextEncoder();
 
-/** Gathers output bytes. */
+/**
+ * Gathers output bytes in 64 KiB blocks (a diff of 500,000 files writes millions of small
+ * pieces; an array each would cost more than the text).
+ */
 export class ByteSink {
   private readonly parts: Uint8Array[] = [];
+  // Blocks start small (a patch header is a few hundred bytes) and double up to BLOCK.
+  private block = new Uint8Array(1024);
+  private used = 0;
   length = 0;
 
-  /** ASCII text (ids, numbers, keywords). */
+  /** Text: ASCII goes straight into the block, anything else through UTF-8. */
   text(s: string): void {
+    if (s.length > this.block.length - this.used) this.seal(s.length);
+    if (s.length <= this.block.length - this.used) {
+      let ascii = true;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) {
+          ascii = false;
+          break;
+        }
+        this.block[this.used + i] = c;
+      }
+      if (ascii) {
+        this.used += s.length;
+        this.length += s.length;
+        return;
+      }
+    }
     this.bytes(encoder.encode(s));
   }
 
   bytes(b: Uint8Array): void {
     if (b.length === 0) return;
-    this.parts.push(b);
+    if (b.length > BLOCK / 4) {
+      this.seal();
+      this.parts.push(b);
+    } else {
+      if (b.length > this.block.length - this.used) this.seal(b.length);
+      this.block.set(b, this.used);
+      this.used += b.length;
+    }
     this.length += b.length;
+  }
+
+  /** Closes the block; the next holds at least `room` bytes (when that is at most BLOCK). */
+  private seal(room = 0): void {
+    if (this.used > 0) this.parts.push(this.block.subarray(0, this.used));
+    this.block = new Uint8Array(Math.min(BLOCK, Math.max(this.block.length * 2, room)));
+    this.used = 0;
   }
 
   /** Everything written, as one array. */
   concat(): Uint8Array {
+    this.seal();
     const out = new Uint8Array(this.length);
     let at = 0;
     for (const p of this.parts) {
@@ -40,6 +78,8 @@ export class ByteSink {
     return out;
   }
 }
+
+const BLOCK = 64 * 1024;
 
 /** git's quote_c_style with the quotes: the name as is when it needs no quoting. */
 export function quoted(name: Uint8Array): Uint8Array {
