@@ -11,6 +11,11 @@ import { verifyCommitGraph } from '../src/core/verify/commit-graph-verify.ts';
 import { portableHasher } from '../src/core/hash/hasher.ts';
 import { SHA1 } from '../src/core/hash/algo.ts';
 import { BUILD, cli, git } from './support/cli.ts';
+import { fsDirectoryReader } from '../src/cli/node-host.ts';
+import type { HandlerContext } from '../src/protocol/rpc.ts';
+import { commitGraphAnatomy, commitGraphRows } from '../src/worker/anatomy/commit-graph.ts';
+import { MAX_HEX_WINDOW, hexWindow } from '../src/worker/anatomy/hex/window.ts';
+import { Session } from '../src/worker/session.ts';
 
 /**
  * The commit-graph file: the parser against git's own answers (parents, dates, generations
@@ -414,5 +419,62 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     damage(layerPaths(dir)[0], (b) => void (b[b.length - 2] ^= 1), false);
     expect(expectSameAsGit(dir).status).toBe(0);
     expect(readdirSync(chainDir(dir)).length).toBe(4);
+  });
+});
+
+describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annotated hex', () => {
+  const ctx: HandlerContext = { progress: () => undefined, checkCancelled: () => undefined, pause: async () => undefined, transfer: () => undefined };
+
+  it('the flat file: counts, chunks, Bloom sizes and generations as git wrote them; every byte annotated; parents as git rev-list', async () => {
+    const session = await Session.open('commit-graph', fsDirectoryReader(join(BUILD, 'commit-graph/repo')));
+    expect(session.summary().commitGraph).toEqual({ kind: 'flat', files: 1, bytes: readFileSync(graphPath(FLAT)).length });
+    const anatomy = commitGraphAnatomy(session, ctx);
+    const log = git(['--git-dir', FLAT, 'rev-list', '--all', '--parents']).stdout.toString().trim().split('\n').map((l) => l.split(' '));
+    expect(anatomy.kind).toBe('flat');
+    expect(anatomy.totalCommits).toBe(log.length);
+    const layer = anatomy.layers[0];
+    const file = CommitGraphFile.open(memorySource('g', new Uint8Array(readFileSync(graphPath(FLAT)))), { expectedAlgo: SHA1 });
+    expect(layer.chunks.map((c) => [c.id, c.offset, c.length])).toEqual(file.chunks.map((c) => [c.id, c.offset, c.length]));
+    expect(layer.bloom?.histogram.reduce((n, h) => n + h.count, 0)).toBe(log.length);
+    expect(layer.octopus).toEqual({ commits: 1, edgeEntries: 3 });
+    expect(layer.generation.corrected).toBe(true);
+    expect(layer.problems).toEqual([]);
+
+    const { rows } = commitGraphRows(session, 0, 0, 500);
+    const parents = new Map(log.map(([id, ...ps]) => [id, ps]));
+    for (const r of rows) expect(r.parents.map((p) => p.oid), r.oid).toEqual(parents.get(r.oid));
+
+    // Every byte of the file belongs to an annotation; the parent slots name git's parents.
+    const path = '.git/objects/info/commit-graph';
+    const covered = new Uint8Array(file.size);
+    const details: string[] = [];
+    for (let at = 0; at < file.size; at += MAX_HEX_WINDOW) {
+      const w = hexWindow(session, path, at, MAX_HEX_WINDOW);
+      expect(w.error).toBeUndefined();
+      for (const a of w.annotations) {
+        covered.fill(1, a.start, a.end);
+        if (a.label.startsWith('parent 1 of ')) details.push(`${a.label}: ${a.detail}`);
+      }
+    }
+    expect(covered.indexOf(0)).toBe(-1);
+    for (const r of rows) {
+      const d = details.find((x) => x.startsWith(`parent 1 of ${r.position}:`));
+      expect(d, r.oid).toBe(r.parents.length === 0 ? `parent 1 of ${r.position}: 0x70000000: no parent` : `parent 1 of ${r.position}: position ${r.parents[0].position}: ${r.parents[0].oid}`);
+    }
+  });
+
+  it('the split chain: layers base first, positions continuing, the chain file naming its layers', async () => {
+    const session = await Session.open('commit-graph-split', fsDirectoryReader(join(BUILD, 'commit-graph-split/repo')));
+    const anatomy = commitGraphAnatomy(session, ctx);
+    const lines = readFileSync(join(chainDir(SPLIT), 'commit-graph-chain'), 'utf8').trim().split('\n');
+    expect(anatomy.kind).toBe('chain');
+    expect(anatomy.chainLines).toEqual(lines);
+    expect(anatomy.layers.map((l) => l.file.replace(/^.*\//, ''))).toEqual(lines.map((h) => `graph-${h}.graph`));
+    expect(anatomy.layers.map((l) => l.commitBase)).toEqual([0, anatomy.totalCommits - 6, anatomy.totalCommits - 3]);
+    expect(anatomy.layers[2].baseIds).toEqual(lines.slice(0, 2));
+    const top = commitGraphRows(session, 2, 0, 10).rows;
+    expect(top.map((r) => r.position)).toEqual([anatomy.totalCommits - 3, anatomy.totalCommits - 2, anatomy.totalCommits - 1]);
+    const w = hexWindow(session, '.git/objects/info/commit-graphs/commit-graph-chain', 0, 4096);
+    expect(w.annotations.filter((a) => a.label.startsWith('layer ')).map((a) => a.target?.file.replace(/^.*\//, ''))).toEqual(lines.map((h) => `graph-${h}.graph`));
   });
 });
