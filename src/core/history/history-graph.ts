@@ -49,6 +49,10 @@ export interface GraphRowCells {
 }
 
 const DEFAULT_MAX_LANES = 64;
+/** Subject characters a row shows at most. */
+const DETAIL_SUBJECT_CHARS = 500;
+/** Row texts kept from the walk's reads (about 200 bytes each). */
+const RECENT_DETAILS = 20_000;
 /** Parents of one commit drawn at most (Linux has a 66-parent octopus; the walk keeps 1,024). */
 export const MAX_DRAWN_PARENTS = 128;
 
@@ -66,13 +70,17 @@ export class HistoryGraph {
   private readonly authorNeedle: string;
   private readonly maxCells: number;
   private authorMatches: Int8Array = new Int8Array(0);
+  /** Row text of the commits the walk read last, by commit number (insertion order = age). */
+  private readonly recent = new Map<number, CommitDetails>();
 
   constructor(
     private readonly db: ObjectDatabase,
     starts: string[],
     private readonly options: HistoryGraphOptions = {},
   ) {
-    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent, graph: options.graph });
+    // The walk reads every commit anyway: keep what rows show of the last ones read, so a page of
+    // rows just produced seldom reads its commits a second time.
+    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent, graph: options.graph, onCommitBytes: (n, data) => this.remember(n, data) });
     this.order = new GraphOrder(this.walk);
     this.authorNeedle = (options.author ?? '').toLowerCase();
     this.maxCells = 2 * (options.maxLanes ?? DEFAULT_MAX_LANES);
@@ -173,13 +181,25 @@ export class HistoryGraph {
     return this.authorMatches[a] === 1;
   }
 
+  /** Keeps a read commit's row text, the most recent RECENT_DETAILS of them. */
+  private remember(n: number, data: Uint8Array): void {
+    try {
+      this.recent.set(n, commitDetails(data, DETAIL_SUBJECT_CHARS));
+    } catch {
+      return;
+    }
+    if (this.recent.size > RECENT_DETAILS) this.recent.delete(this.recent.keys().next().value as number);
+  }
+
   /** True when the commit could not be read. */
   unreadable(n: number): boolean {
     return (this.walk.flags[n] & COMMIT_UNREADABLE) !== 0;
   }
 
   /** What a row shows beside the graph, read from the commit now (pages are small). */
-  details(n: number, maxSubject = 500): CommitDetails {
+  details(n: number, maxSubject = DETAIL_SUBJECT_CHARS): CommitDetails {
+    const kept = this.recent.get(n);
+    if (kept && maxSubject === DETAIL_SUBJECT_CHARS) return kept;
     const oid = this.walk.oids[n];
     try {
       const data = this.db.read(fromHex(oid)).data;

@@ -50,6 +50,8 @@ export interface LogWalkOptions {
    * another way still wait for it, as in git's whole-walk sort.
    */
   graph?: CommitGraph;
+  /** Called with a commit's bytes when the walk has read them (not when the commit-graph answered). */
+  onCommitBytes?: (n: number, data: Uint8Array) => void;
 }
 
 /** Progress of a walk. */
@@ -108,6 +110,7 @@ export class LogWalk {
   ) {
     this.firstParent = options.firstParent ?? false;
     this.graph = options.graph;
+    this.onCommitBytes = options.onCommitBytes;
     this.otherEdges = options.graph === undefined;
     const initial: number[] = [];
     const named = new Set<number>();
@@ -177,6 +180,7 @@ export class LogWalk {
   onVisit: ((n: number) => void) | undefined;
   /** Called with each commit when it is first numbered. */
   onDiscover: ((n: number) => void) | undefined;
+  private readonly onCommitBytes: ((n: number, data: Uint8Array) => void) | undefined;
 
   /** Parents a commit names but the walk did not follow (--first-parent), as ids. */
   unwalkedParents(n: number): readonly string[] {
@@ -219,6 +223,7 @@ export class LogWalk {
       return -1;
     }
     let head: CommitHead | undefined;
+    let data: Uint8Array | undefined;
     try {
       let obj = this.db.read(id);
       for (let hop = 0; start && obj.type === 'tag' && hop < MAX_TAG_HOPS; hop++) {
@@ -237,11 +242,14 @@ export class LogWalk {
         fail('BadName', `${oid} is a ${obj.type}, not a commit`);
       }
       head = readCommitHead(obj.data);
+      data = obj.data;
     } catch {
       // Listed, marked, without parents: its error shows when it is opened.
       head = undefined;
     }
-    return this.number(oid, head, Infinity, head ? this.internAuthor(head.author) : this.internAuthor(''));
+    const n = this.number(oid, head, Infinity, head ? this.internAuthor(head.author) : this.internAuthor(''));
+    if (data) this.onCommitBytes?.(n, data);
+    return n;
   }
 
   /** The commit as the commit-graph records it; undefined when it is not there (or the graph cannot say). */
