@@ -412,6 +412,34 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     expect(result.lines.at(-1)?.text).toMatch(/^fatal: OutOfRange at objects\/info\/commit-graph:0x[0-9a-f]+: commit-graph read of 20 bytes at \d+ is outside the \d+-byte file$/);
   });
 
+  it('a chain whose top layer has no GDA2 (written with generation v1): git reads topological levels in every layer', () => {
+    const dir = copyOf(FLAT);
+    rmSync(graphPath(dir));
+    expect(git(['--git-dir', dir, 'commit-graph', 'write', '--reachable', '--split=no-merge', '--no-progress']).status).toBe(0);
+    const env = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: '1709000000 +0000', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_COMMITTER_DATE: '1709000000 +0000' };
+    const head = git(['--git-dir', dir, 'rev-parse', 'HEAD']).stdout.toString().trim();
+    const next = git(['--git-dir', dir, 'commit-tree', 'HEAD^{tree}', '-p', head, '-m', 'one more'], { env }).stdout.toString().trim();
+    expect(git(['--git-dir', dir, 'update-ref', 'refs/heads/main', next]).status).toBe(0);
+    expect(git(['--git-dir', dir, '-c', 'commitGraph.generationVersion=1', 'commit-graph', 'write', '--reachable', '--split=no-merge', '--no-progress']).status).toBe(0);
+    const layers = layerPaths(dir);
+    expect(layers).toHaveLength(2);
+    const source = (f: string) => memorySource(f, new Uint8Array(readFileSync(f)));
+    const load = loadCommitGraph({ chain: source(join(chainDir(dir), 'commit-graph-chain')), layer: (line) => source(join(chainDir(dir), `graph-${line}.graph`)) }, { expectedAlgo: SHA1 });
+    expect(load.graph?.layers.map((l) => l.gda2 !== undefined)).toEqual([true, false]);
+    expect(load.graph?.readGenerationData).toEqual([false, false]);
+    // The new commit's generation is its level (one above HEAD's), not a corrected date.
+    const headLevel = load.graph?.commit(head)?.topoLevel ?? -1;
+    expect(headLevel).toBeGreaterThan(0);
+    expect(load.graph?.commit(next)?.generation).toBe(headLevel + 1);
+    expect(expectSameAsGit(dir).status).toBe(0);
+    // The top commit's level (CDAT) lowered to its parent's: with levels in use, git reports it.
+    damage(layers[1], (b, g) => {
+      const at = g.dataOffset(0) + 20 + 8;
+      b.writeUInt32BE((b.readUInt32BE(at) & 3) | (((b.readUInt32BE(at) >>> 2) - 1) << 2), at);
+    });
+    expect(expectSameAsGit(dir).stderr).toMatch(/^commit-graph generation for commit [0-9a-f]{40} is \d+ < \d+\n$/);
+  });
+
   it('a flat file beside a chain: git reads only the flat file', () => {
     const dir = copyOf(SPLIT);
     cpSync(graphPath(FLAT), graphPath(dir));
