@@ -376,6 +376,11 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     writeFileSync(join(chainDir(notHash), 'commit-graph-chain'), `${lines[0]}\nnot-a-hash-${'z'.repeat(40)}\n${lines[2]}\n`);
     expect(expectSameAsGit(notHash).stderr).toMatch(/^warning: invalid commit-graph chain: line 'not-a-hash-z+' not a hash\n$/);
 
+    // A line of non-ASCII bytes is quoted byte for byte.
+    const utf8 = copyOf(SPLIT);
+    writeFileSync(join(chainDir(utf8), 'commit-graph-chain'), `${lines[0]}\nd\u00e9j\u00e0-${'\u202e'.repeat(20)}\n`);
+    expect(expectSameAsGit(utf8).stderr).toMatch(/^warning: invalid commit-graph chain: line 'd\u00e9j\u00e0-\u202e+' not a hash\n$/);
+
     const topParent = copyOf(SPLIT);
     damage(layerPaths(topParent)[2], (b, g) => void b.writeUInt32BE(3, g.dataOffset(0) + 20));
     expect(expectSameAsGit(topParent).stderr).toMatch(/commit-graph parent for/);
@@ -489,6 +494,18 @@ describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annot
       const d = details.find((x) => x.startsWith(`parent 1 of ${r.position}:`));
       expect(d, r.oid).toBe(r.parents.length === 0 ? `parent 1 of ${r.position}: 0x70000000: no parent` : `parent 1 of ${r.position}: position ${r.parents[0].position}: ${r.parents[0].oid}`);
     }
+  });
+
+  it('a hostile chain line (long, with a bidi control) reaches the view capped', async () => {
+    const dir = copyOf(SPLIT);
+    writeFileSync(join(chainDir(dir), 'commit-graph-chain'), `\u202e${'x'.repeat(100_000)}\n`);
+    const session = await Session.open('hostile', fsDirectoryReader(dir));
+    const anatomy = commitGraphAnatomy(session, ctx);
+    expect(anatomy.layers).toEqual([]);
+    expect(anatomy.messages.map((m) => m.text.length)).toEqual([expect.any(Number)]);
+    expect(anatomy.messages[0].text).toMatch(/^invalid commit-graph chain: line '\u202ex+… \(\d+ bytes\)$/);
+    expect(anatomy.messages[0].text.length).toBeLessThan(700);
+    expect(anatomy.chainLines[0].length).toBeLessThan(700);
   });
 
   it('the split chain: layers base first, positions continuing, the chain file naming its layers', async () => {

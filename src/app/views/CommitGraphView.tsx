@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CommitGraphAnatomy } from '../../protocol/commit-graph.ts';
 import { engine } from '../client.ts';
 import { HexLink } from '../components/HexLink.tsx';
+import { MarkedText } from '../components/MarkedText.tsx';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';
@@ -86,7 +87,7 @@ function Anatomy({ anatomy }: { anatomy: CommitGraphAnatomy }) {
             {messages.map((m, i) => (
               <li key={i} className={m.level === 'error' ? 'error' : 'warn'}>
                 <span className="mono">
-                  {m.level}: {m.text}
+                  {m.level}: <MarkedText text={m.text} />
                 </span>
                 {m.file !== undefined && (
                   <>

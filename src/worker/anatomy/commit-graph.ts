@@ -30,6 +30,18 @@ export function sessionCommitGraph(session: Session): CommitGraphLoad {
 }
 
 const ROWS_MAX = 500;
+/** A message quotes a chain line as written (git prints all of it); the view gets this much. */
+const MESSAGE_CHARS = 600;
+
+/**
+ * A message for the view: the core keeps a chain line's bytes one character each (so the CLI
+ * prints git's bytes); here they are read as UTF-8, and capped.
+ */
+function capText(text: string): string {
+  const bytes = Uint8Array.from(text.slice(0, MESSAGE_CHARS * 4), (c) => c.charCodeAt(0) & 0xff);
+  const shown = new TextDecoder().decode(bytes);
+  return text.length > MESSAGE_CHARS ? `${shown.slice(0, MESSAGE_CHARS)}… (${text.length} bytes)` : shown;
+}
 const LARGEST_SHOWN = 10;
 /** Bloom filter size buckets, in bytes. */
 const BUCKETS: [number, number][] = [
@@ -56,7 +68,8 @@ export function commitGraphAnatomy(session: Session, ctx: HandlerContext): Commi
   });
   const files = (session.files.commitGraphFiles ?? []).map((f) => ({ path: f.path, size: f.source.size }));
   const chainFile = (session.files.commitGraphFiles ?? []).find((f) => f.path.endsWith('commit-graphs/commit-graph-chain'))?.path;
-  const anatomy: CommitGraphAnatomy = { kind: load.kind, chainLines: load.chainLines.slice(0, 256), layers, messages: load.messages, totalCommits: graph?.count ?? 0, files };
+  const messages = load.messages.slice(0, 64).map((m) => ({ ...m, text: capText(m.text) }));
+  const anatomy: CommitGraphAnatomy = { kind: load.kind, chainLines: load.chainLines.slice(0, 256).map(capText), layers, messages, totalCommits: graph?.count ?? 0, files };
   if (load.kind === 'chain' && chainFile !== undefined) anatomy.chainFile = chainFile;
   return anatomy;
 }
@@ -226,7 +239,7 @@ export async function commitGraphVerify(session: Session, shallow: boolean, ctx:
   await hashersReady();
   const load = sessionCommitGraph(session);
   const started = performance.now();
-  const lines = load.messages.map((m) => ({ text: `${m.level}: ${m.text}`, ...(m.file !== undefined ? { file: m.file } : {}), ...(m.offset !== undefined ? { offset: m.offset } : {}) }));
+  const lines = load.messages.map((m) => ({ text: capText(`${m.level}: ${m.text}`), ...(m.file !== undefined ? { file: m.file } : {}), ...(m.offset !== undefined ? { offset: m.offset } : {}) }));
   if (!load.graph) return { lines, exitCode: load.flatExists ? 1 : 0, commits: 0, ms: performance.now() - started };
   const graph = load.graph;
   const total = shallow ? graph.layers[graph.layers.length - 1].count : graph.count;

@@ -3,6 +3,7 @@ import type { CommitGraphVerifyReport } from '../../../protocol/commit-graph.ts'
 import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { HexLink } from '../../components/HexLink.tsx';
+import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { asWire } from '../../stores/repo.ts';
 import { isCancelled, runTask } from '../../stores/tasks.ts';
@@ -55,7 +56,9 @@ export function VerifyPanel({ chain }: { chain: boolean }) {
             <ol className="cg-lines" aria-label="What git commit-graph verify prints on stderr">
               {state.report.lines.map((l, i) => (
                 <li key={i}>
-                  <span className="mono" data-testid="commit-graph-verify-line">{l.text}</span>
+                  <span className="mono" data-testid="commit-graph-verify-line">
+                    <MarkedText text={l.text} />
+                  </span>
                   {l.file !== undefined && l.offset !== undefined && (
                     <>
                       {' '}
