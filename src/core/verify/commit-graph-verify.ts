@@ -29,7 +29,8 @@ export type OdbCommitResult = { commit: OdbCommit } | { error: string };
 export interface CommitGraphVerifyOptions {
   algo: HashAlgo;
   hasher: HasherFactory;
-  readCommit: (oidHex: string) => OdbCommitResult;
+  /** The commit `oidHex`, at global position `position` of the graph (a reader may key on either). */
+  readCommit: (oidHex: string, position: number) => OdbCommitResult;
   /** `--shallow`: only the top layer of a chain. */
   shallow?: boolean;
 }
@@ -299,7 +300,7 @@ class VerifyRun {
     for (let i = 0; i < N; i++) {
       const hex = layer.oidHexAt(i);
       const slot = s.slotOf[base + i];
-      const odb = this.options.readCommit(hex);
+      const odb = this.options.readCommit(hex, base + i);
       if ('error' in odb) {
         this.lines.push({ text: `error: ${odb.error}`, file: layer.name, offset: layer.oidOffset(i) });
         this.report(`failed to parse commit ${hex} from object database for commit-graph`, layer.oidOffset(i));
@@ -462,7 +463,7 @@ export function odbCommitReader(db: ObjectDatabase): (oidHex: string) => OdbComm
  * or more), while in pack order git's packs keep commits together, so pages are read once.
  * Parsed commits are kept compactly (tree + parent ids as bytes, the date) until asked for.
  */
-export function prefetchedCommitReader(db: ObjectDatabase, graph: CommitGraph, options: { shallow?: boolean; onProgress?: (done: number, total: number) => void } = {}): (oidHex: string) => OdbCommitResult {
+export function prefetchedCommitReader(db: ObjectDatabase, graph: CommitGraph, options: { shallow?: boolean; onProgress?: (done: number, total: number) => void } = {}): (oidHex: string, position: number) => OdbCommitResult {
   const read = odbCommitReader(db);
   const H = db.algo.size;
   const total = graph.count;
@@ -480,7 +481,9 @@ export function prefetchedCommitReader(db: ObjectDatabase, graph: CommitGraph, o
   // Per position: tree id, then parent ids, in one byte list; the date; or an error sentence.
   const start = new Int32Array(total + 1).fill(-1);
   const parentCount = new Int32Array(total);
-  const dates = new Array<bigint>(total);
+  // Dates as numbers; one that is not exact as a double (hostile) keeps its BigInt aside.
+  const dates = new Float64Array(total);
+  const oddDates = new Map<number, bigint>();
   const errors = new Map<number, string>();
   let bytes = new Uint8Array(Math.max(1024, total * H * 2));
   let used = 0;
@@ -513,20 +516,21 @@ export function prefetchedCommitReader(db: ObjectDatabase, graph: CommitGraph, o
       put(result.commit.tree);
       for (const p of result.commit.parents) put(p);
       parentCount[position] = result.commit.parents.length;
-      dates[position] = result.commit.date;
+      const date = result.commit.date;
+      dates[position] = Number(date);
+      if (BigInt(dates[position]) !== date) oddDates.set(position, date);
     }
     if (++done % 4096 === 0) onProgress?.(done, locations.length);
   }
-  const positions = new Map<string, number>();
-  for (const { position } of locations) positions.set(graph.oidHexAt(position), position);
-  return (hex) => {
-    const p = positions.get(hex);
-    if (p === undefined) return read(hex);
+  const prefetched = new Uint8Array(total);
+  for (const { position } of locations) prefetched[position] = 1;
+  return (hex, p) => {
+    if (!(p >= 0 && p < total && prefetched[p] === 1 && graph.oidHexAt(p) === hex)) return read(hex);
     const error = errors.get(p);
     if (error !== undefined) return { error };
     const at = start[p];
     const parents: string[] = [];
     for (let j = 0; j < parentCount[p]; j++) parents.push(toHex(bytes, at + H * (j + 1), H));
-    return { commit: { tree: toHex(bytes, at, H), parents, date: dates[p] } };
+    return { commit: { tree: toHex(bytes, at, H), parents, date: oddDates.get(p) ?? BigInt(dates[p]) } };
   };
 }

@@ -251,12 +251,12 @@ export async function commitGraphVerify(session: Session, shallow: boolean, ctx:
     },
   });
   let done = 0;
-  const readCommit = (hex: string) => {
+  const readCommit = (hex: string, position: number) => {
     if (++done % 2048 === 0) {
       ctx.checkCancelled();
       ctx.progress(done, total, 'Verifying commits in commit graph');
     }
-    return read(hex);
+    return read(hex, position);
   };
   const result = verifyCommitGraph(graph, { algo: session.db.algo, hasher: wasmHasher, readCommit, shallow });
   const report: CommitGraphVerifyReport = { lines: [...lines, ...result.lines], exitCode: result.exitCode, commits: total, ms: performance.now() - started };
