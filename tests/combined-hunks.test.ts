@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { combinedDiff, decodeCombined, formatCombinedHunks } from '../src/core/diff/combined-hunks.ts';
 import { isBinaryBlob } from '../src/core/diff/binary.ts';
-import { BUILD, git } from './support/cli.ts';
+import { fsDirectoryReader } from '../src/cli/node-host.ts';
+import type { HandlerContext } from '../src/protocol/rpc.ts';
+import { diffCombined, diffCombinedHunks } from '../src/worker/diff.ts';
+import { Session } from '../src/worker/session.ts';
+import { BUILD, builtFixtures, git } from './support/cli.ts';
 import { seededRandom as random } from './support/random.ts';
 
 /**
@@ -147,5 +151,33 @@ describe('merges made with git plumbing from seeded contents', () => {
     expect(capped.cut.longLines).toBe(1);
     expect(decodeCombined([new Uint8Array([0, 1]), result], result).binary).toBe(true);
     expect(decodeCombined(parents, result, { maxInputLines: 5 }).tooLarge).toBe(true);
+  });
+});
+
+describe('the worker request', () => {
+  it('diffCombinedHunks gives the hunks git diff-tree --cc -p prints, for every file of every merge of history', async () => {
+    const history = builtFixtures().find((f) => f.name === 'history');
+    expect(history).toBeDefined();
+    const session = await Session.open('history', fsDirectoryReader(history!.path));
+    const ctx: HandlerContext = { progress: () => {}, checkCancelled: () => {}, pause: async () => {}, transfer: () => {} };
+    const gitdir = join(BUILD, 'history', readFileSync(join(BUILD, 'history', 'gitdir'), 'utf8').trim());
+    const merges = git(['--git-dir', gitdir, 'rev-list', '--all', '--merges']).stdout.toString().trim().split('\n');
+    let compared = 0;
+    for (const merge of merges) {
+      const want = sections(git(['--git-dir', gitdir, 'diff-tree', '--cc', '-p', '--no-commit-id', merge]).stdout);
+      const page = await diffCombined(session, { rev: merge, start: 0, count: 1000 }, ctx);
+      for (const file of page.files) {
+        const got = diffCombinedHunks(session, { oid: file.oid, mode: file.mode, parents: file.parents.map((p) => ({ oid: p.oid, mode: p.mode })) });
+        const body = want.get(file.path);
+        if (body === null) {
+          expect(got.binary).toBe(true);
+          continue;
+        }
+        const text = got.hunks.map((h) => `${h.header}\n${h.lines.map((l) => `${l.markers}${l.text}\n`).join('')}`).join('');
+        expect(text, `${merge} ${file.path}`).toBe((body ?? Buffer.alloc(0)).toString('utf8'));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 });

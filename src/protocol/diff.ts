@@ -1,3 +1,4 @@
+import type { DecodedCombined } from '../core/diff/combined-hunks.ts';
 import type { WireError } from '../core/errors.ts';
 
 /**
@@ -180,6 +181,16 @@ export interface FileHunks {
   error?: WireError;
 }
 
+/**
+ * One file of a merge's combined view, as `git diff-tree --cc -p` (dense) or `-c -p` shows it:
+ * core's decoded combined hunks (one marker column per parent), or why there are none.
+ */
+export type CombinedHunks = DecodedCombined & {
+  /** Set instead of hunks when a side is over `DIFF_LIMITS.maxBlobBytes`, missing or unreadable. */
+  skipped?: DiffFileInfo['skipped'];
+  error?: WireError;
+};
+
 /** Lines of one blob for "expand context": [start, start + lines.length) 1-based. */
 export interface BlobLines {
   start: number;
@@ -227,4 +238,10 @@ export interface DiffRequests {
   diffHunks: [{ oldOid: string; newOid: string; oldMode?: string; newMode?: string; context?: number; whole?: boolean }, FileHunks];
   /** Lines [start, start + count) (1-based) of a blob, for expanding context between hunks. */
   diffBlobLines: [{ oid: string; start: number; count: number }, BlobLines];
+  /**
+   * A merge's file as git's combined patch shows it (ids and modes from a CombinedFileInfo: the
+   * merge's side and each parent's; the zero id for an absent side). `dense` (default true) is
+   * `--cc`, false `-c`; `context` is git's -U (default 3).
+   */
+  diffCombinedHunks: [{ oid: string; mode?: string; parents: { oid: string; mode?: string }[]; context?: number; dense?: boolean }, CombinedHunks];
 }

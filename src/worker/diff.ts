@@ -2,6 +2,7 @@ import { PackscopeError, fail, toWire } from '../core/errors.ts';
 import { fromHex, toHex } from '../core/hash/hex.ts';
 import { commitLinks, databaseBlobs, walkChanges, type Changes } from '../core/diff/changes.ts';
 import { denseKeeps, walkCombined, type CombinedPath } from '../core/diff/combined.ts';
+import { decodeCombined } from '../core/diff/combined-hunks.ts';
 import type { BlobReader } from '../core/diff/renames.ts';
 import { needsQuoting, quoted, similarityPercent } from '../core/diff/diff-format.ts';
 import { sideContent } from '../core/diff/pair-text.ts';
@@ -12,7 +13,7 @@ import { parseTag } from '../core/objects/tag.ts';
 import type { ObjectDatabase } from '../core/odb/database.ts';
 import type { RefMap } from '../core/repo/refs.ts';
 import type { HandlerContext } from '../protocol/rpc.ts';
-import { DIFF_LIMITS, type BlobLines, type CombinedFileInfo, type CombinedPage, type DiffEnds, type DiffFileInfo, type DiffPage, type DiffRequests, type DiffSideInfo, type DiffTarget, type FileHunks } from '../protocol/diff.ts';
+import { DIFF_LIMITS, type BlobLines, type CombinedFileInfo, type CombinedHunks, type CombinedPage, type DiffEnds, type DiffFileInfo, type DiffPage, type DiffRequests, type DiffSideInfo, type DiffTarget, type FileHunks } from '../protocol/diff.ts';
 import type { Handlers } from '../protocol/rpc.ts';
 import { resolveToOid } from './browse.ts';
 import type { Session } from './session.ts';
@@ -335,6 +336,25 @@ export function diffHunks(session: Session, args: DiffRequests['diffHunks'][0]):
   return { ...empty, ...sizes, hunks: patch.hunks, added: patch.added, deleted: patch.deleted, cut: { lines: patch.cut.lines, longLines: patch.cut.longLines } };
 }
 
+/** `diffCombinedHunks`: a merge's file as git's combined patch shows it, decoded and capped. */
+export function diffCombinedHunks(session: Session, args: DiffRequests['diffCombinedHunks'][0]): CombinedHunks {
+  const { db } = session;
+  const result = readSide(db, sideById(db, args.oid, args.mode));
+  const parents = args.parents.map((p) => readSide(db, sideById(db, p.oid, p.mode)));
+  const empty: CombinedHunks = { binary: false, tooLarge: false, tooManyParents: false, approximate: false, hunks: [], cut: { lines: 0, hunks: 0, longLines: 0 } };
+  for (const side of [result, ...parents]) {
+    if ('skipped' in side) return { ...empty, skipped: side.skipped, ...(side.error ? { error: toWire(side.error) } : {}) };
+  }
+  const data = (side: (typeof parents)[number]): Uint8Array => ('data' in side ? side.data : new Uint8Array(0));
+  const context = Math.max(0, Math.min(10_000, Math.floor(args.context ?? 3)));
+  return decodeCombined(parents.map(data), data(result), {
+    dense: args.dense !== false,
+    context,
+    maxLines: DIFF_LIMITS.maxHunkLines,
+    maxLineBytes: DIFF_LIMITS.maxLineBytes,
+  });
+}
+
 /** `diffBlobLines`: lines of a blob for expanding context. */
 export function diffBlobLines(session: Session, args: DiffRequests['diffBlobLines'][0]): BlobLines {
   const { db } = session;
@@ -365,4 +385,5 @@ export const diffHandlers: Pick<Handlers, keyof DiffRequests> = {
   diffCombined: (args, ctx) => diffCombined(current(), args, ctx),
   diffHunks: (args) => diffHunks(current(), args),
   diffBlobLines: (args) => diffBlobLines(current(), args),
+  diffCombinedHunks: (args) => diffCombinedHunks(current(), args),
 };
