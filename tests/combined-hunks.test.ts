@@ -8,7 +8,7 @@ import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import type { HandlerContext } from '../src/protocol/rpc.ts';
 import { diffCombined, diffCombinedHunks } from '../src/worker/diff.ts';
 import { Session } from '../src/worker/session.ts';
-import { BUILD, builtFixtures, git } from './support/cli.ts';
+import { BUILD, builtFixtures, cli, git } from './support/cli.ts';
 import { seededRandom as random } from './support/random.ts';
 
 /**
@@ -179,5 +179,61 @@ describe('the worker request', () => {
       }
     }
     expect(compared).toBeGreaterThan(0);
+  });
+});
+
+describe('CLI diff-tree --cc / -c -p', () => {
+  it('equals git on the fixtures\' merges', () => {
+    for (const name of ['history', 'varied']) {
+      const repo = join(BUILD, name, 'repo');
+      const gitdir = join(BUILD, name, readFileSync(join(BUILD, name, 'gitdir'), 'utf8').trim());
+      for (const merge of git(['--git-dir', gitdir, 'rev-list', '--all', '--merges']).stdout.toString().trim().split('\n')) {
+        for (const flags of [['--cc'], ['-c', '-p'], ['--cc', '--raw']]) {
+          const want = git(['--git-dir', gitdir, 'diff-tree', ...flags, merge]).stdout;
+          const run = cli(['diff-tree', ...flags, merge, repo]);
+          expect(run.stderr).toBe('');
+          expect(run.stdout.toString('latin1'), `${name} ${flags.join(' ')} ${merge}`).toBe(want.toString('latin1'));
+        }
+      }
+    }
+  });
+
+  it('equals git on added, deleted, mode-changed, binary and oddly named paths', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'combined-cli-'));
+    const gitdir = join(dir, 'repo.git');
+    git(['init', '-q', '--bare', gitdir]);
+    const g = (args: string[], input?: string | Buffer) => git(['--git-dir', gitdir, ...args], { input });
+    const env = { GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@b', GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000' };
+    const blob = (content: string | Buffer) => g(['hash-object', '-w', '--stdin'], content).stdout.toString().trim();
+    const tree = (entries: [string, string, string | Buffer][]) =>
+      g(['mktree'], entries.map(([mode, name, content]) => `${mode} blob ${blob(content)}\t${name}\n`).join('')).stdout.toString().trim();
+    const commit = (treeId: string, parents: string[]) =>
+      git(['--git-dir', gitdir, 'commit-tree', treeId, ...parents.flatMap((p) => ['-p', p])], { input: 'm\n', env }).stdout.toString().trim();
+    const base = 'one\ntwo\nthree\nfour\nfive\n';
+    const p1 = commit(tree([
+      ['100644', 'gone.txt', 'keep\nme\n'],
+      ['100644', 'mode.sh', 'echo a\n'],
+      ['100644', 'bin.dat', Buffer.from([1, 0, 2])],
+      ['100644', 'na\u00efve name.txt', base],
+    ]), []);
+    const p2 = commit(tree([
+      ['100644', 'gone.txt', 'keep\nyou\n'],
+      ['100644', 'mode.sh', 'echo b\n'],
+      ['100644', 'bin.dat', Buffer.from([3, 0, 4])],
+      ['100644', 'na\u00efve name.txt', base.replace('two', 'TWO')],
+    ]), []);
+    const merge = commit(tree([
+      ['100644', 'new.txt', 'fresh\n'],
+      ['100755', 'mode.sh', 'echo c\n'],
+      ['100644', 'bin.dat', Buffer.from([5, 0, 6])],
+      ['100644', 'na\u00efve name.txt', base.replace('two', 'TWO').replace('four', 'FOUR!')],
+    ]), [p1, p2]);
+    for (const flags of [['--cc'], ['-c', '-p']]) {
+      const want = g(['diff-tree', ...flags, merge]).stdout;
+      expect(want.toString()).toContain('Binary files differ');
+      const run = cli(['diff-tree', ...flags, merge, gitdir]);
+      expect(run.stderr).toBe('');
+      expect(run.stdout.toString('latin1'), flags.join(' ')).toBe(want.toString('latin1'));
+    }
   });
 });

@@ -119,9 +119,10 @@ describe('history fixture, more forms', () => {
     }
   });
 
-  it('refuses an unknown option, and a combined patch it does not write, with status 2', () => {
+  it('refuses an unknown option, and a combined numstat it does not write, with status 2', () => {
     expect(cli(['diff-tree', '--bogus', 'HEAD', history.path]).status).toBe(2);
-    expect(cli(['diff-tree', '--cc', 'HEAD', history.path]).status).toBe(2);
+    // The combined patch (--cc, -c -p) is written (tests/combined-hunks.test.ts); its numstat is not.
+    expect(cli(['diff-tree', '--cc', '--numstat', 'HEAD', history.path]).status).toBe(2);
   });
 });
 

@@ -4,6 +4,7 @@ import { fromHex, isHex, toHex } from '../../core/hash/hex.ts';
 import { changesBetween, commitLinks, type ChangesOptions } from '../../core/diff/changes.ts';
 import { Abbreviator, ByteSink, quoted, writeRawLine } from '../../core/diff/diff-format.ts';
 import { walkCombined, type CombinedPath } from '../../core/diff/combined.ts';
+import { writeCombinedPatch } from '../../core/diff/combined-patch.ts';
 import { MAX_SCORE, modeOctal, runToEnd } from '../../core/diff/tree-diff.ts';
 import type { ObjectDatabase } from '../../core/odb/database.ts';
 import { resolveName } from '../../core/odb/names.ts';
@@ -24,7 +25,7 @@ import { writeNumstat, writePatch } from '../../core/diff/pair-text.ts';
  * - two tree-ishes: the changes between their trees, with no id line;
  * - `--stdin`: commit ids one a line, each shown as above (one process for many commits);
  * - `-c` / `--cc` with `--raw`: a merge as git's combined raw lines (the paths that differ from
- *   every parent; --cc's dense choice only changes the patch, which is not written here).
+ *   every parent); with -p (the default of --cc) the combined patch (core/diff/combined-patch.ts).
  * --numstat and -p imply -r, as in git.
  */
 
@@ -39,8 +40,10 @@ interface Parsed {
   path: string;
   /** `--stdin`: commit ids come one a line on standard input. */
   stdin: boolean;
-  /** `-c` / `--cc`: a merge is shown as git's combined view (raw lines only). */
+  /** `-c` / `--cc`: a merge is shown as git's combined view (raw lines, or the combined patch). */
   combined: boolean;
+  /** `--cc`: the combined patch leaves out hunks that took one parent's version. */
+  dense: boolean;
 }
 
 /** git's parse_rename_score: `50%`, or digits read as a fraction (`5` is 50%, `05` is 5%). */
@@ -55,7 +58,7 @@ function renameScore(text: string, flag: string): number {
 }
 
 function parse(args: string[]): Parsed {
-  const out: Parsed = { recursive: false, root: false, format: 'raw', options: {}, names: [], path: '', stdin: false, combined: false };
+  const out: Parsed = { recursive: false, root: false, format: 'raw', options: {}, names: [], path: '', stdin: false, combined: false, dense: false };
   let formatGiven = false;
   let dense = false;
   const rest: string[] = [];
@@ -83,8 +86,10 @@ function parse(args: string[]): Parsed {
   if (out.stdin ? rest.length !== 1 : rest.length !== 2 && rest.length !== 3) throw new UsageError('diff-tree: give <commit> <path>, <tree-ish> <tree-ish> <path>, or --stdin <path>');
   out.path = rest[rest.length - 1];
   out.names = rest.slice(0, -1);
-  // --cc prints the combined patch unless told otherwise; only raw combined lines are written here.
-  if (out.combined && (dense && !formatGiven ? 'patch' : out.format) !== 'raw') throw new UsageError('diff-tree -c/--cc: only --raw is supported (not the combined patch or numstat)');
+  // --cc prints the combined patch unless told otherwise.
+  out.dense = dense;
+  if (out.combined && dense && !formatGiven) out.format = 'patch';
+  if (out.combined && out.format === 'numstat') throw new UsageError('diff-tree -c/--cc: --numstat of the combined view is not supported');
   if (out.combined && (out.options.renames || out.options.copies)) throw new UsageError('diff-tree -c/--cc: rename detection in the combined view is not supported');
   // diff_setup_done: every format but raw (and name/status) walks recursively.
   if (out.format !== 'raw') out.recursive = true;
@@ -177,7 +182,10 @@ function writeCommit(db: ObjectDatabase, out: Output, oid: Uint8Array, parsed: P
     const { paths } = runToEnd(walkCombined(db, tree, parents.map((p) => commitLinks(db, p).tree)));
     out.text(`${toHex(start.oid)}\n`);
     const body = new ByteSink();
-    for (const p of paths) writeCombinedRawLine(body, p);
+    for (const p of paths) {
+      if (parsed.format === 'patch') writeCombinedPatch(db, body, p, parsed.dense, abbrev);
+      else writeCombinedRawLine(body, p);
+    }
     out.bytes(body.concat());
     return;
   }
