@@ -1,4 +1,5 @@
 import type { DecodedCombined } from '../core/diff/combined-hunks.ts';
+import type { DecodedHunk, DecodedLine } from '../core/diff/decode.ts';
 import type { WireError } from '../core/errors.ts';
 
 /**
@@ -137,31 +138,11 @@ export interface CombinedPage {
   dense: boolean;
 }
 
-/** A line of a file's diff, decoded for display (H1's DecodedLine from core/diff/patch.ts). */
-export interface DiffLineInfo {
-  kind: 'context' | 'add' | 'del';
-  /** 1-based line numbers in the old and new file; null on the side the line is not in. */
-  oldNo: number | null;
-  newNo: number | null;
-  /** UTF-8 decoded (U+FFFD for bad bytes), without the newline. */
-  text: string;
-  /** The text was shortened to `DIFF_LIMITS.maxLineBytes`. */
-  cut: boolean;
-  /** The line is the last of its file and has no newline (git's `\ No newline at end of file`). */
-  noNewline: boolean;
-}
+/** A line of a file's diff, decoded for display (core's DecodedLine, sent as is). */
+export type DiffLineInfo = DecodedLine;
 
-/** A hunk (H1's DecodedHunk). */
-export interface DiffHunkInfo {
-  /** `@@ -a,b +c,d @@ funcname` as git prints it. */
-  header: string;
-  oldStart: number;
-  oldCount: number;
-  newStart: number;
-  newCount: number;
-  funcName: string;
-  lines: DiffLineInfo[];
-}
+/** A hunk: `@@ -a,b +c,d @@ funcname` as git prints it, and its lines (core's DecodedHunk). */
+export type DiffHunkInfo = DecodedHunk;
 
 /** One file's hunks. */
 export interface FileHunks {
