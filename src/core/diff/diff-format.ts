@@ -1,3 +1,4 @@
+import { concatBytes } from '../bytes/concat.ts';
 import { toHex } from '../hash/hex.ts';
 import { quotePathBytes } from '../objects/quote.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
@@ -91,21 +92,9 @@ export function needsQuoting(name: Uint8Array): boolean {
   return quotePathBytes(name) !== name;
 }
 
-function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** git's quote_two: prefix and name, quoted together when either needs it (`"a/t\303\251"`). */
 export function quoteTwo(prefix: string, name: Uint8Array): Uint8Array {
-  const joined = concatBytes(encoder.encode(prefix), name);
+  const joined = concatBytes([encoder.encode(prefix), name]);
   return quotePathBytes(joined);
 }
 
@@ -144,7 +133,7 @@ export function writeRawLine(out: ByteSink, pair: FilePair, hashSize: number): v
  * between them when either needs quoting.
  */
 export function renameName(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (needsQuoting(a) || needsQuoting(b)) return concatBytes(quoted(a), encoder.encode(' => '), quoted(b));
+  if (needsQuoting(a) || needsQuoting(b)) return concatBytes([quoted(a), encoder.encode(' => '), quoted(b)]);
   let prefix = 0;
   for (let i = 0; i < a.length && i < b.length && a[i] === b[i]; i++) if (a[i] === 0x2f) prefix = i + 1;
   // The common tail ends at a '/' too; with a common prefix, the search may reach the
@@ -166,7 +155,7 @@ export function renameName(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (framed) parts.push(a.subarray(0, prefix), encoder.encode('{'));
   parts.push(a.subarray(prefix, prefix + aMid), encoder.encode(' => '), b.subarray(prefix, prefix + bMid));
   if (framed) parts.push(encoder.encode('}'), a.subarray(a.length - suffix));
-  return concatBytes(...parts);
+  return concatBytes(parts);
 }
 
 /**
