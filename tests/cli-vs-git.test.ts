@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtFixtures, cli, expected, modernFixtures, sha256, type Fixture } from './support/cli.ts';
+import { builtFixtures, cli, cliAsync, expected, mapConcurrent, modernFixtures, sha256, type Fixture } from './support/cli.ts';
 
 /**
  * Every command of the CLI against git's own answers, byte for byte, on every fixture:
@@ -66,19 +66,28 @@ describe.each(fixtures.map((f) => [f.name, f] as [string, Fixture]))('%s', (_nam
 
   const pDir = join(fx.expect, 'p');
   if (existsSync(pDir)) {
-    it('cat-file -p, -t and -s', () => {
+    it('cat-file -p, -t and -s', async () => {
       const types = new Map(text(expected(fx, 't.txt')).trim().split('\n').map((l) => l.split(' ') as [string, string]));
       const sizes = new Map(text(expected(fx, 's.txt')).trim().split('\n').map((l) => l.split(' ') as [string, string]));
       const files = readdirSync(pDir).filter((f) => /\.(txt|sha256)$/.test(f));
       expect(files.length).toBeGreaterThan(0);
-      for (const f of files) {
+      // One CLI start per object and mode (a few hundred a fixture): two objects at a time, the
+      // three modes of each side by side.
+      const runs = await mapConcurrent(files, 2, async (f) => {
         const oid = f.replace(/\.(txt|sha256)$/, '');
-        const p = cli(['cat-file', '-p', oid, fx.path]);
+        const [p, t, s] = await Promise.all([
+          cliAsync(['cat-file', '-p', oid, fx.path]),
+          types.has(oid) ? cliAsync(['cat-file', '-t', oid, fx.path]) : undefined,
+          sizes.has(oid) ? cliAsync(['cat-file', '-s', oid, fx.path]) : undefined,
+        ]);
+        return { f, oid, p, t, s };
+      });
+      for (const { f, oid, p, t, s } of runs) {
         expect(p.status, `${oid}: ${p.stderr}`).toBe(0);
         if (f.endsWith('.txt')) expect(p.stdout.equals(readFileSync(join(pDir, f))), `cat-file -p ${oid}`).toBe(true);
         else expect(sha256(p.stdout), `cat-file -p ${oid}`).toBe(readFileSync(join(pDir, f), 'latin1').split(/\s/)[0]);
-        if (types.has(oid)) expect(text(cli(['cat-file', '-t', oid, fx.path]).stdout)).toBe(`${types.get(oid)}\n`);
-        if (sizes.has(oid)) expect(text(cli(['cat-file', '-s', oid, fx.path]).stdout)).toBe(`${sizes.get(oid)}\n`);
+        if (t) expect(text(t.stdout)).toBe(`${types.get(oid)}\n`);
+        if (s) expect(text(s.stdout)).toBe(`${sizes.get(oid)}\n`);
       }
     });
   }

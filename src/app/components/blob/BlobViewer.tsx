@@ -68,7 +68,8 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sou
   const isText = content.text !== undefined;
   const views: View[] = [...(isText && renderText ? (['rendered'] as const) : []), ...(image ? (['preview'] as const) : []), ...(isText ? (['text'] as const) : []), 'hex'];
   // A link to lines opens the text itself, not its rendered form.
-  const [view, setView] = useState<View>((selection || sourceFirst) && isText ? 'text' : views[0]);
+  // `sourceFirst` trades only the rendered Markdown for its source: an image still opens on its preview.
+  const [view, setView] = useState<View>(isText && (selection || (sourceFirst && views[0] === 'rendered')) ? 'text' : views[0]);
   const [wrap, setWrap] = useState(wrapPreference);
   const [gotoInput, setGotoInput] = useState('');
   const [gotoMessage, setGotoMessage] = useState<string | undefined>();
