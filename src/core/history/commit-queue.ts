@@ -1,7 +1,8 @@
 /**
  * git's commit queue for a date-ordered walk: newest committer date first, and among equal
  * dates the one queued first (commit_list_insert_by_date puts a commit after every commit of
- * the same date). A binary heap keyed by (date descending, insertion number ascending).
+ * the same date). A binary heap keyed by (date descending, insertion number ascending). The key
+ * may be a generation number instead of a date (the commit-graph walk): any number, highest first.
  */
 export class CommitQueue<T> {
   private readonly items: T[] = [];
@@ -18,6 +19,11 @@ export class CommitQueue<T> {
     this.times.push(time);
     this.order.push(this.counter++);
     this.up(this.items.length - 1);
+  }
+
+  /** The key (time) of the item `pop` would return, or undefined when empty. */
+  topKey(): number | undefined {
+    return this.times[0];
   }
 
   /** The newest item, or undefined when empty. */

@@ -4,6 +4,7 @@ import { forEachCommitLink } from '../objects/commit.ts';
 import { parseTag } from '../objects/tag.ts';
 import type { CommitGraph } from '../format/commit-graph-chain.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
+import { CommitQueue } from './commit-queue.ts';
 
 /**
  * The commits `git log --graph` lists, in its order (git 2.39, revision.c and commit.c, no
@@ -91,7 +92,8 @@ export class LogWalk {
   private readonly authorNumber = new Map<string, number>();
   /** Parent ids read but not yet turned into commit numbers (until the commit is walked). */
   private readonly parentIds: (string[] | undefined)[] = [];
-  private readonly queue = new WalkQueue();
+  // Highest key (committer date, or generation) first, equal keys in the order queued.
+  private readonly queue = new CommitQueue<number>();
   /** With --first-parent: the parents not walked, by commit number. */
   private readonly otherParents: (string[] | undefined)[] = [];
   private readonly firstParent: boolean;
@@ -141,7 +143,7 @@ export class LogWalk {
   step(budgetMs = Infinity): boolean {
     const deadline = performance.now() + budgetMs;
     for (let k = 1; this.queue.size > 0; k++) {
-      this.visit(this.queue.pop());
+      this.visit(this.queue.pop() as number);
       if ((k & 63) === 0 && performance.now() > deadline) break;
     }
     return this.done;
@@ -154,9 +156,9 @@ export class LogWalk {
 
   /** Walks while the next commit's key is at least `key`; false when `deadline` (performance.now) passed first. */
   walkDownTo(key: number, deadline = Infinity): boolean {
-    for (let k = 1; this.queue.size > 0 && this.queue.topKey() >= key; k++) {
-      this.visit(this.queue.pop());
-      if ((k & 63) === 0 && performance.now() > deadline) return this.queue.size === 0 || this.queue.topKey() < key;
+    for (let k = 1; this.queue.size > 0 && (this.queue.topKey() as number) >= key; k++) {
+      this.visit(this.queue.pop() as number);
+      if ((k & 63) === 0 && performance.now() > deadline) return this.queue.size === 0 || (this.queue.topKey() as number) < key;
     }
     return true;
   }
@@ -430,70 +432,3 @@ function latin1(data: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-/**
- * The walk's queue: highest key (committer date, or generation) first, equal keys in the order
- * queued (git's commit_list_insert_by_date puts a commit after every commit of the same date). A
- * binary heap keyed by (key descending, insertion number ascending), with a look at the top.
- */
-class WalkQueue {
-  private readonly items: number[] = [];
-  private readonly dates: number[] = [];
-  private readonly order: number[] = [];
-  private counter = 0;
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  topKey(): number {
-    return this.dates[0];
-  }
-
-  push(item: number, date: number): void {
-    let i = this.items.length;
-    this.items.push(item);
-    this.dates.push(date);
-    this.order.push(this.counter++);
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (!this.before(i, up)) break;
-      this.swap(i, up);
-      i = up;
-    }
-  }
-
-  pop(): number {
-    const top = this.items[0];
-    const item = this.items.pop() as number;
-    const date = this.dates.pop() as number;
-    const order = this.order.pop() as number;
-    const n = this.items.length;
-    if (n > 0) {
-      this.items[0] = item;
-      this.dates[0] = date;
-      this.order[0] = order;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let best = i;
-        if (l < n && this.before(l, best)) best = l;
-        if (r < n && this.before(r, best)) best = r;
-        if (best === i) break;
-        this.swap(i, best);
-        i = best;
-      }
-    }
-    return top;
-  }
-
-  private before(a: number, b: number): boolean {
-    return this.dates[a] > this.dates[b] || (this.dates[a] === this.dates[b] && this.order[a] < this.order[b]);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.items[a], this.items[b]] = [this.items[b], this.items[a]];
-    [this.dates[a], this.dates[b]] = [this.dates[b], this.dates[a]];
-    [this.order[a], this.order[b]] = [this.order[b], this.order[a]];
-  }
-}

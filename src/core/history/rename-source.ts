@@ -1,5 +1,6 @@
 import type { ObjectDatabase } from '../odb/database.ts';
-import { detectRenames, type BlobReader } from '../diff/renames.ts';
+import { databaseBlobs } from '../diff/changes.ts';
+import { detectRenames } from '../diff/renames.ts';
 import { canonMode, diffTrees, isTreeMode, readTreeEntries, runToEnd, type FilePair, type FileSide } from '../diff/tree-diff.ts';
 
 /**
@@ -28,20 +29,6 @@ export interface RenameSource {
 
 /** How to search: as blame does, or as log --follow does. */
 export type RenameSearch = 'blame' | 'follow';
-
-/** Reads blob sizes and bytes for rename scoring; a blob that is not here (a partial clone) reads as undefined. */
-export function blobReaderOf(db: ObjectDatabase): BlobReader {
-  return {
-    size(oid) {
-      if (!db.has(oid)) return undefined;
-      return db.info(oid).size;
-    },
-    data(oid) {
-      if (!db.has(oid)) return undefined;
-      return db.read(oid).data;
-    },
-  };
-}
 
 function samePath(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -96,7 +83,7 @@ export function findRenameSource(db: ObjectDatabase, parentTree: Uint8Array, com
     }
   }
   pairs.push(destination);
-  const result = runToEnd(detectRenames(pairs, blobReaderOf(db), { copies: search === 'follow' }));
+  const result = runToEnd(detectRenames(pairs, databaseBlobs(db), { copies: search === 'follow' }));
   for (const p of result.pairs) {
     if ((p.status === 'R' || p.status === 'C') && p.old && p.new && samePath(p.new.path, path)) {
       return { path: p.old.path, mode: p.old.mode, oid: p.old.oid, score: p.score, status: p.status };
