@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { TEXT_SEARCH_BLOB_LIMIT_MS, type BlobMatch, type SearchMatch, type SearchQuery, type SearchScope } from '../../protocol/search.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
@@ -325,7 +325,11 @@ function estimate(m: SearchMatch): number {
   return 44;
 }
 
-function ResultList({ matches, places, prefix }: { matches: SearchMatch[]; places: ReturnType<typeof useBlobPlaces>['places']; prefix: string }) {
+/**
+ * A list of result cards scrolled with the page, virtualized (only the cards in view exist);
+ * its place on the page is measured again whenever what is above it grows.
+ */
+function WindowList<T>({ items, estimate, keyOf, overscan, label, render }: { items: T[]; estimate: (item: T) => number; keyOf: (item: T) => string; overscan: number; label: string; render: (item: T) => ReactNode }) {
   const list = useRef<HTMLDivElement>(null);
   const [margin, setMargin] = useState(0);
   useLayoutEffect(() => {
@@ -338,24 +342,34 @@ function ResultList({ matches, places, prefix }: { matches: SearchMatch[]; place
     return () => observer.disconnect();
   }, []);
   const virtualizer = useWindowVirtualizer({
-    count: matches.length,
-    estimateSize: (i) => estimate(matches[i]),
-    overscan: 6,
+    count: items.length,
+    estimateSize: (i) => estimate(items[i]),
+    overscan,
     scrollMargin: margin,
-    getItemKey: (i) => `${matches[i].kind}:${matches[i].oid}`,
+    getItemKey: (i) => keyOf(items[i]),
     useFlushSync: false,
   });
   return (
-    <div ref={list} className="sr-list" role="list" aria-label="Results" data-testid="search-results" style={{ height: virtualizer.getTotalSize() }}>
-      {virtualizer.getVirtualItems().map((item) => {
-        const m = matches[item.index];
-        return (
-          <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} role="listitem" className="sr-item" style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
-            {m.kind === 'blob' ? <BlobRow match={m} places={places.get(m.oid)} /> : m.kind === 'commit' ? <CommitRow match={m} /> : <ObjectRow match={m} prefix={prefix} />}
-          </div>
-        );
-      })}
+    <div ref={list} className="sr-list" role="list" aria-label={label} data-testid="search-results" style={{ height: virtualizer.getTotalSize() }}>
+      {virtualizer.getVirtualItems().map((item) => (
+        <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} role="listitem" className="sr-item" style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
+          {render(items[item.index])}
+        </div>
+      ))}
     </div>
+  );
+}
+
+function ResultList({ matches, places, prefix }: { matches: SearchMatch[]; places: ReturnType<typeof useBlobPlaces>['places']; prefix: string }) {
+  return (
+    <WindowList
+      items={matches}
+      estimate={estimate}
+      keyOf={(m) => `${m.kind}:${m.oid}`}
+      overscan={6}
+      label="Results"
+      render={(m) => (m.kind === 'blob' ? <BlobRow match={m} places={places.get(m.oid)} /> : m.kind === 'commit' ? <CommitRow match={m} /> : <ObjectRow match={m} prefix={prefix} />)}
+    />
   );
 }
 
@@ -367,25 +381,6 @@ function groupEstimate(g: PathGroup): number {
 /** Blob matches as one card per path, versions inside (the place index answers for unlimited searches). */
 function GroupedResults({ matches, places }: { matches: SearchMatch[]; places: ReturnType<typeof useBlobPlaces>['places'] }) {
   const groups = useMemo(() => groupByPath(matches.filter((m): m is BlobMatch => m.kind === 'blob'), (m) => placesFor(m, places)), [matches, places]);
-  const list = useRef<HTMLDivElement>(null);
-  const [margin, setMargin] = useState(0);
-  useLayoutEffect(() => {
-    const measure = () => {
-      if (list.current) setMargin(list.current.getBoundingClientRect().top + window.scrollY);
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    if (list.current?.parentElement) observer.observe(list.current.parentElement);
-    return () => observer.disconnect();
-  }, []);
-  const virtualizer = useWindowVirtualizer({
-    count: groups.length,
-    estimateSize: (i) => groupEstimate(groups[i]),
-    overscan: 4,
-    scrollMargin: margin,
-    getItemKey: (i) => groups[i].key,
-    useFlushSync: false,
-  });
   const files = groups.filter((g) => g.kind === 'path').length;
   return (
     <>
@@ -394,13 +389,7 @@ function GroupedResults({ matches, places }: { matches: SearchMatch[]; places: R
           {formatCount(files)} file path{files === 1 ? '' : 's'}; each card holds the matching versions of one path, newest first.
         </p>
       )}
-      <div ref={list} className="sr-list" role="list" aria-label="Results by path" data-testid="search-results" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => (
-          <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} role="listitem" className="sr-item" style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
-            <PathGroupCard group={groups[item.index]} />
-          </div>
-        ))}
-      </div>
+      <WindowList items={groups} estimate={groupEstimate} keyOf={(g) => g.key} overscan={4} label="Results by path" render={(g) => <PathGroupCard group={g} />} />
     </>
   );
 }
