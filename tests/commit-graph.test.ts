@@ -13,8 +13,8 @@ import { SHA1 } from '../src/core/hash/algo.ts';
 import { BUILD, cli, git } from './support/cli.ts';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import type { HandlerContext } from '../src/protocol/rpc.ts';
-import { commitGraphAnatomy, commitGraphRows } from '../src/worker/anatomy/commit-graph.ts';
-import { MAX_HEX_WINDOW, hexWindow } from '../src/worker/anatomy/hex/window.ts';
+import { commitGraphAnatomy, commitGraphRows } from '../src/core/anatomy/commit-graph.ts';
+import { MAX_HEX_WINDOW, hexWindow } from '../src/core/anatomy/hex/window.ts';
 import { Session } from '../src/worker/session.ts';
 
 /**
@@ -461,7 +461,7 @@ describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annot
   it('the flat file: counts, chunks, Bloom sizes and generations as git wrote them; every byte annotated; parents as git rev-list', async () => {
     const session = await Session.open('commit-graph', fsDirectoryReader(join(BUILD, 'commit-graph/repo')));
     expect(session.summary().commitGraph).toEqual({ kind: 'flat', files: 1, bytes: readFileSync(graphPath(FLAT)).length });
-    const anatomy = commitGraphAnatomy(session, ctx);
+    const anatomy = commitGraphAnatomy(session, () => ctx.checkCancelled());
     const log = git(['--git-dir', FLAT, 'rev-list', '--all', '--parents']).stdout.toString().trim().split('\n').map((l) => l.split(' '));
     expect(anatomy.kind).toBe('flat');
     expect(anatomy.totalCommits).toBe(log.length);
@@ -500,7 +500,7 @@ describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annot
     const dir = copyOf(SPLIT);
     writeFileSync(join(chainDir(dir), 'commit-graph-chain'), `\u202e${'x'.repeat(100_000)}\n`);
     const session = await Session.open('hostile', fsDirectoryReader(dir));
-    const anatomy = commitGraphAnatomy(session, ctx);
+    const anatomy = commitGraphAnatomy(session, () => ctx.checkCancelled());
     expect(anatomy.layers).toEqual([]);
     expect(anatomy.messages.map((m) => m.text.length)).toEqual([expect.any(Number)]);
     expect(anatomy.messages[0].text).toMatch(/^invalid commit-graph chain: line '\u202ex+… \(\d+ bytes\)$/);
@@ -510,7 +510,7 @@ describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annot
 
   it('the split chain: layers base first, positions continuing, the chain file naming its layers', async () => {
     const session = await Session.open('commit-graph-split', fsDirectoryReader(join(BUILD, 'commit-graph-split/repo')));
-    const anatomy = commitGraphAnatomy(session, ctx);
+    const anatomy = commitGraphAnatomy(session, () => ctx.checkCancelled());
     const lines = readFileSync(join(chainDir(SPLIT), 'commit-graph-chain'), 'utf8').trim().split('\n');
     expect(anatomy.kind).toBe('chain');
     expect(anatomy.chainLines).toEqual(lines);

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { fromHex } from '../src/core/hash/hex.ts';
 import type { HexAnnotation, HexWindow } from '../src/protocol/anatomy.ts';
-import { deltaSteps } from '../src/worker/anatomy/hex/delta-steps.ts';
-import { folderFileList } from '../src/worker/anatomy/hex/files.ts';
-import { MAX_HEX_WINDOW, hexWindow } from '../src/worker/anatomy/hex/window.ts';
+import { deltaSteps } from '../src/core/anatomy/hex/delta-steps.ts';
+import { folderFileList } from '../src/core/anatomy/hex/files.ts';
+import { MAX_HEX_WINDOW, hexWindow } from '../src/core/anatomy/hex/window.ts';
 import { Session } from '../src/worker/session.ts';
 import { MODERN, builtFixtures, type Fixture } from './support/cli.ts';
 

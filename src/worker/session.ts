@@ -1,4 +1,4 @@
-import { commitGraphPresence } from './anatomy/commit-graph.ts';
+import { commitGraphPresence } from '../core/anatomy/commit-graph.ts';
 import { memorySource } from '../core/bytes/source.ts';
 import { toWire } from '../core/errors.ts';
 import { ObjectDatabase, groupPackFiles, type ObjectLocation } from '../core/odb/database.ts';

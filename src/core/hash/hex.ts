@@ -1,3 +1,6 @@
+import { fail } from '../errors.ts';
+import type { HashAlgo } from './algo.ts';
+
 /** Hex encoding of object ids. Lower-case, as git prints them. */
 
 const HEX = '0123456789abcdef';
@@ -66,4 +69,10 @@ export function comparePrefix(ids: Uint8Array, pos: number, prefix: HexPrefix): 
   }
   if (prefix.nibbles % 2 === 1) return (ids[pos + full] >> 4) - (prefix.bytes[full] >> 4);
   return 0;
+}
+
+/** Parses a full hex id for this repository, or fails with BadName. */
+export function parseOid(hex: string, algo: HashAlgo): Uint8Array {
+  if (hex.length !== algo.hexSize || !isHex(hex)) fail('BadName', `"${hex}" is not a full ${algo.name} object id`);
+  return fromHex(hex.toLowerCase());
 }

@@ -1,12 +1,12 @@
 import type { Handlers } from '../../protocol/rpc.ts';
 import { current } from '../state.ts';
-import { deltaSteps } from './hex/delta-steps.ts';
-import { folderFileList } from './hex/files.ts';
-import { hexWindow } from './hex/window.ts';
+import { deltaSteps } from '../../core/anatomy/hex/delta-steps.ts';
+import { folderFileList } from '../../core/anatomy/hex/files.ts';
+import { hexWindow } from '../../core/anatomy/hex/window.ts';
 
 /**
  * The folder's files, annotated hex windows of any of them, and delta chains with their
- * instructions. The logic lives in `hex/`, one annotator per file format.
+ * instructions. The logic lives in core/anatomy/hex/, one annotator per file format.
  */
 export const hexHandlers: Pick<Handlers, 'folderFiles' | 'hexWindow' | 'deltaSteps'> = {
   folderFiles() {

@@ -1,10 +1,10 @@
-import { u32, u64 } from '../../../core/bytes/be.ts';
-import { CHUNK_BTMP, CHUNK_LOFF, CHUNK_OIDF, CHUNK_OIDL, CHUNK_OOFF, CHUNK_PNAM, CHUNK_RIDX, type MidxChunk } from '../../../core/format/midx.ts';
-import type { ObjectDatabase } from '../../../core/odb/database.ts';
+import { u32, u64 } from '../../bytes/be.ts';
+import { CHUNK_BTMP, CHUNK_LOFF, CHUNK_OIDF, CHUNK_OIDL, CHUNK_OOFF, CHUNK_PNAM, CHUNK_RIDX, type MidxChunk } from '../../format/midx.ts';
+import type { ObjectDatabase } from '../../odb/database.ts';
 import { annotateFanout } from './fanout.ts';
 import { type AnnotationSink, at, hashName } from './sink.ts';
 import type { MidxLayerRef } from './structures.ts';
-import { toHex } from '../../../core/hash/hex.ts';
+import { toHex } from '../../hash/hex.ts';
 
 /**
  * Annotates a multi-pack-index file (flat, or one layer of a chain) from `MultiPackIndex.layout()`:

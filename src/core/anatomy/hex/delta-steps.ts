@@ -1,10 +1,10 @@
-import { PackscopeError, fail, toWire } from '../../../core/errors.ts';
-import { listDeltaInstructions, readDeltaHeader } from '../../../core/format/delta.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName } from '../../../core/objects/types.ts';
-import type { DeltaChainDetail, DeltaStepDetail } from '../../../protocol/anatomy.ts';
-import { parseOid } from '../../object-detail.ts';
-import type { Session } from '../../session.ts';
+import { PackscopeError, fail, toWire } from '../../errors.ts';
+import { listDeltaInstructions, readDeltaHeader } from '../../format/delta.ts';
+import { toHex } from '../../hash/hex.ts';
+import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName } from '../../objects/types.ts';
+import type { DeltaChainDetail, DeltaStepDetail } from '../types.ts';
+import { parseOid } from '../../hash/hex.ts';
+import type { OpenRepository } from '../../repo/open-repository.ts';
 
 type Instruction = NonNullable<DeltaStepDetail['instructions']>[number];
 
@@ -19,8 +19,8 @@ const MAX_LISTED = 50_000;
  * the error. Each delta is also checked the way `applyDelta` checks it (copies inside the base,
  * the result exactly the declared size).
  */
-export function deltaSteps(session: Session, oidHex: string, maxInstructions: number): DeltaChainDetail {
-  const db = session.db;
+export function deltaSteps(repo: OpenRepository, oidHex: string, maxInstructions: number): DeltaChainDetail {
+  const db = repo.db;
   const oid = parseOid(oidHex, db.algo);
   const loc = db.locate(oid) ?? fail('NotFound', `object ${oidHex} is not in this repository`);
   if (loc.kind === 'loose') {

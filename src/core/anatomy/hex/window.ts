@@ -1,11 +1,11 @@
-import { PackscopeError, fail, toWire } from '../../../core/errors.ts';
-import type { ByteSource } from '../../../core/bytes/source.ts';
-import type { FileEntry } from '../../../core/repo/discover.ts';
-import type { HexWindow } from '../../../protocol/anatomy.ts';
-import type { Session } from '../../session.ts';
+import { PackscopeError, fail, toWire } from '../../errors.ts';
+import type { ByteSource } from '../../bytes/source.ts';
+import type { FileEntry } from '../../repo/discover.ts';
+import type { HexWindow } from '../types.ts';
+import type { OpenRepository } from '../../repo/open-repository.ts';
 import { annotateBitmap } from './bitmap.ts';
 import { annotateCommitGraph, annotateCommitGraphChain, graphFileFor } from './commit-graph.ts';
-import { sessionCommitGraph } from '../commit-graph.ts';
+import { loadedCommitGraph } from '../commit-graph.ts';
 import { findFile } from './files.ts';
 import { annotateIdx } from './idx.ts';
 import { annotateLoose } from './loose.ts';
@@ -21,19 +21,19 @@ import { cachedSource, openBitmap, openIdx, openMidxFile, openMtimes, openPack, 
 export const MAX_HEX_WINDOW = 64 * 1024;
 
 /**
- * A window of a file's bytes, read through the session's window cache, with the annotations
+ * A window of a file's bytes, read through the database's window cache, with the annotations
  * of every structure it overlaps. A file whose structure does not parse still shows its
  * bytes; `error` says why the annotations stop (file and offset).
  */
-export function hexWindow(session: Session, path: string, offset: number, length: number): HexWindow {
-  const { entry, kind } = findFile(session.files, path);
+export function hexWindow(repo: OpenRepository, path: string, offset: number, length: number): HexWindow {
+  const { entry, kind } = findFile(repo.files, path);
   const file = entry.path;
   const size = entry.source.size;
   if (!Number.isSafeInteger(offset) || offset < 0 || offset > size) fail('OutOfRange', `offset ${offset} is outside the file's ${size} bytes`, { file, offset: Number.isSafeInteger(offset) ? offset : undefined });
   if (!Number.isSafeInteger(length) || length < 0) fail('OutOfRange', `window length ${length} is not a byte count`, { file, offset });
   const n = Math.min(length, MAX_HEX_WINDOW, size - offset);
-  const db = session.db;
-  const source = byteSource(session, entry, kind);
+  const db = repo.db;
+  const source = byteSource(repo, entry, kind);
   // A copy: window-cache reads are views into shared windows, and this one is transferred.
   const bytes = n > 0 ? source.read(offset, n).slice() : new Uint8Array(0);
   const sink = new AnnotationSink(offset, offset + n);
@@ -79,16 +79,16 @@ export function hexWindow(session: Session, path: string, offset: number, length
         });
         break;
       case 'midx-chain':
-        run(() => annotateMidxChain(sink, source, db.algo, session.files));
+        run(() => annotateMidxChain(sink, source, db.algo, repo.files));
         break;
       case 'commit-graph':
         run(() => {
-          const g = graphFileFor(sessionCommitGraph(session), entry.source, db.algo);
+          const g = graphFileFor(loadedCommitGraph(repo), entry.source, db.algo);
           annotateCommitGraph(sink, g.file, g.base, g.layer);
         });
         break;
       case 'commit-graph-chain':
-        run(() => annotateCommitGraphChain(sink, source, db.algo, session.files));
+        run(() => annotateCommitGraphChain(sink, source, db.algo, repo.files));
         break;
       case 'rev':
         run(() => {
@@ -131,8 +131,8 @@ export function hexWindow(session: Session, path: string, offset: number, length
  * Where the bytes are read: the very wrapper the engine reads the file through (so the hex view
  * shares its windows), a window-cache wrapper for the other binary files, the plain file for text.
  */
-function byteSource(session: Session, entry: FileEntry, kind: HexWindow['kind']): ByteSource {
-  const db = session.db;
+function byteSource(repo: OpenRepository, entry: FileEntry, kind: HexWindow['kind']): ByteSource {
+  const db = repo.db;
   if (kind === 'pack') return openPack(db, entry).value?.data ?? cachedSource(db, entry);
   if (kind === 'idx') return openIdx(db, entry).value?.source ?? cachedSource(db, entry);
   if (kind === 'midx') return openMidxFile(db, entry).value?.midx.source ?? cachedSource(db, entry);

@@ -1,4 +1,4 @@
-import type { HexAnnotation } from '../../../protocol/anatomy.ts';
+import type { HexAnnotation } from '../types.ts';
 
 /**
  * Collects the annotations of one hex window. Annotators describe a file's structures by their

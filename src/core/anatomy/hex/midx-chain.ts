@@ -1,7 +1,7 @@
-import type { ByteSource } from '../../../core/bytes/source.ts';
-import type { HashAlgo } from '../../../core/hash/algo.ts';
-import { isHex } from '../../../core/hash/hex.ts';
-import type { RepositoryFiles } from '../../../core/repo/discover.ts';
+import type { ByteSource } from '../../bytes/source.ts';
+import type { HashAlgo } from '../../hash/algo.ts';
+import { isHex } from '../../hash/hex.ts';
+import type { RepositoryFiles } from '../../repo/discover.ts';
 import type { AnnotationSink } from './sink.ts';
 
 /**

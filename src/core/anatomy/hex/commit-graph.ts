@@ -1,11 +1,11 @@
-import { u32 } from '../../../core/bytes/be.ts';
-import type { ByteSource } from '../../../core/bytes/source.ts';
-import { PackscopeError } from '../../../core/errors.ts';
-import { BLOOM_HEADER_SIZE, CHUNK_BASE, CHUNK_BDAT, CHUNK_BIDX, CHUNK_CDAT, CHUNK_EDGE, CHUNK_GDA2, CHUNK_GDO2, CHUNK_OIDF, CHUNK_OIDL, CommitGraphFile, EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, LAST_EDGE, PARENT_NONE } from '../../../core/format/commit-graph.ts';
-import type { CommitGraphLoad } from '../../../core/format/commit-graph-chain.ts';
-import type { HashAlgo } from '../../../core/hash/algo.ts';
-import { isHex, toHex } from '../../../core/hash/hex.ts';
-import type { RepositoryFiles } from '../../../core/repo/discover.ts';
+import { u32 } from '../../bytes/be.ts';
+import type { ByteSource } from '../../bytes/source.ts';
+import { PackscopeError } from '../../errors.ts';
+import { BLOOM_HEADER_SIZE, CHUNK_BASE, CHUNK_BDAT, CHUNK_BIDX, CHUNK_CDAT, CHUNK_EDGE, CHUNK_GDA2, CHUNK_GDO2, CHUNK_OIDF, CHUNK_OIDL, CommitGraphFile, EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, LAST_EDGE, PARENT_NONE } from '../../format/commit-graph.ts';
+import type { CommitGraphLoad } from '../../format/commit-graph-chain.ts';
+import type { HashAlgo } from '../../hash/algo.ts';
+import { isHex, toHex } from '../../hash/hex.ts';
+import type { RepositoryFiles } from '../../repo/discover.ts';
 import { annotateFanout } from './fanout.ts';
 import { type AnnotationSink, at, hashName } from './sink.ts';
 

@@ -1,6 +1,6 @@
-import { fail } from '../../../core/errors.ts';
-import type { FileEntry, RepositoryFiles } from '../../../core/repo/discover.ts';
-import type { FolderFile } from '../../../protocol/anatomy.ts';
+import { fail } from '../../errors.ts';
+import type { FileEntry, RepositoryFiles } from '../../repo/discover.ts';
+import type { FolderFile } from '../types.ts';
 
 /**
  * The files of the opened folder that the session knows, each with the kind that decides how

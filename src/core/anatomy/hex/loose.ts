@@ -1,6 +1,6 @@
-import type { ByteSource } from '../../../core/bytes/source.ts';
-import { looseObjectInfo } from '../../../core/format/loose.ts';
-import type { Inflater } from '../../../core/inflate/inflater.ts';
+import type { ByteSource } from '../../bytes/source.ts';
+import { looseObjectInfo } from '../../format/loose.ts';
+import type { Inflater } from '../../inflate/inflater.ts';
 import type { AnnotationSink } from './sink.ts';
 import { annotateZlib } from './zlib.ts';
 

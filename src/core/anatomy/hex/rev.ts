@@ -1,6 +1,6 @@
-import { u32 } from '../../../core/bytes/be.ts';
-import type { ReverseIndex } from '../../../core/format/rev.ts';
-import { toHex } from '../../../core/hash/hex.ts';
+import { u32 } from '../../bytes/be.ts';
+import type { ReverseIndex } from '../../format/rev.ts';
+import { toHex } from '../../hash/hex.ts';
 import { type AnnotationSink, at, hashName } from './sink.ts';
 import type { Described } from './structures.ts';
 

@@ -1,15 +1,15 @@
-import type { ByteSource } from '../../../core/bytes/source.ts';
-import { PackscopeError, fail } from '../../../core/errors.ts';
-import { PackBitmap } from '../../../core/format/bitmap.ts';
-import { PackIndex } from '../../../core/format/idx.ts';
-import { MultiPackIndexChain } from '../../../core/format/midx-chain.ts';
-import { MultiPackIndex } from '../../../core/format/midx.ts';
-import { PackMtimes } from '../../../core/format/mtimes.ts';
-import { ReverseIndex } from '../../../core/format/rev.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import type { ObjectDatabase } from '../../../core/odb/database.ts';
-import type { PackFile } from '../../../core/odb/pack-file.ts';
-import type { FileEntry } from '../../../core/repo/discover.ts';
+import type { ByteSource } from '../../bytes/source.ts';
+import { PackscopeError, fail } from '../../errors.ts';
+import { PackBitmap } from '../../format/bitmap.ts';
+import { PackIndex } from '../../format/idx.ts';
+import { MultiPackIndexChain } from '../../format/midx-chain.ts';
+import { MultiPackIndex } from '../../format/midx.ts';
+import { PackMtimes } from '../../format/mtimes.ts';
+import { ReverseIndex } from '../../format/rev.ts';
+import { toHex } from '../../hash/hex.ts';
+import type { ObjectDatabase } from '../../odb/database.ts';
+import type { PackFile } from '../../odb/pack-file.ts';
+import type { FileEntry } from '../../repo/discover.ts';
 
 /**
  * The parsed structure behind each file the hex view annotates, opened the way the object

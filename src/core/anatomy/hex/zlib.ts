@@ -1,4 +1,4 @@
-import { checkZlibHeader } from '../../../core/inflate/inflater.ts';
+import { checkZlibHeader } from '../../inflate/inflater.ts';
 import type { AnnotationSink } from './sink.ts';
 
 /**

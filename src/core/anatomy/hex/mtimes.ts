@@ -1,7 +1,7 @@
-import { u32 } from '../../../core/bytes/be.ts';
-import type { PackMtimes } from '../../../core/format/mtimes.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import type { PackFile } from '../../../core/odb/pack-file.ts';
+import { u32 } from '../../bytes/be.ts';
+import type { PackMtimes } from '../../format/mtimes.ts';
+import { toHex } from '../../hash/hex.ts';
+import type { PackFile } from '../../odb/pack-file.ts';
 import { type AnnotationSink, hashName } from './sink.ts';
 
 /**

@@ -1,10 +1,10 @@
-import { PackscopeError } from '../../../core/errors.ts';
-import type { ByteSource } from '../../../core/bytes/source.ts';
-import type { HashAlgo } from '../../../core/hash/algo.ts';
-import { PACK_HEADER_SIZE, readPackHeader, readPackTrailer, type PackEntryHeader, type PackHeader } from '../../../core/format/pack.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName } from '../../../core/objects/types.ts';
-import type { PackFile } from '../../../core/odb/pack-file.ts';
+import { PackscopeError } from '../../errors.ts';
+import type { ByteSource } from '../../bytes/source.ts';
+import type { HashAlgo } from '../../hash/algo.ts';
+import { PACK_HEADER_SIZE, readPackHeader, readPackTrailer, type PackEntryHeader, type PackHeader } from '../../format/pack.ts';
+import { toHex } from '../../hash/hex.ts';
+import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName } from '../../objects/types.ts';
+import type { PackFile } from '../../odb/pack-file.ts';
 import { type AnnotationSink, at, hashName } from './sink.ts';
 import { annotateZlib } from './zlib.ts';
 

@@ -1,7 +1,7 @@
-import { u32, u64 } from '../../../core/bytes/be.ts';
-import type { PackIndex } from '../../../core/format/idx.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import type { PackFile } from '../../../core/odb/pack-file.ts';
+import { u32, u64 } from '../../bytes/be.ts';
+import type { PackIndex } from '../../format/idx.ts';
+import { toHex } from '../../hash/hex.ts';
+import type { PackFile } from '../../odb/pack-file.ts';
 import { annotateFanout } from './fanout.ts';
 import { type AnnotationSink, at, hashName } from './sink.ts';
 

@@ -1,7 +1,7 @@
-import { u16, u32 } from '../../../core/bytes/be.ts';
-import { PackscopeError } from '../../../core/errors.ts';
-import { BITMAP_FLAG_REUSE, BITMAP_OPT_FULL_DAG, BITMAP_OPT_HASH_CACHE, BITMAP_OPT_LOOKUP_TABLE, BITMAP_OPT_PSEUDO_MERGES, type Ewah, type PackBitmap } from '../../../core/format/bitmap.ts';
-import { toHex } from '../../../core/hash/hex.ts';
+import { u16, u32 } from '../../bytes/be.ts';
+import { PackscopeError } from '../../errors.ts';
+import { BITMAP_FLAG_REUSE, BITMAP_OPT_FULL_DAG, BITMAP_OPT_HASH_CACHE, BITMAP_OPT_LOOKUP_TABLE, BITMAP_OPT_PSEUDO_MERGES, type Ewah, type PackBitmap } from '../../format/bitmap.ts';
+import { toHex } from '../../hash/hex.ts';
 import { type AnnotationSink, at, hashName, plural } from './sink.ts';
 import type { Described } from './structures.ts';
 

@@ -1,30 +1,30 @@
-import { u32 } from '../../core/bytes/be.ts';
-import { PackscopeError } from '../../core/errors.ts';
-import { CommitGraph, commitGraphFilesFrom, loadCommitGraph, type CommitGraphLoad } from '../../core/format/commit-graph-chain.ts';
-import { BLOOM_HEADER_SIZE, EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, PARENT_NONE, type CommitGraphFile } from '../../core/format/commit-graph.ts';
-import { toHex } from '../../core/hash/hex.ts';
-import { prefetchedCommitReader, verifyCommitGraph } from '../../core/verify/commit-graph-verify.ts';
-import type { FieldInfo } from '../../protocol/anatomy.ts';
-import type { BloomAnatomy, CommitGraphAnatomy, CommitGraphLayerAnatomy, CommitGraphRow, CommitGraphVerifyReport } from '../../protocol/commit-graph.ts';
-import type { HandlerContext } from '../../protocol/rpc.ts';
-import { hashersReady, wasmHasher } from '../hashing.ts';
-import type { Session } from '../session.ts';
+import { u32 } from '../bytes/be.ts';
+import { PackscopeError } from '../errors.ts';
+import { CommitGraph, commitGraphFilesFrom, loadCommitGraph, type CommitGraphLoad } from '../format/commit-graph-chain.ts';
+import { BLOOM_HEADER_SIZE, EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, PARENT_NONE, type CommitGraphFile } from '../format/commit-graph.ts';
+import { toHex } from '../hash/hex.ts';
+import { prefetchedCommitReader, verifyCommitGraph } from '../verify/commit-graph-verify.ts';
+import type { FieldInfo } from './types.ts';
+import type { BloomAnatomy, CommitGraphAnatomy, CommitGraphLayerAnatomy, CommitGraphRow, CommitGraphVerifyReport } from './commit-graph-types.ts';
+import type { HasherFactory } from '../hash/hasher.ts';
+import type { RepositoryFiles } from '../repo/discover.ts';
+import type { OpenRepository } from '../repo/open-repository.ts';
 
 /**
  * The commit-graph view's answers: the files as loaded by core/format/commit-graph*.ts (the flat
  * file, or the chain's layers base first), each layer's header, chunks, generations, octopus
  * edges and Bloom filter sizes; rows of commits page by page; and `git commit-graph verify`.
- * The loaded graph is kept per session.
+ * The loaded graph is kept per opened folder (its files).
  */
 
-const loads = new WeakMap<Session, CommitGraphLoad>();
+const loads = new WeakMap<RepositoryFiles, CommitGraphLoad>();
 
-/** The session's commit-graph as git loads it (kept). */
-export function sessionCommitGraph(session: Session): CommitGraphLoad {
-  let load = loads.get(session);
+/** The repository's commit-graph as git loads it (kept). */
+export function loadedCommitGraph(repo: OpenRepository): CommitGraphLoad {
+  let load = loads.get(repo.files);
   if (!load) {
-    load = loadCommitGraph(commitGraphFilesFrom(session.files.commitGraphFiles ?? []), { expectedAlgo: session.db.algo });
-    loads.set(session, load);
+    load = loadCommitGraph(commitGraphFilesFrom(repo.files.commitGraphFiles ?? []), { expectedAlgo: repo.db.algo });
+    loads.set(repo.files, load);
   }
   return load;
 }
@@ -58,16 +58,17 @@ const BUCKETS: [number, number][] = [
   [513, Number.MAX_SAFE_INTEGER],
 ];
 
-export function commitGraphAnatomy(session: Session, ctx: HandlerContext): CommitGraphAnatomy {
-  const load = sessionCommitGraph(session);
+/** Every layer's header, chunks, generations, octopus edges and Bloom sizes; `checkCancelled` runs between layers. */
+export function commitGraphAnatomy(repo: OpenRepository, checkCancelled: () => void = () => {}): CommitGraphAnatomy {
+  const load = loadedCommitGraph(repo);
   const graph = load.graph;
   const layers: CommitGraphLayerAnatomy[] = [];
   if (graph) graph.layers.forEach((layer, k) => {
-    ctx.checkCancelled();
+    checkCancelled();
     layers.push(layerAnatomy(graph, layer, k));
   });
-  const files = (session.files.commitGraphFiles ?? []).map((f) => ({ path: f.path, size: f.source.size }));
-  const chainFile = (session.files.commitGraphFiles ?? []).find((f) => f.path.endsWith('commit-graphs/commit-graph-chain'))?.path;
+  const files = (repo.files.commitGraphFiles ?? []).map((f) => ({ path: f.path, size: f.source.size }));
+  const chainFile = (repo.files.commitGraphFiles ?? []).find((f) => f.path.endsWith('commit-graphs/commit-graph-chain'))?.path;
   const messages = load.messages.slice(0, 64).map((m) => ({ ...m, text: capText(m.text) }));
   const anatomy: CommitGraphAnatomy = { kind: load.kind, chainLines: load.chainLines.slice(0, 256).map(capText), layers, messages, totalCommits: graph?.count ?? 0, files };
   if (load.kind === 'chain' && chainFile !== undefined) anatomy.chainFile = chainFile;
@@ -185,8 +186,9 @@ function bloomAnatomy(layer: CommitGraphFile): BloomAnatomy | undefined {
   };
 }
 
-export function commitGraphRows(session: Session, layerIndex: number, start: number, count: number): { rows: CommitGraphRow[]; total: number } {
-  const graph = sessionCommitGraph(session).graph;
+/** Rows [start, start + count) of one layer (at most ROWS_MAX), with parents and generations as the graph records them. */
+export function commitGraphRows(repo: OpenRepository, layerIndex: number, start: number, count: number): { rows: CommitGraphRow[]; total: number } {
+  const graph = loadedCommitGraph(repo).graph;
   if (!graph) throw new PackscopeError('NotFound', 'no commit-graph loaded');
   const layer = graph.layers[layerIndex];
   if (!layer) throw new PackscopeError('OutOfRange', `no layer ${layerIndex}: the commit-graph has ${graph.layers.length}`);
@@ -235,37 +237,34 @@ function safeBloomRange(layer: CommitGraphFile, i: number): number | undefined {
   }
 }
 
-export async function commitGraphVerify(session: Session, shallow: boolean, ctx: HandlerContext): Promise<CommitGraphVerifyReport> {
-  await hashersReady();
-  const load = sessionCommitGraph(session);
+/** What reports a verify's progress: (done, total, phase); it may throw to stop the run. */
+export type VerifyProgressSink = (done: number, total: number, label: string) => void;
+
+/** `git commit-graph verify [--shallow]`: the loader's messages, then the verifier's lines. */
+export function commitGraphVerify(repo: OpenRepository, shallow: boolean, hasher: HasherFactory, onProgress: VerifyProgressSink = () => {}): CommitGraphVerifyReport {
+  const load = loadedCommitGraph(repo);
   const started = performance.now();
   const lines = load.messages.map((m) => ({ text: capText(`${m.level}: ${m.text}`), ...(m.file !== undefined ? { file: m.file } : {}), ...(m.offset !== undefined ? { offset: m.offset } : {}) }));
   if (!load.graph) return { lines, exitCode: load.flatExists ? 1 : 0, commits: 0, ms: performance.now() - started };
   const graph = load.graph;
   const total = shallow ? graph.layers[graph.layers.length - 1].count : graph.count;
-  const read = prefetchedCommitReader(session.db, graph, {
+  const read = prefetchedCommitReader(repo.db, graph, {
     shallow,
-    onProgress: (done, all) => {
-      ctx.checkCancelled();
-      ctx.progress(done, all, 'Reading commits in pack order');
-    },
+    onProgress: (done, all) => onProgress(done, all, 'Reading commits in pack order'),
   });
   let done = 0;
   const readCommit = (hex: string, position: number) => {
-    if (++done % 2048 === 0) {
-      ctx.checkCancelled();
-      ctx.progress(done, total, 'Verifying commits in commit graph');
-    }
+    if (++done % 2048 === 0) onProgress(done, total, 'Verifying commits in commit graph');
     return read(hex, position);
   };
-  const result = verifyCommitGraph(graph, { algo: session.db.algo, hasher: wasmHasher, readCommit, shallow });
+  const result = verifyCommitGraph(graph, { algo: repo.db.algo, hasher, readCommit, shallow });
   const report: CommitGraphVerifyReport = { lines: [...lines, ...result.lines], exitCode: result.exitCode, commits: total, ms: performance.now() - started };
   if (result.beyondGit) report.beyondGit = true;
   return report;
 }
 
 /** For the summary: which commit-graph files exist, without loading them (a flat file wins, as in git). */
-export function commitGraphPresence(files: Session['files']): { commitGraph?: { kind: 'flat' | 'chain'; files: number; bytes: number } } {
+export function commitGraphPresence(files: RepositoryFiles): { commitGraph?: { kind: 'flat' | 'chain'; files: number; bytes: number } } {
   const list = files.commitGraphFiles ?? [];
   if (list.length === 0) return {};
   const flat = list.some((f) => f.path === 'info/commit-graph' || f.path.endsWith('/info/commit-graph'));
