@@ -5,7 +5,7 @@ import { PackscopeError } from '../src/core/errors.ts';
 import { fromHex, toHex } from '../src/core/hash/hex.ts';
 import { ObjectDatabase } from '../src/core/odb/database.ts';
 import { discover, nodeInflater } from '../src/cli/node-host.ts';
-import { objectDetail, objectRow } from '../src/worker/object-detail.ts';
+import { objectDetail, objectRow } from '../src/core/odb/object-detail.ts';
 import { CLI, builtFixtures, cli, git, type Run } from './support/cli.ts';
 import { batchRecords, copyFixture, editFile, entryHeaderLength, idxLayout, rel, verifyRows, type DamagedCopy } from './support/damage.ts';
 

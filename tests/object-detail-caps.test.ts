@@ -6,9 +6,10 @@ import { parseCommit } from '../src/core/objects/commit.ts';
 import { parseTag } from '../src/core/objects/tag.ts';
 import { browse } from '../src/worker/browse.ts';
 import { historyGraphPage } from '../src/worker/history-graph.ts';
-import { DETAIL_LIMITS, describeCommit, describeTag, objectDetail, treeEntryInfo } from '../src/worker/object-detail.ts';
+import { DETAIL_LIMITS, describeCommit, describeTag, treeEntryInfo } from '../src/core/objects/describe.ts';
+import { objectDetail } from '../src/core/odb/object-detail.ts';
 import { Session } from '../src/worker/session.ts';
-import { treeEntries } from '../src/worker/tree-listing.ts';
+import { treeEntries } from '../src/core/odb/tree-listing.ts';
 import { RLO_NAME, buildHugeRepo, type HugeRepo } from './support/huge-repo.ts';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { Session } from '../src/worker/session.ts';
-import { objectDetail } from '../src/worker/object-detail.ts';
+import { objectDetail } from '../src/core/odb/object-detail.ts';
 import { browse } from '../src/worker/browse.ts';
 import { historyGraphPage } from '../src/worker/history-graph.ts';
 import type { HandlerContext } from '../src/protocol/rpc.ts';

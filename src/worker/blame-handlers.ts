@@ -12,10 +12,10 @@ import type { ObjectDatabase } from '../core/odb/database.ts';
 import type { BlameCommit, BlameGroup, BlameRequests, PathCommitRow } from '../protocol/blame.ts';
 import type { Handlers } from '../protocol/rpc.ts';
 import { resolveToOid } from './browse.ts';
-import { DETAIL_LIMITS, person } from './object-detail.ts';
+import { DETAIL_LIMITS, person } from '../core/objects/describe.ts';
 import type { Session } from './session.ts';
 import { current } from './state.ts';
-import { findEntry, treeIndexOf } from './tree-listing.ts';
+import { findEntry, treeIndexOf } from '../core/odb/tree-listing.ts';
 
 /**
  * Path history and blame: the worker's side of protocol/blame.ts. The walks are core's

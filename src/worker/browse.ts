@@ -8,8 +8,8 @@ import type { ObjectDatabase } from '../core/odb/database.ts';
 import { resolveName } from '../core/odb/names.ts';
 import type { RefMap } from '../core/repo/refs.ts';
 import type { BrowseResult, CommitRow } from '../protocol/messages.ts';
-import { DETAIL_LIMITS, person, treeEntriesAt } from './object-detail.ts';
-import { browseOrderOf, findEntry, treeIndexOf } from './tree-listing.ts';
+import { DETAIL_LIMITS, person, treeEntriesAt } from '../core/objects/describe.ts';
+import { browseOrderOf, findEntry, treeIndexOf } from '../core/odb/tree-listing.ts';
 
 /** Walking a commit's tree by path, and listing history. */
 

@@ -9,8 +9,9 @@ import type { FileFinderAnswer } from '../../protocol/browse-extras.ts';
 import type { TreeEntryInfo } from '../../protocol/messages.ts';
 import type { Session } from '../session.ts';
 import { jobs, ownerKey } from '../jobs.ts';
-import { parseOid, treeEntryInfo } from '../object-detail.ts';
-import { browseOrderOf, treeIndexOf } from '../tree-listing.ts';
+import { parseOid } from '../../core/hash/hex.ts';
+import { treeEntryInfo } from '../../core/objects/describe.ts';
+import { browseOrderOf, treeIndexOf } from '../../core/odb/tree-listing.ts';
 
 /**
  * The file finder (`t` in Browse) and the filter of a large folder. The finder's path list is

@@ -9,8 +9,8 @@ import type { StreamContext } from '../../protocol/rpc.ts';
 import type { CommitBrief, LastChangeChunk, LastChangeSummary } from '../../protocol/browse-extras.ts';
 import type { Session } from '../session.ts';
 import { jobs, ownerKey } from '../jobs.ts';
-import { parseOid } from '../object-detail.ts';
-import { browseOrderOf, findEntry, treeIndexOf } from '../tree-listing.ts';
+import { parseOid } from '../../core/hash/hex.ts';
+import { browseOrderOf, findEntry, treeIndexOf } from '../../core/odb/tree-listing.ts';
 
 /**
  * A folder's last commit per entry, for Browse: the core walker (core/history/last-change.ts)

@@ -1,7 +1,7 @@
 import { exportObject } from '../../core/export/object-export.ts';
 import type { EvidenceRequests } from '../../protocol/evidence.ts';
 import type { Handlers } from '../../protocol/rpc.ts';
-import { parseOid } from '../object-detail.ts';
+import { parseOid } from '../../core/hash/hex.ts';
 import { current } from '../state.ts';
 import { exportTreeZip } from './evidence/tree-zip.ts';
 

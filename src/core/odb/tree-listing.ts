@@ -1,8 +1,9 @@
-import { fail } from '../core/errors.ts';
-import { browseOrder, indexTree, type TreeIndex } from '../core/objects/tree-index.ts';
-import type { ObjectDatabase } from '../core/odb/database.ts';
-import type { TreeEntryInfo, TreeOrder } from '../protocol/messages.ts';
-import { parseOid, treeEntriesAt } from './object-detail.ts';
+import { fail } from '../errors.ts';
+import { parseOid } from '../hash/hex.ts';
+import type { TreeEntryInfo, TreeOrder } from '../objects/detail-types.ts';
+import { treeEntriesAt } from '../objects/describe.ts';
+import { browseOrder, indexTree, type TreeIndex } from '../objects/tree-index.ts';
+import type { ObjectDatabase } from './database.ts';
 
 /**
  * Trees the views page through (the object page's entries, Browse's listing): each read and

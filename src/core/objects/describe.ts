@@ -1,17 +1,15 @@
-import { PackscopeError, fail, toWire } from '../core/errors.ts';
-import { fromHex, isHex, toHex } from '../core/hash/hex.ts';
-import type { HashAlgo } from '../core/hash/algo.ts';
-import { parseSignature, type Signature } from '../core/objects/commit.ts';
-import { bytesAre, forEachHeaderField, utf8Boundary, type FieldRange } from '../core/objects/header-scan.ts';
-import { quotePathBytes } from '../core/objects/quote.ts';
-import { indexTree, treeEntryAt, type TreeIndex } from '../core/objects/tree-index.ts';
-import { modeType, type TreeEntry } from '../core/objects/tree.ts';
-import { PACK_OFS_DELTA, PACK_REF_DELTA, parseTypeName, typeName } from '../core/objects/types.ts';
-import type { ObjectDatabase, ObjectLocation } from '../core/odb/database.ts';
-import type { ChainStepInfo, HeaderInfo, ObjectContent, ObjectDetail, ObjectRow, PersonInfo, TreeEntryInfo } from '../protocol/messages.ts';
-import { rememberTree } from './tree-listing.ts';
+import { fail } from '../errors.ts';
+import { toHex } from '../hash/hex.ts';
+import type { HashAlgo } from '../hash/algo.ts';
+import { parseSignature, type Signature } from './commit.ts';
+import type { HeaderInfo, ObjectContent, PersonInfo, TreeEntryInfo } from './detail-types.ts';
+import { bytesAre, forEachHeaderField, utf8Boundary, type FieldRange } from './header-scan.ts';
+import { quotePathBytes } from './quote.ts';
+import { indexTree, treeEntryAt, type TreeIndex } from './tree-index.ts';
+import { modeType, type TreeEntry } from './tree.ts';
+import { parseTypeName } from './types.ts';
 
-/** Turning decoded objects into the plain data the views show. */
+/** Turning decoded objects into the plain data the views show, bounded against hostile sizes. */
 
 /** Text shown inline on the object page; larger text blobs are fetched whole by the viewer. */
 const INLINE_TEXT_BYTES = 1 << 20;
@@ -40,12 +38,7 @@ export const DETAIL_LIMITS = {
   nameBytes: 1024,
 } as const;
 
-/** Parses a full hex id for this repository, or fails with BadName. */
-export function parseOid(hex: string, algo: HashAlgo): Uint8Array {
-  if (hex.length !== algo.hexSize || !isHex(hex)) fail('BadName', `"${hex}" is not a full ${algo.name} object id`);
-  return fromHex(hex.toLowerCase());
-}
-
+/** A signature as the views show it. */
 export function person(s: Signature): PersonInfo {
   return { name: s.name, email: s.email, time: s.time, zone: s.zone, zoneMinutes: s.zoneMinutes };
 }
@@ -223,98 +216,3 @@ export function describeContent(type: string, data: Uint8Array, algo: HashAlgo, 
   return content;
 }
 
-/** The delta chain of a packed object: itself first, then each base. */
-export function chainOf(loc: ObjectLocation): ChainStepInfo[] {
-  if (loc.kind !== 'packed') return [];
-  const pack = loc.pack;
-  return pack.deltaChain(loc.offset).map((step) => {
-    const pos = pack.positionAtOffset(step.offset);
-    const t = step.header.type;
-    return {
-      oid: pos >= 0 ? pack.idx.oidHexAt(pos) : undefined,
-      offset: step.offset,
-      entryType: t === PACK_OFS_DELTA ? 'ofs-delta' : t === PACK_REF_DELTA ? 'ref-delta' : typeName(t),
-      size: step.header.size,
-      storedSize: pack.entryEnd(step.offset) - step.offset,
-    };
-  });
-}
-
-/** Everything the object page shows. Content errors are reported in `error`, not thrown. */
-export function objectDetail(db: ObjectDatabase, oidHex: string): ObjectDetail {
-  const oid = parseOid(oidHex, db.algo);
-  const loc = db.locate(oid) ?? fail('NotFound', `object ${oidHex} is not in this repository`);
-  let location: ObjectDetail['location'];
-  let chain: ChainStepInfo[] = [];
-  let chainError: unknown;
-  if (loc.kind === 'packed') {
-    const pack = loc.pack;
-    const header = pack.entryHeader(loc.offset);
-    const pos = pack.positionAtOffset(loc.offset);
-    const t = header.type;
-    location = {
-      kind: 'packed',
-      pack: pack.name,
-      offset: loc.offset,
-      storedSize: pack.entryEnd(loc.offset) - loc.offset,
-      idxPosition: pos,
-      entryType: t === PACK_OFS_DELTA ? 'ofs-delta' : t === PACK_REF_DELTA ? 'ref-delta' : typeName(t),
-    };
-    const crc = pos >= 0 ? pack.idx.crcAt(pos) : undefined;
-    if (crc !== undefined) location.crc = crc;
-    try {
-      chain = chainOf(loc);
-    } catch (err) {
-      chainError = err;
-    }
-  } else {
-    location = { kind: 'loose', path: loc.file.path, storedSize: loc.file.source.size };
-  }
-  let info: { type: ObjectDetail['type']; size: number } | undefined;
-  try {
-    info = db.infoAt(loc);
-  } catch (err) {
-    chainError ??= err;
-  }
-  const detail: ObjectDetail = { oid: oidHex, type: info?.type ?? 'blob', size: info?.size ?? 0, location, chain };
-  if (!info) {
-    detail.error = toWire(chainError);
-    return detail;
-  }
-  try {
-    const obj = db.readAt(loc);
-    // A tree is indexed once here and kept for the pages the view asks for next.
-    const tree = obj.type === 'tree' ? rememberTree(db, oidHex, indexTree(obj.data, db.algo)) : undefined;
-    detail.content = describeContent(obj.type, obj.data, db.algo, tree);
-  } catch (err) {
-    detail.error = toWire(err);
-  }
-  if (chainError && !detail.error) detail.error = toWire(chainError);
-  return detail;
-}
-
-/** One row of the objects list; a damaged object gives a row with its error. */
-export function objectRow(db: ObjectDatabase, index: number, oid: Uint8Array, loc: ObjectLocation): ObjectRow {
-  const row: ObjectRow = { index, oid: toHex(oid) };
-  try {
-    if (loc.kind === 'packed') {
-      row.pack = loc.pack.name;
-      row.offset = loc.offset;
-      row.storedSize = loc.pack.entryEnd(loc.offset) - loc.offset;
-      const info = loc.pack.objectInfo(loc.offset);
-      row.type = info.type;
-      row.size = info.size;
-      row.depth = loc.pack.deltaDepth(loc.offset);
-    } else {
-      row.pack = 'loose';
-      row.storedSize = loc.file.source.size;
-      const info = db.infoAt(loc);
-      row.type = info.type;
-      row.size = info.size;
-      row.depth = 0;
-    }
-  } catch (err) {
-    row.error = toWire(err instanceof PackscopeError ? err : new PackscopeError('CorruptObject', String(err)));
-  }
-  return row;
-}
