@@ -9,10 +9,11 @@ import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import type { HandlerContext } from '../src/protocol/rpc.ts';
 import type { DuplicateObject, MidxLayerAnatomy } from '../src/protocol/anatomy.ts';
 import { midxHandlers } from '../src/worker/anatomy/midx-handlers.ts';
-import { midxAnatomy } from '../src/worker/anatomy/midx/anatomy.ts';
-import { companions } from '../src/worker/anatomy/midx/companions.ts';
-import { midxDuplicates } from '../src/worker/anatomy/midx/duplicates.ts';
-import { writeMidx } from '../src/worker/anatomy/midx/write.ts';
+import { companions } from '../src/core/anatomy/companions.ts';
+import { midxAnatomy } from '../src/core/anatomy/midx-anatomy.ts';
+import { midxDuplicates } from '../src/core/anatomy/midx-duplicates.ts';
+import { writeMidx } from '../src/core/anatomy/midx-write.ts';
+import { portableHasher } from '../src/core/hash/hasher.ts';
 import { Session } from '../src/worker/session.ts';
 import { setSession } from '../src/worker/state.ts';
 import { MODERN, builtFixtures, git, type Fixture } from './support/cli.ts';
@@ -351,13 +352,13 @@ describe('writeMidx', () => {
 
   it('multi-pack: on top of the existing midx, the bytes git 2.39 writes; then the same file again', async () => {
     const dir = bareCopy(fixture('multi-pack'));
-    const ours = await writeMidx(await open(dir), ctx);
+    const ours = await writeMidx(await open(dir), portableHasher, ctx);
     expect(ours.sameAsExisting).toBe(false);
     expect(ours.packs).toBe(8);
     expect(ours.objects).toBe(91);
     const theirs = gitWrite(dir);
     expect(Buffer.from(ours.bytes).equals(Buffer.from(theirs))).toBe(true);
-    const again = await writeMidx(await open(dir), ctx);
+    const again = await writeMidx(await open(dir), portableHasher, ctx);
     expect(again.sameAsExisting).toBe(true);
     expect(Buffer.from(again.bytes).equals(Buffer.from(theirs))).toBe(true);
   });
@@ -365,7 +366,7 @@ describe('writeMidx', () => {
   it('multi-pack: from scratch (no midx), the bytes git 2.39 writes', async () => {
     const dir = bareCopy(fixture('multi-pack'));
     unlinkSync(join(dir, 'objects/pack/multi-pack-index'));
-    const ours = await writeMidx(await open(dir), ctx);
+    const ours = await writeMidx(await open(dir), portableHasher, ctx);
     expect(ours.sameAsExisting).toBe(false);
     const theirs = gitWrite(dir);
     expect(Buffer.from(ours.bytes).equals(Buffer.from(theirs))).toBe(true);
@@ -375,17 +376,17 @@ describe('writeMidx', () => {
   it('demo: the midx already covers both packs, so git keeps it: same bytes', async () => {
     const dir = bareCopy(fixture('demo'));
     const before = new Uint8Array(readFileSync(join(dir, 'objects/pack/multi-pack-index')));
-    const ours = await writeMidx(await open(dir), ctx);
+    const ours = await writeMidx(await open(dir), portableHasher, ctx);
     expect(ours.sameAsExisting).toBe(true);
     expect(Buffer.from(ours.bytes).equals(Buffer.from(before))).toBe(true);
     expect(Buffer.from(gitWrite(dir)).equals(Buffer.from(before))).toBe(true);
     unlinkSync(join(dir, 'objects/pack/multi-pack-index'));
-    const scratch = await writeMidx(await open(dir), ctx);
+    const scratch = await writeMidx(await open(dir), portableHasher, ctx);
     expect(Buffer.from(scratch.bytes).equals(Buffer.from(gitWrite(dir)))).toBe(true);
   });
 
   it('a version 2 midx is not reused (git 2.39 does not read it): a v1 file over all seven packs', async () => {
-    const ours = await writeMidx(await open(modern('midx-v2')), ctx);
+    const ours = await writeMidx(await open(modern('midx-v2')), portableHasher, ctx);
     expect(ours.sameAsExisting).toBe(false);
     expect(ours.bytes[4]).toBe(1);
     expect(ours.packs).toBe(7);
@@ -408,7 +409,8 @@ describe('companions', () => {
     const m = meta(join(MODERN, 'cruft/expect/meta.txt'));
     const cruft = 'pack-3c8034cbb5f345ce04772d0d95c257f0fea54c71';
     transfers.length = 0;
-    const c = await companions(s, cruft, ctx);
+    setSession(s);
+    const c = await midxHandlers.companions({ pack: cruft }, ctx);
     const recorded = readFileSync(join(MODERN, `cruft/expect/mtimes-${cruft}.txt`), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1]));
     expect(c.mtimes?.error).toBeUndefined();
     expect([...(c.mtimes?.times ?? [])]).toEqual(recorded);

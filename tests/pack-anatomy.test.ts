@@ -7,7 +7,8 @@ import { Cancelled, yieldNow, type HandlerContext } from '../src/protocol/rpc.ts
 import { Session } from '../src/worker/session.ts';
 import { setSession } from '../src/worker/state.ts';
 import { packHandlers } from '../src/worker/anatomy/pack-handlers.ts';
-import { PackScan, scanOf } from '../src/worker/anatomy/pack/scan.ts';
+import { PackScan } from '../src/core/scan/pack-scan.ts';
+import { scanOf } from '../src/worker/anatomy/pack/scan.ts';
 import { histogramLines } from '../src/app/views/pack/histogram.ts';
 import type { ObjectType } from '../src/core/objects/types.ts';
 import { builtFixtures, type Fixture } from './support/cli.ts';

@@ -1,6 +1,5 @@
-import { fail } from '../../../core/errors.ts';
-import type { PackFile } from '../../../core/odb/pack-file.ts';
-import { PackScan } from '../../../core/scan/pack-scan.ts';
+import { requirePack } from '../../../core/odb/require-pack.ts';
+import type { PackScan } from '../../../core/scan/pack-scan.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
 import type { Session } from '../../session.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
@@ -10,21 +9,9 @@ import { jobs, ownerKey } from '../../jobs.ts';
  * kept while the folder is open, driven a slice at a time by whichever view waits on it.
  */
 
-export { PackScan };
-
-
-/** The opened pack of this name, or NotFound saying why it is not there. */
-export function packNamed(session: Session, name: string): PackFile {
-  const pack = session.db.packs.find((p) => p.name === name);
-  if (pack) return pack;
-  const problem = session.db.problems.find((p) => p.file?.replace(/^.*\//, '').startsWith(`${name}.`));
-  if (problem) throw problem;
-  return fail('NotFound', `no pack named ${name} is open in this folder`);
-}
-
 /** The session's scan of a pack (created on first use, kept until the folder is closed). */
 export function scanOf(session: Session, name: string): PackScan {
-  return session.db.packScan(packNamed(session, name));
+  return session.db.packScan(requirePack(session.db, name));
 }
 
 /**

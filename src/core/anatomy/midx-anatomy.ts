@@ -1,14 +1,14 @@
-import { u32 } from '../../../core/bytes/be.ts';
-import type { ByteSource } from '../../../core/bytes/source.ts';
-import { PackscopeError, toWire, type WireError } from '../../../core/errors.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import { CHUNK_BTMP, CHUNK_OOFF, CHUNK_RIDX, MultiPackIndex, type MidxLike } from '../../../core/format/midx.ts';
-import { MultiPackIndexChain } from '../../../core/format/midx-chain.ts';
-import type { FileEntry } from '../../../core/repo/discover.ts';
-import type { FieldInfo, MidxAnatomy, MidxLayerAnatomy } from '../../../protocol/anatomy.ts';
-import type { HandlerContext } from '../../../protocol/rpc.ts';
-import type { Session } from '../../session.ts';
-import { pacer, type Pacer } from './pacing.ts';
+import { u32 } from '../bytes/be.ts';
+import type { ByteSource } from '../bytes/source.ts';
+import { PackscopeError, toWire, type WireError } from '../errors.ts';
+import { toHex } from '../hash/hex.ts';
+import { CHUNK_BTMP, CHUNK_OOFF, CHUNK_RIDX, MultiPackIndex, type MidxLike } from '../format/midx.ts';
+import { MultiPackIndexChain } from '../format/midx-chain.ts';
+import type { FileEntry } from '../repo/discover.ts';
+import type { FieldInfo, MidxAnatomy, MidxLayerAnatomy } from './types.ts';
+import type { Pacing } from '../pacing.ts';
+import type { OpenRepository } from '../repo/open-repository.ts';
+import { pacer, type Pacer } from '../pacing.ts';
 
 /**
  * The multi-pack-index as laid out on disk, for the anatomy view: each file (a flat midx, or each
@@ -34,21 +34,21 @@ const RIDX_SHOWN = 32;
 const OOFF_BLOCK = 8192;
 const OOFF_WIDTH = 8;
 
-const cache = new WeakMap<Session, MidxAnatomy>();
+const cache = new WeakMap<OpenRepository, MidxAnatomy>();
 
 const baseName = (path: string): string => path.replace(/^.*\//, '');
 
-/** The anatomy of the session's multi-pack-index (computed once per session). */
-export async function midxAnatomy(session: Session, ctx: HandlerContext): Promise<MidxAnatomy> {
-  const known = cache.get(session);
+/** The anatomy of the repo's multi-pack-index (computed once per repo). */
+export async function midxAnatomy(repo: OpenRepository, pacing: Pacing): Promise<MidxAnatomy> {
+  const known = cache.get(repo);
   if (known) return known;
-  const result = await build(session, pacer(ctx));
-  cache.set(session, result);
+  const result = await build(repo, pacer(pacing));
+  cache.set(repo, result);
   return result;
 }
 
-async function build(session: Session, pace: Pacer): Promise<MidxAnatomy> {
-  const { db, files } = session;
+async function build(repo: OpenRepository, pace: Pacer): Promise<MidxAnatomy> {
+  const { db, files } = repo;
   const flat = files.packDirFiles.find((f) => baseName(f.path) === 'multi-pack-index');
   const chainFile = files.midxChainFiles.find((f) => baseName(f.path) === 'multi-pack-index-chain');
 
@@ -74,7 +74,7 @@ async function build(session: Session, pace: Pacer): Promise<MidxAnatomy> {
   } else if (chainFile) {
     kind = 'chain';
     chainPath = chainFile.path;
-    const chain = openChain(session, chainFile);
+    const chain = openChain(repo, chainFile);
     if (chain.error) error = toWire(chain.error);
     if (chain.layers.length > 0) midx = chain;
   }
@@ -99,8 +99,8 @@ async function build(session: Session, pace: Pacer): Promise<MidxAnatomy> {
 }
 
 /** Opens the chain the way the database does (the database keeps no chain that failed entirely). */
-function openChain(session: Session, chainFile: FileEntry): MultiPackIndexChain {
-  const { db, files } = session;
+function openChain(repo: OpenRepository, chainFile: FileEntry): MultiPackIndexChain {
+  const { db, files } = repo;
   const layerFiles = new Map<string, ByteSource>();
   for (const f of files.midxChainFiles) {
     const m = /multi-pack-index-([0-9a-f]+)\.midx$/.exec(f.path);

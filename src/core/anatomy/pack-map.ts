@@ -1,5 +1,5 @@
-import type { PackMap } from '../../../protocol/anatomy.ts';
-import type { PackScan } from './scan.ts';
+import type { PackMap } from './types.ts';
+import type { PackScan } from '../scan/pack-scan.ts';
 
 /**
  * The byte map's data: every entry in offset order as parallel typed arrays. They are fresh

@@ -1,14 +1,14 @@
-import { PackscopeError, fail, toWire } from '../../../core/errors.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import { BITMAP_OPT_FULL_DAG, BITMAP_OPT_HASH_CACHE, BITMAP_OPT_LOOKUP_TABLE, BITMAP_OPT_PSEUDO_MERGES, PackBitmap } from '../../../core/format/bitmap.ts';
-import { PackIndex } from '../../../core/format/idx.ts';
-import { PackMtimes } from '../../../core/format/mtimes.ts';
-import { ReverseIndex } from '../../../core/format/rev.ts';
-import type { PackFiles } from '../../../core/odb/database.ts';
-import type { FileEntry } from '../../../core/repo/discover.ts';
-import type { Companions } from '../../../protocol/anatomy.ts';
-import type { HandlerContext } from '../../../protocol/rpc.ts';
-import type { Session } from '../../session.ts';
+import { PackscopeError, fail, toWire } from '../errors.ts';
+import { toHex } from '../hash/hex.ts';
+import { BITMAP_OPT_FULL_DAG, BITMAP_OPT_HASH_CACHE, BITMAP_OPT_LOOKUP_TABLE, BITMAP_OPT_PSEUDO_MERGES, PackBitmap } from '../format/bitmap.ts';
+import { PackIndex } from '../format/idx.ts';
+import { PackMtimes } from '../format/mtimes.ts';
+import { ReverseIndex } from '../format/rev.ts';
+import type { PackFiles } from '../odb/database.ts';
+import type { FileEntry } from '../repo/discover.ts';
+import type { Companions } from './types.ts';
+import type { Pacing } from '../pacing.ts';
+import type { OpenRepository } from '../repo/open-repository.ts';
 
 /**
  * The files that travel with a pack, read for the pack page:
@@ -20,7 +20,7 @@ import type { Session } from '../../session.ts';
  * - `.keep` and `.promisor`: small text files (a reason, or the promisor remote's refs).
  * The formats are parsed by core/format/{rev,bitmap,mtimes}.ts; this module picks the files,
  * catches each file's failure as a value (so one bad file leaves the others readable), and
- * keeps the answer in the session.
+ * keeps the answer in the repo.
  */
 
 /** Text files larger than this are shown cut (they are a line or two in practice). */
@@ -33,42 +33,41 @@ const FLAG_NAMES: [number, string][] = [
   [BITMAP_OPT_PSEUDO_MERGES, 'BITMAP_OPT_PSEUDO_MERGES'],
 ];
 
-const cache = new WeakMap<Session, Map<string, Companions>>();
+const cache = new WeakMap<OpenRepository, Map<string, Companions>>();
 
-/** The companion files of `pack` (`pack-<hash>`, with or without `.pack`/`.idx`). */
-export async function companions(session: Session, pack: string, ctx: HandlerContext): Promise<Companions> {
+/**
+ * The companion files of `pack` (`pack-<hash>`, with or without `.pack`/`.idx`), read once per
+ * repository; the answer is the kept one (a caller that transfers `mtimes.times` copies it first).
+ */
+export async function companions(repo: OpenRepository, pack: string, pacing: Pacing): Promise<Companions> {
   const name = pack.replace(/^.*\//, '').replace(/\.(pack|idx)$/, '');
-  let perSession = cache.get(session);
-  if (!perSession) cache.set(session, (perSession = new Map()));
-  let result = perSession.get(name);
+  let perRepo = cache.get(repo);
+  if (!perRepo) cache.set(repo, (perRepo = new Map()));
+  let result = perRepo.get(name);
   if (!result) {
-    await ctx.pause();
-    result = read(session, name);
-    perSession.set(name, result);
+    await pacing.pause();
+    result = read(repo, name);
+    perRepo.set(name, result);
   }
-  if (!result.mtimes) return result;
-  // The times travel as a transferable: hand out a copy, keep the original.
-  const times = result.mtimes.times.slice();
-  ctx.transfer(times.buffer);
-  return { ...result, mtimes: { ...result.mtimes, times } };
+  return result;
 }
 
-function read(session: Session, name: string): Companions {
-  const { db } = session;
-  const group = db.packFiles.find((g) => g.name === name) ?? fail('NotFound', `no pack named ${name} in the folder`, { file: session.files.packDir || '.' });
-  const idx = openIdx(session, group);
+function read(repo: OpenRepository, name: string): Companions {
+  const { db } = repo;
+  const group = db.packFiles.find((g) => g.name === name) ?? fail('NotFound', `no pack named ${name} in the folder`, { file: repo.files.packDir || '.' });
+  const idx = openIdx(repo, group);
   const out: Companions = { pack: name };
-  if (group.rev) out.rev = readRev(session, group.rev, idx);
-  if (group.bitmap) out.bitmap = readBitmap(session, group.bitmap, idx);
-  if (group.mtimes) out.mtimes = readMtimes(session, group.mtimes, idx);
+  if (group.rev) out.rev = readRev(repo, group.rev, idx);
+  if (group.bitmap) out.bitmap = readBitmap(repo, group.bitmap, idx);
+  if (group.mtimes) out.mtimes = readMtimes(repo, group.mtimes, idx);
   if (group.keep) out.keep = { file: group.keep.path, text: text(group.keep) };
   if (group.promisor) out.promisor = { file: group.promisor.path, text: text(group.promisor) };
   return out;
 }
 
 /** The pack's idx (the database's, else opened here), or the reason there is none. */
-function openIdx(session: Session, group: PackFiles): PackIndex | PackscopeError {
-  const { db } = session;
+function openIdx(repo: OpenRepository, group: PackFiles): PackIndex | PackscopeError {
+  const { db } = repo;
   const opened = db.packs.find((p) => p.name === group.name);
   if (opened) return opened.idx;
   if (!group.idx) return new PackscopeError('NotFound', `${group.name}.idx is missing: the number of objects, which the companion files need, is unknown`, { file: group.pack?.path });
@@ -80,20 +79,20 @@ function openIdx(session: Session, group: PackFiles): PackIndex | PackscopeError
 }
 
 /** Pack order computed from the idx: positions sorted by offset. */
-function orderFromIdx(session: Session, idx: PackIndex): Uint32Array {
-  const opened = session.db.packs.find((p) => p.idx === idx);
+function orderFromIdx(repo: OpenRepository, idx: PackIndex): Uint32Array {
+  const opened = repo.db.packs.find((p) => p.idx === idx);
   if (opened) return opened.packOrder().positions;
   const offsets = new Float64Array(idx.count);
   for (let i = 0; i < idx.count; i++) offsets[i] = idx.offsetAt(i);
   return Uint32Array.from({ length: idx.count }, (_, i) => i).sort((a, b) => offsets[a] - offsets[b]);
 }
 
-function readRev(session: Session, file: FileEntry, idx: PackIndex | PackscopeError): NonNullable<Companions['rev']> {
+function readRev(repo: OpenRepository, file: FileEntry, idx: PackIndex | PackscopeError): NonNullable<Companions['rev']> {
   const base = { file: file.path, size: file.source.size };
   try {
     if (idx instanceof PackscopeError) throw idx;
-    const rev = ReverseIndex.open(session.db.windows.open(file.source), idx.count, session.db.algo);
-    const finding = rev.checkAgainst(orderFromIdx(session, idx));
+    const rev = ReverseIndex.open(repo.db.windows.open(file.source), idx.count, repo.db.algo);
+    const finding = rev.checkAgainst(orderFromIdx(repo, idx));
     const out: NonNullable<Companions['rev']> = { ...base, matchesIdx: finding === undefined };
     if (finding) {
       out.firstMismatch = finding.index;
@@ -109,11 +108,11 @@ function readRev(session: Session, file: FileEntry, idx: PackIndex | PackscopeEr
   }
 }
 
-function readBitmap(session: Session, file: FileEntry, idx: PackIndex | PackscopeError): NonNullable<Companions['bitmap']> {
+function readBitmap(repo: OpenRepository, file: FileEntry, idx: PackIndex | PackscopeError): NonNullable<Companions['bitmap']> {
   const base = { file: file.path, size: file.source.size };
   try {
     if (idx instanceof PackscopeError) throw idx;
-    const bitmap = PackBitmap.open(session.db.windows.open(file.source), idx.count, session.db.algo, { packChecksum: idx.packChecksum() });
+    const bitmap = PackBitmap.open(repo.db.windows.open(file.source), idx.count, repo.db.algo, { packChecksum: idx.packChecksum() });
     const { version, flags, unknownFlags, entryCount } = bitmap.header;
     const names = FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
     if (unknownFlags !== 0) names.push(`unknown 0x${unknownFlags.toString(16)}`);
@@ -129,11 +128,11 @@ function readBitmap(session: Session, file: FileEntry, idx: PackIndex | Packscop
   }
 }
 
-function readMtimes(session: Session, file: FileEntry, idx: PackIndex | PackscopeError): NonNullable<Companions['mtimes']> {
+function readMtimes(repo: OpenRepository, file: FileEntry, idx: PackIndex | PackscopeError): NonNullable<Companions['mtimes']> {
   const base = { file: file.path, size: file.source.size };
   try {
     if (idx instanceof PackscopeError) throw idx;
-    const mtimes = PackMtimes.open(session.db.windows.open(file.source), idx.count, session.db.algo);
+    const mtimes = PackMtimes.open(repo.db.windows.open(file.source), idx.count, repo.db.algo);
     const times = Float64Array.from(mtimes.mtimes());
     const { min, max } = mtimes.summary();
     const out: NonNullable<Companions['mtimes']> = { ...base, min: min ?? 0, max: max ?? 0, times };

@@ -1,11 +1,11 @@
-import { u32 } from '../../../core/bytes/be.ts';
-import { fail } from '../../../core/errors.ts';
-import type { PackIndex } from '../../../core/format/idx.ts';
-import { readPackTrailer } from '../../../core/format/pack.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import type { PackFile } from '../../../core/odb/pack-file.ts';
-import type { FieldInfo, IdxAnatomy, IdxEntryRow, RegionInfo } from '../../../protocol/anatomy.ts';
-import type { HandlerContext } from '../../../protocol/rpc.ts';
+import { u32 } from '../bytes/be.ts';
+import { fail } from '../errors.ts';
+import type { PackIndex } from '../format/idx.ts';
+import { readPackTrailer } from '../format/pack.ts';
+import { toHex } from '../hash/hex.ts';
+import type { PackFile } from '../odb/pack-file.ts';
+import type { FieldInfo, IdxAnatomy, IdxEntryRow, RegionInfo } from './types.ts';
+import type { Pacing } from '../pacing.ts';
 
 /**
  * The `.idx` file laid out for the anatomy view (see core/format/idx.ts for the byte tables):
@@ -99,7 +99,7 @@ const largeUsers = new WeakMap<PackIndex, Int32Array>();
  * For each slot of the 8-byte offset table, the position of the entry whose 4-byte offset
  * points to it (-1 when none does). Built once, from one pass over the 4-byte offsets.
  */
-async function largeOffsetUsers(idx: PackIndex, ctx: HandlerContext): Promise<Int32Array> {
+async function largeOffsetUsers(idx: PackIndex, pacing: Pacing): Promise<Int32Array> {
   const known = largeUsers.get(idx);
   if (known) return known;
   const users = new Int32Array(idx.largeOffsetCount).fill(-1);
@@ -116,8 +116,8 @@ async function largeOffsetUsers(idx: PackIndex, ctx: HandlerContext): Promise<In
       if (users[k] < 0) users[k] = (done + i) / 4;
     }
     if (performance.now() - last > 10) {
-      ctx.progress(done, total, 'Reading the 4-byte offsets');
-      await ctx.pause();
+      pacing.progress(done, total, 'Reading the 4-byte offsets');
+      await pacing.pause();
       last = performance.now();
     }
   }
@@ -129,10 +129,10 @@ async function largeOffsetUsers(idx: PackIndex, ctx: HandlerContext): Promise<In
  * Entries whose offset lives in the 8-byte table, in table order: slots [start, start + count).
  * A slot no entry points to gives a row with position -1 and the stored offset.
  */
-export async function largeOffsetRows(pack: PackFile, start: number, count: number, ctx: HandlerContext): Promise<IdxEntryRow[]> {
+export async function largeOffsetRows(pack: PackFile, start: number, count: number, pacing: Pacing): Promise<IdxEntryRow[]> {
   const idx = pack.idx;
   if (idx.version === 1 || idx.largeOffsetCount === 0) return [];
-  const users = await largeOffsetUsers(idx, ctx);
+  const users = await largeOffsetUsers(idx, pacing);
   const end = Math.min(users.length, Math.max(0, start) + Math.min(count, MAX_ROWS));
   const rows: IdxEntryRow[] = [];
   const tableAt = idx.layout().largeOffsetsAt as number;

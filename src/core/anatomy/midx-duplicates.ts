@@ -1,19 +1,19 @@
-import { compareBytes } from '../../../core/bytes/be.ts';
-import { toHex } from '../../../core/hash/hex.ts';
-import { gitPackMtime } from '../../../core/format/midx-write.ts';
-import type { MidxHit, MidxLike } from '../../../core/format/midx.ts';
-import { MultiPackIndexChain } from '../../../core/format/midx-chain.ts';
-import type { PackFile } from '../../../core/odb/pack-file.ts';
-import type { DuplicateObject } from '../../../protocol/anatomy.ts';
-import type { HandlerContext } from '../../../protocol/rpc.ts';
-import type { Session } from '../../session.ts';
-import { pacer } from './pacing.ts';
+import { compareBytes } from '../bytes/be.ts';
+import { toHex } from '../hash/hex.ts';
+import { gitPackMtime } from '../format/midx-write.ts';
+import type { MidxHit, MidxLike } from '../format/midx.ts';
+import { MultiPackIndexChain } from '../format/midx-chain.ts';
+import type { PackFile } from '../odb/pack-file.ts';
+import type { DuplicateObject } from './types.ts';
+import type { Pacing } from '../pacing.ts';
+import type { OpenRepository } from '../repo/open-repository.ts';
+import { pacer } from '../pacing.ts';
 
 /**
  * Objects stored in more than one pack, and which copy git reads. Every opened pack's idx is
  * merged in id order, one fanout bucket (first id byte) at a time, so memory follows the largest
  * bucket plus the duplicates found, never the packs. The scan keeps the duplicates compactly
- * (ids, and per copy the pack and idx position) once per session; rows are built on request.
+ * (ids, and per copy the pack and idx position) once per repo; rows are built on request.
  *
  * Which copy git reads:
  * 1. the multi-pack-index is searched first, and it records one copy per object. git chose it
@@ -36,7 +36,7 @@ interface DuplicateScan {
   copyPosition: Uint32Array;
 }
 
-const cache = new WeakMap<Session, DuplicateScan>();
+const cache = new WeakMap<OpenRepository, DuplicateScan>();
 
 /** A growable Uint32Array. */
 class U32List {
@@ -68,17 +68,17 @@ class IdList {
 }
 
 /** Duplicated objects in id order: the total and the first `limit` rows. */
-export async function midxDuplicates(session: Session, limit: number, ctx: HandlerContext): Promise<{ total: number; duplicates: DuplicateObject[] }> {
-  let scan = cache.get(session);
+export async function midxDuplicates(repo: OpenRepository, limit: number, pacing: Pacing): Promise<{ total: number; duplicates: DuplicateObject[] }> {
+  let scan = cache.get(repo);
   if (!scan) {
-    scan = await scanDuplicates(session, ctx);
-    cache.set(session, scan);
+    scan = await scanDuplicates(repo, pacing);
+    cache.set(repo, scan);
   }
   const n = Math.max(0, Math.min(scan.count, Math.floor(Number.isFinite(limit) ? limit : 0)));
   const rows: DuplicateObject[] = [];
-  const explainer = new Explainer(session);
-  const H = session.db.algo.size;
-  const pace = pacer(ctx);
+  const explainer = new Explainer(repo);
+  const H = repo.db.algo.size;
+  const pace = pacer(pacing);
   for (let i = 0; i < n; i++) {
     await pace.tick(i, n, 'Explaining the copies');
     const oid = scan.ids.subarray(i * H, i * H + H);
@@ -89,14 +89,14 @@ export async function midxDuplicates(session: Session, limit: number, ctx: Handl
   return { total: scan.count, duplicates: rows };
 }
 
-async function scanDuplicates(session: Session, ctx: HandlerContext): Promise<DuplicateScan> {
-  const packs = session.db.packs;
-  const H = session.db.algo.size;
+async function scanDuplicates(repo: OpenRepository, pacing: Pacing): Promise<DuplicateScan> {
+  const packs = repo.db.packs;
+  const H = repo.db.algo.size;
   const idBytes = new IdList();
   const copyStart = new U32List();
   const copyPack = new U32List();
   const copyPosition = new U32List();
-  const pace = pacer(ctx);
+  const pace = pacer(pacing);
   if (packs.length < 2) return { packs, count: 0, ids: new Uint8Array(0), copyStart: Uint32Array.of(0), copyPack: new Uint32Array(0), copyPosition: new Uint32Array(0) };
 
   let bucketIds = new Uint8Array(0);
@@ -180,8 +180,8 @@ class Explainer {
   /** Packs outside the midx in the order they are searched. */
   private readonly searchOrder: string[];
 
-  constructor(session: Session) {
-    const db = session.db;
+  constructor(repo: OpenRepository) {
+    const db = repo.db;
     this.midx = db.midx?.midx;
     this.chain = this.midx instanceof MultiPackIndexChain ? this.midx : undefined;
     for (const g of db.packFiles) this.mtimes.set(g.name, g.pack?.mtimeMs ?? 0);

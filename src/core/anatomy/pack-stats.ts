@@ -1,7 +1,7 @@
-import { toWire } from '../../../core/errors.ts';
-import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type ObjectType } from '../../../core/objects/types.ts';
-import type { PackStats } from '../../../protocol/anatomy.ts';
-import type { PackScan } from './scan.ts';
+import { toWire } from '../errors.ts';
+import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type ObjectType } from '../objects/types.ts';
+import type { PackStats } from './types.ts';
+import type { PackScan } from '../scan/pack-scan.ts';
 
 /**
  * A pack's statistics from its scan: entries by stored kind, objects by resolved type, stored
