@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { CombinedFileInfo, DiffFileInfo } from '../../../protocol/diff.ts';
+import type { CombinedFileInfo, DiffFileInfo, DiffStatus } from '../../../protocol/diff.ts';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { formatCount, shortOid } from '../../lib/format.ts';
 import { DiffView } from './DiffView.tsx';
@@ -66,7 +66,7 @@ function ParentChoice({ parents, parentCount, choice, onChoose }: { parents: str
           Parent {i + 1} <span className="mono">{p.slice(0, 7)}</span>
         </button>
       ))}
-      <button type="button" className="small" aria-pressed={choice === 'combined'} onClick={() => onChoose('combined')} title="The files that differ from every parent, as git diff-tree -c lists them" data-testid="parent-combined">
+      <button type="button" className="small" aria-pressed={choice === 'combined'} onClick={() => onChoose('combined')} title="The files that differ from every parent, as git diff --cc shows them: one column per parent" data-testid="parent-combined">
         Combined
       </button>
     </div>
@@ -79,54 +79,75 @@ function ParentChanges({ rev, parent }: { rev: string; parent: number }) {
   return <DiffView list={list} diffKey={`${rev}^${parent}`} />;
 }
 
+/** The combined view's letter for a file: deleted by the merge, added (new against every parent), else modified. */
+function combinedStatus(file: CombinedFileInfo): DiffStatus {
+  if (/^0+$/.test(file.oid)) return 'D';
+  if (file.parents.every((p) => p.status === 'A')) return 'A';
+  return 'M';
+}
+
 /**
- * git's combined view of a merge: only the files that differ from every parent (the ones a
- * merge resolved or changed on its own). Each is shown against each parent in turn.
+ * git's combined view of a merge: the files that differ from every parent (the ones a merge
+ * resolved or changed on its own), each drawn as `git diff --cc` draws it: one marker column per
+ * parent. `--cc` (the default) keeps the hunks where the merge did more than take one parent's
+ * lines; `-c` keeps every combined hunk.
  */
 function CombinedChanges({ rev, parents }: { rev: string; parents: string[] }) {
-  const combined = useCombinedFiles(rev);
-  const width = Math.max(1, combined.files[0]?.parents.length ?? parents.length);
+  const [dense, setDense] = useState(true);
+  const combined = useCombinedFiles(rev, dense);
   const { items, byIndex } = useMemo(() => {
-    const out: DiffFileInfo[] = [];
-    const byIndex = new Map<number, { file: CombinedFileInfo; parent: number }>();
-    for (const f of combined.files) {
-      f.parents.forEach((p, i) => {
-        const index = f.index * width + i;
-        byIndex.set(index, { file: f, parent: i });
-        out.push({
-          index,
-          status: p.status,
-          old: { path: p.path, mode: p.mode, oid: p.oid },
-          new: { path: f.path, ...(f.quoted !== undefined ? { quoted: f.quoted } : {}), mode: f.mode, oid: f.oid },
-          binary: false,
-        });
-      });
-    }
-    return { items: out, byIndex };
-  }, [combined.files, width]);
-  const list = { ...combined, files: items, total: combined.total === undefined ? undefined : combined.total * width };
+    const byIndex = new Map<number, CombinedFileInfo>();
+    const items = combined.files.map((f): DiffFileInfo => {
+      byIndex.set(f.index, f);
+      const first = f.parents[0];
+      return {
+        index: f.index,
+        status: combinedStatus(f),
+        old: { path: first?.path ?? f.path, mode: first?.mode ?? '000000', oid: first?.oid ?? f.oid },
+        new: { path: f.path, ...(f.quoted !== undefined ? { quoted: f.quoted } : {}), mode: f.mode, oid: f.oid },
+        binary: false,
+      };
+    });
+    return { items, byIndex };
+  }, [combined.files]);
+  const source = useMemo(() => ({ dense, files: byIndex }), [dense, byIndex]);
+  const list = { ...combined, files: items };
   return (
     <DiffView
       list={list}
-      diffKey={`${rev}-combined`}
+      diffKey={`${rev}-combined-${dense ? 'cc' : 'c'}`}
+      combined={source}
+      controls={
+        <div className="df-layout" role="group" aria-label="Combined hunks" data-testid="combined-mode">
+          <button type="button" className="small" aria-pressed={dense} onClick={() => setDense(true)} title="git diff --cc: only the hunks where the merge did more than take one parent's lines" data-testid="combined-dense">
+            Merge's own (--cc)
+          </button>
+          <button type="button" className="small" aria-pressed={!dense} onClick={() => setDense(false)} title="git diff -c: every hunk that differs from all parents" data-testid="combined-all">
+            All hunks (-c)
+          </button>
+        </div>
+      }
       summary={
         <span data-testid="combined-summary">
           <strong>{formatCount(combined.total)}</strong>
           {combined.truncated ? '+' : ''} {combined.total === 1 ? 'file differs' : 'files differ'} from every parent
-          {combined.total === 0 ? ' (the merge took each file from one of its parents)' : ', each shown against each parent'}
+          {combined.total === 0
+            ? dense
+              ? ' with changes of the merge’s own (every change came from one parent)'
+              : ' (the merge took each file from one of its parents)'
+            : `, as git diff ${dense ? '--cc' : '-c'} shows ${combined.total === 1 ? 'it' : 'them'}: one column per parent`}
         </span>
       }
       fileLabel={(f) => {
-        const at = byIndex.get(f.index);
-        if (!at) return null;
+        const file = byIndex.get(f.index);
+        if (!file) return null;
         return (
-          <span className="df-label" data-testid="combined-label">
-            against parent {at.parent + 1} <span className="mono">{shortOid(parents[at.parent] ?? at.file.parents[at.parent].oid)}</span>{' '}
-            <span className="df-combined-statuses" title="git's letter against each parent">
-              {at.file.parents.map((p, i) => (
-                <StatusBadge key={i} status={p.status} />
-              ))}
-            </span>
+          <span className="df-combined-statuses" title="git's letter against each parent">
+            {file.parents.map((p, i) => (
+              <span key={i} className="df-combined-parent" data-testid="combined-label" title={`Against parent ${i + 1}, ${parents[i] ?? ''}`}>
+                <StatusBadge status={p.status} />
+              </span>
+            ))}
           </span>
         );
       }}

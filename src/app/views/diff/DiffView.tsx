@@ -1,16 +1,17 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useWindowVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { DIFF_LIMITS, type DiffFileInfo, type FileHunks } from '../../../protocol/diff.ts';
+import { DIFF_LIMITS, type CombinedHunks, type DiffFileInfo, type FileHunks } from '../../../protocol/diff.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
+import { CombinedHunkHeader, CombinedLine } from './CombinedLines.tsx';
 import { ContextLine, GapRow, SplitPair, UnifiedLine } from './DiffLines.tsx';
 import { FileHeader, FilePath, LineCounts } from './FileHeader.tsx';
 import { FileList } from './FileList.tsx';
 import { ImageDiff } from './ImageDiff.tsx';
 import { useDiffPreferences, type DiffLayout } from './preferences.ts';
-import { bodyRows, gapsOf, type BodyRow } from './rows.ts';
+import { bodyRows, combinedRows, gapsOf, type BodyRow } from './rows.ts';
 import type { DiffList } from './useDiffList.ts';
-import { BIG_DIFF_LINES, MANY_FILES, openByDefault, useFileDiffs, type FileState } from './useFileDiffs.ts';
+import { BIG_DIFF_LINES, combinedLineCount, MANY_FILES, openByDefault, useFileDiffs, type CombinedSource, type FileState } from './useFileDiffs.ts';
 import './diff.css';
 
 /**
@@ -32,7 +33,11 @@ type Note =
   | 'submodule'
   | 'unchanged'
   | 'cut'
-  | 'reveal-error';
+  | 'reveal-error'
+  /** A combined diff over more parents than git's combined diff takes. */
+  | 'many-parents'
+  /** A combined diff whose lost lines were listed without merging (past the merge table's cap). */
+  | 'approximate';
 
 type Row =
   | { kind: 'file'; pos: number; last: boolean }
@@ -50,7 +55,7 @@ const IMAGE_NAME = /\.(png|jpe?g|gif|webp|bmp|ico)$/i;
 
 /** Rows of an open file whose hunks are there; cached per file while its state and the layout stay. */
 interface CachedBody {
-  hunks: FileHunks;
+  hunks: FileHunks | CombinedHunks;
   revealed: FileState['revealed'];
   context: FileState['context'];
   layout: DiffLayout;
@@ -68,19 +73,31 @@ export interface DiffViewProps {
   noun?: string;
   /** Words that replace the summary's count (the combined view counts files, not file pairs). */
   summary?: ReactNode;
+  /** A merge's combined view: each file's combined hunks instead of a two-sided diff. */
+  combined?: CombinedSource;
+  /** Buttons in place of the unified/split switch (the combined view has one layout). */
+  controls?: ReactNode;
+}
+
+/** Whether a file of the combined view shows without a click: not one of too many, and (once read) not too big. */
+function combinedOpenByDefault(state: FileState | undefined, totalFiles: number): boolean {
+  if (totalFiles > MANY_FILES) return false;
+  return !state?.combined || combinedLineCount(state.combined) <= BIG_DIFF_LINES;
 }
 
 /** The summary, the file list and the virtualized diffs of one comparison. */
-export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summary }: DiffViewProps) {
+export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summary, combined, controls }: DiffViewProps) {
   const layout = useDiffPreferences((s) => s.layout);
   const setLayout = useDiffPreferences((s) => s.setLayout);
-  const diffs = useFileDiffs(diffKey);
+  const diffs = useFileDiffs(diffKey, combined);
+  const isCombined = combined !== undefined;
   const files = list.files;
   const total = list.total ?? files.length;
   const cache = useRef(new Map<number, CachedBody>());
   useEffect(() => cache.current.clear(), [diffKey]);
 
-  const isOpen = (f: DiffFileInfo) => diffs.states.get(f.index)?.open ?? openByDefault(f, total);
+  const openOf = (f: DiffFileInfo, st: FileState | undefined) => st?.open ?? (isCombined ? combinedOpenByDefault(st, total) : openByDefault(f, total));
+  const isOpen = (f: DiffFileInfo) => openOf(f, diffs.states.get(f.index));
 
   const { rows, headerRow } = useMemo(() => {
     const out: Row[] = [];
@@ -93,16 +110,39 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
       headerRow.push(out.length);
       out.push({ kind: 'file', pos, last: false });
       const st = diffs.states.get(f.index);
-      const open = st?.open ?? openByDefault(f, total);
+      const open = openOf(f, st);
       if (!open) {
         // Collapsed for its size (not by the person): say why and offer it. One of many files
         // collapsed only has its header (with a Load diff button), so thousands stay compact.
-        if (st?.open === undefined && (f.added ?? 0) + (f.deleted ?? 0) > BIG_DIFF_LINES) out.push({ kind: 'note', pos, note: 'collapsed', last: false });
+        const lines = st?.combined ? combinedLineCount(st.combined) : (f.added ?? 0) + (f.deleted ?? 0);
+        if (st?.open === undefined && lines > BIG_DIFF_LINES) out.push({ kind: 'note', pos, note: 'collapsed', last: false });
         end();
         return;
       }
       const note = (n: Note) => out.push({ kind: 'note', pos, note: n, last: false });
-      if (f.skipped) note(f.skipped);
+      const body = (source: FileHunks | CombinedHunks, make: () => BodyRow[]) => {
+        let c = cache.current.get(f.index);
+        if (!c || c.hunks !== source || c.revealed !== st?.revealed || c.context !== st?.context || c.layout !== layout) {
+          c = { hunks: source, revealed: st!.revealed, context: st!.context, layout, rows: make() };
+          cache.current.set(f.index, c);
+        }
+        c.rows.forEach((row, n) => out.push({ kind: 'body', pos, n, body: row, last: false }));
+      };
+      if (isCombined) {
+        const c = st?.combined;
+        if (!c) note(st?.error ? 'error' : 'loading');
+        else if (c.skipped) note(c.skipped);
+        else if (c.error) note('error');
+        else if (c.binary) note('binary');
+        else if (c.tooLarge) note('too-large');
+        else if (c.tooManyParents) note('many-parents');
+        else if (c.hunks.length === 0) note('unchanged');
+        else {
+          body(c, () => combinedRows(c));
+          if (c.cut.lines > 0) note('cut');
+          if (c.approximate) note('approximate');
+        }
+      } else if (f.skipped) note(f.skipped);
       else if (f.binary || st?.hunks?.skipped === 'binary') {
         note('binary');
         out.push({ kind: 'images', pos, last: false });
@@ -111,13 +151,9 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
       else if (st.hunks.error) note('error');
       else if (st.hunks.hunks.length === 0) note('unchanged');
       else {
-        let c = cache.current.get(f.index);
-        if (!c || c.hunks !== st.hunks || c.revealed !== st.revealed || c.context !== st.context || c.layout !== layout) {
-          c = { hunks: st.hunks, revealed: st.revealed, context: st.context, layout, rows: bodyRows(st.hunks, layout, st.revealed, st.context) };
-          cache.current.set(f.index, c);
-        }
-        c.rows.forEach((body, n) => out.push({ kind: 'body', pos, n, body, last: false }));
-        if (st.hunks.cut.lines > 0) note('cut');
+        const hunks = st.hunks;
+        body(hunks, () => bodyRows(hunks, layout, st.revealed, st.context));
+        if (hunks.cut.lines > 0) note('cut');
         if (st.revealError) note('reveal-error');
       }
       end();
@@ -125,7 +161,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     if (!list.done || list.truncated || list.status === 'error') out.push({ kind: 'more' });
     return { rows: out, headerRow };
     // `total` decides the default of files not yet touched.
-  }, [files, diffs.states, layout, total, list.done, list.truncated, list.status]);
+  }, [files, diffs.states, layout, total, list.done, list.truncated, list.status, isCombined]);
 
   // The list's place on the page and the sticky top bar's height (HistoryView does the same).
   const listRef = useRef<HTMLDivElement>(null);
@@ -203,7 +239,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   const binaries = files.filter((f) => f.binary).length;
 
   return (
-    <section className="diff-view" data-testid="diff-view" data-layout={layout} data-loaded={files.length}>
+    <section className="diff-view" data-testid="diff-view" data-layout={isCombined ? 'combined' : layout} data-loaded={files.length}>
       {/* A comparison that failed before its first page has nothing to sum up: its error says it all. */}
       {!(list.status === 'error' && files.length === 0) && (
       <div className="df-summary">
@@ -242,13 +278,15 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
             </button>
           </span>
         )}
-        <div className="df-layout" role="group" aria-label="Diff layout">
-          {(['unified', 'split'] as const).map((l) => (
-            <button key={l} type="button" className="small" aria-pressed={layout === l} onClick={() => setLayout(l)} data-testid={`layout-${l}`}>
-              {l === 'unified' ? 'Unified' : 'Split'}
-            </button>
-          ))}
-        </div>
+        {controls ?? (
+          <div className="df-layout" role="group" aria-label="Diff layout">
+            {(['unified', 'split'] as const).map((l) => (
+              <button key={l} type="button" className="small" aria-pressed={layout === l} onClick={() => setLayout(l)} data-testid={`layout-${l}`}>
+                {l === 'unified' ? 'Unified' : 'Split'}
+              </button>
+            ))}
+          </div>
+        )}
       </div>
       )}
       {list.renames === 'exact-only' && (
@@ -343,6 +381,8 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     if (b.kind === 'line') return <UnifiedLine shown={b.line} />;
     if (b.kind === 'pair') return <SplitPair left={b.left} right={b.right} />;
     if (b.kind === 'context') return <ContextLine row={b} split={layout === 'split'} />;
+    if (b.kind === 'chunk') return <CombinedHunkHeader hunk={b.hunk} parents={b.parents} />;
+    if (b.kind === 'cline') return <CombinedLine line={b.line} />;
     return <GapRow row={b} file={f.index} canReveal={!/^0*$/.test(f.new.oid) && !/^0*$/.test(f.old.oid)} busy={st?.revealing === true} onReveal={(gap, how) => void diffs.reveal(f, gap, how)} />;
   }
 }
@@ -380,10 +420,11 @@ function sizes(file: DiffFileInfo, state: FileState | undefined): string {
 function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: DiffFileInfo; state: FileState | undefined; onOpen: () => void; onRetry: () => void }) {
   switch (note) {
     case 'collapsed': {
-      const lines = (file.added ?? 0) + (file.deleted ?? 0);
+      const combined = state?.combined;
+      const lines = combined ? combinedLineCount(combined) : (file.added ?? 0) + (file.deleted ?? 0);
       return (
         <div className="df-note" data-testid="diff-collapsed">
-          Large diff: {formatCount(lines)} changed lines are hidden until you ask.{' '}
+          Large diff: {formatCount(lines)} {combined ? 'lines of combined hunks' : 'changed lines'} are hidden until you ask.{' '}
           <button type="button" className="small" onClick={onOpen}>
             Show the diff
           </button>
@@ -395,7 +436,7 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
     case 'error':
       return (
         <div className="df-note">
-          <ErrorBox error={state?.error ?? state?.hunks?.error ?? file.error ?? { kind: 'Internal', message: 'The diff could not be made', detail: '' }} title="The diff of this file could not be made" />
+          <ErrorBox error={state?.error ?? state?.hunks?.error ?? state?.combined?.error ?? file.error ?? { kind: 'Internal', message: 'The diff could not be made', detail: '' }} title="The diff of this file could not be made" />
           {state?.error && (
             <button type="button" className="small" onClick={onRetry}>
               Try again
@@ -404,12 +445,26 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
         </div>
       );
     case 'binary':
+      if (state?.combined) {
+        return (
+          <div className="df-note" data-testid="diff-binary">
+            Binary file: a side is binary, so there are no combined hunks (git prints “Binary files differ”).
+          </div>
+        );
+      }
       return (
         <div className="df-note" data-testid="diff-binary" data-old-size={file.old.size ?? state?.hunks?.oldSize ?? ''} data-new-size={file.new.size ?? state?.hunks?.newSize ?? ''}>
           {file.status === 'A' ? 'Binary file added' : file.status === 'D' ? 'Binary file deleted' : 'Binary file changed'}: {sizes(file, state)}
         </div>
       );
     case 'too-large':
+      if (state?.combined) {
+        return (
+          <div className="df-note" data-testid="diff-too-large">
+            Not compared line by line: a side is larger than {formatBytes(DIFF_LIMITS.maxBlobBytes)} or the sides hold too many lines.
+          </div>
+        );
+      }
       return (
         <div className="df-note" data-testid="diff-too-large" data-old-size={file.old.size ?? state?.hunks?.oldSize ?? ''} data-new-size={file.new.size ?? state?.hunks?.newSize ?? ''}>
           Not compared line by line: a side is larger than {formatBytes(DIFF_LIMITS.maxBlobBytes)} ({sizes(file, state)}).
@@ -419,8 +474,8 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
     case 'unreadable':
       return (
         <div className="df-note">
-          {file.error || state?.hunks?.error ? (
-            <ErrorBox error={(file.error ?? state?.hunks?.error)!} title={note === 'missing' ? 'A side of this file is not in the repository' : 'A side of this file could not be read'} />
+          {file.error || state?.hunks?.error || state?.combined?.error ? (
+            <ErrorBox error={(file.error ?? state?.hunks?.error ?? state?.combined?.error)!} title={note === 'missing' ? 'A side of this file is not in the repository' : 'A side of this file could not be read'} />
           ) : note === 'missing' ? (
             'A side of this file is not in the repository.'
           ) : (
@@ -437,7 +492,9 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
     case 'unchanged':
       return (
         <div className="df-note muted" data-testid="diff-unchanged">
-          {file.status === 'R' || file.status === 'C'
+          {state?.combined
+            ? 'No combined hunks: no line of this file differs from every parent (its mode or type changed, or every change came from one parent).'
+            : file.status === 'R' || file.status === 'C'
             ? `File ${file.status === 'R' ? 'renamed' : 'copied'} without changes to its lines.`
             : file.old.mode !== file.new.mode && file.status !== 'A' && file.status !== 'D'
               ? `Only the mode changed (${file.old.mode} → ${file.new.mode}).`
@@ -449,7 +506,15 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
     case 'cut':
       return (
         <div className="df-note warn" data-testid="diff-cut">
-          {formatCount(state?.hunks?.cut.lines ?? 0)} more lines of this diff are not shown (the first {formatCount(DIFF_LIMITS.maxHunkLines)} are).
+          {formatCount(state?.hunks?.cut.lines ?? state?.combined?.cut.lines ?? 0)} more lines of this diff are not shown (the first {formatCount(DIFF_LIMITS.maxHunkLines)} are).
+        </div>
+      );
+    case 'many-parents':
+      return <div className="df-note">This merge has too many parents for a combined diff of its lines; compare it with each parent instead.</div>;
+    case 'approximate':
+      return (
+        <div className="df-note warn" data-testid="diff-approximate">
+          Lines lost from several parents are listed parent by parent here: merging them as git does would take too much memory, so some appear once per parent.
         </div>
       );
     case 'reveal-error':

@@ -1,4 +1,4 @@
-import type { DiffHunkInfo, DiffLineInfo, FileHunks } from '../../../protocol/diff.ts';
+import type { CombinedHunks, DiffHunkInfo, DiffLineInfo, FileHunks } from '../../../protocol/diff.ts';
 import type { DiffLayout } from './preferences.ts';
 
 /**
@@ -33,6 +33,11 @@ export interface Revealed {
   bottom: number;
 }
 
+/** A hunk of a merge's combined diff: `@@@ -a,b -c,d +e,f @@@` and its lines. */
+export type CombinedHunkInfo = CombinedHunks['hunks'][number];
+/** A line of a combined hunk: one marker per parent, the text, the merge's line number. */
+export type CombinedLineInfo = CombinedHunkInfo['lines'][number];
+
 /** A row of a file's body. */
 export type BodyRow =
   /** A hunk header or a gap with expand buttons; `hunk` is the hunk that follows, if any. */
@@ -41,7 +46,11 @@ export type BodyRow =
   /** Split layout: the old side on the left, the new side on the right. */
   | { kind: 'pair'; left: ShownLine | undefined; right: ShownLine | undefined }
   /** A revealed context line (text read from the blob). */
-  | { kind: 'context'; oldNo: number; newNo: number; text: string };
+  | { kind: 'context'; oldNo: number; newNo: number; text: string }
+  /** A combined hunk's header (`parents` marker columns follow it). */
+  | { kind: 'chunk'; hunk: CombinedHunkInfo; parents: number }
+  /** A line of a combined hunk. */
+  | { kind: 'cline'; line: CombinedLineInfo };
 
 /** The gaps of a file's hunks: before each hunk and after the last, as git's hunk headers place them. */
 export function gapsOf(hunks: DiffHunkInfo[], oldLines: number, newLines: number): Gap[] {
@@ -126,6 +135,19 @@ export function hunkRows(hunk: DiffHunkInfo, layout: DiffLayout): BodyRow[] {
     while (i < shown.length && shown[i].line.kind === 'del') dels.push(shown[i++]);
     while (i < shown.length && shown[i].line.kind === 'add') adds.push(shown[i++]);
     for (let k = 0; k < Math.max(dels.length, adds.length); k++) rows.push({ kind: 'pair', left: dels[k], right: adds[k] });
+  }
+  return rows;
+}
+
+/** A merge's combined diff of one file as rows: each hunk's header, then its lines. */
+export function combinedRows(combined: CombinedHunks): BodyRow[] {
+  const rows: BodyRow[] = [];
+  for (const hunk of combined.hunks) {
+    // git opens the header with one '@' more than there are parents.
+    const ats = /^@+/.exec(hunk.header)?.[0].length ?? 0;
+    const parents = ats > 1 ? ats - 1 : (hunk.lines[0]?.markers.length ?? 0);
+    rows.push({ kind: 'chunk', hunk, parents });
+    for (const line of hunk.lines) rows.push({ kind: 'cline', line });
   }
   return rows;
 }

@@ -107,10 +107,13 @@ export function useDiffFiles(target: DiffTarget) {
   });
 }
 
-/** A merge's combined view: the files that differ from every parent (`git diff-tree -c`). */
-export function useCombinedFiles(rev: string) {
-  return usePagedList<CombinedFileInfo>(`combined:${rev}`, 'Comparing with every parent', async (start, signal, onProgress) => {
-    const page = await engine.call('diffCombined', { rev, start, count: FILES_PAGE }, { signal, onProgress });
+/**
+ * A merge's combined view: the files that differ from every parent, all of them (`git diff-tree
+ * -c`) or, `dense`, those with a hunk of the merge's own (`--cc`).
+ */
+export function useCombinedFiles(rev: string, dense: boolean) {
+  return usePagedList<CombinedFileInfo>(`combined:${rev}:${dense}`, 'Comparing with every parent', async (start, signal, onProgress) => {
+    const page = await engine.call('diffCombined', { rev, start, count: FILES_PAGE, dense }, { signal, onProgress });
     return { files: page.files, total: page.total, truncated: page.truncated, ends: page.ends, renames: 'off', added: 0, deleted: 0 };
   });
 }

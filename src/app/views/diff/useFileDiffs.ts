@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { WireError } from '../../../core/errors.ts';
-import { DIFF_LIMITS, type DiffFileInfo, type FileHunks } from '../../../protocol/diff.ts';
+import { DIFF_LIMITS, type CombinedFileInfo, type CombinedHunks, type DiffFileInfo, type FileHunks } from '../../../protocol/diff.ts';
 import { engine } from '../../client.ts';
 import { asWire } from '../../stores/repo.ts';
 import { isCancelled } from '../../stores/tasks.ts';
@@ -17,6 +17,8 @@ export interface FileState {
   /** Opened or collapsed by the person; undefined: as its size decides (see `openByDefault`). */
   open?: boolean;
   hunks?: FileHunks;
+  /** A merge's file in the combined view: its combined hunks (instead of `hunks`). */
+  combined?: CombinedHunks;
   loading?: boolean;
   error?: WireError;
   /** Lines revealed in each gap (by gap index). */
@@ -52,8 +54,28 @@ export function openByDefault(file: DiffFileInfo, totalFiles: number): boolean {
   return (file.added ?? 0) + (file.deleted ?? 0) <= BIG_DIFF_LINES;
 }
 
-/** Per-file diff state of one comparison (`key` changes: everything starts over). */
-export function useFileDiffs(key: string) {
+/** A merge's files in the combined view: their hunks come from `diffCombinedHunks`. */
+export interface CombinedSource {
+  /** `--cc` (true) or `-c`. */
+  dense: boolean;
+  /** The merge's file behind each listed file (by its index). */
+  files: ReadonlyMap<number, CombinedFileInfo>;
+}
+
+/** Lines of a combined diff as shown (to decide whether it waits for a click). */
+export function combinedLineCount(c: CombinedHunks): number {
+  let n = 0;
+  for (const h of c.hunks) n += h.lines.length;
+  return n;
+}
+
+/**
+ * Per-file diff state of one comparison (`key` changes: everything starts over). With
+ * `combined`, each file's hunks are its combined hunks against every parent.
+ */
+export function useFileDiffs(key: string, combined?: CombinedSource) {
+  const combinedRef = useRef(combined);
+  combinedRef.current = combined;
   const [states, setStates] = useState<ReadonlyMap<number, FileState>>(new Map());
   const latest = useRef(states);
   latest.current = states;
@@ -85,11 +107,17 @@ export function useFileDiffs(key: string) {
       if (inFlight.current.has(file.index)) continue;
       inFlight.current.add(file.index);
       patch(file.index, (s) => ({ ...s, loading: true, error: undefined }));
-      engine
-        .call('diffHunks', { oldOid: side(file.old.oid), newOid: side(file.new.oid), oldMode: file.old.mode, newMode: file.new.mode }, { signal: c.signal })
+      const source = combinedRef.current;
+      const merged = source?.files.get(file.index);
+      const request: Promise<Pick<FileState, 'hunks' | 'combined'>> = merged
+        ? engine
+            .call('diffCombinedHunks', { oid: side(merged.oid), mode: merged.mode, parents: merged.parents.map((p) => ({ oid: side(p.oid), mode: p.mode })), dense: source?.dense !== false }, { signal: c.signal })
+            .then((combined) => ({ combined }))
+        : engine.call('diffHunks', { oldOid: side(file.old.oid), newOid: side(file.new.oid), oldMode: file.old.mode, newMode: file.new.mode }, { signal: c.signal }).then((hunks) => ({ hunks }));
+      request
         .then(
-          (hunks) => {
-            if (!c.signal.aborted) patch(file.index, (s) => ({ ...s, hunks, loading: false }));
+          (got) => {
+            if (!c.signal.aborted) patch(file.index, (s) => ({ ...s, ...got, loading: false }));
           },
           (err: unknown) => {
             if (!c.signal.aborted && !isCancelled(err)) patch(file.index, (s) => ({ ...s, loading: false, error: asWire(err) }));
@@ -109,7 +137,7 @@ export function useFileDiffs(key: string) {
       const m = latest.current;
       waiting.current = files.filter((f) => {
         const s = m.get(f.index);
-        return !s?.hunks && !s?.loading && !s?.error && !inFlight.current.has(f.index);
+        return !s?.hunks && !s?.combined && !s?.loading && !s?.error && !inFlight.current.has(f.index);
       });
       pump();
     },
