@@ -16,14 +16,19 @@
  * blob it has already marked.
  */
 
-/** What the estimate needs of each blob in the packs: a list indexed by blob number. */
+/**
+ * What the estimate needs of the blobs, in columns indexed by blob number (the analysis's
+ * `BlobTable` has this shape: git.git has some 300k blobs, too many for an object each).
+ */
 export interface StoredBlobFacts {
-  /** Bytes its entry takes where it is stored (entry header and compressed data, or the loose file). */
-  stored: number;
+  count: number;
+  /** Bytes each entry takes where it is stored (entry header and compressed data, or the loose file); negative when missing. */
+  stored: ArrayLike<number>;
   /** The blob number of its delta base; -1 when it is stored whole (or its base is not a blob of the list). */
-  base: number;
-  /** The ids of the paths it appears at over history (empty: reached by no commit). */
-  paths: readonly number[];
+  deltaBase: ArrayLike<number>;
+  /** The ids of the paths blob b appears at over history: `pathIds[pathStart[b] .. pathStart[b + 1])` (none: no commit names it). */
+  pathStart: ArrayLike<number>;
+  pathIds: ArrayLike<number>;
 }
 
 /** Why a blob of the removed path does or does not go. */
@@ -55,23 +60,27 @@ export interface RemovalEstimate {
 }
 
 /**
- * The estimate for removing every path `isRemoved` accepts (a path and everything under it is
- * the caller's choice of ids). Linear in the number of blobs: each delta chain is walked once.
+ * The estimate for removing the paths whose ids `removed` marks non-zero (a path and everything
+ * under it is the caller's choice of ids). Linear in the number of blobs: each delta chain is
+ * walked once.
  */
-export function estimateRemoval(blobs: readonly StoredBlobFacts[], isRemoved: (path: number) => boolean): RemovalEstimate {
-  const n = blobs.length;
+export function estimateRemoval(blobs: StoredBlobFacts, removed: ArrayLike<number>): RemovalEstimate {
+  const n = blobs.count;
+  const { pathStart, pathIds, deltaBase } = blobs;
   // 0: not at a removed path; 1: only at removed paths (goes unless needed); 2: at a removed and a kept path.
   const touched = new Uint8Array(n);
   const keptPath = new Int32Array(n).fill(-1);
   for (let b = 0; b < n; b++) {
-    const paths = blobs[b].paths;
-    let removed = 0;
-    for (const p of paths) {
-      if (isRemoved(p)) removed++;
+    const start = pathStart[b];
+    const end = pathStart[b + 1];
+    let count = 0;
+    for (let i = start; i < end; i++) {
+      const p = pathIds[i];
+      if (removed[p]) count++;
       else if (keptPath[b] < 0) keptPath[b] = p;
     }
-    if (removed === 0) continue;
-    touched[b] = removed === paths.length ? 1 : 2;
+    if (count === 0) continue;
+    touched[b] = count === end - start ? 1 : 2;
   }
   // Every blob that stays marks the chain under it as needed; the first kept blob to reach a
   // removed one is named as its dependent.
@@ -79,7 +88,7 @@ export function estimateRemoval(blobs: readonly StoredBlobFacts[], isRemoved: (p
   const dependent = new Int32Array(n).fill(-1);
   for (let k = 0; k < n; k++) {
     if (touched[k] === 1) continue;
-    for (let b = blobs[k].base; b >= 0 && b < n && needed[b] === 0; b = blobs[b].base) {
+    for (let b = deltaBase[k]; b >= 0 && b < n && needed[b] === 0; b = deltaBase[b]) {
       needed[b] = 1;
       dependent[b] = k;
     }
@@ -87,7 +96,7 @@ export function estimateRemoval(blobs: readonly StoredBlobFacts[], isRemoved: (p
   const estimate: RemovalEstimate = { saved: 0, upTo: 0, keptElsewhere: 0, blobs: [], counts: { freed: 0, otherPath: 0, deltaBase: 0 } };
   for (let b = 0; b < n; b++) {
     if (touched[b] === 0) continue;
-    const stored = blobs[b].stored;
+    const stored = Math.max(0, blobs.stored[b]);
     let reason: RemovalReason;
     if (touched[b] === 2) {
       reason = { kind: 'other-path', path: keptPath[b] };
