@@ -9,7 +9,7 @@ import { findPaths, matchPath, normaliseQuery } from '../src/core/search/fuzzy-p
 import { BlobTextSearch, DEFAULT_BLOB_OPTIONS } from '../src/core/search/blob-search.ts';
 import { ScopeWalk } from '../src/core/search/scope.ts';
 import type { HandlerContext } from '../src/protocol/rpc.ts';
-import { browse } from '../src/worker/browse.ts';
+import { browse } from '../src/core/browse/browse.ts';
 import { startPoints } from '../src/worker/browse-extras/start-points.ts';
 import { Session } from '../src/worker/session.ts';
 import { builtFixtures, git, type Fixture } from './support/cli.ts';

@@ -4,7 +4,7 @@ import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { SHA1 } from '../src/core/hash/algo.ts';
 import { parseCommit } from '../src/core/objects/commit.ts';
 import { parseTag } from '../src/core/objects/tag.ts';
-import { browse } from '../src/worker/browse.ts';
+import { browse } from '../src/core/browse/browse.ts';
 import { historyGraphPage } from '../src/worker/history-graph.ts';
 import { DETAIL_LIMITS, describeCommit, describeTag, treeEntryInfo } from '../src/core/objects/describe.ts';
 import { objectDetail } from '../src/core/odb/object-detail.ts';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { Session } from '../src/worker/session.ts';
 import { objectDetail } from '../src/core/odb/object-detail.ts';
-import { browse } from '../src/worker/browse.ts';
+import { browse } from '../src/core/browse/browse.ts';
 import { historyGraphPage } from '../src/worker/history-graph.ts';
 import type { HandlerContext } from '../src/protocol/rpc.ts';
 import { builtFixtures, git, type Fixture } from './support/cli.ts';

@@ -1,6 +1,8 @@
 import type { WireError } from '../core/errors.ts';
 import type { ObjectType } from '../core/objects/types.ts';
 import type { ObjectRow, TreeEntryInfo, TreeOrder, PersonInfo, ObjectDetail } from '../core/objects/detail-types.ts';
+import type { BrowseResult } from '../core/browse/types.ts';
+import type { AnalysisRequests } from './analysis.ts';
 import type { AnatomyRequests } from './anatomy.ts';
 import type { DiffRequests } from './diff.ts';
 import type { BlameRequests } from './blame.ts';
@@ -98,6 +100,9 @@ export interface RepoSummary {
 /** The object page's data shapes live in core (core/objects/detail-types.ts), where the engine builds them. */
 export type { ChainStepInfo, ObjectRow, TreeEntryInfo, HeaderInfo, TreeOrder, PersonInfo, ObjectContent, ObjectDetail } from '../core/objects/detail-types.ts';
 
+/** Browse's answer lives in core (core/browse/types.ts). */
+export type { BrowseResult } from '../core/browse/types.ts';
+
 /** A commit in a history listing. */
 export interface CommitRow {
   oid: string;
@@ -106,15 +111,6 @@ export interface CommitRow {
   parentCount: number;
   author: PersonInfo;
   summary: string;
-}
-
-/** The answer to a browse request: the commit, its tree walked to `path`. */
-export interface BrowseResult {
-  commit: string;
-  rootTree: string;
-  path: string[];
-  /** The object at the path: a tree (its first entries in browse order, `total` in all; the rest from `treeEntries`) or a blob. */
-  target: { kind: 'tree'; oid: string; entries: TreeEntryInfo[]; total: number } | { kind: 'blob'; oid: string; mode: string };
 }
 
 /** Resolving a name typed by a person. */
@@ -139,7 +135,7 @@ export interface CacheStats {
 export type TypeFilter = ObjectType | 'all';
 
 /** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts; the diff views' in diff.ts. */
-export interface Requests extends AnatomyRequests, CommitGraphRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests, DiffRequests {
+export interface Requests extends AnatomyRequests, CommitGraphRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests, DiffRequests, AnalysisRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

@@ -11,7 +11,7 @@ import { isBinaryBlob } from '../core/diff/binary.ts';
 import type { ObjectDatabase } from '../core/odb/database.ts';
 import type { BlameCommit, BlameGroup, BlameRequests, PathCommitRow } from '../protocol/blame.ts';
 import type { Handlers } from '../protocol/rpc.ts';
-import { resolveToOid } from './browse.ts';
+import { resolveToOid } from '../core/browse/browse.ts';
 import { DETAIL_LIMITS, person } from '../core/objects/describe.ts';
 import type { Session } from './session.ts';
 import { current } from './state.ts';

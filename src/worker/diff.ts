@@ -15,7 +15,7 @@ import type { RefMap } from '../core/repo/refs.ts';
 import type { HandlerContext } from '../protocol/rpc.ts';
 import { DIFF_LIMITS, type BlobLines, type CombinedFileInfo, type CombinedHunks, type CombinedPage, type DiffEnds, type DiffFileInfo, type DiffPage, type DiffRequests, type DiffSideInfo, type DiffTarget, type FileHunks } from '../protocol/diff.ts';
 import type { Handlers } from '../protocol/rpc.ts';
-import { resolveToOid } from './browse.ts';
+import { resolveToOid } from '../core/browse/browse.ts';
 import type { Session } from './session.ts';
 import { current } from './state.ts';
 

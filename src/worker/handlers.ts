@@ -4,7 +4,7 @@ import { resolveName } from '../core/odb/names.ts';
 import type { RepositoryFiles } from '../core/repo/discover.ts';
 import type { CacheStats, ObjectRow, OpenSource } from '../protocol/messages.ts';
 import type { Handlers } from '../protocol/rpc.ts';
-import { browse, resolveToOid } from './browse.ts';
+import { browse, resolveToOid } from '../core/browse/browse.ts';
 import { demoReader } from './demo.ts';
 import { historyGraphPage } from './history-graph.ts';
 import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';
@@ -26,6 +26,7 @@ import { indexPackHandlers } from './forensics/index-pack-handlers.ts';
 import { diffHandlers } from './diff.ts';
 import { browseExtrasHandlers } from './browse-extras-handlers.ts';
 import { blameHandlers } from './blame-handlers.ts';
+import { analysisHandlers } from './analysis-handlers.ts';
 
 /**
  * The whole worker API, one handler per request. The worker owns the one open repository;
@@ -60,6 +61,7 @@ export const handlers: Handlers = {
   ...diffHandlers,
   ...browseExtrasHandlers,
   ...blameHandlers,
+  ...analysisHandlers,
 
   async open({ source }) {
     const session = setSession(await openSource(source));

@@ -6,7 +6,7 @@ import { allRefStarts, labelsByCommit, peelToCommit, type RefLabel } from '../co
 import type { GraphPage, GraphQuery, GraphRowInfo } from '../protocol/history-graph.ts';
 import { GRAPH_PAGE_LIMIT } from '../protocol/history-graph.ts';
 import type { HandlerContext } from '../protocol/rpc.ts';
-import { resolveToOid } from './browse.ts';
+import { resolveToOid } from '../core/browse/browse.ts';
 import { reachability } from './forensics/find/reachability.ts';
 import type { Session } from './session.ts';
 

@@ -9,7 +9,7 @@ import type { ObjectDatabase } from '../../../core/odb/database.ts';
 import type { RefMap } from '../../../core/repo/refs.ts';
 import type { TreeZipAnswer } from '../../../protocol/evidence.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
-import { resolveToOid } from '../../browse.ts';
+import { resolveToOid } from '../../../core/browse/browse.ts';
 
 /** The tree to archive, and the commit it came through (for the time stamp and comment). */
 export interface ArchiveSource {

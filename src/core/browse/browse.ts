@@ -1,17 +1,17 @@
-import { fail } from '../core/errors.ts';
-import { fromHex, toHex } from '../core/hash/hex.ts';
-import { parseCommit } from '../core/objects/commit.ts';
-import { parseTag } from '../core/objects/tag.ts';
-import { treeEntryAt } from '../core/objects/tree-index.ts';
-import { modeType } from '../core/objects/tree.ts';
-import type { ObjectDatabase } from '../core/odb/database.ts';
-import { resolveName } from '../core/odb/names.ts';
-import type { RefMap } from '../core/repo/refs.ts';
-import type { BrowseResult, CommitRow } from '../protocol/messages.ts';
-import { DETAIL_LIMITS, person, treeEntriesAt } from '../core/objects/describe.ts';
-import { browseOrderOf, findEntry, treeIndexOf } from '../core/odb/tree-listing.ts';
+import { fail } from '../errors.ts';
+import { fromHex, toHex } from '../hash/hex.ts';
+import { parseCommit } from '../objects/commit.ts';
+import { parseTag } from '../objects/tag.ts';
+import { treeEntryAt } from '../objects/tree-index.ts';
+import { modeType } from '../objects/tree.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+import { resolveName } from '../odb/names.ts';
+import type { RefMap } from '../repo/refs.ts';
+import type { BrowseResult } from './types.ts';
+import { DETAIL_LIMITS, person, treeEntriesAt } from '../objects/describe.ts';
+import { browseOrderOf, findEntry, treeIndexOf } from '../odb/tree-listing.ts';
 
-/** Walking a commit's tree by path, and listing history. */
+/** Walking a commit's (or tree's) tree by path, for Browse. */
 
 /** Resolves a name to an object id in hex, or fails with a readable reason. */
 export function resolveToOid(db: ObjectDatabase, refs: RefMap, name: string): Uint8Array {
@@ -60,12 +60,4 @@ export function browse(db: ObjectDatabase, refs: RefMap, rev: string, path: stri
     path,
     target: { kind: 'tree', oid, entries: treeEntriesAt(index, browseOrderOf(db, oid), 0, DETAIL_LIMITS.firstEntries), total: index.count },
   };
-}
-
-
-/** A message's first line, cut for a one-line listing. */
-function summaryOf(message: string): string {
-  const nl = message.indexOf('\n');
-  const line = nl < 0 ? message : message.slice(0, nl);
-  return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
 }
