@@ -10,6 +10,7 @@ import { diffTree } from './commands/diff-tree.ts';
 import { log } from './commands/log.ts';
 import { blame } from './commands/blame.ts';
 import { commitGraph } from './commands/commit-graph.ts';
+import { analyze } from './commands/analyze.ts';
 import { RefusedWrite, UsageError, reportError } from './errors.ts';
 
 /**
@@ -36,6 +37,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   log [--follow] [--format=%H] [<rev>...] [-- <path>...] <path>
   log --graph --oneline [--all] [--first-parent] [<rev>...] <path>
   blame --porcelain [<rev>] -- <file> <path>
+  analyze <path> --report-dir <dir> [--force]   git filter-repo --analyze's report files
 
 <path>: a working tree, a .git folder, an objects folder or a pack folder.
 `;
@@ -55,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return multiPackIndex(args);
     case 'commit-graph':
       return commitGraph(args);
+    case 'analyze':
+      return analyze(args);
     case 'fsck':
       return fsck(args);
     case 'index-pack':

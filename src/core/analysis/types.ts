@@ -112,8 +112,10 @@ export type BlobPlace =
   | { kind: 'missing' }; // named by a tree but absent (a partial clone's promised blob)
 
 /**
- * Every blob history names (plus, with `includeUnreferenced`, the others), in columns.
- * A blob in two packs counts at the copy git's lookup finds (`objectsize:disk` does the same).
+ * Every blob in the repository, in id order, then the blobs history names that the repository
+ * does not have (a partial clone's), in the order met; in columns. A blob history never names has
+ * `firstCommit` -1 and no paths. A blob in two packs counts at the copy git's lookup finds
+ * (`objectsize:disk` does the same).
  */
 export interface BlobTable {
   count: number;
@@ -152,9 +154,11 @@ export interface CommitTable {
   /** Committer time, seconds since the epoch. */
   times: Float64Array;
   /** Committer time zone, minutes east of UTC. */
-  zones: Int16Array;
+  zones: Int32Array;
   /** `YYYY-MM-DD` in the committer's zone (`--date=short`). */
   shortDate(commit: CommitIndex): string;
+  /** The index of a commit id, or -1 when the walk did not reach it. */
+  find(id: Uint8Array): CommitIndex;
 }
 
 /** filter-repo's renames: names a file carried, first name first (`renames.txt`). */

@@ -1,0 +1,344 @@
+import { fromHex, toHex } from '../hash/hex.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+import type { RefMap } from '../repo/refs.ts';
+import { allRefStarts } from '../history/log-starts.ts';
+import { LogWalk } from '../history/log-walk.ts';
+import { generationGraph } from '../history/generation-numbers.ts';
+import { databaseBlobs } from '../diff/changes.ts';
+import { MODE_TREE } from '../diff/tree-diff.ts';
+import { fail } from '../errors.ts';
+import type { BlobReader } from '../diff/renames.ts';
+import { commitChanges, type ChangeNotes, type TreeSource } from './commit-changes.ts';
+import { ObjectSizesBuilder, OBJ_BLOB, type ObjectSizes } from './object-sizes.ts';
+import { PathIds, PathRules, binaryKey } from './path-rules.ts';
+import { readCommitFacts, shortDate } from './commit-facts.ts';
+import { summarize, type HistoryFacts } from './summary.ts';
+import type { AnalysisProgress, AnalysisSoFar, SizeAnalysis, SizeAnalysisJob } from './types.ts';
+
+/**
+ * The size analysis as one job over a repository (see types.ts for what it yields):
+ * 1. **sizes**: each pack's pack-order scan, then every object's type, size and stored bytes
+ *    in id order (object-sizes.ts);
+ * 2. **order**: every commit reachable from the refs (`--all`: refs/ and HEAD) in the order of
+ *    `git rev-list --topo-order --reverse --all`, which filter-repo reads;
+ * 3. **history**: each commit's changes as `diff-tree -M -t -c --combined-all-paths` gives them
+ *    (commit-changes.ts), fed to filter-repo's rules (path-rules.ts), recording every (blob,
+ *    path) version with the first commit that made it;
+ * 4. **summary**: sums per path, directory, extension and pack, growth, renames (summary.ts).
+ *
+ * Driven by `step(budgetMs)`: the worker yields between slices and cancels by not calling it
+ * again. Memory stays near 45 bytes an object plus the versions (a few per blob) and the paths;
+ * trees are read through a small cache of recently used ones.
+ */
+
+/** Bytes of trees kept between commits (a parent's root tree is read again as its child's old side). */
+const TREE_CACHE_BYTES = 24 << 20;
+
+/** Options of a run. */
+export interface SizeAnalysisOptions {
+  /** Start ids (hex) instead of `--all`'s; commits they lead to are walked. */
+  starts?: string[];
+}
+
+type Phase = AnalysisProgress['phase'];
+
+/** Versions: (blob slot, path) pairs in linked lists per slot, in growable columns. */
+class Versions {
+  path: Int32Array = new Int32Array(1024);
+  commit: Int32Array = new Int32Array(1024);
+  next: Int32Array = new Int32Array(1024);
+  count = 0;
+  head: Int32Array;
+  first: Int32Array;
+
+  constructor(slots: number) {
+    this.head = new Int32Array(slots).fill(-1);
+    this.first = new Int32Array(slots).fill(-1);
+  }
+
+  ensureSlot(slot: number): void {
+    if (slot < this.head.length) return;
+    const cap = Math.max(slot + 1, this.head.length * 2);
+    const head = new Int32Array(cap).fill(-1);
+    head.set(this.head);
+    const first = new Int32Array(cap).fill(-1);
+    first.set(this.first);
+    this.head = head;
+    this.first = first;
+  }
+
+  /** Records the pair once; true when it is new. */
+  add(slot: number, path: number, commit: number): boolean {
+    this.ensureSlot(slot);
+    for (let e = this.head[slot]; e >= 0; e = this.next[e]) if (this.path[e] === path) return false;
+    if (this.count === this.path.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.path = grow(this.path);
+      this.commit = grow(this.commit);
+      this.next = grow(this.next);
+    }
+    const e = this.count++;
+    this.path[e] = path;
+    this.commit[e] = commit;
+    this.next[e] = this.head[slot];
+    this.head[slot] = e;
+    if (this.first[slot] < 0) this.first[slot] = commit;
+    return true;
+  }
+}
+
+/** The job. */
+export class SizeAnalysisRun implements SizeAnalysisJob {
+  private phase: Phase = 'sizes';
+  private readonly sizesBuilder: ObjectSizesBuilder;
+  private sizes: ObjectSizes | undefined;
+  private walk: LogWalk | undefined;
+  private order: Int32Array | undefined;
+  private cursor = 0;
+  private readonly hashSize: number;
+  // Commits in walk order.
+  private commitIds = new Uint8Array(0);
+  private commitTrees = new Uint8Array(0);
+  private commitTimes = new Float64Array(0);
+  private commitZones = new Int32Array(0);
+  private readonly commitIndexOfNumber = new Map<number, number>();
+  private readonly paths = new PathIds();
+  private rules: PathRules | undefined;
+  private versions: Versions | undefined;
+  private readonly missing = new Map<string, number>();
+  private readonly missingIds: Uint8Array[] = [];
+  /** Objects (rows) already counted in growth: trees and commits first named. */
+  private counted: Uint8Array | undefined;
+  private commitOwnStored = new Float64Array(0);
+  private readonly notes: ChangeNotes = { renameLimitHit: 0, missingBlobs: new Set() };
+  private readonly treeCache = new Map<string, Uint8Array>();
+  private treeCacheBytes = 0;
+  private storedSoFar = 0;
+  private blobsSoFar = 0;
+  private analysis: SizeAnalysis | undefined;
+  private readonly refNames: string[];
+  private readonly blobReader: BlobReader;
+
+  constructor(
+    private readonly db: ObjectDatabase,
+    private readonly refs: RefMap,
+    private readonly options: SizeAnalysisOptions = {},
+  ) {
+    this.hashSize = db.algo.size;
+    this.sizesBuilder = new ObjectSizesBuilder(db);
+    this.blobReader = databaseBlobs(db);
+    this.paths.id(new Uint8Array(0)); // the top level is path 0
+    this.refNames = options.starts ? [] : [...refs.keys()].filter((n) => n.startsWith('refs/')).sort().concat(refs.has('HEAD') ? ['HEAD'] : []);
+  }
+
+  step(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    if (this.phase === 'sizes') {
+      if (!this.sizesBuilder.step(budgetMs)) return false;
+      this.sizes = this.sizesBuilder.finish();
+      this.counted = new Uint8Array(this.sizes.count);
+      this.versions = new Versions(this.sizes.count);
+      this.phase = 'order';
+      this.walk = new LogWalk(this.db, this.options.starts ?? allRefStarts(this.refs), { graph: generationGraph(this.db, this.refs) });
+    }
+    if (this.phase === 'order') {
+      const walk = this.walk as LogWalk;
+      if (!walk.step(Math.max(1, deadline - performance.now()))) return false;
+      this.startHistory(walk);
+    }
+    if (this.phase === 'history') {
+      const order = this.order as Int32Array;
+      while (this.cursor < order.length) {
+        this.analyzeCommit(this.cursor);
+        this.cursor++;
+        if (performance.now() >= deadline) return false;
+      }
+      this.phase = 'summary';
+    }
+    if (this.phase === 'summary') {
+      this.analysis = summarize(this.collectFacts());
+      this.phase = 'done';
+      this.walk = undefined;
+      this.treeCache.clear();
+    }
+    return true;
+  }
+
+  progress(): AnalysisProgress {
+    switch (this.phase) {
+      case 'sizes':
+        return { phase: 'sizes', done: this.sizesBuilder.done, total: this.sizesBuilder.expected * 2, label: 'Reading object sizes from the packs' };
+      case 'order':
+        return { phase: 'order', done: this.walk?.stats.read ?? 0, total: 0, label: 'Ordering commits as rev-list --topo-order does' };
+      case 'history': {
+        const total = this.order?.length ?? 0;
+        return { phase: 'history', done: this.cursor, total, label: 'Comparing each commit with its parents' };
+      }
+      case 'summary':
+        return { phase: 'summary', done: 0, total: 1, label: 'Summing sizes' };
+      default:
+        return { phase: 'done', done: 1, total: 1, label: 'Done' };
+    }
+  }
+
+  soFar(): AnalysisSoFar {
+    return { commits: this.cursor, files: this.paths.count, blobs: this.blobsSoFar, stored: this.storedSoFar };
+  }
+
+  result(): SizeAnalysis {
+    return this.analysis ?? fail('NotFound', 'the size analysis has not finished');
+  }
+
+  /** Changes that filter-repo would stop on, and rename-limit hits (for the CLI's notes). */
+  get changeNotes(): { unhandled: number; renameLimitHit: number; missingBlobs: number } {
+    return { unhandled: this.rules?.unhandled ?? 0, renameLimitHit: this.notes.renameLimitHit, missingBlobs: this.notes.missingBlobs.size };
+  }
+
+  private startHistory(walk: LogWalk): void {
+    // rev-list --topo-order --reverse: the graph order, oldest first.
+    const topo = walk.topoOrder();
+    const order = new Int32Array(topo.length);
+    for (let i = 0; i < topo.length; i++) order[i] = topo[topo.length - 1 - i];
+    this.order = order;
+    const n = order.length;
+    const H = this.hashSize;
+    this.commitIds = new Uint8Array(n * H);
+    this.commitTrees = new Uint8Array(n * H);
+    this.commitTimes = new Float64Array(n);
+    this.commitZones = new Int32Array(n);
+    this.commitOwnStored = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.commitIndexOfNumber.set(order[i], i);
+      this.commitIds.set(fromHex(walk.oids[order[i]]), i * H);
+    }
+    const versions = this.versions as Versions;
+    const sizes = this.sizes as ObjectSizes;
+    this.rules = new PathRules(this.paths, {
+      version: (path, oid, commit) => {
+        let slot = sizes.find(oid);
+        if (slot < 0) {
+          const key = binaryKey(oid);
+          let m = this.missing.get(key);
+          if (m === undefined) {
+            m = this.missingIds.length;
+            this.missingIds.push(oid.slice());
+            this.missing.set(key, m);
+          }
+          slot = sizes.count + m;
+        }
+        versions.ensureSlot(slot);
+        const firstTime = versions.first[slot] < 0;
+        if (versions.add(slot, path, commit) && firstTime && slot < sizes.count) {
+          this.blobsSoFar++;
+          this.storedSoFar += Math.max(0, sizes.stored[slot]);
+        }
+      },
+    });
+    this.phase = 'history';
+  }
+
+  private readTree: TreeSource = (oid) => {
+    const key = binaryKey(oid);
+    const cached = this.treeCache.get(key);
+    if (cached) return cached;
+    const obj = this.db.read(oid);
+    if (obj.type !== 'tree') fail('CorruptObject', `${toHex(oid)} should be a tree but is a ${obj.type}`);
+    if (this.treeCacheBytes + obj.data.length > TREE_CACHE_BYTES) {
+      this.treeCache.clear();
+      this.treeCacheBytes = 0;
+    }
+    this.treeCache.set(key, obj.data);
+    this.treeCacheBytes += obj.data.length;
+    return obj.data;
+  };
+
+
+  private analyzeCommit(k: number): void {
+    const walk = this.walk as LogWalk;
+    const sizes = this.sizes as ObjectSizes;
+    const rules = this.rules as PathRules;
+    const H = this.hashSize;
+    const id = this.commitIds.subarray(k * H, (k + 1) * H);
+    const facts = readCommitFacts(this.db, id);
+    this.commitTrees.set(facts.tree, k * H);
+    this.commitTimes[k] = facts.time;
+    this.commitZones[k] = facts.zoneMinutes;
+    // Parents within the walk, by walk index (diff-tree compares with every parent the commit names).
+    const number = this.order![k];
+    const parents: number[] = [];
+    for (const p of walk.parents[number]) {
+      const i = this.commitIndexOfNumber.get(p);
+      if (i !== undefined && i < k) parents.push(i);
+    }
+    rules.ancestry.add(parents);
+    const parentTrees = parents.map((p) => this.commitTrees.subarray(p * H, (p + 1) * H));
+    const changes = commitChanges(this.readTree, this.blobReader, H, facts.tree, parentTrees, this.notes);
+    rules.commit(k, changes);
+    // Growth: the commit itself and the trees it names first.
+    const counted = this.counted as Uint8Array;
+    let own = 0;
+    const count = (oid: Uint8Array): void => {
+      const row = sizes.find(oid);
+      if (row < 0 || counted[row]) return;
+      counted[row] = 1;
+      own += Math.max(0, sizes.stored[row]);
+    };
+    count(id);
+    count(facts.tree);
+    for (const c of changes) if (c.mode === MODE_TREE && c.oid) count(c.oid);
+    this.commitOwnStored[k] = own;
+  }
+
+  private collectFacts(): HistoryFacts {
+    const sizes = this.sizes as ObjectSizes;
+    const rules = this.rules as PathRules;
+    const versions = this.versions as Versions;
+    const n = this.order?.length ?? 0;
+    const H = this.hashSize;
+    const times = this.commitTimes;
+    const zones = this.commitZones;
+    return {
+      refs: this.refNames,
+      hashSize: H,
+      sizes,
+      missingIds: this.missingIds,
+      paths: this.paths,
+      rules,
+      versions,
+      commits: {
+        count: n,
+        hashSize: H,
+        ids: this.commitIds,
+        times,
+        zones,
+        shortDate: (c) => shortDate(times[c], zones[c]),
+        find: commitFinder(this.commitIds, n, H),
+      },
+      commitOwnStored: this.commitOwnStored,
+      isBlob: (row) => sizes.types[row] === OBJ_BLOB,
+    };
+  }
+}
+
+/** Commit id to walk index, through a map built on first use. */
+function commitFinder(ids: Uint8Array, n: number, H: number): (id: Uint8Array) => number {
+  let byId: Map<string, number> | undefined;
+  return (id) => {
+    if (!byId) {
+      byId = new Map();
+      for (let i = 0; i < n; i++) byId.set(binaryKey(ids.subarray(i * H, (i + 1) * H)), i);
+    }
+    return byId.get(binaryKey(id.subarray(0, H))) ?? -1;
+  };
+}
+
+/** Runs the whole analysis (the CLI). */
+export function analyzeSizes(db: ObjectDatabase, refs: RefMap, options: SizeAnalysisOptions = {}): { analysis: SizeAnalysis; run: SizeAnalysisRun } {
+  const run = new SizeAnalysisRun(db, refs, options);
+  while (!run.step(1000));
+  return { analysis: run.result(), run };
+}
