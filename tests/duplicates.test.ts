@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRepository } from '../src/cli/repository.ts';
+import { duplicateReport } from '../src/core/find/duplicate-report.ts';
 import { DuplicateFinder, compareCopies, type DuplicateObject } from '../src/core/find/duplicates.ts';
 import { portableHasher } from '../src/core/hash/hasher.ts';
 import { BUILD, git } from './support/cli.ts';
@@ -97,6 +98,19 @@ describe('duplicated objects', () => {
       if (new Set(d.copies.map((c) => c.diskBytes)).size > 1) told++;
     }
     expect(told).toBeGreaterThan(0);
+  });
+
+  it('the report (what the worker sends): every duplicate with its type and size as git gives them, the counts', async () => {
+    const repo = await openRepository(join(MULTI, 'repo'));
+    const reported: string[] = [];
+    const report = await duplicateReport(repo.db, portableHasher, { progress: (_d, _t, label) => void reported.push(label), pause: async () => undefined });
+    const byId = showIndex(MULTI);
+    expect(report.duplicates.map((d) => d.oid)).toEqual([...byId.entries()].filter(([, c]) => c.length > 1).map(([oid]) => oid).sort());
+    const sizes = git(['--git-dir', join(MULTI, 'repo/.git'), 'cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { input: report.duplicates.map((d) => d.oid).join('\n') + '\n' }).stdout.toString();
+    expect(report.duplicates.map((d) => `${d.oid} ${d.type} ${d.size}`).join('\n')).toBe(sizes.trim());
+    expect(report.duplicates.every((d) => d.identical)).toBe(true);
+    expect([report.packedOnly, report.withLoose, report.differing]).toEqual([16, 0, 0]);
+    expect(report.copiesScanned).toBeGreaterThan(report.duplicates.length);
   });
 
   it('loose: the loose copy of a packed blob, and git reads the packed one', async () => {
