@@ -51,8 +51,8 @@ export interface GraphRowCells {
 const DEFAULT_MAX_LANES = 64;
 /** Subject characters a row shows at most. */
 const DETAIL_SUBJECT_CHARS = 500;
-/** Row texts kept from the walk's reads (about 200 bytes each). */
-const RECENT_DETAILS = 20_000;
+/** Bytes of the walk's last commits kept for rows (git.git's commits average 850 bytes: about 10,000 commits). */
+const RECENT_BYTES = 8 * 1024 * 1024;
 /** Parents of one commit drawn at most (Linux has a 66-parent octopus; the walk keeps 1,024). */
 export const MAX_DRAWN_PARENTS = 128;
 
@@ -70,8 +70,13 @@ export class HistoryGraph {
   private readonly authorNeedle: string;
   private readonly maxCells: number;
   private authorMatches: Int8Array = new Int8Array(0);
-  /** Row text of the commits the walk read last, by commit number (insertion order = age). */
-  private readonly recent = new Map<number, CommitDetails>();
+  /**
+   * The bytes of the commits the walk read last, by commit number (insertion order = age): the
+   * walk reads every commit anyway, and a row's text is parsed from them only when the row is
+   * asked for (parsing every commit read cost a tenth of the walk).
+   */
+  private readonly recent = new Map<number, Uint8Array>();
+  private recentBytes = 0;
 
   constructor(
     private readonly db: ObjectDatabase,
@@ -80,7 +85,12 @@ export class HistoryGraph {
   ) {
     // The walk reads every commit anyway: keep what rows show of the last ones read, so a page of
     // rows just produced seldom reads its commits a second time.
-    this.walk = new LogWalk(db, starts, { firstParent: options.firstParent, graph: options.graph, onCommitBytes: (n, data) => this.remember(n, data) });
+    this.walk = new LogWalk(db, starts, {
+      firstParent: options.firstParent,
+      graph: options.graph,
+      authors: (options.author ?? '') !== '',
+      onCommitBytes: (n, data) => this.remember(n, data),
+    });
     this.order = new GraphOrder(this.walk);
     this.authorNeedle = (options.author ?? '').toLowerCase();
     this.maxCells = 2 * (options.maxLanes ?? DEFAULT_MAX_LANES);
@@ -181,14 +191,17 @@ export class HistoryGraph {
     return this.authorMatches[a] === 1;
   }
 
-  /** Keeps a read commit's row text, the most recent RECENT_DETAILS of them. */
+  /** Keeps a read commit's bytes, the most recent RECENT_BYTES of them. */
   private remember(n: number, data: Uint8Array): void {
-    try {
-      this.recent.set(n, commitDetails(data, DETAIL_SUBJECT_CHARS));
-    } catch {
-      return;
+    // A hostile commit can be huge: only the part a row's text comes from is worth keeping.
+    const kept = data.length > SUBJECT_BYTES ? data.subarray(0, SUBJECT_BYTES) : data;
+    this.recent.set(n, kept);
+    this.recentBytes += kept.length;
+    while (this.recentBytes > RECENT_BYTES) {
+      const [oldest, bytes] = this.recent.entries().next().value as [number, Uint8Array];
+      this.recent.delete(oldest);
+      this.recentBytes -= bytes.length;
     }
-    if (this.recent.size > RECENT_DETAILS) this.recent.delete(this.recent.keys().next().value as number);
   }
 
   /** True when the commit could not be read. */
@@ -198,11 +211,9 @@ export class HistoryGraph {
 
   /** What a row shows beside the graph, read from the commit now (pages are small). */
   details(n: number, maxSubject = DETAIL_SUBJECT_CHARS): CommitDetails {
-    const kept = this.recent.get(n);
-    if (kept && maxSubject === DETAIL_SUBJECT_CHARS) return kept;
     const oid = this.walk.oids[n];
     try {
-      const data = this.db.read(fromHex(oid)).data;
+      const data = this.recent.get(n) ?? this.db.read(fromHex(oid)).data;
       return commitDetails(data, maxSubject);
     } catch (err) {
       return { subject: '', authorName: '', authorEmail: '', authorTime: 0, authorZone: '+0000', error: err instanceof Error ? err.message : String(err) };

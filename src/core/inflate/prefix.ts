@@ -44,12 +44,15 @@ const LENGTHS = new Uint8Array(288 + 32);
  * A lookup table for codes of at most `maxBits` bits: indexed by the next `maxBits` input bits
  * (deflate stores codes bit-reversed), entry = symbol << 4 | code length (0: no such code).
  */
+const LOOKUP_COUNTS = new Uint16Array(16);
+const LOOKUP_NEXT_CODE = new Uint16Array(16);
+
 function lookupTable(lengths: Uint8Array, n: number, maxBits: number, into?: Uint16Array): Uint16Array {
   const table = into ? into.fill(0) : new Uint16Array(1 << maxBits);
-  const counts = new Uint16Array(16);
+  const counts = LOOKUP_COUNTS.fill(0);
   for (let s = 0; s < n; s++) counts[lengths[s]]++;
   counts[0] = 0;
-  const nextCode = new Uint16Array(16);
+  const nextCode = LOOKUP_NEXT_CODE;
   let code = 0;
   for (let len = 1; len < 16; len++) {
     code = (code + counts[len - 1]) << 1;
@@ -80,6 +83,12 @@ const FIXED_DIST = buildHuffman(new Uint8Array(30).fill(5), 30);
  * Entry = symbol << 4 | code length.
  */
 const FIXED_LOOKUP = lookupTable(FIXED_LENGTHS, 288, 9);
+/**
+ * The same 9-bit lookup for a dynamic block's literal/length code, built per block (512 entries,
+ * a few hundred writes): codes of up to 9 bits, nearly every symbol of a commit header or a
+ * delta's sizes, decode in one step; longer ones fall back to the canonical bit-by-bit decode.
+ */
+const DYNAMIC_LOOKUP = new Uint16Array(512);
 
 /** Thrown internally when the input runs out: the caller returns what was produced. */
 const OUT_OF_INPUT = new Error('out of input');
@@ -140,39 +149,61 @@ function readDynamicTables(): void {
   const lookup = lookupTable(codeLengths, 19, 7, CODE_LENGTH_LOOKUP);
   const total = nlen + ndist;
   const lengths = LENGTHS;
+  // The bit reader in locals, as in inflatePrefix's literal loop: this runs once per block, and a
+  // commit header is one block, so it is half of reading one.
+  const data = input;
+  const stop = end;
+  let bb = bitBuf;
+  let bc = bitCount;
+  let p = pos;
   for (let i = 0; i < total; ) {
-    if (bitCount < 7) {
-      while (bitCount < 7 && pos < end) {
-        bitBuf |= input[pos++] << bitCount;
-        bitCount += 8;
+    // A code (7 bits at most) and its repeat count (7 at most).
+    if (bc < 14) {
+      while (bc <= 24 && p < stop) {
+        bb |= data[p++] << bc;
+        bc += 8;
       }
     }
-    const entry = lookup[bitBuf & 127];
+    const entry = lookup[bb & 127];
     const len = entry & 15;
-    if (len === 0 || len > bitCount) {
+    if (len === 0 || len > bc) {
       if (len === 0) throw new InflateFailure('zlib stream is corrupt (invalid code-length code)');
       throw OUT_OF_INPUT;
     }
-    bitBuf >>>= len;
-    bitCount -= len;
+    bb >>>= len;
+    bc -= len;
     const sym = entry >> 4;
     if (sym < 16) {
       lengths[i++] = sym;
       continue;
     }
+    const extra = sym === 16 ? 2 : sym === 17 ? 3 : 7;
+    if (extra > bc) throw OUT_OF_INPUT;
+    const count = bb & ((1 << extra) - 1);
+    bb >>>= extra;
+    bc -= extra;
     let repeat: number;
     let value = 0;
     if (sym === 16) {
       if (i === 0) throw new InflateFailure('zlib stream is corrupt (repeat with no previous length)');
       value = lengths[i - 1];
-      repeat = 3 + bits(2);
-    } else if (sym === 17) repeat = 3 + bits(3);
-    else repeat = 11 + bits(7);
+      repeat = 3 + count;
+    } else if (sym === 17) repeat = 3 + count;
+    else repeat = 11 + count;
     if (i + repeat > total) throw new InflateFailure('zlib stream is corrupt (too many code lengths)');
     while (repeat-- > 0) lengths[i++] = value;
   }
+  // Whole bytes read ahead go back (a stored block after this one starts on a byte).
+  while (bc >= 8) {
+    p--;
+    bc -= 8;
+  }
+  bitBuf = bb & ((1 << bc) - 1);
+  bitCount = bc;
+  pos = p;
   buildHuffman(lengths, nlen, DYNAMIC_LIT);
   buildHuffman(lengths.subarray(nlen), ndist, DYNAMIC_DIST);
+  lookupTable(lengths, nlen, 9, DYNAMIC_LOOKUP);
 }
 
 /**
@@ -211,32 +242,64 @@ export function inflatePrefix(data: Uint8Array, want: number, varints = 0): Uint
       }
       let lit: Huffman;
       let dist: Huffman;
+      let lookup: Uint16Array;
       if (type === 1) {
         lit = FIXED_LIT;
         dist = FIXED_DIST;
+        lookup = FIXED_LOOKUP;
       } else if (type === 2) {
         readDynamicTables();
         lit = DYNAMIC_LIT;
         dist = DYNAMIC_DIST;
+        lookup = DYNAMIC_LOOKUP;
       } else {
         throw new InflateFailure('zlib stream is corrupt (invalid block type 3)');
       }
-      const fixed = type === 1;
+      // The literal loop keeps the bit reader in locals (module variables are context slots V8
+      // reloads on every access: this loop is most of a commit header's cost), fills up to 32 bits
+      // at a time, and hands the state back for the rare paths (long codes, lengths, distances).
+      let bb = bitBuf;
+      let bc = bitCount;
+      let p = pos;
+      const stop = end;
       while (n < want) {
         let sym: number;
-        if (fixed && (bitCount >= 9 || pos + 2 <= end)) {
-          if (bitCount < 9) need(9);
-          const entry = FIXED_LOOKUP[bitBuf & 511];
+        if (bc < 16) {
+          while (bc <= 24 && p < stop) {
+            bb |= data[p++] << bc;
+            bc += 8;
+          }
+        }
+        const entry = lookup[bb & 511];
+        const len = entry & 15;
+        if (entry !== 0 && len <= bc) {
           sym = entry >> 4;
-          bitBuf >>>= entry & 15;
-          bitCount -= entry & 15;
+          bb >>>= len;
+          bc -= len;
         } else {
+          bitBuf = bb;
+          bitCount = bc;
+          pos = p;
           sym = decode(lit);
+          bb = bitBuf;
+          bc = bitCount;
+          p = pos;
         }
         if (sym < 256) {
           out[n++] = sym;
           if (varints > 0 && sym < 0x80 && --varints === 0) want = n;
-        } else if (sym === 256) {
+          continue;
+        }
+        // Back to the module's reader: whole bytes read ahead go back to the input, so a stored
+        // block that follows starts at the right byte.
+        while (bc >= 8) {
+          p--;
+          bc -= 8;
+        }
+        bitBuf = bb & ((1 << bc) - 1);
+        bitCount = bc;
+        pos = p;
+        if (sym === 256) {
           break;
         } else {
           const li = sym - 257;
@@ -248,7 +311,18 @@ export function inflatePrefix(data: Uint8Array, want: number, varints = 0): Uint
           if (distance > n) throw new InflateFailure('zlib stream is corrupt (distance reaches before the start)');
           for (let i = 0; i < length && n < want; i++, n++) out[n] = out[n - distance];
         }
+        bb = bitBuf;
+        bc = bitCount;
+        p = pos;
       }
+      // `want` reached inside the block: nothing reads on, but keep the state whole.
+      while (bc >= 8) {
+        p--;
+        bc -= 8;
+      }
+      bitBuf = bb & ((1 << bc) - 1);
+      bitCount = bc;
+      pos = p;
     }
   } catch (err) {
     if (err !== OUT_OF_INPUT) throw err;
