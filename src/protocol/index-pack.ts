@@ -1,4 +1,4 @@
-import type { WireError } from '../core/errors.ts';
+import type { IndexedPack } from '../core/index-pack/pack-index-run.ts';
 import type { RepoSummary } from './messages.ts';
 
 /**
@@ -9,6 +9,9 @@ import type { RepoSummary } from './messages.ts';
  * same pack continues from there. A pack whose every entry was indexed is then read through
  * the new idx, held in memory only: nothing is written into the folder.
  */
+
+/** index-pack's data shapes live in core (core/index-pack/pack-index-run.ts). */
+export type { IndexedPack, IndexedTypeCounts } from '../core/index-pack/pack-index-run.ts';
 
 /** A pack of the open folder that has no `.idx` beside it (listed by the repository summary). */
 export interface PackWithoutIdx {
@@ -23,47 +26,9 @@ export interface PackWithoutIdx {
   objects?: number;
 }
 
-/** Objects by type. */
-export interface IndexedTypeCounts {
-  commit: number;
-  tree: number;
-  blob: number;
-  tag: number;
-}
-
-/** What indexing a pack produced. */
-export interface IndexPackOutcome {
-  name: string;
-  packPath: string;
-  packBytes: number;
-  hashAlgo: 'sha1' | 'sha256';
-  /** Every declared entry walked and resolved, trailer right: git would write the same idx. */
-  complete: boolean;
-  /** The pack checksum written into the idx (the pack's trailer as found), hex. */
-  packChecksum: string;
-  /** The checksum computed over the walked entries, hex, when every entry was walked. */
-  computedChecksum?: string;
-  /** Every entry was walked, so the trailer's place is known (else `packChecksum` is just the file's last bytes). */
-  trailerFound: boolean;
-  declaredCount: number;
-  indexedCount: number;
-  types: IndexedTypeCounts;
-  ofsDeltas: number;
-  refDeltas: number;
-  maxChain: number;
-  /** The `.idx` (v2) file; transferred. */
-  idx: Uint8Array;
-  /** Suggested download name: the pack's name with `.idx` (`pack-<checksum>.idx` for a pack git named). */
-  idxFileName: string;
-  problems: WireError[];
-  /** True when the open folder now reads the pack's objects through this idx (in memory). */
-  attached: boolean;
-  /** Why the idx was not attached, when it was not. */
-  notAttached?: string;
-  /** The open folder's summary after attaching (the pack now listed with its objects). */
+/** What indexing a pack produced, and the open folder's summary after attaching it (the pack now listed with its objects). */
+export interface IndexPackOutcome extends IndexedPack {
   summary?: RepoSummary;
-  /** Milliseconds of work (pauses excluded). */
-  ms: number;
 }
 
 /** Request name -> [arguments, result]. */
