@@ -119,6 +119,78 @@ export interface Highlighting {
   inView(first: number, last: number): void;
 }
 
+/** One document's highlighting, opened outside a component (a diff colours many documents at once). */
+export interface HighlightDoc {
+  /** Where its highlighting has come to (read it when told of a change). */
+  status(): HighlightStatus;
+  /** Why it failed, for a note. */
+  message(): string | undefined;
+  /** The runs of line `i` (0-based), or undefined while it is not highlighted yet. */
+  runsOf(i: number): Run[] | undefined;
+  /** Says which lines are in view, so their segments are done first (and `onChange` hears only of them). */
+  inView(first: number, last: number): void;
+  /** Ends the document: the worker drops its text and its listener is not called again. */
+  close(): void;
+}
+
+/** The CSS classes of a run's scope (the worker's scope table, shared by every document). */
+export function classOfScope(scope: number): string {
+  return scopeClasses[scope] ?? '';
+}
+
+/**
+ * Opens `text` as `language` in the highlight worker. `onChange` is called when segments in
+ * view (or, before any range was given, any segment) arrive, and when the status changes; it
+ * may be called many times a frame.
+ */
+export function openHighlightDoc(text: string, language: Language, onChange: () => void): HighlightDoc {
+  const id = nextDoc++;
+  const state: DocState = {
+    segments: [],
+    received: 0,
+    total: undefined,
+    status: 'working',
+    listener: (segment) => {
+      // A segment out of view changes nothing on screen: rows scrolled to later read it as they render.
+      const v = state.visible;
+      if (segment !== undefined && v && (segment + 1) * SEGMENT_LINES <= v.first) return;
+      if (segment !== undefined && v && segment * SEGMENT_LINES > v.last) return;
+      onChange();
+    },
+  };
+  docs.set(id, state);
+  send({ type: 'open', doc: id, text, language });
+  armWatchdog();
+  let open = true;
+  return {
+    status: () => state.status,
+    message: () => state.message,
+    runsOf: (i) => {
+      const seg = state.segments[Math.floor(i / SEGMENT_LINES)];
+      return seg ? runsOfLine(seg, i) : undefined;
+    },
+    inView: (first, last) => {
+      state.visible = { first, last };
+      if (!open || state.status !== 'working' || !worker) return;
+      const wanted: number[] = [];
+      for (let s = Math.floor(first / SEGMENT_LINES); s <= Math.floor(last / SEGMENT_LINES); s++) if (!state.segments[s]) wanted.push(s);
+      if (wanted.length) worker.postMessage({ type: 'want', doc: id, segments: wanted } satisfies ToHighlighter);
+    },
+    close: () => {
+      if (!open) return;
+      open = false;
+      docs.delete(id);
+      worker?.postMessage({ type: 'close', doc: id } satisfies ToHighlighter);
+      armWatchdog();
+    },
+  };
+}
+
+/** Loads a grammar (and starts the worker) ahead of the text that needs it. */
+export function prepareLanguage(language: Language): void {
+  send({ type: 'prepare', language });
+}
+
 /**
  * Highlights `text` as `language` in the highlight worker, a segment at a time, the lines in
  * view first. Undefined when there is nothing to do (no language, no text yet: the grammar is
@@ -126,71 +198,44 @@ export interface Highlighting {
  */
 export function useHighlight(text: string | undefined, language: Language | undefined): Highlighting | undefined {
   const [version, setVersion] = useState(0);
-  const docRef = useRef<{ id: number; state: DocState } | undefined>(undefined);
+  const docRef = useRef<HighlightDoc | undefined>(undefined);
   const active = text !== undefined && text !== '' && language !== undefined;
 
   // The grammar (and the worker) start loading as soon as the language is known.
   useEffect(() => {
-    if (language !== undefined) send({ type: 'prepare', language });
+    if (language !== undefined) prepareLanguage(language);
   }, [language]);
 
   useEffect(() => {
     if (!active) return;
-    const id = nextDoc++;
     let frame = 0;
-    const state: DocState = {
-      segments: [],
-      received: 0,
-      total: undefined,
-      status: 'working',
-      listener: (segment) => {
-        // A segment out of view changes nothing on screen: rows scrolled to later read it as they render.
-        const v = state.visible;
-        if (segment !== undefined && v && (segment + 1) * SEGMENT_LINES <= v.first) return;
-        if (segment !== undefined && v && segment * SEGMENT_LINES > v.last) return;
-        if (frame) return;
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          setVersion((v) => v + 1);
-        });
-      },
-    };
-    docs.set(id, state);
-    docRef.current = { id, state };
-    send({ type: 'open', doc: id, text, language });
-    armWatchdog();
+    const doc = openHighlightDoc(text, language, () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setVersion((v) => v + 1);
+      });
+    });
+    docRef.current = doc;
     setVersion((v) => v + 1);
     return () => {
       if (frame) cancelAnimationFrame(frame);
-      docs.delete(id);
-      worker?.postMessage({ type: 'close', doc: id } satisfies ToHighlighter);
+      doc.close();
       docRef.current = undefined;
-      armWatchdog();
     };
   }, [active, text, language]);
 
-  const inView = useCallback((first: number, last: number) => {
-    const d = docRef.current;
-    if (d) d.state.visible = { first, last };
-    if (!d || d.state.status !== 'working' || !worker) return;
-    const wanted: number[] = [];
-    for (let s = Math.floor(first / SEGMENT_LINES); s <= Math.floor(last / SEGMENT_LINES); s++) if (!d.state.segments[s]) wanted.push(s);
-    if (wanted.length) worker.postMessage({ type: 'want', doc: d.id, segments: wanted } satisfies ToHighlighter);
-  }, []);
+  const inView = useCallback((first: number, last: number) => docRef.current?.inView(first, last), []);
 
   return useMemo(() => {
-    const d = docRef.current;
-    if (!active || !d) return undefined;
-    const state = d.state;
+    const doc = docRef.current;
+    if (!active || !doc) return undefined;
     return {
-      status: state.status,
-      message: state.message,
+      status: doc.status(),
+      message: doc.message(),
       version,
-      runsOf: (i: number) => {
-        const seg = state.segments[Math.floor(i / SEGMENT_LINES)];
-        return seg ? runsOfLine(seg, i) : undefined;
-      },
-      classOf: (scope: number) => scopeClasses[scope] ?? '',
+      runsOf: doc.runsOf,
+      classOf: classOfScope,
       inView,
     };
   }, [active, version, inView]);

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { MarkedText } from '../../components/MarkedText.tsx';
-import { LineText } from './DiffLines.tsx';
+import { LineText, type LineColour } from './DiffLines.tsx';
 import type { CombinedHunkInfo, CombinedLineInfo } from './rows.ts';
 
 /**
@@ -32,13 +32,15 @@ function Markers({ markers }: { markers: string }) {
 }
 
 /** One line of a combined hunk. */
-export function CombinedLine({ line, colour }: { line: CombinedLineInfo; colour?: ReactNode }) {
+export function CombinedLine({ line, colour }: { line: CombinedLineInfo; colour?: LineColour | undefined }) {
   const kind = kindOf(line.markers);
   return (
     <div className={`df-cline df-${kind}`} data-kind={kind} data-markers={line.markers} style={{ gridTemplateColumns: columns(line.markers.length) }} data-testid="combined-line">
       <span className="df-no" data-n={line.newNo ?? ''} />
       <Markers markers={line.markers} />
-      <span className="df-text">{colour ?? <LineText text={line.text} cut={line.cut} />}</span>
+      <span className="df-text">
+        <LineText text={line.text} cut={line.cut} colour={colour} />
+      </span>
     </div>
   );
 }

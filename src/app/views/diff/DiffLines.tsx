@@ -1,5 +1,8 @@
+import { Fragment, type ReactNode } from 'react';
 import type { DiffLineInfo } from '../../../protocol/diff.ts';
 import { MarkedText } from '../../components/MarkedText.tsx';
+import type { Run } from '../../highlight/runs.ts';
+import '../../highlight/highlight.css';
 import { formatCount } from '../../lib/format.ts';
 import type { BodyRow, Gap, ShownLine } from './rows.ts';
 import { REVEAL_STEP } from './useFileDiffs.ts';
@@ -29,32 +32,68 @@ function highlightsOf(shown: ShownLine): WordRange[] | undefined {
   return shown.line.kind === 'del' ? h.old : h.new;
 }
 
-/** A line's text with its changed words marked; a CR before the newline (CRLF) shown as a quiet mark. */
-export function LineText({ text, ranges, cut }: { text: string; ranges?: WordRange[] | undefined; cut?: boolean }) {
+/** A line's syntax colour: highlight runs over its text (without a CR at the end) and their classes. */
+export interface LineColour {
+  runs: Run[];
+  classOf: (scope: number) => string;
+}
+
+/** The text [from, to) of a line, cut where its colour runs change: <span>s of React text (never HTML). */
+function colouredText(text: string, from: number, to: number, colour: LineColour | undefined): ReactNode {
+  if (!colour || colour.runs.length === 0) return <MarkedText text={text.slice(from, to)} multiline />;
+  const out: ReactNode[] = [];
+  let at = 0;
+  for (let i = 0; i < colour.runs.length && at < to; i++) {
+    const start = Math.max(at, from);
+    at += colour.runs[i].length;
+    const end = Math.min(at, to);
+    if (end <= start) continue;
+    const piece = text.slice(start, end);
+    const cls = colour.runs[i].scope === 0 ? '' : colour.classOf(colour.runs[i].scope);
+    out.push(
+      cls ? (
+        <span key={i} className={cls}>
+          <MarkedText text={piece} multiline />
+        </span>
+      ) : (
+        <MarkedText key={i} text={piece} multiline />
+      ),
+    );
+  }
+  // Runs shorter than the text (a line the highlighter left out): the rest is plain.
+  if (Math.max(at, from) < to) out.push(<MarkedText key="rest" text={text.slice(Math.max(at, from), to)} multiline />);
+  return out;
+}
+
+/**
+ * A line's text with its changed words marked and, when given, its syntax colour inside them;
+ * a CR before the newline (CRLF) shown as a quiet mark.
+ */
+export function LineText({ text, ranges, cut, colour }: { text: string; ranges?: WordRange[] | undefined; cut?: boolean; colour?: LineColour | undefined }) {
   const cr = text.endsWith('\r');
   const body = cr ? text.slice(0, -1) : text;
-  const pieces: { text: string; changed: boolean }[] = [];
-  if (!ranges || ranges.length === 0) pieces.push({ text: body, changed: false });
+  const pieces: { start: number; end: number; changed: boolean }[] = [];
+  if (!ranges || ranges.length === 0) pieces.push({ start: 0, end: body.length, changed: false });
   else {
     let at = 0;
     for (const r of ranges) {
       const start = Math.min(r.start, body.length);
       const end = Math.min(r.end, body.length);
-      if (start > at) pieces.push({ text: body.slice(at, start), changed: false });
-      if (end > start) pieces.push({ text: body.slice(start, end), changed: true });
+      if (start > at) pieces.push({ start: at, end: start, changed: false });
+      if (end > start) pieces.push({ start, end, changed: true });
       at = Math.max(at, end);
     }
-    if (at < body.length) pieces.push({ text: body.slice(at), changed: false });
+    if (at < body.length) pieces.push({ start: at, end: body.length, changed: false });
   }
   return (
     <>
       {pieces.map((p, i) =>
         p.changed ? (
           <span key={i} className="df-word">
-            <MarkedText text={p.text} multiline />
+            {colouredText(body, p.start, p.end, colour)}
           </span>
         ) : (
-          <MarkedText key={i} text={p.text} multiline />
+          <Fragment key={i}>{colouredText(body, p.start, p.end, colour)}</Fragment>
         ),
       )}
       {cr && (
@@ -78,21 +117,21 @@ function NoNewline() {
 }
 
 /** One line of the unified layout: old number, new number, sign, text. */
-export function UnifiedLine({ shown }: { shown: ShownLine }) {
+export function UnifiedLine({ shown, colour }: { shown: ShownLine; colour?: LineColour | undefined }) {
   const l = shown.line;
   return (
     <div className={`df-line df-${l.kind}`} data-kind={l.kind}>
       <span className="df-no" data-n={l.oldNo ?? ''} />
       <span className="df-no" data-n={l.newNo ?? ''} />
       <span className="df-text" data-sign={SIGN[l.kind]}>
-        <LineText text={l.text} ranges={highlightsOf(shown)} cut={l.cut} />
+        <LineText text={l.text} ranges={highlightsOf(shown)} cut={l.cut} colour={colour} />
         {l.noNewline && <NoNewline />}
       </span>
     </div>
   );
 }
 
-function Half({ shown, side }: { shown: ShownLine | undefined; side: 'old' | 'new' }) {
+function Half({ shown, side, colour }: { shown: ShownLine | undefined; side: 'old' | 'new'; colour: LineColour | undefined }) {
   if (!shown) return <div className="df-half df-none" aria-hidden="true" />;
   const l = shown.line;
   const n = side === 'old' ? l.oldNo : l.newNo;
@@ -100,7 +139,7 @@ function Half({ shown, side }: { shown: ShownLine | undefined; side: 'old' | 'ne
     <div className={`df-half df-${l.kind}`} data-kind={l.kind}>
       <span className="df-no" data-n={n ?? ''} />
       <span className="df-text" data-sign={SIGN[l.kind]}>
-        <LineText text={l.text} ranges={highlightsOf(shown)} cut={l.cut} />
+        <LineText text={l.text} ranges={highlightsOf(shown)} cut={l.cut} colour={colour} />
         {l.noNewline && <NoNewline />}
       </span>
     </div>
@@ -108,17 +147,17 @@ function Half({ shown, side }: { shown: ShownLine | undefined; side: 'old' | 'ne
 }
 
 /** One row of the split layout: the old line on the left, the new one on the right. */
-export function SplitPair({ left, right }: { left: ShownLine | undefined; right: ShownLine | undefined }) {
+export function SplitPair({ left, right, leftColour, rightColour }: { left: ShownLine | undefined; right: ShownLine | undefined; leftColour?: LineColour | undefined; rightColour?: LineColour | undefined }) {
   return (
     <div className="df-pair">
-      <Half shown={left} side="old" />
-      <Half shown={right} side="new" />
+      <Half shown={left} side="old" colour={leftColour} />
+      <Half shown={right} side="new" colour={rightColour} />
     </div>
   );
 }
 
 /** A line revealed between hunks (same text on both sides). */
-export function ContextLine({ row, split }: { row: Extract<BodyRow, { kind: 'context' }>; split: boolean }) {
+export function ContextLine({ row, split, colour }: { row: Extract<BodyRow, { kind: 'context' }>; split: boolean; colour?: LineColour | undefined }) {
   if (split) {
     return (
       <div className="df-pair df-revealed">
@@ -126,7 +165,7 @@ export function ContextLine({ row, split }: { row: Extract<BodyRow, { kind: 'con
           <div key={i} className="df-half df-context">
             <span className="df-no" data-n={n} />
             <span className="df-text" data-sign=" ">
-              <LineText text={row.text} />
+              <LineText text={row.text} colour={colour} />
             </span>
           </div>
         ))}
@@ -138,7 +177,7 @@ export function ContextLine({ row, split }: { row: Extract<BodyRow, { kind: 'con
       <span className="df-no" data-n={row.oldNo} />
       <span className="df-no" data-n={row.newNo} />
       <span className="df-text" data-sign=" ">
-        <LineText text={row.text} />
+        <LineText text={row.text} colour={colour} />
       </span>
     </div>
   );

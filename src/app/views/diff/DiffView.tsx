@@ -1,15 +1,16 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useWindowVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { DIFF_LIMITS, type CombinedHunks, type DiffFileInfo, type FileHunks } from '../../../protocol/diff.ts';
+import { DIFF_LIMITS, type CombinedHunks, type DiffFileInfo, type DiffLineInfo, type FileHunks } from '../../../protocol/diff.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
 import { CombinedHunkHeader, CombinedLine } from './CombinedLines.tsx';
 import { ContextLine, GapRow, SplitPair, UnifiedLine } from './DiffLines.tsx';
+import { colourSkipped, COLOUR_MAX_FILE_CHARS, parentSide, useDiffColours, type ColourKey, type ColourSide, type ColourWanted } from './useDiffColours.ts';
 import { FileHeader, FilePath, LineCounts } from './FileHeader.tsx';
 import { FileList } from './FileList.tsx';
 import { ImageDiff } from './ImageDiff.tsx';
 import { useDiffPreferences, type DiffLayout } from './preferences.ts';
-import { bodyRows, combinedRows, gapsOf, type BodyRow } from './rows.ts';
+import { bodyRows, combinedRows, gapsOf, type BodyRow, type CombinedLineInfo } from './rows.ts';
 import type { DiffList } from './useDiffList.ts';
 import { BIG_DIFF_LINES, combinedLineCount, MANY_FILES, openByDefault, useFileDiffs, type CombinedSource, type FileState } from './useFileDiffs.ts';
 import './diff.css';
@@ -37,7 +38,9 @@ type Note =
   /** A combined diff over more parents than git's combined diff takes. */
   | 'many-parents'
   /** A combined diff whose lost lines were listed without merging (past the merge table's cap). */
-  | 'approximate';
+  | 'approximate'
+  /** Too much text to colour: shown plain. */
+  | 'plain';
 
 type Row =
   | { kind: 'file'; pos: number; last: boolean }
@@ -90,6 +93,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   const layout = useDiffPreferences((s) => s.layout);
   const setLayout = useDiffPreferences((s) => s.setLayout);
   const diffs = useFileDiffs(diffKey, combined);
+  const colours = useDiffColours(diffKey);
   const isCombined = combined !== undefined;
   const files = list.files;
   const total = list.total ?? files.length;
@@ -126,6 +130,8 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
           c = { hunks: source, revealed: st!.revealed, context: st!.context, layout, rows: make() };
           cache.current.set(f.index, c);
         }
+        const path = f.status === 'D' ? f.old.path : f.new.path;
+        if (colourSkipped('oldLines' in source ? { hunks: source, context: st!.context } : { combined: source }, path)) note('plain');
         c.rows.forEach((row, n) => out.push({ kind: 'body', pos, n, body: row, last: false }));
       };
       if (isCombined) {
@@ -211,14 +217,25 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   // The files on screen: ask for their hunks; near the end of the list, ask for more files.
   useEffect(() => {
     const wanted = new Map<number, DiffFileInfo>();
+    const colour = new Map<number, ColourWanted>();
     for (let i = firstIndex; i <= lastIndex; i++) {
       const r = rows[i];
       if (!r || r.kind === 'more') continue;
       const f = files[r.pos];
+      if (r.kind === 'body') {
+        const st = diffs.states.get(f.index);
+        let w = colour.get(f.index);
+        if (!w && st) {
+          const source = st.combined ? { combined: st.combined } : st.hunks ? { hunks: st.hunks, context: st.context } : undefined;
+          if (source) colour.set(f.index, (w = { index: f.index, path: f.status === 'D' ? f.old.path : f.new.path, source, visible: [] }));
+        }
+        if (w) for (const at of placesOf(r.body)) w.visible.push(at);
+      }
       if (!f || f.binary || f.skipped || !isOpen(f) || wanted.has(f.index)) continue;
       wanted.set(f.index, f);
     }
     diffs.want([...wanted.values()]);
+    colours.show([...colour.values()]);
     if (lastIndex >= rows.length - 3) list.more();
     // Asked again when the rows in view or the rows themselves change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -360,6 +377,11 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
           actions={
             <>
               {fileLabel?.(f)}
+              {colours.failure(f.index) !== undefined && (
+                <span className="df-label" title={colours.failure(f.index)} data-testid="diff-colour-failed">
+                  no colour
+                </span>
+              )}
               {!open && st?.open === undefined && (
                 <button type="button" className="small" onClick={() => diffs.setOpen(f.index, true)} data-testid="load-diff">
                   Load diff
@@ -378,13 +400,35 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     if (row.kind === 'images') return <ImageDiff file={f} />;
     if (row.kind === 'note') return <NoteRow note={row.note} file={f} state={st} onOpen={() => diffs.setOpen(f.index, true)} onRetry={() => diffs.retry(f)} />;
     const b = row.body;
-    if (b.kind === 'line') return <UnifiedLine shown={b.line} />;
-    if (b.kind === 'pair') return <SplitPair left={b.left} right={b.right} />;
-    if (b.kind === 'context') return <ContextLine row={b} split={layout === 'split'} />;
+    const colourAt = (at: { side: ColourSide; key: ColourKey } | undefined) => (at ? colours.colourOf(f.index, at.side, at.key) : undefined);
+    if (b.kind === 'line') return <UnifiedLine shown={b.line} colour={colourAt(placeOf(b.line.line))} />;
+    if (b.kind === 'pair') return <SplitPair left={b.left} right={b.right} leftColour={colourAt(b.left && placeOf(b.left.line))} rightColour={colourAt(b.right && placeOf(b.right.line))} />;
+    if (b.kind === 'context') return <ContextLine row={b} split={layout === 'split'} colour={colourAt({ side: 'new', key: b.newNo })} />;
     if (b.kind === 'chunk') return <CombinedHunkHeader hunk={b.hunk} parents={b.parents} />;
-    if (b.kind === 'cline') return <CombinedLine line={b.line} />;
+    if (b.kind === 'cline') return <CombinedLine line={b.line} colour={colourAt(combinedPlace(b.line))} />;
     return <GapRow row={b} file={f.index} canReveal={!/^0*$/.test(f.new.oid) && !/^0*$/.test(f.old.oid)} busy={st?.revealing === true} onReveal={(gap, how) => void diffs.reveal(f, gap, how)} />;
   }
+}
+
+/** Where a line's colour comes from: a removed line from the old side, others from the new side. */
+function placeOf(line: DiffLineInfo): { side: ColourSide; key: ColourKey } | undefined {
+  if (line.kind === 'del') return line.oldNo === null ? undefined : { side: 'old', key: line.oldNo };
+  return line.newNo === null ? undefined : { side: 'new', key: line.newNo };
+}
+
+/** A combined line's colour: the merge's lines from the merge's side, a lost line from the first parent that had it. */
+function combinedPlace(line: CombinedLineInfo): { side: ColourSide; key: ColourKey } {
+  return line.newNo === null ? { side: parentSide(line.markers.indexOf('-')), key: line } : { side: 'new', key: line.newNo };
+}
+
+/** The lines of a body row, as places in the colour documents (to colour the rows in view first). */
+function placesOf(b: BodyRow): { side: ColourSide; key: ColourKey }[] {
+  const out: ({ side: ColourSide; key: ColourKey } | undefined)[] = [];
+  if (b.kind === 'line') out.push(placeOf(b.line.line));
+  else if (b.kind === 'pair') out.push(b.left && placeOf(b.left.line), b.right && placeOf(b.right.line));
+  else if (b.kind === 'context') out.push({ side: 'new', key: b.newNo });
+  else if (b.kind === 'cline') out.push(combinedPlace(b.line));
+  return out.filter((p): p is { side: ColourSide; key: ColourKey } => p !== undefined);
 }
 
 /**
@@ -507,6 +551,12 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
       return (
         <div className="df-note warn" data-testid="diff-cut">
           {formatCount(state?.hunks?.cut.lines ?? state?.combined?.cut.lines ?? 0)} more lines of this diff are not shown (the first {formatCount(DIFF_LIMITS.maxHunkLines)} are).
+        </div>
+      );
+    case 'plain':
+      return (
+        <div className="df-note muted" data-testid="diff-plain">
+          Shown without syntax colour: this diff holds over {formatCount(COLOUR_MAX_FILE_CHARS)} characters of text.
         </div>
       );
     case 'many-parents':
