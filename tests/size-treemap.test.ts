@@ -1,69 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layoutTreemap, type TreemapTile } from '../src/core/analysis/treemap-layout.ts';
-import { BUILD } from './support/cli.ts';
+import { pathSizesFromGit, type PathSizes } from './support/size-from-git.ts';
 
 /**
  * The treemap's folder sums and geometry on a fixture, with sizes from git: each path's blobs
  * over history (`git log --all --raw`), their inflated sizes (`cat-file --batch-check`) and their
  * stored sizes (`verify-pack -v`), and whether HEAD still has the path (`ls-tree -r HEAD`).
  */
-
-function gitDirOf(name: string): string {
-  return join(BUILD, name, readFileSync(join(BUILD, name, 'gitdir'), 'utf8').trim());
-}
-
-function git(gitDir: string, args: string[]): string {
-  return execFileSync('git', ['--git-dir', gitDir, ...args], { maxBuffer: 1 << 28, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).toString('latin1');
-}
-
-/** Each path's sizes over all history, as git reports them. */
-function pathSizesFromGit(name: string): PathSizes[] {
-  const gitDir = gitDirOf(name);
-  const stored = new Map<string, number>();
-  const packDir = join(gitDir, 'objects/pack');
-  for (const idx of readdirSync(packDir).filter((f) => f.endsWith('.idx'))) {
-    for (const line of git(gitDir, ['verify-pack', '-v', join(packDir, idx)]).split('\n')) {
-      const m = /^([0-9a-f]{40}) blob\s+\d+ (\d+) /.exec(line);
-      if (m) stored.set(m[1], Number(m[2]));
-    }
-  }
-  const inflated = new Map<string, number>();
-  for (const line of git(gitDir, ['cat-file', '--batch-all-objects', '--batch-check']).split('\n')) {
-    const [oid, type, size] = line.split(' ');
-    if (type === 'blob') inflated.set(oid, Number(size));
-  }
-  // Every (path, blob) pair history has, from each commit's raw diff against its parents (and the roots').
-  const blobsAt = new Map<string, Set<string>>();
-  const raw = git(gitDir, ['log', '--all', '--raw', '-z', '--no-abbrev', '--format=', '-m', '--root', '--no-renames']);
-  const fields = raw.split('\0');
-  for (let i = 0; i < fields.length; i++) {
-    const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]{40}) ([A-Z])/.exec(fields[i].replace(/^\n/, ''));
-    if (!m) continue;
-    const path = fields[++i];
-    if (m[3] === 'D' || m[1].startsWith('16') || m[1] === '000000') continue;
-    let set = blobsAt.get(path);
-    if (!set) blobsAt.set(path, (set = new Set()));
-    set.add(m[2]);
-  }
-  const atHead = new Set(git(gitDir, ['ls-tree', '-r', '-z', '--name-only', 'HEAD']).split('\0'));
-  return [...blobsAt].map(([path, oids]) => ({
-    path: path.split('/'),
-    stored: [...oids].reduce((s, o) => s + (stored.get(o) ?? 0), 0),
-    inflated: [...oids].reduce((s, o) => s + (inflated.get(o) ?? 0), 0),
-    deleted: !atHead.has(path),
-  }));
-}
-
-
-interface PathSizes {
-  path: string[];
-  stored: number;
-  inflated: number;
-  deleted: boolean;
-}
 
 type Measure = 'stored' | 'inflated' | 'deleted';
 
