@@ -14,7 +14,7 @@ import { readZipDirectory, zipEntryData, type ZipDirectoryEntry } from '../src/c
 import { fromHex } from '../src/core/hash/hex.ts';
 import { Cancelled, type HandlerContext } from '../src/protocol/rpc.ts';
 import type { TreeZipAnswer, TreeZipDone } from '../src/protocol/evidence.ts';
-import { archiveName, exportTreeZip } from '../src/worker/forensics/evidence/tree-zip.ts';
+import { archiveName, exportTreeZip } from '../src/core/export/archive.ts';
 import { Session } from '../src/worker/session.ts';
 import { BUILD, builtFixtures, git, type Fixture } from './support/cli.ts';
 import { buildPack, memoryRepository, oidOf } from './support/pack-builder.ts';

@@ -1,6 +1,7 @@
 import type { ObjectExportForm } from '../core/export/object-export.ts';
 import type { ExportLimits, ExportProblem, ExportRefusal } from '../core/export/tree-plan.ts';
 import type { ObjectType } from '../core/objects/types.ts';
+import type { TreeZipAnswer } from '../core/export/archive.ts';
 
 /**
  * Requests of the evidence part of the forensics tools: exporting objects and trees as files
@@ -9,6 +10,8 @@ import type { ObjectType } from '../core/objects/types.ts';
  */
 
 export type { ExportLimits, ExportProblem, ExportRefusal, ObjectExportForm };
+/** The tree export's answer lives in core (core/export/archive.ts). */
+export type { TreeZipAnswer, TreeZipDone, TreeZipRefused } from '../core/export/archive.ts';
 
 /** One object in the chosen form, with the file name to offer. */
 export interface ExportedObjectResult {
@@ -18,41 +21,6 @@ export interface ExportedObjectResult {
   /** The object's content size (not the exported bytes' size). */
   size: number;
 }
-
-/** A tree written as a zip archive. */
-export interface TreeZipDone {
-  kind: 'zip';
-  /** The archive in blocks (each its own buffer); the page joins them into one Blob. */
-  blocks: Uint8Array[];
-  /** The file name to offer: `<repo>-<short id>[-<path>].zip`. */
-  name: string;
-  bytes: number;
-  /** The commit the tree was taken from, when it was named through one. */
-  commit?: string;
-  tree: string;
-  /** Unix seconds stamped on every entry (commit time, or the export time for a bare tree). */
-  mtime: number;
-  files: number;
-  directories: number;
-  symlinks: number;
-  submodules: number;
-  contentBytes: number;
-  /** Objects left out (unreadable, missing, wrong type, unsafe name), each with its reason. */
-  problems: ExportProblem[];
-  /** Milliseconds spent measuring, and writing. */
-  planMs: number;
-  writeMs: number;
-}
-
-/** An export refused before anything was written, because the tree expands too far. */
-export interface TreeZipRefused {
-  kind: 'refused';
-  refusal: ExportRefusal;
-  planMs: number;
-}
-
-/** The answer to exportTreeZip. */
-export type TreeZipAnswer = TreeZipDone | TreeZipRefused;
 
 export interface EvidenceRequests {
   /** An object as a loose-object file, its `<type> <size>\0` bytes, its content, or cat-file -p text. */

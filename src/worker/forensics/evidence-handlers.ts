@@ -3,7 +3,7 @@ import type { EvidenceRequests } from '../../protocol/evidence.ts';
 import type { Handlers } from '../../protocol/rpc.ts';
 import { parseOid } from '../../core/hash/hex.ts';
 import { current } from '../state.ts';
-import { exportTreeZip } from './evidence/tree-zip.ts';
+import { exportTreeZip } from '../../core/export/archive.ts';
 
 /**
  * Evidence the person keeps: an object saved as a file (loose object, raw, content, cat-file

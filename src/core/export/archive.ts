@@ -1,15 +1,55 @@
-import { fail } from '../../../core/errors.ts';
-import { planTreeExport, DEFAULT_EXPORT_LIMITS, type ExportLimits } from '../../../core/export/tree-plan.ts';
-import { writeTreeZip } from '../../../core/export/tree-zip.ts';
-import { fromHex, toHex } from '../../../core/hash/hex.ts';
-import { parseCommit } from '../../../core/objects/commit.ts';
-import { parseTag } from '../../../core/objects/tag.ts';
-import { parseTree } from '../../../core/objects/tree.ts';
-import type { ObjectDatabase } from '../../../core/odb/database.ts';
-import type { RefMap } from '../../../core/repo/refs.ts';
-import type { TreeZipAnswer } from '../../../protocol/evidence.ts';
-import type { HandlerContext } from '../../../protocol/rpc.ts';
-import { resolveToOid } from '../../../core/browse/browse.ts';
+import { fail } from '../errors.ts';
+import { planTreeExport, DEFAULT_EXPORT_LIMITS, type ExportLimits, type ExportProblem, type ExportRefusal } from './tree-plan.ts';
+import { writeTreeZip } from './tree-zip.ts';
+import { fromHex, toHex } from '../hash/hex.ts';
+import { parseCommit } from '../objects/commit.ts';
+import { parseTag } from '../objects/tag.ts';
+import { parseTree } from '../objects/tree.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+import type { RefMap } from '../repo/refs.ts';
+import type { Pacing } from '../pacing.ts';
+import { resolveToOid } from '../browse/browse.ts';
+
+/**
+ * A tree (or a sub-folder of it) as `git archive --format=zip` writes it: the tree a name leads
+ * to, measured first (refused past the limits), then written, with progress and pauses through
+ * the caller's Pacing.
+ */
+
+/** A tree written as a zip archive. */
+export interface TreeZipDone {
+  kind: 'zip';
+  /** The archive in blocks (each its own buffer); the page joins them into one Blob. */
+  blocks: Uint8Array[];
+  /** The file name to offer: `<repo>-<short id>[-<path>].zip`. */
+  name: string;
+  bytes: number;
+  /** The commit the tree was taken from, when it was named through one. */
+  commit?: string;
+  tree: string;
+  /** Unix seconds stamped on every entry (commit time, or the export time for a bare tree). */
+  mtime: number;
+  files: number;
+  directories: number;
+  symlinks: number;
+  submodules: number;
+  contentBytes: number;
+  /** Objects left out (unreadable, missing, wrong type, unsafe name), each with its reason. */
+  problems: ExportProblem[];
+  /** Milliseconds spent measuring, and writing. */
+  planMs: number;
+  writeMs: number;
+}
+
+/** An export refused before anything was written, because the tree expands too far. */
+export interface TreeZipRefused {
+  kind: 'refused';
+  refusal: ExportRefusal;
+  planMs: number;
+}
+
+/** The answer to exportTreeZip. */
+export type TreeZipAnswer = TreeZipDone | TreeZipRefused;
 
 /** The tree to archive, and the commit it came through (for the time stamp and comment). */
 export interface ArchiveSource {
@@ -57,15 +97,15 @@ export function archiveName(title: string, source: ArchiveSource, path: string[]
   return `${clean || short}.zip`;
 }
 
-/** Measures, then writes, the tree as a zip archive; progress and cancellation through `ctx`. */
-export async function exportTreeZip(db: ObjectDatabase, refs: RefMap, title: string, args: { rev: string; path: string[]; limits?: Partial<ExportLimits> }, ctx: HandlerContext): Promise<TreeZipAnswer> {
+/** Measures, then writes, the tree as a zip archive; progress and pauses (the worker's cancellation) through `pacing`. */
+export async function exportTreeZip(db: ObjectDatabase, refs: RefMap, title: string, args: { rev: string; path: string[]; limits?: Partial<ExportLimits> }, pacing: Pacing): Promise<TreeZipAnswer> {
   const source = archiveSource(db, refs, args.rev, args.path);
   const limits: ExportLimits = { ...DEFAULT_EXPORT_LIMITS, ...args.limits };
   const planStart = performance.now();
   const planned = await planTreeExport(db, source.tree, {
     limits,
-    pause: () => ctx.pause(),
-    onProgress: (trees) => ctx.progress(trees, 0, `Measuring the tree: ${trees.toLocaleString('en-US')} folders read`),
+    pause: () => pacing.pause(),
+    onProgress: (trees) => pacing.progress(trees, 0, `Measuring the tree: ${trees.toLocaleString('en-US')} folders read`),
   });
   const planMs = Math.round(performance.now() - planStart);
   if (planned.kind === 'refused') return { kind: 'refused', refusal: planned.refusal, planMs };
@@ -75,8 +115,8 @@ export async function exportTreeZip(db: ObjectDatabase, refs: RefMap, title: str
   const zip = await writeTreeZip(db, planned.plan, {
     mtime,
     comment: source.commit?.oid,
-    pause: () => ctx.pause(),
-    onProgress: (written, total) => ctx.progress(written, total, 'Writing the zip'),
+    pause: () => pacing.pause(),
+    onProgress: (written, total) => pacing.progress(written, total, 'Writing the zip'),
   });
   const writeMs = Math.round(performance.now() - writeStart);
   return {
