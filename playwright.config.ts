@@ -30,6 +30,11 @@ export default defineConfig({
     // for failures only.
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
+    // The built app registers a service worker that precaches the whole build. Specs other than
+    // e2e/offline.spec.ts (which allows it) run without one, as before: each context is fresh
+    // anyway, so no worker outlives a test, and none of them downloads the precache.
+    // E2E_SERVICE_WORKERS=allow runs every spec with the worker registered.
+    serviceWorkers: process.env.E2E_SERVICE_WORKERS === 'allow' ? 'allow' : 'block',
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
     launchOptions: {

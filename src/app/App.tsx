@@ -27,6 +27,7 @@ import { IndexPackView } from './views/IndexPackView.tsx';
 import { CompareView } from './views/CompareView.tsx';
 import { BlameView } from './views/BlameView.tsx';
 import { PathHistoryView } from './views/PathHistoryView.tsx';
+import { UpdateNotice } from './pwa/UpdateNotice.tsx';
 
 /** Routes to views, reopens the repository a URL names, and takes folder drops anywhere. */
 export function App() {
@@ -106,6 +107,7 @@ export function App() {
     <Layout>
       {dragging && <div className="drop-overlay">Drop a repository folder, or .pack / .idx files, to open it</div>}
       {view}
+      <UpdateNotice />
     </Layout>
   );
 }

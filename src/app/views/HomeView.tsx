@@ -3,6 +3,7 @@ import { ErrorBox } from '../components/ErrorBox.tsx';
 import { hasFolderPicker, openDemo, openFiles, pickFolder, reopenRecent } from '../lib/open.ts';
 import { useRecents } from '../stores/recents.ts';
 import { useRepo } from '../stores/repo.ts';
+import { AppVersion } from '../pwa/AppVersion.tsx';
 
 /** Where everything starts: open a folder (picker, input, drop), the demo, or a recent folder. */
 export function HomeView({ pendingRepo }: { pendingRepo: string | undefined }) {
@@ -101,6 +102,7 @@ export function HomeView({ pendingRepo }: { pendingRepo: string | undefined }) {
           </ul>
         </section>
       )}
+      <AppVersion />
     </div>
   );
 }
