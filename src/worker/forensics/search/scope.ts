@@ -2,7 +2,7 @@ import { fail } from '../../../core/errors.ts';
 import { resolveName } from '../../../core/odb/names.ts';
 import { ScopeWalk } from '../../../core/search/scope.ts';
 import type { HandlerContext } from '../../../protocol/rpc.ts';
-import type { ScopeFacts, SearchScope } from '../../../protocol/search.ts';
+import type { SearchScope } from '../../../protocol/search.ts';
 import type { Session } from '../../session.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
 
@@ -11,11 +11,6 @@ import { jobs, ownerKey } from '../../jobs.ts';
  * queue and kept for the last scope asked (a person refines the text, not the limits, most
  * often).
  */
-
-/** True when the scope limits anything. */
-export function limits(scope: SearchScope | undefined): scope is SearchScope {
-  return scope !== undefined && (Boolean(scope.ref) || Boolean(scope.path) || scope.from !== undefined || scope.to !== undefined);
-}
 
 const lastScope = new WeakMap<Session, { key: string; walk: ScopeWalk }>();
 
@@ -52,12 +47,4 @@ export async function scopeOf(session: Session, scope: SearchScope, wantBlobs: b
   );
   lastScope.set(session, { key, walk });
   return walk;
-}
-
-/** What the scope held, for the summary. */
-export function scopeFacts(walk: ScopeWalk, wantBlobs: boolean): ScopeFacts {
-  const facts: ScopeFacts = { commits: walk.stats.commitsInScope };
-  if (wantBlobs) facts.blobs = walk.stats.blobs;
-  if (walk.stats.capped !== undefined) facts.capped = walk.stats.capped;
-  return facts;
 }

@@ -2,12 +2,10 @@ import { BlobBatchScan } from '../../../core/search/blob-batch-scan.ts';
 import { DEFAULT_BLOB_OPTIONS } from '../../../core/search/blob-search.ts';
 import type { BlobTextOptions } from '../../../core/search/blob-text.ts';
 import { compileMatcher } from '../../../core/search/matcher.ts';
-import type { Candidate } from '../../../core/search/scan.ts';
-import { DEFAULT_CAPS } from '../../../core/search/scan.ts';
-import type { ObjectTable } from '../../../core/odb/object-table.ts';
 import type { StreamContext } from '../../../protocol/rpc.ts';
 import { TEXT_SEARCH_BLOB_LIMIT_MS, type SearchChunk, type SearchQuery, type SearchScope, type SearchSummary } from '../../../protocol/search.ts';
-import { limits, scopeFacts, scopeOf } from './scope.ts';
+import { scopeOf } from './scope.ts';
+import { blobRowsIn, limits, rowsOf, scopeFacts, searchSummary } from '../../../core/search/query-scan.ts';
 import type { Session } from '../../session.ts';
 import { jobs, ownerKey } from '../../jobs.ts';
 import { HelperDeadline } from '../../search-helper/deadline.ts';
@@ -46,9 +44,8 @@ export async function runTextSearch(session: Session, query: TextQuery, ctx: Str
   const table = await session.scanTypes(ctx);
   // A limited search reads only the blobs of its scope, and says where each appears within it.
   const inScope = limits(scope) ? await scopeOf(session, scope, true, ctx) : undefined;
-  const allBlobs = table.rowsOfType('blob');
-  const rows = inScope ? Uint32Array.from(Array.from(allBlobs).filter((r) => inScope.blobs.has(table.oidHexAt(r)))) : allBlobs;
-  const scan = new BlobBatchScan(session.db, blobRows(table, rows), rows.length, { includeBinary: query.includeBinary, maxBlobBytes: DEFAULT_BLOB_OPTIONS.maxBlobBytes, batch: BATCH });
+  const rows = blobRowsIn(table, inScope);
+  const scan = new BlobBatchScan(session.db, rowsOf(table, [rows], 'blob'), rows.length, { includeBinary: query.includeBinary, maxBlobBytes: DEFAULT_BLOB_OPTIONS.maxBlobBytes, batch: BATCH });
   const textOptions: BlobTextOptions = { regex: query.regex, caseSensitive: query.caseSensitive, maxLinesPerBlob: DEFAULT_BLOB_OPTIONS.maxLinesPerBlob, context: DEFAULT_BLOB_OPTIONS.context, blobTimeBoxMs: DEFAULT_BLOB_OPTIONS.blobTimeBoxMs };
 
   const deadline = new HelperDeadline(limitMs);
@@ -120,26 +117,8 @@ export async function runTextSearch(session: Session, query: TextQuery, ctx: Str
     // Cancelled, stopped, failed or finished: the helper is not needed any more.
     helper.terminate();
   }
-  const s = scan.stats;
-  const summary: SearchSummary = {
-    matched: s.matched,
-    shown: s.shown,
-    scanned: searched(),
-    total: s.total,
-    truncated: s.truncated,
-    countStopped: s.countStopped,
-    maxMatches: DEFAULT_CAPS.maxMatches,
-    binarySkipped: s.binarySkipped,
-    notes: s.notes,
-    notesDropped: s.notesDropped,
-    ms: Math.round(performance.now() - started),
-  };
+  const summary = searchSummary(scan.stats, started, searched());
   if (timedOut) summary.timedOut = timedOut;
   if (inScope) summary.scope = scopeFacts(inScope, true);
   return summary;
-}
-
-/** The table's blob rows, with their known type. */
-function* blobRows(table: ObjectTable, rows: Uint32Array): Generator<Candidate> {
-  for (const r of rows) yield { oid: table.oidAt(r), location: table.locationAt(r), type: 'blob' };
 }
