@@ -1,6 +1,7 @@
 import { buildFindingsReport, reportFileName, reportJson } from '../../core/report/build.ts';
 import { reportHtml } from '../../core/report/html.ts';
-import { fail, toWire } from '../../core/errors.ts';
+import { fail } from '../../core/errors.ts';
+import { unreportedProblems } from '../../core/report/open-problems.ts';
 import type { Handlers } from '../../protocol/rpc.ts';
 import type { VerifyRequests } from '../../protocol/verify.ts';
 import { current } from '../state.ts';
@@ -42,10 +43,8 @@ export const verifyHandlers: Pick<Handlers, keyof VerifyRequests> = {
     if (!run || run.status === 'running') fail('NotFound', 'there is no finished verification to report: run "Verify everything" first (a cancelled run can be reported as incomplete)');
     const evidence = await evidenceOf(session, ctx);
     const state = run.state();
-    // Problems met opening the folder that no finding restates (the engine reports most of them
-    // itself), and the engine's own failure if it stopped short.
-    const reported = new Set(run.verifier.findings.map((f) => `${f.kind} ${f.file} ${f.offset ?? ''}`));
-    const unreported = session.db.problems.map(toWire).filter((p) => !reported.has(`${p.kind} ${p.file ?? ''} ${p.offset ?? ''}`));
+    // Problems met opening the folder that no finding restates, and the engine's own failure if it stopped short.
+    const unreported = unreportedProblems(run.verifier.findings, session.db.problems);
     const report = buildFindingsReport({
       title: session.title,
       rootKind: session.files.rootKind,
