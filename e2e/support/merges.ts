@@ -8,7 +8,8 @@ import { join } from 'node:path';
  * for the combined-diff and syntax-colour tests: `main` is a merge of three branches whose
  * every file differs from every parent (a JavaScript module with a hostile line, 2,500 changed
  * lines, a binary file, a last line without a newline); `two` is a merge of two branches that
- * takes one line from each, which `git diff --cc` leaves out and `-c` shows.
+ * takes one line from each, which `git diff --cc` leaves out and `-c` shows. Branch `a` also
+ * adds a generated 20,000-line JavaScript module (2.3 MB of diff text).
  */
 
 const SCRIPT = String.raw`
@@ -36,6 +37,10 @@ for b in a b c; do
   printf 'PNG\0\1\2%s' $b > pic.bin
   sed -i "s/^two\$/two ($b)/; s/^eleven\$/eleven ($b)/" pick.txt
   printf 'last line without newline (%s)' $b > tail.txt
+  if [ $b = a ]; then
+    awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "export const value%05d = \"%s\"; // a generated line of a large module\n", i, sprintf("%060d", i) }' > generated.js
+    git add generated.js
+  fi
   git commit -q -am "Branch $b"
 done
 git checkout -q main
