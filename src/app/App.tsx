@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { engine } from './client.ts';
 import { Layout } from './components/Layout.tsx';
 import { openDemo, openDrop, reopenRecent } from './lib/open.ts';
@@ -28,6 +28,9 @@ import { CompareView } from './views/CompareView.tsx';
 import { BlameView } from './views/BlameView.tsx';
 import { PathHistoryView } from './views/PathHistoryView.tsx';
 import { UpdateNotice } from './pwa/UpdateNotice.tsx';
+
+/** The size view and its treemap (d3-hierarchy) load when first opened. */
+const SizeView = lazy(() => import('./views/SizeView.tsx').then((m) => ({ default: m.SizeView })));
 
 /** Routes to views, reopens the repository a URL names, and takes folder drops anywhere. */
 export function App() {
@@ -101,6 +104,12 @@ export function App() {
   else if (route.view === 'unreachable') view = <UnreachableView />;
   else if (route.view === 'duplicates') view = <DuplicatesView />;
   else if (route.view === 'compare') view = <CompareView a={route.a} b={route.b} />;
+  else if (route.view === 'size')
+    view = (
+      <Suspense fallback={<p className="muted">Loading the size view…</p>}>
+        <SizeView folder={route.folder} measure={route.measure ?? 'stored'} rev={route.rev} path={route.path} />
+      </Suspense>
+    );
   else view = <IndexPackView name={route.name} />;
 
   return (

@@ -34,6 +34,7 @@ export function Layout({ children }: { children: ReactNode }) {
         ...(summary.midx || summary.packs.length > 1 ? [{ label: 'Multi-pack-index', to: { view: 'midx' } as Route, active: route.view === 'midx' }] : []),
         ...(summary.commitGraph ? [{ label: 'Commit-graph', to: { view: 'commit-graph' } as Route, active: route.view === 'commit-graph' }] : []),
         { label: 'Files', to: { view: 'files' }, active: route.view === 'files' || route.view === 'hex' },
+        { label: 'Size', to: { view: 'size' }, active: route.view === 'size' },
         { label: 'Search', to: { view: 'search', kind: 'text', q: '' }, active: route.view === 'search' },
         { label: 'Forensics', to: { view: 'verify' }, active: FORENSICS.has(route.view) },
       ]

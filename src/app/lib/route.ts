@@ -24,6 +24,8 @@ import type { TypeFilter } from '../../protocol/messages.ts';
  *   #/<repo>/duplicates                  objects stored more than once (packs, loose)
  *   #/<repo>/index-pack/<pack name>      index a .pack that has no .idx, as git index-pack does
  *   #/<repo>/compare/<a>..<b>            what changed from a to b (commits, trees, refs or blobs)
+ *   #/<repo>/size?folder=<id>&measure=inflated&rev=<rev>&path=<id>   why the repository is big: the size analysis
+ *                                        (folder: the treemap's zoom, path: the selected path, both the analysis's path ids)
  *
  * `<repo>` names the open repository: `demo`, `recent-<id>` (a remembered folder), or
  * `local` (a folder given by input or drop, which cannot be reopened without the person).
@@ -50,7 +52,33 @@ export type Route =
   | { view: 'unreachable' }
   | { view: 'duplicates' }
   | { view: 'index-pack'; name: string }
-  | { view: 'compare'; a: string; b: string };
+  | { view: 'compare'; a: string; b: string }
+  | { view: 'size' } & SizeParams;
+
+/** The size view's choices: the treemap's folder and measure, one commit's tree instead of all history, the selected path. */
+export interface SizeParams {
+  folder?: number;
+  measure?: 'inflated' | 'deletedStored';
+  rev?: string;
+  path?: number;
+}
+
+function sizeParams(params: URLSearchParams): SizeParams {
+  const p: SizeParams = {};
+  const id = (key: string) => {
+    const v = params.get(key);
+    return v !== null && /^\d{1,9}$/.test(v) ? Number(v) : undefined;
+  };
+  const folder = id('folder');
+  if (folder !== undefined) p.folder = folder;
+  const path = id('path');
+  if (path !== undefined) p.path = path;
+  const measure = params.get('measure');
+  if (measure === 'inflated' || measure === 'deletedStored') p.measure = measure;
+  const rev = params.get('rev');
+  if (rev) p.rev = rev;
+  return p;
+}
 
 /** History graph choices beyond the revision and mode: every ref, unreachable commits, author and date filters (YYYY-MM-DD). */
 export interface HistoryGraphParams {
@@ -197,6 +225,8 @@ export function parseHash(hash: string): Location {
     case 'index-pack':
       if (rest[0]) return { repo, route: { view: 'index-pack', name: rest[0] } };
       break;
+    case 'size':
+      return { repo, route: { view: 'size', ...sizeParams(params) } };
     case 'compare': {
       // A ref name never holds '..' (git check-ref-format), so the first '..' splits the two sides;
       // a name typed with bare slashes (compare/main..topic/x) is joined back first.
@@ -276,6 +306,15 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/duplicates`;
     case 'index-pack':
       return `${base}/index-pack/${enc(route.name)}`;
+    case 'size': {
+      const params = new URLSearchParams();
+      if (route.folder !== undefined) params.set('folder', String(route.folder));
+      if (route.measure) params.set('measure', route.measure);
+      if (route.rev) params.set('rev', route.rev);
+      if (route.path !== undefined) params.set('path', String(route.path));
+      const q = params.toString();
+      return `${base}/size${q ? `?${q}` : ''}`;
+    }
     case 'compare':
       return route.a === '' && route.b === '' ? `${base}/compare` : `${base}/compare/${enc(route.a)}..${enc(route.b)}`;
   }
