@@ -134,6 +134,32 @@ function installableApp(): Plugin[] {
 }
 
 /**
+ * `npm run dev` and `npm start` share a port (5173). A service worker installed by the built app
+ * would keep serving that build over the dev server, so the dev server answers its update check
+ * with a worker that removes itself and reloads the pages it served.
+ */
+function retireServiceWorkerInDev(): Plugin {
+  const retire = [
+    'self.addEventListener("install", () => self.skipWaiting());',
+    'self.addEventListener("activate", (event) => event.waitUntil((async () => {',
+    '  await self.registration.unregister();',
+    '  for (const client of await self.clients.matchAll({ type: "window" })) client.navigate(client.url);',
+    '})()));',
+  ].join('\n');
+  return {
+    name: 'packscope-retire-service-worker',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use('/sw.js', (_request, response) => {
+        response.setHeader('Content-Type', 'text/javascript');
+        response.setHeader('Cache-Control', 'no-store');
+        response.end(retire);
+      });
+    },
+  };
+}
+
+/**
  * The one-file build inlines the workers. The code starts them the way Vite understands in
  * every build, `new Worker(new URL('./file.ts', import.meta.url), options)`; here each becomes
  * Vite's inline worker (its code kept in a string, started from a blob: URL), nested workers
@@ -238,7 +264,7 @@ export default defineConfig(({ mode }) => {
   const single = mode === 'single';
   const build = { version: pkg.version, commit: buildCommit(), kind: single ? 'single' : 'served' };
   return {
-    plugins: single ? [react(), inlineWorkers(), noServiceWorker(), viteSingleFile({ removeViteModuleLoader: true }), singleFilePage()] : [react(), contentSecurityPolicy(), installableApp()],
+    plugins: single ? [react(), inlineWorkers(), noServiceWorker(), viteSingleFile({ removeViteModuleLoader: true }), singleFilePage()] : [react(), contentSecurityPolicy(), installableApp(), retireServiceWorkerInDev()],
     define: { __PACKSCOPE_BUILD__: JSON.stringify(build) },
     worker: single
       ? {

@@ -101,6 +101,17 @@ test('installed app: after one visit it starts with the network off and opens th
   await expect(page.getByTestId('app-version-number')).toHaveText(/^\d+\.\d+\.\d+/);
   await waitServiceWorker(page);
 
+  // Chromium finds nothing that keeps it from installing the app (a test context is always
+  // "incognito", which only a person's profile is not), and reads the manifest without a complaint.
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  expect(installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
+  expect((await cdp.send('Page.getAppManifest')).errors).toEqual([]);
+  // The git files it offers to open from the desktop.
+  const manifest = await page.evaluate(async () => (await fetch('/manifest.webmanifest')).json());
+  const extensions = (manifest.file_handlers as { action: string; accept: Record<string, string[]> }[]).flatMap((h) => Object.values(h.accept).flat());
+  expect(extensions.sort()).toEqual(['.bitmap', '.idx', '.midx', '.pack', '.rev']);
+
   // Every script chunk (workers, grammars, Markdown), style, icon and demo file is precached, and
   // nothing else: a chunk left out would break the offline start only where it is needed.
   const precached = await cachedPaths(page);
