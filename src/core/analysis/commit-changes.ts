@@ -203,47 +203,60 @@ export function commitChanges(trees: TreeSource, blobs: BlobReader, hashSize: nu
       path: pairPath(p),
     }));
   }
-  // A merge: the first parent's list, then each further parent's list intersected with it.
+  // A merge. Rename detection only turns an addition into a rename at the same path and drops
+  // the deletions it consumed, so the paths that changed against every parent are found first
+  // without it; a parent's renames are then worked out only when one of those paths is an
+  // addition or a deletion against that parent (git runs it for every parent; the result for the
+  // kept paths is the same, and most merges keep a few modified paths).
+  const raw = parentTrees.map((t) => treeChanges(trees, hashSize, t, tree));
   let current: CommitChange[] = [];
-  for (let n = 0; n < parentTrees.length; n++) {
-    const pairs = parentPairs(trees, blobs, hashSize, parentTrees[n], tree, notes);
-    if (n === 0) {
-      for (const p of pairs) {
-        // diff_unmodified_pair: the same path, mode and id on both sides says nothing.
-        if (p.old && p.new && p.old.mode === p.new.mode && sameBytesFull(p.old.path, p.new.path) && sameBytesFull(p.old.oid, p.new.oid)) continue;
-        current.push({
-          status: p.status,
-          parentModes: [p.old ? p.old.mode : 0],
-          parentPaths: [(p.old ?? (p.new as FileSide)).path],
-          mode: p.new ? p.new.mode : 0,
-          oid: p.new?.oid,
-          path: pairPath(p),
-        });
-      }
-      continue;
-    }
-    const kept: CommitChange[] = [];
-    let i = 0;
-    for (const c of current) {
-      let matched = false;
-      while (i < pairs.length) {
-        const q = pairs[i];
-        const cmp = comparePaths(c.path, c.mode, pairPath(q), q.new ? q.new.mode : 0);
-        if (cmp < 0) break;
-        i++;
-        if (cmp > 0) continue;
-        c.status += q.status;
-        c.parentModes.push(q.old ? q.old.mode : 0);
-        c.parentPaths.push((q.old ?? (q.new as FileSide)).path);
-        matched = true;
-        break;
-      }
-      if (matched) kept.push(c);
-    }
-    current = kept;
-    if (current.length === 0) break;
+  for (const p of raw[0]) {
+    // diff_unmodified_pair: the same path, mode and id on both sides says nothing.
+    if (p.old && p.new && p.old.mode === p.new.mode && sameBytesFull(p.old.path, p.new.path) && sameBytesFull(p.old.oid, p.new.oid)) continue;
+    current.push({ status: '', parentModes: [], parentPaths: [], mode: p.new ? p.new.mode : 0, oid: p.new?.oid, path: pairPath(p) });
+  }
+  for (let n = 0; n < raw.length && current.length > 0; n++) current = intersect(current, raw[n]);
+  for (let n = 0; n < raw.length && current.length > 0; n++) {
+    if (!current.some((c) => c.status[n] === 'A' || c.status[n] === 'D')) continue;
+    const found = runToEnd(detectRenames(raw[n], blobs));
+    if (found.inexact === 'skipped') notes.renameLimitHit++;
+    for (const id of found.missing) notes.missingBlobs.add(id);
+    current = intersect(current, found.pairs, n);
   }
   return current;
+}
+
+/**
+ * combine-diff.c's intersect_paths: the changes whose path is also in `pairs` (both lists in
+ * tree order), with that parent's side; `replace` rewrites parent `replace`'s side instead of
+ * adding one.
+ */
+function intersect(current: CommitChange[], pairs: FilePair[], replace = -1): CommitChange[] {
+  const kept: CommitChange[] = [];
+  let i = 0;
+  for (const c of current) {
+    while (i < pairs.length) {
+      const q = pairs[i];
+      const cmp = comparePaths(c.path, c.mode, pairPath(q), q.new ? q.new.mode : 0);
+      if (cmp < 0) break;
+      i++;
+      if (cmp > 0) continue;
+      const mode = q.old ? q.old.mode : 0;
+      const path = (q.old ?? (q.new as FileSide)).path;
+      if (replace < 0) {
+        c.status += q.status;
+        c.parentModes.push(mode);
+        c.parentPaths.push(path);
+      } else {
+        c.status = c.status.slice(0, replace) + q.status + c.status.slice(replace + 1);
+        c.parentModes[replace] = mode;
+        c.parentPaths[replace] = path;
+      }
+      kept.push(c);
+      break;
+    }
+  }
+  return kept;
 }
 
 function sameBytesFull(a: Uint8Array, b: Uint8Array): boolean {

@@ -33,6 +33,10 @@ import type { AnalysisProgress, AnalysisSoFar, SizeAnalysis, SizeAnalysisJob } f
 
 /** Bytes of trees kept between commits (a parent's root tree is read again as its child's old side). */
 const TREE_CACHE_BYTES = 24 << 20;
+/** Bytes of blobs kept for rename detection (a merge compares the same files against each parent). */
+const BLOB_CACHE_BYTES = 32 << 20;
+/** Blobs larger than this are read again when needed rather than kept. */
+const BLOB_CACHE_MAX_ONE = 4 << 20;
 
 /** Options of a run. */
 export interface SizeAnalysisOptions {
@@ -130,7 +134,7 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
   ) {
     this.hashSize = db.algo.size;
     this.sizesBuilder = new ObjectSizesBuilder(db);
-    this.blobReader = databaseBlobs(db);
+    this.blobReader = this.cachedBlobs(databaseBlobs(db));
     this.paths.id(new Uint8Array(0)); // the top level is path 0
     this.refNames = options.starts ? [] : [...refs.keys()].filter((n) => n.startsWith('refs/')).sort().concat(refs.has('HEAD') ? ['HEAD'] : []);
   }
@@ -256,6 +260,35 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     return obj.data;
   };
 
+
+  /** Sizes from the size table (no lookup in the packs), contents through a small cache. */
+  private cachedBlobs(db: BlobReader): BlobReader {
+    const cache = new Map<string, Uint8Array>();
+    let bytes = 0;
+    return {
+      size: (oid) => {
+        const sizes = this.sizes;
+        const row = sizes ? sizes.find(oid) : -1;
+        if (sizes && row >= 0 && sizes.sizes[row] >= 0) return sizes.sizes[row];
+        return db.size(oid);
+      },
+      data: (oid) => {
+        const key = binaryKey(oid);
+        const hit = cache.get(key);
+        if (hit) return hit;
+        const data = db.data(oid);
+        if (data && data.length <= BLOB_CACHE_MAX_ONE) {
+          if (bytes + data.length > BLOB_CACHE_BYTES) {
+            cache.clear();
+            bytes = 0;
+          }
+          cache.set(key, data);
+          bytes += data.length;
+        }
+        return data;
+      },
+    };
+  }
 
   private analyzeCommit(k: number): void {
     const walk = this.walk as LogWalk;
