@@ -479,8 +479,9 @@ describe('companions', () => {
     writeFileSync(join(dir, `${pack}.bitmap`), bitmap);
     const c = await companions(await open(dir), pack, ctx);
     expect(c.rev?.matchesIdx).toBe(false);
-    expect(c.rev?.firstMismatch).toBe(5);
-    expect(c.rev?.error).toMatchObject({ kind: 'Mismatch', file: `${pack}.rev`, offset: 12 + 5 * 4 });
+    expect(c.rev?.mismatch?.revEntry?.index).toBe(5);
+    expect(c.rev?.mismatch).toMatchObject({ severity: 'error', check: 'cross-check', kind: 'Mismatch', file: `${pack}.rev`, offset: 12 + 5 * 4 });
+    expect(c.rev?.error).toBeUndefined();
     expect(c.bitmap?.error).toMatchObject({ kind: 'Mismatch', file: `${pack}.bitmap`, offset: 12 });
     expect(c.bitmap?.typeBitmaps).toEqual([]);
   });

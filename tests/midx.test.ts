@@ -13,7 +13,8 @@ import { portableHasher, type HasherFactory } from '../src/core/hash/hasher.ts';
 import { PackIndex } from '../src/core/format/idx.ts';
 import { MultiPackIndex, type MidxLike } from '../src/core/format/midx.ts';
 import { MultiPackIndexChain, layerFileName } from '../src/core/format/midx-chain.ts';
-import { verifyMidx, verifyMidxSource, checksumMatches, type MidxFinding } from '../src/core/verify/midx-verify.ts';
+import type { Finding } from '../src/core/finding.ts';
+import { verifyMidx, verifyMidxSource, checksumMatches } from '../src/core/verify/midx-verify.ts';
 
 const MODERN = '/work/shared/fixtures/modern';
 
@@ -494,7 +495,7 @@ function openRepoMidx(repo: LocalRepo, bytes?: Uint8Array): MultiPackIndex {
   return MultiPackIndex.open(memorySource('multi-pack-index', data), { expectedAlgo: repo.algo });
 }
 
-function repoVerify(repo: LocalRepo, midx: MidxLike): MidxFinding[] {
+function repoVerify(repo: LocalRepo, midx: MidxLike): Finding[] {
   return verifyMidx(midx, {
     hasher: nodeHasher,
     openIdx: (name) => PackIndex.open(fileSource(join(repo.packDir, name), name), repo.algo),
@@ -546,7 +547,7 @@ describe('midx v1 written by the local git', () => {
   }
 
   /** Damages the repo's midx (or packs) in a copy, runs git verify and ours, compares the lines. */
-  function compareWithGit(name: string, damage: (repo: LocalRepo, midx: Uint8Array, m: MultiPackIndex) => Uint8Array | void): { ours: MidxFinding[]; gitLines: string[] } {
+  function compareWithGit(name: string, damage: (repo: LocalRepo, midx: Uint8Array, m: MultiPackIndex) => Uint8Array | void): { ours: Finding[]; gitLines: string[] } {
     const base = repos[0];
     const dir = join(root, name);
     execFileSync('cp', ['-r', base.dir, dir]);
@@ -570,7 +571,7 @@ describe('midx v1 written by the local git', () => {
     expect(gitLines[0]).toBe('incorrect checksum');
     expect(gitLines.length).toBeGreaterThan(5);
     expect(ours.map((f) => f.message)).toEqual(gitLines);
-    expect(ours.every((f) => f.severity === 'error' && f.file === 'multi-pack-index')).toBe(true);
+    expect(ours.every((f) => f.severity === 'error' && !f.fatal && f.check === 'midx' && f.file === 'multi-pack-index')).toBe(true);
     expect(ours[1].message).toMatch(/^incorrect object offset for oid\[\d+\] = [0-9a-f]{40}: [0-9a-f]+ != [0-9a-f]+$/);
   });
 
@@ -602,7 +603,7 @@ describe('midx v1 written by the local git', () => {
     expect(gitLines.length).toBe(2);
     expect(gitLines[0]).toBe('incorrect checksum');
     expect(gitLines[1]).toMatch(/^fatal: bad pack-int-id: \d+ \(\d+ total packs\)$/);
-    expect(ours.map((f) => (f.severity === 'fatal' ? `fatal: ${f.message}` : f.message))).toEqual(gitLines);
+    expect(ours.map((f) => (f.fatal ? `fatal: ${f.message}` : f.message))).toEqual(gitLines);
   });
 });
 
@@ -755,7 +756,7 @@ describe('hostile midx files', () => {
     expectError(() => [...m.entries()], 'OutOfRange', 'multi-pack-index', ooff + 7 * 8);
     expect(m.storedPackIdAt(7)).toBe(9);
     const findings = verifyMidx(m, { hasher: nodeHasher, openIdx: () => fail() });
-    expect(findings.map((f) => `${f.severity}: ${f.message}`)).toEqual(['error: incorrect checksum', 'fatal: bad pack-int-id: 9 (3 total packs)']);
+    expect(findings.map((f) => `${f.fatal ? 'fatal' : f.severity}: ${f.message}`)).toEqual(['error: incorrect checksum', 'fatal: bad pack-int-id: 9 (3 total packs)']);
     expect(findings[1].offset).toBe(ooff + 7 * 8);
   });
 
@@ -776,7 +777,7 @@ describe('hostile midx files', () => {
     putU32(b, ooff + 5 * 8 + 4, 0x80000002);
     expectError(() => open(b).offsetAt(5), 'OutOfRange', 'multi-pack-index', ooff + 5 * 8 + 4, /^multi-pack-index large offset out of bounds/);
     const findings = verifyMidx(open(rehash(b)), { hasher: nodeHasher, openIdx: () => fail() });
-    expect(findings.at(-1)).toMatchObject({ severity: 'fatal', message: 'multi-pack-index large offset out of bounds', offset: ooff + 5 * 8 + 4 });
+    expect(findings.at(-1)).toMatchObject({ fatal: true, kind: 'OutOfRange', message: 'multi-pack-index large offset out of bounds', offset: ooff + 5 * 8 + 4 });
     const noLoff = buildMidx({ ...sampleSpec(20, 2), loff: false });
     const n = noLoff.slice();
     const nOoff = chunkAt(noLoff, 'OOFF').offset;
@@ -829,7 +830,7 @@ describe('hostile midx files', () => {
     const b = good.slice();
     b[4] = 3;
     const findings = verifyMidxSource(memorySource('multi-pack-index', b), { hasher: nodeHasher, openIdx: () => fail() });
-    expect(findings).toEqual([{ severity: 'fatal', file: 'multi-pack-index', offset: 4, message: 'multi-pack-index version 3 not recognized', cause: 'UnsupportedVersion at multi-pack-index:0x4: multi-pack-index version 3 not recognized' }]);
+    expect(findings).toEqual([{ severity: 'error', fatal: true, check: 'midx', kind: 'UnsupportedVersion', file: 'multi-pack-index', offset: 4, message: 'multi-pack-index version 3 not recognized', reason: 'UnsupportedVersion at multi-pack-index:0x4: multi-pack-index version 3 not recognized' }]);
   });
 });
 
@@ -860,7 +861,7 @@ describe('verify findings on a built midx', () => {
     swapped.set(b, m.oidOffset(10));
     swapped.set(a, m.oidOffset(11));
     const findings = verifyMidx(open(rehash(swapped)), options);
-    expect(findings[0]).toEqual({ severity: 'error', file: 'multi-pack-index', offset: m.oidOffset(11), message: `oid lookup out of order: oid[10] = ${toHex(b)} >= ${toHex(a)} = oid[11]` });
+    expect(findings[0]).toEqual({ severity: 'error', check: 'midx', kind: 'BadFanout', file: 'multi-pack-index', offset: m.oidOffset(11), oid: toHex(b), message: `oid lookup out of order: oid[10] = ${toHex(b)} >= ${toHex(a)} = oid[11]` });
     // The swapped entries keep their old pack and offset; looked up again by id (as git does)
     // they are either not found (the fanout bucket no longer holds them) or found with the
     // other entry's offset.
@@ -875,8 +876,8 @@ describe('verify findings on a built midx', () => {
     putU32(changed, m.objectOffsetEntryAt(4) + 4, 0xabc);
     const findings = verifyMidx(open(changed), options);
     expect(findings).toEqual([
-      { severity: 'error', file: 'multi-pack-index', offset: changed.length - 20, message: 'incorrect checksum' },
-      { severity: 'error', file: 'multi-pack-index', offset: m.objectOffsetEntryAt(4) + 4, message: `incorrect object offset for oid[4] = ${m.oidHexAt(4)}: abc != ${spec.objects[4].offset.toString(16)}` },
+      { severity: 'error', check: 'midx', kind: 'BadChecksum', file: 'multi-pack-index', offset: changed.length - 20, message: 'incorrect checksum' },
+      { severity: 'error', check: 'midx', kind: 'Mismatch', file: 'multi-pack-index', offset: m.objectOffsetEntryAt(4) + 4, oid: m.oidHexAt(4), message: `incorrect object offset for oid[4] = ${m.oidHexAt(4)}: abc != ${spec.objects[4].offset.toString(16)}` },
     ]);
   });
 
@@ -890,7 +891,7 @@ describe('verify findings on a built midx', () => {
     });
     expect(findings.length).toBe(15);
     expect(findings[0]).toMatchObject({ severity: 'error', file: spec.packNames[1], message: `failed to load pack entry for oid[1] = ${toHex(spec.objects[1].oid)}` });
-    expect(findings[0].cause).toContain('fanout is not monotonic');
+    expect(findings[0].reason).toContain('fanout is not monotonic');
   });
 });
 
@@ -950,7 +951,7 @@ describe('chains built by hand', () => {
           offsetAt: () => 0,
         }) as unknown as PackIndex,
     });
-    expect(findings[0]).toEqual({ severity: 'error', file: layerFileName(name(layer1)), offset: layer1.length - 20, message: 'incorrect checksum' });
+    expect(findings[0]).toEqual({ severity: 'error', check: 'midx', kind: 'BadChecksum', file: layerFileName(name(layer1)), offset: layer1.length - 20, message: 'incorrect checksum' });
     // Every entry's offset differs from the stub's 0; positions run over both layers.
     const positions = findings.slice(1).map((f) => Number(/oid\[(\d+)\]/.exec(f.message)![1]));
     expect(new Set(positions).size).toBe(19); // each entry once, by its own global position

@@ -9,7 +9,8 @@ import { MultiPackIndex } from '../../core/format/midx.ts';
 import { MultiPackIndexChain } from '../../core/format/midx-chain.ts';
 import { sameIdxOrPackName, writeMultiPackIndex, type MidxWritePack } from '../../core/format/midx-write.ts';
 import { ObjectDatabase } from '../../core/odb/database.ts';
-import { checksumMatches, loadFailure, verifyMidx, verifyMidxSource, type MidxFinding } from '../../core/verify/midx-verify.ts';
+import type { Finding } from '../../core/finding.ts';
+import { checksumMatches, loadFailure, verifyMidx, verifyMidxSource } from '../../core/verify/midx-verify.ts';
 import { UsageError, reportError } from '../errors.ts';
 import { discover, fileSource, nodeHasher, readRegularFile } from '../node-host.ts';
 import { existingRegularFile, writeRegularFile } from '../safe-write.ts';
@@ -40,7 +41,7 @@ async function multiPackIndexVerify(args: string[]): Promise<number> {
     },
     packExists: (name: string) => existsSync(join(packDir, name.replace(/\.idx$/, '.pack'))),
   };
-  let findings: MidxFinding[] = [];
+  let findings: Finding[] = [];
   const flat = files.packDirFiles.find((f) => f.path.replace(/^.*\//, '') === 'multi-pack-index');
   const chainFile = files.midxChainFiles.find((f) => f.path.endsWith('/multi-pack-index-chain'));
   if (flat) {
@@ -56,7 +57,7 @@ async function multiPackIndexVerify(args: string[]): Promise<number> {
   }
   for (const f of findings) {
     const where = f.offset === undefined ? f.file : `${f.file}:0x${f.offset.toString(16)}`;
-    process.stderr.write(`${f.severity === 'fatal' ? 'fatal: ' : ''}${f.message} (${where}${f.cause ? `; ${f.cause}` : ''})\n`);
+    process.stderr.write(`${f.fatal ? 'fatal: ' : ''}${f.message} (${where}${f.reason ? `; ${f.reason}` : ''})\n`);
   }
   return findings.length > 0 ? 1 : 0;
 }

@@ -95,8 +95,7 @@ function readRev(repo: OpenRepository, file: FileEntry, idx: PackIndex | Packsco
     const finding = rev.checkAgainst(orderFromIdx(repo, idx));
     const out: NonNullable<Companions['rev']> = { ...base, matchesIdx: finding === undefined };
     if (finding) {
-      out.firstMismatch = finding.index;
-      out.error = toWire(new PackscopeError('Mismatch', finding.message, { file: finding.file, offset: finding.offset }));
+      out.mismatch = finding;
     } else if (!rev.matchesPack(idx.packChecksum())) {
       out.error = toWire(
         new PackscopeError('Mismatch', `the .rev was written for pack ${rev.packChecksumHex()}, but the .idx belongs to pack ${toHex(idx.packChecksum())}`, { file: file.path, offset: rev.layout().packChecksum.offset }),

@@ -1,4 +1,5 @@
 import type { WireError } from '../errors.ts';
+import type { Finding } from '../finding.ts';
 import type { ObjectType } from '../objects/types.ts';
 
 /**
@@ -148,7 +149,8 @@ export interface IdxEntryRow {
 /** Companion files of a pack. */
 export interface Companions {
   pack: string;
-  rev?: { file: string; size: number; matchesIdx: boolean; firstMismatch?: number; error?: WireError };
+  /** `mismatch`: the first entry that differs from the idx's order (check `cross-check`); `error`: why the .rev did not open, or belongs to another pack. */
+  rev?: { file: string; size: number; matchesIdx: boolean; mismatch?: Finding; error?: WireError };
   bitmap?: {
     file: string;
     size: number;

@@ -1,3 +1,4 @@
+import type { Finding } from '../finding.ts';
 import { bytesEqual, u32 } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { fail } from '../errors.ts';
@@ -27,21 +28,6 @@ import { TABLE_ENTRY_SIZE as ENTRY_SIZE, TABLE_HEADER_SIZE as HEADER_SIZE, forEa
 
 /** Index of an object in pack order (ascending offset): what a `.rev` is indexed by. */
 export type PackOrderIndex = number;
-
-/** Where a `.rev` disagrees with the order computed from the `.idx`. */
-export interface RevFinding {
-  file: string;
-  /** Byte offset of the differing entry (or of the table when the lengths differ). */
-  offset: number;
-  /** The first pack-order index whose entry differs. */
-  index: PackOrderIndex;
-  /** The idx position the idx's offsets give, or undefined past the end of the computed order. */
-  expected: IdxPosition | undefined;
-  /** The idx position the `.rev` stores, or undefined past its end. */
-  found: IdxPosition | undefined;
-  /** git's words (`invalid rev-index position at …`). */
-  message: string;
-}
 
 /** Where everything sits in the file, for the anatomy views. */
 export interface RevLayout {
@@ -144,25 +130,26 @@ export class ReverseIndex {
    * Compares the table with the pack order computed from the idx offsets
    * (`PackFile.packOrder().positions`). Returns the first difference, or undefined when equal.
    */
-  checkAgainst(order: Uint32Array): RevFinding | undefined {
+  checkAgainst(order: Uint32Array): Finding | undefined {
     const file = this.name;
     const n = Math.min(order.length, this.count);
-    let differs: RevFinding | undefined;
+    let differs: Finding | undefined;
     forEachTableEntry(this.source, n, (index, found) => {
       const expected = order[index];
       if (found === expected) return false;
-      differs = { file, offset: this.entryOffset(index), index, expected, found, message: `invalid rev-index position at ${index}: ${found} != ${expected}` };
+      differs = { severity: 'error', check: 'cross-check', kind: 'Mismatch', file, offset: this.entryOffset(index), revEntry: { index, expected, found }, message: `invalid rev-index position at ${index}: ${found} != ${expected}` };
       return true;
     });
     if (differs) return differs;
     if (order.length !== this.count) {
       const index = n;
       return {
+        severity: 'error',
+        check: 'cross-check',
+        kind: 'Mismatch',
         file,
         offset: HEADER_SIZE,
-        index,
-        expected: index < order.length ? order[index] : undefined,
-        found: undefined,
+        revEntry: index < order.length ? { index, expected: order[index] } : { index },
         message: `reverse index holds ${this.count} entries but the idx orders ${order.length} objects`,
       };
     }

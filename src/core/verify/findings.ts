@@ -1,48 +1,11 @@
-import type { ErrorKind } from '../errors.ts';
+import type { Finding } from '../finding.ts';
 
 /**
- * What a verification found. Every finding names the file and, where there is one, the byte
- * offset and the object, so an examiner can go to the bytes. Findings are plain data: they
- * cross the worker boundary and go into the findings report as they are.
+ * What a verification found (one Finding type for every check: core/finding.ts), where it is,
+ * and what it counted.
  */
 
-/** How bad: `error` = data is wrong or unreadable; `warning` = suspicious but readable; `info` = noted. */
-export type Severity = 'error' | 'warning' | 'info';
-
-/** Which check produced a finding. */
-export type CheckId =
-  | 'open' // a file could not be opened or parsed at all
-  | 'trailer' // a file's trailing checksum (idx, pack, midx, rev, bitmap, mtimes)
-  | 'idx-pack-checksum' // the idx's copy of its pack's checksum vs the pack's trailer
-  | 'count' // object counts that disagree (idx vs pack header vs entries walked, midx vs idx)
-  | 'crc' // CRC32 of an entry's stored bytes vs the idx
-  | 'oid' // an object's id recomputed from its content vs the id it is stored under
-  | 'object' // an object that cannot be read (zlib, header, delta application)
-  | 'delta' // delta bases out of range, missing, cyclic or too deep
-  | 'midx' // the multi-pack-index vs the idx files (what `git multi-pack-index verify` checks)
-  | 'cross-check' // the .pack walked entry by entry vs what the .idx, .rev and midx claim
-  | 'loose' // a loose object file
-  | 'refs'; // loose refs, packed-refs, HEAD and reflogs: parse, resolve, name objects that exist (refs-check.ts)
-
-/** One finding. */
-export interface Finding {
-  severity: Severity;
-  check: CheckId;
-  kind: ErrorKind;
-  /** Path relative to the opened folder. */
-  file: string;
-  offset?: number;
-  /** The object concerned, when there is one (hex). */
-  oid?: string;
-  /** A sentence a person can act on. */
-  message: string;
-  /**
-   * The damage this finding follows from, when it lies elsewhere: a delta whose chain reaches a
-   * damaged base names that base's entry. One damaged base can make dozens of findings; views and
-   * the report group them under it.
-   */
-  cause?: { file: string; offset: number };
-}
+export type { CheckId, Finding, Severity } from '../finding.ts';
 
 /** Where a verification is. */
 export interface VerifyProgress {

@@ -1,3 +1,4 @@
+import type { Finding } from '../finding.ts';
 import { compareBytes, bytesEqual } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { PackscopeError } from '../errors.ts';
@@ -29,8 +30,8 @@ import { MultiPackIndex, type MidxLike } from '../format/midx.ts';
  * the finding's `file`.
  */
 
-/** One problem found, in git's words. */
-export interface MidxFinding {
+/** One problem as the checks below note it, in git's words; handed out as a Finding (`asFinding`). */
+interface MidxProblem {
   /** `fatal`: git would die here; nothing after it was checked. */
   severity: 'error' | 'fatal';
   /** The file the problem is in (the midx or layer, or the pack's .idx). */
@@ -40,7 +41,30 @@ export interface MidxFinding {
   message: string;
   /** Why, when git's line does not say (e.g. the error that kept an .idx from loading). */
   cause?: string;
+  /** The error's own kind, when a thrown error is the problem (else told from git's line). */
+  kind?: Finding['kind'];
 }
+
+/** The error kind a git line stands for. */
+function midxKind(message: string): Finding['kind'] {
+  if (message.startsWith('oid lookup out of order')) return 'BadFanout';
+  if (message.startsWith('failed to load pack')) return 'NotFound';
+  if (message.startsWith('bad pack-int-id') || message.includes('out of bounds')) return 'OutOfRange';
+  if (message === 'incorrect checksum') return 'BadChecksum';
+  return 'Mismatch';
+}
+
+/** A problem as the one Finding shape (check `midx`; the object id when git's line names one). */
+function asFinding(p: MidxProblem): Finding {
+  const f: Finding = { severity: 'error', check: 'midx', kind: p.kind ?? midxKind(p.message), file: p.file, message: p.message };
+  if (p.severity === 'fatal') f.fatal = true;
+  if (p.offset !== undefined) f.offset = p.offset;
+  if (p.cause !== undefined) f.reason = p.cause;
+  const oid = /= ([0-9a-f]{40,64})/.exec(p.message);
+  if (oid) f.oid = oid[1];
+  return f;
+}
+
 
 /** What verification needs from its host. */
 export interface MidxVerifyOptions {
@@ -71,7 +95,7 @@ export function checksumMatches(source: ByteSource, algo: HashAlgo, hasher: Hash
 }
 
 /** Opens a midx and verifies it; a midx that does not open gives one `fatal` finding with the reason. */
-export function verifyMidxSource(source: ByteSource, options: MidxVerifyOptions & { expectedAlgo?: HashAlgo }): MidxFinding[] {
+export function verifyMidxSource(source: ByteSource, options: MidxVerifyOptions & { expectedAlgo?: HashAlgo }): Finding[] {
   let midx: MultiPackIndex;
   try {
     midx = MultiPackIndex.open(source, options.expectedAlgo ? { expectedAlgo: options.expectedAlgo } : {});
@@ -83,10 +107,10 @@ export function verifyMidxSource(source: ByteSource, options: MidxVerifyOptions 
 }
 
 /** The finding for a midx or layer that does not load. */
-export function loadFailure(err: PackscopeError, file: string): MidxFinding {
-  const finding: MidxFinding = { severity: 'fatal', file: err.file ?? file, message: err.detail, cause: err.message };
+export function loadFailure(err: PackscopeError, file: string): Finding {
+  const finding: MidxProblem = { severity: 'fatal', kind: err.kind, file: err.file ?? file, message: err.detail, cause: err.message };
   if (err.offset !== undefined) finding.offset = err.offset;
-  return finding;
+  return asFinding(finding);
 }
 
 interface PackState {
@@ -96,8 +120,12 @@ interface PackState {
 }
 
 /** Verifies a flat midx or a chain. Returns the findings in git's order; empty means clean. */
-export function verifyMidx(midx: MidxLike, options: MidxVerifyOptions): MidxFinding[] {
-  const findings: MidxFinding[] = [];
+export function verifyMidx(midx: MidxLike, options: MidxVerifyOptions): Finding[] {
+  return checkMidx(midx, options).map(asFinding);
+}
+
+function checkMidx(midx: MidxLike, options: MidxVerifyOptions): MidxProblem[] {
+  const findings: MidxProblem[] = [];
   const layers = midx.layers;
   const windowSize = options.windowSize ?? DEFAULT_WINDOW;
   const H = midx.algo.size;
@@ -214,7 +242,7 @@ export function verifyMidx(midx: MidxLike, options: MidxVerifyOptions): MidxFind
     } catch (err) {
       if (!(err instanceof PackscopeError)) throw err;
       const message = err.detail.startsWith(LOFF_OUT_OF_BOUNDS) ? LOFF_OUT_OF_BOUNDS : err.detail;
-      const finding: MidxFinding = { severity: 'fatal', file: err.file ?? layer.name, message, cause: err.message };
+      const finding: MidxProblem = { severity: 'fatal', file: err.file ?? layer.name, message, cause: err.message };
       if (err.offset !== undefined) finding.offset = err.offset;
       findings.push(finding);
       return findings;
@@ -225,7 +253,7 @@ export function verifyMidx(midx: MidxLike, options: MidxVerifyOptions): MidxFind
     }
     const state = packState(hit.packId);
     if (state.idx === undefined) {
-      const finding: MidxFinding = { severity: 'error', file: state.causeFile ?? midx.packNames[hit.packId], message: `failed to load pack entry for oid[${pos}] = ${hex}` };
+      const finding: MidxProblem = { severity: 'error', file: state.causeFile ?? midx.packNames[hit.packId], message: `failed to load pack entry for oid[${pos}] = ${hex}` };
       if (state.cause !== undefined) finding.cause = state.cause;
       findings.push(finding);
       continue;
@@ -253,7 +281,7 @@ export function verifyMidx(midx: MidxLike, options: MidxVerifyOptions): MidxFind
 }
 
 /** Ids of one layer strictly ascending; read in blocks. */
-function checkOrder(layer: MultiPackIndex, findings: MidxFinding[]): void {
+function checkOrder(layer: MultiPackIndex, findings: MidxProblem[]): void {
   const H = layer.algo.size;
   const block = 4096;
   let previous: Uint8Array | undefined;

@@ -611,10 +611,11 @@ export class PackChecker {
       return;
     }
     const diff = rev.checkAgainst(positions);
-    if (diff) {
-      const found = diff.found !== undefined && diff.found < idx.count ? ` (${idx.oidHexAt(diff.found)})` : '';
-      const expected = diff.expected !== undefined ? ` (${idx.oidHexAt(diff.expected)}, at offset ${pack.packOrder().offsets[diff.index]} of ${pack.data.name})` : '';
-      this.add('error', 'cross-check', 'Mismatch', source.name, diff.offset, `${diff.message}: pack-order entry ${diff.index} names idx position ${diff.found ?? 'none'}${found}, but the idx's offsets put position ${diff.expected ?? 'none'}${expected} there`, diff.expected !== undefined ? idx.oidHexAt(diff.expected) : undefined);
+    const entry = diff?.revEntry;
+    if (diff && entry) {
+      const found = entry.found !== undefined && entry.found < idx.count ? ` (${idx.oidHexAt(entry.found)})` : '';
+      const expected = entry.expected !== undefined ? ` (${idx.oidHexAt(entry.expected)}, at offset ${pack.packOrder().offsets[entry.index]} of ${pack.data.name})` : '';
+      this.add('error', 'cross-check', 'Mismatch', source.name, diff.offset, `${diff.message}: pack-order entry ${entry.index} names idx position ${entry.found ?? 'none'}${found}, but the idx's offsets put position ${entry.expected ?? 'none'}${expected} there`, entry.expected !== undefined ? idx.oidHexAt(entry.expected) : undefined);
     }
     if (!rev.matchesPack(readPackTrailer(pack.data, pack.ctx.algo))) {
       this.add('error', 'cross-check', 'Mismatch', source.name, rev.layout().packChecksum.offset, `the copy of the pack checksum in ${source.name} is ${rev.packChecksumHex()}, but ${pack.data.name} ends with ${toHex(readPackTrailer(pack.data, pack.ctx.algo))}`);

@@ -1,6 +1,5 @@
 import { bytesEqual } from '../bytes/be.ts';
-import type { ErrorKind } from '../errors.ts';
-import type { CheckId } from './findings.ts';
+import type { Finding } from '../finding.ts';
 import type { HasherFactory } from '../hash/hasher.ts';
 import { toHex } from '../hash/hex.ts';
 import type { PackFile } from '../odb/pack-file.ts';
@@ -14,17 +13,6 @@ import { PackChecker, type PackEntryRow } from './pack-check.ts';
 
 export type { PackEntryRow };
 
-/** A problem found while walking. */
-export interface PackFinding {
-  /** What went wrong (CorruptObject when the walk could not tell). */
-  kind?: ErrorKind;
-  /** Which check found it. */
-  check?: CheckId;
-  file: string;
-  offset?: number;
-  message: string;
-}
-
 /** What the walk produced. */
 export interface PackWalk {
   /** One row per entry read, in pack order, made as they are iterated. */
@@ -32,7 +20,8 @@ export interface PackWalk {
   nonDelta: number;
   /** chainHistogram[d - 1] = number of entries at depth d. */
   chainHistogram: number[];
-  findings: PackFinding[];
+  /** What the checks found, in the order found (the one Finding shape, core/finding.ts). */
+  findings: Finding[];
 }
 
 /** Options: decode and hash every object (verify) or read headers only (stats). */
@@ -46,16 +35,11 @@ export interface PackWalkOptions {
 export function walkPack(pack: PackFile, options: PackWalkOptions): PackWalk {
   const checker = new PackChecker(pack, { hasher: options.hasher, verifyObjects: options.verifyObjects, keepRows: true });
   for (const _ of checker.run()) options.onProgress?.(checker.entriesDone, checker.total);
-  const findings = checker.findings.map((f) => {
-    const out: PackFinding = { kind: f.kind, check: f.check, file: f.file, message: f.message };
-    if (f.offset !== undefined) out.offset = f.offset;
-    return out;
-  });
-  return { rows: checker.rows(), nonDelta: checker.nonDelta, chainHistogram: checker.chainHistogram, findings };
+  return { rows: checker.rows(), nonDelta: checker.nonDelta, chainHistogram: checker.chainHistogram, findings: checker.findings };
 }
 
 /** Hashes the pack (everything before the trailer) in 1 MiB steps and compares the trailer. */
-export function checkPackChecksum(pack: PackFile, hasher: HasherFactory): PackFinding | undefined {
+export function checkPackChecksum(pack: PackFile, hasher: HasherFactory): Finding | undefined {
   const algo = pack.ctx.algo;
   const source = pack.data;
   const end = source.size - algo.size;
@@ -65,5 +49,5 @@ export function checkPackChecksum(pack: PackFile, hasher: HasherFactory): PackFi
   const actual = h.digest();
   const stored = source.read(end, algo.size);
   if (bytesEqual(actual, stored)) return undefined;
-  return { kind: 'BadChecksum', check: 'trailer', file: source.name, offset: end, message: `pack checksum mismatch: the content hashes to ${toHex(actual)}, the trailer says ${toHex(stored)}` };
+  return { severity: 'error', kind: 'BadChecksum', check: 'trailer', file: source.name, offset: end, message: `pack checksum mismatch: the content hashes to ${toHex(actual)}, the trailer says ${toHex(stored)}` };
 }

@@ -252,11 +252,9 @@ export class RepositoryVerifier {
     for (const f of gitFindings) {
       // The checksum is the trailer check's; it was hashed already, in steps.
       if (f.message === 'incorrect checksum') continue;
-      const finding: Finding = { severity: 'error', check: 'midx', kind: midxKind(f.message), file: f.file, message: f.cause ? `${f.message} (${f.cause})` : f.message };
-      if (f.offset !== undefined) finding.offset = f.offset;
-      const oid = /= ([0-9a-f]{40,64})/.exec(f.message);
-      if (oid) finding.oid = oid[1];
-      this.findings.push(finding);
+      // The reason joins git's line, as the views and the report show one message.
+      const { reason, ...finding } = f;
+      this.findings.push(reason ? { ...finding, message: `${f.message} (${reason})` } : finding);
     }
     yield;
 
@@ -346,9 +344,3 @@ function trailerJobs(db: ObjectDatabase): TrailerJob[] {
   return jobs;
 }
 
-function midxKind(message: string): Finding['kind'] {
-  if (message.startsWith('oid lookup out of order')) return 'BadFanout';
-  if (message.startsWith('failed to load pack')) return 'NotFound';
-  if (message.startsWith('bad pack-int-id') || message.includes('out of bounds')) return 'OutOfRange';
-  return 'Mismatch';
-}

@@ -53,10 +53,11 @@ function CompanionsBody({ data }: { data: CompanionsData }) {
               <span className="cmp-ok" aria-hidden="true">✓</span> Every entry matches the pack order the .idx offsets give.
             </p>
           )}
-          {rev.firstMismatch !== undefined && (
-            <p className="cmp-verdict">
-              <span className="cmp-bad" aria-hidden="true">✗</span> Differs from the order the .idx offsets give, first at pack-order index {formatCount(rev.firstMismatch)}:{' '}
-              <HexLink file={rev.file} at={TABLE_AT + rev.firstMismatch * ENTRY_SIZE} />
+          {rev.mismatch && (
+            <p className="cmp-verdict" data-testid="companion-rev-mismatch">
+              <span className="cmp-bad" aria-hidden="true">✗</span> Differs from the order the .idx offsets give
+              {rev.mismatch.revEntry ? <>, first at pack-order index {formatCount(rev.mismatch.revEntry.index)}</> : null}:{' '}
+              {rev.mismatch.offset !== undefined && <HexLink file={rev.file} at={rev.mismatch.offset} />} <span className="muted">({rev.mismatch.message})</span>
             </p>
           )}
           {rev.error && <ErrorBox error={rev.error} title={rev.matchesIdx ? 'The .rev belongs to another pack' : 'The .rev does not fit this pack'} />}
