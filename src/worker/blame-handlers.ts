@@ -3,6 +3,7 @@ import { fromHex, toHex } from '../core/hash/hex.ts';
 import { treeEntryAt } from '../core/objects/tree-index.ts';
 import { parseCommit } from '../core/objects/commit.ts';
 import { Blame } from '../core/history/blame.ts';
+import { repositoryCommitGraph } from '../core/history/generation-numbers.ts';
 import { Mailmap } from '../core/history/mailmap.ts';
 import type { PersonInfo } from '../protocol/messages.ts';
 import { PathLog, type PathLogEntry } from '../core/history/path-log.ts';
@@ -133,7 +134,7 @@ export const blameHandlers: Pick<Handlers, keyof BlameRequests> = {
       if (follow && path.length === 0) fail('BadName', '--follow needs a file, not the whole tree');
       const bytes = pathBytes(s.db, start, path);
       const entry = new TreePathLookup(s.db, splitPath(bytes)).entryAt(fromHex(parseCommit(s.db.read(start).data).tree));
-      kept = { session: s, walk: new PathLog(s.db, [start], [bytes], { follow }), rows: [], folder: entry !== undefined && isFolderMode(entry.mode) };
+      kept = { session: s, walk: new PathLog(s.db, [start], [bytes], { follow, graph: repositoryCommitGraph(s.db, s.refs) }), rows: [], folder: entry !== undefined && isFolderMode(entry.mode) };
       walks.set(key, kept);
       while (walks.size > LIMITS.walksKept) walks.delete(walks.keys().next().value as string);
     }
@@ -153,7 +154,7 @@ export const blameHandlers: Pick<Handlers, keyof BlameRequests> = {
     const s = current();
     const commit = commitOf(s.db, s, rev);
     const bytes = pathBytes(s.db, commit, path);
-    const job = new Blame(s.db, commit, bytes);
+    const job = new Blame(s.db, commit, bytes, { graph: repositoryCommitGraph(s.db, s.refs) });
     const total = job.final.count;
     while (!job.done) {
       job.step(LIMITS.walkSlice / 4);

@@ -1,4 +1,5 @@
 import { Blame } from '../../core/history/blame.ts';
+import { repositoryCommitGraph } from '../../core/history/generation-numbers.ts';
 import { writeBlamePorcelain } from '../../core/history/blame-porcelain.ts';
 import { Mailmap } from '../../core/history/mailmap.ts';
 import { resolveName } from '../../core/odb/names.ts';
@@ -28,7 +29,8 @@ export async function blame(args: string[]): Promise<number> {
   const rev = revs[0] ?? 'HEAD';
   const r = resolveName(db, refs, `${rev}^{commit}`);
   if (r.kind !== 'found') throw new UsageError(`blame: bad revision '${rev}'${r.kind === 'missing' ? `: ${r.reason}` : ''}`);
-  const job = new Blame(db, r.oid, new TextEncoder().encode(files[0]));
+  // The commit-graph, when git would read it: commits from it, and its Bloom filters for the path.
+  const job = new Blame(db, r.oid, new TextEncoder().encode(files[0]), { graph: repositoryCommitGraph(db, refs) });
   job.step();
   const out = new Output();
   writeBlamePorcelain(db, job, (bytes) => out.bytes(bytes), readMailmap(db, refs, repo));

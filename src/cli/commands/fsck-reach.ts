@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { PackscopeError } from '../../core/errors.ts';
+import { repositoryCommitGraph } from '../../core/history/generation-numbers.ts';
 import { ObjectTableBuilder, type ObjectTable } from '../../core/odb/object-table.ts';
 import { parseDirCache, type DirCache } from '../../core/reach/dircache.ts';
 import { lostFoundFiles } from '../../core/reach/lost-found.ts';
@@ -105,7 +106,9 @@ export function reachabilityReport(repo: CliRepository, options: ReachabilityOpt
   const table = buildTable(repo);
   const indexProblems: string[] = [];
   const index = readIndex(repo, indexProblems);
-  const reach = new ReachabilityWalk(table, { refs: roots, ...(index ? { index } : {}), ...(reflogs ? { reflogs } : {}) }).run();
+  // Commits the commit-graph holds give their links from it, when git would read it.
+  const graph = repositoryCommitGraph(repo.db, repo.refs);
+  const reach = new ReachabilityWalk(table, { refs: roots, ...(index ? { index } : {}), ...(reflogs ? { reflogs } : {}), ...(graph ? { graph } : {}) }).run();
   const stdout = () => formatLines(reach, table, options);
 
   if (reach.mode === 'tips') {

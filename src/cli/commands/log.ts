@@ -1,3 +1,4 @@
+import { repositoryCommitGraph } from '../../core/history/generation-numbers.ts';
 import { PathLog } from '../../core/history/path-log.ts';
 import { resolveName } from '../../core/odb/names.ts';
 import type { ObjectDatabase } from '../../core/odb/database.ts';
@@ -35,7 +36,8 @@ export async function log(args: string[]): Promise<number> {
   const encoder = new TextEncoder();
   // A path is taken from the top of the tree: '.', './x' and a trailing '/' are spelling ('.' is the whole tree).
   const paths = after.map((p) => encoder.encode(normalisePath(p)));
-  const walk = new PathLog(db, starts, paths, { follow });
+  // The commit-graph, when git would read it: parents from it, and its Bloom filters for the paths.
+  const walk = new PathLog(db, starts, paths, { follow, graph: repositoryCommitGraph(db, refs) });
   const out = new Output();
   for (;;) {
     const shown = walk.next();

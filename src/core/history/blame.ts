@@ -3,7 +3,9 @@ import { fromHex, toHex } from '../hash/hex.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { diffLines, splitLines, type LineTable } from '../diff/line-diff.ts';
 import { isTreeMode } from '../diff/tree-diff.ts';
+import type { CommitGraph } from '../format/commit-graph-chain.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { GraphCommits, type BloomStats } from './graph-commits.ts';
 import { readCommitNode, type CommitNode } from './commit-node.ts';
 import { findRenameSource } from './rename-source.ts';
 import { TreePathLookup, splitPath, type PathEntry } from './tree-path.ts';
@@ -54,6 +56,13 @@ export interface BlameEntry {
 export interface BlameOptions {
   /** Blob bytes kept between uses (a parent's version is usually diffed again as the next target). */
   blobCacheBytes?: number;
+  /**
+   * The repository's commit-graph (generation-numbers.ts repositoryCommitGraph), when git would
+   * read it: commits it holds give their tree, parents and date without being inflated, and a
+   * first parent whose changed-path Bloom filter says the origin's path did not change takes the
+   * origin's blob without a tree being read (git's blame.c maybe_changed_path).
+   */
+  graph?: CommitGraph;
 }
 
 
@@ -81,6 +90,8 @@ export class Blame {
   private blobBytes = 0;
   private readonly blobBudget: number;
   private readonly guilty: BlameOrigin[] = [];
+  private readonly graph: GraphCommits | undefined;
+  private readonly positions = new Map<string, number>();
 
   constructor(
     private readonly db: ObjectDatabase,
@@ -89,6 +100,7 @@ export class Blame {
     options: BlameOptions = {},
   ) {
     this.blobBudget = options.blobCacheBytes ?? DEFAULT_BLOB_CACHE;
+    this.graph = options.graph ? new GraphCommits(options.graph) : undefined;
     this.finalCommit = toHex(commit);
     this.path = path;
     const entry = new TreePathLookup(db, splitPath(path)).entryAt(this.node(this.finalCommit).tree);
@@ -107,8 +119,17 @@ export class Blame {
 
   private node(hex: string): CommitNode {
     let n = this.nodes.get(hex);
-    if (!n) this.nodes.set(hex, (n = readCommitNode(this.db, hex)));
+    if (!n) {
+      const fromGraph = this.graph?.node(hex);
+      if (fromGraph) this.positions.set(hex, fromGraph.position);
+      this.nodes.set(hex, (n = fromGraph ?? readCommitNode(this.db, hex)));
+    }
     return n;
+  }
+
+  /** How often the Bloom filters answered (all zero without a commit-graph). */
+  get bloom(): BloomStats {
+    return this.graph?.bloom ?? { definitelyNot: 0, maybe: 0, notPresent: 0 };
   }
 
 
@@ -220,6 +241,11 @@ export class Blame {
   private findOrigin(parent: string, origin: BlameOrigin): BlameOrigin | undefined {
     const existing = this.origins.get(parent)?.find((o) => samePath(o.path, origin.path));
     if (existing) return existing;
+    // The first parent, and the filter says the path did not change: the same blob, no tree read.
+    const position = this.positions.get(origin.commit);
+    if (this.graph && position !== undefined && this.node(origin.commit).parents[0] === parent && !this.graph.mayHaveChanged(position, [origin.path])) {
+      return this.origin(parent, origin.path, origin.blob);
+    }
     const entry = this.entryAt(parent, origin.path);
     const mine = this.entryAt(origin.commit, origin.path) as PathEntry;
     if (!entry || isTreeMode(entry.mode)) return undefined;

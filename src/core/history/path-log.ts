@@ -2,6 +2,8 @@ import { fail } from '../errors.ts';
 import { fromHex, toHex } from '../hash/hex.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { isTreeMode } from '../diff/tree-diff.ts';
+import type { CommitGraph } from '../format/commit-graph-chain.ts';
+import { GraphCommits, type BloomStats } from './graph-commits.ts';
 import { CommitQueue } from './commit-queue.ts';
 import { readCommitNode, type CommitNode } from './commit-node.ts';
 import { findRenameSource } from './rename-source.ts';
@@ -47,8 +49,14 @@ export interface Simplified {
 export interface PathLogOptions {
   /** `--follow`: one file, renames and copies followed. */
   follow?: boolean;
+  /**
+   * The repository's commit-graph (generation-numbers.ts repositoryCommitGraph), when git would
+   * read it: commits it holds give their tree, parents and date without being inflated, and its
+   * changed-path Bloom filters answer "not changed against the first parent" without reading a
+   * tree, as git's revision.c does (a filter's "maybe" is checked on the trees as before).
+   */
+  graph?: CommitGraph;
 }
-
 
 /** A walk in progress; `next` gives the shown commits one at a time. */
 export class PathLog {
@@ -61,6 +69,11 @@ export class PathLog {
   private readonly follow: boolean;
   /** Commits taken off the queue so far. */
   commitsRead = 0;
+  /** The commit-graph's answers, when there is one (see PathLogOptions.graph). */
+  private readonly graph: GraphCommits | undefined;
+  /** The Bloom filters may be asked (not with --follow, not for the whole tree). */
+  private readonly useBloom: boolean;
+  private readonly pathspecs: Uint8Array[];
   /** Parents that are not in this repository (a shallow or partial history ends there). */
   readonly missingParents: string[] = [];
   done = false;
@@ -73,6 +86,10 @@ export class PathLog {
   ) {
     this.follow = options.follow === true;
     if (this.follow && pathspecs.length !== 1) fail('BadName', '--follow requires exactly one pathspec');
+    this.graph = options.graph ? new GraphCommits(options.graph) : undefined;
+    this.pathspecs = pathspecs;
+    // git leaves the filters out for --follow (the path changes as the walk goes) and for the whole tree.
+    this.useBloom = !this.follow && pathspecs.length > 0 && pathspecs.every((p) => p.length > 0);
     this.followed = pathspecs[0] ?? new Uint8Array(0);
     this.lookups = pathspecs.map((p) => new TreePathLookup(db, splitPath(p)));
     for (const s of starts) {
@@ -90,10 +107,49 @@ export class PathLog {
 
   private node(hex: string): CommitNode {
     let n = this.nodes.get(hex);
-    if (!n) this.nodes.set(hex, (n = readCommitNode(this.db, hex)));
+    if (!n) this.nodes.set(hex, (n = this.nodeFromGraph(hex) ?? readCommitNode(this.db, hex)));
     return n;
   }
 
+  /** The commit as the commit-graph records it (git's parse_commit_in_graph), its position kept for the filters. */
+  private nodeFromGraph(hex: string): CommitNode | undefined {
+    const n = this.graph?.node(hex);
+    if (n) this.positions.set(hex, n.position);
+    return n;
+  }
+
+  private readonly positions = new Map<string, number>();
+  private readonly existing = new Map<string, boolean>();
+
+  /**
+   * Whether the repository has a commit, asked once per commit (each parent used to be looked up
+   * three times). A commit the graph holds counts as present, as git trusts the graph.
+   */
+  private exists(hex: string): boolean {
+    let e = this.existing.get(hex);
+    if (e === undefined) {
+      if (this.nodes.has(hex)) e = true;
+      else {
+        const fromGraph = this.nodeFromGraph(hex);
+        if (fromGraph) this.nodes.set(hex, fromGraph);
+        e = fromGraph !== undefined || this.db.has(fromHex(hex));
+      }
+      this.existing.set(hex, e);
+    }
+    return e;
+  }
+
+  /** git's check_maybe_different_in_bloom_filter: true when the commit's filter says no pathspec changed against its first parent. */
+  private bloomSaysUnchanged(hex: string): boolean {
+    const pos = this.positions.get(hex);
+    if (!this.graph || !this.useBloom || pos === undefined) return false;
+    return !this.graph.mayHaveChanged(pos, this.pathspecs);
+  }
+
+  /** How often the Bloom filters answered (all zero without a commit-graph). */
+  get bloom(): BloomStats {
+    return this.graph?.bloom ?? { definitelyNot: 0, maybe: 0, notPresent: 0 };
+  }
 
   private entries(tree: Uint8Array): (PathEntry | undefined)[] {
     return this.lookups.map((l) => l.entryAt(tree));
@@ -108,7 +164,7 @@ export class PathLog {
   private push(hex: string): void {
     if (this.seen.has(hex)) return;
     this.seen.add(hex);
-    if (!this.db.has(fromHex(hex))) {
+    if (!this.exists(hex)) {
       this.missingParents.push(hex);
       return;
     }
@@ -142,10 +198,13 @@ export class PathLog {
     let s = this.simplified.get(hex);
     if (s) return s;
     const c = this.node(hex);
-    const present = c.parents.filter((p) => this.db.has(fromHex(p)));
+    const present = c.parents.filter((p) => this.exists(p));
     if (this.lookups.length === 0) s = { treesame: false, parents: present };
     else if (present.length === 0) s = { treesame: this.entries(c.tree).every((e) => e === undefined), parents: [] };
-    else {
+    else if (present[0] === c.parents[0] && this.bloomSaysUnchanged(hex)) {
+      // TREESAME to the first parent, which git checks first: the walk keeps that one parent.
+      s = { treesame: true, parents: [present[0]] };
+    } else {
       const same = present.find((p) => this.sameTrees(this.node(p).tree, c.tree));
       s = same !== undefined ? { treesame: true, parents: [same] } : { treesame: false, parents: present };
     }
@@ -180,7 +239,7 @@ export class PathLog {
 
   private visitSimplified(hex: string): PathLogEntry | undefined {
     const c = this.node(hex);
-    for (const p of c.parents) if (!this.db.has(fromHex(p))) this.push(p);
+    for (const p of c.parents) if (!this.exists(p)) this.push(p);
     const s = this.simplify(hex);
     for (const p of s.parents) this.push(p);
     return s.treesame ? undefined : { oid: hex, path: this.followed };
@@ -194,7 +253,7 @@ export class PathLog {
     const mine = lookup.entryAt(c.tree);
     if (c.parents.length === 0) return mine ? { oid: hex, path } : undefined;
     if (c.parents.length > 1) return undefined;
-    if (!this.db.has(fromHex(c.parents[0]))) return undefined;
+    if (!this.exists(c.parents[0])) return undefined;
     const parentTree = this.node(c.parents[0]).tree;
     const before = lookup.entryAt(parentTree);
     if (sameEntry(before, mine)) return undefined;

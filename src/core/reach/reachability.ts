@@ -7,6 +7,7 @@ import { forEachTreeEntry } from '../objects/tree.ts';
 import { typeName, typeNumber, type ObjectType } from '../objects/types.ts';
 import { resolveRef, type RefMap } from '../repo/refs.ts';
 import type { Reflog } from '../repo/reflog.ts';
+import type { CommitGraph } from '../format/commit-graph-chain.ts';
 import type { DirCache } from './dircache.ts';
 
 /**
@@ -135,6 +136,14 @@ export interface ReachInput {
   index?: DirCache;
   /** Reflogs whose ids count as roots (git fsck without --no-reflogs); leave out for --no-reflogs. */
   reflogs?: Reflog[];
+  /**
+   * The repository's commit-graph (history/generation-numbers.ts repositoryCommitGraph): a commit
+   * it holds gives its tree and parents from the graph instead of being read and inflated (git
+   * reads parents from the graph the same way). The links are the same as the commit's own; what
+   * the graph cannot tell is a commit object damaged while its graph entry is intact (`commit-graph
+   * verify` and reading the commit report that).
+   */
+  graph?: CommitGraph;
 }
 
 type Phase = 'tips' | 'walk' | 'unreachable' | 'done';
@@ -384,8 +393,9 @@ export class ReachabilityWalk {
    * Reads a commit, tree or tag and handles what it names: marks them USED (and PARENT /
    * TAGGED), and when `follow`, queues them (missing ones are recorded).
    */
-  private readLinks(row: number, _type: ObjectType, follow: boolean): void {
+  private readLinks(row: number, type: ObjectType, follow: boolean): void {
     if (this.flags[row] & UNREADABLE) return;
+    if (type === 'commit' && this.input.graph !== undefined && this.linksFromGraph(row, this.input.graph, follow)) return;
     const db = this.table.db;
     try {
       // Transient: the links are taken and the bytes dropped before the next read.
@@ -411,6 +421,31 @@ export class ReachabilityWalk {
     } catch (err) {
       this.markUnreadable(row, err);
     }
+  }
+
+  /**
+   * A commit's links as the commit-graph records them, in the commit's order (tree, then parents);
+   * false when the graph does not hold the commit or cannot answer (the commit is read instead).
+   */
+  private linksFromGraph(row: number, graph: CommitGraph, follow: boolean): boolean {
+    let tree: Uint8Array;
+    let parents: number[];
+    try {
+      const pos = graph.find(this.table.oidAt(row));
+      if (pos < 0) return false;
+      const k = graph.layerOf(pos);
+      tree = graph.layers[k].commitData(pos - graph.bases[k]).tree;
+      parents = graph.parentPositions(pos);
+    } catch {
+      return false;
+    }
+    this.types[row] = typeNumber('commit');
+    this.linkRaw(row, tree, 'tree', follow, 0);
+    for (const p of parents) {
+      const k = graph.layerOf(p);
+      this.linkRaw(row, graph.layers[k].oidAt(p - graph.bases[k]), 'commit', follow, PARENT);
+    }
+    return true;
   }
 
   private link(from: number, hex: string, type: ObjectType, follow: boolean, extra: number): void {
