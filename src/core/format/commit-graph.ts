@@ -1,3 +1,4 @@
+import { CHUNK_BASE, CHUNK_BDAT, CHUNK_BIDX, CHUNK_CDAT, CHUNK_EDGE, CHUNK_GDA2, CHUNK_GDO2, CHUNK_OIDF, CHUNK_OIDL, CHUNK_TABLE_ENTRY_SIZE, chunkTableSize, readChunkTable, type Chunk } from './chunk-table.ts';
 import { u32 } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { fail } from '../errors.ts';
@@ -41,19 +42,11 @@ import { toHex } from '../hash/hex.ts';
  * Positions are global over a chain: a layer's commits follow those of the layers below it.
  */
 
-export const CHUNK_OIDF = 0x4f494446;
-export const CHUNK_OIDL = 0x4f49444c;
-export const CHUNK_CDAT = 0x43444154;
-export const CHUNK_GDA2 = 0x47444132;
-export const CHUNK_GDO2 = 0x47444f32;
-export const CHUNK_EDGE = 0x45444745;
-export const CHUNK_BIDX = 0x42494458;
-export const CHUNK_BDAT = 0x42444154;
-export const CHUNK_BASE = 0x42415345;
+/** The commit-graph's chunk ids, kept with every chunk-format id in chunk-table.ts. */
+export { CHUNK_BASE, CHUNK_BDAT, CHUNK_BIDX, CHUNK_CDAT, CHUNK_EDGE, CHUNK_GDA2, CHUNK_GDO2, CHUNK_OIDF, CHUNK_OIDL } from './chunk-table.ts';
 
 const SIGNATURE = 0x43475048; // "CGPH"
 const HEADER_SIZE = 8;
-const TABLE_ENTRY_SIZE = 12;
 const FANOUT_BYTES = 256 * 4;
 /** A parent slot that holds no parent. */
 export const PARENT_NONE = 0x70000000;
@@ -67,17 +60,8 @@ export const BLOOM_HEADER_SIZE = 12;
 /** Files larger than this are refused: git.git's graph (80k commits, Bloom filters) is ~8 MiB. */
 export const MAX_COMMIT_GRAPH_BYTES = 1 << 30;
 
-/** One entry of the chunk table. */
-export interface CommitGraphChunk {
-  /** The id as four characters (`CDAT`), or `0x…` when not printable. */
-  readonly id: string;
-  readonly idValue: number;
-  /** Where the chunk's bytes start (may be anywhere git 2.39 accepts: before the table end too). */
-  readonly offset: number;
-  readonly length: number;
-  /** Where this chunk's 12-byte entry sits in the table. */
-  readonly tableOffset: number;
-}
+/** One entry of the chunk table (core/format/chunk-table.ts). */
+export type CommitGraphChunk = Chunk;
 
 /** Bloom filter settings (BDAT's header), when git would use them (hash version 1). */
 export interface BloomSettings {
@@ -96,13 +80,6 @@ export interface CommitData {
   topoLevel: number;
   /** Commit time in seconds (34 bits). */
   time: number;
-}
-
-/** `CDAT`, or `0x…` when the id's bytes are not printable ASCII. */
-export function chunkName(id: number): string {
-  const bytes = [(id >>> 24) & 0xff, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff];
-  if (bytes.every((b) => b >= 0x20 && b <= 0x7e)) return String.fromCharCode(...bytes);
-  return `0x${(id >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /** u64 as a BigInt. */
@@ -162,7 +139,7 @@ export class CommitGraphFile {
     this.H = H;
     this.width = H + 16;
     // git_commit_graph's GRAPH_MIN_SIZE: header, four table entries, the fanout and the checksum.
-    const minSize = HEADER_SIZE + 4 * TABLE_ENTRY_SIZE + FANOUT_BYTES + H;
+    const minSize = HEADER_SIZE + 4 * CHUNK_TABLE_ENTRY_SIZE + FANOUT_BYTES + H;
     if (source.size < minSize) fail('Truncated', 'commit-graph file is too small', { file, offset: 0 });
     if (source.size > MAX_COMMIT_GRAPH_BYTES) fail('TooLarge', `commit-graph file of ${source.size} bytes is larger than the ${MAX_COMMIT_GRAPH_BYTES}-byte limit`, { file, offset: 0 });
     const bytes = source.read(0, source.size).slice();
@@ -180,10 +157,10 @@ export class CommitGraphFile {
     this.algo = algoFromFormatId(this.hashVersion) ?? algo;
     this.chunkCount = bytes[6];
     this.baseCount = bytes[7];
-    if (source.size < HEADER_SIZE + (this.chunkCount + 1) * TABLE_ENTRY_SIZE + FANOUT_BYTES + H) {
+    if (source.size < HEADER_SIZE + chunkTableSize(this.chunkCount) + FANOUT_BYTES + H) {
       fail('Truncated', `commit-graph file is too small to hold ${this.chunkCount} chunks`, { file, offset: 6 });
     }
-    this.chunks = readGraphChunkTable(bytes, file, this.chunkCount, source.size - H);
+    this.chunks = readChunkTable(source, HEADER_SIZE, this.chunkCount, source.size - H, 'commit-graph');
     const find = (id: number) => this.chunks.find((c) => c.idValue === id);
     const generationVersion = options.generationVersion ?? 2;
     this.oidf = find(CHUNK_OIDF) as CommitGraphChunk;
@@ -358,30 +335,4 @@ export class CommitGraphFile {
     if (this.bdat !== undefined && this.bdat.length < BLOOM_HEADER_SIZE) out.push({ offset: this.bdat.tableOffset, message: `BDAT is ${this.bdat.length} bytes, shorter than its 12-byte header` });
     return out;
   }
-}
-
-/**
- * git 2.39's `read_table_of_contents` with its messages: entries until the terminating one,
- * each chunk ending no later than the checksum and no earlier than it starts, no id twice, a
- * zero id last. (Unlike the midx reader it does not require 4-byte alignment: git does not.)
- */
-function readGraphChunkTable(bytes: Uint8Array, file: string, count: number, trailerAt: number): CommitGraphChunk[] {
-  const chunks: CommitGraphChunk[] = [];
-  const u64Hex = (pos: number) => u64Big(bytes, pos).toString(16);
-  for (let i = 0; i < count; i++) {
-    const at = HEADER_SIZE + i * TABLE_ENTRY_SIZE;
-    const id = u32(bytes, at);
-    if (id === 0) fail('BadChunk', 'terminating chunk id appears earlier than expected', { file, offset: at });
-    const offset = u64Big(bytes, at + 4);
-    const next = u64Big(bytes, at + TABLE_ENTRY_SIZE + 4);
-    if (next < offset || next > BigInt(trailerAt)) {
-      fail('BadChunk', `improper chunk offset(s) ${u64Hex(at + 4)} and ${u64Hex(at + TABLE_ENTRY_SIZE + 4)}`, { file, offset: at + 4 });
-    }
-    if (chunks.some((c) => c.idValue === id)) fail('BadChunk', `duplicate chunk ID ${id.toString(16)} found`, { file, offset: at });
-    chunks.push({ id: chunkName(id), idValue: id, offset: Number(offset), length: Number(next - offset), tableOffset: at });
-  }
-  const finalAt = HEADER_SIZE + count * TABLE_ENTRY_SIZE;
-  const finalId = u32(bytes, finalAt);
-  if (finalId !== 0) fail('BadChunk', `final chunk has non-zero id ${finalId.toString(16)}`, { file, offset: finalAt });
-  return chunks;
 }

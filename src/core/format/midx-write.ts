@@ -3,7 +3,8 @@ import { fail } from '../errors.ts';
 import type { HashAlgo } from '../hash/algo.ts';
 import type { HasherFactory } from '../hash/hasher.ts';
 import type { PackIndex } from './idx.ts';
-import { CHUNK_LOFF, CHUNK_OIDF, CHUNK_OIDL, CHUNK_OOFF, CHUNK_PNAM, type MultiPackIndex } from './midx.ts';
+import { CHUNK_ALIGNMENT, CHUNK_LOFF, CHUNK_OIDF, CHUNK_OIDL, CHUNK_OOFF, CHUNK_PNAM, chunkTableSize, writeChunkTable } from './chunk-table.ts';
+import type { MultiPackIndex } from './midx.ts';
 
 /**
  * Writes a multi-pack-index (version 1) byte for byte the way git 2.39's
@@ -83,8 +84,6 @@ export function sameIdxOrPackName(idxOrPackName: string, idxName: string): boole
 
 const SIGNATURE = 0x4d494458; // "MIDX"
 const HEADER_SIZE = 12;
-const TABLE_ENTRY_SIZE = 12;
-const CHUNK_ALIGNMENT = 4;
 const FANOUT_BYTES = 256 * 4;
 const OFFSET_WIDTH = 8;
 const LARGE_OFFSET_WIDTH = 8;
@@ -302,7 +301,7 @@ export function writeMultiPackIndex(packs: readonly MidxWritePack[], algo: HashA
   if (largeNeeded) chunks.push({ id: CHUNK_LOFF, length: largeCount * LARGE_OFFSET_WIDTH });
 
   const tableAt = HEADER_SIZE;
-  const firstChunkAt = tableAt + (chunks.length + 1) * TABLE_ENTRY_SIZE;
+  const firstChunkAt = tableAt + chunkTableSize(chunks.length);
   const bodyLength = chunks.reduce((sum, c) => sum + c.length, firstChunkAt);
   const out = new Uint8Array(bodyLength + H);
 
@@ -312,18 +311,10 @@ export function writeMultiPackIndex(packs: readonly MidxWritePack[], algo: HashA
   out[6] = chunks.length;
   out[7] = 0;
   putU32(out, 8, infos.length);
-
-  let at = firstChunkAt;
-  chunks.forEach((c, i) => {
-    putU32(out, tableAt + i * TABLE_ENTRY_SIZE, c.id);
-    putU64(out, tableAt + i * TABLE_ENTRY_SIZE + 4, at);
-    at += c.length;
-  });
-  putU32(out, tableAt + chunks.length * TABLE_ENTRY_SIZE, 0);
-  putU64(out, tableAt + chunks.length * TABLE_ENTRY_SIZE + 4, at);
+  writeChunkTable(out, tableAt, chunks);
 
   // PNAM (the padding is already zero).
-  at = firstChunkAt;
+  let at = firstChunkAt;
   for (const orig of sorted) {
     out.set(infos[orig].nameBytes, at);
     at += infos[orig].nameBytes.length + 1;

@@ -2,6 +2,7 @@ import { readPoint } from '../bytes/window-cache.ts';
 import { u32, u64, compareBytes } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { fail } from '../errors.ts';
+import { CHUNK_BTMP, CHUNK_LOFF, CHUNK_OIDF, CHUNK_OIDL, CHUNK_OOFF, CHUNK_PNAM, CHUNK_RIDX, chunkTableSize, readChunkTable, type Chunk } from './chunk-table.ts';
 import { algoFromFormatId, type HashAlgo } from '../hash/algo.ts';
 import { comparePrefix, toHex, type HexPrefix } from '../hash/hex.ts';
 
@@ -48,19 +49,8 @@ export type MidxPosition = number;
 /** A pack's index in a midx's pack list (in a chain: over all layers, base first). */
 export type PackId = number;
 
-/** One entry of the chunk table. */
-export interface MidxChunk {
-  /** The id as four characters (`PNAM`), or `0x504e414d` when not printable. */
-  readonly id: string;
-  /** The id as a number. */
-  readonly idValue: number;
-  /** Where the chunk's bytes start in the file. */
-  readonly offset: number;
-  /** Length in bytes (next entry's offset minus this one's). */
-  readonly length: number;
-  /** Where this chunk's 12-byte entry sits in the chunk table. */
-  readonly tableOffset: number;
-}
+/** One entry of the chunk table (core/format/chunk-table.ts). */
+export type MidxChunk = Chunk;
 
 /** A byte range [offset, offset + length) of a file. */
 export interface ByteRange {
@@ -138,8 +128,6 @@ export interface MidxLike {
 
 const SIGNATURE = 0x4d494458; // "MIDX"
 const HEADER_SIZE = 12;
-const TABLE_ENTRY_SIZE = 12;
-const CHUNK_ALIGNMENT = 4;
 const FANOUT_BYTES = 256 * 4;
 const OFFSET_WIDTH = 8;
 const LARGE_OFFSET_NEEDED = 0x80000000;
@@ -148,70 +136,8 @@ const MAX_PACK_NAME = 4096;
 /** Entries read per block when iterating. */
 const ITERATION_BLOCK = 1024;
 
-export const CHUNK_PNAM = 0x504e414d;
-export const CHUNK_OIDF = 0x4f494446;
-export const CHUNK_OIDL = 0x4f49444c;
-export const CHUNK_OOFF = 0x4f4f4646;
-export const CHUNK_LOFF = 0x4c4f4646;
-export const CHUNK_RIDX = 0x52494458;
-export const CHUNK_BTMP = 0x42544d50;
-
-/** `PNAM`, or `0x…` when the id's bytes are not printable ASCII. */
-export function chunkIdName(id: number): string {
-  const bytes = [Math.floor(id / 0x1000000) & 0xff, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff];
-  if (bytes.every((b) => b >= 0x20 && b <= 0x7e)) return String.fromCharCode(...bytes);
-  return `0x${id.toString(16).padStart(8, '0')}`;
-}
-
-function hex32(n: number): string {
-  return n.toString(16);
-}
-
-/** A u64 at `pos` in hex, exact even above 2^53 (for messages). */
-function hex64(bytes: Uint8Array, pos: number): string {
-  const high = u32(bytes, pos);
-  const low = u32(bytes, pos + 4);
-  return high === 0 ? low.toString(16) : high.toString(16) + low.toString(16).padStart(8, '0');
-}
-
-/**
- * Reads a chunk table the way git's `read_table_of_contents` does: `count` entries and a
- * terminating one, each chunk 4-byte aligned, ending no later than the trailer, no earlier than
- * it starts, no id twice. Shared by every chunk-format file (midx, commit-graph).
- */
-export function readChunkTable(source: ByteSource, tableAt: number, count: number, trailerAt: number): MidxChunk[] {
-  const file = source.name;
-  const tableEnd = tableAt + (count + 1) * TABLE_ENTRY_SIZE;
-  if (tableEnd > trailerAt) {
-    fail('Truncated', `chunk table of ${count} chunks needs bytes [${tableAt}, ${tableEnd}), but the checksum starts at ${trailerAt}`, { file, offset: tableAt });
-  }
-  const table = source.read(tableAt, tableEnd - tableAt).slice();
-  const chunks: MidxChunk[] = [];
-  for (let i = 0; i < count; i++) {
-    const at = i * TABLE_ENTRY_SIZE;
-    const id = u32(table, at);
-    const offset = u64(table, at + 4);
-    const next = u64(table, at + TABLE_ENTRY_SIZE + 4);
-    const place = { file, offset: tableAt + at };
-    const pair = `${hex64(table, at + 4)} and ${hex64(table, at + TABLE_ENTRY_SIZE + 4)}`;
-    if (id === 0) fail('BadChunk', 'terminating chunk id appears earlier than expected', place);
-    if (offset > trailerAt) {
-      fail('Truncated', `improper chunk offset(s) ${pair}: chunk ${chunkIdName(id)} starts past the checksum at ${hex32(trailerAt)}`, place);
-    }
-    if (offset % CHUNK_ALIGNMENT !== 0) fail('BadChunk', `chunk id ${hex32(id)} not ${CHUNK_ALIGNMENT}-byte aligned (offset ${hex64(table, at + 4)})`, place);
-    if (next < offset) {
-      fail('BadChunk', `improper chunk offset(s) ${pair}: chunks are non-monotonic`, { file, offset: tableAt + at + TABLE_ENTRY_SIZE + 4 });
-    }
-    if (next > trailerAt) {
-      fail('Truncated', `improper chunk offset(s) ${pair}: chunk ${chunkIdName(id)} extends beyond the checksum at ${hex32(trailerAt)}`, { file, offset: tableAt + at + TABLE_ENTRY_SIZE + 4 });
-    }
-    if (chunks.some((c) => c.idValue === id)) fail('BadChunk', `duplicate chunk ID ${hex32(id)} found`, place);
-    chunks.push({ id: chunkIdName(id), idValue: id, offset, length: next - offset, tableOffset: tableAt + at });
-  }
-  const finalId = u32(table, count * TABLE_ENTRY_SIZE);
-  if (finalId !== 0) fail('BadChunk', `final chunk has non-zero id ${hex32(finalId)}`, { file, offset: tableAt + count * TABLE_ENTRY_SIZE });
-  return chunks;
-}
+/** The midx's chunk ids, shared with the writer (midx-write.ts) in chunk-table.ts. */
+export { CHUNK_BTMP, CHUNK_LOFF, CHUNK_OIDF, CHUNK_OIDL, CHUNK_OOFF, CHUNK_PNAM, CHUNK_RIDX, chunkIdName } from './chunk-table.ts';
 
 /** strcmp over NUL-free byte strings. */
 function compareNames(a: Uint8Array, b: Uint8Array): number {
@@ -286,7 +212,7 @@ export class MultiPackIndex implements MidxLike {
     this.baseCount = head[7];
     this.packCount = u32(head, 8);
     const trailerAt = source.size - H;
-    this.chunks = readChunkTable(source, HEADER_SIZE, head[6], trailerAt);
+    this.chunks = readChunkTable(source, HEADER_SIZE, head[6], trailerAt, 'midx');
 
     const pnam = this.chunk(CHUNK_PNAM);
     if (pnam === undefined) fail('BadChunk', 'multi-pack-index required pack-name chunk missing or corrupted', { file, offset: HEADER_SIZE });
@@ -452,7 +378,7 @@ export class MultiPackIndex implements MidxLike {
       chunkCount: { offset: 6, length: 1 },
       baseCount: { offset: 7, length: 1 },
       packCount: { offset: 8, length: 4 },
-      chunkTable: { offset: HEADER_SIZE, length: (this.chunks.length + 1) * TABLE_ENTRY_SIZE },
+      chunkTable: { offset: HEADER_SIZE, length: chunkTableSize(this.chunks.length) },
       chunks: this.chunks,
       packNames: this.packNameRanges,
       trailer: { offset: this.source.size - this.algo.size, length: this.algo.size },
@@ -558,7 +484,7 @@ function readFanout(source: ByteSource, oidf: MidxChunk): Uint32Array {
   for (let i = 0; i < 256; i++) {
     fanout[i] = u32(raw, i * 4);
     if (i > 0 && fanout[i - 1] > fanout[i]) {
-      fail('BadFanout', `oid fanout out of order: fanout[${i - 1}] = ${hex32(fanout[i - 1])} > ${hex32(fanout[i])} = fanout[${i}]`, { file: source.name, offset: oidf.offset + i * 4 });
+      fail('BadFanout', `oid fanout out of order: fanout[${i - 1}] = ${fanout[i - 1].toString(16)} > ${fanout[i].toString(16)} = fanout[${i}]`, { file: source.name, offset: oidf.offset + i * 4 });
     }
   }
   return fanout;
