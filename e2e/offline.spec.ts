@@ -96,7 +96,9 @@ async function openFixture(page: Page, testInfo: TestInfo, name: string): Promis
 }
 
 test('installed app: after one visit it starts with the network off and opens the demo and a folder; the service worker holds only the build', async ({ page, context }, testInfo) => {
-  // The first visit, online: the service worker installs and precaches the build.
+  // The first visit, online: the service worker installs and precaches the build (its downloads
+  // are seen here, so the record below would see any later one).
+  const workerRequests = recordServiceWorkerRequests(context);
   await gotoHome(page);
   await expect(page.getByTestId('app-version-number')).toHaveText(/^\d+\.\d+\.\d+/);
   await waitServiceWorker(page);
@@ -116,10 +118,11 @@ test('installed app: after one visit it starts with the network off and opens th
   // nothing else: a chunk left out would break the offline start only where it is needed.
   const precached = await cachedPaths(page);
   const built = builtFiles().filter((f) => !/^(sw\.js|workbox-[\w-]+\.js)$/.test(f));
-  expect(precached).toEqual(built);
+  expect(precached, 'the precache holds every built file (vite.config.ts: globPatterns)').toEqual(built);
+  expect(workerRequests.length).toBeGreaterThan(0);
 
   // Offline from here; the service worker must not go to the network for anything again.
-  const workerRequests = recordServiceWorkerRequests(context);
+  workerRequests.length = 0;
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Look inside a git repository' })).toBeVisible();
@@ -225,10 +228,11 @@ test('files launched from the desktop (Launch Queue) open as a dropped .pack and
   // Chromium gives launched files to the consumer the app sets on window.launchQueue. The page
   // cannot be launched by an operating system here, so the queue is stood in for and handed
   // real file handles (from the origin-private file system), as a launch hands them.
+  type Consumer = (params: { files: FileSystemHandle[] }) => void;
   await page.addInitScript(() => {
-    const consumers: ((params: { files: FileSystemHandle[] }) => void)[] = [];
-    Object.defineProperty(window, 'launchQueue', { configurable: true, value: { setConsumer: (c: (params: { files: FileSystemHandle[] }) => void) => consumers.push(c) } });
-    Object.defineProperty(window, '__launch', { value: (files: FileSystemHandle[]) => consumers.forEach((c) => c({ files })) });
+    const consumers: Consumer[] = [];
+    Object.defineProperty(window, 'launchQueue', { configurable: true, value: { setConsumer: (c: Consumer) => consumers.push(c) } });
+    Object.defineProperty(window, '__launch', { value: { consumers, launch: (files: FileSystemHandle[]) => consumers.forEach((c) => c({ files })) } });
   });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -237,13 +241,14 @@ test('files launched from the desktop (Launch Queue) open as a dropped .pack and
   const names = readdirSync(packDir).filter((f) => f.endsWith('.pack') || f.endsWith('.idx'));
   expect(names.length).toBe(2);
   await gotoHome(page);
+  expect(await page.evaluate(() => (window as unknown as { __launch: { consumers: Consumer[] } }).__launch.consumers.length), 'the app takes launches').toBe(1);
   for (const name of names) await writeOpfs(page, 'launched', name, readFileSync(join(packDir, name)));
 
   const startedAt = Date.now();
   await page.evaluate(async (names) => {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('launched');
     const handles = await Promise.all(names.map((n) => dir.getFileHandle(n)));
-    (window as unknown as { __launch: (files: FileSystemHandle[]) => void }).__launch(handles);
+    (window as unknown as { __launch: { launch: (files: FileSystemHandle[]) => void } }).__launch.launch(handles);
   }, names);
   await waitOpened(page, startedAt);
   const listing = batchCheck(NAME);
