@@ -118,11 +118,11 @@ git rm -q x; mkdir x; printf 'inner' > x/inner.txt; A; c +0000 file-becomes-fold
 git mv folder moved-folder; c +0200 folder-rename
 git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,sub; c +0000 submodule
 git checkout -q -b side
-seq 1 401 | sed 's/$/ side/' > a.txt; mkdir -p lib; git mv a.txt lib/a.txt; A; c +0900 side-rename
+seq 1 401 > a.txt; mkdir -p lib; git mv a.txt lib/a.txt; A; c +0900 side-rename
 git checkout -q main
 printf 'main change\n' >> same1.txt; A; c -0330 main-edit
 git merge -q --no-commit side || true
-seq 1 402 | sed 's/$/ side/' > lib/a.txt; A; c +0100 evil-merge
+seq 1 402 > lib/a.txt; A; c +0100 evil-merge
 seq 1 10 > a.txt; A; c -0500 old-name-back
 git checkout -q -b o1; printf 'o1' > o1.txt; A; c +0000 o1
 git checkout -q main; git checkout -q -b o2; printf 'o2' > o2.txt; A; c +0000 o2
@@ -149,6 +149,10 @@ describe('a repository built for the rules filter-repo follows', () => {
     // The scenario reached what it was built for.
     const renames = Buffer.from(filterRepoReport(analysis).get('renames.txt') as Uint8Array).toString();
     expect(renames).toContain('dir/sub/b.c ->\n    dir/sub/c.c\n    dir/sub/d.c\n');
+    // a.txt was renamed to lib/a.txt on a branch, then a new a.txt was added after the merge: the
+    // group breaks, as filter-repo breaks it.
+    expect(analysis.findPath(Buffer.from('lib/a.txt'))).toBeDefined();
+    expect(renames).not.toContain('a.txt ->\n    lib/a.txt');
     expect(Buffer.from(filterRepoReport(analysis).get('directories-deleted-sizes.txt') as Uint8Array).toString('latin1')).toContain(' dir.d\n');
     expect(analysis.blobs.pack.every((p) => p === -1)).toBe(true);
   });

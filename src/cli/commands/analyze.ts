@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeSizes } from '../../core/analysis/size-analysis.ts';
+import { SizeAnalysisRun } from '../../core/analysis/size-analysis.ts';
 import { filterRepoReport, REPORT_FILE_NAMES } from '../../core/analysis/filter-repo-report.ts';
 import { ownSizesFile } from '../../core/analysis/own-sizes.ts';
 import { UsageError } from '../errors.ts';
@@ -40,7 +40,16 @@ export async function analyze(args: string[]): Promise<number> {
     return 1;
   }
   const { db, refs } = await openRepository(rest[0]);
-  const { analysis, run } = analyzeSizes(db, refs);
+  const run = new SizeAnalysisRun(db, refs);
+  // Progress on a terminal only, as filter-repo shows it (a pipe or a test gets none).
+  const tty = process.stderr.isTTY === true;
+  while (!run.step(500)) {
+    if (!tty) continue;
+    const p = run.progress();
+    process.stderr.write(`\r${p.label}: ${p.done}${p.total > 0 ? ` of ${p.total}` : ''}\x1b[K`);
+  }
+  if (tty) process.stderr.write('\r\x1b[K');
+  const analysis = run.result();
   if (analysis.totals.commits === 0) {
     process.stderr.write('Nothing to analyze; repository is empty.\n');
     return 1;
