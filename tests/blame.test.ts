@@ -5,13 +5,13 @@ import { Blame, unchangedLineMap } from '../src/core/history/blame.ts';
 import { writeBlamePorcelain } from '../src/core/history/blame-porcelain.ts';
 import { commitInfo } from '../src/core/history/commit-info.ts';
 import { Mailmap } from '../src/core/history/mailmap.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ObjectDatabase } from '../src/core/odb/database.ts';
 import { Session } from '../src/worker/session.ts';
 import { builtFixtures, cli, git, type Fixture } from './support/cli.ts';
-import { gitDirOf, gitWithPath, pathsAt } from './support/history-paths.ts';
+import { scratchRepo } from './support/git-env.ts';
+import { gitDirOf, gitWithPath, mergeSide, pathsAt, revParse } from './support/history-paths.ts';
 
 /**
  * `git blame --porcelain` against git, byte for byte: every file of several commits of the
@@ -21,18 +21,6 @@ import { gitDirOf, gitWithPath, pathsAt } from './support/history-paths.ts';
 
 const fixtures = builtFixtures();
 const byName = (name: string) => fixtures.find((f) => f.name === name) as Fixture;
-
-/** The second parent of the newest two-parent merge: a side branch's tip. */
-function mergeSide(f: Fixture): string {
-  const r = git(['--git-dir', gitDirOf(f), 'rev-list', '--min-parents=2', '--max-parents=2', '-1', 'HEAD']);
-  return `${r.stdout.toString().trim()}^2`;
-}
-
-function revParse(f: Fixture, rev: string): string {
-  const r = git(['--git-dir', gitDirOf(f), 'rev-parse', `${rev}^{commit}`]);
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.toString().trim();
-}
 
 function porcelain(db: ObjectDatabase, commit: string, path: Buffer): Buffer {
   const blame = new Blame(db, fromHex(commit), new Uint8Array(path));
@@ -108,8 +96,7 @@ describe('git blame --porcelain', () => {
   });
 
   it('maps people through a mailmap as git check-mailmap does', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'packscope-mailmap-'));
-    expect(git(['init', '-q', dir]).status).toBe(0);
+    const { dir, git: g } = scratchRepo('packscope-mailmap-');
     const text = [
       '# a comment <not@an.entry>',
       'Proper One <one@example.com>',
@@ -123,7 +110,7 @@ describe('git blame --porcelain', () => {
     ].join('\n');
     writeFileSync(join(dir, '.mailmap'), text);
     const contacts = ['Someone <one@example.com>', 'X <two@example.com>', 'Y <three@EXAMPLE.com>', 'Old Four <four@example.com>', 'another four <four@example.com>', 'Nobody <four@example.com>', 'Z <spaced@example.com>', 'Unmapped <none@example.com>'];
-    const expected = git(['-C', dir, 'check-mailmap', ...contacts]).stdout.toString().split('\n').filter(Boolean);
+    const expected = g('check-mailmap', ...contacts).split('\n').filter(Boolean);
     const map = new Mailmap();
     map.addText(new TextEncoder().encode(text));
     const got = contacts.map((c) => {

@@ -16,6 +16,7 @@ import type { HandlerContext } from '../src/protocol/rpc.ts';
 import { commitGraphAnatomy, commitGraphRows } from '../src/core/anatomy/commit-graph.ts';
 import { MAX_HEX_WINDOW, hexWindow } from '../src/core/anatomy/hex/window.ts';
 import { Session } from '../src/worker/session.ts';
+import { fixedIdentity } from './support/git-env.ts';
 
 /**
  * The commit-graph file: the parser against git's own answers (parents, dates, generations
@@ -421,7 +422,7 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     const dir = copyOf(FLAT);
     rmSync(graphPath(dir));
     expect(git(['--git-dir', dir, 'commit-graph', 'write', '--reachable', '--split=no-merge', '--no-progress']).status).toBe(0);
-    const env = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: '1709000000 +0000', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_COMMITTER_DATE: '1709000000 +0000' };
+    const env = fixedIdentity('1709000000 +0000', 'A', 'a@example.com');
     const head = git(['--git-dir', dir, 'rev-parse', 'HEAD']).stdout.toString().trim();
     const next = git(['--git-dir', dir, 'commit-tree', 'HEAD^{tree}', '-p', head, '-m', 'one more'], { env }).stdout.toString().trim();
     expect(git(['--git-dir', dir, 'update-ref', 'refs/heads/main', next]).status).toBe(0);

@@ -19,6 +19,7 @@ import { DeltaBaseCache } from '../src/core/odb/delta-base-cache.ts';
 import { PackFile } from '../src/core/odb/pack-file.ts';
 import { checksumMatches } from '../src/core/verify/midx-verify.ts';
 import { modernFixtures, type Fixture } from './support/cli.ts';
+import { gitTestIdentity, isolatedGitEnv } from './support/git-env.ts';
 
 // ---------------------------------------------------------------- helpers
 
@@ -333,19 +334,7 @@ describe('.mtimes in the modern cruft fixture', () => {
 
 // ---------------------------------------------------------------- files written now by the installed git
 
-const gitEnv = {
-  ...process.env,
-  LC_ALL: 'C',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  HOME: '/nonexistent',
-  GIT_AUTHOR_NAME: 'A U Thor',
-  GIT_AUTHOR_EMAIL: 'author@example.com',
-  GIT_COMMITTER_NAME: 'C O Mitter',
-  GIT_COMMITTER_EMAIL: 'committer@example.com',
-  GIT_AUTHOR_DATE: '1600000000 +0000',
-  GIT_COMMITTER_DATE: '1600000000 +0000',
-};
+const gitEnv = isolatedGitEnv(gitTestIdentity('1600000000 +0000'));
 
 function run(cwd: string, args: string[], input?: string): string {
   const r = spawnSync('git', args, { cwd, env: gitEnv, input, maxBuffer: 1 << 28 });

@@ -15,6 +15,7 @@ import { MultiPackIndex, type MidxLike } from '../src/core/format/midx.ts';
 import { MultiPackIndexChain, layerFileName } from '../src/core/format/midx-chain.ts';
 import type { Finding } from '../src/core/finding.ts';
 import { verifyMidx, verifyMidxSource, checksumMatches } from '../src/core/verify/midx-verify.ts';
+import { gitTestIdentity, isolatedGitEnv } from './support/git-env.ts';
 
 const MODERN = '/work/shared/fixtures/modern';
 
@@ -430,18 +431,7 @@ describe('modern fixture: incremental chain', () => {
 
 // ---------------------------------------------------------------- midx v1 written by the local git
 
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'A U Thor',
-  GIT_AUTHOR_EMAIL: 'author@example.com',
-  GIT_COMMITTER_NAME: 'C O Mitter',
-  GIT_COMMITTER_EMAIL: 'committer@example.com',
-  GIT_AUTHOR_DATE: '2005-04-07T22:13:13Z',
-  GIT_COMMITTER_DATE: '2005-04-07T22:13:13Z',
-  LC_ALL: 'C',
-};
+const GIT_ENV = isolatedGitEnv(gitTestIdentity('2005-04-07T22:13:13Z'));
 
 function git(cwd: string, args: string[], input?: string | Buffer): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,6 +1,3 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { fromHex } from '../src/core/hash/hex.ts';
@@ -8,7 +5,8 @@ import { PathLog } from '../src/core/history/path-log.ts';
 import type { ObjectDatabase } from '../src/core/odb/database.ts';
 import { Session } from '../src/worker/session.ts';
 import { builtFixtures, cli, git, type Fixture } from './support/cli.ts';
-import { gitDirOf, gitWithPath, pathsAt } from './support/history-paths.ts';
+import { scratchRepo } from './support/git-env.ts';
+import { gitDirOf, gitWithPath, mergeSide, pathsAt, revParse } from './support/history-paths.ts';
 
 /**
  * `git log -- <path>` against git: for every file and folder of several commits of the
@@ -18,18 +16,6 @@ import { gitDirOf, gitWithPath, pathsAt } from './support/history-paths.ts';
 
 const fixtures = builtFixtures();
 const byName = (name: string) => fixtures.find((f) => f.name === name) as Fixture;
-
-/** The second parent of the newest two-parent merge: a side branch's tip. */
-function mergeSide(f: Fixture): string {
-  const r = git(['--git-dir', gitDirOf(f), 'rev-list', '--min-parents=2', '--max-parents=2', '-1', 'HEAD']);
-  return `${r.stdout.toString().trim()}^2`;
-}
-
-function revParse(f: Fixture, rev: string): string {
-  const r = git(['--git-dir', gitDirOf(f), 'rev-parse', `${rev}^{commit}`]);
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.toString().trim();
-}
 
 function ours(db: ObjectDatabase, start: string, path: Buffer, follow: boolean): string[] {
   const walk = new PathLog(db, [fromHex(start)], [new Uint8Array(path)], { follow });
@@ -102,26 +88,7 @@ describe('git log -- <path>', () => {
 
   it('finds names among their neighbours in the tree order of git (foo, foo-bar, foo.c, foo/, foo0) as file and folder', async () => {
     // A tree sorts a folder as if its name ended in '/': "foo/" comes after "foo.c" and before "foo0".
-    const dir = mkdtempSync(join(tmpdir(), 'packscope-pathlog-'));
-    const env = { GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000', GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@x' };
-    const g = (...args: string[]) => {
-      const r = git(['-C', dir, ...args], { env });
-      if (r.status !== 0) throw new Error(r.stderr);
-      return r.stdout.toString();
-    };
-    g('init', '-q');
-    const commit = (message: string, files: Record<string, string | null>) => {
-      for (const [name, text] of Object.entries(files)) {
-        const file = join(dir, name);
-        if (text === null) rmSync(file, { recursive: true, force: true });
-        else {
-          mkdirSync(join(file, '..'), { recursive: true });
-          writeFileSync(file, text);
-        }
-      }
-      g('add', '-A');
-      g('commit', '-q', '--allow-empty', '-m', message);
-    };
+    const { dir, git: g, commit } = scratchRepo('packscope-pathlog-');
     commit('neighbours', { foo: 'a file\n', 'foo-bar': '1\n', 'foo.c': '2\n', foo0: '3\n' });
     commit('change the neighbours', { 'foo-bar': '11\n', 'foo.c': '22\n', foo0: '33\n' });
     commit('foo becomes a folder', { foo: null });

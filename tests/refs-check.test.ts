@@ -13,6 +13,7 @@ import { RefsCheck, gitFsckRefs, type RefObjects } from '../src/core/verify/refs
 import { RepositoryVerifier } from '../src/core/verify/verify-repository.ts';
 import { cli, git } from './support/cli.ts';
 import { enc } from './support/pack-builder.ts';
+import { gitTestIdentity } from './support/git-env.ts';
 
 /**
  * The `refs` check (issue 10, defect 8): loose refs, packed-refs, HEAD and reflogs that do not
@@ -22,7 +23,7 @@ import { enc } from './support/pack-builder.ts';
  * (and line) and say what is wrong.
  */
 
-const ENV = { GIT_AUTHOR_NAME: 'A U Thor', GIT_AUTHOR_EMAIL: 'author@example.com', GIT_COMMITTER_NAME: 'C O Mitter', GIT_COMMITTER_EMAIL: 'committer@example.com', GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000' };
+const ENV = gitTestIdentity('1700000000 +0000');
 const GHOST = 'f'.repeat(40);
 const ZERO = '0'.repeat(40);
 

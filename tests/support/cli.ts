@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isolatedGitEnv } from './git-env.ts';
 
 /** Helpers shared by the suites that compare the CLI with git's recorded answers. */
 
@@ -67,7 +68,7 @@ export function git(args: string[], options: { cwd?: string; input?: Buffer | st
     cwd: options.cwd ?? ROOT,
     input: options.input,
     maxBuffer: 1 << 30,
-    env: { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: '/nonexistent', ...options.env },
+    env: isolatedGitEnv(options.env),
   });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString() };

@@ -1,14 +1,28 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { git, type Fixture } from './cli.ts';
+import { isolatedGitEnv } from './git-env.ts';
 
 /**
- * What the path-history and blame suites share: a fixture's git dir, the paths of a commit as
+ * What the path-history and blame suites share: a fixture's git dir, its revisions, the paths of a commit as
  * raw bytes (names need not be UTF-8), and git run with such a path, which a JavaScript string
  * cannot carry: the shell builds it from octal escapes.
  */
 
 export const gitDirOf = (f: Fixture): string => join(f.packDir, '../..');
+
+/** The full id of the commit `rev` names in the fixture. */
+export function revParse(f: Fixture, rev: string): string {
+  const r = git(['--git-dir', gitDirOf(f), 'rev-parse', `${rev}^{commit}`]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.toString().trim();
+}
+
+/** The second parent of the newest two-parent merge: a side branch's tip. */
+export function mergeSide(f: Fixture): string {
+  const r = git(['--git-dir', gitDirOf(f), 'rev-list', '--min-parents=2', '--max-parents=2', '-1', 'HEAD']);
+  return `${r.stdout.toString().trim()}^2`;
+}
 
 /** Every path of a commit's tree (`ls-tree -r`, with folders when asked), as bytes; gitlinks left out. */
 export function pathsAt(f: Fixture, rev: string, withFolders: boolean): { path: Buffer; folder: boolean }[] {
@@ -41,7 +55,7 @@ export function gitWithPath(f: Fixture, args: string[], path: Buffer): Buffer {
   const script = `p=$(printf '${printfEscaped(path)}'; echo x); p=\${p%x}; exec git --git-dir '${gitDirOf(f)}' ${quoted} -- "$p"`;
   const r = spawnSync('sh', ['-c', script], {
     maxBuffer: 1 << 30,
-    env: { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: '/nonexistent', GIT_LITERAL_PATHSPECS: '1' },
+    env: isolatedGitEnv({ GIT_LITERAL_PATHSPECS: '1' }),
   });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} -- ${path.toString()}: ${r.stderr.toString()}`);

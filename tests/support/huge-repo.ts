@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ISOLATED_GIT } from './git-env.ts';
 
 /**
  * A repository with the objects issue 10's defect 5 is about, written with the real git into a
@@ -41,7 +42,7 @@ function git(gitDir: string, args: string[], input?: Buffer | string): string {
   return execFileSync('git', ['--git-dir', gitDir, ...args], {
     input,
     maxBuffer: 1 << 30,
-    env: { PATH: process.env.PATH, HOME: '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C', TZ: 'UTC' },
+    env: { PATH: process.env.PATH, ...ISOLATED_GIT, TZ: 'UTC' },
   })
     .toString('latin1')
     .trim();
@@ -64,7 +65,7 @@ export function buildHugeRepo(options: { parents?: number; bigEntries?: number; 
   const bigEntries = options.bigEntries ?? 300_000;
   const tagHeaders = options.tagHeaders ?? 200_000;
   const dir = mkdtempSync(join(tmpdir(), 'packscope-huge-'));
-  execFileSync('git', ['init', '-q', '-b', 'main', dir], { env: { PATH: process.env.PATH, HOME: '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+  execFileSync('git', ['init', '-q', '-b', 'main', dir], { env: { PATH: process.env.PATH, ...ISOLATED_GIT } });
   const gitDir = join(dir, '.git');
 
   const blob = writeObject(gitDir, 'blob', Buffer.from('hello\n'));
