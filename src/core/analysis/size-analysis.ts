@@ -109,7 +109,9 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
   private commitTrees = new Uint8Array(0);
   private commitTimes = new Float64Array(0);
   private commitZones = new Int32Array(0);
-  private readonly commitIndexOfNumber = new Map<number, number>();
+  /** Parents of each commit by walk index (CSR: `parentList[parentStart[k] .. parentStart[k + 1])`); the walk is dropped once ordered. */
+  private parentStart = new Uint32Array(1);
+  private parentList = new Int32Array(0);
   private readonly paths = new PathIds();
   private rules: PathRules | undefined;
   private versions: Versions | undefined;
@@ -215,10 +217,27 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     this.commitTimes = new Float64Array(n);
     this.commitZones = new Int32Array(n);
     this.commitOwnStored = new Float64Array(n);
+    const indexOfNumber = new Int32Array(walk.oids.length).fill(-1);
+    let edges = 0;
     for (let i = 0; i < n; i++) {
-      this.commitIndexOfNumber.set(order[i], i);
+      indexOfNumber[order[i]] = i;
       this.commitIds.set(fromHex(walk.oids[order[i]]), i * H);
+      edges += walk.parents[order[i]].length;
     }
+    this.parentStart = new Uint32Array(n + 1);
+    this.parentList = new Int32Array(edges);
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      this.parentStart[i] = at;
+      // Parents within the walk, by walk index; a parent always comes first in this order.
+      for (const p of walk.parents[order[i]]) {
+        const k = indexOfNumber[p];
+        if (k >= 0 && k < i) this.parentList[at++] = k;
+      }
+    }
+    this.parentStart[n] = at;
+    // The walk's ids, maps and per-commit arrays are no longer needed (git.git: tens of MB).
+    this.walk = undefined;
     const versions = this.versions as Versions;
     const sizes = this.sizes as ObjectSizes;
     this.rules = new PathRules(this.paths, {
@@ -291,7 +310,6 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
   }
 
   private analyzeCommit(k: number): void {
-    const walk = this.walk as LogWalk;
     const sizes = this.sizes as ObjectSizes;
     const rules = this.rules as PathRules;
     const H = this.hashSize;
@@ -300,13 +318,8 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     this.commitTrees.set(facts.tree, k * H);
     this.commitTimes[k] = facts.time;
     this.commitZones[k] = facts.zoneMinutes;
-    // Parents within the walk, by walk index (diff-tree compares with every parent the commit names).
-    const number = this.order![k];
-    const parents: number[] = [];
-    for (const p of walk.parents[number]) {
-      const i = this.commitIndexOfNumber.get(p);
-      if (i !== undefined && i < k) parents.push(i);
-    }
+    // diff-tree compares with every parent the commit names (those the repository has).
+    const parents = Array.from(this.parentList.subarray(this.parentStart[k], this.parentStart[k + 1]));
     rules.ancestry.add(parents);
     const parentTrees = parents.map((p) => this.commitTrees.subarray(p * H, (p + 1) * H));
     const changes = commitChanges(this.readTree, this.blobReader, H, facts.tree, parentTrees, this.notes);
