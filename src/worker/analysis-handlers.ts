@@ -303,11 +303,10 @@ function summaryOf(k: Kept): SizeSummary {
 /** The treemap tree for a measure (and a commit), with its folders by path id; made once. */
 function treeOf(k: Kept, session: Session, measure: TreemapMeasure, rev: string | undefined): NonNullable<ReturnType<Kept['trees']['get']>> {
   let commit: number | undefined;
-  let commitOid: Uint8Array | undefined;
   if (rev !== undefined) {
-    commitOid = resolveToOid(session.db, session.refs, `${rev}^{commit}`);
-    commit = findCommit(k.analysis, commitOid);
-    if (commit === undefined) fail('NotFound', `commit ${toHex(commitOid)} is not in the analysed history`);
+    const commitOid = resolveToOid(session.db, session.refs, `${rev}^{commit}`);
+    commit = k.analysis.commits.find(commitOid);
+    if (commit < 0) fail('NotFound', `commit ${toHex(commitOid)} is not in the analysed history`);
   }
   const key = `${measure}:${commit ?? 'all'}`;
   let entry = k.trees.get(key);
@@ -327,15 +326,6 @@ function treeOf(k: Kept, session: Session, measure: TreemapMeasure, rev: string 
   return entry;
 }
 
-function findCommit(a: SizeAnalysis, oid: Uint8Array): number | undefined {
-  const size = a.commits.hashSize;
-  outer: for (let c = 0; c < a.commits.count; c++) {
-    const at = c * size;
-    for (let i = 0; i < size; i++) if (a.commits.ids[at + i] !== oid[i]) continue outer;
-    return c;
-  }
-  return undefined;
-}
 
 /**
  * A copy of `root` cut to `depth` levels and `SIZE_LIMITS.treeNodes` nodes, breadth first
