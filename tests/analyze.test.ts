@@ -201,6 +201,36 @@ describe('a repository built for the rules filter-repo follows', () => {
   });
 });
 
+describe('a partial clone that lacks blobs (as the git.git mirror here lacks 25)', () => {
+  it('filter-repo stops; analyze counts them as 0 bytes, leaves them out of the blob list and warns', () => {
+    const dir = join(temp, 'partial');
+    mkdirSync(dir);
+    const script = String.raw`
+set -e
+git init -q -b main src; cd src
+seq 1 500 > big.txt; printf small > small.txt; git add -A; git commit -q -m one
+seq 1 501 > big.txt; git mv big.txt bigger.txt; git commit -q -am two
+git config uploadpack.allowFilter true; cd ..
+git clone -q --bare --no-local --filter=blob:limit=100 "file://$PWD/src" part.git
+git -C part.git config --remove-section remote.origin
+`;
+    run('bash', ['-c', script], dir);
+    const part = join(dir, 'part.git');
+    expect(run('git', ['--git-dir', part, 'rev-list', '--all', '--objects', '--missing=print'], temp).match(/^\?/gm)).toHaveLength(2);
+    // filter-repo: git diff-tree -M cannot read the renamed blob to score the rename.
+    const theirs = spawnSync('git', ['filter-repo', '--analyze'], { cwd: part, env: ENV });
+    expect(theirs.status).not.toBe(0);
+    expect(theirs.stderr.toString()).toMatch(/fatal: unable to read [0-9a-f]{40}/);
+    const out = join(dir, 'report');
+    const ours = cli(['analyze', part, '--report-dir', out]);
+    expect(ours.status).toBe(0);
+    expect(ours.stderr).toContain('warning: 2 blobs history names are not in this repository');
+    expect(readFileSync(join(out, 'blob-shas-and-paths.txt'), 'utf8').split('\n').filter((l) => l.startsWith('  '))).toHaveLength(1);
+    // Without the blobs the rename cannot be scored: big.txt reads as deleted, as git would see it unscored.
+    expect(readFileSync(join(out, 'path-all-sizes.txt'), 'utf8')).toMatch(/ {11}0 {10}0 \d{4}-\d\d-\d\d big\.txt\n/);
+  });
+});
+
 describe('the pieces', () => {
   it("Python's dirname, splitext and backslashreplace", () => {
     const names = ['a/b/c.txt', '.bashrc', 'dir.d/noext', 'a.tar.gz', 'x/..dots', 'x/.a.b', 'nodir', 'trail.', 'a//b'];
