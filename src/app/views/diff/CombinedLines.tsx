@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { LineText, type LineColour } from './DiffLines.tsx';
 import type { CombinedHunkInfo, CombinedLineInfo } from './rows.ts';
@@ -31,8 +31,8 @@ function Markers({ markers }: { markers: string }) {
   return <>{cells}</>;
 }
 
-/** One line of a combined hunk. */
-export function CombinedLine({ line, colour }: { line: CombinedLineInfo; colour?: LineColour | undefined }) {
+/** One line of a combined hunk (drawn again only when its line or colour changes). */
+export const CombinedLine = memo(function CombinedLine({ line, colour }: { line: CombinedLineInfo; colour?: LineColour | undefined }) {
   const kind = kindOf(line.markers);
   return (
     <div className={`df-cline df-${kind}`} data-kind={kind} data-markers={line.markers} style={{ gridTemplateColumns: columns(line.markers.length) }} data-testid="combined-line">
@@ -43,7 +43,7 @@ export function CombinedLine({ line, colour }: { line: CombinedLineInfo; colour?
       </span>
     </div>
   );
-}
+});
 
 /** The grid of a combined line: number, one column per parent, text. */
 function columns(parents: number): string {

@@ -1,4 +1,4 @@
-import { Fragment, type ReactNode } from 'react';
+import { Fragment, memo, type ReactNode } from 'react';
 import type { DiffLineInfo } from '../../../protocol/diff.ts';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import type { Run } from '../../highlight/runs.ts';
@@ -116,8 +116,8 @@ function NoNewline() {
   );
 }
 
-/** One line of the unified layout: old number, new number, sign, text. */
-export function UnifiedLine({ shown, colour }: { shown: ShownLine; colour?: LineColour | undefined }) {
+/** One line of the unified layout: old number, new number, sign, text. Drawn again only when its line or colour changes. */
+export const UnifiedLine = memo(function UnifiedLine({ shown, colour }: { shown: ShownLine; colour?: LineColour | undefined }) {
   const l = shown.line;
   return (
     <div className={`df-line df-${l.kind}`} data-kind={l.kind}>
@@ -129,7 +129,7 @@ export function UnifiedLine({ shown, colour }: { shown: ShownLine; colour?: Line
       </span>
     </div>
   );
-}
+});
 
 function Half({ shown, side, colour }: { shown: ShownLine | undefined; side: 'old' | 'new'; colour: LineColour | undefined }) {
   if (!shown) return <div className="df-half df-none" aria-hidden="true" />;
@@ -147,17 +147,17 @@ function Half({ shown, side, colour }: { shown: ShownLine | undefined; side: 'ol
 }
 
 /** One row of the split layout: the old line on the left, the new one on the right. */
-export function SplitPair({ left, right, leftColour, rightColour }: { left: ShownLine | undefined; right: ShownLine | undefined; leftColour?: LineColour | undefined; rightColour?: LineColour | undefined }) {
+export const SplitPair = memo(function SplitPair({ left, right, leftColour, rightColour }: { left: ShownLine | undefined; right: ShownLine | undefined; leftColour?: LineColour | undefined; rightColour?: LineColour | undefined }) {
   return (
     <div className="df-pair">
       <Half shown={left} side="old" colour={leftColour} />
       <Half shown={right} side="new" colour={rightColour} />
     </div>
   );
-}
+});
 
 /** A line revealed between hunks (same text on both sides). */
-export function ContextLine({ row, split, colour }: { row: Extract<BodyRow, { kind: 'context' }>; split: boolean; colour?: LineColour | undefined }) {
+export const ContextLine = memo(function ContextLine({ row, split, colour }: { row: Extract<BodyRow, { kind: 'context' }>; split: boolean; colour?: LineColour | undefined }) {
   if (split) {
     return (
       <div className="df-pair df-revealed">
@@ -181,7 +181,7 @@ export function ContextLine({ row, split, colour }: { row: Extract<BodyRow, { ki
       </span>
     </div>
   );
-}
+});
 
 /**
  * A hunk header with the lines hidden above it: buttons reveal them 20 at a time from either

@@ -33,6 +33,11 @@ interface SideDoc {
   doc: HighlightDoc;
   /** Key -> line of the document. */
   index: Map<ColourKey, number>;
+  /**
+   * Each coloured line's colour, made once: the same object on every render, so rows drawn
+   * with it (memoized) are not drawn again when other lines get their colour or the page scrolls.
+   */
+  made: Map<number, LineColour | null>;
 }
 
 interface Docs {
@@ -182,7 +187,7 @@ export function useDiffColours(key: string) {
           index.set(k, lines.length);
           lines.push(text.endsWith('\r') ? text.slice(0, -1) : text);
         }
-        docs.sides[side] = { doc: openHighlightDoc(lines.join('\n'), language, changed), index };
+        docs.sides[side] = { doc: openHighlightDoc(lines.join('\n'), language, changed), index, made: new Map() };
         docs.lines += lines.length;
       }
       return docs;
@@ -240,8 +245,15 @@ export function useDiffColours(key: string) {
     const s = entry?.current?.sides[side];
     const i = s?.index.get(key);
     if (!s || i === undefined) return undefined;
-    const runs = s.doc.runsOf(i);
-    return runs && runs.length > 0 ? { runs, classOf: classOfScope } : undefined;
+    let colour = s.made.get(i);
+    if (colour === undefined) {
+      const runs = s.doc.runsOf(i);
+      // Not highlighted yet: asked again on a later render.
+      if (!runs) return undefined;
+      colour = runs.length > 0 ? { runs, classOf: classOfScope } : null;
+      s.made.set(i, colour);
+    }
+    return colour ?? undefined;
     // `version` changes when more lines are coloured: callers read again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version]);
