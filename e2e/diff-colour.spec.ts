@@ -81,6 +81,17 @@ test('a C file: token spans on its diff lines, unified and split, the text git h
   await snap(page, testInfo, 'colour-unified-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 
+  // Lines revealed above the first hunk join the new side's colour, with git's text.
+  const gap = page.locator('[data-testid=diff-gap]').filter({ hasText: 'unchanged lines above' }).last();
+  await gap.getByRole('button').first().click();
+  const revealed = page.locator('.df-line.df-revealed .df-text');
+  await expect(revealed.first()).toBeAttached();
+  await expect(revealed.locator('span[class^="hl-"]').first()).toBeAttached();
+  const file = run(['show', `${commit}:src/main.c`]).toString('utf8').split('\n');
+  const texts = await page.locator('.df-line.df-revealed').evaluateAll((els) => els.map((e) => ({ n: Number(e.querySelectorAll('.df-no')[1].getAttribute('data-n')), text: e.querySelector('.df-text')?.textContent ?? '' })));
+  expect(texts.length).toBeGreaterThan(0);
+  for (const t of texts) expect(t.text, `line ${t.n}`).toBe(file[t.n - 1]);
+
   // Split: both halves coloured, each side's text git's old and new lines.
   await page.getByTestId('layout-split').click();
   await page.locator('[data-testid=diff-file-item][data-new-path="src/main.c"]').click();
@@ -95,7 +106,7 @@ test('a C file: token spans on its diff lines, unified and split, the text git h
     for (const item of items) {
       const head = item.querySelector('[data-testid=diff-file]');
       if (head) inMain = head.getAttribute('data-path') === 'src/main.c';
-      const [l, r] = item.querySelectorAll('.df-pair > .df-half');
+      const [l, r] = item.querySelectorAll('.df-pair:not(.df-revealed) > .df-half');
       if (!inMain || !l) continue;
       const lt = l.querySelector('.df-text');
       const rt = r.querySelector('.df-text');
