@@ -224,6 +224,28 @@ test('installed app: a new build shows "update available"; Reload starts it', as
   }
 });
 
+test('installed app: a new build found during the first visit also starts with Reload', async ({ page }) => {
+  // The first visit's page is not served by the service worker, so nothing holds the new build
+  // back: it is active at once, and Reload must simply load it.
+  const build = await serveBuild();
+  try {
+    await page.goto(`${build.origin}/`);
+    await waitServiceWorker(page);
+    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+    build.nextBuild();
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+    const notice = page.getByTestId('update-notice');
+    await expect(notice).toBeVisible();
+    const reloaded = page.waitForEvent('load');
+    await notice.getByRole('button', { name: 'Reload' }).click();
+    await reloaded;
+    await expect(notice).toHaveCount(0);
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  } finally {
+    await build.close();
+  }
+});
+
 test('files launched from the desktop (Launch Queue) open as a dropped .pack and .idx do', async ({ page }, testInfo) => {
   // Chromium gives launched files to the consumer the app sets on window.launchQueue. The page
   // cannot be launched by an operating system here, so the queue is stood in for and handed

@@ -22,5 +22,14 @@ export function registerServiceWorker(): void {
     // app works as before, only not offline.
     onRegisterError: () => useShell.setState({ offline: 'unavailable' }),
   });
-  useShell.setState({ applyUpdate: () => update(true) });
+  useShell.setState({
+    applyUpdate: async () => {
+      // The new build takes over from the running one, and the page reloads when it has. A page
+      // no worker serves yet (the first visit) has nothing to hand over: the new build is already
+      // active there, and a plain reload starts it.
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (registration?.waiting && navigator.serviceWorker.controller) await update(true);
+      else window.location.reload();
+    },
+  });
 }
