@@ -11,6 +11,7 @@ import { VerifyPanel } from './commit-graph/VerifyPanel.tsx';
 import { useRequest } from './object/useRequest.ts';
 import './midx/midx.css';
 import './commit-graph/commit-graph.css';
+import { ChunkFileKindFacts } from '../components/ChunkFileMap.tsx';
 
 /**
  * The commit-graph file (`objects/info/commit-graph`) or split chain (`objects/info/commit-graphs/`):
@@ -49,21 +50,7 @@ function Anatomy({ anatomy }: { anatomy: CommitGraphAnatomy }) {
           </p>
         ) : (
           <dl className="facts mx-facts">
-            <dt>Kind</dt>
-            <dd>
-              <span className="badge on">{kind}</span> {kind === 'chain' ? `a split chain; ${layers.length} of ${anatomy.chainLines.length} ${anatomy.chainLines.length === 1 ? 'layer' : 'layers'} loaded` : 'a single file'}
-            </dd>
-            {anatomy.chainFile && (
-              <>
-                <dt>Chain file</dt>
-                <dd>
-                  <HexLink file={anatomy.chainFile} at={0} title={`Open ${anatomy.chainFile} in the hex view`}>
-                    <span className="mono">{anatomy.chainFile}</span>
-                  </HexLink>{' '}
-                  <span className="muted">layer names, base first</span>
-                </dd>
-              </>
-            )}
+            <ChunkFileKindFacts kind={kind} description={kind === 'chain' ? `a split chain; ${layers.length} of ${anatomy.chainLines.length} ${anatomy.chainLines.length === 1 ? 'layer' : 'layers'} loaded` : 'a single file'} chainFile={anatomy.chainFile} />
             <dt>Commits</dt>
             <dd data-testid="commit-graph-commits">{formatCount(anatomy.totalCommits)}</dd>
             <dt>Files</dt>

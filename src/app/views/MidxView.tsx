@@ -3,7 +3,6 @@ import type { MidxAnatomy } from '../../protocol/anatomy.ts';
 import type { RepoSummary } from '../../protocol/messages.ts';
 import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
-import { HexLink } from '../components/HexLink.tsx';
 import { Link } from '../components/Link.tsx';
 import { formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';
@@ -14,6 +13,7 @@ import { WritePanel } from './midx/WritePanel.tsx';
 import { useRequest } from './object/useRequest.ts';
 import './midx/midx.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
+import { ChunkFileKindFacts } from '../components/ChunkFileMap.tsx';
 
 /** The multi-pack-index: its files to scale, header, chunks, packs, fanout; duplicates; what git would write. */
 export function MidxView() {
@@ -103,22 +103,7 @@ function Anatomy({ anatomy, summary }: { anatomy: MidxAnatomy; summary: RepoSumm
           </p>
         ) : (
           <dl className="facts mx-facts">
-            <dt>Kind</dt>
-            <dd>
-              <span className="badge on">{kind}</span>{' '}
-              {kind === 'chain' ? `an incremental chain of ${layers.length} ${layers.length === 1 ? 'layer' : 'layers'} that loaded` : 'a single file'}
-            </dd>
-            {anatomy.chainFile && (
-              <>
-                <dt>Chain file</dt>
-                <dd>
-                  <HexLink file={anatomy.chainFile} at={0} title={`Open ${anatomy.chainFile} in the hex view`}>
-                    <span className="mono">{anatomy.chainFile}</span>
-                  </HexLink>{' '}
-                  <span className="muted">layer names, base first</span>
-                </dd>
-              </>
-            )}
+            <ChunkFileKindFacts kind={kind} description={kind === 'chain' ? `an incremental chain of ${layers.length} ${layers.length === 1 ? 'layer' : 'layers'} that loaded` : 'a single file'} chainFile={anatomy.chainFile} />
             <dt>Objects</dt>
             <dd data-testid="midx-objects">{formatCount(objects)}</dd>
             <dt>Packs covered</dt>

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import type { CommitGraphLayerAnatomy } from '../../../protocol/commit-graph.ts';
+import { ChunkFileMap, chunkFileRegions } from '../../components/ChunkFileMap.tsx';
 import { FieldTable, HexLink, hex } from '../../components/HexLink.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
-import { useHref } from '../../lib/route.ts';
 import { BloomPanel } from './BloomPanel.tsx';
 import { CommitRows } from './CommitRows.tsx';
 
@@ -19,78 +18,20 @@ export const CHUNKS: Record<string, [name: string, detail: string]> = {
   BASE: ['base graphs list', 'checksums of the layers below, base first'],
 };
 
-interface Region {
-  name: string;
-  offset: number;
-  length: number;
-  detail: string;
-}
-
-function regions(layer: CommitGraphLayerAnatomy): Region[] {
-  const list: Region[] = [
-    { name: 'header', offset: 0, length: 8, detail: 'signature, version, hash version, chunk count, base count' },
-    { name: 'chunk table', offset: layer.chunkTable.offset, length: layer.chunkTable.length, detail: `${layer.chunks.length} entries of 12 bytes and the terminating entry` },
-    ...[...layer.chunks].sort((a, b) => a.offset - b.offset).map((c) => ({ name: c.id, offset: c.offset, length: c.length, detail: CHUNKS[c.id] ? `${CHUNKS[c.id][0]}: ${CHUNKS[c.id][1]}` : 'a chunk git 2.39 does not read' })),
-  ];
-  const H = layer.hashVersion === 2 ? 32 : 20;
-  list.push({ name: 'checksum', offset: layer.fileSize - H, length: H, detail: 'hash of everything before it' });
-  const out: Region[] = [];
-  let at = 0;
-  for (const r of list) {
-    if (r.offset > at) out.push({ name: 'gap', offset: at, length: r.offset - at, detail: 'bytes no chunk claims' });
-    if (r.length > 0 && r.offset >= at) out.push(r);
-    at = Math.max(at, r.offset + r.length);
-  }
-  return out;
-}
-
 const REGION_CLASS: Record<string, string> = { header: 'mx-r-header', checksum: 'mx-r-trailer', 'chunk table': 'mx-r-table', OIDF: 'mx-r-oidf', OIDL: 'mx-r-oidl', CDAT: 'mx-r-ooff', GDA2: 'mx-r-ridx', GDO2: 'mx-r-loff', EDGE: 'mx-r-pnam', BIDX: 'mx-r-btmp', BDAT: 'cg-r-bdat', BASE: 'mx-r-loff' };
 
-/** The file to scale: each region's width follows its length; each opens the hex view there. */
+/** The file to scale: the shared chunk-file map with the commit-graph's chunk names. */
 function FileMap({ layer }: { layer: CommitGraphLayerAnatomy }) {
-  const href = useHref();
-  const [active, setActive] = useState<Region | undefined>(undefined);
-  const list = regions(layer);
-  return (
-    <figure className="mx-map" data-testid="commit-graph-file-map">
-      <div className="mx-map-bar" role="list" aria-label={`${layer.file} to scale, ${formatCount(layer.fileSize)} bytes`} onMouseLeave={() => setActive(undefined)}>
-        {list.map((r) => (
-          <a
-            key={`${r.name}@${r.offset}`}
-            role="listitem"
-            className={`mx-map-region ${REGION_CLASS[r.name] ?? 'mx-r-other'}${active === r ? ' active' : ''}`}
-            style={{ flexGrow: r.length }}
-            href={href({ view: 'hex', file: layer.file, at: r.offset })}
-            aria-label={`${r.name} — [${hex(r.offset)}, ${hex(r.offset + r.length)}), ${formatCount(r.length)} bytes: ${r.detail}. Opens the hex view.`}
-            onMouseEnter={() => setActive(r)}
-            onFocus={() => setActive(r)}
-            onBlur={() => setActive(undefined)}
-          >
-            <span className="mx-map-label">{r.name}</span>
-            <span className="mx-map-size">{formatBytes(r.length)}</span>
-          </a>
-        ))}
-      </div>
-      <div className="mx-map-scale" aria-hidden="true">
-        <span>0</span>
-        <span>
-          {hex(layer.fileSize)} ({formatCount(layer.fileSize)} bytes)
-        </span>
-      </div>
-      <figcaption className="mx-map-readout" aria-live="polite">
-        {active ? (
-          <>
-            <strong>{active.name}</strong> <span className="mono">[{hex(active.offset)}, {hex(active.offset + active.length)})</span>{' '}
-            <span className="muted">
-              {formatCount(active.length)} bytes — {active.detail}
-            </span>
-          </>
-        ) : (
-          <span className="muted">Point at or tab to a part of the file for its exact range; open it to see the bytes.</span>
-        )}
-      </figcaption>
-    </figure>
-  );
+  const H = layer.hashVersion === 2 ? 32 : 20;
+  const regions = chunkFileRegions({
+    headerLength: 8,
+    headerDetail: 'signature, version, hash version, chunk count, base count',
+    chunkTable: layer.chunkTable,
+    chunks: layer.chunks,
+    trailer: { offset: layer.fileSize - H, length: H },
+    describeChunk: (id) => (CHUNKS[id] ? `${CHUNKS[id][0]}: ${CHUNKS[id][1]}` : 'a chunk git 2.39 does not read'),
+  });
+  return <ChunkFileMap file={layer.file} fileSize={layer.fileSize} regions={regions} regionClass={(name) => REGION_CLASS[name] ?? 'mx-r-other'} testId="commit-graph-file-map" />;
 }
 
 /** One file of the commit-graph: map, header, chunks, generations, Bloom filters, commits. */
