@@ -231,6 +231,30 @@ git -C part.git config --remove-section remote.origin
   });
 });
 
+describe('a damaged object', () => {
+  it('filter-repo stops; analyze leaves out the commits it cannot read, says which, and exits 1', () => {
+    const dir = join(temp, 'damaged');
+    mkdirSync(dir);
+    run('bash', ['-c', 'set -e; git init -q -b main .; printf a > a; git add a; git commit -q -m 1; mkdir d; printf b > d/b; git add d; git commit -q -m 2; printf c > c; git add c; git commit -q -m 3'], dir);
+    // Commit 2's folder d: its loose tree file cut short.
+    const tree = run('git', ['rev-parse', 'HEAD~1:d'], dir).trim();
+    const file = join(dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2));
+    rmSync(file, { force: true });
+    writeFileSync(file, Buffer.from([0x78, 0x01]));
+    expect(spawnSync('git', ['filter-repo', '--analyze'], { cwd: join(dir, '.git'), env: ENV }).status).not.toBe(0);
+    const out = join(dir, 'report');
+    const ours = cli(['analyze', dir, '--report-dir', out]);
+    expect(ours.status).toBe(1);
+    const second = run('git', ['rev-parse', 'HEAD~1'], dir).trim();
+    expect(ours.stderr).toContain(`error: commit ${second} left out: CorruptObject at .git/objects/${tree.slice(0, 2)}/${tree.slice(2)}`);
+    // Commit 3's tree holds the same folder: it cannot be read either.
+    expect(ours.stderr).toMatch(/warning: 2 commits could not be read and were left out/);
+    const paths = readFileSync(join(out, 'path-all-sizes.txt'), 'utf8');
+    expect(paths).toMatch(/ a\n/);
+    expect(paths).not.toContain('d/b');
+  });
+});
+
 describe('the pieces', () => {
   it("Python's dirname, splitext and backslashreplace", () => {
     const names = ['a/b/c.txt', '.bashrc', 'dir.d/noext', 'a.tar.gz', 'x/..dots', 'x/.a.b', 'nodir', 'trail.', 'a//b'];

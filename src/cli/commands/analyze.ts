@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { SizeAnalysisRun } from '../../core/analysis/size-analysis.ts';
 import { filterRepoReport, REPORT_FILE_NAMES } from '../../core/analysis/filter-repo-report.ts';
 import { ownSizesFile } from '../../core/analysis/own-sizes.ts';
-import { UsageError } from '../errors.ts';
+import { toHex } from '../../core/hash/hex.ts';
+import { UsageError, reportError } from '../errors.ts';
 import { openRepository } from '../repository.ts';
 import { makeDirectory, writeRegularFile } from '../safe-write.ts';
 
@@ -59,6 +60,11 @@ export async function analyze(args: string[]): Promise<number> {
     process.stderr.write(`warning: ${analysis.totals.missingBlobs} blobs history names are not in this repository (a partial clone?): they count as 0 bytes; filter-repo stops on them\n`);
   }
   if (notes.renameLimitHit > 0) process.stderr.write(`warning: rename detection skipped its inexact pass in ${notes.renameLimitHit} comparisons (git's rename limit, as diff-tree does)\n`);
+  if (notes.unreadableCommits > 0) {
+    const H = analysis.commits.hashSize;
+    for (const { commit, error } of notes.firstErrors) reportError(error, `commit ${toHex(analysis.commits.ids, commit * H, H)} left out`);
+    process.stderr.write(`warning: ${notes.unreadableCommits} commits could not be read and were left out (git diff-tree would stop)\n`);
+  }
   if (notes.unhandled > 0) process.stderr.write(`warning: ${notes.unhandled} changes of a kind filter-repo stops on were skipped\n`);
   makeDirectory(reportDir);
   process.stdout.write(`Writing reports to ${reportDir}...`);
@@ -66,7 +72,8 @@ export async function analyze(args: string[]): Promise<number> {
   for (const name of REPORT_FILE_NAMES) writeRegularFile(join(reportDir, name), files.get(name) as Uint8Array, { durable: false });
   writeRegularFile(join(reportDir, OWN_SIZES_FILE), ownSizesFile(analysis), { durable: false });
   process.stdout.write('done.\n');
-  return 0;
+  // Corrupt data gives the CLI's status 1, after the report of what could be read.
+  return notes.unreadableCommits > 0 ? 1 : 0;
 }
 
 /** True when `path` exists and is not an empty folder. */

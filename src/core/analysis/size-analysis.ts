@@ -6,14 +6,14 @@ import { LogWalk } from '../history/log-walk.ts';
 import { generationGraph } from '../history/generation-numbers.ts';
 import { databaseBlobs } from '../diff/changes.ts';
 import { MODE_TREE } from '../diff/tree-diff.ts';
-import { fail } from '../errors.ts';
+import { fail, PackscopeError } from '../errors.ts';
 import type { BlobReader } from '../diff/renames.ts';
-import { commitChanges, type ChangeNotes, type TreeSource } from './commit-changes.ts';
+import { commitChanges, type ChangeNotes, type CommitChange, type TreeSource } from './commit-changes.ts';
 import { ObjectSizesBuilder, OBJ_BLOB, type ObjectSizes } from './object-sizes.ts';
 import { PathIds, PathRules, binaryKey } from './path-rules.ts';
-import { readCommitFacts, shortDate } from './commit-facts.ts';
+import { readCommitFacts, shortDate, type CommitFacts } from './commit-facts.ts';
 import { summarize, type HistoryFacts } from './summary.ts';
-import type { AnalysisProgress, AnalysisSoFar, SizeAnalysis, SizeAnalysisJob } from './types.ts';
+import type { AnalysisProgress, AnalysisSoFar, CommitIndex, SizeAnalysis, SizeAnalysisJob } from './types.ts';
 
 /**
  * The size analysis as one job over a repository (see types.ts for what it yields):
@@ -31,6 +31,8 @@ import type { AnalysisProgress, AnalysisSoFar, SizeAnalysis, SizeAnalysisJob } f
  * trees are read through a small cache of recently used ones.
  */
 
+/** Unreadable commits whose errors are kept (the count is exact). */
+const MAX_UNREADABLE = 20;
 /** Bytes of trees kept between commits (a parent's root tree is read again as its child's old side). */
 const TREE_CACHE_BYTES = 24 << 20;
 /** Bytes of blobs kept for rename detection (a merge compares the same files against each parent). */
@@ -107,6 +109,10 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
   // Commits in walk order.
   private commitIds = new Uint8Array(0);
   private commitTrees = new Uint8Array(0);
+  /** 1 when the commit and its tree were read (a damaged one is skipped). */
+  private treeKnown = new Uint8Array(0);
+  private readonly unreadable: { commit: CommitIndex; error: PackscopeError }[] = [];
+  private unreadableCount = 0;
   private commitTimes = new Float64Array(0);
   private commitZones = new Int32Array(0);
   /** Parents of each commit by walk index (CSR: `parentList[parentStart[k] .. parentStart[k + 1])`); the walk is dropped once ordered. */
@@ -199,9 +205,13 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     return this.analysis ?? fail('NotFound', 'the size analysis has not finished');
   }
 
-  /** Changes that filter-repo would stop on, and rename-limit hits (for the CLI's notes). */
-  get changeNotes(): { unhandled: number; renameLimitHit: number; missingBlobs: number } {
-    return { unhandled: this.rules?.unhandled ?? 0, renameLimitHit: this.notes.renameLimitHit, missingBlobs: this.notes.missingBlobs.size };
+  /**
+   * What the walk met that git would stop on or warn about: changes of a kind filter-repo stops
+   * on, rename-limit hits, blobs rename detection could not read, and commits whose commit or
+   * trees could not be read (left without changes; the first few errors kept).
+   */
+  get changeNotes(): { unhandled: number; renameLimitHit: number; missingBlobs: number; unreadableCommits: number; firstErrors: { commit: CommitIndex; error: PackscopeError }[] } {
+    return { unhandled: this.rules?.unhandled ?? 0, renameLimitHit: this.notes.renameLimitHit, missingBlobs: this.notes.missingBlobs.size, unreadableCommits: this.unreadableCount, firstErrors: this.unreadable };
   }
 
   private startHistory(walk: LogWalk): void {
@@ -214,6 +224,7 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     const H = this.hashSize;
     this.commitIds = new Uint8Array(n * H);
     this.commitTrees = new Uint8Array(n * H);
+    this.treeKnown = new Uint8Array(n);
     this.commitTimes = new Float64Array(n);
     this.commitZones = new Int32Array(n);
     this.commitOwnStored = new Float64Array(n);
@@ -314,15 +325,28 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     const rules = this.rules as PathRules;
     const H = this.hashSize;
     const id = this.commitIds.subarray(k * H, (k + 1) * H);
-    const facts = readCommitFacts(this.db, id);
-    this.commitTrees.set(facts.tree, k * H);
-    this.commitTimes[k] = facts.time;
-    this.commitZones[k] = facts.zoneMinutes;
     // diff-tree compares with every parent the commit names (those the repository has).
     const parents = Array.from(this.parentList.subarray(this.parentStart[k], this.parentStart[k + 1]));
     rules.ancestry.add(parents);
-    const parentTrees = parents.map((p) => this.commitTrees.subarray(p * H, (p + 1) * H));
-    const changes = commitChanges(this.readTree, this.blobReader, H, facts.tree, parentTrees, this.notes);
+    let facts: CommitFacts;
+    let changes: CommitChange[];
+    try {
+      facts = readCommitFacts(this.db, id);
+      // A parent whose tree could not be read is left out (as if the repository lacked it).
+      const parentTrees = parents.filter((p) => this.treeKnown[p]).map((p) => this.commitTrees.subarray(p * H, (p + 1) * H));
+      changes = commitChanges(this.readTree, this.blobReader, H, facts.tree, parentTrees, this.notes);
+    } catch (err) {
+      // git diff-tree (and filter-repo) would stop here; the analysis notes it and goes on, so a
+      // damaged object does not hide the rest of history.
+      if (!(err instanceof PackscopeError)) throw err;
+      if (this.unreadable.length < MAX_UNREADABLE) this.unreadable.push({ commit: k, error: err });
+      this.unreadableCount++;
+      return;
+    }
+    this.commitTrees.set(facts.tree, k * H);
+    this.treeKnown[k] = 1;
+    this.commitTimes[k] = facts.time;
+    this.commitZones[k] = facts.zoneMinutes;
     rules.commit(k, changes);
     // Growth: the commit itself and the trees it names first.
     const counted = this.counted as Uint8Array;
