@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { shot as attach } from './support/app.ts';
-import { repoFolder } from './support/git.ts';
+import { gitDir, repoFolder } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
 
 /**
@@ -91,6 +91,20 @@ test('size: treemap zooms into a folder and a file reads the stored size the CLI
   await page.getByLabel('Filter paths').fill('evil');
   await expect(rows).toHaveCount(1);
   await expect(rows.first().getByTestId('hidden-char')).toHaveAttribute('data-code', 'U+202E');
+
+  // The tree of one commit, by inflated size: the total is what git ls-tree -r -l lists there.
+  const lsTree = execFileSync('git', ['--git-dir', gitDir('history'), 'ls-tree', '-r', '-l', 'HEAD~2'], { encoding: 'latin1' })
+    .split('\n')
+    .filter((l) => l.includes(' blob '))
+    .reduce((sum, l) => sum + Number(l.split(/\s+/)[3]), 0);
+  await page.getByRole('group', { name: 'Measure' }).getByRole('button', { name: 'Inflated', exact: true }).click();
+  await page.getByLabel('Commit or ref').fill('HEAD~2');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await expect(treemap).toHaveAttribute('data-commit', execFileSync('git', ['--git-dir', gitDir('history'), 'rev-parse', 'HEAD~2'], { encoding: 'latin1' }).trim());
+  expect(Number(await treemap.getAttribute('data-total'))).toBe(lsTree);
+  await page.getByLabel('Scope').selectOption('');
+  await page.getByRole('group', { name: 'Measure' }).getByRole('button', { name: 'Stored', exact: true }).click();
+  await expect(treemap).not.toHaveAttribute('data-commit', /./);
 
   // The other reports open.
   const reports = page.getByRole('navigation', { name: 'Size reports' });

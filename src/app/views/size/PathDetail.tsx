@@ -1,7 +1,11 @@
+import { useState } from 'react';
 import type { SizePathDetail, SizePathName, SizeRemovalBlob } from '../../../protocol/analysis.ts';
 import { OidLink } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
+
+/** Blob rows of the removal estimate shown before "All". */
+const BLOBS_SHOWN = 12;
 
 /**
  * One path of the analysis: its sizes over history, the versions that weigh most and the
@@ -10,6 +14,10 @@ import { formatBytes, formatCount } from '../../lib/format.ts';
  */
 export function PathDetail({ detail, onZoom, onClose }: { detail: SizePathDetail; onZoom: (folder: number) => void; onClose: () => void }) {
   const { row, largest, renames, removal } = detail;
+  const [allBlobs, setAllBlobs] = useState(false);
+  // The blobs that stay first (their reasons are the news), then the freed ones, largest first in each.
+  const blobs = [...removal.blobs].sort((a, b) => Number(a.reason === 'freed') - Number(b.reason === 'freed') || b.stored - a.stored);
+  const shownBlobs = allBlobs ? blobs : blobs.slice(0, BLOBS_SHOWN);
   return (
     <section className="sz-detail" data-testid="size-path-detail" aria-label="Selected path">
       <header className="sz-detail-head">
@@ -148,7 +156,7 @@ export function PathDetail({ detail, onZoom, onClose }: { detail: SizePathDetail
                 </tr>
               </thead>
               <tbody>
-                {removal.blobs.map((b) => (
+                {shownBlobs.map((b) => (
                   <tr key={b.blob}>
                     <td>
                       <OidLink oid={b.blob} />
@@ -161,6 +169,11 @@ export function PathDetail({ detail, onZoom, onClose }: { detail: SizePathDetail
                 ))}
               </tbody>
             </table>
+            {blobs.length > BLOBS_SHOWN && (
+              <button type="button" className="small" onClick={() => setAllBlobs((a) => !a)}>
+                {allBlobs ? 'Fewer' : `All ${formatCount(blobs.length)} listed blobs`}
+              </button>
+            )}
             {removal.blobs.length < removal.counts.freed + removal.counts.deltaBase + removal.counts.otherPath && (
               <p className="muted">The {formatCount(removal.blobs.length)} largest blobs are listed.</p>
             )}

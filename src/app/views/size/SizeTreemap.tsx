@@ -72,7 +72,7 @@ export function SizeTreemap({ tree, measure, selected, onZoom, onSelect }: Props
   };
 
   return (
-    <div className="sz-treemap" data-testid="size-treemap">
+    <div className="sz-treemap" data-testid="size-treemap" data-total={layout.total} data-commit={tree.commit?.oid}>
       <Breadcrumb crumbs={tree.crumbs} onZoom={onZoom} />
       <div ref={ref} className="sz-treemap-box">
         {layout.total > 0 ? (
@@ -129,7 +129,8 @@ export function SizeTreemap({ tree, measure, selected, onZoom, onSelect }: Props
       <p className="muted sz-treemap-foot">
         {formatBytes(layout.total)} {MEASURE_WORDS[measure]} in this folder{tree.commit ? ` at ${tree.commit.oid.slice(0, 12)} (${tree.commit.date})` : ' over all history'}.
         {layout.omitted.tiles > 0 && ` ${formatCount(layout.omitted.tiles)} tiles too small to draw (${formatBytes(layout.omitted.value)}).`}
-        {tree.leftOut > 0 && ` ${formatCount(tree.leftOut)} smaller entries are not drawn at this zoom.`} Click a folder to zoom in, a file to see its versions and what removing it would save.
+        {tree.leftOut > 0 && ` ${formatCount(tree.leftOut)} smaller entries are not drawn at this zoom.`} Each path counts its own versions, so content at two paths counts at both (as git filter-repo
+        --analyze sums). Click a folder’s name to zoom in, a file to see its versions and what removing it would save.
       </p>
     </div>
   );
