@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { hashFor, parseHash } from '../src/app/lib/route.ts';
 import { byteTicks, dateTicks, growthGeometry, nearestSample } from '../src/app/views/size/growth-chart.ts';
 
-/** The size view's growth chart: axes and the step line drawn by hand in SVG. */
+/** The size view's growth chart (axes and the step line drawn by hand in SVG) and its route. */
 
 const DAY = 86_400;
 const box = { width: 600, height: 200, left: 60, right: 10, top: 10, bottom: 30 };
@@ -64,5 +65,16 @@ describe('growth chart', () => {
     const one = growthGeometry([{ day: 1_700_000_000, value: 5 }], box);
     expect(one.xs[0]).toBeCloseTo(box.left + (box.width - box.left - box.right) / 2, 6);
     expect(growthGeometry([], box).line).toBe('');
+  });
+});
+
+describe('size route', () => {
+  it('round-trips the folder, measure, commit and selected path, and ignores what is not an id', () => {
+    const route = { view: 'size' as const, folder: 12, measure: 'deletedStored' as const, rev: 'refs/tags/v1.0', path: 40 };
+    const hash = hashFor('demo', route);
+    expect(hash).toBe('#/demo/size?folder=12&measure=deletedStored&rev=refs%2Ftags%2Fv1.0&path=40');
+    expect(parseHash(hash)).toEqual({ repo: 'demo', route });
+    expect(hashFor('demo', { view: 'size' })).toBe('#/demo/size');
+    expect(parseHash('#/demo/size?folder=-1&path=1e3&measure=huge').route).toEqual({ view: 'size' });
   });
 });
