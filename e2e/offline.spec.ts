@@ -199,6 +199,9 @@ test('installed app: a new build shows "update available"; Reload starts it', as
     await expect(notice).toContainText(await page.getByTestId('app-version-number').innerText());
     await notice.screenshot({ path: testInfo.outputPath('update-notice.png') });
     await shot(page, testInfo, 'update-notice');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, testInfo, 'update-notice-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // "Later" hides it; the new build waits until the person reloads.
     await notice.getByRole('button', { name: 'Later' }).click();

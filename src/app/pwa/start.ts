@@ -1,5 +1,6 @@
 import { BUILD } from './build-info.ts';
 import { consumeLaunchQueue } from './launch.ts';
+import { registerServiceWorker } from './service-worker.ts';
 import { useShell, type InstallPromptEvent } from './store.ts';
 
 /**
@@ -17,7 +18,5 @@ export function startAppShell(): void {
     useShell.setState({ installPrompt: event as InstallPromptEvent });
   });
   window.addEventListener('appinstalled', () => useShell.setState({ installPrompt: undefined }));
-  if (BUILD.kind === 'served' && import.meta.env.PROD) {
-    void import('./service-worker.ts').then((m) => m.registerServiceWorker());
-  }
+  if (BUILD.kind === 'served' && import.meta.env.PROD) registerServiceWorker();
 }
