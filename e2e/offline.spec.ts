@@ -333,6 +333,22 @@ test('one-file build: opened from file:// with the network off, browses the demo
   await expectLines(code, git('demo', ['cat-file', 'blob', 'HEAD:src/index.js']).toString('utf8'), 'src/index.js');
   await shot(page, testInfo, 'single-file');
 
+  // A text search: its matcher is a worker the engine's worker starts (nested, inlined as well).
+  const needle = 'transliterate';
+  const expected = git('demo', ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype)'])
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.endsWith(' blob'))
+    .map((l) => l.split(' ')[0])
+    .filter((oid) => git('demo', ['cat-file', 'blob', oid]).toString('utf8').includes(needle));
+  expect(expected.length).toBeGreaterThan(0);
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Search', exact: true }).click();
+  await page.getByTestId('search-kind').selectOption('text');
+  await page.getByTestId('search-input').fill(needle);
+  await page.getByTestId('search-submit').click();
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done');
+  expect(numbersIn(await textOf(page.getByTestId('search-count')))[0]).toBe(expected.length);
+
   // A folder of one's own, through the folder input.
   await page.goto(url);
   await openFixture(page, testInfo, 'single-fixture');
