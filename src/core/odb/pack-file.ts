@@ -5,6 +5,7 @@ import { PackscopeError, fail, type ErrorPlace } from '../errors.ts';
 import type { HashAlgo } from '../hash/algo.ts';
 import { toHex } from '../hash/hex.ts';
 import { applyDelta, readDeltaHeader } from '../format/delta.ts';
+import { applyDeltaChain } from '../format/delta-chain.ts';
 import type { PackIndex, IdxPosition } from '../format/idx.ts';
 import { PACK_HEADER_SIZE, entryHeaderMaxLength, packIndexDisagreements, parseEntryHeader, readPackHeader, type PackEntryHeader, type PackHeader } from '../format/pack.ts';
 import { InflateFailure, type Inflater } from '../inflate/inflater.ts';
@@ -35,6 +36,12 @@ export interface PackContext {
 
 /** Deflate cannot expand more than about 1032:1; a declared size beyond that is a lie. */
 const MAX_DEFLATE_RATIO = 1032;
+/**
+ * The longest cold chain applied in one pass (see `applyChain`). git.git's random reads find
+ * chains of 6.7 deltas on average (at most 50); a pack written with --depth=4095 has chains
+ * thousands deep, read again and again through their middle, where cached intermediates win.
+ */
+const MAX_COMPOSED_CHAIN = 16;
 /** Largest result a transient read writes into the pack's reused buffer. */
 const TRANSIENT_MAX = 16 << 20;
 /** Compressed bytes read for a delta's header; nearly always enough for its two sizes. */
@@ -512,6 +519,11 @@ export class PackFile {
       }
       current = next;
     }
+    if (chain.length >= 2 && chain.length <= MAX_COMPOSED_CHAIN && !transient) {
+      this.chainStats.composed++;
+      return { type: base.type, data: this.applyChain(chain, base, offset) };
+    }
+    if (chain.length >= 2) this.chainStats.stepwise++;
     // Apply the deltas from the base outwards; every intermediate result may serve as a base
     // again (siblings share bases), so it goes into the cache.
     let data = base.data;
@@ -525,31 +537,73 @@ export class PackFile {
     return { type: base.type, data };
   }
 
+  /** How cold chains of two or more deltas were applied: in one pass, or one by one (counters for tests and the bench). */
+  readonly chainStats = { composed: 0, stepwise: 0 };
+
+  /**
+   * A chain of two or more deltas found cold (no intermediate in the cache), applied in one pass
+   * (`applyDeltaChain`): each byte of the result is copied once, where applying them one by one
+   * builds and drops every intermediate object. On git.git's random reads (6.7 deltas a chain,
+   * 16 KB results) that is 2.6x less time applying deltas and a fraction of the garbage. The
+   * intermediates are not cached (they are never built); the result is, as the next read often
+   * builds on it (older versions of a file are deltas of the newer ones). Chains longer than
+   * MAX_COMPOSED_CHAIN are applied one by one and every intermediate cached, as before: a deep
+   * chain is usually read again through its middle, and would be composed from its base each time.
+   */
+  private applyChain(chain: { header: PackEntryHeader; bytes: Uint8Array; end: number }[], base: GitObject, offset: number): Uint8Array {
+    const deltas: Uint8Array[] = [];
+    const places: ErrorPlace[] = [];
+    const charges: { header: PackEntryHeader; targetSize: number }[] = [];
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const entry = chain[i];
+      const place = { file: this.data.name, offset: entry.header.offset };
+      const delta = this.inflateExtent(entry);
+      const targetSize = checkedDeltaTarget(delta, this.ctx.maxObjectBytes, place);
+      if (this.checkExpansion(entry.header, targetSize, place)) charges.push({ header: entry.header, targetSize });
+      deltas.push(delta);
+      places.push(place);
+    }
+    const data = applyDeltaChain(base.data, deltas, places);
+    for (const c of charges) this.chargeExpansion(c.header, c.targetSize);
+    this.ctx.baseCache.put(this.cacheSpace, offset, base.type, data);
+    return data;
+  }
+
   /** Applies an inflated delta entry to its base's data, after checking the size it declares. */
   applyEntryDelta(h: PackEntryHeader, baseData: Uint8Array, delta: Uint8Array, into?: Uint8Array): Uint8Array {
     const place = { file: this.data.name, offset: h.offset };
     const targetSize = checkedDeltaTarget(delta, this.ctx.maxObjectBytes, place);
-    // Counted once per entry (by pack-order rank); an entry outside the pack order, every time.
-    const rank = this.rankOf(h.offset);
-    const counted = rank >= 0 && (this.expansionCounted ??= new Uint8Array(this.idx.count))[rank] === 1;
-    if (!counted) {
-      try {
-        this.expansion.check(targetSize, place);
-      } catch (err) {
-        // The first refusal is also kept as a problem of the pack.
-        if (!this.expansionExceeded && err instanceof PackscopeError) {
-          this.expansionExceeded = err;
-          this.problems.push(err);
-        }
-        throw err;
-      }
-    }
+    const uncounted = this.checkExpansion(h, targetSize, place);
     const result = applyDelta(baseData, delta, place, into);
-    if (!counted) {
-      this.expansion.charge(targetSize);
-      if (rank >= 0 && this.expansionCounted) this.expansionCounted[rank] = 1;
-    }
+    if (uncounted) this.chargeExpansion(h, targetSize);
     return result;
+  }
+
+  /**
+   * Checks the entry's declared result against the expansion budget, unless the entry was
+   * already charged (once per entry, by pack-order rank; an entry outside the pack order every
+   * time). True when it must be charged after it is applied.
+   */
+  private checkExpansion(h: PackEntryHeader, targetSize: number, place: ErrorPlace): boolean {
+    const rank = this.rankOf(h.offset);
+    if (rank >= 0 && (this.expansionCounted ??= new Uint8Array(this.idx.count))[rank] === 1) return false;
+    try {
+      this.expansion.check(targetSize, place);
+    } catch (err) {
+      // The first refusal is also kept as a problem of the pack.
+      if (!this.expansionExceeded && err instanceof PackscopeError) {
+        this.expansionExceeded = err;
+        this.problems.push(err);
+      }
+      throw err;
+    }
+    return true;
+  }
+
+  private chargeExpansion(h: PackEntryHeader, targetSize: number): void {
+    this.expansion.charge(targetSize);
+    const rank = this.rankOf(h.offset);
+    if (rank >= 0 && this.expansionCounted) this.expansionCounted[rank] = 1;
   }
 
   /**
