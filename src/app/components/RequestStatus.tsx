@@ -1,4 +1,4 @@
-import type { RequestState } from '../views/object/useRequest.ts';
+import type { RequestState } from '../lib/request.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
 /**

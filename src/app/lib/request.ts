@@ -1,13 +1,19 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
-import type { WireError } from '../../../core/errors.ts';
-import type { Progress } from '../../../protocol/rpc.ts';
-import { asWire } from '../../stores/repo.ts';
-import { isCancelled, runTask } from '../../stores/tasks.ts';
+import type { WireError } from '../../core/errors.ts';
+import type { ArgsOf, RequestName, ResultOf } from '../../protocol/messages.ts';
+import type { Progress } from '../../protocol/rpc.ts';
+import { engine } from '../client.ts';
+import { asWire } from '../stores/repo.ts';
+import { isCancelled, runTask } from '../stores/tasks.ts';
 
-/** The state of one engine request a view waits for. `data` keeps the last answer while the next loads. */
+/**
+ * The one shape of a request's state in the app, whoever asks (a view's request, a load on
+ * demand, a store's long job): not asked, under way (with progress where the asker follows it),
+ * answered, failed, or cancelled. `data` keeps the last answer while the next loads.
+ */
 export type RequestState<T> =
   | { status: 'idle'; data: undefined }
-  | { status: 'loading'; data: T | undefined }
+  | { status: 'loading'; data: T | undefined; progress?: Progress }
   | { status: 'done'; data: T }
   | { status: 'error'; error: WireError; data: T | undefined }
   | { status: 'cancelled'; data: T | undefined };
@@ -51,4 +57,59 @@ export function useRequest<T>(label: string, work: RequestWork<T> | undefined, d
 
   const retry = useCallback(() => setAttempt((a) => a + 1), []);
   return { ...state, retry };
+}
+
+/**
+ * One worker request as a view's state, typed from the protocol map: `args` undefined means
+ * nothing to ask yet. The hook beside the client that views use instead of calling the worker.
+ */
+export function useWorkerRequest<K extends RequestName>(label: string, name: K, args: ArgsOf<K> | undefined, deps: DependencyList): RequestState<ResultOf<K>> & { retry: () => void } {
+  return useRequest<ResultOf<K>>(label, args === undefined ? undefined : (signal, onProgress) => engine.call(name, args, { signal, onProgress }), deps);
+}
+
+/**
+ * A request started on demand (a click), at most one at a time, run as a visible cancellable
+ * task and cancelled when the component unmounts. A cancel from the task bar returns to `idle`.
+ */
+export function useOnDemand<T>(): [RequestState<T>, (label: string, work: RequestWork<T>) => Promise<T | undefined>] {
+  const [state, setState] = useState<RequestState<T>>({ status: 'idle', data: undefined });
+  const controller = useRef<AbortController | undefined>(undefined);
+  const pending = useRef<Promise<T | undefined> | undefined>(undefined);
+
+  useEffect(() => {
+    const c = new AbortController();
+    controller.current = c;
+    return () => {
+      c.abort();
+      pending.current = undefined;
+    };
+  }, []);
+
+  const start = useCallback((label: string, work: RequestWork<T>) => {
+    if (pending.current) return pending.current;
+    const signal = controller.current?.signal;
+    setState({ status: 'loading', data: undefined });
+    const p = runTask(label, work, signal).then(
+      (data) => {
+        if (!signal?.aborted) setState({ status: 'done', data });
+        return data;
+      },
+      (err: unknown) => {
+        pending.current = undefined;
+        if (!signal?.aborted) setState(isCancelled(err) ? { status: 'idle', data: undefined } : { status: 'error', error: asWire(err), data: undefined });
+        return undefined;
+      },
+    );
+    pending.current = p;
+    return p;
+  }, []);
+
+  return [state, start];
+}
+
+/** A worker request started on demand, typed from the protocol map (useOnDemand over `engine.call`). */
+export function useWorkerOnDemand<K extends RequestName>(): [RequestState<ResultOf<K>>, (label: string, name: K, args: ArgsOf<K>) => Promise<ResultOf<K> | undefined>] {
+  const [state, start] = useOnDemand<ResultOf<K>>();
+  const ask = useCallback((label: string, name: K, args: ArgsOf<K>) => start(label, (signal, onProgress) => engine.call(name, args, { signal, onProgress })), [start]);
+  return [state, ask];
 }

@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'react';
-import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Link } from '../components/Link.tsx';
 import { navigate, type LineRange } from '../lib/route.ts';
@@ -12,7 +11,7 @@ import { FileFinderHost } from './browse/FileFinder.tsx';
 import { RefSelector } from './browse/RefSelector.tsx';
 import { StartPoints } from './browse/StartPoints.tsx';
 import { TreeListing } from './browse/TreeListing.tsx';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import { ExportMenu } from './export/ExportMenu.tsx';
 import { TreeZipButton } from './export/TreeZipButton.tsx';
 import './browse/browse.css';
@@ -28,7 +27,7 @@ let pendingFocus: { name: string | undefined } | undefined;
 export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; lines?: LineRange | undefined }) {
   const title = useRepo((s) => s.summary?.title) ?? 'root';
   const pathKey = path.join('\u0000');
-  const req = useRequest('Reading the tree', (signal, onProgress) => engine.call('browse', { rev, path }, { signal, onProgress }), [rev, pathKey]);
+  const req = useWorkerRequest('Reading the tree', 'browse', { rev, path }, [rev, pathKey]);
   const body = useRef<HTMLTableSectionElement>(null);
   const bodyBox = useRef<HTMLDivElement>(null);
   const result = req.data;

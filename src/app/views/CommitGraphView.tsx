@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import type { CommitGraphAnatomy } from '../../protocol/commit-graph.ts';
-import { engine } from '../client.ts';
 import { HexLink } from '../components/HexLink.tsx';
 import { MarkedText } from '../components/MarkedText.tsx';
 import { RequestStatus } from '../components/RequestStatus.tsx';
@@ -8,7 +7,7 @@ import { formatBytes, formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';
 import { LayerPanel } from './commit-graph/LayerPanel.tsx';
 import { VerifyPanel } from './commit-graph/VerifyPanel.tsx';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import './midx/midx.css';
 import './commit-graph/commit-graph.css';
 import { ChunkFileKindFacts } from '../components/ChunkFileMap.tsx';
@@ -19,7 +18,7 @@ import { ChunkFileKindFacts } from '../components/ChunkFileMap.tsx';
  */
 export function CommitGraphView() {
   const summary = useRepo((s) => s.summary);
-  const req = useRequest('Reading the commit-graph', (signal, onProgress) => engine.call('commitGraphAnatomy', {}, { signal, onProgress }), [summary]);
+  const req = useWorkerRequest('Reading the commit-graph', 'commitGraphAnatomy', {}, [summary]);
   if (!summary) return null;
   return (
     <div className="mx cg" data-testid="commit-graph-view">

@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DeltaChainDetail } from '../../protocol/anatomy.ts';
-import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Link, OidLink } from '../components/Link.tsx';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { StepCard } from './delta/StepCard.tsx';
 import { hex } from './hex/offsets.ts';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import './delta/delta.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 
@@ -26,7 +25,7 @@ function Bytes({ n }: { n: number }) {
 
 /** A delta chain (#/<repo>/delta/<oid>): base first, each delta's instructions, the object last. */
 export function DeltaView({ oid }: { oid: string }) {
-  const req = useRequest('Reading the delta chain', (signal) => engine.call('deltaSteps', { oid, maxInstructions: FIRST_INSTRUCTIONS }, { signal }), [oid]);
+  const req = useWorkerRequest('Reading the delta chain', 'deltaSteps', { oid, maxInstructions: FIRST_INSTRUCTIONS }, [oid]);
   return (
     <div className="hx-delta-page" data-testid="delta-view">
       <header className="hx-delta-head">

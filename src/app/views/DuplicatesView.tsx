@@ -1,8 +1,7 @@
 import { useMemo, useState } from 'react';
-import { engine } from '../client.ts';
 import { formatCount } from '../lib/format.ts';
 import { useRepo } from '../stores/repo.ts';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import { DuplicatesTable } from './duplicates/DuplicatesTable.tsx';
 import './duplicates/duplicates.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
@@ -18,7 +17,7 @@ type Show = 'all' | 'packs' | 'loose' | 'differ';
 /** The Duplicates page. */
 export function DuplicatesView() {
   const summary = useRepo((s) => s.summary);
-  const req = useRequest('Finding objects stored more than once', (signal, onProgress) => engine.call('duplicates', {}, { signal, onProgress }), [summary]);
+  const req = useWorkerRequest('Finding objects stored more than once', 'duplicates', {}, [summary]);
   const [show, setShow] = useState<Show>('all');
   const data = req.data;
   const rows = useMemo(() => {

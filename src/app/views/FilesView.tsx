@@ -1,13 +1,12 @@
-import { engine } from '../client.ts';
 import { CachePanel } from './files/CachePanel.tsx';
 import { FilesTable } from './files/FilesTable.tsx';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import './files/files.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 
 /** The folder's files (#/<repo>/files), each a link to its annotated bytes, and the caches' counters live. */
 export function FilesView() {
-  const listing = useRequest('Listing the folder', (signal) => engine.call('folderFiles', {}, { signal }), []);
+  const listing = useWorkerRequest('Listing the folder', 'folderFiles', {}, []);
   return (
     <div className="hx-files-page" data-testid="files-view">
       <h1>Files</h1>

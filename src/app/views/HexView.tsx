@@ -14,7 +14,7 @@ import { FILE_KIND_LABELS } from './hex/kinds.ts';
 import { Legend } from './hex/Legend.tsx';
 import { OffsetBox } from './hex/OffsetBox.tsx';
 import { hex } from './hex/offsets.ts';
-import { useRequest } from './object/useRequest.ts';
+import { useRequest, useWorkerRequest } from '../lib/request.ts';
 import './hex/hex.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 
@@ -24,7 +24,7 @@ import { RequestStatus } from '../components/RequestStatus.tsx';
  * beside it what the byte under the cursor belongs to.
  */
 export function HexView({ file, at }: { file: string; at?: number | undefined }) {
-  const listing = useRequest('Listing the folder', (signal) => engine.call('folderFiles', {}, { signal }), []);
+  const listing = useWorkerRequest('Listing the folder', 'folderFiles', {}, []);
   const start = at !== undefined && at > 0 ? Math.floor(at / CHUNK_BYTES) * CHUNK_BYTES : 0;
   // The first window tells the file's size and kind; the grid fetches the rest.
   const first = useRequest(

@@ -10,7 +10,7 @@ import { ChainDiagram } from './midx/ChainDiagram.tsx';
 import { DuplicatesPanel } from './midx/DuplicatesPanel.tsx';
 import { LayerSection } from './midx/LayerSection.tsx';
 import { WritePanel } from './midx/WritePanel.tsx';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import './midx/midx.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 import { ChunkFileKindFacts } from '../components/ChunkFileMap.tsx';
@@ -18,7 +18,7 @@ import { ChunkFileKindFacts } from '../components/ChunkFileMap.tsx';
 /** The multi-pack-index: its files to scale, header, chunks, packs, fanout; duplicates; what git would write. */
 export function MidxView() {
   const summary = useRepo((s) => s.summary);
-  const req = useRequest('Reading the multi-pack-index', (signal, onProgress) => engine.call('midxAnatomy', {}, { signal, onProgress }), [summary]);
+  const req = useWorkerRequest('Reading the multi-pack-index', 'midxAnatomy', {}, [summary]);
   if (!summary) return null;
   return (
     <div className="mx" data-testid="midx-view">

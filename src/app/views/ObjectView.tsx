@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ObjectDetail } from '../../protocol/messages.ts';
-import { engine } from '../client.ts';
 import { BlobViewer } from '../components/blob/BlobViewer.tsx';
 import { Markdown } from '../components/blob/Markdown.tsx';
 import { isMarkdownName } from '../highlight/languages.ts';
@@ -16,7 +15,7 @@ import { DeltaChain, ObjectFacts, typeKnown } from './object/ObjectFacts.tsx';
 import { TagContent } from './object/TagContent.tsx';
 import { RawObject } from './object/RawObject.tsx';
 import { TreeTable } from './object/TreeTable.tsx';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import './object/object.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 
@@ -30,7 +29,7 @@ export function ObjectView({ oid, at }: { oid: string; at?: BlobPlaceRef | undef
 
 /** A short id or a ref name in the URL: find the object, then show it under its full id. */
 function ResolveName({ name }: { name: string }) {
-  const req = useRequest('Looking up the name', (signal) => engine.call('resolve', { name }, { signal }), [name]);
+  const req = useWorkerRequest('Looking up the name', 'resolve', { name }, [name]);
   const result = req.status === 'done' ? req.data : undefined;
   useEffect(() => {
     if (result?.kind === 'found') navigate({ view: 'object', oid: result.oid }, { replace: true });
@@ -72,7 +71,7 @@ function ResolveName({ name }: { name: string }) {
 }
 
 function ObjectPage({ oid, at }: { oid: string; at?: BlobPlaceRef | undefined }) {
-  const req = useRequest('Reading the object', (signal, onProgress) => engine.call('object', { oid }, { signal, onProgress }), [oid]);
+  const req = useWorkerRequest('Reading the object', 'object', { oid }, [oid]);
   const detail = req.data;
   return (
     <div className="object-page" data-testid="object-view">

@@ -10,7 +10,7 @@ import { formatBytes, formatCount } from '../lib/format.ts';
 import { navigate } from '../lib/route.ts';
 import { asWire, useRepo } from '../stores/repo.ts';
 import { isCancelled } from '../stores/tasks.ts';
-import { useRequest } from './object/useRequest.ts';
+import { useWorkerRequest } from '../lib/request.ts';
 import { ByteMap } from './pack/ByteMap.tsx';
 import type { MapMode } from './pack/byte-map-model.ts';
 import { IdxSection } from './pack/IdxSection.tsx';
@@ -76,7 +76,7 @@ function jumpTo(id: string): void {
 function PackPage({ summary, pack, mode }: { summary: RepoSummary; pack: PackSummary; mode: MapMode }) {
   const name = pack.name;
   const hashBytes = summary.hashAlgo === 'sha256' ? 32 : 20;
-  const anatomy = useRequest('Reading the idx', (signal, onProgress) => engine.call('idxAnatomy', { pack: name }, { signal, onProgress }), [name, summary]);
+  const anatomy = useWorkerRequest('Reading the idx', 'idxAnatomy', { pack: name }, [name, summary]);
   const entry = usePackStats((s) => (s.summary === summary ? s.entries[name] : undefined));
   const compute = usePackStats((s) => s.compute);
 

@@ -8,7 +8,7 @@ import { formatBytes, formatCount } from '../lib/format.ts';
 import { navigate, type SizeParams } from '../lib/route.ts';
 import { useRepo } from '../stores/repo.ts';
 import { taskCount } from '../components/TaskBar.tsx';
-import { useRequest } from './object/useRequest.ts';
+import { useRequest } from '../lib/request.ts';
 import { BlobList } from './size/BlobList.tsx';
 import { ExtensionTable } from './size/ExtensionTable.tsx';
 import { GrowthChart } from './size/GrowthChart.tsx';

@@ -1,16 +1,13 @@
 import { useMemo, useState } from 'react';
 import type { ObjectType } from '../../protocol/messages.ts';
 import type { ReachabilityResult } from '../../protocol/find.ts';
-import { engine } from '../client.ts';
 import { saveBytes } from '../components/blob/download.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Link, OidLink } from '../components/Link.tsx';
 import { formatCount } from '../lib/format.ts';
-import { asWire, useRepo } from '../stores/repo.ts';
-import { isCancelled, runTask } from '../stores/tasks.ts';
-import { useRequest } from './object/useRequest.ts';
+import { useRepo } from '../stores/repo.ts';
+import { useWorkerOnDemand, useWorkerRequest } from '../lib/request.ts';
 import { UnreachableList } from './unreachable/UnreachableList.tsx';
-import type { WireError } from '../../core/errors.ts';
 import './unreachable/unreachable.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 
@@ -194,23 +191,17 @@ export function UnreachableView() {
   // git fsck counts reflogs as roots unless --no-reflogs; the issue's lists are --no-reflogs, and
   // for an examiner a commit only a reflog remembers is exactly what is worth seeing, so that is the default.
   const [reflogs, setReflogs] = useState(false);
-  const req = useRequest('Finding unreachable objects', (signal, onProgress) => engine.call('reachability', { reflogs }, { signal, onProgress }), [summary, reflogs]);
+  const req = useWorkerRequest('Finding unreachable objects', 'reachability', { reflogs }, [summary, reflogs]);
   const [filter, setFilter] = useState<ObjectType | 'all'>('all');
   const [danglingOnly, setDanglingOnly] = useState(false);
-  const [zip, setZip] = useState<{ state: 'idle' | 'busy' } | { state: 'done'; files: number; skipped: number } | { state: 'error'; error: WireError }>({ state: 'idle' });
+  const [zip, startZip] = useWorkerOnDemand<'lostFoundZip'>();
   const data = req.data;
   const rows = useMemo(() => (data ? data.unreachable.filter((r) => (filter === 'all' || r.type === filter) && (!danglingOnly || r.dangling)) : []), [data, filter, danglingOnly]);
   if (!summary) return null;
 
   const download = async () => {
-    setZip({ state: 'busy' });
-    try {
-      const result = await runTask('Zipping lost-found', (signal, onProgress) => engine.call('lostFoundZip', { reflogs }, { signal, onProgress }));
-      saveBytes(result.bytes, 'lost-found.zip');
-      setZip({ state: 'done', files: result.files, skipped: result.skipped });
-    } catch (err) {
-      setZip(isCancelled(err) ? { state: 'idle' } : { state: 'error', error: asWire(err) });
-    }
+    const result = await startZip('Zipping lost-found', 'lostFoundZip', { reflogs });
+    if (result) saveBytes(result.bytes, 'lost-found.zip');
   };
 
   const dangling = data ? data.unreachable.filter((r) => r.dangling).length : 0;
@@ -278,17 +269,17 @@ export function UnreachableView() {
                   <input type="checkbox" checked={danglingOnly} onChange={(e) => setDanglingOnly(e.target.checked)} /> Dangling only
                 </label>
                 <span className="spacer" />
-                <button type="button" onClick={() => void download()} disabled={zip.state === 'busy' || dangling === 0} data-testid="lost-found-zip" title="git fsck --lost-found: commit/<id> for dangling commits, other/<id> for the rest (blobs with their content)">
-                  {zip.state === 'busy' ? 'Zipping…' : 'Download lost-found (.zip)'}
+                <button type="button" onClick={() => void download()} disabled={zip.status === 'loading' || dangling === 0} data-testid="lost-found-zip" title="git fsck --lost-found: commit/<id> for dangling commits, other/<id> for the rest (blobs with their content)">
+                  {zip.status === 'loading' ? 'Zipping…' : 'Download lost-found (.zip)'}
                 </button>
               </div>
-              {zip.state === 'done' && (
+              {zip.status === 'done' && (
                 <p className="muted" data-testid="lost-found-done">
-                  lost-found.zip: {formatCount(zip.files)} {zip.files === 1 ? 'file' : 'files'}
-                  {zip.skipped > 0 ? `; ${formatCount(zip.skipped)} unreadable blobs left out` : ''}.
+                  lost-found.zip: {formatCount(zip.data.files)} {zip.data.files === 1 ? 'file' : 'files'}
+                  {zip.data.skipped > 0 ? `; ${formatCount(zip.data.skipped)} unreadable blobs left out` : ''}.
                 </p>
               )}
-              {zip.state === 'error' && <ErrorBox error={zip.error} title="lost-found could not be zipped" />}
+              {zip.status === 'error' && <ErrorBox error={zip.error} title="lost-found could not be zipped" />}
               <p className="muted ur-shown">
                 {formatCount(rows.length)} shown. Open an object for its content; <Link to={{ view: 'search', kind: 'text', q: '' }}>search</Link> finds text in them.
               </p>

@@ -11,7 +11,7 @@ import { HexView, type ByteTarget } from './HexView.tsx';
 import { ImagePreview, imageLabel } from './ImagePreview.tsx';
 import { indexLines } from './lines.ts';
 import { TextView } from './TextView.tsx';
-import { useLoad } from './useLoad.ts';
+import { useOnDemand } from '../../lib/request.ts';
 import type { RowTarget } from './VirtualRows.tsx';
 import './blob.css';
 
@@ -62,8 +62,8 @@ function parseOffset(input: string): number | undefined {
  * Text is rendered as React text nodes only; images only through a blob: URL on an <img>.
  */
 export function BlobViewer({ oid, content, name, title, actions, renderText, sourceFirst = false, selection, onLineClick, lineHref }: BlobViewerProps) {
-  const [bytesLoad, loadBytes] = useLoad<Uint8Array>();
-  const [textLoad, loadText] = useLoad<string>();
+  const [bytesLoad, loadBytes] = useOnDemand<Uint8Array>();
+  const [textLoad, loadText] = useOnDemand<string>();
   const image = content.image;
   const isText = content.text !== undefined;
   const views: View[] = [...(isText && renderText ? (['rendered'] as const) : []), ...(image ? (['preview'] as const) : []), ...(isText ? (['text'] as const) : []), 'hex'];
@@ -76,8 +76,8 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sou
   const [lineTarget, setLineTarget] = useState<RowTarget | undefined>(selection ? { row: selection.from - 1, seq: 0 } : undefined);
   const [byteTarget, setByteTarget] = useState<ByteTarget | undefined>();
 
-  const bytes = bytesLoad.status === 'done' ? bytesLoad.value : undefined;
-  const text = textLoad.status === 'done' ? textLoad.value : content.text;
+  const bytes = bytesLoad.status === 'done' ? bytesLoad.data : undefined;
+  const text = textLoad.status === 'done' ? textLoad.data : content.text;
   const textPartial = isText && content.truncated && textLoad.status !== 'done';
   const lines = useMemo(() => (text === undefined ? undefined : indexLines(text)), [text]);
   const label = name ?? shortOid(oid);

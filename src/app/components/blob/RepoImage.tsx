@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { engine } from '../../client.ts';
 import { formatBytes } from '../../lib/format.ts';
-import { useRequest } from '../../views/object/useRequest.ts';
+import { useRequest } from '../../lib/request.ts';
 import { imageUrl } from './ImagePreview.tsx';
 
 /** Images larger than this are not read for a README (a link to the file is shown instead). */

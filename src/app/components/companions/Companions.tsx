@@ -1,7 +1,7 @@
 import type { Companions as CompanionsData } from '../../../protocol/anatomy.ts';
 import { engine } from '../../client.ts';
 import { formatBytes, formatCount } from '../../lib/format.ts';
-import { useRequest } from '../../views/object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 import { ErrorBox } from '../ErrorBox.tsx';
 import { HexLink } from '../HexLink.tsx';
 import { MtimesTimeline } from './MtimesTimeline.tsx';
@@ -17,7 +17,7 @@ const ENTRY_SIZE = 4;
 
 /** The files that travel with a pack (`.rev`, `.bitmap`, `.mtimes`, `.keep`, `.promisor`), read by the engine. */
 export function Companions({ pack }: { pack: string }) {
-  const req = useRequest('Reading the pack’s companion files', (signal, onProgress) => engine.call('companions', { pack }, { signal, onProgress }), [pack]);
+  const req = useWorkerRequest('Reading the pack’s companion files', 'companions', { pack }, [pack]);
   if (req.status === 'error') return <ErrorBox error={req.error} title="The companion files could not be read" />;
   if (req.status === 'cancelled') {
     return (

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import type { BlobPlace } from '../../../protocol/search.ts';
-import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import type { BlobPlaceRef } from '../../lib/route.ts';
-import { useRequest } from '../object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 import './reading.css';
 
 /** Places listed by "Where is this file?" (the newest first). */
@@ -19,11 +18,7 @@ const PLACES_LIMIT = 10;
  */
 export function BlobPlacesLinks({ oid, at }: { oid: string; at?: BlobPlaceRef | undefined }) {
   const [asked, setAsked] = useState(false);
-  const req = useRequest(
-    'Finding where the blob appears',
-    asked ? (signal, onProgress) => engine.call('blobPlaces', { oids: [oid], limit: PLACES_LIMIT }, { signal, onProgress }) : undefined,
-    [oid, asked],
-  );
+  const req = useWorkerRequest('Finding where the blob appears', 'blobPlaces', asked ? { oids: [oid], limit: PLACES_LIMIT } : undefined, [oid, asked]);
   const found = req.status === 'done' ? req.data.blobs.find((b) => b.oid === oid) : undefined;
   return (
     <section className="blob-places" data-testid="blob-places" aria-label="Where this blob appears">

@@ -1,12 +1,11 @@
-import { engine } from '../../client.ts';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { GitDate } from '../object/Person.tsx';
-import { useRequest } from '../object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 
 /** The commit being browsed: short id, summary, author and date, with its object page and history. */
 export function CommitBanner({ commit, rootTree }: { commit: string; rootTree: string }) {
-  const req = useRequest('Reading the commit', commit ? (signal) => engine.call('object', { oid: commit }, { signal }) : undefined, [commit]);
+  const req = useWorkerRequest('Reading the commit', 'object', commit ? { oid: commit } : undefined, [commit]);
   if (!commit) {
     return (
       <div className="commit-banner" data-testid="commit-banner">

@@ -1,4 +1,3 @@
-import { engine } from '../../client.ts';
 import { BlobViewer } from '../../components/blob/BlobViewer.tsx';
 import { Markdown } from '../../components/blob/Markdown.tsx';
 import { isMarkdownName } from '../../highlight/languages.ts';
@@ -8,7 +7,7 @@ import './reading.css';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
-import { useRequest } from '../object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 import { EntryIcon } from './EntryIcon.tsx';
 
 /** The folder path a relative symlink target points at, or undefined when it leaves the tree. */
@@ -55,7 +54,7 @@ export function permalinkOf(commit: string, path: string[], lines: LineRange | u
 
 function BlobFile({ rev, commit, path, oid, mode, lines }: { rev: string; commit: string; path: string[]; oid: string; mode: string; lines?: LineRange | undefined }) {
   const href = useHref();
-  const req = useRequest('Reading the file', (signal, onProgress) => engine.call('object', { oid }, { signal, onProgress }), [oid]);
+  const req = useWorkerRequest('Reading the file', 'object', { oid }, [oid]);
   const name = path[path.length - 1] ?? oid;
   if (req.status === 'loading' || req.status === 'idle') return <p className="muted">Reading {name}…</p>;
   if (req.status === 'cancelled') {

@@ -8,7 +8,7 @@ import { Markdown } from '../../components/blob/Markdown.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { isMarkdownName } from '../../highlight/languages.ts';
 import { formatBytes } from '../../lib/format.ts';
-import { useRequest } from '../object/useRequest.ts';
+import { useRequest } from '../../lib/request.ts';
 import '../../components/blob/markdown.css';
 
 /** A README larger than this is not shown under the listing (the file itself opens as usual). */

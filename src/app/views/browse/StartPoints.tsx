@@ -1,12 +1,11 @@
 import type { StartPoint } from '../../../protocol/browse-extras.ts';
-import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { RequestStatus } from '../../components/RequestStatus.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { formatRelative } from '../../lib/relative-date.ts';
-import { useRequest } from '../object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 import './finding.css';
 
 /** Start points listed at most. */
@@ -21,7 +20,7 @@ const KIND_LABEL: Record<StartPoint['kind'], string> = { branch: 'branch', remot
  * Browse and History links.
  */
 export function StartPoints({ failed }: { failed: string }) {
-  const req = useRequest('Looking for places to start', (signal, onProgress) => engine.call('startPoints', { limit: LIMIT }, { signal, onProgress }), []);
+  const req = useWorkerRequest('Looking for places to start', 'startPoints', { limit: LIMIT }, []);
   const answer = req.data;
   if (req.status === 'error') return <ErrorBox error={req.error} title={`${failed}, and no other place to start could be found`} />;
   if (!answer) return <RequestStatus req={req} loading="Looking for places to start…" />;

@@ -1,10 +1,9 @@
 import { useState } from 'react';
-import { engine } from '../../client.ts';
 import { HexLink } from '../../components/HexLink.tsx';
 import { Link } from '../../components/Link.tsx';
 import { RequestStatus } from '../../components/RequestStatus.tsx';
 import { formatCount, shortOid } from '../../lib/format.ts';
-import { useRequest } from '../object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 
 const PAGE = 50;
 
@@ -16,7 +15,7 @@ function utc(seconds: number): string {
 /** A layer's commits in id order, a page at a time: what each CDAT row says. */
 export function CommitRows({ layer, total, file }: { layer: number; total: number; file: string }) {
   const [start, setStart] = useState(0);
-  const req = useRequest('Reading commit-graph rows', (signal) => engine.call('commitGraphRows', { layer, start, count: PAGE }, { signal }), [layer, start]);
+  const req = useWorkerRequest('Reading commit-graph rows', 'commitGraphRows', { layer, start, count: PAGE }, [layer, start]);
   const rows = req.data?.rows ?? [];
   return (
     <div data-testid="commit-graph-rows">

@@ -1,25 +1,20 @@
 import { useState } from 'react';
-import type { CommitGraphVerifyReport } from '../../../protocol/commit-graph.ts';
-import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { HexLink } from '../../components/HexLink.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatCount } from '../../lib/format.ts';
-import { asWire } from '../../stores/repo.ts';
-import { isCancelled, runTask } from '../../stores/tasks.ts';
-import type { WireError } from '../../../core/errors.ts';
+import { useWorkerOnDemand } from '../../lib/request.ts';
 
 /** `git commit-graph verify [--shallow]`, run in the engine: git's lines and exit code. */
 export function VerifyPanel({ chain }: { chain: boolean }) {
   const [shallow, setShallow] = useState(false);
-  const [state, setState] = useState<{ status: 'idle' | 'running' } | { status: 'done'; report: CommitGraphVerifyReport; shallow: boolean } | { status: 'error'; error: WireError }>({ status: 'idle' });
+  const [req, start] = useWorkerOnDemand<'commitGraphVerify'>();
+  const [ranShallow, setRanShallow] = useState(false);
   const run = () => {
-    setState({ status: 'running' });
-    runTask('Verifying the commit-graph', (signal, onProgress) => engine.call('commitGraphVerify', { shallow }, { signal, onProgress })).then(
-      (report) => setState({ status: 'done', report, shallow }),
-      (err: unknown) => setState(isCancelled(err) ? { status: 'idle' } : { status: 'error', error: asWire(err) }),
-    );
+    setRanShallow(shallow);
+    void start('Verifying the commit-graph', 'commitGraphVerify', { shallow });
   };
+  const state = req.status === 'done' ? { status: 'done' as const, report: req.data, shallow: ranShallow } : req;
   return (
     <div className="card cg-verify" data-testid="commit-graph-verify">
       <p className="muted mx-note">
@@ -27,8 +22,8 @@ export function VerifyPanel({ chain }: { chain: boolean }) {
         generation, commit time.
       </p>
       <div className="cg-verify-controls">
-        <button type="button" onClick={run} disabled={state.status === 'running'} data-testid="commit-graph-verify-run">
-          {state.status === 'running' ? 'Verifying…' : 'Verify'}
+        <button type="button" onClick={run} disabled={state.status === 'loading'} data-testid="commit-graph-verify-run">
+          {state.status === 'loading' ? 'Verifying…' : 'Verify'}
         </button>
         {chain && (
           <label>

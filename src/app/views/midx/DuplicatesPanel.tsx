@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import type { RepoSummary } from '../../../protocol/messages.ts';
-import { engine } from '../../client.ts';
 import { OffsetText } from '../../components/HexLink.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { formatCount } from '../../lib/format.ts';
-import { useRequest } from '../object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 import { shortPack } from './names.ts';
 import { RequestStatus } from '../../components/RequestStatus.tsx';
 
@@ -19,7 +18,7 @@ function localTime(ms: number): string {
 /** Objects stored in several packs: every copy, the one git reads, and why. */
 export function DuplicatesPanel({ summary }: { summary: RepoSummary }) {
   const [limit, setLimit] = useState(PAGE);
-  const req = useRequest('Finding objects stored in several packs', (signal, onProgress) => engine.call('midxDuplicates', { limit }, { signal, onProgress }), [summary, limit]);
+  const req = useWorkerRequest('Finding objects stored in several packs', 'midxDuplicates', { limit }, [summary, limit]);
   const data = req.data;
   return (
     <div className="mx-dups" data-testid="midx-duplicates">

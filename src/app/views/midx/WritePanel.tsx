@@ -2,11 +2,10 @@ import { useState } from 'react';
 import type { WireError } from '../../../core/errors.ts';
 import type { MidxAnatomy } from '../../../protocol/anatomy.ts';
 import type { RepoSummary } from '../../../protocol/messages.ts';
-import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
 import { asWire, useRepo } from '../../stores/repo.ts';
-import { useRequest } from '../object/useRequest.ts';
+import { useWorkerRequest } from '../../lib/request.ts';
 import { downloadMidx, folderHandle, midxPath, saveMidx } from './save.ts';
 import { RequestStatus } from '../../components/RequestStatus.tsx';
 
@@ -45,7 +44,7 @@ function changes(summary: RepoSummary, anatomy: MidxAnatomy | undefined, same: b
 export function WritePanel({ summary, anatomy }: { summary: RepoSummary; anatomy: MidxAnatomy | undefined }) {
   const repoKey = useRepo((s) => s.key);
   const reload = useRepo((s) => s.reload);
-  const req = useRequest('Building the multi-pack-index git would write', (signal, onProgress) => engine.call('writeMidx', {}, { signal, onProgress }), [summary]);
+  const req = useWorkerRequest('Building the multi-pack-index git would write', 'writeMidx', {}, [summary]);
   const [save, setSave] = useState<SaveState>({ status: 'idle' });
   const handle = folderHandle(repoKey);
   const target = midxPath(summary.rootKind);

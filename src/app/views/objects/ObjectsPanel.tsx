@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TypeFilter, WireError } from '../../../protocol/messages.ts';
-import type { Progress } from '../../../protocol/rpc.ts';
+import type { TypeFilter } from '../../../protocol/messages.ts';
 import { Cancelled, engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { formatCount } from '../../lib/format.ts';
@@ -9,6 +8,7 @@ import { asWire } from '../../stores/repo.ts';
 import { runTask } from '../../stores/tasks.ts';
 import { ObjectList, type ObjectListHandle } from './ObjectList.tsx';
 import { PAGE_SIZE, PageCache } from './page-cache.ts';
+import type { RequestState } from '../../lib/request.ts';
 
 const FILTERS: { value: TypeFilter; label: string; one: string; many: string }[] = [
   { value: 'all', label: 'All', one: 'object', many: 'objects' },
@@ -23,7 +23,6 @@ function nounFor(filter: TypeFilter, n: number): string {
   return n === 1 ? f.one : f.many;
 }
 
-type Status = { kind: 'loading'; progress: Progress | undefined } | { kind: 'ready' } | { kind: 'cancelled' } | { kind: 'failed'; error: WireError };
 
 type JumpState =
   | { kind: 'idle' }
@@ -41,7 +40,7 @@ const URL_DELAY_MS = 400;
  * index (and, for a type filter, reads every object's type) in the worker.
  */
 export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at: string | undefined; hexLength: number }) {
-  const [status, setStatus] = useState<Status>({ kind: 'loading', progress: undefined });
+  const [status, setStatus] = useState<RequestState<void>>({ status: 'loading', data: undefined });
   const [attempt, setAttempt] = useState(0);
   const [cache, setCache] = useState<PageCache | undefined>();
   const [version, setVersion] = useState(0);
@@ -59,7 +58,7 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
   useEffect(() => {
     const outer = new AbortController();
     let made: PageCache | undefined;
-    setStatus({ kind: 'loading', progress: undefined });
+    setStatus({ status: 'loading', data: undefined });
     const label = filter === 'all' ? 'Listing objects' : `Listing ${nounFor(filter, 2)}`;
     runTask(
       label,
@@ -71,7 +70,7 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
             signal,
             onProgress: (p) => {
               onProgress(p);
-              if (!outer.signal.aborted) setStatus({ kind: 'loading', progress: p });
+              if (!outer.signal.aborted) setStatus({ status: 'loading', data: undefined, progress: p });
             },
           },
         ),
@@ -82,11 +81,11 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
         made = new PageCache(filter, total, () => setVersion((v) => v + 1));
         made.seed(0, rows);
         setCache(made);
-        setStatus({ kind: 'ready' });
+        setStatus({ status: 'done', data: undefined });
       },
       (err: unknown) => {
         if (outer.signal.aborted) return;
-        setStatus(err instanceof Cancelled ? { kind: 'cancelled' } : { kind: 'failed', error: asWire(err) });
+        setStatus(err instanceof Cancelled ? { status: 'cancelled', data: undefined } : { status: 'error', error: asWire(err), data: undefined });
       },
     );
     return () => {
@@ -141,11 +140,11 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
 
   // A URL naming a position (a shared link, back/forward, a candidate link): go there.
   useEffect(() => {
-    if (status.kind !== 'ready' || !at || at === urlAt.current) return;
+    if (status.status !== 'done' || !at || at === urlAt.current) return;
     urlAt.current = at;
     setQuery(at);
     void locate(at);
-  }, [status.kind, at, locate]);
+  }, [status.status, at, locate]);
 
   const total = cache?.total ?? 0;
 
@@ -199,11 +198,11 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
           ))}
         </div>
         <span className="objects-count" aria-live="polite">
-          {status.kind === 'ready' ? (
+          {status.status === 'done' ? (
             <>
               <span data-testid="objects-total">{formatCount(total)}</span> {nounFor(filter, total)}
             </>
-          ) : status.kind === 'loading' ? (
+          ) : status.status === 'loading' ? (
             <span className="muted">counting…</span>
           ) : null}
         </span>
@@ -221,9 +220,9 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
             onKeyDown={(e) => {
               if (e.key === 'Escape') setJump({ kind: 'idle' });
             }}
-            disabled={status.kind !== 'ready'}
+            disabled={status.status !== 'done'}
           />
-          <button type="submit" disabled={status.kind !== 'ready' || jump.kind === 'busy'}>
+          <button type="submit" disabled={status.status !== 'done' || jump.kind === 'busy'}>
             Jump
           </button>
         </form>
@@ -264,7 +263,7 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
         </div>
       )}
 
-      {status.kind === 'loading' && (
+      {status.status === 'loading' && (
         <div className="objects-status" role="status">
           <p>
             {status.progress?.label || (filter === 'all' ? 'Listing objects' : `Reading object types`)}
@@ -273,7 +272,7 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
           <p className="muted">The first visit builds the sorted list of every object; it stays ready for the rest of the session.</p>
         </div>
       )}
-      {status.kind === 'cancelled' && (
+      {status.status === 'cancelled' && (
         <div className="objects-status">
           <p>Listing was cancelled.</p>
           <button type="button" onClick={() => setAttempt((n) => n + 1)}>
@@ -281,7 +280,7 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
           </button>
         </div>
       )}
-      {status.kind === 'failed' && (
+      {status.status === 'error' && (
         <div className="objects-status">
           <ErrorBox error={status.error} title="The objects could not be listed" />
           <button type="button" onClick={() => setAttempt((n) => n + 1)}>
@@ -289,10 +288,10 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
           </button>
         </div>
       )}
-      {status.kind === 'ready' && cache && total === 0 && (
+      {status.status === 'done' && cache && total === 0 && (
         <p className="objects-status muted">{filter === 'all' ? 'This repository holds no objects.' : `This repository holds no ${nounFor(filter, 2)}.`}</p>
       )}
-      {status.kind === 'ready' && cache && total > 0 && (
+      {status.status === 'done' && cache && total > 0 && (
         <ObjectList
           cache={cache}
           total={total}
