@@ -11,7 +11,7 @@ import type { BlobReader } from '../diff/renames.ts';
 import { commitChanges, type ChangeNotes, type CommitChange, type TreeSource } from './commit-changes.ts';
 import { ObjectSizesBuilder, OBJ_BLOB, type ObjectSizes } from './object-sizes.ts';
 import { PathIds, PathRules, binaryKey } from './path-rules.ts';
-import { readCommitFacts, shortDate, type CommitFacts } from './commit-facts.ts';
+import { commitFacts, readCommitFacts, shortDate, type CommitFacts } from './commit-facts.ts';
 import { summarize, type HistoryFacts } from './summary.ts';
 import type { AnalysisProgress, AnalysisSoFar, CommitIndex, SizeAnalysis, SizeAnalysisJob } from './types.ts';
 
@@ -97,6 +97,59 @@ class Versions {
   }
 }
 
+/** Trees and committer dates of the commits the log walk read, by walk number, in typed arrays. */
+class WalkFacts {
+  private trees: Uint8Array;
+  private times: Float64Array;
+  private zones: Int32Array;
+  private known: Uint8Array;
+
+  constructor(
+    private readonly hashSize: number,
+    capacity: number,
+  ) {
+    this.trees = new Uint8Array(capacity * hashSize);
+    this.times = new Float64Array(capacity);
+    this.zones = new Int32Array(capacity);
+    this.known = new Uint8Array(capacity);
+  }
+
+  keep(n: number, data: Uint8Array): void {
+    let facts: CommitFacts;
+    try {
+      facts = commitFacts(data, this.hashSize, '');
+    } catch {
+      return; // read again (and reported) when its turn comes
+    }
+    if (n >= this.known.length) this.grow(Math.max(n + 1, this.known.length * 2));
+    this.trees.set(facts.tree, n * this.hashSize);
+    this.times[n] = facts.time;
+    this.zones[n] = facts.zoneMinutes;
+    this.known[n] = 1;
+  }
+
+  take(n: number): CommitFacts | undefined {
+    if (n >= this.known.length || !this.known[n]) return undefined;
+    const H = this.hashSize;
+    return { tree: this.trees.slice(n * H, (n + 1) * H), time: this.times[n], zoneMinutes: this.zones[n] };
+  }
+
+  private grow(capacity: number): void {
+    const trees = new Uint8Array(capacity * this.hashSize);
+    trees.set(this.trees);
+    this.trees = trees;
+    const times = new Float64Array(capacity);
+    times.set(this.times);
+    this.times = times;
+    const zones = new Int32Array(capacity);
+    zones.set(this.zones);
+    this.zones = zones;
+    const known = new Uint8Array(capacity);
+    known.set(this.known);
+    this.known = known;
+  }
+}
+
 /** The job. */
 export class SizeAnalysisRun implements SizeAnalysisJob {
   private phase: Phase = 'sizes';
@@ -133,6 +186,7 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
   private blobsSoFar = 0;
   private analysis: SizeAnalysis | undefined;
   private readonly refNames: string[];
+  private walkFacts: WalkFacts;
   private readonly blobReader: BlobReader;
 
   constructor(
@@ -142,6 +196,7 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
   ) {
     this.hashSize = db.algo.size;
     this.sizesBuilder = new ObjectSizesBuilder(db);
+    this.walkFacts = new WalkFacts(db.algo.size, 1024);
     this.blobReader = this.cachedBlobs(databaseBlobs(db));
     this.paths.id(new Uint8Array(0)); // the top level is path 0
     this.refNames = options.starts ? [] : [...refs.keys()].filter((n) => n.startsWith('refs/')).sort().concat(refs.has('HEAD') ? ['HEAD'] : []);
@@ -155,7 +210,9 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
       this.counted = new Uint8Array(this.sizes.count);
       this.versions = new Versions(this.sizes.count);
       this.phase = 'order';
-      this.walk = new LogWalk(this.db, this.options.starts ?? allRefStarts(this.refs), { graph: generationGraph(this.db, this.refs) });
+      // The walk reads every commit: its tree and date are kept then, not read again later.
+      const onCommitBytes = (n: number, data: Uint8Array): void => this.walkFacts.keep(n, data);
+      this.walk = new LogWalk(this.db, this.options.starts ?? allRefStarts(this.refs), { graph: generationGraph(this.db, this.refs), onCommitBytes });
     }
     if (this.phase === 'order') {
       const walk = this.walk as LogWalk;
@@ -170,6 +227,7 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
         if (performance.now() >= deadline) return false;
       }
       this.phase = 'summary';
+      this.walkFacts = new WalkFacts(this.hashSize, 0);
     }
     if (this.phase === 'summary') {
       this.analysis = summarize(this.collectFacts());
@@ -331,7 +389,7 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     let facts: CommitFacts;
     let changes: CommitChange[];
     try {
-      facts = readCommitFacts(this.db, id);
+      facts = this.walkFacts.take(this.order![k]) ?? readCommitFacts(this.db, id);
       // A parent whose tree could not be read is left out (as if the repository lacked it).
       const parentTrees = parents.filter((p) => this.treeKnown[p]).map((p) => this.commitTrees.subarray(p * H, (p + 1) * H));
       changes = commitChanges(this.readTree, this.blobReader, H, facts.tree, parentTrees, this.notes);
