@@ -2,14 +2,15 @@ import { fail } from '../core/errors.ts';
 import { toHex } from '../core/hash/hex.ts';
 import { resolveName } from '../core/odb/names.ts';
 import type { RepositoryFiles } from '../core/repo/discover.ts';
-import type { CacheStats, ObjectRow, OpenSource } from '../protocol/messages.ts';
+import type { CacheStats, OpenSource } from '../protocol/messages.ts';
 import type { Handlers } from '../protocol/rpc.ts';
 import { browse, resolveToOid } from '../core/browse/browse.ts';
 import { demoReader } from './demo.ts';
 import { historyGraphPage } from './history-graph.ts';
 import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';
 import { parseOid } from '../core/hash/hex.ts';
-import { objectDetail, objectRow } from '../core/odb/object-detail.ts';
+import { objectDetail } from '../core/odb/object-detail.ts';
+import { locateInObjectList, objectListPage } from '../core/odb/object-list.ts';
 import { Session } from './session.ts';
 import { jobs } from './jobs.ts';
 import { current, setSession } from './state.ts';
@@ -90,30 +91,15 @@ export const handlers: Handlers = {
   async objectPage({ start, count, filter }, ctx) {
     const s = current();
     const table = filter === 'all' ? await s.objectTable(ctx) : await s.scanTypes(ctx);
-    const rowsOf = filter === 'all' ? undefined : table.rowsOfType(filter);
-    const total = rowsOf ? rowsOf.length : table.count;
-    const rows: ObjectRow[] = [];
-    const end = Math.min(total, start + Math.min(count, 1000));
-    for (let i = Math.max(0, start); i < end; i++) {
-      const r = rowsOf ? rowsOf[i] : i;
-      const row = objectRow(s.db, i, table.oidAt(r), table.locationAt(r));
-      rows.push(row);
-    }
-    return { rows, total };
+    return objectListPage(s.db, table, filter, start, count);
   },
 
   async locateInList({ prefix, filter }, ctx) {
     const s = current();
-    const clean = prefix.trim().toLowerCase();
-    if (!/^[0-9a-f]{1,64}$/.test(clean)) fail('BadName', `"${prefix}" is not a hex object id or prefix`);
+    // A prefix that is not hex fails before the (possibly long) type scan.
+    if (!/^[0-9a-f]{1,64}$/.test(prefix.trim().toLowerCase())) fail('BadName', `"${prefix}" is not a hex object id or prefix`);
     const table = filter === 'all' ? await s.objectTable(ctx) : await s.scanTypes(ctx);
-    const rows = table.rowsWithPrefix(clean, 50);
-    const rowsOf = filter === 'all' ? undefined : table.rowsOfType(filter);
-    const visible = rowsOf ? rows.filter((r) => binarySearch(rowsOf, r) >= 0) : rows;
-    if (visible.length === 0) return { kind: 'none' };
-    if (visible.length > 1) return { kind: 'ambiguous', candidates: visible.map((r) => table.oidHexAt(r)) };
-    const r = visible[0];
-    return { kind: 'found', index: rowsOf ? binarySearch(rowsOf, r) : r, oid: table.oidHexAt(r) };
+    return locateInObjectList(table, prefix, filter);
   },
 
   async resolve({ name }) {
@@ -177,15 +163,4 @@ export const handlers: Handlers = {
     };
   },
 };
-
-function binarySearch(sorted: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === value ? lo : -1;
-}
 
