@@ -333,6 +333,12 @@ test('one-file build: opened from file:// with the network off, browses the demo
   await expectLines(code, git('demo', ['cat-file', 'blob', 'HEAD:src/index.js']).toString('utf8'), 'src/index.js');
   await shot(page, testInfo, 'single-file');
 
+  // An image, decoded from the blob: URL the page's policy allows (its size comes from the decoder).
+  await go(page, 'demo', 'browse/HEAD/docs/logo.png');
+  const image = (await objectPart(page, 'image-preview')).locator('img');
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  expect(await image.getAttribute('src')).toMatch(/^blob:/);
+
   // A text search: its matcher is a worker the engine's worker starts (nested, inlined as well).
   const needle = 'transliterate';
   const expected = git('demo', ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype)'])
