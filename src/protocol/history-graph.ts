@@ -15,11 +15,17 @@ export interface GraphQuery {
   firstParent: boolean;
   /** Adds the commits nothing reaches (`git fsck --unreachable --no-reflogs`), marked. */
   unreachable: boolean;
-  /** Case-insensitive text the author's `Name <email>` contains. */
+  /** git's --author: a basic regular expression found in the author's `Name <email>` (case-sensitive, as git). */
   author?: string;
-  /** Committer dates (seconds since the epoch), ends included. */
+  /** Committer dates (seconds since the epoch), ends included, with git's --since/--until walk semantics. */
   since?: number;
   until?: number;
+  /**
+   * `git log --graph -- <path>`: the graph of the commits that changed the path (a file or a
+   * folder, `/`-separated from the top), with git's history simplification. Alone: not with the
+   * author, dates or first-parent.
+   */
+  path?: string;
 }
 
 /** A ref shown on a commit. */

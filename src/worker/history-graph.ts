@@ -1,6 +1,6 @@
 import { fail } from '../core/errors.ts';
 import { toHex } from '../core/hash/hex.ts';
-import { generationGraph } from '../core/history/generation-numbers.ts';
+import { generationGraph, repositoryCommitGraph } from '../core/history/generation-numbers.ts';
 import { HistoryGraph } from '../core/history/history-graph.ts';
 import { allRefStarts, labelsByCommit, peelToCommit, type RefLabel } from '../core/history/log-starts.ts';
 import type { GraphPage, GraphQuery, GraphRowInfo } from '../protocol/history-graph.ts';
@@ -45,7 +45,7 @@ export async function historyGraphPage(session: Session, query: GraphQuery, star
   const rows: GraphRowInfo[] = [];
   for (let i = start; i < Math.min(end, graph.rows.length); i++) {
     const r = graph.rows[i];
-    const oid = graph.walk.oids[r.commit];
+    const oid = graph.oidOf(r.commit);
     const d = graph.details(r.commit);
     const row: GraphRowInfo = {
       oid,
@@ -57,7 +57,7 @@ export async function historyGraphPage(session: Session, query: GraphQuery, star
       authorEmail: d.authorEmail,
       authorTime: d.authorTime,
       authorZone: d.authorZone,
-      parentCount: graph.walk.parentCount[r.commit],
+      parentCount: graph.parentCountOf(r.commit),
       shownParents: r.shownParents,
       labels: kept.labels.get(oid) ?? [],
     };
@@ -80,7 +80,7 @@ export async function historyGraphPage(session: Session, query: GraphQuery, star
 async function graphFor(session: Session, query: GraphQuery, ctx: HandlerContext): Promise<Kept> {
   let perSession = graphs.get(session);
   if (!perSession) graphs.set(session, (perSession = new Map()));
-  const key = JSON.stringify([query.scope, query.firstParent, query.unreachable, query.author ?? '', query.since ?? null, query.until ?? null]);
+  const key = JSON.stringify([query.scope, query.firstParent, query.unreachable, query.author ?? '', query.since ?? null, query.until ?? null, query.path ?? '']);
   const hit = perSession.get(key);
   if (hit) {
     perSession.delete(key);
@@ -103,7 +103,16 @@ async function graphFor(session: Session, query: GraphQuery, ctx: HandlerContext
     // Named after the refs, by id: the same graph as `git log --all <those ids, sorted>`.
     starts.push(...[...unreachable].sort());
   }
-  const graph = new HistoryGraph(session.db, starts, { firstParent: query.firstParent, graph: generationGraph(session.db, session.refs), author: query.author, since: query.since, until: query.until });
+  // A path is taken from the top of the tree: '', '.' and slashes around it are spelling.
+  const path = (query.path ?? '').split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const graph = new HistoryGraph(session.db, starts, {
+    firstParent: query.firstParent,
+    graph: generationGraph(session.db, session.refs),
+    author: query.author,
+    since: query.since,
+    until: query.until,
+    ...(path !== '' ? { paths: [new TextEncoder().encode(path)], pathGraph: repositoryCommitGraph(session.db, session.refs) } : {}),
+  });
   const kept: Kept = { graph, labels: labelsOf(session), unreachable };
   perSession.set(key, kept);
   if (perSession.size > KEPT) perSession.delete(perSession.keys().next().value as string);

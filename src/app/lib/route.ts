@@ -87,13 +87,15 @@ export interface HistoryGraphParams {
   author?: string;
   since?: string;
   until?: string;
+  /** `git log --graph -- <path>`: the graph of the commits that changed a file or folder. */
+  path?: string;
 }
 
 function historyGraphParams(params: URLSearchParams): HistoryGraphParams | undefined {
   const g: HistoryGraphParams = {};
   if (params.get('refs') === 'all') g.allRefs = true;
   if (params.get('unreachable') === '1') g.unreachable = true;
-  for (const key of ['author', 'since', 'until'] as const) {
+  for (const key of ['author', 'since', 'until', 'path'] as const) {
     const v = params.get(key);
     if (v) g[key] = v;
   }
@@ -266,6 +268,7 @@ export function hashFor(repo: string | undefined, route: Route): string {
       if (g?.unreachable) params.set('unreachable', '1');
       if (g?.author) params.set('author', g.author);
       if (g?.since) params.set('since', g.since);
+      if (g?.path) params.set('path', g.path);
       if (g?.until) params.set('until', g.until);
       const q = params.toString();
       return `${base}/history/${enc(route.rev)}${q ? `?${q}` : ''}`;

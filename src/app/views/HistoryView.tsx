@@ -26,13 +26,19 @@ const MAX_LABELS = 6;
 export function HistoryView({ rev, mode, graph }: { rev: string; mode: Mode; graph?: HistoryGraphParams }) {
   const query = useMemo<GraphQuery>(() => {
     const q: GraphQuery = { scope: graph?.allRefs ? { kind: 'all-refs' } : { kind: 'rev', rev: `${rev}` }, firstParent: mode === 'first-parent', unreachable: graph?.unreachable === true };
+    if (graph?.path) {
+      // git log --graph -- <path>: every parent, no other limit (the worker refuses the mix).
+      q.path = graph.path;
+      q.firstParent = false;
+      return q;
+    }
     if (graph?.author) q.author = graph.author;
     const since = dayStart(graph?.since);
     const until = dayStart(graph?.until);
     if (since !== undefined) q.since = since;
     if (until !== undefined) q.until = until + 86_399;
     return q;
-  }, [rev, mode, graph?.allRefs, graph?.unreachable, graph?.author, graph?.since, graph?.until]);
+  }, [rev, mode, graph?.allRefs, graph?.unreachable, graph?.author, graph?.since, graph?.until, graph?.path]);
   // Another query is another graph: start with a clean list and scroll position.
   return <HistoryGraphPage key={JSON.stringify(query)} rev={rev} mode={mode} params={graph ?? {}} query={query} />;
 }
@@ -167,7 +173,7 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
           </button>
         </div>
       )}
-      {state.done && rows.length === 0 && state.status === 'idle' && <p className="muted">No commits{query.author || query.since || query.until ? ' match the filters' : ''}.</p>}
+      {state.done && rows.length === 0 && state.status === 'idle' && <p className="muted">No commits{query.author || query.since || query.until || query.path ? ' match the filters' : ''}.</p>}
       {state.status === 'cancelled' && (
         <p className="notice">
           Walking the history was cancelled.{' '}
@@ -225,8 +231,12 @@ function formatMs(ms: number): string {
 
 function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams; onChange: (p: Partial<HistoryGraphParams>) => void; rev: string }) {
   const [author, setAuthor] = useState(params.author ?? '');
-  const [path, setPath] = useState('');
+  const href = useHref();
+  const [path, setPath] = useState(params.path ?? '');
   useEffect(() => setAuthor(params.author ?? ''), [params.author]);
+  useEffect(() => setPath(params.path ?? ''), [params.path]);
+  // A path graph is git log --graph -- <path> alone: setting one clears the other limits and back.
+  const limit = (next: Partial<HistoryGraphParams>) => onChange(next.path ? { author: '', since: '', until: '', ...next } : { path: '', ...next });
   return (
     <form
       className="history-filters"
@@ -234,7 +244,7 @@ function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams;
       aria-label="Filter commits"
       onSubmit={(e) => {
         e.preventDefault();
-        onChange({ author: author.trim() });
+        limit({ author: author.trim() });
       }}
     >
       <label>
@@ -243,17 +253,17 @@ function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams;
             // Two fields and no button: the form does not submit on Enter by itself.
             if (e.key !== 'Enter') return;
             e.preventDefault();
-            onChange({ author: author.trim() });
+            limit({ author: author.trim() });
           }}
-          onBlur={() => author.trim() !== (params.author ?? '') && onChange({ author: author.trim() })} data-testid="history-author" />
+          onBlur={() => author.trim() !== (params.author ?? '') && limit({ author: author.trim() })} data-testid="history-author" />
       </label>
       <label title="Committer date, as git log --since">
-        From <input type="date" value={params.since ?? ''} onChange={(e) => onChange({ since: e.target.value })} data-testid="history-since" />
+        From <input type="date" value={params.since ?? ''} onChange={(e) => limit({ since: e.target.value })} data-testid="history-since" />
       </label>
       <label title="Committer date, as git log --until">
-        To <input type="date" value={params.until ?? ''} onChange={(e) => onChange({ until: e.target.value })} data-testid="history-until" />
+        To <input type="date" value={params.until ?? ''} onChange={(e) => limit({ until: e.target.value })} data-testid="history-until" />
       </label>
-      <label title="The commits that changed a file or folder (git log -- <path>), in the path history view">
+      <label title="The graph of the commits that changed a file or folder, simplified as git log --graph -- <path> draws it">
         Path{' '}
         <input
           type="search"
@@ -261,20 +271,26 @@ function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams;
           placeholder="file or folder"
           onChange={(e) => setPath(e.target.value)}
           onKeyDown={(e) => {
-            const parts = path.split('/').filter((p) => p !== '');
-            if (e.key !== 'Enter' || parts.length === 0) return;
+            if (e.key !== 'Enter') return;
             e.preventDefault();
-            navigate({ view: 'path-history', rev: params.allRefs ? 'HEAD' : rev, path: parts, follow: false });
+            limit({ path: path.split('/').filter((p) => p !== '' && p !== '.').join('/') });
           }}
           data-testid="history-path"
         />
       </label>
-      {(params.author || params.since || params.until) && (
-        <button type="button" className="small" onClick={() => onChange({ author: '', since: '', until: '' })}>
+      {(params.author || params.since || params.until || params.path) && (
+        <button type="button" className="small" onClick={() => onChange({ author: '', since: '', until: '', path: '' })}>
           Clear filters
         </button>
       )}
-      <span className="muted history-filter-note">Filtered commits are hidden as git log --graph --author hides them: edges to hidden parents are not drawn.</span>
+      {params.path ? (
+        <span className="muted history-filter-note">
+          The commits that changed {params.path}, joined to their nearest shown ancestors as git log --graph -- {params.path} draws them.{' '}
+          <a href={href({ view: 'path-history', rev: params.allRefs ? 'HEAD' : rev, path: params.path.split('/'), follow: false })}>As a list, following renames</a>
+        </span>
+      ) : (
+        <span className="muted history-filter-note">Limits as git log --graph --author/--since/--until: the author is a regular expression (case-sensitive), --since stops the walk, edges to hidden commits are not drawn.</span>
+      )}
     </form>
   );
 }

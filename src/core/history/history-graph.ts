@@ -1,10 +1,15 @@
+import { fail } from '../errors.ts';
 import { fromHex } from '../hash/hex.ts';
 import { parseSignature } from '../objects/commit.ts';
 import type { CommitGraph } from '../format/commit-graph-chain.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { GraphLayout } from './commit-graph-layout.ts';
 import { onelineSubject } from './commit-subject.ts';
+import { authorMatcher, type AuthorMatcher } from './author-match.ts';
 import { GraphOrder } from './graph-order.ts';
+import { peelToCommit } from './log-starts.ts';
+import { PathGraph } from './path-graph.ts';
+import { limitedGraphOrder } from './limited-order.ts';
 import { LogWalk, COMMIT_UNREADABLE } from './log-walk.ts';
 
 /**
@@ -24,11 +29,27 @@ export interface HistoryGraphOptions {
   firstParent?: boolean;
   /** See LogWalkOptions.graph: the commit-graph when git would use its generation numbers (generation-numbers.ts). */
   graph?: CommitGraph;
-  /** Case-insensitive text that the author's `Name <email>` must contain. */
-  author?: string;
-  /** Committer dates (seconds) the commit must lie within, ends included. */
+  /** git's `--author`: a basic regular expression found in the author's `Name <email>` (author-match.ts); of several, any. */
+  author?: string | readonly string[];
+  /** git's `-i` (`--regexp-ignore-case`) for `author`. */
+  authorIgnoreCase?: boolean;
+  /**
+   * git's `--since` and `--until` (committer dates, seconds, ends included), with git's walk
+   * semantics: the graph is then sorted over the limited list as `git log --graph` does without
+   * generation numbers (limit_list): `since` stops the walk (older commits and what lies beyond
+   * them are never listed), `until` leaves newer commits out of the list, so neither they nor their
+   * edges take part in the order. With generation numbers (a commit-graph) git streams instead and
+   * commits newer than `until` keep their place in the order, hidden.
+   */
   since?: number;
   until?: number;
+  /**
+   * git's `-- <path>…`: the graph of the simplified history (path-graph.ts), walked to its end
+   * first as git does. Not combined with the other limits. `pathGraph` is the commit-graph to
+   * read commits and Bloom filters from (generation-numbers.ts repositoryCommitGraph).
+   */
+  paths?: Uint8Array[];
+  pathGraph?: CommitGraph;
   /** Lanes drawn at most; lanes further right are cut (counted in `cut`). */
   maxLanes?: number;
 }
@@ -67,9 +88,11 @@ export class HistoryGraph {
   private exact: Int32Array | undefined;
   private exactAt = 0;
   private layout = new GraphLayout();
-  private readonly authorNeedle: string;
+  private readonly authorMatches: AuthorMatcher | undefined;
+  /** Date limits make the walk limited: the whole (cut) walk first, then the exact order of the list. */
+  private readonly limited: boolean;
   private readonly maxCells: number;
-  private authorMatches: Int8Array = new Int8Array(0);
+  private authorVerdicts: Int8Array = new Int8Array(0);
   /**
    * The bytes of the commits the walk read last, by commit number (insertion order = age): the
    * walk reads every commit anyway, and a row's text is parsed from them only when the row is
@@ -77,6 +100,10 @@ export class HistoryGraph {
    */
   private readonly recent = new Map<number, Uint8Array>();
   private recentBytes = 0;
+  /** With paths: the simplified history's walk, then its commits (numbered in graph order) and rewritten parents. */
+  private readonly pathWalk: PathGraph | undefined;
+  private pathOids: string[] = [];
+  private pathParents: number[][] = [];
 
   constructor(
     private readonly db: ObjectDatabase,
@@ -88,11 +115,18 @@ export class HistoryGraph {
     this.walk = new LogWalk(db, starts, {
       firstParent: options.firstParent,
       graph: options.graph,
-      authors: (options.author ?? '') !== '',
+      authors: options.author !== undefined && options.author.length > 0,
       onCommitBytes: (n, data) => this.remember(n, data),
     });
     this.order = new GraphOrder(this.walk);
-    this.authorNeedle = (options.author ?? '').toLowerCase();
+    const authors = (typeof options.author === 'string' ? [options.author] : (options.author ?? [])).filter((p) => p !== '');
+    this.authorMatches = authors.length === 0 ? undefined : authorMatcher(authors, options.authorIgnoreCase);
+    this.limited = options.since !== undefined || options.until !== undefined;
+    if (options.paths && options.paths.length > 0) {
+      if (this.limited || this.authorMatches || options.firstParent) fail('BadName', 'a path is not combined with dates, authors or first-parent here (git log --graph -- <path> alone)');
+      const commits = starts.map((s) => peelToCommit(db, s)).filter((c): c is string => c !== undefined);
+      this.pathWalk = new PathGraph(db, commits.map(fromHex), options.paths, { graph: options.pathGraph });
+    }
     this.maxCells = 2 * (options.maxLanes ?? DEFAULT_MAX_LANES);
   }
 
@@ -105,7 +139,7 @@ export class HistoryGraph {
 
   /** Commits read so far (the walk's progress). */
   get commitsRead(): number {
-    return this.walk.stats.read;
+    return this.pathWalk ? this.pathWalk.log.commitsRead : this.walk.stats.read;
   }
 
   /** True when the order has given every commit (the walk may still be confirming it). */
@@ -118,6 +152,8 @@ export class HistoryGraph {
    * Once every commit is out, walks on within the deadline to confirm the order.
    */
   produce(wanted: number, deadline = Infinity): void {
+    if (this.pathWalk && !this.exact && !this.limitToPaths(deadline)) return;
+    if (this.limited && !this.exact && !this.limit(deadline)) return;
     while (this.rows.length < wanted && !this.allOut) {
       const batch = this.nextCommits(Math.min(256, Math.max(16, wanted - this.rows.length)), deadline);
       if (this.restartIfBroken()) continue;
@@ -125,6 +161,59 @@ export class HistoryGraph {
       if (performance.now() > deadline) break;
     }
     if (this.allOut) this.confirm(Math.max(0, deadline - performance.now()));
+  }
+
+  /**
+   * The date-limited walk (see HistoryGraphOptions.since), a slice at a time: true once the list
+   * is sorted. By date, the walk stops where `since` starts (every commit left in the queue is
+   * older, so git would mark it and all it reaches uninteresting); by generation it walks on
+   * (a generation says nothing about dates). The list is the walked commits within the dates
+   * (by generation: within `since` only), in walk order.
+   */
+  private limit(deadline: number): boolean {
+    const o = this.options;
+    const walk = this.walk;
+    const walked = walk.byGeneration || o.since === undefined ? walk.step(Math.max(0, deadline - performance.now())) : walk.walkDownTo(o.since, deadline);
+    if (!walked) return false;
+    const list: number[] = [];
+    for (const n of walk.walked) {
+      const d = walk.dates[n];
+      if (o.since !== undefined && d < o.since) continue;
+      if (!walk.byGeneration && o.until !== undefined && d > o.until) continue;
+      list.push(n);
+    }
+    const position = new Map<number, number>();
+    list.forEach((n, i) => position.set(n, i));
+    const order = limitedGraphOrder(list.length, (i) => walk.parents[list[i]].map((p) => position.get(p) ?? -1));
+    this.exact = Int32Array.from(order, (i) => list[i]);
+    this.exactAt = 0;
+    this.order = undefined;
+    return true;
+  }
+
+  /** The simplified history's walk in slices; true once its commits are numbered in graph order. */
+  private limitToPaths(deadline: number): boolean {
+    const pw = this.pathWalk as PathGraph;
+    while (!pw.step(512)) if (performance.now() > deadline) return false;
+    const commits = pw.commits();
+    const numberOf = new Map<string, number>();
+    commits.forEach((c, i) => numberOf.set(c.oid, i));
+    this.pathOids = commits.map((c) => c.oid);
+    this.pathParents = commits.map((c) => c.parents.map((p) => numberOf.get(p) ?? -1).filter((p) => p >= 0));
+    this.exact = Int32Array.from(commits.keys());
+    this.exactAt = 0;
+    this.order = undefined;
+    return true;
+  }
+
+  /** A shown commit's id. */
+  oidOf(n: number): string {
+    return this.pathWalk ? this.pathOids[n] : this.walk.oids[n];
+  }
+
+  /** How many parents the commit names (with paths: its rewritten parents). */
+  parentCountOf(n: number): number {
+    return this.pathWalk ? this.pathParents[n].length : this.walk.parentCount[n];
   }
 
   /** Walks on for up to `budgetMs` without producing rows (confirming what was produced). */
@@ -159,7 +248,7 @@ export class HistoryGraph {
 
   private addRow(n: number): void {
     if (!this.shown(n)) return;
-    const parents = this.walk.parents[n];
+    const parents = this.pathWalk ? this.pathParents[n] : this.walk.parents[n];
     let shownParents = parents.every((p) => this.shown(p)) ? parents : parents.filter((p) => this.shown(p));
     // git draws two expansion lines per parent of an octopus: a crafted one would make a row
     // thousands of lines tall. Parents past the cap get no edge (their own rows still come).
@@ -177,18 +266,19 @@ export class HistoryGraph {
 
   /** Whether the filter lets a commit through. */
   shown(n: number): boolean {
+    if (this.pathWalk) return true; // every commit of the path graph's order is shown
     const o = this.options;
     if (o.since !== undefined && this.walk.dates[n] < o.since) return false;
     if (o.until !== undefined && this.walk.dates[n] > o.until) return false;
-    if (this.authorNeedle === '') return true;
+    if (this.authorMatches === undefined) return true;
     const a = this.walk.authorIndex(n);
-    if (a >= this.authorMatches.length) {
-      const grown = new Int8Array(Math.max(this.walk.authors.length, 2 * this.authorMatches.length));
-      grown.set(this.authorMatches);
-      this.authorMatches = grown;
+    if (a >= this.authorVerdicts.length) {
+      const grown = new Int8Array(Math.max(this.walk.authors.length, 2 * this.authorVerdicts.length));
+      grown.set(this.authorVerdicts);
+      this.authorVerdicts = grown;
     }
-    if (this.authorMatches[a] === 0) this.authorMatches[a] = this.walk.authors[a].toLowerCase().includes(this.authorNeedle) ? 1 : -1;
-    return this.authorMatches[a] === 1;
+    if (this.authorVerdicts[a] === 0) this.authorVerdicts[a] = this.authorMatches(this.walk.authors[a]) ? 1 : -1;
+    return this.authorVerdicts[a] === 1;
   }
 
   /** Keeps a read commit's bytes, the most recent RECENT_BYTES of them. */
@@ -206,14 +296,15 @@ export class HistoryGraph {
 
   /** True when the commit could not be read. */
   unreadable(n: number): boolean {
+    if (this.pathWalk) return false;
     return (this.walk.flags[n] & COMMIT_UNREADABLE) !== 0;
   }
 
   /** What a row shows beside the graph, read from the commit now (pages are small). */
   details(n: number, maxSubject = DETAIL_SUBJECT_CHARS): CommitDetails {
-    const oid = this.walk.oids[n];
+    const oid = this.oidOf(n);
     try {
-      const data = this.recent.get(n) ?? this.db.read(fromHex(oid)).data;
+      const data = (this.pathWalk ? undefined : this.recent.get(n)) ?? this.db.read(fromHex(oid)).data;
       return commitDetails(data, maxSubject);
     } catch (err) {
       return { subject: '', authorName: '', authorEmail: '', authorTime: 0, authorZone: '+0000', error: err instanceof Error ? err.message : String(err) };

@@ -69,6 +69,8 @@ export class PathLog {
   private readonly follow: boolean;
   /** Commits taken off the queue so far. */
   commitsRead = 0;
+  /** Every commit taken off the queue, in that order (git's limit_list output, shown or not). */
+  readonly walked: string[] = [];
   /** The commit-graph's answers, when there is one (see PathLogOptions.graph). */
   private readonly graph: GraphCommits | undefined;
   /** The Bloom filters may be asked (not with --follow, not for the whole tree). */
@@ -183,6 +185,7 @@ export class PathLog {
         return undefined;
       }
       this.commitsRead++;
+      this.walked.push(hex);
       const shown = this.follow ? this.visitFollowing(hex) : this.visitSimplified(hex);
       if (shown) return shown;
     }
