@@ -88,17 +88,25 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
   // The author filter hides the others as git log --graph --author does (edges to hidden commits go).
   await go(page, repo, 'history/HEAD?mode=all&refs=all');
   await expect(page.getByTestId('history-count')).toHaveText(`${all.oids.length} commits`);
-  await page.getByTestId('history-author').fill('noor');
+  // git's --author: a regular expression, case-sensitive.
+  await page.getByTestId('history-author').fill('Noor');
   await page.getByTestId('history-author').press('Enter');
   const noor = gitGraph('history', ['--all', '--author=Noor']);
   await expect(page.getByTestId('history-count')).toHaveText(`${noor.oids.length} commits`);
   sameGraph(await rowsOnScreen(page), noor);
   await page.screenshot({ path: testInfo.outputPath('author-filter.png'), fullPage: true });
 
-  // Path filtering is the path history view's (git log -- <path>): the field hands over to it.
-  await page.getByTestId('history-path').fill('README.md');
-  await page.getByTestId('history-path').press('Enter');
-  await page.waitForFunction(() => window.location.hash.includes('/path-history/HEAD/README.md'));
+  // A path draws git log --graph -- <path>: the simplified history, merges joined to their
+  // nearest shown ancestors; setting it clears the author.
+  for (const path of ['README.md', 'src']) {
+    await page.getByTestId('history-path').fill(path);
+    await page.getByTestId('history-path').press('Enter');
+    const simplified = gitGraph('history', ['--all', '--', path]);
+    await expect(page.getByTestId('history-count')).toHaveText(`${simplified.oids.length} commits`);
+    sameGraph(await rowsOnScreen(page), simplified);
+    await expect(page.getByTestId('history-author')).toHaveValue('');
+    await page.screenshot({ path: testInfo.outputPath(`path-graph-${path.replace(/\W/g, '_')}.png`), fullPage: true });
+  }
 });
 
 test('dangling fixture: unreachable commits are added to the graph and marked', async ({ page }, testInfo) => {
