@@ -14,6 +14,8 @@ import { PackScan } from '../src/core/scan/pack-scan.ts';
 import { PackChecker } from '../src/core/verify/pack-check.ts';
 import { discover, nodeHasher, nodeInflater } from '../src/cli/node-host.ts';
 import { builtFixtures, expected, modernFixtures, type Fixture } from './support/cli.ts';
+import { copyFixture, editFile } from './support/damage.ts';
+import { parseEntryHeader } from '../src/core/format/pack.ts';
 
 /**
  * The two ways of reading (DESIGN.md, "Reading at scale"): point reads touch small pages or an
@@ -323,6 +325,67 @@ describe('pack-order scan against git verify-pack -v', () => {
       expect(mismatches).toEqual([]);
     });
   }
+
+  it('types first (the type filter): no delta is inflated until sizes are wanted; then the same arrays as one pass', async () => {
+    for (const fixture of fixtures.filter((f) => ['varied', 'long-chains', 'ref-delta', 'multi-pack'].includes(f.name))) {
+      let prefixes = 0;
+      const counting = { ...nodeInflater, inflatePrefix: (input: Uint8Array, want: number, varints?: number) => (prefixes++, nodeInflater.inflatePrefix(input, want, varints)) };
+      const onePass = await open(fixture, { windowSize: 1 << 16, budget: 4 << 20 });
+      const twoPass = new ObjectDatabase(await discover(fixture.path), { inflater: counting, windowCache: { windowSize: 1 << 16, budget: 4 << 20 } });
+      for (let i = 0; i < onePass.packs.length; i++) {
+        const a = new PackScan(onePass.packs[i], 1 << 16);
+        a.step(Infinity);
+        const b = new PackScan(twoPass.packs[i], 1 << 16);
+        prefixes = 0;
+        while (!b.step(1, 'types'));
+        expect(b.done).toBe(false);
+        expect(prefixes, `${fixture.name}: delta starts inflated by the types pass`).toBe(0);
+        expect(Buffer.from(b.types)).toEqual(Buffer.from(a.types));
+        expect(Array.from(b.depths)).toEqual(Array.from(a.depths));
+        // The object list's types answer from the header pass already.
+        for (let r = 0; r < Math.min(500, a.count); r++) expect(twoPass.packs[i].scannedTypeAt(a.positions[r])).toBe(a.types[r]);
+        while (!b.step(1));
+        const deltas = Array.from(a.entryTypes).filter((t) => t === 6 || t === 7).length;
+        expect(prefixes).toBe(deltas);
+        expect(Array.from(b.sizes)).toEqual(Array.from(a.sizes));
+        expect(Array.from(b.baseRanks)).toEqual(Array.from(a.baseRanks));
+        expect(b.unreadable).toBe(a.unreadable);
+        // Two passes, each reading the pack about once.
+        expect(b.readStats.bytesRead).toBeLessThanOrEqual(2 * (onePass.packs[i].data.size * 1.05 + 4096));
+      }
+    }
+  });
+
+  it('types first on a damaged pack: a delta whose data does not inflate is unreadable with every delta built on it, as in one pass', async () => {
+    const copy = copyFixture('long-chains');
+    try {
+      const packPath = join(copy.packDir, `${copy.packs[0]}.pack`);
+      const intact = await new ObjectDatabase(await discover(copy.gitDir), { inflater: nodeInflater });
+      const scan = new PackScan(intact.packs[0]);
+      scan.step(Infinity);
+      // A delta that other deltas are built on, near the middle of the pack.
+      const bases = new Set(Array.from(scan.baseRanks).filter((b) => b >= 0));
+      const victim = [...bases].find((r) => r > scan.count / 2 && (scan.entryTypes[r] === 6 || scan.entryTypes[r] === 7)) as number;
+      expect(victim).toBeDefined();
+      const bytes = readFileSync(packPath);
+      const header = parseEntryHeader(bytes, scan.offsets[victim], scan.offsets[victim], bytes.length, intact.ctx.algo, 'p');
+      editFile(copy, packPath, (b) => {
+        b[header.dataOffset] = 0xff; // not a zlib header
+      });
+      const results = [];
+      for (const want of ['all', 'types'] as const) {
+        const db = new ObjectDatabase(await discover(copy.gitDir), { inflater: nodeInflater });
+        const s = new PackScan(db.packs[0]);
+        s.step(Infinity, want);
+        s.step(Infinity);
+        results.push({ unreadable: s.unreadable, depths: Array.from(s.depths), types: Buffer.from(s.types) });
+      }
+      expect(results[0].unreadable).toBeGreaterThan(1);
+      expect(results[1]).toEqual(results[0]);
+    } finally {
+      copy.remove();
+    }
+  });
 
   it('answers objectInfo from the scan without reading the pack again', async () => {
     const db = await open(big, { windowSize: 1 << 20, budget: 4 << 20 });

@@ -201,8 +201,8 @@ export class ObjectTable {
     if (!this.packsScanned) {
       for (const pack of this.db.packs) {
         const scan = this.db.packScan(pack);
-        if (!scan.done) {
-          scan.step(10);
+        if (!scan.typesDone) {
+          scan.step(10, 'types');
           return false;
         }
       }

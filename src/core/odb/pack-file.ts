@@ -230,7 +230,11 @@ export class PackFile {
    */
   scannedTypeAt(position: number): number {
     const known = this.entryInfo;
-    if (known === undefined) return 0;
+    if (known === undefined) {
+      if (this.entryTypes === undefined) return 0;
+      const rank = this.ranksByPosition()[position];
+      return rank < 0 ? 0 : this.entryTypes[rank];
+    }
     const rank = this.ranksByPosition()[position];
     return rank < 0 || known.sizes[rank] < 0 ? 0 : known.types[rank];
   }
@@ -397,6 +401,16 @@ export class PackFile {
   adoptEntryInfo(info: { types: Uint8Array; sizes: Float64Array }): void {
     this.entryInfo = info;
   }
+
+  /**
+   * Types by pack-order rank from a scan's header pass, before its sizes (see PackScan.step):
+   * `scannedTypeAt` answers from them; 0 = unreadable.
+   */
+  adoptEntryTypes(types: Uint8Array): void {
+    this.entryTypes = types;
+  }
+
+  private entryTypes: Uint8Array | undefined;
 
   /** True once a scan's types and sizes answer `objectInfo`. */
   get hasEntryInfo(): boolean {

@@ -51,12 +51,21 @@ export class PackScan {
   readonly baseRanks: Int32Array;
   private next = 0;
   private finished = false;
-  private readonly reader: SequentialReader;
+  private typesFinished = false;
+  /**
+   * Whether delta sizes are read in the header pass (one pass: what a listing wants) or in a
+   * second pass once every type is known (when the first caller wanted types only: the object
+   * list's type filter). Decided by the first `step`.
+   */
+  private sizesInline: boolean | undefined;
+  /** The second pass's cursor (pack-order rank), when sizes are not read inline. */
+  private sizesNext = 0;
+  private reader: SequentialReader;
   private readonly headerLength: number;
 
   constructor(
     readonly pack: PackFile,
-    windowSize?: number,
+    private readonly windowSize?: number,
   ) {
     this.reader = new SequentialReader(pack.data, windowSize);
     this.headerLength = entryHeaderMaxLength(pack.ctx.algo);
@@ -84,32 +93,108 @@ export class PackScan {
     return this.next;
   }
 
-  /** Reads entries until `budgetMs` has passed; returns true when the scan is complete. */
-  step(budgetMs: number): boolean {
+  /** True once every entry's stored kind, type and depth are known (sizes may still be coming). */
+  get typesDone(): boolean {
+    return this.typesFinished;
+  }
+
+  /**
+   * Reads entries until `budgetMs` has passed; returns true when what `want` asks is complete:
+   * everything, or (`'types'`) every entry's kind, type and depth.
+   *
+   * When the first call wants types only, the header pass skips the delta sizes: inflating the
+   * start of every delta is two thirds of the scan's work (git.git: 700k deltas), and the type
+   * filter needs none of it. The sizes then come from a second pass over the deltas, run by the
+   * first caller that wants everything. A delta whose start does not inflate is found unreadable
+   * only in that pass (with everything built on it), after the types were already given out.
+   */
+  step(budgetMs: number, want: 'all' | 'types' = 'all'): boolean {
     if (this.finished) return true;
     const started = performance.now();
     const deadline = started + budgetMs;
     const n = this.count;
+    this.sizesInline ??= want === 'all';
     while (this.next < n) {
       const stop = Math.min(n, this.next + 256);
       for (let r = this.next; r < stop; r++) this.readEntry(r);
       this.next = stop;
       if (performance.now() >= deadline) break;
     }
-    if (this.next >= n) {
+    if (this.next >= n && !this.typesFinished) {
       this.resolveRemaining();
-      this.finished = true;
+      this.typesFinished = true;
       this.reader.release();
-      this.pack.adoptEntryInfo({ types: this.types, sizes: this.sizes });
+      if (this.sizesInline) this.finish();
+      else {
+        this.pack.adoptEntryTypes(this.types);
+        this.earlierReads = this.readStats;
+        this.reader = new SequentialReader(this.pack.data, this.windowSize);
+      }
+    }
+    if (this.typesFinished && !this.finished && want === 'all') {
+      while (this.sizesNext < n) {
+        const stop = Math.min(n, this.sizesNext + 256);
+        for (let r = this.sizesNext; r < stop; r++) this.readDeltaSize(r);
+        this.sizesNext = stop;
+        if (performance.now() >= deadline) break;
+      }
+      if (this.sizesNext >= n) {
+        this.markBuiltOnUnreadable();
+        this.reader.release();
+        this.finish();
+      }
     }
     this.busyMs += performance.now() - started;
-    return this.finished;
+    return want === 'types' ? this.typesFinished : this.finished;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.pack.adoptEntryInfo({ types: this.types, sizes: this.sizes });
+  }
+
+  /** The second pass: a delta's target size, from the first bytes of its data. */
+  private readDeltaSize(r: number): void {
+    const kind = this.entryTypes[r];
+    if ((kind !== PACK_OFS_DELTA && kind !== PACK_REF_DELTA) || this.depths[r] === -2) return;
+    const pack = this.pack;
+    const offset = this.offsets[r];
+    const end = r + 1 < this.count ? this.offsets[r + 1] : this.entriesEnd;
+    try {
+      const head = this.reader.read(offset, Math.min(end - offset, this.headerLength + PREFIX_INPUT));
+      const h = parseEntryHeader(head, 0, offset, end, pack.ctx.algo, pack.data.name);
+      this.sizes[r] = pack.deltaTargetSize(h, end, head.subarray(h.dataOffset - offset));
+    } catch (err) {
+      this.markUnreadable(r, err);
+    }
+  }
+
+  /**
+   * After the second pass: deltas built on an entry it found unreadable are unreadable too, as
+   * the one-pass scan reports them (MissingBase). Bases usually come first, so one sweep in pack
+   * order settles nearly all; a ref-delta on a later base takes another.
+   */
+  private markBuiltOnUnreadable(): void {
+    if (this.unreadable === 0) return;
+    const file = this.pack.data.name;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let r = 0; r < this.count; r++) {
+        const b = this.baseRanks[r];
+        if (b < 0 || this.depths[r] === -2 || this.depths[b] !== -2) continue;
+        this.markUnreadable(r, new PackscopeError('MissingBase', `the delta's base, the entry at offset ${this.offsets[b]}, could not be read`, { file, offset: this.offsets[r] }));
+        changed = true;
+      }
+    }
   }
 
   /** Bytes and reads the scan has issued to the pack (each byte once, in large windows). */
   get readStats(): { bytesRead: number; sourceReads: number } {
-    return { bytesRead: this.reader.bytesRead, sourceReads: this.reader.sourceReads };
+    return { bytesRead: this.earlierReads.bytesRead + this.reader.bytesRead, sourceReads: this.earlierReads.sourceReads + this.reader.sourceReads };
   }
+
+  /** What the header pass read, once the sizes pass has its own reader. */
+  private earlierReads = { bytesRead: 0, sourceReads: 0 };
 
   private readEntry(r: number): void {
     const pack = this.pack;
@@ -128,7 +213,7 @@ export class PackScan {
         this.sizes[r] = h.size;
         return;
       }
-      this.sizes[r] = pack.deltaTargetSize(h, end, head.subarray(h.dataOffset - offset));
+      if (this.sizesInline) this.sizes[r] = pack.deltaTargetSize(h, end, head.subarray(h.dataOffset - offset));
       let b: number;
       if (h.type === PACK_OFS_DELTA) {
         // Bases come before their ofs-deltas: search only the ranks below this one.
