@@ -84,7 +84,8 @@ export function SizeView({ folder, measure, rev, path }: { folder?: number; meas
       ) : (
         <Running progress={progress} soFar={soFar} running={analysis.status === 'loading'} />
       )}
-      <RequestStatus req={analysis} loading="Starting the size analysis…" failed="The size analysis failed" again="Analyse again" />
+      {/* While it runs, the box above says what is known; this names a failure or a cancel. */}
+      {analysis.status !== 'loading' && <RequestStatus req={analysis} loading="" failed="The size analysis failed" again="Analyse again" />}
       {done && (
         <>
           <div className="toolbar sz-controls">

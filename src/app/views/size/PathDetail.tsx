@@ -132,17 +132,17 @@ export function PathDetail({ detail, onZoom, onClose }: { detail: SizePathDetail
             </p>
             <ul className="sz-removal-counts">
               <li>
-                <span className="sz-reason freed">freed</span> {formatCount(removal.counts.freed)} blobs ({formatBytes(removal.saved)}): only this path has them and no kept blob is a delta of them.
+                <span className="sz-reason freed">freed</span> {blobCount(removal.counts.freed)} ({formatBytes(removal.saved)}): only this path has them and no kept blob is a delta of them.
               </li>
               {removal.counts.deltaBase > 0 && (
                 <li>
-                  <span className="sz-reason delta-base">delta base</span> {formatCount(removal.counts.deltaBase)} blobs ({formatBytes(removal.upTo - removal.saved)}): a kept blob is stored as a delta of them, so the packs as written keep them; a repack that finds those blobs
+                  <span className="sz-reason delta-base">delta base</span> {blobCount(removal.counts.deltaBase)} ({formatBytes(removal.upTo - removal.saved)}): a kept blob is stored as a delta of them, so the packs as written keep them; a repack that finds those blobs
                   another base frees them too.
                 </li>
               )}
               {removal.counts.otherPath > 0 && (
                 <li>
-                  <span className="sz-reason other-path">other path</span> {formatCount(removal.counts.otherPath)} blobs ({formatBytes(removal.keptElsewhere)}): the same content is also at a path that stays.
+                  <span className="sz-reason other-path">other path</span> {blobCount(removal.counts.otherPath)} ({formatBytes(removal.keptElsewhere)}): the same content is also at a path that stays.
                 </li>
               )}
             </ul>
@@ -182,6 +182,10 @@ export function PathDetail({ detail, onZoom, onClose }: { detail: SizePathDetail
       </div>
     </section>
   );
+}
+
+function blobCount(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'blob' : 'blobs'}`;
 }
 
 function PathText({ name }: { name: SizePathName }) {
