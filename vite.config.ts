@@ -246,7 +246,7 @@ function singleFilePage(): Plugin {
       order: 'post',
       handler(_options, bundle) {
         const page = bundle['index.html'];
-        if (!page || page.type !== 'asset') return this.error('the one-file build has no index.html');
+        if (page?.type !== 'asset') return this.error('the one-file build has no index.html');
         let html = String(page.source);
         const leftovers = Object.keys(bundle).filter((name) => name !== 'index.html');
         if (leftovers.length) this.error(`the one-file build left files beside the page: ${leftovers.join(', ')}`);

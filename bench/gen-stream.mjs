@@ -253,10 +253,10 @@ function newTextFile(medium) {
     const base = lang === 'md' ? ident('snake').toUpperCase().replace(/_/g, '-') : ident(lang === 'ts' ? 'camel' : 'snake');
     path = (dir ? dir + '/' : '') + base + '.' + lang;
   } while (files.has(path));
-  const target = medium ? Math.round(10000 * Math.pow(10, rand())) : Math.round(300 * Math.pow(2, rand() * 5.5));
+  const target = medium ? Math.round(10000 * 10 ** rand()) : Math.round(300 * 2 ** (rand() * 5.5));
   const lines = genLines(lang, target * (0.6 + 0.4 * rand()));
   // Hot files change often, most files rarely (roughly a power law).
-  const weight = Math.pow(rand(), 3) * (medium ? 0.4 : 1) + 0.01;
+  const weight = rand() ** 3 * (medium ? 0.4 : 1) + 0.01;
   return { path, kind: 'text', lang, lines, target, weight, mark: 0 };
 }
 function newBinaryFile(path) {

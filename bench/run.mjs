@@ -434,7 +434,7 @@ function oursArgv(target, cmdArgs, appendPath = true) {
   return usesPath ? [...argv, ...cmdArgs] : [...argv, ...cmdArgs, ...tail];
 }
 // A template that names the git dir is a stand-in for git, so it gets git's environment too.
-const oursEnv = (target) => (OURS_TEMPLATE && OURS_TEMPLATE.some((t) => t.includes('{gitdir}')) ? target.gitEnv : process.env);
+const oursEnv = (target) => (OURS_TEMPLATE?.some((t) => t.includes('{gitdir}')) ? target.gitEnv : process.env);
 
 // ---- first difference between two outputs, streamed (nothing beyond a few MiB in memory) ----
 // Follows git's --batch framing ("<oid> <type> <size>\n<content>\n", or "<name> missing\n")

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { go, numbersIn, shot, textOf } from './support/app.ts';
-import { factOf, offsetIn, tableCells, verifyPackSummary, waitHash } from './support/anatomy.ts';
+import { factOf, offsetIn, verifyPackSummary, waitHash } from './support/anatomy.ts';
 import { batchCheck, chainOf, gitDir, repoFolder, verifiedPacks, verifyPack, type PackEntry } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
 

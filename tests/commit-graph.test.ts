@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memorySource } from '../src/core/bytes/source.ts';
 import { PackscopeError } from '../src/core/errors.ts';
 import { CommitGraphFile, PARENT_NONE } from '../src/core/format/commit-graph.ts';
-import { CommitGraph, loadCommitGraph } from '../src/core/format/commit-graph-chain.ts';
+import { type CommitGraph, loadCommitGraph } from '../src/core/format/commit-graph-chain.ts';
 import { verifyCommitGraph } from '../src/core/verify/commit-graph-verify.ts';
 import { portableHasher } from '../src/core/hash/hasher.ts';
 import { SHA1 } from '../src/core/hash/algo.ts';

@@ -209,7 +209,7 @@ async function corruptFirstCopy(copy: DamagedCopy): Promise<{ victim: string; pa
       const others = [...rowsBy].filter(([p, rs]) => p !== pack && rs.some((r) => r.oid === row.oid));
       if (others.length === 0) continue;
       const loc = db.locate(fromHex(row.oid));
-      if (!loc || loc.kind !== 'packed' || loc.pack.name !== pack) continue;
+      if (loc?.kind !== 'packed' || loc.pack.name !== pack) continue;
       // The zlib header: every reader fails there (a flipped bit mid-stream can inflate to the
       // declared size, and only the Adler-32 would tell; see the note in the report).
       editFile(copy, join(copy.packDir, `${pack}.pack`), (b) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memorySource } from '../src/core/bytes/source.ts';
 import { SequentialReader } from '../src/core/bytes/sequential-reader.ts';
-import { CachedFile, WindowCache, readExact } from '../src/core/bytes/window-cache.ts';
+import { type CachedFile, WindowCache, readExact } from '../src/core/bytes/window-cache.ts';
 import { toHex } from '../src/core/hash/hex.ts';
 import { typeName } from '../src/core/objects/types.ts';
 import { ObjectDatabase } from '../src/core/odb/database.ts';

@@ -3,7 +3,7 @@ import { fsDirectoryReader } from '../src/cli/node-host.ts';
 import { layoutTreemap } from '../src/core/analysis/treemap-layout.ts';
 import type { AnalysisSoFar, SizeTreeNode } from '../src/protocol/analysis.ts';
 import { SIZE_LIMITS } from '../src/protocol/analysis.ts';
-import { Cancelled, type HandlerContext, type StreamContext } from '../src/protocol/rpc.ts';
+import { Cancelled, type StreamContext } from '../src/protocol/rpc.ts';
 import { analysisHandlers } from '../src/worker/analysis-handlers.ts';
 import { Session } from '../src/worker/session.ts';
 import { setSession } from '../src/worker/state.ts';

@@ -4,7 +4,7 @@ import { resolveName } from '../core/odb/names.ts';
 import type { RepositoryFiles } from '../core/repo/discover.ts';
 import type { CacheStats, OpenSource } from '../protocol/messages.ts';
 import type { Handlers } from '../protocol/rpc.ts';
-import { browse, resolveToOid } from '../core/browse/browse.ts';
+import { browse } from '../core/browse/browse.ts';
 import { demoReader } from './demo.ts';
 import { historyGraphPage } from './history-graph.ts';
 import { commonRoot, fileListReader, handleReader } from './directory-readers.ts';

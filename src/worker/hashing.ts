@@ -1,6 +1,6 @@
 import { createSHA1, createSHA256 } from 'hash-wasm';
 import { SHA1, SHA256 } from '../core/hash/algo.ts';
-import { HasherPool, PooledHasher, makeHasherPool, poolAgrees } from '../core/hash/hasher-pool.ts';
+import { type HasherPool, PooledHasher, makeHasherPool, poolAgrees } from '../core/hash/hasher-pool.ts';
 import { portableHasher, type HasherFactory } from '../core/hash/hasher.ts';
 
 /**

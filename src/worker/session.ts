@@ -2,7 +2,7 @@ import { commitGraphPresence } from '../core/anatomy/commit-graph.ts';
 import { memorySource } from '../core/bytes/source.ts';
 import { toWire } from '../core/errors.ts';
 import { ObjectDatabase, groupPackFiles, type ObjectLocation } from '../core/odb/database.ts';
-import { ObjectTable, ObjectTableBuilder } from '../core/odb/object-table.ts';
+import { type ObjectTable, ObjectTableBuilder } from '../core/odb/object-table.ts';
 import { discoverRepository, type DirectoryReader, type RepositoryFiles } from '../core/repo/discover.ts';
 import { readRefs, resolveRef, type RefMap } from '../core/repo/refs.ts';
 import { MultiPackIndexChain } from '../core/format/midx-chain.ts';

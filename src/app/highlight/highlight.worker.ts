@@ -170,7 +170,7 @@ function pick(): { id: number; doc: Doc; index: number } | undefined {
   for (let k = order.length - 1; k >= 0; k--) {
     const id = order[k];
     const doc = docs.get(id);
-    if (!doc || !doc.ready) continue;
+    if (!doc?.ready) continue;
     while (doc.wanted.length > 0) {
       const index = doc.wanted.shift() as number;
       if (index >= 0 && index < doc.done.length && !doc.done[index]) return { id, doc, index };

@@ -55,7 +55,7 @@ export function IndexPackView({ name }: { name: string }) {
           )}
           {(entry?.status === 'running' || entry?.status === 'cancelled') && (
             <div className="ix-progress" data-testid="index-pack-progress">
-              <progress max={100} value={entry.progress && entry.progress.total ? (entry.progress.done / entry.progress.total) * 100 : undefined} aria-label="Indexing" />
+              <progress max={100} value={entry.progress?.total ? (entry.progress.done / entry.progress.total) * 100 : undefined} aria-label="Indexing" />
               <span className="muted">{entry.progress?.label ?? 'Starting…'}</span>
               {entry.status === 'running' ? (
                 <span className="muted">(Cancel in the task bar below)</span>

@@ -1,7 +1,6 @@
 import { useMemo, useState, type MouseEvent } from 'react';
 import type { MidxAnatomy } from '../../protocol/anatomy.ts';
 import type { RepoSummary } from '../../protocol/messages.ts';
-import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Link } from '../components/Link.tsx';
 import { formatCount } from '../lib/format.ts';

@@ -129,7 +129,7 @@ function StatsCell({ entry, onCompute, busy }: { entry: PackStatsEntry | undefin
     const p = entry.progress;
     return (
       <span className="pk-cell-progress">
-        <progress max={100} value={p && p.total ? (p.done / p.total) * 100 : undefined} aria-label="Scanning" />
+        <progress max={100} value={p?.total ? (p.done / p.total) * 100 : undefined} aria-label="Scanning" />
       </span>
     );
   }

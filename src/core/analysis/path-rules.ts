@@ -166,7 +166,7 @@ export class PathRules {
 
   private joinRename(commit: number, oldPath: number, newPath: number): void {
     const old = this.groups.get(oldPath);
-    if (!old || !old.includes(newPath)) {
+    if (!old?.includes(newPath)) {
       const joined = old ? [...old, newPath] : [oldPath, newPath];
       for (const f of joined) this.groups.set(f, joined);
     }

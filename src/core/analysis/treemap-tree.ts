@@ -96,7 +96,7 @@ function commitLeaves(analysis: SizeAnalysis, measure: TreemapMeasure, files: re
 
 function sizeOf(column: Float64Array, blob: BlobIndex): number {
   const v = blob >= 0 ? column[blob] : -1;
-  return v > 0 ? v : 0;
+  return Math.max(v, 0);
 }
 
 /** Sums values bottom-up (iteratively: a hostile repository can nest directories thousands deep). */

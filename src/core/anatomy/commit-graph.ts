@@ -1,6 +1,6 @@
 import { u32 } from '../bytes/be.ts';
 import { PackscopeError } from '../errors.ts';
-import { CommitGraph, commitGraphFilesFrom, loadCommitGraph, type CommitGraphLoad } from '../format/commit-graph-chain.ts';
+import { type CommitGraph, commitGraphFilesFrom, loadCommitGraph, type CommitGraphLoad } from '../format/commit-graph-chain.ts';
 import { BLOOM_HEADER_SIZE, EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, PARENT_NONE, type CommitGraphFile } from '../format/commit-graph.ts';
 import { toHex } from '../hash/hex.ts';
 import { prefetchedCommitReader, verifyCommitGraph } from '../verify/commit-graph-verify.ts';

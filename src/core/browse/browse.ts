@@ -8,7 +8,7 @@ import type { ObjectDatabase } from '../odb/database.ts';
 import { resolveName } from '../odb/names.ts';
 import type { RefMap } from '../repo/refs.ts';
 import type { BrowseResult } from './types.ts';
-import { DETAIL_LIMITS, person, treeEntriesAt } from '../objects/describe.ts';
+import { DETAIL_LIMITS, treeEntriesAt } from '../objects/describe.ts';
 import { browseOrderOf, findEntry, treeIndexOf } from '../odb/tree-listing.ts';
 
 /** Walking a commit's (or tree's) tree by path, for Browse. */

@@ -266,7 +266,7 @@ function giveContext(lines: ResultLine[], count: number, parentCount: number, co
       break;
     }
     i = k;
-    k = j + context < count + 1 ? j + context : count + 1;
+    k = Math.min(j + context, count + 1);
     while (j < k) lines[j++].flag |= mark;
   }
   return true;
@@ -292,7 +292,7 @@ function makeHunks(lines: ResultLine[], count: number, parentCount: number, dens
       if (!(lines[j].flag & mark)) {
         // An interesting line within the context span after this one continues the hunk.
         let lookahead = adjustHunkTail(lines, allMask, hunkBegin, j);
-        lookahead = lookahead + context < count + 1 ? lookahead + context : count + 1;
+        lookahead = Math.min(lookahead + context, count + 1);
         let goesOn = false;
         while (lookahead && j <= --lookahead) {
           if (lines[lookahead].flag & mark) {

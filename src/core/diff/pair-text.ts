@@ -1,7 +1,7 @@
 import { fail } from '../errors.ts';
 import { toHex } from '../hash/hex.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
-import { ByteSink, fileLabels, patchHeader, quoted, renameName, zeroOid, type Abbreviator, type PatchHalf } from './diff-format.ts';
+import { type ByteSink, fileLabels, patchHeader, quoted, renameName, zeroOid, type Abbreviator, type PatchHalf } from './diff-format.ts';
 import { countLines, formatPatchBody, isBinaryBlob } from './patch.ts';
 import { S_IFMT, isGitlinkMode, isTreeMode, type FilePair, type FileSide } from './tree-diff.ts';
 

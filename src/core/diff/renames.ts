@@ -352,7 +352,7 @@ function finish(pairs: FilePair[], dsts: Destination[], sourceOf: Map<FilePair, 
   // In output order: a source taken several times is a copy for all but its last taker.
   for (let i = 0; i < out.length; i++) {
     const d = kept[i];
-    if (!d || !d.source) continue;
+    if (!d?.source) continue;
     const p = out[i];
     if (p.old && p.new && sameBytes(p.old.path, p.new.path)) p.status = 'M';
     else p.status = --d.source.used > 0 ? 'C' : 'R';

@@ -1,4 +1,4 @@
-import { LogWalk } from './log-walk.ts';
+import type { LogWalk } from './log-walk.ts';
 
 /**
  * git's graph order (LogWalk.topoOrder) a page at a time, without waiting for the whole walk.

@@ -145,7 +145,7 @@ export function forEachCommitLink(data: Uint8Array, visit: (isParent: boolean, s
         const isTree = !treeSeen && keyIs(data, pos, eol, TREE);
         if (isTree || keyIs(data, pos, eol, PARENT)) {
           const key = isTree ? TREE : PARENT;
-          const start = pos + key.length + 1 <= eol ? pos + key.length + 1 : eol;
+          const start = Math.min(pos + key.length + 1, eol);
           if (isTree) {
             treeSeen = true;
             treeStart = start;

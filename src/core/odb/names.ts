@@ -1,4 +1,4 @@
-import { PackscopeError } from '../errors.ts';
+
 import { fromHex, isHex, toHex } from '../hash/hex.ts';
 import { parseCommit } from '../objects/commit.ts';
 import { parseTag } from '../objects/tag.ts';

@@ -3,7 +3,7 @@ import { PackscopeError } from '../errors.ts';
 import type { HashAlgo } from '../hash/algo.ts';
 import type { HasherFactory } from '../hash/hasher.ts';
 import { fromHex, toHex } from '../hash/hex.ts';
-import { CommitGraph, loadCommitGraph, type CommitGraphFiles, type CommitGraphLoad } from '../format/commit-graph-chain.ts';
+import { type CommitGraph, loadCommitGraph, type CommitGraphFiles, type CommitGraphLoad } from '../format/commit-graph-chain.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, LAST_EDGE, PARENT_NONE } from '../format/commit-graph.ts';
 

@@ -23,7 +23,7 @@ function useRepoImage(rev: string, path: string[]) {
       if (found.target.kind !== 'blob') return { kind: 'none', reason: 'it is a folder' };
       const detail = await engine.call('object', { oid: found.target.oid }, { signal });
       const content = detail.content;
-      if (!content || content.kind !== 'blob') return { kind: 'none', reason: 'it could not be read' };
+      if (content?.kind !== 'blob') return { kind: 'none', reason: 'it could not be read' };
       if (!content.image) return { kind: 'none', reason: 'it is not an image' };
       if (content.size > MAX_IMAGE_BYTES) return { kind: 'none', reason: `it is ${formatBytes(content.size)}` };
       const { bytes } = await engine.call('blobBytes', { oid: found.target.oid }, { signal, onProgress });

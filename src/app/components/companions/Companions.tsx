@@ -1,5 +1,4 @@
 import type { Companions as CompanionsData } from '../../../protocol/anatomy.ts';
-import { engine } from '../../client.ts';
 import { formatBytes, formatCount } from '../../lib/format.ts';
 import { useWorkerRequest } from '../../lib/request.ts';
 import { ErrorBox } from '../ErrorBox.tsx';

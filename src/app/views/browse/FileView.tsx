@@ -70,7 +70,7 @@ function BlobFile({ rev, commit, path, oid, mode, lines }: { rev: string; commit
   if (req.status === 'error') return <ErrorBox error={req.error} title={`${name} could not be read`} />;
   const detail = req.data;
   const content = detail.content;
-  if (!content || content.kind !== 'blob') {
+  if (content?.kind !== 'blob') {
     return (
       <>
         {detail.error && <ErrorBox error={detail.error} title={`${name} could not be read`} />}

@@ -64,7 +64,7 @@ export function FolderReadme({ rev, path, tree, entries, total }: { rev: string;
     if (!entry) return undefined;
     const detail = await engine.call('object', { oid: entry.oid }, { signal });
     const content = detail.content;
-    if (!content || content.kind !== 'blob' || content.text === undefined || content.size > MAX_README_BYTES) return undefined;
+    if (content?.kind !== 'blob' || content.text === undefined || content.size > MAX_README_BYTES) return undefined;
     const text = content.truncated ? (await engine.call('blobText', { oid: entry.oid }, { signal, onProgress })).text : content.text;
     return { name: entry.name, oid: entry.oid, text, size: content.size };
   };

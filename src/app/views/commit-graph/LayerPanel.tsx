@@ -1,7 +1,7 @@
 import type { CommitGraphLayerAnatomy } from '../../../protocol/commit-graph.ts';
 import { ChunkFileMap, chunkFileRegions } from '../../components/ChunkFileMap.tsx';
-import { FieldTable, HexLink, hex } from '../../components/HexLink.tsx';
-import { formatBytes, formatCount } from '../../lib/format.ts';
+import { FieldTable, HexLink } from '../../components/HexLink.tsx';
+import { formatCount } from '../../lib/format.ts';
 import { BloomPanel } from './BloomPanel.tsx';
 import { CommitRows } from './CommitRows.tsx';
 

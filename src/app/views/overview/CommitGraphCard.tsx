@@ -9,9 +9,7 @@ export function CommitGraphCard({ commitGraph }: { commitGraph: NonNullable<Repo
       <p>
         <span className="badge on">{commitGraph.kind}</span>{' '}
         {commitGraph.kind === 'flat' ? (
-          <>
-            <span className="mono">objects/info/commit-graph</span>
-          </>
+          <span className="mono">objects/info/commit-graph</span>
         ) : (
           <>
             a split chain in <span className="mono">objects/info/commit-graphs/</span>

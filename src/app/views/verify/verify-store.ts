@@ -74,7 +74,7 @@ async function settleAfterCancel(summary: RepoSummary | undefined): Promise<void
       return;
     }
     const run = useVerify.getState().run;
-    if (!run || run.status !== 'running') return;
+    if (run?.status !== 'running') return;
     // Still running in the worker: keep showing it stopped, and look again shortly.
     useVerify.setState({ run: { ...run, status: 'cancelled' } });
     await new Promise((r) => setTimeout(r, POLL_MS));
