@@ -34,6 +34,7 @@
 //                                 objects,filter,verify,unreachable,search
 //   BENCH_BROWSER_JSON            where the results go (default bench/build/browser-last.json)
 //   BENCH_PORT                    port for vite preview (default: a free one)
+//   BENCH_DIST                    the built app to serve (default: dist/)
 //   CHROMIUM                      the browser (default /usr/bin/chromium)
 // Exit status: 0 when every step finished (timeouts included), 1 when one failed, 2 usage.
 
@@ -46,7 +47,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = path.join(ROOT, 'dist');
+const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(ROOT, 'dist');
 const STEP_TIMEOUT_S = Number(process.env.BENCH_BROWSER_STEP_TIMEOUT_S || 300);
 const OPEN = process.env.BENCH_BROWSER_OPEN || 'gitdir';
 const VIA = process.env.BENCH_BROWSER_VIA || 'input';
@@ -161,7 +162,7 @@ function ensureBuilt() {
   }
 }
 async function startServer(port) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--outDir', DIST, '--port', String(port), '--strictPort'], { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c) => { if (err.length < 4000) err += c; });
   process.on('exit', () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } });

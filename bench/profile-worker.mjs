@@ -6,6 +6,7 @@
 //   node bench/profile-worker.mjs <repository> <view> [out.cpuprofile]
 //
 // <view>: open (choosing the folder until the overview's object count; worker and page),
+// objects[?type=<type>] (the object list, or its type filter, until its total is shown),
 // verify (runs Verify, until the verdict), unreachable (until the counts),
 // pack/pack-<hash> (the pack page, until its byte map is drawn), or search?kind=text&q=<word> (until the
 // search ends, at most 10 minutes). The built app (dist/,
@@ -25,8 +26,9 @@ if (!repo || !view) {
   process.stderr.write('usage: node bench/profile-worker.mjs <repository> verify|unreachable|pack/pack-<hash>|search?kind=text&q=<word> [out.cpuprofile]\n');
   process.exit(2);
 }
-if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) {
-  process.stderr.write('profile-worker: dist/ is missing: run npm run build first\n');
+const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(ROOT, 'dist');
+if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+  process.stderr.write(`profile-worker: ${DIST} is missing: run npm run build first (or set BENCH_DIST)\n`);
   process.exit(2);
 }
 
@@ -51,7 +53,7 @@ const port = await new Promise((resolve) => {
     server.close(() => resolve(port));
   });
 });
-const server = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+const server = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--outDir', DIST, '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 try {
   const page = await browser.newPage();
@@ -131,6 +133,9 @@ try {
     await page.waitForFunction(() => !!document.querySelector('[data-testid=verify-verdict]') && !document.querySelector('[data-testid=verify-progress]'), null, { timeout: 1_800_000, polling: 200 });
   } else if (view === 'unreachable') {
     await page.getByTestId('reach-counts').waitFor({ timeout: 1_800_000 });
+  } else if (view.startsWith('objects')) {
+    // The object list (with ?type=<type>: the type filter) until its total is known.
+    await page.waitForFunction(() => !!document.querySelector('[data-testid=objects-total]'), null, { timeout: 1_800_000, polling: 50 });
   } else if (view.startsWith('pack/')) {
     await page.waitForFunction(() => !!document.querySelector('[data-testid=byte-map][data-bytes-per-px]'), null, { timeout: 1_800_000, polling: 100 });
   } else {
