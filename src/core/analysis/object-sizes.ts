@@ -153,7 +153,7 @@ export class ObjectSizesBuilder {
     this.packIndex[r] = p;
     this.offsets[r] = location.offset;
     const scan = p >= 0 ? this.scans[p] : undefined;
-    const rank = scan && location.offset === location.offset ? location.pack.rankOf(location.offset) : -1;
+    const rank = scan && !Number.isNaN(location.offset) ? location.pack.rankOf(location.offset) : -1;
     if (!scan || rank < 0 || scan.types[rank] === 0 || scan.sizes[rank] < 0) {
       this.unreadable++;
       this.types[r] = 0;

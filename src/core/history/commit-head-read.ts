@@ -28,7 +28,7 @@ const COMMITTER = [0x0a, 0x63, 0x6f, 0x6d, 0x6d, 0x69, 0x74, 0x74, 0x65, 0x72, 0
 
 /** The commit's bytes from its start through its committer line's newline, or undefined (read it whole). */
 export function readCommitHeadBytes(db: ObjectDatabase, loc: ObjectLocation): Uint8Array | undefined {
-  if (loc.kind !== 'packed' || loc.error !== undefined || loc.offset !== loc.offset) return undefined;
+  if (loc.kind !== 'packed' || loc.error !== undefined || Number.isNaN(loc.offset)) return undefined;
   const pack = loc.pack;
   try {
     // Bounded by the trailer, not the next entry: finding that loads the pack order (849k

@@ -201,7 +201,7 @@ export class ObjectDatabase {
       const pos = last.idx.find(oid);
       if (pos >= 0) {
         const found = idxLocation(last, pos);
-        if (found.offset === found.offset) return found;
+        if (!Number.isNaN(found.offset)) return found;
         broken ??= found;
       }
     }
@@ -210,7 +210,7 @@ export class ObjectDatabase {
       const pos = pack.idx.find(oid);
       if (pos >= 0) {
         const found = idxLocation(pack, pos);
-        if (found.offset !== found.offset) {
+        if (Number.isNaN(found.offset)) {
           broken ??= found;
           continue;
         }
@@ -225,7 +225,7 @@ export class ObjectDatabase {
     // an entry dropped, a pack id out of range) must not hide an object its pack still holds.
     // Only misses get here.
     const covered = this.inCoveredPacks(oid);
-    if (covered && covered.offset === covered.offset) return covered;
+    if (covered && !Number.isNaN(covered.offset)) return covered;
     broken ??= covered;
     if (broken) return broken;
     if (isEmptyTree(oid, this.algo)) return { kind: 'loose', file: emptyTreeEntry(this.algo) };
@@ -241,7 +241,7 @@ export class ObjectDatabase {
       const pos = pack.idx.find(oid);
       if (pos < 0) continue;
       const found = idxLocation(pack, pos);
-      if (found.offset === found.offset) return found;
+      if (!Number.isNaN(found.offset)) return found;
       broken ??= found;
     }
     return broken;
@@ -273,7 +273,7 @@ export class ObjectDatabase {
       if (scanned) return scanned;
     }
     try {
-      if (loc.offset !== loc.offset) throw unreadableEntry(loc);
+      if (Number.isNaN(loc.offset)) throw unreadableEntry(loc);
       return loc.pack.objectInfo(loc.offset);
     } catch (err) {
       return this.fromOtherCopy(loc, err, (other) => (other.kind === 'loose' ? looseObjectInfo(other.file.source, this.ctx.inflater) : other.pack.objectInfo(other.offset)));
@@ -293,7 +293,7 @@ export class ObjectDatabase {
   readAt(loc: ObjectLocation): GitObject {
     if (loc.kind === 'loose') return readLooseObject(loc.file.source, this.ctx.inflater, this.ctx.maxObjectBytes);
     try {
-      if (loc.offset !== loc.offset) throw unreadableEntry(loc);
+      if (Number.isNaN(loc.offset)) throw unreadableEntry(loc);
       return loc.pack.readObject(loc.offset);
     } catch (err) {
       return this.fromOtherCopy(loc, err, (other) => this.readCopy(other));
@@ -313,7 +313,7 @@ export class ObjectDatabase {
   readTransientAt(loc: ObjectLocation): GitObject {
     if (loc.kind === 'loose') return this.readAt(loc);
     try {
-      if (loc.offset !== loc.offset) throw unreadableEntry(loc);
+      if (Number.isNaN(loc.offset)) throw unreadableEntry(loc);
       return loc.pack.readObject(loc.offset, true);
     } catch (err) {
       return this.fromOtherCopy(loc, err, (other) => this.readCopy(other));
@@ -335,7 +335,7 @@ export class ObjectDatabase {
       const pos = pack.idx.find(oid);
       if (pos < 0) continue;
       const other = idxLocation(pack, pos);
-      if (other.offset !== other.offset) continue;
+      if (Number.isNaN(other.offset)) continue;
       try {
         const result = read(other);
         this.badCopies.push({ oid: toHex(oid), error: err, readFrom: pack.data.name });
@@ -360,7 +360,7 @@ export class ObjectDatabase {
   /** The id of the object a packed location names, from its pack's idx; undefined when unknown. */
   private oidOfLocation(loc: ObjectLocation & { kind: 'packed' }): Uint8Array | undefined {
     try {
-      const pos = loc.position >= 0 ? loc.position : loc.offset === loc.offset ? loc.pack.positionAtOffset(loc.offset) : -1;
+      const pos = loc.position >= 0 ? loc.position : !Number.isNaN(loc.offset) ? loc.pack.positionAtOffset(loc.offset) : -1;
       return pos >= 0 ? loc.pack.idx.oidAt(pos).slice() : undefined;
     } catch {
       return undefined;

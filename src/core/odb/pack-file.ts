@@ -249,7 +249,7 @@ export class PackFile {
         if (this.idx.offsetAt(i) === offset) position = i;
       } catch (err) {
         // NaN stands for an offset the idx cannot give: its entry's own reason says why.
-        if (offset !== offset) throw err;
+        if (Number.isNaN(offset)) throw err;
       }
     }
     const place: ErrorPlace = { file: this.idx.name };
@@ -287,7 +287,7 @@ export class PackFile {
   private headerBefore(offset: number, end: number): PackEntryHeader {
     const algo = this.ctx.algo;
     if (!(offset >= PACK_HEADER_SIZE && offset < end)) {
-      if (offset !== offset) this.checkEntryOffset(offset);
+      if (Number.isNaN(offset)) this.checkEntryOffset(offset);
       fail('OutOfRange', `entry offset ${offset} lies outside the pack's entries [12, ${end})`, { file: this.data.name, offset });
     }
     const bytes = readPoint(this.data, offset, Math.min(entryHeaderMaxLength(algo), end - offset));
