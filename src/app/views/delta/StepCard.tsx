@@ -1,16 +1,11 @@
-import { useState } from 'react';
-import type { WireError } from '../../../core/errors.ts';
 import type { DeltaStepDetail } from '../../../protocol/anatomy.ts';
-import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
-import { asWire } from '../../stores/repo.ts';
 import { hex } from '../hex/offsets.ts';
 import { Instructions } from './Instructions.tsx';
 import { ResultBar } from './ResultBar.tsx';
-
-type Instruction = NonNullable<DeltaStepDetail['instructions']>[number];
+import { useWorkerOnDemand } from '../../lib/request.ts';
 
 /** Instructions asked for when a person wants a step's whole list. */
 const ALL_INSTRUCTIONS = 50_000;
@@ -62,9 +57,11 @@ export function StepCard({
   /** False when the chain could not be followed down to a full object. */
   complete: boolean;
 }) {
-  const [all, setAll] = useState<Instruction[] | undefined>(undefined);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<WireError | undefined>(undefined);
+  const [req, ask] = useWorkerOnDemand<'deltaSteps'>();
+  // The whole chain comes back; this card lists its own step (the last), and a chain that stops below it says why.
+  const all = req.status === 'done' ? (req.data.steps[req.data.steps.length - 1]?.instructions ?? []) : undefined;
+  const loading = req.status === 'loading';
+  const error = req.status === 'error' ? req.error : req.status === 'done' ? req.data.error : undefined;
   const isDelta = step.entryType === 'ofs-delta' || step.entryType === 'ref-delta';
   const list = all ?? step.instructions ?? [];
   const count = (step.instructions?.length ?? 0) + (step.moreInstructions ?? 0);
@@ -72,20 +69,8 @@ export function StepCard({
   const mismatch = isDelta && expectedBaseSize !== undefined && step.baseSize !== undefined && step.baseSize !== expectedBaseSize;
   const listId = `hx-dstep-${index}-list`;
 
-  const listAll = async () => {
-    if (!step.oid) return;
-    setLoading(true);
-    setError(undefined);
-    try {
-      const r = await engine.call('deltaSteps', { oid: step.oid, maxInstructions: ALL_INSTRUCTIONS });
-      const mine = r.steps[r.steps.length - 1];
-      setAll(mine?.instructions ?? []);
-      if (r.error) setError(r.error);
-    } catch (err) {
-      setError(asWire(err));
-    } finally {
-      setLoading(false);
-    }
+  const listAll = () => {
+    if (step.oid) void ask('Listing the delta instructions', 'deltaSteps', { oid: step.oid, maxInstructions: ALL_INSTRUCTIONS });
   };
 
   return (
@@ -174,7 +159,7 @@ export function StepCard({
                 <p className="muted hx-dstep-more">
                   {formatCount(notListed)} more instruction{notListed === 1 ? '' : 's'} not listed.{' '}
                   {step.oid && !all && (
-                    <button type="button" className="small" onClick={() => void listAll()} disabled={loading}>
+                    <button type="button" className="small" onClick={listAll} disabled={loading}>
                       {loading ? 'Reading…' : `List all ${formatCount(count)}`}
                     </button>
                   )}
