@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateRemoval, type StoredBlobFacts } from '../src/core/analysis/removal-estimate.ts';
+import { fsDirectoryReader } from '../src/cli/node-host.ts';
+import type { AnalysisSoFar } from '../src/protocol/analysis.ts';
+import type { StreamContext } from '../src/protocol/rpc.ts';
+import { analysisHandlers } from '../src/worker/analysis-handlers.ts';
+import { Session } from '../src/worker/session.ts';
+import { setSession } from '../src/worker/state.ts';
 import { seededRandom } from './support/random.ts';
 
 /**
@@ -217,5 +223,23 @@ describe('removal estimate against git filter-repo', () => {
     expect(saved).toBeLessThanOrEqual(e.upTo + rewritten);
     // The range is not vacuous: the freed bytes are most of it.
     expect(e.saved).toBeGreaterThan(40_000);
+  });
+
+  it('is what the size view says for the folder: the engine\'s delta bases and paths give the same reasons', async () => {
+    const { blobs, oids, paths } = factsFromGit(repo);
+    const e = estimateRemoval(blobs, mask(paths.map((p, i) => (p.startsWith('media/') ? i : -1)).filter((i) => i >= 0)));
+    setSession(await Session.open('crafted', fsDirectoryReader(repo)));
+    const ctx: StreamContext<AnalysisSoFar> = { progress: () => undefined, checkCancelled: () => undefined, pause: async () => undefined, transfer: () => undefined, emit: () => undefined };
+    const media = (await analysisHandlers.sizeFindPath({ path: 'media' }, ctx)).id as number;
+    const { removal } = await analysisHandlers.sizePath({ path: media }, ctx);
+    expect(removal.paths).toBe(paths.filter((p) => p.startsWith('media/')).length);
+    expect({ saved: removal.saved, upTo: removal.upTo, keptElsewhere: removal.keptElsewhere, counts: removal.counts }).toEqual({ saved: e.saved, upTo: e.upTo, keptElsewhere: e.keptElsewhere, counts: e.counts });
+    const reasons = new Map(removal.blobs.map((b) => [b.blob, b]));
+    for (const b of e.blobs) {
+      const shown = reasons.get(oids[b.blob]);
+      expect(shown?.reason, oids[b.blob]).toBe(b.reason.kind);
+      if (b.reason.kind === 'delta-base') expect(shown?.dependent?.blob).toBe(oids[b.reason.dependent]);
+      if (b.reason.kind === 'other-path') expect(shown?.otherPath?.path).toBe(paths[b.reason.path]);
+    }
   });
 });
