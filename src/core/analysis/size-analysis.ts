@@ -34,9 +34,9 @@ import type { AnalysisProgress, AnalysisSoFar, CommitIndex, SizeAnalysis, SizeAn
 /** Unreadable commits whose errors are kept (the count is exact). */
 const MAX_UNREADABLE = 20;
 /** Bytes of trees kept between commits (a parent's root tree is read again as its child's old side). */
-const TREE_CACHE_BYTES = 24 << 20;
+const TREE_CACHE_BYTES = 8 << 20;
 /** Bytes of blobs kept for rename detection (a merge compares the same files against each parent). */
-const BLOB_CACHE_BYTES = 32 << 20;
+const BLOB_CACHE_BYTES = 8 << 20;
 /** Blobs larger than this are read again when needed rather than kept. */
 const BLOB_CACHE_MAX_ONE = 4 << 20;
 
@@ -343,9 +343,11 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
       this.treeCache.clear();
       this.treeCacheBytes = 0;
     }
-    this.treeCache.set(key, obj.data);
-    this.treeCacheBytes += obj.data.length;
-    return obj.data;
+    // A view into a larger buffer (a window, an inflate buffer) would keep all of it alive.
+    const data = obj.data.byteLength === obj.data.buffer.byteLength ? obj.data : obj.data.slice();
+    this.treeCache.set(key, data);
+    this.treeCacheBytes += data.length;
+    return data;
   };
 
 
@@ -370,7 +372,7 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
             cache.clear();
             bytes = 0;
           }
-          cache.set(key, data);
+          cache.set(key, data.byteLength === data.buffer.byteLength ? data : data.slice());
           bytes += data.length;
         }
         return data;
