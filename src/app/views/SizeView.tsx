@@ -168,7 +168,8 @@ function Running({ progress, soFar, running }: { progress: Progress | undefined;
         {progress ? progress.label : 'Starting'}… <span className="muted">{progress ? taskCount({ done: progress.done, total: progress.total, unit: progress.unit, etaMs: progress.etaMs }) : ''}</span>
       </p>
       {progress && progress.total > 0 && <progress max={progress.total} value={progress.done} aria-label="Size analysis" />}
-      {soFar && (
+      {/* Counts start with the walk over history; the size pass before it has none to tell. */}
+      {soFar && soFar.commits > 0 && (
         <p className="muted" data-testid="size-so-far">
           So far: {formatCount(soFar.commits)} commits, {formatCount(soFar.files)} paths, {formatCount(soFar.blobs)} blobs, {formatBytes(soFar.stored)} stored.
         </p>
