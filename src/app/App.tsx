@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { engine } from './client.ts';
 import { Layout } from './components/Layout.tsx';
 import { openDemo, openDrop, reopenRecent } from './lib/open.ts';
@@ -83,7 +83,7 @@ export function App() {
   }, []);
 
   const isOpen = status === 'open' && key !== undefined && (repo === key || repo === undefined);
-  let view;
+  let view: ReactNode;
   if (!isOpen || route.view === 'home') view = restoring && repo ? <p className="muted">Reopening…</p> : <HomeView pendingRepo={status === 'open' ? undefined : repo} />;
   else if (route.view === 'overview') view = <OverviewView />;
   else if (route.view === 'objects') view = <ObjectsView filter={route.filter} at={route.at} />;

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { PackscopeError } from '../core/errors.ts';
 import { ObjectDatabase } from '../core/odb/database.ts';
@@ -14,7 +14,7 @@ export interface CliRepository {
 
 /** Opens `<path>` (a working tree, .git, objects or pack folder, or a single idx/pack file). */
 export async function openRepository(path: string, options: { deltaBaseCacheBytes?: number } = {}): Promise<CliRepository> {
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(path);
   } catch {

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { PackscopeError } from '../core/errors.ts';
@@ -36,7 +36,7 @@ export interface RegularFileWrite {
  * is anything else, a symbolic link included, whatever the link points to.
  */
 export function existingRegularFile(path: string, remedy: string = DEFAULT_REMEDY): boolean {
-  let stats;
+  let stats: Stats | undefined;
   try {
     stats = lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {

@@ -4,7 +4,7 @@ import { toHex } from '../../core/hash/hex.ts';
 import { formatTreeListing } from '../../core/objects/ls-tree.ts';
 import { parseTree } from '../../core/objects/tree.ts';
 import type { ObjectDatabase } from '../../core/odb/database.ts';
-import { resolveName } from '../../core/odb/names.ts';
+import { resolveName, type NameResult } from '../../core/odb/names.ts';
 import { Output } from '../output.ts';
 import { batchAllPooled, batchPoolSettings } from '../pool/batch-all.ts';
 import { openRepository } from '../repository.ts';
@@ -42,7 +42,7 @@ export async function catFile(args: string[]): Promise<number> {
       if (lines[lines.length - 1] === '') lines.pop();
       for (const line of lines) {
         const name = line;
-        let result;
+        let result: NameResult;
         try {
           result = resolveName(db, refs, name);
         } catch (err) {

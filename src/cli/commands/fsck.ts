@@ -1,4 +1,4 @@
-import { opendirSync, writeSync } from 'node:fs';
+import { opendirSync, writeSync, type Dir } from 'node:fs';
 import { join } from 'node:path';
 import type { FileEntry } from '../../core/repo/discover.ts';
 import { RefStore } from '../../core/repo/ref-store.ts';
@@ -103,7 +103,7 @@ function inDirectoryOrder(root: string, gitDir: string, reflogFiles: FileEntry[]
   const ordered: FileEntry[] = [];
   const walk = (relative: string, depth: number): void => {
     if (depth > 64) return;
-    let dir;
+    let dir: Dir;
     try {
       dir = opendirSync(join(root, relative));
     } catch {

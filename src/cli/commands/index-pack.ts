@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { PackscopeError } from '../../core/errors.ts';
 import { SHA1, SHA256, type HashAlgo } from '../../core/hash/algo.ts';
 import { toHex } from '../../core/hash/hex.ts';
-import { PackIndexer } from '../../core/index-pack/indexer.ts';
+import { PackIndexer, type IndexPackResult } from '../../core/index-pack/indexer.ts';
 import type { IdxWriteOptions } from '../../core/format/idx-write.ts';
 import { UsageError, reportError } from '../errors.ts';
 import { fileSource, nodeHasher, nodeInflater, nodeMeasuringInflater, readRegularFile } from '../node-host.ts';
@@ -72,7 +72,7 @@ export async function indexPack(args: string[]): Promise<number> {
   // Refused now rather than after indexing a pack that may take minutes.
   existingRegularFile(idxPath, remedy);
   const source = fileSource(opts.pack, opts.pack);
-  let result;
+  let result: IndexPackResult;
   try {
     const indexer = new PackIndexer(source, {
       algo: opts.algo,

@@ -17,7 +17,7 @@ export function peelToCommit(db: ObjectDatabase, oid: string): string | undefine
   for (let hop = 0; hop < MAX_TAG_HOPS; hop++) {
     const id = fromHex(current);
     if (!db.has(id)) return undefined;
-    let info;
+    let info: ReturnType<ObjectDatabase['info']>;
     try {
       info = db.info(id);
     } catch {

@@ -1,6 +1,6 @@
 import { fail } from '../errors.ts';
 import { fromHex, toHex } from '../hash/hex.ts';
-import { indexTree } from '../objects/tree-index.ts';
+import { indexTree, type TreeIndex } from '../objects/tree-index.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { entryMode, entryNameRange } from './tree-compare.ts';
 
@@ -70,7 +70,7 @@ export class PathListBuilder {
       this.capped = `more than ${this.caps.maxTrees} folders`;
       return;
     }
-    let index;
+    let index: TreeIndex;
     try {
       const obj = this.db.read(fromHex(at.oid));
       if (obj.type !== 'tree') fail('CorruptObject', `${at.oid} should be a tree but is a ${obj.type}`);

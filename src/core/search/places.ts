@@ -1,6 +1,6 @@
 import { fromHex, toHex } from '../hash/hex.ts';
 import { parseCommit } from '../objects/commit.ts';
-import { modeType, parseTree } from '../objects/tree.ts';
+import { modeType, parseTree, type TreeEntry } from '../objects/tree.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import type { BlobPlace } from './types.ts';
 
@@ -124,7 +124,7 @@ export class PlaceIndexBuilder {
   }
 
   private walkTree(tree: string): void {
-    let entries;
+    let entries: TreeEntry[];
     try {
       const obj = this.db.read(fromHex(tree));
       if (obj.type !== 'tree') return;

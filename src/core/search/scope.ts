@@ -1,6 +1,6 @@
 import { fromHex, toHex } from '../hash/hex.ts';
-import { forEachCommitLink, parseCommit } from '../objects/commit.ts';
-import { indexTree } from '../objects/tree-index.ts';
+import { type Commit, forEachCommitLink, parseCommit } from '../objects/commit.ts';
+import { indexTree, type TreeIndex } from '../objects/tree-index.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
 import { entryMode, entryNameRange } from '../history/tree-compare.ts';
 import type { BlobPlace } from './types.ts';
@@ -124,7 +124,7 @@ export class ScopeWalk {
       this.stats.unreadable++;
       return;
     }
-    let commit;
+    let commit: Commit;
     try {
       commit = parseCommit(data);
     } catch {
@@ -172,7 +172,7 @@ export class ScopeWalk {
   }
 
   private walkTree(at: { tree: string; path: Uint8Array; depth: number; commit: ScopedCommit }): void {
-    let index;
+    let index: TreeIndex;
     try {
       const obj = this.db.read(fromHex(at.tree));
       if (obj.type !== 'tree') return;

@@ -445,7 +445,7 @@ function strtoumax(data: Uint8Array, start: number): bigint {
 /** The object database as git's verify reads it: `Could not read` / `not a commit` / parse_commit_buffer. */
 export function odbCommitReader(db: ObjectDatabase): (oidHex: string) => OdbCommitResult {
   return (hex) => {
-    let obj;
+    let obj: ReturnType<ObjectDatabase['read']>;
     try {
       obj = db.read(fromHex(hex));
     } catch (err) {

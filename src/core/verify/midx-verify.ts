@@ -6,7 +6,7 @@ import type { HashAlgo } from '../hash/algo.ts';
 import type { HasherFactory } from '../hash/hasher.ts';
 import { toHex } from '../hash/hex.ts';
 import type { PackIndex } from '../format/idx.ts';
-import { MultiPackIndex, type MidxLike } from '../format/midx.ts';
+import { MultiPackIndex, type MidxHit, type MidxLike } from '../format/midx.ts';
 
 /**
  * `git multi-pack-index verify`, after git's `verify_midx_file`, in its order:
@@ -236,7 +236,7 @@ function checkMidx(midx: MidxLike, options: MidxVerifyOptions): MidxProblem[] {
     const oid = layer.oidAt(layerPosition).slice();
     const hex = toHex(oid);
     // git re-finds the entry by id (fill_midx_entry), so an id out of order may not be found.
-    let hit;
+    let hit: MidxHit | undefined;
     try {
       hit = midx.locate(oid);
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { DeltaStepDetail } from '../../../protocol/anatomy.ts';
 
 type Instruction = NonNullable<DeltaStepDetail['instructions']>[number];
@@ -26,7 +27,7 @@ export function ResultBar({ step }: { step: DeltaStepDetail }) {
   const inserted = step.insertedBytes ?? 0;
   const label = `Result of ${size} bytes: ${Math.round((copied / size) * 100)}% copied from the base, ${Math.round((inserted / size) * 100)}% inserted from the delta${listedEnd < size ? '; the end is not listed' : ''}`;
   const x = (n: number) => (n / size) * 1000;
-  let shapes;
+  let shapes: ReactNode[];
   if (runs.length <= MAX_RUNS) {
     shapes = runs.map((r, i) => <rect key={i} x={x(r.at)} width={Math.max(x(r.length), 0.6)} y={0} height={1} className={r.op === 'copy' ? 'hx-dbar-copy' : 'hx-dbar-insert'} />);
   } else {

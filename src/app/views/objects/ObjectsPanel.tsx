@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TypeFilter } from '../../../protocol/messages.ts';
+import type { ResultOf, TypeFilter } from '../../../protocol/messages.ts';
 import { Cancelled, engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { formatCount } from '../../lib/format.ts';
@@ -116,7 +116,7 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
         return;
       }
       setJump({ kind: 'busy', prefix });
-      let result;
+      let result: ResultOf<'locateInList'>;
       try {
         result = await engine.call('locateInList', { prefix, filter });
       } catch (err) {
