@@ -127,6 +127,18 @@ export class Blame {
     return n;
   }
 
+  /** Whether the repository has a commit: known once read, or held by the commit-graph (git trusts it); else looked up. */
+  private exists(hex: string): boolean {
+    if (this.nodes.has(hex)) return true;
+    const fromGraph = this.graph?.node(hex);
+    if (fromGraph) {
+      this.positions.set(hex, fromGraph.position);
+      this.nodes.set(hex, fromGraph);
+      return true;
+    }
+    return this.db.has(fromHex(hex));
+  }
+
   /** How often the Bloom filters answered (all zero without a commit-graph). */
   get bloom(): BloomStats {
     return this.graph?.bloom ?? { definitelyNot: 0, maybe: 0, notPresent: 0 };
@@ -282,7 +294,7 @@ export class Blame {
       for (let i = 0; i < parents.length; i++) {
         if (scapegoats[i]) continue;
         const p = parents[i];
-        if (!this.db.has(fromHex(p))) {
+        if (!this.exists(p)) {
           this.missingParents.add(p);
           continue;
         }
