@@ -122,7 +122,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 function buildMidx(spec: MidxSpec): Uint8Array {
   const algo = spec.algo ?? SHA1;
-  const H = algo.size;
   const enc = new TextEncoder();
   const names = concat(spec.packNames.map((n) => concat([enc.encode(n), new Uint8Array(1)])));
   const pnam = new Uint8Array(Math.ceil(names.length / 4) * 4);

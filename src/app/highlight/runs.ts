@@ -34,8 +34,6 @@ export class RunsEmitter {
   readonly scopes: (string | undefined)[] = [];
   private readonly stack: string[] = [];
 
-  constructor(_options?: unknown) {}
-
   addText(text: string): void {
     if (text === '') return;
     this.texts.push(text);

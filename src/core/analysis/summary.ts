@@ -51,7 +51,6 @@ const DAY = 86400;
 /** Builds the analysis. */
 export function summarize(facts: HistoryFacts): SizeAnalysis {
   const { sizes, paths, rules, versions, commits } = facts;
-  const H = facts.hashSize;
   const nRows = sizes.count;
   const nSlots = nRows + facts.missingIds.length;
   const headOf = (slot: number): number => (slot < versions.head.length ? versions.head[slot] : -1);

@@ -75,7 +75,6 @@ const NEVER_SMALLER = 4;
 const FLAG_UTF8 = 0x800;
 const MADE_BY_UNIX = 0x0317;
 const DOS_DIRECTORY = 0x10;
-const S_IFLNK = 0o120000;
 
 /** The kind of an archive entry. */
 export type ZipEntryKind = 'dir' | 'file' | 'exec' | 'symlink';

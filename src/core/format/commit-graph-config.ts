@@ -38,9 +38,9 @@ export function commitGraphSettings(config: Uint8Array | undefined): CommitGraph
   let changedPathsVersion: number | undefined;
   for (const { section, key, value } of configEntries(config.subarray(0, MAX_CONFIG_BYTES))) {
     if (section === 'core' && key === 'commitgraph') out.enabled = parseBool(value) ?? out.enabled;
-    else if (section === 'commitgraph' && key === 'generationversion') out.generationVersion = parseInt(value) ?? out.generationVersion;
+    else if (section === 'commitgraph' && key === 'generationversion') out.generationVersion = gitParseInt(value) ?? out.generationVersion;
     else if (section === 'commitgraph' && key === 'readchangedpaths') out.readChangedPaths = parseBool(value) ?? out.readChangedPaths;
-    else if (section === 'commitgraph' && key === 'changedpathsversion') changedPathsVersion = parseInt(value) ?? changedPathsVersion;
+    else if (section === 'commitgraph' && key === 'changedpathsversion') changedPathsVersion = gitParseInt(value) ?? changedPathsVersion;
   }
   if (changedPathsVersion !== undefined) out.readChangedPaths = changedPathsVersion !== 0;
   return out;
@@ -170,12 +170,12 @@ function parseBool(value: string | undefined): boolean | undefined {
   const v = value.toLowerCase();
   if (v === 'true' || v === 'yes' || v === 'on') return true;
   if (v === 'false' || v === 'no' || v === 'off' || v === '') return false;
-  const n = parseInt(value);
+  const n = gitParseInt(value);
   return n === undefined ? undefined : n !== 0;
 }
 
 /** git_parse_int: an optional sign, decimal digits, an optional k/m/g suffix. */
-function parseInt(value: string | undefined): number | undefined {
+function gitParseInt(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const m = /^\s*([+-]?\d+)([kKmMgG]?)\s*$/.exec(value);
   if (!m) return undefined;

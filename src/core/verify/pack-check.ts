@@ -404,7 +404,6 @@ export class PackChecker {
     const kept = this.kept;
     if (!kept) return;
     const { offsets, positions } = this.pack.packOrder();
-    const idx = this.pack.idx;
     for (let r = 0; r < kept.ok.length; r++) {
       if (kept.ok[r] === 0) continue;
       const depth = kept.depths[r];
@@ -561,7 +560,6 @@ export class PackChecker {
   private checkObject(h: PackEntryHeader, end: number, position: number, oidHex: string, baseOffset: number, keepAsBase: boolean, why = `${oidHex} cannot be rebuilt`): ObjectType | undefined {
     const pack = this.pack;
     const file = pack.data.name;
-    const place = { file, offset: h.offset };
     let inflated: Uint8Array;
     try {
       inflated = pack.inflateEntry(h);

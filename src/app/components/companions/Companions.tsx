@@ -12,7 +12,6 @@ import './companions.css';
  * 4-byte entry per object.
  */
 const TABLE_AT = 12;
-const ENTRY_SIZE = 4;
 
 /** The files that travel with a pack (`.rev`, `.bitmap`, `.mtimes`, `.keep`, `.promisor`), read by the engine. */
 export function Companions({ pack }: { pack: string }) {
