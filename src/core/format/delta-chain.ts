@@ -1,5 +1,5 @@
 import { fail, type ErrorPlace } from '../errors.ts';
-import { readDeltaHeader } from './delta.ts';
+import { copyLength, copyOffset, readCopy, readDeltaHeader } from './delta.ts';
 
 /**
  * A chain of deltas applied in one pass: the base, then deltas[0] on it, deltas[1] on that
@@ -157,16 +157,9 @@ function traceDelta(prior: PieceTable, out: PieceTable, delta: Uint8Array, index
   while (pos < end) {
     const cmd = delta[pos++];
     if (cmd & 0x80) {
-      let offset = 0;
-      let length = 0;
-      if (cmd & 0x01) offset = delta[pos++];
-      if (cmd & 0x02) offset |= delta[pos++] << 8;
-      if (cmd & 0x04) offset |= delta[pos++] << 16;
-      if (cmd & 0x08) offset += delta[pos++] * 0x1000000;
-      if (cmd & 0x10) length = delta[pos++];
-      if (cmd & 0x20) length |= delta[pos++] << 8;
-      if (cmd & 0x40) length |= delta[pos++] << 16;
-      if (length === 0) length = 0x10000;
+      pos = readCopy(delta, pos, cmd);
+      const offset = copyOffset;
+      const length = copyLength;
       if (pos > end) fail('CorruptObject', 'delta copy instruction is cut off', place);
       if (offset + length > priorSize || out.size + length > targetSize) {
         fail('CorruptObject', `delta copies [${offset}, ${offset + length}) from a base of ${priorSize} bytes into a target of ${targetSize}`, place);

@@ -41,6 +41,30 @@ export function readDeltaHeader(delta: Uint8Array, place: ErrorPlace = {}): Delt
   return { baseSize, targetSize, instructionsAt: p2 };
 }
 
+/** The base offset and length of the copy instruction `readCopy` read last. */
+export let copyOffset = 0;
+export let copyLength = 0;
+
+/**
+ * Reads the operand bytes of copy instruction `cmd` (MSB set) at `pos`: sets copyOffset and
+ * copyLength, returns the position after them (which may pass the delta's end: the caller checks).
+ * Module variables rather than a returned object: this runs once per instruction of every delta.
+ */
+export function readCopy(delta: Uint8Array, pos: number, cmd: number): number {
+  let offset = 0;
+  let length = 0;
+  if (cmd & 0x01) offset = delta[pos++];
+  if (cmd & 0x02) offset |= delta[pos++] << 8;
+  if (cmd & 0x04) offset |= delta[pos++] << 16;
+  if (cmd & 0x08) offset += delta[pos++] * 0x1000000;
+  if (cmd & 0x10) length = delta[pos++];
+  if (cmd & 0x20) length |= delta[pos++] << 8;
+  if (cmd & 0x40) length |= delta[pos++] << 16;
+  copyOffset = offset;
+  copyLength = length === 0 ? 0x10000 : length;
+  return pos;
+}
+
 /** One decoded instruction, for the delta-chain view. */
 export type DeltaInstruction =
   | { op: 'copy'; at: number; baseOffset: number; length: number }
@@ -65,16 +89,9 @@ export function applyDelta(base: Uint8Array, delta: Uint8Array, place: ErrorPlac
   while (pos < end) {
     const cmd = delta[pos++];
     if (cmd & 0x80) {
-      let offset = 0;
-      let length = 0;
-      if (cmd & 0x01) offset = delta[pos++];
-      if (cmd & 0x02) offset |= delta[pos++] << 8;
-      if (cmd & 0x04) offset |= delta[pos++] << 16;
-      if (cmd & 0x08) offset += delta[pos++] * 0x1000000;
-      if (cmd & 0x10) length = delta[pos++];
-      if (cmd & 0x20) length |= delta[pos++] << 8;
-      if (cmd & 0x40) length |= delta[pos++] << 16;
-      if (length === 0) length = 0x10000;
+      pos = readCopy(delta, pos, cmd);
+      const offset = copyOffset;
+      const length = copyLength;
       if (pos > end) fail('CorruptObject', 'delta copy instruction is cut off', place);
       if (offset + length > base.length || outPos + length > targetSize) {
         fail('CorruptObject', `delta copies [${offset}, ${offset + length}) from a base of ${base.length} bytes into a target of ${targetSize}`, place);
@@ -113,16 +130,9 @@ export function listDeltaInstructions(delta: Uint8Array, place: ErrorPlace = {})
   while (pos < delta.length) {
     const cmd = delta[pos++];
     if (cmd & 0x80) {
-      let offset = 0;
-      let length = 0;
-      if (cmd & 0x01) offset = delta[pos++];
-      if (cmd & 0x02) offset |= delta[pos++] << 8;
-      if (cmd & 0x04) offset |= delta[pos++] << 16;
-      if (cmd & 0x08) offset += delta[pos++] * 0x1000000;
-      if (cmd & 0x10) length = delta[pos++];
-      if (cmd & 0x20) length |= delta[pos++] << 8;
-      if (cmd & 0x40) length |= delta[pos++] << 16;
-      if (length === 0) length = 0x10000;
+      pos = readCopy(delta, pos, cmd);
+      const offset = copyOffset;
+      const length = copyLength;
       list.push({ op: 'copy', at: outPos, baseOffset: offset, length });
       outPos += length;
     } else if (cmd !== 0) {
