@@ -42,7 +42,10 @@ function gitFiles(name: string, args: string[]): GitFile[] {
   for (let i = 0; i < status.length && status[i] !== ''; ) {
     const s = status[i++];
     if (s.startsWith('R') || s.startsWith('C')) files.push({ status: s[0], oldPath: status[i++], newPath: status[i++], added: '', deleted: '' });
-    else files.push({ status: s, oldPath: s === 'A' ? '' : status[i], newPath: s === 'D' ? '' : status[i], added: '', deleted: '' }), i++;
+    else {
+      files.push({ status: s, oldPath: s === 'A' ? '' : status[i], newPath: s === 'D' ? '' : status[i], added: '', deleted: '' });
+      i++;
+    }
   }
   const num = tokens('--numstat');
   let k = 0;

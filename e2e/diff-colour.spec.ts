@@ -110,8 +110,14 @@ test('a C file: token spans on its diff lines, unified and split, the text git h
       if (!inMain || !l) continue;
       const lt = l.querySelector('.df-text');
       const rt = r.querySelector('.df-text');
-      if (lt) (left.push((lt.getAttribute('data-sign') ?? '') + lt.textContent), (leftTokens += lt.querySelectorAll('span[class^="hl-"]').length));
-      if (rt) (right.push((rt.getAttribute('data-sign') ?? '') + rt.textContent), (rightTokens += rt.querySelectorAll('span[class^="hl-"]').length));
+      if (lt) {
+        left.push((lt.getAttribute('data-sign') ?? '') + lt.textContent);
+        leftTokens += lt.querySelectorAll('span[class^="hl-"]').length;
+      }
+      if (rt) {
+        right.push((rt.getAttribute('data-sign') ?? '') + rt.textContent);
+        rightTokens += rt.querySelectorAll('span[class^="hl-"]').length;
+      }
     }
     return { left, right, leftTokens, rightTokens };
   });

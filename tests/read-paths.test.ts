@@ -329,7 +329,10 @@ describe('pack-order scan against git verify-pack -v', () => {
   it('types first (the type filter): no delta is inflated until sizes are wanted; then the same arrays as one pass', async () => {
     for (const fixture of fixtures.filter((f) => ['varied', 'long-chains', 'ref-delta', 'multi-pack'].includes(f.name))) {
       let prefixes = 0;
-      const counting = { ...nodeInflater, inflatePrefix: (input: Uint8Array, want: number, varints?: number) => (prefixes++, nodeInflater.inflatePrefix(input, want, varints)) };
+      const counting = { ...nodeInflater, inflatePrefix: (input: Uint8Array, want: number, varints?: number) => {
+        prefixes++;
+        return nodeInflater.inflatePrefix(input, want, varints);
+      } };
       const onePass = await open(fixture, { windowSize: 1 << 16, budget: 4 << 20 });
       const twoPass = new ObjectDatabase(await discover(fixture.path), { inflater: counting, windowCache: { windowSize: 1 << 16, budget: 4 << 20 } });
       for (let i = 0; i < onePass.packs.length; i++) {

@@ -91,7 +91,10 @@ describe('delta trees split over helpers', () => {
     const pack = await openCopy(copy);
     const plans: DeltaTreePlan[] = [];
     const inner = helpers(2);
-    const spy: DeltaTreeHelpers = { partsFor: () => 2, start: (p, plan, range) => (plans.push(plan), inner.start(p, plan, range)) };
+    const spy: DeltaTreeHelpers = { partsFor: () => 2, start: (p, plan, range) => {
+        plans.push(plan);
+        return inner.start(p, plan, range);
+      } };
     await runChecker(new PackChecker(pack, { hasher: nodeHasher, verifyObjects: true, keepRows: false, treeHelpers: spy }));
     copy.remove();
     const plan = plans[0];

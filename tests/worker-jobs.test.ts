@@ -166,7 +166,10 @@ describe('JobScheduler', () => {
 
   it('does not step or spin on a job that waits on other threads, and steps it again once the wait settles', async () => {
     let yields = 0;
-    const jobs = new JobScheduler({ yieldFn: () => (yields++, tick()) });
+    const jobs = new JobScheduler({ yieldFn: () => {
+        yields++;
+        return tick();
+      } });
     let release: () => void = () => undefined;
     let wait: Promise<void> | undefined = new Promise<void>((r) => (release = r));
     void wait.then(() => (wait = undefined));

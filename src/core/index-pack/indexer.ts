@@ -126,7 +126,8 @@ interface Frame {
 /** Deflate cannot expand more than about 1032:1: a declared size beyond that is a lie. */
 const MAX_DEFLATE_RATIO = 1032;
 /** `commit`, `tree`, `blob`, `tag` as bytes, by pack type number. */
-const TYPE_BYTES: Uint8Array[] = [1, 2, 3, 4].reduce<Uint8Array[]>((all, t) => ((all[t] = new TextEncoder().encode(typeName(t))), all), []);
+const TYPE_BYTES: Uint8Array[] = [];
+for (const t of [1, 2, 3, 4]) TYPE_BYTES[t] = new TextEncoder().encode(typeName(t));
 /** Minimum bytes of an entry: a header byte and the shortest zlib stream (2 + 2 + 4). */
 const MIN_ENTRY_BYTES = 9;
 
