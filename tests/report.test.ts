@@ -162,7 +162,7 @@ describe('HTML report escaping', () => {
     expect(html).toContain('bidi <span class="ctl">\\u202e</span>exe.txt');
     expect(html).toContain('zero<span class="ctl">\\u200b</span>width');
     expect(html).toContain('new<span class="ctl">\\x0a</span>line');
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts no raw control character reaches the report.
     const rawHidden = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
     expect(html).not.toMatch(rawHidden);
     expect(escapeHtml('a\ud800b')).toBe('a<span class="ctl">\\ud800</span>b');

@@ -21,7 +21,7 @@ export function formatMode(mode: string): string {
 
 /** True when the decoded name hides something (control characters, bytes that are not UTF-8). */
 export function nameIsOpaque(entry: TreeEntryInfo): boolean {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a control character in a name is what makes it opaque.
   return entry.quoted !== undefined && /[\u0000-\u001f\u007f\ufffd]/.test(entry.name);
 }
 
