@@ -167,10 +167,11 @@ export function PathTable({ kind, onKind, folder, selected, onSelect }: Props) {
               >
                 {row ? (
                   <>
-                    <span className="sz-col path mono" title={row.quoted ?? row.path}>
+                    {/* A button so the keyboard reaches the row; its click is the row's. */}
+                    <button type="button" className="sz-col path mono link-button sz-path-button" title={row.quoted ?? row.path} aria-current={row.id === selected ? 'true' : undefined}>
                       <MarkedText text={row.path} />
                       {row.kind === 'dir' ? '/' : ''}
-                    </span>
+                    </button>
                     <span className="sz-col versions num">{formatCount(row.versions)}</span>
                     <span className="sz-col inflated num">{formatBytes(row.inflated)}</span>
                     <span className="sz-col stored num" data-bytes={row.stored}>
