@@ -64,6 +64,7 @@ export function ChunkFileMap({ file, fileSize, regions, regionClass, testId }: {
     <figure className="mx-map" data-testid={testId}>
       <div className="mx-map-bar" role="list" aria-label={`${file} to scale, ${formatCount(fileSize)} bytes`} onMouseLeave={() => setActive(undefined)}>
         {regions.map((r) => (
+          // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: each region is both a link (to its bytes) and an item of the to-scale list; the links must be the flex children that take their share of the bar.
           <a
             key={`${r.name}@${r.offset}`}
             role="listitem"

@@ -72,7 +72,7 @@ export function VerifyView() {
               </button>
             )}
             {finished && (
-              <span className="vf-report-actions" aria-label="Findings report">
+              <span className="vf-report-actions" role="group" aria-label="Findings report">
                 <span className="muted" title="Every finding, and every file of the folder with its size, modification time and SHA-256. The files are hashed first, once per opened folder.">
                   Report with SHA-256 of every file:
                 </span>

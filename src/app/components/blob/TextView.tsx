@@ -63,6 +63,7 @@ export function TextView({ lines, wrap, target, highlight, selection, onLineClic
           const shown = text.length <= MAX_LINE_CHARS ? text : text.slice(0, MAX_LINE_CHARS);
           const runs = highlight?.runsOf(i);
           const number = onLineClick ? (
+            // biome-ignore lint/a11y/useAnchorContent: the number is drawn from data-n by CSS (so copying the text leaves it out); aria-label names the link.
             <a className="line-no" data-n={i + 1} href={lineHref?.(i + 1)} tabIndex={-1} aria-label={`Line ${i + 1}`} onClick={(e) => clickLine(e, i + 1)} />
           ) : (
             <span className="line-no" data-n={i + 1} aria-hidden="true" />

@@ -127,6 +127,7 @@ export function FileFinder({ rev, commit, onClose }: { rev: string; commit: stri
   };
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click outside the dialog closes it; from the keyboard, Escape does.
     <div className="finder-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="finder" role="dialog" aria-modal="true" aria-label="Go to file" data-testid="file-finder" onKeyDown={onKeyDown}>
         <div className="finder-head">

@@ -192,7 +192,7 @@ function LastCommitCells({ last, position, commit }: { last: LastChanges; positi
     return (
       <>
         <td className="entry-commit muted" data-testid="entry-commit" data-state={pending ? 'pending' : 'none'}>
-          {pending ? <span className="lc-pending" aria-label="Looking for the last commit" /> : ''}
+          {pending ? <span className="lc-pending" role="img" aria-label="Looking for the last commit" /> : ''}
         </td>
         <td className="entry-date" />
       </>

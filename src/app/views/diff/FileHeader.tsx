@@ -48,7 +48,7 @@ export function FilePath({ file }: { file: DiffFileInfo }) {
     return (
       <span className="df-path" title={`${file.old.quoted ?? file.old.path} → ${file.new.quoted ?? file.new.path}`}>
         <PathText path={file.old.path} />
-        <span className="df-arrow" aria-label="to">
+        <span className="df-arrow" role="img" aria-label="to">
           {' → '}
         </span>
         <PathText path={file.new.path} />

@@ -215,6 +215,7 @@ export function HexGrid({
           releasedTab.current = false;
         }}
       >
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: the pointer picks a byte under it; the keyboard moves the cursor through the focusable region around it (onKeyDown above). */}
         <div
           className="hx-inner"
           style={{ height: virtualizer.getTotalSize(), ['--hx-digits' as string]: digits }}

@@ -124,6 +124,7 @@ function VirtualTreeRows({ oid, order, first, total, columns, tableClass, testId
           {head}
           <tbody ref={bodyRef} onKeyDown={onBodyKeyDown}>
             {before}
+            {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row standing for the rows scrolled out of view holds nothing focusable. */}
             <tr ref={topRef} aria-hidden="true" className="tree-rows-spacer" style={{ height: padTop }}>
               <td colSpan={columns} />
             </tr>
@@ -140,6 +141,7 @@ function VirtualTreeRows({ oid, order, first, total, columns, tableClass, testId
                 </tr>
               );
             })}
+            {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row standing for the rows scrolled out of view holds nothing focusable. */}
             <tr aria-hidden="true" className="tree-rows-spacer" style={{ height: padBottom }}>
               <td colSpan={columns} />
             </tr>

@@ -176,6 +176,7 @@ export function ByteMap({ map, mode, onMode }: { map: PackMap; mode: MapMode; on
         <span className="muted pk-map-scale" ref={scaleLabel} />
       </div>
       <div className="pk-map-frame" ref={frameRef}>
+        {/* biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: the canvas is the widget itself (keys and pointer handled here), which role="application" tells a screen reader. */}
         <canvas
           ref={canvasRef}
           className="pk-map-canvas"
@@ -198,6 +199,7 @@ export function ByteMap({ map, mode, onMode }: { map: PackMap; mode: MapMode; on
         />
         {hover && <MapTooltip map={map} hover={hover} width={frameRef.current?.clientWidth ?? 0} />}
       </div>
+      {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: the overview is not focusable (no tabIndex); it repeats the main map for the pointer, and the main map is the keyboard's. */}
       <canvas
         ref={overviewRef}
         className="pk-map-overview"

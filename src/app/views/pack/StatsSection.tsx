@@ -164,7 +164,7 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
           <p className="muted">
             As <code>git verify-pack -v</code> prints it:
           </p>
-          <pre className="pk-verify-lines" data-testid="chain-histogram" tabIndex={lines.length > 14 ? 0 : undefined} aria-label={lines.length > 14 ? 'Chain-length histogram (scrolls)' : undefined}>
+          <pre className="pk-verify-lines" data-testid="chain-histogram" tabIndex={lines.length > 14 ? 0 : undefined} role="region" aria-label={lines.length > 14 ? 'Chain-length histogram (scrolls)' : undefined}>
             {lines.length ? lines.join('\n') : '(no entries)'}
           </pre>
         </div>

@@ -86,6 +86,7 @@ export function SizeTreemap({ tree, measure, selected, onZoom, onSelect }: Props
               const label = tileLabel(t.node, w, openFolder);
               const title = `${t.node.name || '(top level)'}${t.node.folder ? '/' : ''}\n${formatBytes(t.value)} ${MEASURE_WORDS[measure]}\n${formatBytes(t.node.stored)} stored · ${formatBytes(t.node.inflated)} inflated · ${formatCount(t.node.versions)} versions${t.node.deleted ? '\ndeleted' : ''}`;
               return (
+                // biome-ignore lint/a11y/noStaticElementInteractions: the top tiles are buttons (role, tabIndex, Enter); a tile inside an open folder takes the pointer only, its folder's button reaches it by keyboard.
                 <g
                   key={`${t.node.folder ? 'd' : 'f'}${t.node.id}`}
                   className={cls}
