@@ -1,20 +1,17 @@
-import { useEffect, useState } from 'react';
-import type { WireError } from '../../core/errors.ts';
-import type { IdxAnatomy, PackMap } from '../../protocol/anatomy.ts';
+import { useEffect } from 'react';
+import type { IdxAnatomy } from '../../protocol/anatomy.ts';
 import type { PackSummary, RepoSummary } from '../../protocol/messages.ts';
-import { engine } from '../client.ts';
 import { Companions } from '../components/companions/Companions.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Link } from '../components/Link.tsx';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { navigate } from '../lib/route.ts';
-import { asWire, useRepo } from '../stores/repo.ts';
-import { isCancelled } from '../stores/tasks.ts';
+import { useRepo } from '../stores/repo.ts';
 import { useWorkerRequest } from '../lib/request.ts';
 import { ByteMap } from './pack/ByteMap.tsx';
 import type { MapMode } from './pack/byte-map-model.ts';
 import { IdxSection } from './pack/IdxSection.tsx';
-import { keepMap, keptMap } from './pack/map-cache.ts';
+import { usePackMap } from './pack/map-cache.ts';
 import { FieldTable } from '../components/HexLink.tsx';
 import { StatsSection } from './pack/StatsSection.tsx';
 import { CopyButton } from './object/CopyButton.tsx';
@@ -225,22 +222,8 @@ function ScanState({ entry, onRetry, what }: { entry: PackStatsEntry | undefined
 
 /** Fetches (or reuses) the byte map's arrays and shows the map. */
 function MapPanel({ summary, pack, mode }: { summary: RepoSummary; pack: string; mode: MapMode }) {
-  const [state, setState] = useState<{ map?: PackMap; error?: WireError }>(() => ({ map: keptMap(summary, pack) }));
-  useEffect(() => {
-    if (state.map) return;
-    const controller = new AbortController();
-    engine.call('packMap', { pack }, { signal: controller.signal }).then(
-      (map) => {
-        keepMap(summary, map);
-        setState({ map });
-      },
-      (err: unknown) => {
-        if (!isCancelled(err)) setState({ error: asWire(err) });
-      },
-    );
-    return () => controller.abort();
-  }, [pack, summary, state.map]);
-  if (state.error) return <ErrorBox error={state.error} title="The byte map could not be built" />;
-  if (!state.map) return <p className="muted">Receiving the entries…</p>;
-  return <ByteMap map={state.map} mode={mode} onMode={(m) => navigate({ view: 'pack', name: pack, ...(m === 'depth' ? { map: 'depth' as const } : {}) }, { replace: true })} />;
+  const state = usePackMap(summary, pack);
+  if (state.status === 'error') return <ErrorBox error={state.error} title="The byte map could not be built" />;
+  if (state.status !== 'done') return <p className="muted">Receiving the entries…</p>;
+  return <ByteMap map={state.data} mode={mode} onMode={(m) => navigate({ view: 'pack', name: pack, ...(m === 'depth' ? { map: 'depth' as const } : {}) }, { replace: true })} />;
 }

@@ -3,7 +3,6 @@ import { useHighlight } from '../../highlight/highlighter.ts';
 import { languageFor } from '../../highlight/languages.ts';
 import type { LineRange } from '../../lib/route.ts';
 import type { ObjectContent } from '../../../protocol/messages.ts';
-import { engine } from '../../client.ts';
 import { formatBytes, formatCount, shortOid } from '../../lib/format.ts';
 import { ErrorBox } from '../ErrorBox.tsx';
 import { saveBytes } from './download.ts';
@@ -11,7 +10,7 @@ import { HexView, type ByteTarget } from './HexView.tsx';
 import { ImagePreview, imageLabel } from './ImagePreview.tsx';
 import { indexLines } from './lines.ts';
 import { TextView } from './TextView.tsx';
-import { useOnDemand } from '../../lib/request.ts';
+import { useWorkerOnDemand } from '../../lib/request.ts';
 import type { RowTarget } from './VirtualRows.tsx';
 import './blob.css';
 
@@ -62,8 +61,8 @@ function parseOffset(input: string): number | undefined {
  * Text is rendered as React text nodes only; images only through a blob: URL on an <img>.
  */
 export function BlobViewer({ oid, content, name, title, actions, renderText, sourceFirst = false, selection, onLineClick, lineHref }: BlobViewerProps) {
-  const [bytesLoad, loadBytes] = useOnDemand<Uint8Array>();
-  const [textLoad, loadText] = useOnDemand<string>();
+  const [bytesLoad, loadBytes] = useWorkerOnDemand<'blobBytes'>();
+  const [textLoad, loadText] = useWorkerOnDemand<'blobText'>();
   const image = content.image;
   const isText = content.text !== undefined;
   const views: View[] = [...(isText && renderText ? (['rendered'] as const) : []), ...(image ? (['preview'] as const) : []), ...(isText ? (['text'] as const) : []), 'hex'];
@@ -76,8 +75,8 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sou
   const [lineTarget, setLineTarget] = useState<RowTarget | undefined>(selection ? { row: selection.from - 1, seq: 0 } : undefined);
   const [byteTarget, setByteTarget] = useState<ByteTarget | undefined>();
 
-  const bytes = bytesLoad.status === 'done' ? bytesLoad.data : undefined;
-  const text = textLoad.status === 'done' ? textLoad.data : content.text;
+  const bytes = bytesLoad.status === 'done' ? bytesLoad.data.bytes : undefined;
+  const text = textLoad.status === 'done' ? textLoad.data.text : content.text;
   const textPartial = isText && content.truncated && textLoad.status !== 'done';
   const lines = useMemo(() => (text === undefined ? undefined : indexLines(text)), [text]);
   const label = name ?? shortOid(oid);
@@ -86,8 +85,8 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sou
   // be sent and coloured again a moment later.
   const highlight = useHighlight(view === 'text' && !(textPartial && textLoad.status === 'loading') ? text : undefined, language);
 
-  const fetchBytes = () => loadBytes(`Reading ${label}`, (signal, onProgress) => engine.call('blobBytes', { oid }, { signal, onProgress }).then((r) => r.bytes));
-  const fetchText = () => loadText(`Reading ${label}`, (signal, onProgress) => engine.call('blobText', { oid }, { signal, onProgress }).then((r) => r.text));
+  const fetchBytes = () => loadBytes(`Reading ${label}`, 'blobBytes', { oid }).then((r) => r?.bytes);
+  const fetchText = () => loadText(`Reading ${label}`, 'blobText', { oid }).then((r) => r?.text);
 
   // What the first view needs: the rest of a long text, the bytes of an image.
   useEffect(() => {

@@ -1,6 +1,10 @@
 import type { PackMap } from '../../../protocol/anatomy.ts';
 import type { RepoSummary } from '../../../protocol/messages.ts';
+import { useEffect, useState } from 'react';
 import { engine } from '../../client.ts';
+import type { RequestState } from '../../lib/request.ts';
+import { asWire } from '../../stores/repo.ts';
+import { isCancelled } from '../../stores/tasks.ts';
 
 /**
  * What the byte map keeps while the person looks elsewhere: the maps of the last few packs
@@ -60,4 +64,29 @@ export function oidAt(map: PackMap, position: number): Promise<string> {
     m.set(position, p);
   }
   return p;
+}
+
+/**
+ * The byte map's arrays of a pack: the kept ones, else asked of the worker (and kept). Not a
+ * task of its own: the pack's scan, which the answer waits on, is already shown with its progress.
+ */
+export function usePackMap(summary: RepoSummary, pack: string): RequestState<PackMap> {
+  const kept = keptMap(summary, pack);
+  const [state, setState] = useState<RequestState<PackMap>>(kept ? { status: 'done', data: kept } : { status: 'loading', data: undefined });
+  useEffect(() => {
+    if (keptMap(summary, pack)) return;
+    const controller = new AbortController();
+    setState({ status: 'loading', data: undefined });
+    engine.call('packMap', { pack }, { signal: controller.signal }).then(
+      (map) => {
+        keepMap(summary, map);
+        setState({ status: 'done', data: map });
+      },
+      (err: unknown) => {
+        if (!isCancelled(err)) setState({ status: 'error', error: asWire(err), data: undefined });
+      },
+    );
+    return () => controller.abort();
+  }, [pack, summary]);
+  return kept ? { status: 'done', data: kept } : state;
 }
