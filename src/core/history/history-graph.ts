@@ -166,14 +166,17 @@ export class HistoryGraph {
   /**
    * The date-limited walk (see HistoryGraphOptions.since), a slice at a time: true once the list
    * is sorted. By date, the walk stops where `since` starts (every commit left in the queue is
-   * older, so git would mark it and all it reaches uninteresting); by generation it walks on
-   * (a generation says nothing about dates). The list is the walked commits within the dates
+   * older, so git would mark it and all it reaches uninteresting); by corrected commit dates
+   * likewise (each is at least its commit's date); by topological levels it walks on. The list is the walked commits within the dates
    * (by generation: within `since` only), in walk order.
    */
   private limit(deadline: number): boolean {
     const o = this.options;
     const walk = this.walk;
-    const walked = walk.byGeneration || o.since === undefined ? walk.step(Math.max(0, deadline - performance.now())) : walk.walkDownTo(o.since, deadline);
+    // By generation the walk may stop at `since` too when the generations are corrected commit
+    // dates (GDA2: never below the commit's own date); topological levels say nothing of dates.
+    const datesBound = !walk.byGeneration || (o.graph?.readGenerationData.every((r) => r) ?? false);
+    const walked = o.since === undefined || !datesBound ? walk.step(Math.max(0, deadline - performance.now())) : walk.walkDownTo(o.since, deadline);
     if (!walked) return false;
     const list: number[] = [];
     for (const n of walk.walked) {
