@@ -47,6 +47,7 @@ export function App() {
   useEffect(() => focusView(route.view), [route.view]);
 
   // A reload (or a shared link) names a repository: reopen it if that needs no click.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on first load: later route changes open repositories themselves.
   useEffect(() => {
     void (async () => {
       await useRecents.getState().load();
@@ -54,8 +55,6 @@ export function App() {
       else if (repo?.startsWith('recent-')) await reopenRecent(repo.slice('recent-'.length), false);
       setRestoring(false);
     })();
-    // Only on first load.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

@@ -32,6 +32,7 @@ export function useRequest<T>(label: string, work: RequestWork<T> | undefined, d
   const workRef = useRef(work);
   workRef.current = work;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps (and a retry's attempt) decide when to ask again; `work` is read through a ref and `label` only names the task.
   useEffect(() => {
     const current = workRef.current;
     if (!current) {
@@ -51,8 +52,6 @@ export function useRequest<T>(label: string, work: RequestWork<T> | undefined, d
       },
     );
     return () => controller.abort();
-    // The caller's deps decide when to ask again; `work` is read through a ref.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, attempt]);
 
   const retry = useCallback(() => setAttempt((a) => a + 1), []);

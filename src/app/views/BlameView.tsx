@@ -30,6 +30,7 @@ function BlameLoader({ rev, path }: { rev: string; path: string[] }) {
   const [attempt, setAttempt] = useState(0);
   const name = path.join('/');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: path (a new array on every render) is compared through `name`.
   useEffect(() => {
     const c = new AbortController();
     setError(undefined);
@@ -45,8 +46,6 @@ function BlameLoader({ rev, path }: { rev: string; path: string[] }) {
       },
     );
     return () => c.abort();
-    // path is compared through `name`
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rev, name, attempt]);
 
   return (

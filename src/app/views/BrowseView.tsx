@@ -70,6 +70,7 @@ export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; 
   }, [fresh, target]);
 
   // Backspace goes up a folder, wherever focus is (after opening a file it may be on the page).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: pathKey stands for path (a new array on every render).
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key !== 'Backspace' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
@@ -82,8 +83,6 @@ export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; 
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-    // pathKey stands for path.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rev, pathKey]);
 
   const stale = req.status === 'loading' && result !== undefined;

@@ -142,7 +142,6 @@ function LongChain({ total, card }: { total: number; card: (i: number) => ReactN
   useEffect(() => {
     virtualizer.scrollToIndex(total - 1, { align: 'end' });
     // Once, when the chain arrives.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [total]);
   return (
     <>

@@ -77,12 +77,11 @@ export function HexView({ file, at }: { file: string; at?: number | undefined })
 function Workspace({ first, at }: { first: HexWindow; at: number | undefined }) {
   const file = first.file;
   const size = first.fileSize;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one cache per file; `first` is only its seed.
   const chunks = useMemo(() => {
     const c = new HexChunks(file, size, (offset, length, signal) => engine.call('hexWindow', { file, offset, length }, { signal }));
     c.seed(first);
     return c;
-    // One cache per file; `first` is only its seed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [file, size]);
   useEffect(() => () => chunks.dispose(), [chunks]);
   useSyncExternalStore(chunks.subscribe, chunks.version);

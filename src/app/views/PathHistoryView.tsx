@@ -35,6 +35,7 @@ function PathHistoryList({ rev, path, follow }: { rev: string; path: string[]; f
   const [margin, setMargin] = useState(0);
   const name = path.join('/');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: path (a new array on every render) is compared through `name`.
   const loadMore = useCallback(() => {
     const c = controller.current;
     if (!c || c.signal.aborted || inFlight.current) return;
@@ -63,8 +64,6 @@ function PathHistoryList({ rev, path, follow }: { rev: string; path: string[]; f
       .finally(() => {
         inFlight.current = false;
       });
-    // path is compared through `name`
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rev, name, follow]);
 
   useEffect(() => {

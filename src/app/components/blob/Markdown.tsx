@@ -284,6 +284,7 @@ export function Markdown({ text, rev, folder }: MarkdownProps) {
   const tooLarge = parser !== undefined && text.length > parser.MAX_MARKDOWN_CHARS;
   const tree = useMemo(() => (parser && !tooLarge ? toTree(parser.parseMarkdown(text)) : undefined), [parser, tooLarge, text]);
   const folderKey = folder.join('\u0000');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: folderKey stands for folder (a new array on every render); href changes only with the repository.
   const body = useMemo(() => {
     if (!tree) return undefined;
     const ctx: RenderContext = {
@@ -299,8 +300,6 @@ export function Markdown({ text, rev, folder }: MarkdownProps) {
       },
     };
     return renderNodes(tree, ctx);
-    // folderKey stands for folder; href changes only with the repository.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tree, rev, folderKey]);
 
   if (failed) return <p className="blob-note warn">The Markdown renderer could not be loaded ({failed}); the Source view shows the text.</p>;

@@ -63,7 +63,6 @@ export function VirtualRows({ count, rowHeight, wrap = false, renderRow, content
     if (!target || target.row < start || target.row >= start + inWindow) return;
     virtualizer.scrollToIndex(target.row - start, { align: 'center' });
     // Scroll when the target or its window changes, not on every virtualizer identity.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [target, start, inWindow]);
 
   const moveWindow = (to: number) => {

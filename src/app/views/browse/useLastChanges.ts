@@ -29,6 +29,7 @@ const IDLE: LastChanges = { status: 'idle', sizes: new Map(), commits: new Map()
 /** Runs the walk for `commit` (full id) at `path`; a tree browsed without a commit ('') asks for nothing. */
 export function useLastChanges(commit: string, path: string[], key: string): LastChanges {
   const [state, setState] = useState<LastChanges>(IDLE);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for commit and path (a new array on every render).
   useEffect(() => {
     if (!commit) {
       setState(IDLE);
@@ -80,8 +81,6 @@ export function useLastChanges(commit: string, path: string[], key: string): Las
       controller.abort();
       if (timer) clearTimeout(timer);
     };
-    // `key` stands for commit and path.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return state;
 }

@@ -104,6 +104,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   const openOf = (f: DiffFileInfo, st: FileState | undefined) => st?.open ?? (isCombined ? combinedOpenByDefault(st, total) : openByDefault(f, total));
   const isOpen = (f: DiffFileInfo) => openOf(f, diffs.states.get(f.index));
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: openOf is a closure over isCombined and total, both listed.
   const { rows, headerRow } = useMemo(() => {
     const out: Row[] = [];
     const headerRow: number[] = [];
@@ -216,6 +217,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
   const lastIndex = items.length ? items[items.length - 1].index : -1;
 
   // The files on screen: ask for their hunks; near the end of the list, ask for more files.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: asked again when the rows in view or the rows themselves change; the callbacks and the file list it reads are current then.
   useEffect(() => {
     const wanted = new Map<number, DiffFileInfo>();
     const colour = new Map<number, ColourWanted>();
@@ -238,8 +240,6 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     diffs.want([...wanted.values()]);
     colours.show([...colour.values()]);
     if (lastIndex >= rows.length - 3) list.more();
-    // Asked again when the rows in view or the rows themselves change.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [firstIndex, lastIndex, rows]);
 
   // The file whose rows are at the top of the screen (for the sticky bar and the file list).

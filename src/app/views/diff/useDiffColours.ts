@@ -175,7 +175,6 @@ export function useDiffColours(key: string) {
     }
     return colour ?? undefined;
     // `version` changes when more lines are coloured: callers read again.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version]);
 
   /** Why a file's colour stopped (the highlighter failed or stalled), for a note. */
@@ -184,7 +183,6 @@ export function useDiffColours(key: string) {
     if (!sides) return undefined;
     for (const s of Object.values(sides)) if (s && s.doc.status() === 'failed') return s.doc.message();
     return undefined;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version]);
 
   return { show, colourOf, failure, version };

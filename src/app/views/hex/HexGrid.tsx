@@ -95,11 +95,10 @@ export function HexGrid({
   }, [chunks, firstRow, lastRow]);
 
   // A jump (URL, offset box, "go to"): cursor there, row centred.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the jump changes (onCursor and size are read as they are then).
   useEffect(() => {
     pendingScroll.current = { row: Math.floor(jump.offset / ROW_BYTES), align: 'center' };
     onCursor(Math.min(jump.offset, Math.max(0, size - 1)));
-    // Only when the jump changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jump]);
 
   // Scroll once the segment holding the pending row is rendered.
@@ -108,7 +107,6 @@ export function HexGrid({
     if (!p || p.row < segmentStart || p.row >= segmentStart + segmentRows) return;
     pendingScroll.current = undefined;
     virtualizer.scrollToIndex(p.row - segmentStart, { align: p.align });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cursor, segmentStart, segmentRows, jump]);
 
   const moveTo = (offset: number, align: 'center' | 'auto' = 'auto') => {

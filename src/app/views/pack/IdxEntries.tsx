@@ -65,7 +65,6 @@ export function IdxEntries({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
     if (target === undefined || target < windowStart || target >= windowStart + inWindow) return;
     virtualizer.scrollToIndex(target - windowStart, { align: 'center' });
     // Scroll once the target's window is shown.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [target, windowStart, inWindow]);
 
   const rowAt = (i: number): IdxEntryRow | undefined => {

@@ -12,15 +12,15 @@ const BOX = { height: 240, left: 72, right: 16, top: 12, bottom: 28 };
  */
 export function GrowthChart({ growth }: { growth: SizeGrowthPoint[] }) {
   const [ref, width] = useWidth<HTMLDivElement>(800);
-  const box = { ...BOX, width };
-  const all = useMemo(() => growthGeometry(growth.map((g) => ({ day: g.day, value: g.storedBlobs + g.storedCommitsAndTrees })), box), [growth, width]);
+  const box = useMemo(() => ({ ...BOX, width }), [width]);
+  const all = useMemo(() => growthGeometry(growth.map((g) => ({ day: g.day, value: g.storedBlobs + g.storedCommitsAndTrees })), box), [growth, box]);
   // Blobs on the same scale as the total.
   const blobs = useMemo(() => {
     const g = growthGeometry(growth.map((p) => ({ day: p.day, value: p.storedBlobs })), box);
     const scale = all.yMax > 0 ? g.yMax / all.yMax : 1;
     const bottom = box.height - box.bottom;
     return g.line.replace(/V([\d.]+)/g, (_, y: string) => `V${Math.round((bottom - (bottom - Number(y)) * scale) * 10) / 10}`);
-  }, [growth, width, all.yMax]);
+  }, [growth, box, all.yMax]);
   const [hover, setHover] = useState<number | undefined>(undefined);
   if (growth.length === 0) return <p className="muted">No commit brought any object.</p>;
   const onMove = (e: PointerEvent<SVGSVGElement>) => {
