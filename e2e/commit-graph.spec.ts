@@ -6,6 +6,7 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { go, numbersIn, shot as attach, textOf } from './support/app.ts';
 import { gitDir, repoFolder } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
+import { isolatedGitEnv } from '../tests/support/git-env.ts';
 
 /**
  * The commit-graph view (#/<repo>/commit-graph) on `commit-graph` (one file with GDA2, EDGE and
@@ -22,7 +23,7 @@ async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void>
 
 function git(name: string, args: string[]): { out: string; status: number } {
   try {
-    const out = execFileSync('git', ['--git-dir', gitDir(name), ...args], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const out = execFileSync('git', ['--git-dir', gitDir(name), ...args], { env: isolatedGitEnv(), stdio: ['ignore', 'pipe', 'pipe'] }).toString();
     return { out, status: 0 };
   } catch (err) {
     const e = err as { status: number; stdout: Buffer };

@@ -10,6 +10,7 @@ import { unsafeName } from '../src/core/export/tree-plan.ts';
 import { go, shot } from './support/app.ts';
 import { git, repoFolder } from './support/git.ts';
 import { gotoHome, openViaPicker } from './support/open.ts';
+import { isolatedGitEnv } from '../tests/support/git-env.ts';
 
 /**
  * Exports in the browser, compared with git: the varied fixture's tree (and a folder of it)
@@ -141,7 +142,7 @@ test.describe('varied', () => {
 
 test('a tree built to explode (16 copies per level, 12 levels) is refused on screen, saying what was found', async ({ page }, testInfo) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'packscope-e2e-bomb-')), 'bomb.git');
-  const run = (args: string[], input?: string) => execFileSync('git', ['--git-dir', dir, ...args], { input, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }).toString().trim();
+  const run = (args: string[], input?: string) => execFileSync('git', ['--git-dir', dir, ...args], { input, env: isolatedGitEnv() }).toString().trim();
   execFileSync('git', ['init', '--bare', '-q', dir]);
   const blob = run(['hash-object', '-w', '--stdin'], 'boom\n');
   let tree = run(['mktree'], `100644 blob ${blob}\tf\n`);

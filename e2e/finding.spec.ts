@@ -6,6 +6,7 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { go, shot } from './support/app.ts';
 import { gitDir } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
+import { isolatedGitEnv } from '../tests/support/git-env.ts';
 
 /**
  * Finding one's way: folder listings with each entry's last commit and size (git's answers:
@@ -14,7 +15,7 @@ import { gotoHome, openViaInput } from './support/open.ts';
  * the error.
  */
 
-const ENV = { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_LITERAL_PATHSPECS: '1', LC_ALL: 'C' };
+const ENV = isolatedGitEnv({ GIT_LITERAL_PATHSPECS: '1' });
 const SHOTS = process.env.FINDING_SHOTS;
 
 function git(dir: string, args: string[]): string {

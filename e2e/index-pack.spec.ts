@@ -6,6 +6,7 @@ import { go, numbersIn, shot, textOf } from './support/app.ts';
 import { gitDir, messageOf, printed } from './support/git.ts';
 import { gotoHome, repoKey } from './support/open.ts';
 import { objectPart } from './support/views.ts';
+import { isolatedGitEnv } from '../tests/support/git-env.ts';
 
 /**
  * A folder holding only a `.pack` (no `.idx`, as if carved from a disk image): the app lists
@@ -37,7 +38,7 @@ function gitIndex(testInfo: TestInfo, packPath: string): Buffer {
   mkdirSync(dir, { recursive: true });
   const copy = join(dir, 'copy.pack');
   copyFileSync(packPath, copy);
-  execFileSync('git', ['index-pack', copy], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+  execFileSync('git', ['index-pack', copy], { env: isolatedGitEnv() });
   return readFileSync(join(dir, 'copy.idx'));
 }
 

@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import { go, shot } from './support/app.ts';
 import { gitDir } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
+import { isolatedGitEnv } from '../tests/support/git-env.ts';
 
 /**
  * A partial clone (git.git as fetched here has a `.promisor` pack and 25 absent blobs): the
@@ -15,7 +16,7 @@ import { gotoHome, openViaInput } from './support/open.ts';
 
 let dir: string;
 let blob: string;
-const env = { PATH: process.env.PATH ?? '', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C' };
+const env = isolatedGitEnv();
 const run = (args: string[], input?: string) => execFileSync('git', args, { env, ...(input !== undefined ? { input } : {}) }).toString();
 
 test.beforeAll(() => {

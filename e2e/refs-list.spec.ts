@@ -6,6 +6,7 @@ import { expect, test } from '@playwright/test';
 import { shot } from './support/app.ts';
 import { gitDir } from './support/git.ts';
 import { gotoHome, openViaInput } from './support/open.ts';
+import { isolatedGitEnv } from '../tests/support/git-env.ts';
 
 /**
  * The overview's refs list on a repository with many refs (git.git has 4,295; drawing them all
@@ -19,15 +20,15 @@ let folder: string;
 test.beforeAll(() => {
   folder = join(mkdtempSync(join(tmpdir(), 'packscope-refs-')), 'many-refs.git');
   cpSync(gitDir('demo'), folder, { recursive: true });
-  const head = execFileSync('git', [`--git-dir=${folder}`, 'rev-parse', 'HEAD'], { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } }).toString().trim();
+  const head = execFileSync('git', [`--git-dir=${folder}`, 'rev-parse', 'HEAD'], { env: isolatedGitEnv() }).toString().trim();
   const input = Array.from({ length: TAGS }, (_, i) => `create refs/tags/bulk-${String(i).padStart(3, '0')} ${head}\n`).join('');
-  execFileSync('git', [`--git-dir=${folder}`, 'update-ref', '--stdin'], { input, env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+  execFileSync('git', [`--git-dir=${folder}`, 'update-ref', '--stdin'], { input, env: isolatedGitEnv() });
 });
 
 test.afterAll(() => rmSync(join(folder, '..'), { recursive: true, force: true }));
 
 test('many refs: 100 drawn with the total, filtered by name, more on request, tags browsable', async ({ page }, testInfo) => {
-  const all = execFileSync('git', [`--git-dir=${folder}`, 'for-each-ref', '--format=%(refname)'], { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })
+  const all = execFileSync('git', [`--git-dir=${folder}`, 'for-each-ref', '--format=%(refname)'], { env: isolatedGitEnv() })
     .toString()
     .trim()
     .split('\n');
