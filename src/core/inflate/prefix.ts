@@ -89,6 +89,9 @@ const FIXED_LOOKUP = lookupTable(FIXED_LENGTHS, 288, 9);
  * delta's sizes, decode in one step; longer ones fall back to the canonical bit-by-bit decode.
  */
 const DYNAMIC_LOOKUP = new Uint16Array(512);
+/** The current dynamic block's literal/length code count, and whether DYNAMIC_LIT holds it yet. */
+let dynamicLitCount = 0;
+let dynamicLitBuilt = false;
 
 /** Thrown internally when the input runs out: the caller returns what was produced. */
 const OUT_OF_INPUT = new Error('out of input');
@@ -201,7 +204,10 @@ function readDynamicTables(): void {
   bitBuf = bb & ((1 << bc) - 1);
   bitCount = bc;
   pos = p;
-  buildHuffman(lengths, nlen, DYNAMIC_LIT);
+  // The literal/length code's canonical form serves only codes longer than the lookup's 9 bits:
+  // built when one is met (most commit headers never meet one).
+  dynamicLitCount = nlen;
+  dynamicLitBuilt = false;
   buildHuffman(lengths.subarray(nlen), ndist, DYNAMIC_DIST);
   lookupTable(lengths, nlen, 9, DYNAMIC_LOOKUP);
 }
@@ -280,6 +286,10 @@ export function inflatePrefix(data: Uint8Array, want: number, varints = 0): Uint
           bitBuf = bb;
           bitCount = bc;
           pos = p;
+          if (lit === DYNAMIC_LIT && !dynamicLitBuilt) {
+            buildHuffman(LENGTHS, dynamicLitCount, DYNAMIC_LIT);
+            dynamicLitBuilt = true;
+          }
           sym = decode(lit);
           bb = bitBuf;
           bc = bitCount;
