@@ -379,7 +379,7 @@ export function runInput(c: FuzzCase, files: Map<string, Uint8Array>, variant: n
           },
           packExists: (name) => files.has(`objects/pack/${name.replace(/\.idx$/, '.pack')}`),
         });
-        for (const f of findings) if (JS_ERROR.test(f.message) || JS_ERROR.test(f.cause ?? '')) throw new FuzzFinding('masked', `verifyMidx: ${f.message} ${f.cause ?? ''}`);
+        for (const f of findings) if (JS_ERROR.test(f.message) || JS_ERROR.test(f.reason ?? '')) throw new FuzzFinding('masked', `verifyMidx: ${f.message} ${f.reason ?? ''}`);
       }
       readEverything(stats, database(files, algo, inflater), false);
       return;
