@@ -11,20 +11,7 @@ import type { RepoSummary } from './messages.ts';
  */
 
 /** index-pack's data shapes live in core (core/index-pack/pack-index-run.ts). */
-export type { IndexedPack, IndexedTypeCounts } from '../core/index-pack/pack-index-run.ts';
-
-/** A pack of the open folder that has no `.idx` beside it (listed by the repository summary). */
-export interface PackWithoutIdx {
-  /** `pack-<hash>`, no extension. */
-  name: string;
-  /** Path of the `.pack` relative to the opened folder. */
-  path: string;
-  bytes: number;
-  /** An idx was built in this session and is held in memory; the pack's objects are readable. */
-  indexedInMemory: boolean;
-  /** Objects in that in-memory idx. */
-  objects?: number;
-}
+export type { IndexedPack, IndexedTypeCounts, PackWithoutIdx } from '../core/index-pack/pack-index-run.ts';
 
 /** What indexing a pack produced, and the open folder's summary after attaching it (the pack now listed with its objects). */
 export interface IndexPackOutcome extends IndexedPack {

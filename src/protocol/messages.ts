@@ -3,6 +3,7 @@ import type { ObjectType } from '../core/objects/types.ts';
 import type { ObjectRow, TreeEntryInfo, TreeOrder, PersonInfo, ObjectDetail } from '../core/objects/detail-types.ts';
 import type { BrowseResult } from '../core/browse/types.ts';
 import type { AnalysisRequests } from './analysis.ts';
+import type { RepoSummary } from '../core/repo/summary.ts';
 import type { AnatomyRequests } from './anatomy.ts';
 import type { DiffRequests } from './diff.ts';
 import type { BlameRequests } from './blame.ts';
@@ -29,73 +30,8 @@ export type OpenSource =
   | { kind: 'files'; label: string; files: { path: string; file: File }[] }
   | { kind: 'demo' };
 
-/** A pack of the opened folder. */
-export interface PackSummary {
-  name: string;
-  objects: number;
-  packBytes: number;
-  idxBytes: number;
-  idxVersion: 1 | 2;
-  packVersion: number;
-  largeOffsets: number;
-  hasRev: boolean;
-  hasBitmap: boolean;
-  hasKeep: boolean;
-  hasPromisor: boolean;
-  hasMtimes: boolean;
-  coveredByMidx: boolean;
-  mtimeMs: number;
-}
-
-/** A multi-pack-index chunk. */
-export interface ChunkSummary {
-  id: string;
-  offset: number;
-  length: number;
-}
-
-/** The multi-pack-index, flat or chain. */
-export interface MidxSummary {
-  file: string;
-  kind: 'flat' | 'chain';
-  version: number;
-  layers: number;
-  objects: number;
-  packs: string[];
-  chunks: ChunkSummary[];
-  checksum: string;
-}
-
-/** A reference. */
-export interface RefSummary {
-  name: string;
-  oid?: string;
-  target?: string;
-  peeled?: string;
-}
-
-/** What the overview shows; built from headers and fanouts only. */
-export interface RepoSummary {
-  /** The folder's name, for the title bar. */
-  title: string;
-  rootKind: 'worktree' | 'gitdir' | 'objects' | 'pack';
-  hashAlgo: 'sha1' | 'sha256';
-  packs: PackSummary[];
-  /** Pack-like files that could not be opened (no idx, no pack, damaged). */
-  midx: MidxSummary | undefined;
-  looseObjects: number;
-  refs: RefSummary[];
-  head: { symbolic?: string; oid?: string } | undefined;
-  /** Objects over all sources, duplicates counted once per copy (exact count needs the index). */
-  objectEntries: number;
-  problems: WireError[];
-  /** Milliseconds from receiving the folder to this summary, in the worker. */
-  openMs: number;
-  /** Packs with no `.idx` beside them (index-pack can index them; see protocol/index-pack.ts). */
-  packsWithoutIdx?: PackWithoutIdx[];
-  /** The commit-graph files in objects/info, when there are any (not loaded for the summary). */
-  commitGraph?: { kind: 'flat' | 'chain'; files: number; bytes: number };
-}
+/** The overview's data shapes live in core (core/repo/summary.ts), where the engine builds them. */
+export type { PackSummary, ChunkSummary, MidxSummary, RefSummary, RepoSummary } from '../core/repo/summary.ts';
 
 /** The object page's data shapes live in core (core/objects/detail-types.ts), where the engine builds them. */
 export type { ChainStepInfo, ObjectRow, TreeEntryInfo, HeaderInfo, TreeOrder, PersonInfo, ObjectContent, ObjectDetail } from '../core/objects/detail-types.ts';

@@ -1,16 +1,12 @@
-import { commitGraphPresence } from '../core/anatomy/commit-graph.ts';
 import { memorySource } from '../core/bytes/source.ts';
-import { toWire } from '../core/errors.ts';
 import { ObjectDatabase, groupPackFiles, type ObjectLocation } from '../core/odb/database.ts';
 import { type ObjectTable, ObjectTableBuilder } from '../core/odb/object-table.ts';
 import { discoverRepository, type DirectoryReader, type RepositoryFiles } from '../core/repo/discover.ts';
-import { readRefs, resolveRef, type RefMap } from '../core/repo/refs.ts';
-import { MultiPackIndexChain } from '../core/format/midx-chain.ts';
-import { MultiPackIndex } from '../core/format/midx.ts';
-import { toHex } from '../core/hash/hex.ts';
+import { readRefs, type RefMap } from '../core/repo/refs.ts';
+import { repositorySummary } from '../core/repo/summary.ts';
 import type { HandlerContext } from '../protocol/rpc.ts';
 import { jobs, ownerKey, stepFor } from './jobs.ts';
-import type { MidxSummary, PackSummary, RefSummary, RepoSummary } from '../protocol/messages.ts';
+import type { RepoSummary } from '../protocol/messages.ts';
 import type { PackWithoutIdx } from '../protocol/index-pack.ts';
 import { BROWSER_DATABASE_OPTIONS } from './database-options.ts';
 
@@ -80,71 +76,9 @@ export class Session {
     return new Session(title, reader, files, db, refs, performance.now() - started);
   }
 
-  /** The overview: headers, fanouts, names; never a pack's content. */
+  /** The overview (core/repo/summary.ts): headers, fanouts, names; never a pack's content. */
   summary(): RepoSummary {
-    const db = this.db;
-    const coveredNames = new Set((db.midx?.packNames ?? []).map((n) => n.replace(/\.(idx|pack)$/, '')));
-    const opened = new Map(db.packs.map((p) => [p.name, p]));
-    const packs: PackSummary[] = [];
-    for (const g of db.packFiles) {
-      const p = opened.get(g.name);
-      if (!p) continue;
-      packs.push({
-        name: g.name,
-        objects: p.count,
-        packBytes: p.data.size,
-        idxBytes: p.idx.source.size,
-        idxVersion: p.idx.version,
-        packVersion: p.header.version,
-        largeOffsets: p.idx.largeOffsetCount,
-        hasRev: g.rev !== undefined,
-        hasBitmap: g.bitmap !== undefined,
-        hasKeep: g.keep !== undefined,
-        hasPromisor: g.promisor !== undefined,
-        hasMtimes: g.mtimes !== undefined,
-        coveredByMidx: coveredNames.has(g.name),
-        mtimeMs: g.pack?.mtimeMs ?? 0,
-      });
-    }
-    const refs: RefSummary[] = [...this.refs.entries()]
-      .filter(([name]) => name !== 'HEAD')
-      .map(([name, v]) => (v.kind === 'oid' ? { name, oid: v.oid, ...(v.peeled ? { peeled: v.peeled } : {}) } : { name, target: v.target, ...(resolveRef(this.refs, name) ? { oid: resolveRef(this.refs, name) } : {}) }))
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const headValue = this.refs.get('HEAD');
-    const head = headValue ? (headValue.kind === 'symbolic' ? { symbolic: headValue.target, oid: resolveRef(this.refs, 'HEAD') } : { oid: headValue.oid }) : undefined;
-    return {
-      title: this.title,
-      rootKind: this.files.rootKind,
-      hashAlgo: db.algo.name,
-      packs,
-      midx: this.midxSummary(),
-      looseObjects: db.loose.size,
-      refs,
-      head,
-      objectEntries: db.sourceObjectCount(),
-      problems: db.problems.map(toWire),
-      openMs: Math.round(this.openMs),
-      packsWithoutIdx: this.packsWithoutIdx(),
-      ...commitGraphPresence(this.files),
-    };
-  }
-
-  private midxSummary(): MidxSummary | undefined {
-    const m = this.db.midx;
-    if (!m) return undefined;
-    const midx = m.midx;
-    const layers = midx.layers;
-    const top = layers[layers.length - 1];
-    return {
-      file: m.file,
-      kind: midx instanceof MultiPackIndexChain ? 'chain' : 'flat',
-      version: midx instanceof MultiPackIndex ? midx.version : (top?.version ?? 1),
-      layers: layers.length,
-      objects: midx.count,
-      packs: [...midx.packNames],
-      chunks: (top?.chunks ?? []).map((c) => ({ id: c.id, offset: c.offset, length: c.length })),
-      checksum: top ? toHex(top.checksum()) : '',
-    };
+    return repositorySummary(this, { title: this.title, refs: this.refs, openMs: this.openMs, packsWithoutIdx: this.packsWithoutIdx() });
   }
 
   /** The object table, built once through the job queue (shared by every caller; progress in objects). */

@@ -17,6 +17,19 @@ import { PackIndexer, type IndexPackResult } from './indexer.ts';
  * PackIndexer walks and resolves. The caller drives `step` between its yields.
  */
 
+/** A pack of the open folder that has no `.idx` beside it (listed by the repository summary). */
+export interface PackWithoutIdx {
+  /** `pack-<hash>`, no extension. */
+  name: string;
+  /** Path of the `.pack` relative to the opened folder. */
+  path: string;
+  bytes: number;
+  /** An idx was built in this session and is held in memory; the pack's objects are readable. */
+  indexedInMemory: boolean;
+  /** Objects in that in-memory idx. */
+  objects?: number;
+}
+
 /** Objects by type. */
 export interface IndexedTypeCounts {
   commit: number;
