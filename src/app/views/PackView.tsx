@@ -78,10 +78,9 @@ function PackPage({ summary, pack, mode }: { summary: RepoSummary; pack: PackSum
   const compute = usePackStats((s) => s.compute);
 
   // The scan starts with the page (it continues in the background if the page is left).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the page opens or the pack changes (not when the scan's status changes): a cancel is the person's choice.
   useEffect(() => {
     if (entry === undefined || entry.status === 'queued') void compute(name);
-    // Only when the page opens or the pack changes; a cancel is the person's choice.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [name, summary]);
 
   const packFile = anatomy.data ? anatomy.data.file.replace(/\.idx$/, '.pack') : undefined;

@@ -89,18 +89,17 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sou
   const fetchText = () => loadText(`Reading ${label}`, 'blobText', { oid }).then((r) => r?.text);
 
   // What the first view needs: the rest of a long text, the bytes of an image.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per blob: the parent remounts the viewer for another one.
   useEffect(() => {
     if (content.size > AUTO_LOAD_BYTES) return;
     if (isText && content.truncated) void fetchText();
     if (image) void fetchBytes();
-    // Once per blob; the parent remounts the viewer for another one.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // The hex view of a text blob needs its bytes (the worker sends bytes only for binary ones).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: when the view turns to hex; the blob is fixed for the viewer's life (a new blob remounts it).
   useEffect(() => {
     if (view === 'hex' && !content.head && content.size > 0 && content.size <= AUTO_LOAD_BYTES) void fetchBytes();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view]);
 
   const download = async () => {

@@ -90,14 +90,13 @@ export function PathTable({ kind, onKind, folder, selected, onSelect }: Props) {
   const items = virtualizer.getVirtualItems();
   const first = items.length ? items[0].index : 0;
   const last = items.length ? items[items.length - 1].index : 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `load` reads the current query through refs; the rows in view, the total and the version decide when.
   useEffect(() => {
     if (total === undefined) {
       load(0);
       return;
     }
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) load(p);
-    // `load` reads the current query through refs.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [first, last, total, version]);
 
   const rowAt = (i: number) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE];
@@ -155,6 +154,7 @@ export function PathTable({ kind, onKind, folder, selected, onSelect }: Props) {
           {items.map((item) => {
             const row = rowAt(item.index);
             return (
+              // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard reaches the row through the button in its first cell, whose click is the row's.
               <div
                 key={item.index}
                 role="row"
@@ -194,6 +194,7 @@ export function PathTable({ kind, onKind, folder, selected, onSelect }: Props) {
 
 function CommitAt({ date, commit }: { date: string; commit: string }) {
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents: only stops a click on the commit link from also selecting the row; it does nothing itself.
     <span onClick={(e) => e.stopPropagation()}>
       {date} <OidLink oid={commit} />
     </span>
