@@ -12,7 +12,7 @@ import type { BrowseExtrasRequests } from './browse-extras.ts';
 import type { EvidenceRequests } from './evidence.ts';
 import type { FindRequests } from './find.ts';
 import type { HistoryGraphRequests } from './history-graph.ts';
-import type { IndexPackRequests, PackWithoutIdx } from './index-pack.ts';
+import type { IndexPackRequests } from './index-pack.ts';
 import type { SearchRequests } from './search.ts';
 import type { VerifyRequests } from './verify.ts';
 
