@@ -1,6 +1,6 @@
 import { fail } from '../errors.ts';
-import { planTreeExport, DEFAULT_EXPORT_LIMITS, type ExportLimits, type ExportProblem, type ExportRefusal } from './tree-plan.ts';
-import { writeTreeZip } from './tree-zip.ts';
+import { planTreeExport, DEFAULT_EXPORT_LIMITS, type ExportLimits, type ExportRefusal } from './tree-plan.ts';
+import { writeTreeZip, type TreeZip } from './tree-zip.ts';
 import { fromHex, toHex } from '../hash/hex.ts';
 import { parseCommit } from '../objects/commit.ts';
 import { parseTag } from '../objects/tag.ts';
@@ -16,26 +16,16 @@ import { resolveToOid } from '../browse/browse.ts';
  * the caller's Pacing.
  */
 
-/** A tree written as a zip archive. */
-export interface TreeZipDone {
+/** A tree written as a zip archive: the writer's blocks and counts, with where it came from. */
+export interface TreeZipDone extends TreeZip {
   kind: 'zip';
-  /** The archive in blocks (each its own buffer); the page joins them into one Blob. */
-  blocks: Uint8Array[];
   /** The file name to offer: `<repo>-<short id>[-<path>].zip`. */
   name: string;
-  bytes: number;
   /** The commit the tree was taken from, when it was named through one. */
   commit?: string;
   tree: string;
   /** Unix seconds stamped on every entry (commit time, or the export time for a bare tree). */
   mtime: number;
-  files: number;
-  directories: number;
-  symlinks: number;
-  submodules: number;
-  contentBytes: number;
-  /** Objects left out (unreadable, missing, wrong type, unsafe name), each with its reason. */
-  problems: ExportProblem[];
   /** Milliseconds spent measuring, and writing. */
   planMs: number;
   writeMs: number;
