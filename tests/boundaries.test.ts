@@ -101,4 +101,25 @@ describe('layer boundaries (biome.jsonc)', () => {
       expect(existsSync(file)).toBe(false);
     });
   }
+
+  it('src/core: type-only imports, re-exports and dynamic imports cross the boundary too', () => {
+    const file = join(root, 'src', 'core', `__boundary_probe_forms_${process.pid}_${Date.now().toString(36)}.ts`);
+    const lines = [
+      "import type { RepoState } from '../app/stores/repo.ts';", // 1
+      "export { useState } from 'react';", // 2
+      "export * from '../worker/session.ts';", // 3
+      'export async function probe(): Promise<unknown[]> {', // 4
+      "  return [await import('node:fs'), await import('../cli/main.ts')];", // 5
+      '}', // 6
+      'export type Probe = RepoState;', // 7
+    ];
+    try {
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const byLine = reported(file);
+      const flagged = [...byLine].filter(([, rules]) => rules.some((rule) => BOUNDARY_RULES.has(rule))).map(([line]) => line);
+      expect(flagged.sort((a, b) => a - b)).toEqual([1, 2, 3, 5]);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
 });
