@@ -35,7 +35,7 @@ const USAGE = `usage: packscope <command> [<args>] <path>
   diff-tree [-r] [-M[<n>]] [-C[<n>]] [-l<n>] [--root] [--raw | --numstat | -p | -c | --cc --raw]
             (<commit> | <tree-ish> <tree-ish> | --stdin) <path>
   log [--follow] [--format=%H] [<rev>...] [-- <path>...] <path>
-  log --graph --oneline [--all] [--first-parent] [<rev>...] <path>
+  log --graph --oneline [--all] [--first-parent] [--since=<date>] [--until=<date>] [--author=<re>]... [-i] [<rev>...] [-- <path>...] <path>
   blame --porcelain [<rev>] -- <file> <path>
   analyze <path> --report-dir <dir> [--force]   git filter-repo --analyze's report files
 
