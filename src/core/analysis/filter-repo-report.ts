@@ -37,16 +37,29 @@ export const REPORT_FILE_NAMES = [
 
 const encoder = new TextEncoder();
 
+/** A file's bytes, written into one buffer that doubles as it fills (git.git's blob list: 350k lines). */
 class Lines {
-  private readonly parts: Uint8Array[] = [];
+  private buf = new Uint8Array(1 << 16);
   private length = 0;
 
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+
   text(s: string): void {
-    this.bytes(encoder.encode(s));
+    // UTF-8 is at most 3 bytes per UTF-16 unit.
+    this.reserve(s.length * 3);
+    this.length += encoder.encodeInto(s, this.buf.subarray(this.length)).written;
   }
 
   bytes(b: Uint8Array): void {
-    this.parts.push(b);
+    this.reserve(b.length);
+    this.buf.set(b, this.length);
     this.length += b.length;
   }
 
@@ -58,13 +71,7 @@ class Lines {
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let at = 0;
-    for (const p of this.parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return this.buf.slice(0, this.length);
   }
 }
 
