@@ -1,10 +1,13 @@
-import { opendirSync, writeSync, type Dir } from 'node:fs';
-import { join } from 'node:path';
+import { opendirSync, readFileSync, writeSync, type Dir } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import type { FileEntry } from '../../core/repo/discover.ts';
 import { RefStore } from '../../core/repo/ref-store.ts';
 import { headValidates } from '../../core/verify/refs-check.ts';
 import { RepositoryVerifier } from '../../core/verify/verify-repository.ts';
 import type { Finding } from '../../core/verify/findings.ts';
+import type { ObjectType } from '../../core/objects/types.ts';
+import { checkObjectFormat, FsckPolicy, type FormatFinding } from '../../core/verify/object-format.ts';
 import { UsageError } from '../errors.ts';
 import { nodeHasher } from '../node-host.ts';
 import { Output } from '../output.ts';
@@ -18,6 +21,8 @@ const USAGE = 'fsck [--unreachable | --dangling | --no-dangling] [--lost-found=<
 const EXIT_CORRUPT = 1;
 /** git's exit status when it dies (`fatal:`). */
 const EXIT_FATAL = 128;
+/** git's ERROR_PACK: verify_pack returned non-zero, as it does when fsck fails a packed object. */
+const EXIT_PACK = 4;
 
 /**
  * `fsck [--unreachable | --dangling | --no-dangling] [--lost-found=<dir>] [--no-reflogs] <path>`:
@@ -32,12 +37,14 @@ export async function fsck(args: string[]): Promise<number> {
   // As git: reflogs are roots unless --no-reflogs.
   const reach: ReachabilityOptions = { unreachable: false, dangling: true, reflogs: true };
   const paths: string[] = [];
+  let strict = false;
   for (const a of args) {
     if (a === '--unreachable') reach.unreachable = true;
     else if (a === '--dangling') reach.dangling = true;
     else if (a === '--no-dangling') reach.dangling = false;
     else if (a === '--no-reflogs') reach.reflogs = false;
-    else if (a === '--full' || a === '--strict') continue; // always full; there is nothing laxer
+    else if (a === '--strict') strict = true;
+    else if (a === '--full') continue; // always full; there is nothing laxer
     else if (a.startsWith('--lost-found')) {
       const dir = a.startsWith('--lost-found=') ? a.slice('--lost-found='.length) : '';
       if (dir === '') throw new UsageError(`fsck: --lost-found needs a folder outside the repository (--lost-found=<dir>): packscope never writes into the folder it examines\nusage: ${USAGE}`);
@@ -58,17 +65,25 @@ export async function fsck(args: string[]): Promise<number> {
     writeStderr('fatal: not a git repository (or any of the parent directories): .git');
     return EXIT_FATAL;
   }
-  const findings = verifyAll(repo);
+  // git reads its fsck settings before checking anything, and dies on one it cannot take.
+  const policy = fsckPolicy(repo, paths[0], strict);
+  if (typeof policy === 'string') {
+    writeStderr(`fatal: ${policy}`);
+    return EXIT_FATAL;
+  }
+  const formats = new FormatReports(policy, repo.db.algo.size * 2);
+  const findings = verifyAll(repo, formats);
   for (const f of findings) writeStderr(findingLine(f));
+  for (const line of formats.lines(repo, paths[0])) writeStderr(line);
 
   const source: GitRefsSource | undefined = store ? { store, reflogFiles: inDirectoryOrder(paths[0], files.gitDir ?? '', files.reflogFiles ?? []) } : undefined;
   const reachability = reachabilityReport(repo, reach, source);
-  for (const line of reachability.stderr) writeStderr(line);
+  for (const line of reachability.stderr) if (!formats.explains(line)) writeStderr(line);
   if (reachability.died) return EXIT_FATAL;
   const out = new Output();
   for (const line of reachability.stdout()) out.text(`${line}\n`);
   out.flush();
-  return (findings.some((f) => f.severity === 'error') ? EXIT_CORRUPT : 0) | reachability.exitBits;
+  return (findings.some((f) => f.severity === 'error') ? EXIT_CORRUPT : 0) | formats.exitBits | reachability.exitBits;
 }
 
 /** git's report buffer (usage.c vreportf): a message is cut at 4,095 bytes before its newline. */
@@ -138,9 +153,112 @@ export function findingLine(f: Finding): string {
 }
 
 /** Verifies every pack and loose object; only the findings outlive it (the walk that follows needs the memory). */
-function verifyAll(repo: CliRepository): Finding[] {
+function verifyAll(repo: CliRepository, formats: FormatReports): Finding[] {
   // Refs are judged below in git's own words (reachabilityReport), not as findings.
-  const verifier = new RepositoryVerifier(repo.db, { hasher: nodeHasher, checkRefs: false });
+  const verifier = new RepositoryVerifier(repo.db, { hasher: nodeHasher, checkRefs: false, inspect: (oid, type, data, file, offset) => formats.inspect(oid, type, data, file, offset) });
   verifier.step(Infinity);
   return verifier.report().findings;
+}
+
+/**
+ * The `[fsck]` settings of the repository's config (`fsck.<msg-id>`, `fsck.skipList`) as git
+ * reads them, or what git dies saying when it cannot take one. A relative skip list path is
+ * taken from the repository folder, where `git -C <path> fsck` runs.
+ */
+function fsckPolicy(repo: CliRepository, root: string, strict: boolean): FsckPolicy | string {
+  const config = repo.db.files.config;
+  const policy = FsckPolicy.fromConfig(config ? config.source.read(0, Math.min(config.source.size, 1 << 20)) : undefined);
+  policy.strict = strict;
+  if (policy.problems.length > 0) return policy.problems[0];
+  const listed = policy.skipListPath;
+  if (listed !== undefined) {
+    const path = listed.startsWith('~/') ? join(homedir(), listed.slice(2)) : isAbsolute(listed) ? listed : join(root, listed);
+    try {
+      policy.addSkipList(readFileSync(path, 'latin1'), repo.db.algo.size * 2);
+    } catch {
+      return `could not open object name list: ${listed}`;
+    }
+  }
+  return policy;
+}
+
+/**
+ * git's per-object format checks (core/verify/object-format.ts) on every commit, tree and tag
+ * the verifier rebuilds, printed in git's order: the loose objects first (folders 00 to ff, each
+ * in the order the directory lists it, as git's readdir walk), then each pack's in offset order
+ * (verify_pack sorts its entries by offset), packs newest first.
+ */
+class FormatReports {
+  private readonly found: { file: string; offset: number; findings: FormatFinding[] }[] = [];
+  private readonly reportedIds = new Set<string>();
+  /** Exit bits as git's: a failed loose object sets ERROR_OBJECT, a packed one ERROR_PACK. */
+  exitBits = 0;
+
+  constructor(
+    private readonly policy: FsckPolicy,
+    private readonly hexLength: number,
+  ) {}
+
+  inspect(oid: string, type: ObjectType, data: Uint8Array, file: string, offset: number): void {
+    const result = checkObjectFormat(oid, type, data, this.hexLength, this.policy);
+    if (result.failed) this.exitBits |= file.endsWith('.pack') ? EXIT_PACK : EXIT_CORRUPT;
+    if (result.brokenLinks) this.exitBits |= EXIT_CORRUPT;
+    if (result.findings.length > 0) {
+      this.found.push({ file, offset, findings: result.findings });
+      this.reportedIds.add(oid);
+    }
+  }
+
+  /**
+   * Whether `line` is the reachability walk's own `error: <oid>: …` about an object git's format
+   * checks already reported (a tree whose entries cannot be read, a commit with a bad parent
+   * line): git says it once, in the words printed above.
+   */
+  explains(line: string): boolean {
+    const m = /^error: ([0-9a-f]{40}|[0-9a-f]{64}): /.exec(line);
+    return m !== null && this.reportedIds.has(m[1]);
+  }
+
+  /** The lines, in git's order. */
+  lines(repo: CliRepository, root: string): string[] {
+    const packRank = new Map(repo.db.packs.map((p, i) => [p.data.name, i]));
+    const looseRank = this.looseOrder(root);
+    const key = (f: { file: string; offset: number }): [number, number] => {
+      const pack = packRank.get(f.file);
+      return pack === undefined ? [-1, looseRank.get(f.file) ?? 0] : [pack, f.offset];
+    };
+    const sorted = this.found.slice().sort((a, b) => {
+      const [ka, oa] = key(a);
+      const [kb, ob] = key(b);
+      return ka - kb || oa - ob;
+    });
+    return sorted.flatMap((f) => f.findings.map((x) => x.line));
+  }
+
+  /** Loose objects with findings, ranked as git's walk meets them (only their folders are read). */
+  private looseOrder(root: string): Map<string, number> {
+    const rank = new Map<string, number>();
+    const wanted = new Set(this.found.filter((f) => !f.file.endsWith('.pack')).map((f) => f.file));
+    if (wanted.size === 0) return rank;
+    const folders = [...new Set([...wanted].map((file) => file.slice(0, file.lastIndexOf('/'))))].sort();
+    let n = 0;
+    for (const folder of folders) {
+      try {
+        const dir = opendirSync(join(root, folder));
+        try {
+          for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+            const file = `${folder}/${entry.name}`;
+            if (wanted.has(file)) rank.set(file, n);
+            n++;
+          }
+        } finally {
+          dir.closeSync();
+        }
+      } catch {
+        // A folder that cannot be listed again keeps its objects in name order.
+      }
+      for (const file of [...wanted].filter((f) => f.startsWith(`${folder}/`)).sort()) if (!rank.has(file)) rank.set(file, n++);
+    }
+    return rank;
+  }
 }

@@ -154,6 +154,7 @@ export class DeltaTreeWalk {
     private readonly plan: DeltaTreePlan,
     private readonly hasher: HasherFactory,
     private readonly range: RankRange = { from: 0, to: plan.types.length },
+    private readonly inspect?: ObjectInspector,
   ) {
     this.ok = new Uint8Array(plan.types.length);
   }
@@ -309,10 +310,18 @@ export class DeltaTreeWalk {
     const actual = hashObject(this.hasher, algo, object.type, object.data);
     if (compareBytes(actual, 0, this.plan.oids, position * algo.size, algo.size) !== 0) {
       this.findings.push(oidMismatch(pack, h.offset, object.type, actual, oidHex(), position));
+    } else if (this.inspect && object.type !== 'blob') {
+      this.inspect(oidHex(), object.type, object.data, h.offset);
     }
     return object;
   }
 }
+
+/**
+ * Sees each commit, tree and tag whose id checked out, with its bytes and entry offset (git's
+ * verify_pack hands fsck only those): fsck's per-object format checks.
+ */
+export type ObjectInspector = (oid: string, type: ObjectType, data: Uint8Array, offset: number) => void;
 
 /** The id at idx `position` of an `allOids` table, in hex. */
 export function oidHexAt(oids: Uint8Array, position: number, size: number): string {

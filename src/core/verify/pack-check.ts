@@ -9,7 +9,7 @@ import { toHex } from '../hash/hex.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { PackFile } from '../odb/pack-file.ts';
 import { SequentialReader } from '../bytes/sequential-reader.ts';
-import { childTable, DeltaTreeWalk, oidHexAt, oidMismatch, splitRoots, streamEndFinding, type DeltaTreeHelpers, type DeltaTreePlan, type DeltaTreeResult, type DeltaTreeTask, type RankRange } from './delta-trees.ts';
+import { childTable, DeltaTreeWalk, oidHexAt, oidMismatch, splitRoots, streamEndFinding, type DeltaTreeHelpers, type DeltaTreePlan, type DeltaTreeResult, type DeltaTreeTask, type ObjectInspector, type RankRange } from './delta-trees.ts';
 import type { CheckId, Finding, Severity } from './findings.ts';
 
 /**
@@ -63,6 +63,8 @@ export interface PackCheckOptions {
   findings?: Finding[];
   /** Other threads that take parts of the delta trees (the browser's tree helpers). */
   treeHelpers?: DeltaTreeHelpers;
+  /** Sees every commit, tree and tag rebuilt here whose id checks out (fsck's format checks). */
+  inspect?: ObjectInspector;
 }
 
 /** Delta depth markers: not computed yet, or the chain cannot be followed to a whole object. */
@@ -504,7 +506,7 @@ export class PackChecker {
       this.finished += part.entriesDone;
     };
     const walkHere = function* (this: PackChecker, range: RankRange): Generator<void> {
-      walking = new DeltaTreeWalk(this.pack, plan, this.options.hasher, range);
+      walking = new DeltaTreeWalk(this.pack, plan, this.options.hasher, range, this.options.inspect);
       for (const _ of walking.run()) {
         yield;
         resumeHelpers();
@@ -592,6 +594,8 @@ export class PackChecker {
     const actual = hashObject(this.options.hasher, pack.ctx.algo, object.type, object.data);
     if (!bytesEqual(actual, pack.idx.oidAt(position))) {
       this.findings.push(oidMismatch(pack, h.offset, object.type, actual, oidHex, position));
+    } else if (this.options.inspect && object.type !== 'blob') {
+      this.options.inspect(oidHex, object.type, object.data, h.offset);
     }
     return object.type;
   }

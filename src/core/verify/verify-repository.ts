@@ -11,7 +11,8 @@ import type { FileEntry } from '../repo/discover.ts';
 import type { Finding, VerifyCounts, VerifyProgress, VerifyReport } from './findings.ts';
 import { verifyMidx } from './midx-verify.ts';
 import { PackChecker } from './pack-check.ts';
-import type { DeltaTreeHelpers } from './delta-trees.ts';
+import type { DeltaTreeHelpers, ObjectInspector } from './delta-trees.ts';
+import type { ObjectType } from '../objects/types.ts';
 import { RefStore } from '../repo/ref-store.ts';
 import { RefsCheck, databaseRefObjects } from './refs-check.ts';
 
@@ -39,6 +40,11 @@ export interface VerifyOptions {
   treeHelpers?: DeltaTreeHelpers;
   /** Check the refs (default true). The CLI's fsck says what git says about refs instead. */
   checkRefs?: boolean;
+  /**
+   * Sees every commit, tree and tag whose id checks out, with where it is (a pack's name and
+   * entry offset, or a loose object's path and 0): fsck's per-object format checks.
+   */
+  inspect?: (oid: string, type: ObjectType, data: Uint8Array, file: string, offset: number) => void;
 }
 
 /** Bytes hashed per read. */
@@ -215,6 +221,7 @@ export class RepositoryVerifier {
       findings: this.findings,
       hasObject: (oid) => this.db.has(oid),
       ...(group?.rev ? { rev: group.rev.source } : {}),
+      ...(this.options.inspect ? { inspect: inspectIn(this.options.inspect, pack.data.name) } : {}),
     });
     this.phase = `${pack.data.name}: objects`;
     this.packEntryWeight = pack.count === 0 ? 0 : (pack.data.size * OBJECT_BYTE_WEIGHT) / pack.count;
@@ -312,6 +319,8 @@ export class RepositoryVerifier {
         const actual = toHex(hashObject(this.options.hasher, algo, object.type, object.data));
         if (actual !== hex) {
           this.findings.push({ severity: 'error', check: 'loose', kind: 'Mismatch', file: file.path, offset: 0, oid: hex, message: `the loose ${object.type} stored as ${hex} hashes to ${actual}: its content was changed, or the file was renamed` });
+        } else if (this.options.inspect && object.type !== 'blob') {
+          this.options.inspect(hex, object.type, object.data, file.path, 0);
         }
       } catch (err) {
         if (!(err instanceof PackscopeError)) throw err;
@@ -322,6 +331,11 @@ export class RepositoryVerifier {
       yield;
     }
   }
+}
+
+/** The verifier's inspector bound to one pack file. */
+function inspectIn(inspect: NonNullable<VerifyOptions['inspect']>, file: string): ObjectInspector {
+  return (oid, type, data, offset) => inspect(oid, type, data, file, offset);
 }
 
 /** Every file with a trailing checksum: per pack idx, pack, rev, bitmap, mtimes; the midx files. */
