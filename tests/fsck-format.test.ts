@@ -151,7 +151,8 @@ describe('packscope fsck: git fsck format checks', () => {
   });
 
   it('dies as git does on a setting it cannot take', () => {
-    for (const [key, value] of [['fsck.nulInHeader', 'warn'], ['fsck.noSuchThing', 'warn'], ['fsck.badDate', 'loud']]) {
+    writeFileSync(join(repo.dir, 'bad-skip.txt'), `${blob}\n  xyz # not an id\n`);
+    for (const [key, value] of [['fsck.nulInHeader', 'warn'], ['fsck.noSuchThing', 'warn'], ['fsck.badDate', 'loud'], ['fsck.skipList', 'no-such-file'], ['fsck.skipList', 'bad-skip.txt']]) {
       repo.git('config', key, value);
       try {
         const git = gitFsck(repo);

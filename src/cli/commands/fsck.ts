@@ -173,11 +173,14 @@ function fsckPolicy(repo: CliRepository, root: string, strict: boolean): FsckPol
   const listed = policy.skipListPath;
   if (listed !== undefined) {
     const path = listed.startsWith('~/') ? join(homedir(), listed.slice(2)) : isAbsolute(listed) ? listed : join(root, listed);
+    let text: string;
     try {
-      policy.addSkipList(readFileSync(path, 'latin1'), repo.db.algo.size * 2);
+      text = readFileSync(path, 'latin1');
     } catch {
-      return `could not open object name list: ${listed}`;
+      return `could not open object name list: ${listed.startsWith('~/') ? path : listed}`;
     }
+    const refused = policy.addSkipList(text, repo.db.algo.size * 2);
+    if (refused !== undefined) return refused;
   }
   return policy;
 }

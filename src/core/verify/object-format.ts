@@ -148,12 +148,18 @@ export class FsckPolicy {
     return policy;
   }
 
-  /** Adds the ids of a skip list file (git's oidset_parse_file: one id a line, `#` comments). */
-  addSkipList(text: string, hexLength: number): void {
+  /**
+   * Adds the ids of a skip list file (git's oidset_parse_file: one id a line, blank lines and
+   * `#` comments allowed); returns what git dies saying at a line that is not an id.
+   */
+  addSkipList(text: string, hexLength: number): string | undefined {
     for (const raw of text.split('\n')) {
-      const line = raw.replace(/#.*$/, '').trim().toLowerCase();
-      if (line.length === hexLength && /^[0-9a-f]+$/.test(line)) this.skip.add(line);
+      const line = raw.replace(/#.*$/, '').trim();
+      if (line === '') continue;
+      if (line.length !== hexLength || !/^[0-9a-fA-F]+$/.test(line)) return `invalid object name: ${line}`;
+      this.skip.add(line.toLowerCase());
     }
+    return undefined;
   }
 
   /** What a report of `id` becomes: printed as an error, as a warning, or not at all. */
