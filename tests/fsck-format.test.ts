@@ -181,6 +181,11 @@ describe('packscope fsck: git fsck format checks', () => {
     packed.git('prune-packed');
     expect(readdirSync(join(packed.dir, '.git/objects/pack')).some((f) => f.endsWith('.pack'))).toBe(true);
     expectSameAsGit(packed, ['missingTaggerEntry', 'duplicateEntries', 'zeroPaddedDate', 'nulInHeader']);
+    // Objects both loose and packed: git checks each once, the loose copy (and sets only its bit).
+    expect(writeLiterally(packed, 'commit', `tree ${tree}\n${commitCases[0][1]}`)).toBe(ids[0]);
+    expect(writeLiterally(packed, 'tree', rawTree(treeCases(blob, tree)[0][1]))).toBe(ids[commitCases.length + tagCases(tree).length]);
+    const twice = expectSameAsGit(packed, ['zeroPaddedDate', 'duplicateEntries']);
+    expect(twice.split(`${ids[0]}: zeroPaddedDate`).length).toBe(2);
     // And after `git repack -a -d`, which keeps only what refs reach: the same as git again.
     packed.git('update-ref', 'refs/tags/bad', ids[commitCases.length]);
     packed.git('repack', '-a', '-d', '-q');

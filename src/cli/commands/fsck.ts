@@ -192,9 +192,12 @@ function fsckPolicy(repo: CliRepository, root: string, strict: boolean): FsckPol
  * (verify_pack sorts its entries by offset), packs newest first.
  */
 class FormatReports {
-  private readonly found: { file: string; offset: number; findings: FormatFinding[] }[] = [];
+  private readonly found: { oid: string; file: string; offset: number; findings: FormatFinding[]; failed: boolean; brokenLinks: boolean }[] = [];
   private readonly reportedIds = new Set<string>();
-  /** Exit bits as git's: a failed loose object sets ERROR_OBJECT, a packed one ERROR_PACK. */
+  /**
+   * Exit bits as git's, once `lines` ran: a failed loose object sets ERROR_OBJECT, a packed one
+   * ERROR_PACK (verify_pack's result), a tree whose walk broke ERROR_OBJECT.
+   */
   exitBits = 0;
 
   constructor(
@@ -204,10 +207,9 @@ class FormatReports {
 
   inspect(oid: string, type: ObjectType, data: Uint8Array, file: string, offset: number): void {
     const result = checkObjectFormat(oid, type, data, this.hexLength, this.policy);
-    if (result.failed) this.exitBits |= file.endsWith('.pack') ? EXIT_PACK : EXIT_CORRUPT;
-    if (result.brokenLinks) this.exitBits |= EXIT_CORRUPT;
+    // A failed check always printed a line (a skipped object reports nothing and fails nothing).
     if (result.findings.length > 0) {
-      this.found.push({ file, offset, findings: result.findings });
+      this.found.push({ oid, file, offset, findings: result.findings, failed: result.failed, brokenLinks: result.brokenLinks });
       this.reportedIds.add(oid);
     }
   }
@@ -235,7 +237,18 @@ class FormatReports {
       const [kb, ob] = key(b);
       return ka - kb || oa - ob;
     });
-    return sorted.flatMap((f) => f.findings.map((x) => x.line));
+    // git checks an object once (its SEEN flag), where it meets it first: a loose copy before a
+    // packed one, the newer pack's copy before an older one's.
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    for (const f of sorted) {
+      if (seen.has(f.oid)) continue;
+      seen.add(f.oid);
+      if (f.failed) this.exitBits |= packRank.has(f.file) ? EXIT_PACK : EXIT_CORRUPT;
+      if (f.brokenLinks) this.exitBits |= EXIT_CORRUPT;
+      for (const x of f.findings) lines.push(x.line);
+    }
+    return lines;
   }
 
   /** Loose objects with findings, ranked as git's walk meets them (only their folders are read). */
