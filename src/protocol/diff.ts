@@ -1,5 +1,6 @@
 import type { DecodedCombined } from '../core/diff/combined-hunks.ts';
 import type { DecodedHunk, DecodedLine } from '../core/diff/decode.ts';
+import type { DiffEnds, DiffTarget } from '../core/diff/diff-request.ts';
 import type { WireError } from '../core/errors.ts';
 
 /**
@@ -16,14 +17,8 @@ import type { WireError } from '../core/errors.ts';
 /** git's change letters: added, deleted, modified, type changed (file <-> symlink <-> submodule), renamed, copied. */
 export type DiffStatus = 'A' | 'D' | 'M' | 'T' | 'R' | 'C';
 
-/** What to compare. */
-export type DiffTarget =
-  /** A commit against its parent `parent` (1-based, as `<commit>^<n>`); a root commit (or `parent: 0`) against the empty tree. */
-  | { kind: 'commit'; rev: string; parent: number }
-  /** A merge against all its parents at once: the files that differ from every parent (git's combined view, `diff-tree -c`). */
-  | { kind: 'combined'; rev: string }
-  /** Any two names (commits, trees, refs, tags, blobs, `rev:path`), `from..to`; two blobs compare as one file. */
-  | { kind: 'pair'; from: string; to: string };
+/** What to compare (core/diff/diff-request.ts's DiffTarget). */
+export type { DiffTarget } from '../core/diff/diff-request.ts';
 
 /** One side of a file pair. Absent sides (an added file's old side) have no path, mode `000000` and the zero id. */
 export interface DiffSideInfo {
@@ -88,19 +83,8 @@ export interface CombinedFileInfo {
   parents: CombinedParentInfo[];
 }
 
-/** The ends of a comparison, resolved. */
-export interface DiffEnds {
-  /** The commit (for `commit`/`combined` targets, or a `pair` whose ends are commits). */
-  fromCommit?: string;
-  toCommit?: string;
-  /** The trees compared (empty tree id for a root commit); absent when two blobs are compared. */
-  fromTree?: string;
-  toTree?: string;
-  /** The commit's parents (all of them; `commit`/`combined` targets). */
-  parents?: string[];
-  /** Set when two blobs were compared (`pair` of blobs). */
-  blobs?: { from: string; to: string };
-}
+/** The ends of a comparison, resolved (core/diff/diff-request.ts's DiffEnds). */
+export type { DiffEnds } from '../core/diff/diff-request.ts';
 
 /** A page of a comparison's file list. */
 export interface DiffPage {
