@@ -1,8 +1,6 @@
-import { estimateRemoval } from '../core/analysis/removal-estimate.ts';
+import { SizeAnalysisQueries, cutTreemap, type TreemapEntry } from '../core/analysis/analysis-queries.ts';
 import { SizeAnalysisRun } from '../core/analysis/size-analysis.ts';
-import { commitTreeFiles } from '../core/analysis/commit-tree-files.ts';
-import { buildTreemapTree } from '../core/analysis/treemap-tree.ts';
-import type { PathId, SizeAnalysis, SizeSums, TreemapMeasure, TreemapNode } from '../core/analysis/types.ts';
+import type { PathId, SizeAnalysis, TreemapMeasure, TreemapNode } from '../core/analysis/types.ts';
 import { resolveToOid } from '../core/browse/browse.ts';
 import { fail } from '../core/errors.ts';
 import { toHex } from '../core/hash/hex.ts';
@@ -14,7 +12,6 @@ import {
   type SizeBlobRow,
   type SizePathName,
   type SizePathRow,
-  type SizePathSort,
   type SizeRemoval,
   type SizeSummary,
   type SizeTree,
@@ -31,8 +28,8 @@ import { current } from './state.ts';
  * The size view's requests. The analysis (core/analysis/size-analysis.ts) runs as one job of the
  * worker's queue, resumable: a run whose callers all cancelled stays with the session and the
  * next request continues it. The finished analysis is kept while the repository is open; every
- * answer here reads it and sends a capped slice. Nothing here reads objects except the tree of a
- * commit, through core.
+ * answer here asks core's indexes over it (core/analysis/analysis-queries.ts) and sends a capped
+ * slice, named (decoded, quoted, cut) and in hex.
  */
 
 /** How often a running analysis tells the view what is known so far. */
@@ -40,16 +37,9 @@ const SO_FAR_MS = 300;
 
 interface Kept {
   analysis: SizeAnalysis;
+  queries: SizeAnalysisQueries;
   ms: number;
-  /** Each path's position in a pre-order walk, and the last position under it: `under(d)` is a range. */
-  pre: Uint32Array;
-  last: Uint32Array;
   names: Map<PathId, SizePathName>;
-  lower: Map<PathId, string>;
-  orders: Map<string, Uint32Array>;
-  rank?: Uint32Array;
-  blobOrders: Map<string, Uint32Array>;
-  trees: Map<string, { tree: TreemapNode; folders: Map<PathId, TreemapNode>; commit?: { oid: string; date: string } }>;
   summary?: SizeSummary;
 }
 
@@ -87,26 +77,7 @@ async function analysisOf(session: Session, ctx: HandlerContext): Promise<Kept> 
 }
 
 function keep(analysis: SizeAnalysis, ms: number): Kept {
-  const n = analysis.paths.length;
-  const pre = new Uint32Array(n);
-  const last = new Uint32Array(n);
-  // Iterative pre-order (hostile histories nest folders thousands deep).
-  let position = 0;
-  const stack: { id: PathId; child: number }[] = [{ id: 0, child: 0 }];
-  pre[0] = position++;
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const children = analysis.paths[top.id].children;
-    if (top.child < children.length) {
-      const id = children[top.child++];
-      pre[id] = position++;
-      stack.push({ id, child: 0 });
-    } else {
-      last[top.id] = position - 1;
-      stack.pop();
-    }
-  }
-  return { analysis, ms, pre, last, names: new Map(), lower: new Map(), orders: new Map(), blobOrders: new Map(), trees: new Map() };
+  return { analysis, queries: new SizeAnalysisQueries(analysis), ms, names: new Map() };
 }
 
 /** Bytes decoded for display, cut at `SIZE_LIMITS.pathBytes`. */
@@ -161,86 +132,11 @@ function blobHex(a: SizeAnalysis, blob: number): string {
   return toHex(a.blobs.ids, blob * a.blobs.hashSize, a.blobs.hashSize);
 }
 
-/** Path ids of one kind in one order, made once per order. */
-function orderOf(k: Kept, kind: 'file' | 'dir', sort: SizePathSort, descending: boolean): Uint32Array {
-  const cacheKey = `${kind}:${sort}:${descending}`;
-  let order = k.orders.get(cacheKey);
-  if (order) return order;
-  const paths = k.analysis.paths;
-  const ids: number[] = [];
-  for (const node of paths) if ((kind === 'file' ? node.file : node.dir) && !(kind === 'dir' && node.id === 0)) ids.push(node.id);
-  // Keys in typed arrays and ties by the paths' byte order: a comparator that reaches into the
-  // path objects costs seconds on git.git's 84k paths.
-  const key = new Float64Array(paths.length);
-  for (const id of ids) {
-    const stats = (kind === 'file' ? paths[id].file : paths[id].dir) as SizeSums & { deleted?: { date: string } };
-    key[id] = sort === 'stored' ? stats.stored : sort === 'inflated' ? stats.inflated : sort === 'versions' ? stats.versions : sort === 'deleted' ? dateNumber(stats.deleted?.date) : 0;
-  }
-  const rank = pathRank(k);
-  const sign = descending ? -1 : 1;
-  order = Uint32Array.from(ids);
-  order.sort((a, b) => (key[a] - key[b]) * sign || (rank[a] - rank[b]) * (sort === 'path' ? sign : 1));
-  k.orders.set(cacheKey, order);
-  return order;
-}
-
-/** `YYYY-MM-DD` as YYYYMMDD; 0 for none (present). */
-function dateNumber(date: string | undefined): number {
-  return date ? Number(date.replace(/-/g, '')) || 0 : 0;
-}
-
-/** Each path's position in byte order of the whole paths (Latin-1 strings compare as their bytes), made once. */
-function pathRank(k: Kept): Uint32Array {
-  if (k.rank) return k.rank;
-  const paths = k.analysis.paths;
-  const text = paths.map((p) => latin1.decode(p.path));
-  const ids = Uint32Array.from(paths.keys());
-  ids.sort((a, b) => (text[a] < text[b] ? -1 : text[a] > text[b] ? 1 : 0));
-  const rank = new Uint32Array(paths.length);
-  ids.forEach((id, i) => (rank[id] = i));
-  k.rank = rank;
-  return rank;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-function lowerPath(k: Kept, id: PathId): string {
-  let s = k.lower.get(id);
-  if (s === undefined) k.lower.set(id, (s = utf8.decode(k.analysis.paths[id].path).toLowerCase()));
-  return s;
-}
-
-/** A mask of the path and every path under it. */
-function subtreeMask(k: Kept, id: PathId): { mask: Uint8Array; count: number } {
-  const n = k.analysis.paths.length;
-  const mask = new Uint8Array(n);
-  const from = k.pre[id];
-  const to = k.last[id];
-  let count = 0;
-  for (let p = 0; p < n; p++) {
-    if (k.pre[p] >= from && k.pre[p] <= to && k.analysis.paths[p].file) {
-      mask[p] = 1;
-      count++;
-    }
-  }
-  return { mask, count };
-}
-
-function firstPathOf(a: SizeAnalysis, blob: number): PathId | undefined {
-  const start = a.blobs.pathStart[blob];
-  return start < a.blobs.pathStart[blob + 1] ? a.blobs.pathIds[start] : undefined;
-}
-
 function removalOf(k: Kept, id: PathId): SizeRemoval {
   const a = k.analysis;
-  const { mask, count } = subtreeMask(k, id);
-  const e = estimateRemoval(a.blobs, mask);
+  const { paths, estimate: e } = k.queries.removal(id);
   return {
-    paths: count,
+    paths,
     saved: e.saved,
     upTo: e.upTo,
     keptElsewhere: e.keptElsewhere,
@@ -250,7 +146,7 @@ function removalOf(k: Kept, id: PathId): SizeRemoval {
       if (b.reason.kind === 'other-path') row.otherPath = nameOf(k, b.reason.path);
       if (b.reason.kind === 'delta-base') {
         const dependent = b.reason.dependent;
-        const path = firstPathOf(a, dependent);
+        const path = k.queries.firstPathOf(dependent);
         row.dependent = { blob: blobHex(a, dependent), ...(path !== undefined ? { path: nameOf(k, path) } : {}) };
       }
       return row;
@@ -261,15 +157,8 @@ function removalOf(k: Kept, id: PathId): SizeRemoval {
 function summaryOf(k: Kept): SizeSummary {
   const a = k.analysis;
   const t = a.totals;
-  const g = a.growth;
-  // Thinned to the cap: every step-th day, and always the last (the total).
-  const step = Math.max(1, Math.ceil(g.days.length / SIZE_LIMITS.growthPoints));
-  const growth: SizeSummary['growth'] = [];
-  for (let i = 0; i < g.days.length; i += step) {
-    const j = Math.min(g.days.length - 1, i + step - 1);
-    growth.push({ day: g.days[j], storedBlobs: g.storedBlobs[j], inflatedBlobs: g.inflatedBlobs[j], storedCommitsAndTrees: g.storedCommitsAndTrees[j] });
-  }
-  const extensions = [...a.extensions].sort((x, y) => y.stored - x.stored || compareBytes(x.extension, y.extension));
+  const growth: SizeSummary['growth'] = k.queries.growth(SIZE_LIMITS.growthPoints);
+  const extensions = k.queries.extensionsBySize();
   const summary: SizeSummary = {
     refs: a.refs.length,
     commits: t.commits,
@@ -305,54 +194,27 @@ function summaryOf(k: Kept): SizeSummary {
     extensionCount: a.extensions.length,
     ms: Math.round(k.ms),
   };
-  if (a.commits.count > 0) {
-    let first = 0;
-    let lastCommit = 0;
-    for (let c = 1; c < a.commits.count; c++) {
-      if (a.commits.times[c] < a.commits.times[first]) first = c;
-      if (a.commits.times[c] > a.commits.times[lastCommit]) lastCommit = c;
-    }
-    summary.firstDate = a.commits.shortDate(first);
-    summary.lastDate = a.commits.shortDate(lastCommit);
+  const span = k.queries.commitSpan();
+  if (span) {
+    summary.firstDate = a.commits.shortDate(span.first);
+    summary.lastDate = a.commits.shortDate(span.last);
   }
   return summary;
 }
 
-/** The treemap tree for a measure (and a commit), with its folders by path id; made once. */
-function treeOf(k: Kept, session: Session, measure: TreemapMeasure, rev: string | undefined): NonNullable<ReturnType<Kept['trees']['get']>> {
+/** The treemap tree for a measure (and the commit `rev` names, which the analysis must have walked). */
+function treeOf(k: Kept, session: Session, measure: TreemapMeasure, rev: string | undefined): TreemapEntry {
   let commit: number | undefined;
   if (rev !== undefined) {
     const commitOid = resolveToOid(session.db, session.refs, `${rev}^{commit}`);
     commit = k.analysis.commits.find(commitOid);
     if (commit < 0) fail('NotFound', `commit ${toHex(commitOid)} is not in the analysed history`);
   }
-  const key = `${measure}:${commit ?? 'all'}`;
-  let entry = k.trees.get(key);
-  if (entry) return entry;
-  const files = commit !== undefined ? commitTreeFiles(session.db, k.analysis, commit) : undefined;
-  const tree = buildTreemapTree(k.analysis, measure, files);
-  const folders = new Map<PathId, TreemapNode>();
-  const stack = [tree];
-  while (stack.length > 0) {
-    const n = stack.pop() as TreemapNode;
-    if (!n.children) continue;
-    folders.set(n.path, n);
-    for (const c of n.children) stack.push(c);
-  }
-  entry = { tree, folders, ...(commit !== undefined ? { commit: { oid: commitHex(k.analysis, commit), date: k.analysis.commits.shortDate(commit) } } : {}) };
-  k.trees.set(key, entry);
-  return entry;
+  return k.queries.treemap(session.db, measure, commit);
 }
 
-
-/**
- * A copy of `root` cut to `depth` levels and `SIZE_LIMITS.treeNodes` nodes, breadth first
- * (whole folders: one is opened only when all its contents fit), leaving out nodes too small to
- * be drawn at any screen size. A folder keeps its value, so what was left out shows as room.
- */
-function cutTree(k: Kept, root: TreemapNode, depth: number): { node: SizeTreeNode; nodes: number; leftOut: number } {
-  const tiny = root.value * 2e-6;
-  const copy = (n: TreemapNode): SizeTreeNode => ({
+function treeNode(k: Kept, n: TreemapNode): SizeTreeNode {
+  return {
     id: n.path,
     name: n.path === 0 ? '' : nameOf(k, n.path).name,
     value: n.value,
@@ -361,49 +223,7 @@ function cutTree(k: Kept, root: TreemapNode, depth: number): { node: SizeTreeNod
     versions: n.versions,
     deleted: n.deleted,
     folder: n.children !== undefined,
-  });
-  const top = copy(root);
-  let nodes = 1;
-  let leftOut = 0;
-  let level: { from: TreemapNode; to: SizeTreeNode }[] = [{ from: root, to: top }];
-  for (let d = 0; d < depth && level.length > 0; d++) {
-    const next: typeof level = [];
-    for (const { from, to } of level) {
-      const children = (from.children ?? []).filter((c) => c.value > tiny);
-      leftOut += (from.children?.length ?? 0) - children.length;
-      if (nodes + children.length > SIZE_LIMITS.treeNodes) {
-        leftOut += children.length;
-        continue;
-      }
-      children.sort((a, b) => b.value - a.value);
-      to.children = children.map((c) => {
-        const made = copy(c);
-        if (c.children) next.push({ from: c, to: made });
-        return made;
-      });
-      nodes += children.length;
-    }
-    level = next;
-  }
-  return { node: top, nodes, leftOut };
-}
-
-function crumbsOf(k: Kept, id: PathId): SizePathName[] {
-  const out: SizePathName[] = [];
-  for (let at = id; at > 0; at = k.analysis.paths[at].parent) out.push(nameOf(k, at));
-  out.push(nameOf(k, 0));
-  return out.reverse();
-}
-
-function blobOrderOf(k: Kept, sort: 'stored' | 'inflated'): Uint32Array {
-  let order = k.blobOrders.get(sort);
-  if (order) return order;
-  const column = sort === 'stored' ? k.analysis.blobs.stored : k.analysis.blobs.inflated;
-  order = new Uint32Array(k.analysis.blobs.count);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => column[b] - column[a] || a - b);
-  k.blobOrders.set(sort, order);
-  return order;
+  };
 }
 
 function blobRow(k: Kept, blob: number): SizeBlobRow {
@@ -461,14 +281,9 @@ export const analysisHandlers: AnalysisHandlers = {
 
   async sizePaths({ kind, sort, descending, start, count, under, filter }, ctx) {
     const k = await analysisOf(current(), ctx);
-    let order = orderOf(k, kind, sort, descending);
-    if (under !== undefined && under > 0 && under < k.analysis.paths.length) {
-      const from = k.pre[under];
-      const to = k.last[under];
-      order = order.filter((id) => id !== under && k.pre[id] >= from && k.pre[id] <= to);
-    }
-    const needle = filter?.trim().toLowerCase();
-    if (needle) order = order.filter((id) => lowerPath(k, id).includes(needle));
+    let order = k.queries.pathOrder(kind, sort, descending);
+    if (under !== undefined) order = k.queries.under(order, under);
+    order = k.queries.matching(order, filter);
     const rows = page(start, count, order.length, (i) => rowOf(k, order[i], kind));
     return { rows, total: order.length };
   },
@@ -480,18 +295,7 @@ export const analysisHandlers: AnalysisHandlers = {
     if (!node || path === 0) fail('NotFound', `no path ${path} in the analysis`);
     const row = rowOf(k, path, node.file ? 'file' : 'dir');
     const largest = (node.file?.largest ?? []).map((v) => versionRow(a, v.blob, v.commit));
-    const renames = node.file
-      ? a.renames
-          .filter((g) => g.names.some((n) => compareBytes(n, node.path) === 0))
-          .slice(0, 20)
-          .map((g) =>
-            g.names
-              .slice(0, 50)
-              .map((n) => a.findPath(n))
-              .filter((id): id is number => id !== undefined)
-              .map((id) => nameOf(k, id)),
-          )
-      : [];
+    const renames = k.queries.renameGroups(path, 20, 50).map((group) => group.map((id) => nameOf(k, id)));
     return { row, largest, renames, removal: removalOf(k, path) };
   },
 
@@ -500,13 +304,15 @@ export const analysisHandlers: AnalysisHandlers = {
     const k = await analysisOf(session, ctx);
     const entry = treeOf(k, session, measure, rev);
     const folder = entry.folders.get(root) ?? entry.tree;
-    const cut = cutTree(k, folder, Math.min(Math.max(1, depth ?? 4), SIZE_LIMITS.treeDepth));
-    return { root: cut.node, crumbs: crumbsOf(k, folder.path), ...(entry.commit ? { commit: entry.commit } : {}), nodes: cut.nodes, leftOut: cut.leftOut };
+    const cut = cutTreemap(folder, Math.min(Math.max(1, depth ?? 4), SIZE_LIMITS.treeDepth), SIZE_LIMITS.treeNodes, (n) => treeNode(k, n));
+    const crumbs = k.queries.ancestry(folder.path).map((id) => nameOf(k, id));
+    const commit = entry.commit !== undefined ? { commit: { oid: commitHex(k.analysis, entry.commit), date: k.analysis.commits.shortDate(entry.commit) } } : {};
+    return { root: cut.node, crumbs, ...commit, nodes: cut.nodes, leftOut: cut.leftOut };
   },
 
   async sizeBlobs({ sort, start, count }, ctx) {
     const k = await analysisOf(current(), ctx);
-    const order = blobOrderOf(k, sort);
+    const order = k.queries.blobOrder(sort);
     return { rows: page(start, count, order.length, (i) => blobRow(k, order[i])), total: order.length };
   },
 
