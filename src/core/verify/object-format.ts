@@ -97,7 +97,7 @@ const OTHER_GIT_IDS = ['unknownType', 'gitmodulesMissing', 'gitmodulesBlob', 'gi
 export interface FormatFinding {
   oid: string;
   type: ObjectType;
-  /** git's message id; undefined for the tree walk's own `error:` lines (see `treeWalkLines`). */
+  /** git's message id; undefined for the tree walk's own `error:` lines (see `checkTree`). */
   id?: FsckMessageId;
   severity: 'error' | 'warning';
   /** What git prints after the id (`invalid format - expected 'tagger' line`). */
@@ -197,7 +197,12 @@ class Reporter {
 
   /** A plain `error: …` line git's tree walk prints (tree-walk.c), then maybe `broken links`. */
   plain(line: string): void {
-    this.findings.push({ oid: this.oid, type: this.type, severity: 'error', message: line, line });
+    this.plainAt(this.findings.length, line);
+  }
+
+  /** The same, put before the findings from `index` on (the walk runs before fsck_tree). */
+  plainAt(index: number, line: string): void {
+    this.findings.splice(index, 0, { oid: this.oid, type: this.type, severity: 'error', message: line, line });
   }
 }
 
@@ -215,7 +220,6 @@ export function checkObjectFormat(oid: string, type: ObjectType, data: Uint8Arra
     if (!gitParsesTag(data, hexLength)) return { findings: [], failed: false, brokenLinks: false };
     status = checkTag(data, hexLength, r);
   } else if (type === 'tree') {
-    treeWalkLines(data, hexLength / 2, r);
     status = checkTree(data, hexLength / 2, r);
   }
   return { findings: r.findings, failed: status !== 0, brokenLinks: r.brokenLinks };
@@ -439,8 +443,9 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 
 /**
- * One tree entry as decode_tree_entry reads it from `pos` (`mode SP name NUL id`): the mode as
- * git's unsigned int, and where the name starts and ends; or the reason it cannot be read.
+ * One tree entry as decode_tree_entry reads it (`mode SP name NUL id`): the mode as git's
+ * unsigned int, where the name starts and ends, and where the next entry starts. Two objects per
+ * tree are reused for every entry (no allocation per entry).
  */
 interface TreeEntry {
   mode: number;
@@ -449,8 +454,10 @@ interface TreeEntry {
   next: number;
 }
 
-function decodeEntry(b: Uint8Array, pos: number, hashSize: number): TreeEntry | string {
+/** Reads the entry at `pos` into `out`; undefined, or the reason git gives when it cannot. */
+function decodeEntry(b: Uint8Array, pos: number, hashSize: number, out: TreeEntry): string | undefined {
   const size = b.length - pos;
+  // The NUL before the last id: every name below ends at a NUL inside the tree.
   if (size < hashSize + 3 || b[b.length - (hashSize + 1)] !== 0) return 'too-short tree object';
   let i = pos;
   if (b[i] === SP) return 'malformed mode in tree entry';
@@ -462,34 +469,13 @@ function decodeEntry(b: Uint8Array, pos: number, hashSize: number): TreeEntry | 
     mode = ((mode << 3) + (c - 0x30)) >>> 0;
   }
   if (b[i] === 0) return 'empty filename in tree entry';
-  const nameEnd = b.indexOf(0, i);
-  return { mode, name: i, nameEnd, next: nameEnd + 1 + hashSize };
-}
-
-/**
- * What fsck_walk_tree prints before fsck_tree runs (git walks the tree to mark what it names):
- * a first entry that cannot be read is `error: <why>` and `error in tree <oid>: broken links`;
- * a later one only `error: <why>` (the walk stops there). The walk reads modes through
- * canon_mode, which turns every mode into a blob, tree, link or gitlink: no bad-mode line.
- */
-function treeWalkLines(b: Uint8Array, hashSize: number, r: Reporter): void {
-  if (b.length === 0) return;
-  let entry = decodeEntry(b, 0, hashSize);
-  if (typeof entry === 'string') {
-    r.plain(`error: ${entry}`);
-    r.plain(`error in tree ${r.oid}: broken links`);
-    r.brokenLinks = true;
-    return;
-  }
-  for (;;) {
-    if (entry.next >= b.length) return;
-    const next = decodeEntry(b, entry.next, hashSize);
-    if (typeof next === 'string') {
-      r.plain(`error: ${next}`);
-      return;
-    }
-    entry = next;
-  }
+  let nameEnd = i;
+  while (b[nameEnd] !== 0) nameEnd++;
+  out.mode = mode;
+  out.name = i;
+  out.nameEnd = nameEnd;
+  out.next = nameEnd + 1 + hashSize;
+  return undefined;
 }
 
 /** Compares the names [a, aEnd) and [c, cEnd) of `b` as memcmp over the shorter length. */
@@ -537,7 +523,24 @@ function verifyOrdered(b: Uint8Array, mode1: number, n1: number, e1: number, mod
   return c1 < c2 ? 0 : TREE_UNORDERED;
 }
 
-/** fsck_tree: every entry read with its raw mode; each problem reported once per tree. */
+/**
+ * Whether a name can be one of the special names (`.git`, `.gitmodules`, `.gitignore`,
+ * `.gitattributes`, `.mailmap`, their NTFS short names, or an HFS+ spelling that starts with an
+ * ignored zero-width character, whose UTF-8 starts with 0xe2 or 0xef): most names are not, and
+ * skip the slower checks.
+ */
+function maybeSpecial(c: number): boolean {
+  const lower = asciiLower(c);
+  return c === 0x2e || lower === 0x67 || lower === 0x6d || c === 0xe2 || c === 0xef;
+}
+
+/**
+ * fsck_tree: every entry read with its raw mode; each problem reported once per tree. git walks
+ * the tree first (fsck_walk_tree, to mark what it names) and that walk prints its own lines,
+ * before any of fsck_tree's: a first entry it cannot read is `error: <why>` and `error in tree
+ * <oid>: broken links`, a later one `error: <why>` (the walk stops there). The walk reads modes
+ * through canon_mode, which makes every mode a blob, tree, link or gitlink: no bad-mode line.
+ */
 function checkTree(b: Uint8Array, hashSize: number, r: Reporter): number {
   let retval = 0;
   let hasNullSha1 = false;
@@ -551,58 +554,78 @@ function checkTree(b: Uint8Array, hashSize: number, r: Reporter): number {
   let hasDupEntries = false;
   let notSorted = false;
   if (b.length === 0) return 0;
-  const first = decodeEntry(b, 0, hashSize);
-  if (typeof first === 'string') {
-    r.plain(`error: ${first}`);
+  let entry: TreeEntry = { mode: 0, name: 0, nameEnd: 0, next: 0 };
+  let spare: TreeEntry = { mode: 0, name: 0, nameEnd: 0, next: 0 };
+  const firstProblem = decodeEntry(b, 0, hashSize, entry);
+  if (firstProblem !== undefined) {
+    r.plain(`error: ${firstProblem}`);
+    r.plain(`error in tree ${r.oid}: broken links`);
+    r.brokenLinks = true;
+    r.plain(`error: ${firstProblem}`);
     return r.report('badTree', 'cannot be parsed as a tree');
   }
-  let entry: TreeEntry = first;
+  // Where the walk's line goes if a later entry cannot be read: before fsck_tree's own lines.
+  const walkLineAt = r.findings.length;
   const stack: number[] = [];
   let oMode = 0;
   let oName = -1;
   let oEnd = -1;
   let start = 0;
   for (;;) {
-    const { name, nameEnd } = entry;
+    const name = entry.name;
+    const nameEnd = entry.nameEnd;
     // tree_entry_extract hands fsck_tree an unsigned short.
     const mode = entry.mode & 0xffff;
-    const idAt = nameEnd + 1;
-    let nullId = true;
-    for (let k = 0; k < hashSize; k++) if (b[idAt + k] !== 0) nullId = false;
-    hasNullSha1 ||= nullId;
+    if (!hasNullSha1) {
+      let k = 0;
+      while (k < hashSize && b[nameEnd + 1 + k] === 0) k++;
+      hasNullSha1 = k === hashSize;
+    }
     const nameLen = nameEnd - name;
-    if (!hasFullPath && b.subarray(name, nameEnd).indexOf(0x2f) >= 0) hasFullPath = true;
+    let backslash = -1;
+    for (let k = name; k < nameEnd; k++) {
+      const c = b[k];
+      if (c === 0x2f) hasFullPath = true;
+      else if (c === 0x5c && backslash < 0) backslash = k;
+    }
     hasEmptyName ||= nameLen === 0;
     hasDot ||= nameLen === 1 && b[name] === 0x2e;
     hasDotdot ||= nameLen === 2 && b[name] === 0x2e && b[name + 1] === 0x2e;
-    hasDotgit ||= isHfsDot(b, name, nameEnd, 'git') || isNtfsDotgit(b, name, nameEnd);
     hasZeroPad ||= b[start] === 0x30;
     const isLink = (mode & S_IFMT) === S_IFLNK;
-    if ((isHfsDot(b, name, nameEnd, 'gitmodules') || isNtfsDot(b, name, nameEnd, 'gitmodules', 'gi7eba')) && isLink) {
-      retval += r.report('gitmodulesSymlink', '.gitmodules is a symbolic link');
-    }
-    if (isLink) {
-      if (isHfsDot(b, name, nameEnd, 'gitignore') || isNtfsDot(b, name, nameEnd, 'gitignore', 'gi250a')) retval += r.report('gitignoreSymlink', '.gitignore is a symlink');
-      if (isHfsDot(b, name, nameEnd, 'gitattributes') || isNtfsDot(b, name, nameEnd, 'gitattributes', 'gi7d29')) retval += r.report('gitattributesSymlink', '.gitattributes is a symlink');
-      if (isHfsDot(b, name, nameEnd, 'mailmap') || isNtfsDot(b, name, nameEnd, 'mailmap', 'maba30')) retval += r.report('mailmapSymlink', '.mailmap is a symlink');
+    if (maybeSpecial(b[name])) {
+      hasDotgit ||= isHfsDot(b, name, nameEnd, 'git') || isNtfsDotgit(b, name, nameEnd);
+      if ((isHfsDot(b, name, nameEnd, 'gitmodules') || isNtfsDot(b, name, nameEnd, 'gitmodules', 'gi7eba')) && isLink) {
+        retval += r.report('gitmodulesSymlink', '.gitmodules is a symbolic link');
+      }
+      if (isLink) {
+        if (isHfsDot(b, name, nameEnd, 'gitignore') || isNtfsDot(b, name, nameEnd, 'gitignore', 'gi250a')) retval += r.report('gitignoreSymlink', '.gitignore is a symlink');
+        if (isHfsDot(b, name, nameEnd, 'gitattributes') || isNtfsDot(b, name, nameEnd, 'gitattributes', 'gi7d29')) retval += r.report('gitattributesSymlink', '.gitattributes is a symlink');
+        if (isHfsDot(b, name, nameEnd, 'mailmap') || isNtfsDot(b, name, nameEnd, 'mailmap', 'maba30')) retval += r.report('mailmapSymlink', '.mailmap is a symlink');
+      }
     }
     // Each part after a backslash, as Windows would split the name.
-    for (let k = b.subarray(name, nameEnd).indexOf(0x5c); k >= 0; ) {
-      const part = name + k + 1;
+    while (backslash >= 0) {
+      const part = backslash + 1;
       hasDotgit ||= isNtfsDotgit(b, part, nameEnd);
-      if (isNtfsDot(b, part, nameEnd, 'gitmodules', 'gi7eba') && isLink) retval += r.report('gitmodulesSymlink', '.gitmodules is a symbolic link');
-      const rest = b.subarray(part, nameEnd).indexOf(0x5c);
-      k = rest < 0 ? -1 : part - name + rest;
+      if (isLink && isNtfsDot(b, part, nameEnd, 'gitmodules', 'gi7eba')) retval += r.report('gitmodulesSymlink', '.gitmodules is a symbolic link');
+      backslash = -1;
+      for (let k = part; k < nameEnd; k++) {
+        if (b[k] === 0x5c) {
+          backslash = k;
+          break;
+        }
+      }
     }
-    let next: TreeEntry | undefined;
-    if (entry.next < b.length) {
-      const decoded = decodeEntry(b, entry.next, hashSize);
-      if (typeof decoded === 'string') {
-        r.plain(`error: ${decoded}`);
+    const last = entry.next >= b.length;
+    if (!last) {
+      const problem = decodeEntry(b, entry.next, hashSize, spare);
+      if (problem !== undefined) {
+        r.plainAt(walkLineAt, `error: ${problem}`);
+        r.plain(`error: ${problem}`);
         retval += r.report('badTree', 'cannot be parsed as a tree');
         break;
       }
-      next = decoded;
     }
     switch (mode) {
       case 0o100755:
@@ -626,9 +649,11 @@ function checkTree(b: Uint8Array, hashSize: number, r: Reporter): number {
     oMode = mode;
     oName = name;
     oEnd = nameEnd;
-    if (next === undefined) break;
+    if (last) break;
     start = entry.next;
-    entry = next;
+    const done = entry;
+    entry = spare;
+    spare = done;
   }
   if (hasNullSha1) retval += r.report('nullSha1', 'contains entries pointing to null sha1');
   if (hasFullPath) retval += r.report('fullPathname', 'contains full pathnames');
@@ -648,49 +673,69 @@ function hfsIgnored(c: number): boolean {
   return (c >= 0x200c && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x206a && c <= 0x206f) || c === 0xfeff;
 }
 
+/** The byte `k` into the name [start, end), or 0 past its end (the NUL git's C string has there). */
+function nameByte(b: Uint8Array, start: number, end: number, k: number): number {
+  return start + k < end ? b[start + k] : 0;
+}
+
+/** Where the HFS+ reading of a name is (one object per check, not per character). */
+interface HfsCursor {
+  i: number;
+  end: number;
+}
+
 /**
- * The next character HFS+ would compare at `state.i` (pick_one_utf8_char), skipping ignored
+ * The next character HFS+ would compare at `at.i` (pick_one_utf8_char), skipping ignored
  * ones; 0 at the end of the name, -1 when the bytes are not valid UTF-8.
  */
-function nextHfsChar(b: Uint8Array, state: { i: number }, end: number): number {
+function nextHfsChar(b: Uint8Array, at: HfsCursor): number {
   for (;;) {
-    const i = state.i;
-    const s0 = i < end ? b[i] : 0;
-    const s = (k: number): number => (i + k < end ? b[i + k] : 0);
+    const i = at.i;
+    const end = at.end;
+    const s0 = nameByte(b, i, end, 0);
     let ch: number;
     let incr: number;
     if (s0 < 0x80) {
       ch = s0;
       incr = 1;
-    } else if ((s0 & 0xe0) === 0xc0) {
-      if ((s(1) & 0xc0) !== 0x80 || (s0 & 0xfe) === 0xc0) return -1;
-      ch = ((s0 & 0x1f) << 6) | (s(1) & 0x3f);
-      incr = 2;
-    } else if ((s0 & 0xf0) === 0xe0) {
-      if ((s(1) & 0xc0) !== 0x80 || (s(2) & 0xc0) !== 0x80 || (s0 === 0xe0 && (s(1) & 0xe0) === 0x80) || (s0 === 0xed && (s(1) & 0xe0) === 0xa0) || (s0 === 0xef && s(1) === 0xbf && (s(2) & 0xfe) === 0xbe)) return -1;
-      ch = ((s0 & 0x0f) << 12) | ((s(1) & 0x3f) << 6) | (s(2) & 0x3f);
-      incr = 3;
-    } else if ((s0 & 0xf8) === 0xf0) {
-      if ((s(1) & 0xc0) !== 0x80 || (s(2) & 0xc0) !== 0x80 || (s(3) & 0xc0) !== 0x80 || (s0 === 0xf0 && (s(1) & 0xf0) === 0x80) || (s0 === 0xf4 && s(1) > 0x8f) || s0 > 0xf4) return -1;
-      ch = ((s0 & 0x07) << 18) | ((s(1) & 0x3f) << 12) | ((s(2) & 0x3f) << 6) | (s(3) & 0x3f);
-      incr = 4;
-    } else return -1;
-    state.i = i + incr;
+    } else {
+      const s1 = nameByte(b, i, end, 1);
+      if ((s0 & 0xe0) === 0xc0) {
+        if ((s1 & 0xc0) !== 0x80 || (s0 & 0xfe) === 0xc0) return -1;
+        ch = ((s0 & 0x1f) << 6) | (s1 & 0x3f);
+        incr = 2;
+      } else if ((s0 & 0xf0) === 0xe0) {
+        const s2 = nameByte(b, i, end, 2);
+        if ((s1 & 0xc0) !== 0x80 || (s2 & 0xc0) !== 0x80 || (s0 === 0xe0 && (s1 & 0xe0) === 0x80) || (s0 === 0xed && (s1 & 0xe0) === 0xa0) || (s0 === 0xef && s1 === 0xbf && (s2 & 0xfe) === 0xbe)) return -1;
+        ch = ((s0 & 0x0f) << 12) | ((s1 & 0x3f) << 6) | (s2 & 0x3f);
+        incr = 3;
+      } else if ((s0 & 0xf8) === 0xf0) {
+        const s2 = nameByte(b, i, end, 2);
+        const s3 = nameByte(b, i, end, 3);
+        if ((s1 & 0xc0) !== 0x80 || (s2 & 0xc0) !== 0x80 || (s3 & 0xc0) !== 0x80 || (s0 === 0xf0 && (s1 & 0xf0) === 0x80) || (s0 === 0xf4 && s1 > 0x8f) || s0 > 0xf4) return -1;
+        ch = ((s0 & 0x07) << 18) | ((s1 & 0x3f) << 12) | ((s2 & 0x3f) << 6) | (s3 & 0x3f);
+        incr = 4;
+      } else return -1;
+    }
+    at.i = i + incr;
     if (!hfsIgnored(ch)) return ch;
   }
 }
 
 /** is_hfs_dot_generic: `.<needle>` case-folded, ignoring HFS+'s invisible characters. */
 function isHfsDot(b: Uint8Array, start: number, end: number, needle: string): boolean {
-  const state = { i: start };
-  if (nextHfsChar(b, state, end) !== 0x2e) return false;
+  // Only a dot, or an ignored character (UTF-8 0xe2… or 0xef…) before it, can start a match.
+  const first = nameByte(b, start, end, 0);
+  if (first !== 0x2e && first !== 0xe2 && first !== 0xef) return false;
+  const at: HfsCursor = { i: start, end };
+  if (nextHfsChar(b, at) !== 0x2e) return false;
   for (let k = 0; k < needle.length; k++) {
-    const c = nextHfsChar(b, state, end);
+    const c = nextHfsChar(b, at);
     if (c < 0 || c > 127) return false;
     if (asciiLower(c) !== needle.charCodeAt(k)) return false;
   }
   // A byte that is not UTF-8 reads as the end of the name here, as in git.
-  const c = nextHfsChar(b, state, end);
+  const c = nextHfsChar(b, at);
   return c <= 0 || c === 0x2f;
 }
 
@@ -700,51 +745,56 @@ function asciiLower(c: number): number {
 
 /** is_ntfs_dotgit (path.c): `.git` or `git~1`, then only spaces and dots up to a separator or `:`. */
 function isNtfsDotgit(b: Uint8Array, start: number, end: number): boolean {
-  const c = (k: number): number => (start + k < end ? b[start + k] : 0);
   let i: number;
-  if (c(0) === 0x2e) {
-    if (asciiLower(c(1)) !== 0x67 || asciiLower(c(2)) !== 0x69 || asciiLower(c(3)) !== 0x74) return false;
+  const c0 = nameByte(b, start, end, 0);
+  if (c0 === 0x2e) {
+    if (asciiLower(nameByte(b, start, end, 1)) !== 0x67 || asciiLower(nameByte(b, start, end, 2)) !== 0x69 || asciiLower(nameByte(b, start, end, 3)) !== 0x74) return false;
     i = 4;
-  } else if (asciiLower(c(0)) === 0x67) {
-    if (asciiLower(c(1)) !== 0x69 || asciiLower(c(2)) !== 0x74 || c(3) !== 0x7e || c(4) !== 0x31) return false;
+  } else if (asciiLower(c0) === 0x67) {
+    if (asciiLower(nameByte(b, start, end, 1)) !== 0x69 || asciiLower(nameByte(b, start, end, 2)) !== 0x74 || nameByte(b, start, end, 3) !== 0x7e || nameByte(b, start, end, 4) !== 0x31) return false;
     i = 5;
   } else return false;
   for (;; i++) {
-    const ch = c(i);
+    const ch = nameByte(b, start, end, i);
     if (ch === 0 || ch === 0x2f || ch === 0x5c || ch === 0x3a) return true;
     if (ch !== 0x2e && ch !== SP) return false;
   }
 }
 
+/** From `from` on: only spaces and dots up to the end or a `:` (NTFS drops them). */
+function onlySpacesAndPeriods(b: Uint8Array, start: number, end: number, from: number): boolean {
+  for (let i = from; ; i++) {
+    const ch = nameByte(b, start, end, i);
+    if (ch === 0 || ch === 0x3a) return true;
+    if (ch !== SP && ch !== 0x2e) return false;
+  }
+}
+
+/** strncasecmp of the name from `from` with the first `n` characters of `needle`. */
+function caseEqual(b: Uint8Array, start: number, end: number, from: number, needle: string, n: number): boolean {
+  for (let k = 0; k < n; k++) if (asciiLower(nameByte(b, start, end, from + k)) !== needle.charCodeAt(k)) return false;
+  return true;
+}
+
 /** is_ntfs_dot_generic: `.<name>`, its 8.3 short name `<name6>~1..4`, or the hashed fallback. */
 function isNtfsDot(b: Uint8Array, start: number, end: number, name: string, shortPrefix: string): boolean {
-  const c = (k: number): number => (start + k < end ? b[start + k] : 0);
-  const onlySpacesAndPeriods = (from: number): boolean => {
-    for (let i = from; ; i++) {
-      const ch = c(i);
-      if (ch === 0 || ch === 0x3a) return true;
-      if (ch !== SP && ch !== 0x2e) return false;
-    }
-  };
-  const caseEqual = (from: number, needle: string, n: number): boolean => {
-    for (let k = 0; k < n; k++) if (asciiLower(c(from + k)) !== needle.charCodeAt(k)) return false;
-    return true;
-  };
-  if (c(0) === 0x2e && caseEqual(1, name, name.length)) return onlySpacesAndPeriods(name.length + 1);
-  if (caseEqual(0, name, 6) && c(6) === 0x7e && c(7) >= 0x31 && c(7) <= 0x34) return onlySpacesAndPeriods(8);
+  const c0 = nameByte(b, start, end, 0);
+  if (c0 === 0x2e && caseEqual(b, start, end, 1, name, name.length)) return onlySpacesAndPeriods(b, start, end, name.length + 1);
+  if (caseEqual(b, start, end, 0, name, 6) && nameByte(b, start, end, 6) === 0x7e && nameByte(b, start, end, 7) >= 0x31 && nameByte(b, start, end, 7) <= 0x34) return onlySpacesAndPeriods(b, start, end, 8);
   let sawTilde = false;
   for (let i = 0; i < 8; i++) {
-    const ch = c(i);
+    const ch = nameByte(b, start, end, i);
     if (ch === 0) return false;
     if (sawTilde) {
       if (ch < 0x30 || ch > 0x39) return false;
     } else if (ch === 0x7e) {
       i++;
-      if (c(i) < 0x31 || c(i) > 0x39) return false;
+      const digit = nameByte(b, start, end, i);
+      if (digit < 0x31 || digit > 0x39) return false;
       sawTilde = true;
     } else if (i >= 6) return false;
     else if (ch & 0x80) return false;
     else if (asciiLower(ch) !== shortPrefix.charCodeAt(i)) return false;
   }
-  return onlySpacesAndPeriods(8);
+  return onlySpacesAndPeriods(b, start, end, 8);
 }
