@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './support/cli.ts';
+import { CLI } from './support/cli.ts';
 import { isolatedGitEnv, scratchRepo, type ScratchRepo } from './support/git-env.ts';
 import { checkObjectFormat, FsckPolicy } from '../src/core/verify/object-format.ts';
 
@@ -30,18 +30,30 @@ function rawTree(entries: [string, string, string][]): Buffer {
   return Buffer.concat(entries.map(([mode, name, id]) => Buffer.concat([Buffer.from(`${mode} ${name}\0`, 'latin1'), Buffer.from(id, 'hex')])));
 }
 
-function gitFsck(repo: ScratchRepo, args: string[] = ['--no-dangling']): { status: number; stdout: string; stderr: string } {
+/** What a run printed, one character per byte (so equal strings are equal bytes). */
+interface Printed {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function gitFsck(repo: ScratchRepo, args: string[] = ['--no-dangling']): Printed {
   const r = spawnSync('git', ['-C', repo.dir, 'fsck', ...args], { env: isolatedGitEnv() });
+  return { status: r.status ?? -1, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1') };
+}
+
+function packscopeFsck(repo: ScratchRepo, args: string[] = ['--no-dangling']): Printed {
+  const r = spawnSync(process.execPath, [CLI, 'fsck', ...args, repo.dir], { env: isolatedGitEnv() });
   return { status: r.status ?? -1, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1') };
 }
 
 /** Both commands on the repository: everything equal, and git said what the case expects. */
 function expectSameAsGit(repo: ScratchRepo, expectedIds: string[], args: string[] = ['--no-dangling']): string {
   const git = gitFsck(repo, args);
-  const ours = cli(['fsck', ...args, repo.dir]);
+  const ours = packscopeFsck(repo, args);
   for (const id of expectedIds) expect(git.stderr, `git reports ${id}`).toContain(`: ${id}: `);
   expect(ours.stderr).toBe(git.stderr);
-  expect(ours.stdout.toString('latin1')).toBe(git.stdout);
+  expect(ours.stdout).toBe(git.stdout);
   expect(ours.status).toBe(git.status);
   return git.stderr;
 }
@@ -77,6 +89,8 @@ const tagCases = (target: string): [string, string][] => [
   ['missingTaggerEntry', `object ${target}\ntype tree\ntag v1\n\nmsg\n`],
   ['badTagName', `object ${target}\ntype tree\ntag v..1\ntagger T <t@t> 1 +0000\n\nmsg\n`],
   ['badEmail', `object ${target}\ntype tree\ntag v2\ntagger T <t@t 1 +0000\n\nmsg\n`],
+  // A name git prints as the tag has it: UTF-8 bytes and a control character, unchanged.
+  ['badTagName', `object ${target}\ntype tree\ntag vé\x01\ntagger T <t@t> 1 +0000\n\nmsg\n`],
   ['zeroPaddedDate', `object ${target}\ntype tree\ntag v3\ntagger T <t@t> 01 +0000\n\nmsg\n`],
   // An extra header is ignored by default (and reported when the config asks).
   ['', `object ${target}\ntype tree\ntag v4\ntagger T <t@t> 1 +0000\nextra x\n\nmsg\n`],
@@ -157,7 +171,7 @@ describe('packscope fsck: git fsck format checks', () => {
       try {
         const git = gitFsck(repo);
         expect(git.status).toBe(128);
-        const ours = cli(['fsck', '--no-dangling', repo.dir]);
+        const ours = packscopeFsck(repo);
         expect(ours.stderr).toBe(git.stderr);
         expect(ours.status).toBe(git.status);
       } finally {

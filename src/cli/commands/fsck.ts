@@ -74,7 +74,9 @@ export async function fsck(args: string[]): Promise<number> {
   const formats = new FormatReports(policy, repo.db.algo.size * 2);
   const findings = verifyAll(repo, formats);
   for (const f of findings) writeStderr(findingLine(f));
-  for (const line of formats.lines(repo, paths[0])) writeStderr(line);
+  // git prints these with fprintf, byte for byte (a tag name's bytes as the tag has them); the
+  // lines hold one byte per character.
+  for (const line of formats.lines(repo, paths[0])) writeSync(2, Buffer.from(`${line}\n`, 'latin1'));
 
   const source: GitRefsSource | undefined = store ? { store, reflogFiles: inDirectoryOrder(paths[0], files.gitDir ?? '', files.reflogFiles ?? []) } : undefined;
   const reachability = reachabilityReport(repo, reach, source);
