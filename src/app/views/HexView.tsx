@@ -1,20 +1,19 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { HexWindow } from '../../protocol/anatomy.ts';
-import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Link } from '../components/Link.tsx';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { navigate } from '../lib/route.ts';
-import { asWire } from '../stores/repo.ts';
 import { AnnotationPanel } from './hex/AnnotationPanel.tsx';
-import { CHUNK_BYTES, HexChunks } from './hex/chunks.ts';
+import { CHUNK_BYTES } from './hex/chunks.ts';
 import { FilePicker } from './hex/FilePicker.tsx';
 import { HexGrid, type Jump } from './hex/HexGrid.tsx';
 import { FILE_KIND_LABELS } from './hex/kinds.ts';
 import { Legend } from './hex/Legend.tsx';
 import { OffsetBox } from './hex/OffsetBox.tsx';
 import { hex } from './hex/offsets.ts';
-import { useRequest, useWorkerRequest } from '../lib/request.ts';
+import { useWorkerRequest } from '../lib/request.ts';
+import { useFirstHexWindow, useHexChunks } from './hex/hex-requests.ts';
 import './hex/hex.css';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 
@@ -27,19 +26,7 @@ export function HexView({ file, at }: { file: string; at?: number | undefined })
   const listing = useWorkerRequest('Listing the folder', 'folderFiles', {}, []);
   const start = at !== undefined && at > 0 ? Math.floor(at / CHUNK_BYTES) * CHUNK_BYTES : 0;
   // The first window tells the file's size and kind; the grid fetches the rest.
-  const first = useRequest(
-    'Reading the file',
-    async (signal) => {
-      try {
-        return await engine.call('hexWindow', { file, offset: start, length: CHUNK_BYTES }, { signal });
-      } catch (err) {
-        // An offset past the end (an old link, a shorter file after a reload): start at the top, the grid says why.
-        if (start > 0 && asWire(err).kind === 'OutOfRange') return engine.call('hexWindow', { file, offset: 0, length: CHUNK_BYTES }, { signal });
-        throw err;
-      }
-    },
-    [file],
-  );
+  const first = useFirstHexWindow(file, start);
   const head = first.status === 'done' ? first.data : undefined;
 
   // A link may name a file by its name alone: show it under its path in the folder.
@@ -77,13 +64,7 @@ export function HexView({ file, at }: { file: string; at?: number | undefined })
 function Workspace({ first, at }: { first: HexWindow; at: number | undefined }) {
   const file = first.file;
   const size = first.fileSize;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one cache per file; `first` is only its seed.
-  const chunks = useMemo(() => {
-    const c = new HexChunks(file, size, (offset, length, signal) => engine.call('hexWindow', { file, offset, length }, { signal }));
-    c.seed(first);
-    return c;
-  }, [file, size]);
-  useEffect(() => () => chunks.dispose(), [chunks]);
+  const chunks = useHexChunks(first);
   useSyncExternalStore(chunks.subscribe, chunks.version);
 
   const initial = Math.max(0, Math.min(at ?? 0, size - 1));

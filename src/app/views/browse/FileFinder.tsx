@@ -1,10 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { FileFinderAnswer } from '../../../protocol/browse-extras.ts';
-import { engine } from '../../client.ts';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { navigate, useHref } from '../../lib/route.ts';
+import { useFileFinderMatches } from './browse-requests.ts';
 
 /** The event the "Go to file" button sends (the finder lives in Browse's frame, for folders and files alike). */
 const OPEN_EVENT = 'packscope:open-file-finder';
@@ -51,40 +50,13 @@ const ROW = 30;
 export function FileFinder({ rev, commit, onClose }: { rev: string; commit: string; onClose: () => void }) {
   const href = useHref();
   const [query, setQuery] = useState('');
-  const [answer, setAnswer] = useState<FileFinderAnswer | undefined>();
-  const [status, setStatus] = useState<'loading' | 'done' | 'error'>('loading');
-  const [error, setError] = useState('');
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const scroll = useRef<HTMLDivElement>(null);
 
   useLayoutEffect(() => input.current?.focus(), []);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setStatus('loading');
-    const timer = setTimeout(
-      () => {
-        engine.call('findFiles', { commit, query, limit: LIMIT }, { signal: controller.signal }).then(
-          (a) => {
-            setAnswer(a);
-            setActive(0);
-            setStatus('done');
-          },
-          (err: unknown) => {
-            if (controller.signal.aborted) return;
-            setError(err instanceof Error ? err.message : String(err));
-            setStatus('error');
-          },
-        );
-      },
-      query === '' ? 0 : 60,
-    );
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [commit, query]);
+  const { answer, status, error } = useFileFinderMatches(commit, query, LIMIT, () => setActive(0));
 
   const matches = answer?.matches ?? [];
   const virtualizer = useVirtualizer({ count: matches.length, getScrollElement: () => scroll.current, estimateSize: () => ROW, overscan: 10, useFlushSync: false });

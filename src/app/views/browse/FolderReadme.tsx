@@ -1,14 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { TreeEntryInfo } from '../../../protocol/messages.ts';
-import type { Progress } from '../../../protocol/rpc.ts';
-import { engine } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link } from '../../components/Link.tsx';
 import { Markdown } from '../../components/blob/Markdown.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { isMarkdownName } from '../../highlight/languages.ts';
 import { formatBytes } from '../../lib/format.ts';
-import { useRequest } from '../../lib/request.ts';
+import { useFolderReadme } from './browse-requests.ts';
 import '../../components/blob/markdown.css';
 
 /** A README larger than this is not shown under the listing (the file itself opens as usual). */
@@ -33,13 +31,6 @@ function pickReadme(entries: TreeEntryInfo[]): TreeEntryInfo | undefined {
   return files.find((e) => isMarkdownName(e.name)) ?? files[0];
 }
 
-interface ReadmeFound {
-  name: string;
-  oid: string;
-  text: string;
-  size: number;
-}
-
 /**
  * The README of the folder shown under its listing, rendered when it is Markdown, as a code host
  * does. It is looked for among the entries the listing already has; a folder whose first page
@@ -54,21 +45,7 @@ export function FolderReadme({ rev, path, tree, entries, total }: { rev: string;
     const t = setTimeout(() => setWaited(true), LOOKUP_DELAY_MS);
     return () => clearTimeout(t);
   }, [lookup]);
-  const read = async (signal: AbortSignal, onProgress: (p: Progress) => void): Promise<ReadmeFound | undefined> => {
-    let entry: { name: string; oid: string } | undefined = listed;
-    for (let i = 0; !entry && i < README_NAMES.length; i++) {
-      const name = README_NAMES[i];
-      const found = await engine.call('browse', { rev, path: [...path, name] }, { signal }).catch(() => undefined);
-      if (found?.target.kind === 'blob' && (found.target.mode === '100644' || found.target.mode === '100755')) entry = { name, oid: found.target.oid };
-    }
-    if (!entry) return undefined;
-    const detail = await engine.call('object', { oid: entry.oid }, { signal });
-    const content = detail.content;
-    if (content?.kind !== 'blob' || content.text === undefined || content.size > MAX_README_BYTES) return undefined;
-    const text = content.truncated ? (await engine.call('blobText', { oid: entry.oid }, { signal, onProgress })).text : content.text;
-    return { name: entry.name, oid: entry.oid, text, size: content.size };
-  };
-  const req = useRequest<ReadmeFound | undefined>('Reading the README', listed || (lookup && waited) ? read : undefined, [tree, rev, waited]);
+  const req = useFolderReadme(rev, path, tree, listed, README_NAMES, MAX_README_BYTES, Boolean(listed) || (lookup && waited));
   if (req.status === 'error') return <ErrorBox error={req.error} title="The README could not be read" />;
   const readme = req.data;
   if (!readme) return null;

@@ -1,6 +1,5 @@
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement, type Ref } from 'react';
+import { useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement, type Ref } from 'react';
 import type { TreeEntryInfo } from '../../../protocol/messages.ts';
-import { engine } from '../../client.ts';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatBytes, formatCount, formatGitDate } from '../../lib/format.ts';
 import { formatRelative } from '../../lib/relative-date.ts';
@@ -11,6 +10,7 @@ import { TreeRows, type RowHooks } from '../object/TreeRows.tsx';
 import { EntryIcon } from './EntryIcon.tsx';
 import { openFileFinder } from './FileFinder.tsx';
 import { useLastChanges, type LastChanges } from './useLastChanges.ts';
+import { useTreeFilter } from './browse-requests.ts';
 import './finding.css';
 
 export interface TreeListingProps {
@@ -44,7 +44,7 @@ export function TreeListing({ rev, path, tree, commit = '', entries, total, onKe
   const href = useHref();
   const last = useLastChanges(commit, path, `${commit}\u0000${path.join('\u0000')}`);
   const [filter, setFilter] = useState('');
-  const filtered = useFilter(tree, filter);
+  const filtered = useTreeFilter(tree, filter, FILTER_LIMIT);
   const filterBox = useRef<HTMLInputElement>(null);
 
   // A cut name cannot be walked by path: its row opens the object instead.
@@ -251,38 +251,6 @@ function LastChangeStatus({ last }: { last: LastChanges }) {
     );
   }
   return null;
-}
-
-interface FilterState {
-  status: 'idle' | 'loading' | 'done';
-  answer?: { entries: TreeEntryInfo[]; positions: number[]; total: number };
-  error?: string;
-}
-
-/** The entries whose names contain `query`, asked of the worker (it holds every entry of a large folder) after a short pause in typing. */
-function useFilter(tree: string, query: string): FilterState {
-  const [state, setState] = useState<FilterState>({ status: 'idle' });
-  useEffect(() => {
-    if (query === '') {
-      setState({ status: 'idle' });
-      return;
-    }
-    const controller = new AbortController();
-    setState((s) => ({ ...s, status: 'loading' }));
-    const timer = setTimeout(() => {
-      engine.call('filterTree', { oid: tree, query, limit: FILTER_LIMIT }, { signal: controller.signal }).then(
-        (answer) => setState({ status: 'done', answer }),
-        (err: unknown) => {
-          if (!controller.signal.aborted) setState({ status: 'done', error: err instanceof Error ? err.message : String(err) });
-        },
-      );
-    }, 100);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [tree, query]);
-  return state;
 }
 
 /** A click on a row that did not land on a link (or a text selection) opens the row. */

@@ -1,21 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ObjectExportForm } from '../../../protocol/evidence.ts';
 import type { ObjectType } from '../../../protocol/messages.ts';
-import { engine } from '../../client.ts';
-import { formatBytes } from '../../lib/format.ts';
 import { OutcomePanel } from './OutcomePanel.tsx';
-import { saveParts } from './save.ts';
-import { useExport, type ExportResult } from './useExport.ts';
-import { exportZip, tenTimes } from './zip-work.ts';
+import { exportObject, exportZip, tenTimes, useExport } from './useExport.ts';
 import './export.css';
-
-/** How the saved file is described after the export. */
-const FORM_NAMES: Record<ObjectExportForm, string> = {
-  content: 'The content',
-  loose: 'The loose object file (zlib)',
-  header: 'The raw object (<type> <size>\\0 + content)',
-  pretty: 'The cat-file -p text',
-};
 
 interface MenuItem {
   id: string;
@@ -56,11 +44,7 @@ export function ExportMenu({ oid, type, fileName, zipRev }: { oid: string; type:
   }, [open]);
 
   const saveObject = (form: ObjectExportForm, what: string) =>
-    run(`Exporting ${what}`, `${what} could not be exported`, async (signal, onProgress): Promise<ExportResult> => {
-      const r = await engine.call('exportObject', { oid, form, ...(fileName ? { fileName } : {}) }, { signal, onProgress });
-      saveParts([r.bytes], r.name, 'application/octet-stream');
-      return { kind: 'saved', name: r.name, summary: `${FORM_NAMES[form]} of ${r.type} ${oid.slice(0, 12)} (${formatBytes(r.size)} of content), ${formatBytes(r.bytes.length)}.` };
-    });
+    run(`Exporting ${what}`, `${what} could not be exported`, (signal, onProgress) => exportObject(oid, form, fileName, signal, onProgress));
   const saveZip = (limits?: Parameters<typeof exportZip>[2]) =>
     run('Exporting the tree as .zip', 'The tree could not be exported', (signal, onProgress) => exportZip(zipRev ?? oid, [], limits, signal, onProgress));
 

@@ -1,6 +1,5 @@
 import { OutcomePanel } from './OutcomePanel.tsx';
-import { useExport } from './useExport.ts';
-import { exportZip, tenTimes } from './zip-work.ts';
+import { exportZip, tenTimes, useExport } from './useExport.ts';
 import './export.css';
 
 /**

@@ -1,14 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { IdxAnatomy, IdxEntryRow } from '../../../protocol/anatomy.ts';
-import { engine } from '../../client.ts';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { IdxAnatomy } from '../../../protocol/anatomy.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { OidLink } from '../../components/Link.tsx';
 import { formatCount } from '../../lib/format.ts';
-import { asWire } from '../../stores/repo.ts';
-import type { WireError } from '../../../core/errors.ts';
 import { hex8 } from './format.ts';
 import { idxEntryOffsets } from './idx-layout.ts';
+import { IDX_PAGE, useIdxEntryPages, useLargeOffsetRows } from './idx-entry-pages.ts';
 import { HexLink, OffsetText } from '../../components/HexLink.tsx';
 
 /**
@@ -18,7 +16,6 @@ import { HexLink, OffsetText } from '../../components/HexLink.tsx';
  */
 
 const ROW = 28;
-const PAGE = 500;
 /** Rows per window: 400,000 × 28 px stays under every browser's height limit. */
 const WINDOW = 400_000;
 
@@ -26,39 +23,19 @@ const WINDOW = 400_000;
 export function IdxEntries({ anatomy, packFile, hashBytes }: { anatomy: IdxAnatomy; packFile: string; hashBytes: number }) {
   const total = anatomy.objects;
   const [windowStart, setWindowStart] = useState(0);
-  const [version, setVersion] = useState(0);
-  const [error, setError] = useState<WireError | undefined>(undefined);
   const [target, setTarget] = useState<number | undefined>(undefined);
   const [goto, setGoto] = useState('');
-  const pages = useRef(new Map<number, IdxEntryRow[] | 'loading'>());
+  const { fetchPage, rowAt, version, error } = useIdxEntryPages(anatomy.pack);
   const scrollRef = useRef<HTMLDivElement>(null);
   const inWindow = Math.max(0, Math.min(WINDOW, total - windowStart));
 
   const virtualizer = useVirtualizer({ count: inWindow, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 12, useFlushSync: false });
   const items = virtualizer.getVirtualItems();
 
-  const fetchPage = useCallback(
-    (page: number) => {
-      if (pages.current.has(page)) return;
-      pages.current.set(page, 'loading');
-      engine.call('idxEntries', { pack: anatomy.pack, start: page * PAGE, count: PAGE }).then(
-        (r) => {
-          pages.current.set(page, r.rows);
-          setVersion((v) => v + 1);
-        },
-        (err: unknown) => {
-          pages.current.delete(page);
-          setError(asWire(err));
-        },
-      );
-    },
-    [anatomy.pack],
-  );
-
   const first = items.length ? windowStart + items[0].index : 0;
   const last = items.length ? windowStart + items[items.length - 1].index : -1;
   useEffect(() => {
-    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) fetchPage(p);
+    for (let p = Math.floor(first / IDX_PAGE); p <= Math.floor(last / IDX_PAGE); p++) fetchPage(p);
   }, [first, last, fetchPage]);
 
   useEffect(() => {
@@ -66,11 +43,6 @@ export function IdxEntries({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
     virtualizer.scrollToIndex(target - windowStart, { align: 'center' });
     // Scroll once the target's window is shown.
   }, [target, windowStart, inWindow]);
-
-  const rowAt = (i: number): IdxEntryRow | undefined => {
-    const page = pages.current.get(Math.floor(i / PAGE));
-    return page && page !== 'loading' ? page[i % PAGE] : undefined;
-  };
 
   const onGoto = (e: FormEvent) => {
     e.preventDefault();
@@ -182,28 +154,7 @@ export function IdxEntries({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
 
 /** The entries whose offsets live in the 8-byte table, in table order. */
 export function LargeOffsets({ anatomy, packFile, tableAt }: { anatomy: IdxAnatomy; packFile: string; tableAt: number }) {
-  const [rows, setRows] = useState<IdxEntryRow[]>([]);
-  const [error, setError] = useState<WireError | undefined>(undefined);
-  const [loading, setLoading] = useState(false);
-  const more = useCallback(() => {
-    setLoading(true);
-    engine.call('idxEntries', { pack: anatomy.pack, start: rows.length, count: 200, largeOnly: true }).then(
-      (r) => {
-        setRows((prev) => [...prev, ...r.rows]);
-        setLoading(false);
-      },
-      (err: unknown) => {
-        setError(asWire(err));
-        setLoading(false);
-      },
-    );
-  }, [anatomy.pack, rows.length]);
-  const started = useRef(false);
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    more();
-  }, [more]);
+  const { rows, error, loading, more } = useLargeOffsetRows(anatomy.pack);
   return (
     <div className="pk-large">
       {error && <ErrorBox error={error} title="The 8-byte offset table could not be read" />}
