@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import type { AnalysisSoFar, SizeSummary, TreemapMeasure } from '../../protocol/analysis.ts';
 import type { Progress } from '../../protocol/rpc.ts';
-import { engine } from '../client.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { RequestStatus } from '../components/RequestStatus.tsx';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { navigate, type SizeParams } from '../lib/route.ts';
 import { useRepo } from '../stores/repo.ts';
 import { taskCount } from '../components/TaskBar.tsx';
-import { useRequest } from '../lib/request.ts';
+import { useWorkerRequest } from '../lib/request.ts';
+import { useSizeAnalysis } from './size/size-requests.ts';
 import { BlobList } from './size/BlobList.tsx';
 import { ExtensionTable } from './size/ExtensionTable.tsx';
 import { GrowthChart } from './size/GrowthChart.tsx';
@@ -35,28 +35,10 @@ const MEASURE_BUTTONS: Record<TreemapMeasure, string> = { stored: 'Stored', infl
 /** The size page. */
 export function SizeView({ folder, measure, rev, path }: { folder?: number; measure: TreemapMeasure; rev?: string; path?: number }) {
   const summary = useRepo((s) => s.summary);
-  const [soFar, setSoFar] = useState<AnalysisSoFar | undefined>(undefined);
-  const [progress, setProgress] = useState<Progress | undefined>(undefined);
-  const analysis = useRequest(
-    'Analysing sizes over history',
-    (signal, onProgress) =>
-      engine.call(
-        'sizeAnalysis',
-        {},
-        {
-          signal,
-          onProgress: (p) => {
-            onProgress(p);
-            setProgress(p);
-          },
-          onPartial: setSoFar,
-        },
-      ),
-    [summary],
-  );
+  const { analysis, soFar, progress } = useSizeAnalysis([summary]);
   const done = analysis.data;
-  const tree = useRequest('Laying out the treemap', done ? (signal) => engine.call('sizeTree', { root: folder ?? 0, measure, ...(rev ? { rev } : {}), depth: 4 }, { signal }) : undefined, [done, folder, measure, rev]);
-  const detail = useRequest('Reading the path’s sizes', done && path !== undefined ? (signal) => engine.call('sizePath', { path }, { signal }) : undefined, [done, path]);
+  const tree = useWorkerRequest('Laying out the treemap', 'sizeTree', done ? { root: folder ?? 0, measure, ...(rev ? { rev } : {}), depth: 4 } : undefined, [done, folder, measure, rev]);
+  const detail = useWorkerRequest('Reading the path’s sizes', 'sizePath', done && path !== undefined ? { path } : undefined, [done, path]);
   const [tab, setTab] = useState<Tab>('paths');
   const [kind, setKind] = useState<'file' | 'dir'>('file');
 

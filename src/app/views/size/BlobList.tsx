@@ -1,12 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { SizeBlobRow } from '../../../protocol/analysis.ts';
-import type { WireError } from '../../../protocol/messages.ts';
-import { engine } from '../../client.ts';
+import { useState } from 'react';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { Link, OidLink } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
-import { asWire } from '../../stores/repo.ts';
+import { useLargestBlobs } from './size-requests.ts';
 
 /** Rows per "Show more". */
 const STEP = 50;
@@ -17,30 +14,7 @@ const STEP = 50;
  */
 export function BlobList({ onSelect }: { onSelect: (path: number) => void }) {
   const [sort, setSort] = useState<'stored' | 'inflated'>('stored');
-  const [rows, setRows] = useState<SizeBlobRow[]>([]);
-  const [total, setTotal] = useState<number | undefined>(undefined);
-  const [want, setWant] = useState(STEP);
-  const [error, setError] = useState<WireError | undefined>(undefined);
-
-  useEffect(() => {
-    setRows([]);
-    setWant(STEP);
-  }, [sort]);
-  useEffect(() => {
-    if (rows.length >= want) return;
-    let live = true;
-    engine.call('sizeBlobs', { sort, start: rows.length, count: want - rows.length }).then(
-      (answer) => {
-        if (!live) return;
-        setRows((r) => [...r, ...answer.rows]);
-        setTotal(answer.total);
-      },
-      (err: unknown) => live && setError(asWire(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [sort, want, rows.length]);
+  const { rows, total, error, more } = useLargestBlobs(sort, STEP);
 
   return (
     <section className="sz-blobs" aria-label="Largest blobs" data-testid="size-blobs">
@@ -98,7 +72,7 @@ export function BlobList({ onSelect }: { onSelect: (path: number) => void }) {
         </tbody>
       </table>
       {total !== undefined && rows.length < total && (
-        <button type="button" onClick={() => setWant((w) => w + STEP)}>
+        <button type="button" onClick={more}>
           Show {formatCount(Math.min(STEP, total - rows.length))} more
         </button>
       )}

@@ -1,13 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
-import type { SizePathName, SizePathRow, SizePathSort } from '../../../protocol/analysis.ts';
-import { engine } from '../../client.ts';
+import type { SizePathName, SizePathSort } from '../../../protocol/analysis.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { OidLink } from '../../components/Link.tsx';
 import { MarkedText } from '../../components/MarkedText.tsx';
 import { formatBytes, formatCount } from '../../lib/format.ts';
-import { asWire } from '../../stores/repo.ts';
-import type { WireError } from '../../../protocol/messages.ts';
+import { useSizePathPages } from './size-requests.ts';
 
 /**
  * Every path (or directory) of history in a table sorted by stored bytes, inflated bytes,
@@ -45,45 +43,14 @@ export function PathTable({ kind, onKind, folder, selected, onSelect }: Props) {
   const [filter, setFilter] = useState('');
   const [inFolder, setInFolder] = useState(true);
   const under = inFolder && folder && folder.id > 0 ? folder.id : undefined;
-  const [total, setTotal] = useState<number | undefined>(undefined);
-  const [error, setError] = useState<WireError | undefined>(undefined);
-  const pages = useRef(new Map<number, SizePathRow[]>());
-  const loading = useRef(new Set<number>());
-  const [version, setVersion] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const query = `${kind}|${sort}|${descending}|${under ?? ''}|${filter}`;
-  const queryRef = useRef(query);
+  const { total, error, version, load, rowAt } = useSizePathPages({ kind, sort, descending, under, filter }, query, PAGE);
 
-  // A new query starts from its first page.
+  // A new query starts from its first page, at the top.
   useEffect(() => {
-    queryRef.current = query;
-    pages.current = new Map();
-    loading.current = new Set();
-    setTotal(undefined);
-    setError(undefined);
     scrollRef.current?.scrollTo({ top: 0 });
-    setVersion((v) => v + 1);
   }, [query]);
-
-  const load = (pageIndex: number) => {
-    if (pages.current.has(pageIndex) || loading.current.has(pageIndex)) return;
-    loading.current.add(pageIndex);
-    const asked = queryRef.current;
-    engine
-      .call('sizePaths', { kind, sort, descending, start: pageIndex * PAGE, count: PAGE, ...(under !== undefined ? { under } : {}), ...(filter.trim() ? { filter } : {}) })
-      .then(
-        (answer) => {
-          if (queryRef.current !== asked) return;
-          pages.current.set(pageIndex, answer.rows);
-          setTotal(answer.total);
-          setVersion((v) => v + 1);
-        },
-        (err: unknown) => {
-          if (queryRef.current === asked) setError(asWire(err));
-        },
-      )
-      .finally(() => loading.current.delete(pageIndex));
-  };
 
   const count = total ?? 0;
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
@@ -99,7 +66,6 @@ export function PathTable({ kind, onKind, folder, selected, onSelect }: Props) {
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) load(p);
   }, [first, last, total, version]);
 
-  const rowAt = (i: number) => pages.current.get(Math.floor(i / PAGE))?.[i % PAGE];
   const onHeader = (key: SizePathSort) => {
     if (key === sort) setDescending((d) => !d);
     else {
