@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { DiffFileInfo } from '../../../protocol/diff.ts';
-import { engine } from '../../client.ts';
 import { ImagePreview, imageLabel } from '../../components/blob/ImagePreview.tsx';
 import { formatBytes } from '../../lib/format.ts';
-import { isCancelled } from '../../stores/tasks.ts';
+import { AUTO_BYTES, type SideImage, useImageBytes, useImageSides } from './image-requests.ts';
 
 /**
  * A changed image, old and new side by side. Whether a blob is an image is the worker's word
@@ -11,45 +10,13 @@ import { isCancelled } from '../../stores/tasks.ts';
  * an SVG is text (its diff shows as lines) and is never put behind a same-origin URL.
  */
 
-/** Raster types the preview draws (ImagePreview gives these a blob: URL on an <img> only). */
-const RASTER = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/x-icon']);
-/** Larger images wait for a click. */
-const AUTO_BYTES = 8 << 20;
-
-type SideImage = { type: string; size: number } | null;
-
-/** What the worker said about a blob (image type and size), remembered while the page lives. */
-const sniffed = new Map<string, Promise<SideImage>>();
-
-function sniff(oid: string): Promise<SideImage> {
-  let p = sniffed.get(oid);
-  if (!p) {
-    p = engine.call('object', { oid }).then(
-      (d) => (d.content?.kind === 'blob' && d.content.image && RASTER.has(d.content.image) ? { type: d.content.image, size: d.content.size } : null),
-      () => null,
-    );
-    if (sniffed.size > 256) sniffed.delete(sniffed.keys().next().value as string);
-    sniffed.set(oid, p);
-  }
-  return p;
-}
-
 function present(oid: string): boolean {
   return oid !== '' && !/^0+$/.test(oid);
 }
 
 /** Old and new image of a binary file, when either side is a raster image; nothing otherwise. */
 export function ImageDiff({ file }: { file: DiffFileInfo }) {
-  const [sides, setSides] = useState<{ old: SideImage; new: SideImage } | undefined>();
-  useEffect(() => {
-    let live = true;
-    void Promise.all([present(file.old.oid) ? sniff(file.old.oid) : null, present(file.new.oid) ? sniff(file.new.oid) : null]).then(([o, n]) => {
-      if (live) setSides({ old: o, new: n });
-    });
-    return () => {
-      live = false;
-    };
-  }, [file.old.oid, file.new.oid]);
+  const sides = useImageSides(present(file.old.oid) ? file.old.oid : undefined, present(file.new.oid) ? file.new.oid : undefined);
   if (!sides || (!sides.old && !sides.new)) return null;
   return (
     <div className="df-images" data-testid="diff-images">
@@ -60,21 +27,9 @@ export function ImageDiff({ file }: { file: DiffFileInfo }) {
 }
 
 function ImageSide({ label, oid, image, alt }: { label: string; oid: string; image: SideImage; alt: string }) {
-  const [bytes, setBytes] = useState<Uint8Array | undefined>();
   const [asked, setAsked] = useState(false);
-  const [failed, setFailed] = useState(false);
   const wanted = image !== null && (asked || image.size <= AUTO_BYTES);
-  useEffect(() => {
-    if (!wanted) return;
-    const c = new AbortController();
-    engine.call('blobBytes', { oid }, { signal: c.signal }).then(
-      (r) => setBytes(r.bytes),
-      (err: unknown) => {
-        if (!isCancelled(err)) setFailed(true);
-      },
-    );
-    return () => c.abort();
-  }, [oid, wanted]);
+  const { bytes, failed } = useImageBytes(oid, wanted);
   return (
     <div className={`df-image-side df-image-${label === 'Before' ? 'old' : 'new'}`}>
       <div className="df-image-label">
