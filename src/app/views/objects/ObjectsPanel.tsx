@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ResultOf, TypeFilter } from '../../../protocol/messages.ts';
-import { Cancelled, engine } from '../../client.ts';
+import { Cancelled } from '../../client.ts';
 import { ErrorBox } from '../../components/ErrorBox.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { navigate, useHref } from '../../lib/route.ts';
 import { asWire } from '../../stores/repo.ts';
 import { runTask } from '../../stores/tasks.ts';
 import { ObjectList, type ObjectListHandle } from './ObjectList.tsx';
-import { PAGE_SIZE, PageCache } from './page-cache.ts';
+import { locateInList, openPageCache, type PageCache } from './page-cache.ts';
 import type { RequestState } from '../../lib/request.ts';
 
 const FILTERS: { value: TypeFilter; label: string; one: string; many: string }[] = [
@@ -63,23 +63,18 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
     runTask(
       label,
       (signal, onProgress) =>
-        engine.call(
-          'objectPage',
-          { start: 0, count: PAGE_SIZE, filter },
-          {
-            signal,
-            onProgress: (p) => {
-              onProgress(p);
-              if (!outer.signal.aborted) setStatus({ status: 'loading', data: undefined, progress: p });
-            },
-          },
-        ),
+        openPageCache(filter, () => setVersion((v) => v + 1), signal, (p) => {
+          onProgress(p);
+          if (!outer.signal.aborted) setStatus({ status: 'loading', data: undefined, progress: p });
+        }),
       outer.signal,
     ).then(
-      ({ rows, total }) => {
-        if (outer.signal.aborted) return;
-        made = new PageCache(filter, total, () => setVersion((v) => v + 1));
-        made.seed(0, rows);
+      (opened) => {
+        if (outer.signal.aborted) {
+          opened.dispose();
+          return;
+        }
+        made = opened;
         setCache(made);
         setStatus({ status: 'done', data: undefined });
       },
@@ -118,7 +113,7 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
       setJump({ kind: 'busy', prefix });
       let result: ResultOf<'locateInList'>;
       try {
-        result = await engine.call('locateInList', { prefix, filter });
+        result = await locateInList(prefix, filter);
       } catch (err) {
         setJump({ kind: 'invalid', message: asWire(err).detail });
         return;

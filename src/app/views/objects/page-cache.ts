@@ -1,4 +1,5 @@
-import type { ObjectRow, TypeFilter, WireError } from '../../../protocol/messages.ts';
+import type { ObjectRow, ResultOf, TypeFilter, WireError } from '../../../protocol/messages.ts';
+import type { Progress } from '../../../protocol/rpc.ts';
 import { Cancelled, engine } from '../../client.ts';
 import { asWire } from '../../stores/repo.ts';
 
@@ -143,4 +144,20 @@ export class PageCache {
   private evict(): void {
     for (const p of this.pages.keys()) if (!this.keeps(p)) this.pages.delete(p);
   }
+}
+
+/**
+ * The list under `filter`: its first page asked of the worker (which builds the list's index,
+ * reporting progress), as a cache of its pages calling `onChange` when one arrives.
+ */
+export async function openPageCache(filter: TypeFilter, onChange: () => void, signal: AbortSignal, onProgress: (p: Progress) => void): Promise<PageCache> {
+  const { rows, total } = await engine.call('objectPage', { start: 0, count: PAGE_SIZE, filter }, { signal, onProgress });
+  const made = new PageCache(filter, total, onChange);
+  made.seed(0, rows);
+  return made;
+}
+
+/** Where the object whose id starts with `prefix` is in the list under `filter`. */
+export function locateInList(prefix: string, filter: TypeFilter): Promise<ResultOf<'locateInList'>> {
+  return engine.call('locateInList', { prefix, filter });
 }
