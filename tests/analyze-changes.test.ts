@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepository } from '../src/cli/repository.ts';
-import { commitChanges, databaseTrees, type ChangeNotes } from '../src/core/analysis/commit-changes.ts';
+import { type ChangeNotes, commitChanges, databaseTrees } from '../src/core/analysis/commit-changes.ts';
 import { commitLinks, databaseBlobs } from '../src/core/diff/changes.ts';
 import { modeOctal } from '../src/core/diff/tree-diff.ts';
 import { fromHex, toHex } from '../src/core/hash/hex.ts';

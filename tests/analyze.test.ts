@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepository } from '../src/cli/repository.ts';
-import { filterRepoReport, REPORT_FILE_NAMES, backslashReplace } from '../src/core/analysis/filter-repo-report.ts';
+import { commitTreeFiles } from '../src/core/analysis/commit-tree-files.ts';
+import { backslashReplace, filterRepoReport, REPORT_FILE_NAMES } from '../src/core/analysis/filter-repo-report.ts';
 import { pythonDirname, pythonExtension } from '../src/core/analysis/python-path.ts';
 import { analyzeSizes, SizeAnalysisRun } from '../src/core/analysis/size-analysis.ts';
 import { buildTreemapTree } from '../src/core/analysis/treemap-tree.ts';
-import { commitTreeFiles } from '../src/core/analysis/commit-tree-files.ts';
 import type { SizeAnalysis, TreemapNode } from '../src/core/analysis/types.ts';
 import { toHex } from '../src/core/hash/hex.ts';
 import { BUILD, cli } from './support/cli.ts';

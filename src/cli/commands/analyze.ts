@@ -1,10 +1,10 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SizeAnalysisRun } from '../../core/analysis/size-analysis.ts';
 import { filterRepoReport, REPORT_FILE_NAMES } from '../../core/analysis/filter-repo-report.ts';
 import { ownSizesFile } from '../../core/analysis/own-sizes.ts';
+import { SizeAnalysisRun } from '../../core/analysis/size-analysis.ts';
 import { toHex } from '../../core/hash/hex.ts';
-import { UsageError, reportError } from '../errors.ts';
+import { reportError, UsageError } from '../errors.ts';
 import { openRepository } from '../repository.ts';
 import { makeDirectory, writeRegularFile } from '../safe-write.ts';
 

@@ -1,10 +1,9 @@
+import { type BlobReader, detectRenames } from '../diff/renames.ts';
+import { TreeCursor } from '../diff/tree-cursor.ts';
+import { canonMode, type FilePair, type FileSide, isTreeMode, runToEnd, S_IFMT } from '../diff/tree-diff.ts';
 import { fail } from '../errors.ts';
 import { toHex } from '../hash/hex.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
-import { TreeCursor } from '../diff/tree-cursor.ts';
-import { canonMode, isTreeMode, S_IFMT, type FilePair, type FileSide } from '../diff/tree-diff.ts';
-import { detectRenames, type BlobReader } from '../diff/renames.ts';
-import { runToEnd } from '../diff/tree-diff.ts';
 
 /**
  * What one commit changed, in the shape `git diff-tree --root -M -t -c --raw

@@ -1,8 +1,8 @@
-import { toHex } from '../hash/hex.ts';
-import type { ObjectDatabase } from '../odb/database.ts';
 import { TreeCursor } from '../diff/tree-cursor.ts';
 import { canonMode, isGitlinkMode, isTreeMode } from '../diff/tree-diff.ts';
 import { fail } from '../errors.ts';
+import { toHex } from '../hash/hex.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
 import { readCommitFacts } from './commit-facts.ts';
 import type { CommitIndex, SizeAnalysis, TreeFile } from './types.ts';
 

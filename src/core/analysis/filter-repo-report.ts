@@ -1,6 +1,6 @@
-import type { SizeAnalysis } from './types.ts';
-import { toHex } from '../hash/hex.ts';
 import { compareBytes } from '../bytes/be.ts';
+import { toHex } from '../hash/hex.ts';
+import type { SizeAnalysis } from './types.ts';
 
 /**
  * The text files `git filter-repo --analyze` (2.38) writes, made from the analysis: README,

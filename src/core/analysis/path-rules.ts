@@ -1,5 +1,5 @@
-import type { CommitChange } from './commit-changes.ts';
 import { MODE_GITLINK, MODE_TREE } from '../diff/tree-diff.ts';
+import type { CommitChange } from './commit-changes.ts';
 
 /**
  * filter-repo's bookkeeping over the changes of each commit, in the walk's order (what its

@@ -1,18 +1,18 @@
-import { fromHex, toHex } from '../hash/hex.ts';
-import type { ObjectDatabase } from '../odb/database.ts';
-import type { RefMap } from '../repo/refs.ts';
-import { allRefStarts } from '../history/log-starts.ts';
-import { LogWalk } from '../history/log-walk.ts';
-import { generationGraph } from '../history/generation-numbers.ts';
 import { databaseBlobs } from '../diff/changes.ts';
+import type { BlobReader } from '../diff/renames.ts';
 import { MODE_TREE } from '../diff/tree-diff.ts';
 import { fail, PackscopeError } from '../errors.ts';
-import type { BlobReader } from '../diff/renames.ts';
-import { commitChanges, type ChangeNotes, type CommitChange, type TreeSource } from './commit-changes.ts';
-import { ObjectSizesBuilder, OBJ_BLOB, type ObjectSizes } from './object-sizes.ts';
-import { PathIds, PathRules, binaryKey } from './path-rules.ts';
-import { commitFacts, readCommitFacts, shortDate, type CommitFacts } from './commit-facts.ts';
-import { summarize, type HistoryFacts } from './summary.ts';
+import { fromHex, toHex } from '../hash/hex.ts';
+import { generationGraph } from '../history/generation-numbers.ts';
+import { allRefStarts } from '../history/log-starts.ts';
+import { LogWalk } from '../history/log-walk.ts';
+import type { ObjectDatabase } from '../odb/database.ts';
+import type { RefMap } from '../repo/refs.ts';
+import { type ChangeNotes, type CommitChange, commitChanges, type TreeSource } from './commit-changes.ts';
+import { type CommitFacts, commitFacts, readCommitFacts, shortDate } from './commit-facts.ts';
+import { OBJ_BLOB, type ObjectSizes, ObjectSizesBuilder } from './object-sizes.ts';
+import { binaryKey, PathIds, PathRules } from './path-rules.ts';
+import { type HistoryFacts, summarize } from './summary.ts';
 import type { AnalysisProgress, AnalysisSoFar, CommitIndex, SizeAnalysis, SizeAnalysisJob } from './types.ts';
 
 /**

@@ -4,14 +4,14 @@ import { OBJ_BLOB, OBJ_COMMIT, OBJ_TAG, OBJ_TREE } from './object-sizes.ts';
 import { binaryKey, type PathIds, type PathRules } from './path-rules.ts';
 import { lastComponent, pythonDirname, pythonExtension } from './python-path.ts';
 import {
-  LARGEST_VERSIONS,
-  PACK_TOP_PATHS,
   type BlobTable,
   type CommitTable,
   type DirStats,
   type ExtensionStats,
   type FileStats,
   type GrowthSeries,
+  LARGEST_VERSIONS,
+  PACK_TOP_PATHS,
   type PackFill,
   type PathNode,
   type RenameGroup,
