@@ -264,7 +264,9 @@ export default defineConfig(({ mode }) => {
   const single = mode === 'single';
   const build = { version: pkg.version, commit: buildCommit(), kind: single ? 'single' : 'served' };
   return {
-    plugins: single ? [react(), inlineWorkers(), noServiceWorker(), viteSingleFile({ removeViteModuleLoader: true }), singleFilePage()] : [react(), contentSecurityPolicy(), installableApp(), retireServiceWorkerInDev()],
+    plugins: single
+      ? [react(), inlineWorkers(), noServiceWorker(), viteSingleFile({ removeViteModuleLoader: true }), singleFilePage()]
+      : [react(), contentSecurityPolicy(), installableApp(), retireServiceWorkerInDev()],
     define: { __PACKSCOPE_BUILD__: JSON.stringify(build) },
     worker: single
       ? {

@@ -56,7 +56,12 @@ const WORD = process.env.BENCH_BROWSER_WORD || 'deprecated';
 const JSON_OUT = process.env.BENCH_BROWSER_JSON || path.join(ROOT, 'bench', 'build', 'browser-last.json');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ALL_STEPS = ['objects', 'filter', 'verify', 'unreachable', 'search'];
-const STEPS = new Set((process.env.BENCH_BROWSER_STEPS || ALL_STEPS.join(',')).split(',').map((s) => s.trim()).filter(Boolean));
+const STEPS = new Set(
+  (process.env.BENCH_BROWSER_STEPS || ALL_STEPS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const SAMPLE_MS = 500;
 
 function usage(msg) {
@@ -105,7 +110,13 @@ function resolveRepo(p) {
   if (!gitdir) usage(`not a git repository, objects folder or pack folder: ${p}`);
   const objects = path.join(gitdir, 'objects');
   const folder = OPEN === 'objects' ? objects : OPEN === 'gitdir' ? gitdir : abs;
-  return { folder, gitArgs: [`--git-dir=${gitdir}`], gitEnv: OPEN === 'objects' ? { ...process.env, GIT_OBJECT_DIRECTORY: objects, GIT_DIR: path.join(tmp, 'none') } : process.env, objectsOnly: OPEN === 'objects', tmp };
+  return {
+    folder,
+    gitArgs: [`--git-dir=${gitdir}`],
+    gitEnv: OPEN === 'objects' ? { ...process.env, GIT_OBJECT_DIRECTORY: objects, GIT_DIR: path.join(tmp, 'none') } : process.env,
+    objectsOnly: OPEN === 'objects',
+    tmp,
+  };
 }
 function gitFacts(repo) {
   // For an objects folder git gets an empty repository whose object directory is that folder.
@@ -131,7 +142,10 @@ function folderBytes(dir) {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const f = path.join(d, e.name);
       if (e.isDirectory()) walk(f);
-      else { n += fs.statSync(f).size; files++; }
+      else {
+        n += fs.statSync(f).size;
+        files++;
+      }
     }
   };
   walk(dir);
@@ -143,7 +157,10 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 function ensureBuilt() {
@@ -162,15 +179,31 @@ function ensureBuilt() {
   }
 }
 async function startServer(port) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--outDir', DIST, '--port', String(port), '--strictPort'], { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--outDir', DIST, '--port', String(port), '--strictPort'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
-  child.stderr.on('data', (c) => { if (err.length < 4000) err += c; });
-  process.on('exit', () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } });
+  child.stderr.on('data', (c) => {
+    if (err.length < 4000) err += c;
+  });
+  process.on('exit', () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  });
   const url = `http://localhost:${port}/`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`vite preview exited (${child.exitCode}): ${err}`);
-    try { if ((await fetch(url)).ok) return { child, url }; } catch { /* not yet */ }
+    try {
+      if ((await fetch(url)).ok) return { child, url };
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > deadline) throw new Error(`vite preview did not answer on ${url} within 60 s: ${err}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -181,17 +214,31 @@ function procKiB(pid, field) {
   try {
     const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 /** Whether a renderer runs a dedicated worker (a thread named "DedicatedWorker…"): the page's renderer, once the engine worker has started. */
 function hasDedicatedWorker(pid) {
   try {
     return fs.readdirSync(`/proc/${pid}/task`).some((t) => {
-      try { return fs.readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker'); } catch { return false; }
+      try {
+        return fs.readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker');
+      } catch {
+        return false;
+      }
     });
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
-const isWebUiRenderer = (pid) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--top-chrome-webui'); } catch { return false; } };
+const isWebUiRenderer = (pid) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--top-chrome-webui');
+  } catch {
+    return false;
+  }
+};
 class MemorySampler {
   constructor(pageCdp, browserCdp) {
     this.pageCdp = pageCdp;
@@ -204,13 +251,22 @@ class MemorySampler {
     this.workers = new Map();
     this.pending = new Map();
     this.nextId = 1;
-    pageCdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') this.workers.set(e.sessionId, e.targetInfo.title || e.targetInfo.url); });
+    pageCdp.on('Target.attachedToTarget', (e) => {
+      if (e.targetInfo.type === 'worker') this.workers.set(e.sessionId, e.targetInfo.title || e.targetInfo.url);
+    });
     pageCdp.on('Target.detachedFromTarget', (e) => this.workers.delete(e.sessionId));
     pageCdp.on('Target.receivedMessageFromTarget', (e) => {
       let m;
-      try { m = JSON.parse(e.message); } catch { return; }
+      try {
+        m = JSON.parse(e.message);
+      } catch {
+        return;
+      }
       const done = this.pending.get(m.id);
-      if (done) { this.pending.delete(m.id); done(m.result ?? null); }
+      if (done) {
+        this.pending.delete(m.id);
+        done(m.result ?? null);
+      }
     });
     this.stepPeaks = null;
     this.rendererPids = new Set();
@@ -226,9 +282,19 @@ class MemorySampler {
   workerHeap(sessionId) {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.pending.delete(id); resolve(null); }, 400);
-      this.pending.set(id, (r) => { clearTimeout(timer); resolve(r ? r.usedSize : null); });
-      this.pageCdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => { clearTimeout(timer); this.pending.delete(id); resolve(null); });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(null);
+      }, 400);
+      this.pending.set(id, (r) => {
+        clearTimeout(timer);
+        resolve(r ? r.usedSize : null);
+      });
+      this.pageCdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(() => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(null);
+      });
     });
   }
   async sample() {
@@ -260,7 +326,15 @@ class MemorySampler {
       if (this.pagePid != null) rendererRss = procKiB(this.pagePid, 'VmRSS');
       else for (const pid of renderers) rendererRss = Math.max(rendererRss ?? 0, procKiB(pid, 'VmRSS') ?? 0);
       if (this.pagePid != null) this.rendererPids.add(this.pagePid);
-      const s = { t, heapUsedKiB: heapUsed == null ? null : heapUsed / 1024, workerHeapUsedKiB: workerHeapUsed == null ? null : workerHeapUsed / 1024, workers: this.workers.size, rendererRssKiB: rendererRss, browserRssKiB: browserRss, totalRssKiB: totalRss || null };
+      const s = {
+        t,
+        heapUsedKiB: heapUsed == null ? null : heapUsed / 1024,
+        workerHeapUsedKiB: workerHeapUsed == null ? null : workerHeapUsed / 1024,
+        workers: this.workers.size,
+        rendererRssKiB: rendererRss,
+        browserRssKiB: browserRss,
+        totalRssKiB: totalRss || null,
+      };
       this.samples.push(s);
       for (const target of [this.peaks, this.stepPeaks].filter(Boolean)) {
         target.heapUsed = Math.max(target.heapUsed, s.heapUsedKiB ?? 0);
@@ -273,11 +347,21 @@ class MemorySampler {
       this.busy = false;
     }
   }
-  beginStep() { this.stepPeaks = { heapUsed: 0, workerHeapUsed: 0, rendererRss: 0, browserRss: 0, totalRss: 0 }; }
-  endStep() { const p = this.stepPeaks; this.stepPeaks = null; return p; }
+  beginStep() {
+    this.stepPeaks = { heapUsed: 0, workerHeapUsed: 0, rendererRss: 0, browserRss: 0, totalRss: 0 };
+  }
+  endStep() {
+    const p = this.stepPeaks;
+    this.stepPeaks = null;
+    return p;
+  }
   /** The kernel's high-water mark of the page's renderer (catches peaks between samples). */
-  rendererHwmKiB() { return Math.max(0, ...[...this.rendererPids].map((pid) => procKiB(pid, 'VmHWM') ?? 0)) || null; }
-  stop() { clearInterval(this.timer); }
+  rendererHwmKiB() {
+    return Math.max(0, ...[...this.rendererPids].map((pid) => procKiB(pid, 'VmHWM') ?? 0)) || null;
+  }
+  stop() {
+    clearInterval(this.timer);
+  }
 }
 
 // ---- steps ------------------------------------------------------------------------------------
@@ -299,7 +383,9 @@ async function step(name, fn, onTimeout) {
   try {
     const out = await Promise.race([
       fn(deadline, r.marks, started),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new StepTimeout()), STEP_TIMEOUT_S * 1000 + 2000); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new StepTimeout()), STEP_TIMEOUT_S * 1000 + 2000);
+      }),
     ]);
     r.ms = Date.now() - started;
     if (out?.note) r.note = out.note;
@@ -311,7 +397,9 @@ async function step(name, fn, onTimeout) {
       r.note = `> ${STEP_TIMEOUT_S} s${progress ? `; by then: ${String(progress).replace(/\s+/g, ' ').trim().slice(0, 140)}` : ''}`;
     } else {
       r.status = 'failed';
-      r.note = String(e?.message ?? e).split('\n')[0].slice(0, 300);
+      r.note = String(e?.message ?? e)
+        .split('\n')[0]
+        .slice(0, 300);
     }
   } finally {
     clearTimeout(timer);
@@ -326,7 +414,9 @@ const left = (deadline) => Math.max(1, deadline - Date.now());
 
 async function goHash(page, repoKey, rest) {
   const hash = `#/${encodeURIComponent(repoKey)}/${rest}`;
-  await page.evaluate((h) => { window.location.hash = h; }, hash);
+  await page.evaluate((h) => {
+    window.location.hash = h;
+  }, hash);
   await page.waitForFunction((h) => window.location.hash === h, hash);
 }
 
@@ -377,20 +467,39 @@ async function main() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url });
   const page = await context.newPage();
   const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error' && consoleErrors.length < 20) consoleErrors.push(m.text().slice(0, 300)); });
-  page.on('pageerror', (e) => { if (consoleErrors.length < 20) consoleErrors.push(`pageerror: ${String(e.message).slice(0, 300)}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && consoleErrors.length < 20) consoleErrors.push(m.text().slice(0, 300));
+  });
+  page.on('pageerror', (e) => {
+    if (consoleErrors.length < 20) consoleErrors.push(`pageerror: ${String(e.message).slice(0, 300)}`);
+  });
   memory = new MemorySampler(await context.newCDPSession(page), await browser.newBrowserCDPSession());
   await memory.start();
 
   const env = {
-    date: new Date().toISOString(), node: process.version, chromium: chromiumVersion, git: tryRun('git', ['--version']),
-    cpu: `${os.cpus()[0]?.model ?? '?'} x${os.availableParallelism?.() ?? os.cpus().length}`, memGiB: Math.round(os.totalmem() / 2 ** 30),
-    packscope: tryRun('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']), distBuilt: fs.statSync(path.join(DIST, 'index.html')).mtime.toISOString(),
-    stepTimeoutS: STEP_TIMEOUT_S, open: OPEN, via: VIA, filter: FILTER, word: WORD,
+    date: new Date().toISOString(),
+    node: process.version,
+    chromium: chromiumVersion,
+    git: tryRun('git', ['--version']),
+    cpu: `${os.cpus()[0]?.model ?? '?'} x${os.availableParallelism?.() ?? os.cpus().length}`,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    packscope: tryRun('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+    distBuilt: fs.statSync(path.join(DIST, 'index.html')).mtime.toISOString(),
+    stepTimeoutS: STEP_TIMEOUT_S,
+    open: OPEN,
+    via: VIA,
+    filter: FILTER,
+    word: WORD,
   };
   console.log(`packscope browser bench  ${env.date}`);
   console.log(`  ${chromiumVersion}, node ${env.node}, ${env.cpu}, ${env.memGiB} GiB RAM, packscope ${env.packscope} (dist built ${env.distBuilt})`);
-  console.log(`  folder ${repo.folder} (${fmtInt(size.files)} files, ${(size.bytes / 1048576).toFixed(1)} MiB) via ${VIA === 'input' ? 'the folder <input webkitdirectory>' : 'OPFS + Open folder…'}; git lists ${fmtInt(facts.objects)} objects (${Object.entries(facts.types).map(([t, n]) => `${fmtInt(n)} ${t}s`).join(', ')})`);
+  console.log(
+    `  folder ${repo.folder} (${fmtInt(size.files)} files, ${(size.bytes / 1048576).toFixed(1)} MiB) via ${VIA === 'input' ? 'the folder <input webkitdirectory>' : 'OPFS + Open folder…'}; git lists ${fmtInt(facts.objects)} objects (${Object.entries(
+      facts.types,
+    )
+      .map(([t, n]) => `${fmtInt(n)} ${t}s`)
+      .join(', ')})`,
+  );
   console.log(`  step timeout ${STEP_TIMEOUT_S} s; memory sampled every ${SAMPLE_MS} ms\n`);
 
   await page.goto('/');
@@ -405,12 +514,16 @@ async function main() {
         await opfs.removeEntry(root, { recursive: true }).catch(() => undefined);
         await opfs.getDirectoryHandle(root, { create: true });
       }, root);
-      const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) => {
-        const f = path.join(d, e.name);
-        const rel = path.relative(repo.folder, f).split(path.sep).join('/');
-        if (/^(index|hooks|logs)(\/|$)/.test(rel)) return [];
-        return e.isDirectory() ? walk(f) : [{ rel, abs: f }];
-      });
+      const walk = (d) =>
+        fs
+          .readdirSync(d, { withFileTypes: true })
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .flatMap((e) => {
+            const f = path.join(d, e.name);
+            const rel = path.relative(repo.folder, f).split(path.sep).join('/');
+            if (/^(index|hooks|logs)(\/|$)/.test(rel)) return [];
+            return e.isDirectory() ? walk(f) : [{ rel, abs: f }];
+          });
       for (const f of walk(repo.folder)) await writeOpfs(page, root, f.rel, f.abs);
       await page.evaluate(async (root) => {
         const handle = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
@@ -445,87 +558,176 @@ async function main() {
     console.log('the folder could not be opened; nothing else to measure');
   } else {
     // Objects: the total, the first row, then the last row.
-    if (STEPS.has('objects')) await step('objects: total known', async (deadline, marks, started) => {
-      await goHash(page, repoKey, 'objects');
-      const total = page.getByTestId('objects-total');
-      await total.waitFor({ state: 'visible', timeout: left(deadline) });
-      const shown = numbersIn((await total.textContent()) ?? '')[0];
-      marks.total = Date.now() - started;
-      await page.locator('[data-testid=object-row][data-index="0"]').waitFor({ state: 'visible', timeout: left(deadline) });
-      marks.firstRow = Date.now() - started;
-      return { note: `${fmtInt(shown)} shown${shown === facts.objects ? ' (= git)' : `, git ${fmtInt(facts.objects)}`}; first row at ${fmtS(marks.firstRow)} s` };
-    });
-    if (STEPS.has('objects')) await step('objects: scrolled to the last row', async (deadline) => {
-      const lastRow = page.locator(`[data-testid=object-row][data-index="${facts.objects - 1}"]`);
-      await page.locator('[data-testid=object-row][data-index="0"]').click({ position: { x: 5, y: 5 }, timeout: left(deadline) }).catch(() => undefined);
-      await page.keyboard.press('End');
-      while (!(await lastRow.count())) {
-        if (Date.now() > deadline) throw new StepTimeout();
-        await page.getByRole('grid').evaluate((grid) => {
-          for (const el of [grid, ...grid.querySelectorAll('*')]) if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = el.scrollHeight;
-        }).catch(() => undefined);
-        await page.waitForTimeout(100);
-      }
-      await page.waitForFunction((oid) => {
-        const rows = document.querySelectorAll('[data-testid=object-row]');
-        return [...rows].some((r) => r.getAttribute('data-oid') === oid);
-      }, facts.lastOid, { timeout: left(deadline) });
-      return { note: `row ${fmtInt(facts.objects - 1)} = git's last id` };
-    });
-    if (STEPS.has('filter')) await step(`filter: type=${FILTER} total known`, async (deadline) => {
-      await goHash(page, repoKey, `objects?type=${FILTER}`);
-      const want = facts.types[FILTER];
-      // The old list's total may stay on screen for a frame; wait for git's count (or report what is shown).
-      try {
-        await page.waitForFunction((want) => {
-          const el = document.querySelector('[data-testid=objects-total]');
-          return el && Number((el.textContent ?? '').replace(/\D/g, '')) === want;
-        }, want, { timeout: left(deadline), polling: 50 });
-      } catch (e) {
-        const shown = await page.getByTestId('objects-total').textContent({ timeout: 1000 }).catch(() => null);
-        throw Object.assign(e, { message: `${e.message}; shown ${shown}, git ${want}` });
-      }
-      return { note: `${fmtInt(want)} ${FILTER}s (= git)` };
-    });
-    if (STEPS.has('verify')) await step('Forensics → Verify', async (deadline) => {
-      await goHash(page, repoKey, 'verify');
-      const run = page.getByTestId('verify-run');
-      await run.waitFor({ state: 'visible', timeout: left(deadline) });
-      await run.click();
-      await page.waitForFunction(() => !!document.querySelector('[data-testid=verify-verdict]') && !document.querySelector('[data-testid=verify-progress]'), null, { timeout: left(deadline), polling: 100 });
-      return { note: ((await page.locator('[data-testid=verify-verdict] .vf-verdict-text').first().textContent().catch(() => null)) ?? (await page.getByTestId('verify-verdict').textContent()) ?? '').replace(/\s+/g, ' ').trim().slice(0, 160) };
-    }, async () => {
-      const text = await page.getByTestId('verify-progress').textContent({ timeout: 2000 }).catch(() => null);
-      await page.getByTestId('verify-cancel').click({ timeout: 5000 }).catch(() => undefined);
-      return text;
-    });
-    if (STEPS.has('unreachable')) await step('Forensics → Unreachable', async (deadline) => {
-      await goHash(page, repoKey, 'unreachable');
-      await page.waitForFunction(() => !!document.querySelector('[data-testid=reach-counts]') || !!document.querySelector('[data-testid=unreachable-view] .error-box'), null, { timeout: left(deadline), polling: 100 });
-      if (!(await page.getByTestId('reach-counts').count())) throw new Error(`failed: ${(await page.locator('[data-testid=unreachable-view] .error-box').first().innerText()).replace(/\s+/g, ' ')}`);
-      const u = await page.getByTestId('reach-unreachable-count').textContent();
-      const d = await page.getByTestId('reach-dangling-count').textContent();
-      return { note: `${u} unreachable, ${d} dangling` };
-    }, async () => {
-      const text = await page.getByTestId('unreachable-view').textContent({ timeout: 2000 }).catch(() => null);
-      await page.getByRole('button', { name: /cancel/i }).first().click({ timeout: 5000 }).catch(() => undefined);
-      return text;
-    });
-    if (STEPS.has('search')) await step(`search: text "${WORD}"`, async (deadline) => {
-      await goHash(page, repoKey, `search?kind=text&q=${encodeURIComponent(WORD)}`);
-      await page.waitForFunction(() => {
-        const s = document.querySelector('[data-testid=search-status]');
-        return (s && ['done', 'error', 'cancelled'].includes(s.getAttribute('data-state') ?? '')) || !!document.querySelector('[data-testid=search-view] .error-box');
-      }, null, { timeout: left(deadline), polling: 100 });
-      const state = await page.getByTestId('search-status').getAttribute('data-state').catch(() => null);
-      const text = ((await page.getByTestId('search-count').first().textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
-      if (state !== 'done') throw new Error(`search ended ${state}: ${text}`);
-      return { note: text.slice(0, 160) };
-    }, async () => {
-      const text = await page.getByTestId('search-status').textContent({ timeout: 2000 }).catch(() => null);
-      await page.getByTestId('search-cancel').click({ timeout: 5000 }).catch(() => undefined);
-      return text;
-    });
+    if (STEPS.has('objects'))
+      await step('objects: total known', async (deadline, marks, started) => {
+        await goHash(page, repoKey, 'objects');
+        const total = page.getByTestId('objects-total');
+        await total.waitFor({ state: 'visible', timeout: left(deadline) });
+        const shown = numbersIn((await total.textContent()) ?? '')[0];
+        marks.total = Date.now() - started;
+        await page.locator('[data-testid=object-row][data-index="0"]').waitFor({ state: 'visible', timeout: left(deadline) });
+        marks.firstRow = Date.now() - started;
+        return { note: `${fmtInt(shown)} shown${shown === facts.objects ? ' (= git)' : `, git ${fmtInt(facts.objects)}`}; first row at ${fmtS(marks.firstRow)} s` };
+      });
+    if (STEPS.has('objects'))
+      await step('objects: scrolled to the last row', async (deadline) => {
+        const lastRow = page.locator(`[data-testid=object-row][data-index="${facts.objects - 1}"]`);
+        await page
+          .locator('[data-testid=object-row][data-index="0"]')
+          .click({ position: { x: 5, y: 5 }, timeout: left(deadline) })
+          .catch(() => undefined);
+        await page.keyboard.press('End');
+        while (!(await lastRow.count())) {
+          if (Date.now() > deadline) throw new StepTimeout();
+          await page
+            .getByRole('grid')
+            .evaluate((grid) => {
+              for (const el of [grid, ...grid.querySelectorAll('*')]) if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = el.scrollHeight;
+            })
+            .catch(() => undefined);
+          await page.waitForTimeout(100);
+        }
+        await page.waitForFunction(
+          (oid) => {
+            const rows = document.querySelectorAll('[data-testid=object-row]');
+            return [...rows].some((r) => r.getAttribute('data-oid') === oid);
+          },
+          facts.lastOid,
+          { timeout: left(deadline) },
+        );
+        return { note: `row ${fmtInt(facts.objects - 1)} = git's last id` };
+      });
+    if (STEPS.has('filter'))
+      await step(`filter: type=${FILTER} total known`, async (deadline) => {
+        await goHash(page, repoKey, `objects?type=${FILTER}`);
+        const want = facts.types[FILTER];
+        // The old list's total may stay on screen for a frame; wait for git's count (or report what is shown).
+        try {
+          await page.waitForFunction(
+            (want) => {
+              const el = document.querySelector('[data-testid=objects-total]');
+              return el && Number((el.textContent ?? '').replace(/\D/g, '')) === want;
+            },
+            want,
+            { timeout: left(deadline), polling: 50 },
+          );
+        } catch (e) {
+          const shown = await page
+            .getByTestId('objects-total')
+            .textContent({ timeout: 1000 })
+            .catch(() => null);
+          throw Object.assign(e, { message: `${e.message}; shown ${shown}, git ${want}` });
+        }
+        return { note: `${fmtInt(want)} ${FILTER}s (= git)` };
+      });
+    if (STEPS.has('verify'))
+      await step(
+        'Forensics → Verify',
+        async (deadline) => {
+          await goHash(page, repoKey, 'verify');
+          const run = page.getByTestId('verify-run');
+          await run.waitFor({ state: 'visible', timeout: left(deadline) });
+          await run.click();
+          await page.waitForFunction(() => !!document.querySelector('[data-testid=verify-verdict]') && !document.querySelector('[data-testid=verify-progress]'), null, {
+            timeout: left(deadline),
+            polling: 100,
+          });
+          return {
+            note: (
+              (await page
+                .locator('[data-testid=verify-verdict] .vf-verdict-text')
+                .first()
+                .textContent()
+                .catch(() => null)) ??
+              (await page.getByTestId('verify-verdict').textContent()) ??
+              ''
+            )
+              .replace(/\s+/g, ' ')
+              .trim()
+              .slice(0, 160),
+          };
+        },
+        async () => {
+          const text = await page
+            .getByTestId('verify-progress')
+            .textContent({ timeout: 2000 })
+            .catch(() => null);
+          await page
+            .getByTestId('verify-cancel')
+            .click({ timeout: 5000 })
+            .catch(() => undefined);
+          return text;
+        },
+      );
+    if (STEPS.has('unreachable'))
+      await step(
+        'Forensics → Unreachable',
+        async (deadline) => {
+          await goHash(page, repoKey, 'unreachable');
+          await page.waitForFunction(() => !!document.querySelector('[data-testid=reach-counts]') || !!document.querySelector('[data-testid=unreachable-view] .error-box'), null, {
+            timeout: left(deadline),
+            polling: 100,
+          });
+          if (!(await page.getByTestId('reach-counts').count()))
+            throw new Error(`failed: ${(await page.locator('[data-testid=unreachable-view] .error-box').first().innerText()).replace(/\s+/g, ' ')}`);
+          const u = await page.getByTestId('reach-unreachable-count').textContent();
+          const d = await page.getByTestId('reach-dangling-count').textContent();
+          return { note: `${u} unreachable, ${d} dangling` };
+        },
+        async () => {
+          const text = await page
+            .getByTestId('unreachable-view')
+            .textContent({ timeout: 2000 })
+            .catch(() => null);
+          await page
+            .getByRole('button', { name: /cancel/i })
+            .first()
+            .click({ timeout: 5000 })
+            .catch(() => undefined);
+          return text;
+        },
+      );
+    if (STEPS.has('search'))
+      await step(
+        `search: text "${WORD}"`,
+        async (deadline) => {
+          await goHash(page, repoKey, `search?kind=text&q=${encodeURIComponent(WORD)}`);
+          await page.waitForFunction(
+            () => {
+              const s = document.querySelector('[data-testid=search-status]');
+              return (s && ['done', 'error', 'cancelled'].includes(s.getAttribute('data-state') ?? '')) || !!document.querySelector('[data-testid=search-view] .error-box');
+            },
+            null,
+            { timeout: left(deadline), polling: 100 },
+          );
+          const state = await page
+            .getByTestId('search-status')
+            .getAttribute('data-state')
+            .catch(() => null);
+          const text = (
+            (await page
+              .getByTestId('search-count')
+              .first()
+              .textContent()
+              .catch(() => '')) ?? ''
+          )
+            .replace(/\s+/g, ' ')
+            .trim();
+          if (state !== 'done') throw new Error(`search ended ${state}: ${text}`);
+          return { note: text.slice(0, 160) };
+        },
+        async () => {
+          const text = await page
+            .getByTestId('search-status')
+            .textContent({ timeout: 2000 })
+            .catch(() => null);
+          await page
+            .getByTestId('search-cancel')
+            .click({ timeout: 5000 })
+            .catch(() => undefined);
+          return text;
+        },
+      );
   }
 
   await memory.sample();
@@ -535,29 +737,79 @@ async function main() {
   // ---- report ----
   console.log('');
   const head = ['step', 'seconds', 'renderer RSS MB', 'page heap MB', 'worker heap MB', 'note'];
-  const body = results.map((r) => [r.step, r.status === 'ok' ? fmtS(r.ms) : r.status === 'timeout' ? `> ${STEP_TIMEOUT_S}` : 'FAILED', fmtMB(r.peak?.rendererRss), fmtMB(r.peak?.heapUsed), fmtMB(r.peak?.workerHeapUsed), r.note]);
+  const body = results.map((r) => [
+    r.step,
+    r.status === 'ok' ? fmtS(r.ms) : r.status === 'timeout' ? `> ${STEP_TIMEOUT_S}` : 'FAILED',
+    fmtMB(r.peak?.rendererRss),
+    fmtMB(r.peak?.heapUsed),
+    fmtMB(r.peak?.workerHeapUsed),
+    r.note,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => '  ' + cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells) =>
+    '  ' +
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   console.log(line(head));
   console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) console.log(line(b));
-  console.log(`\n  peak memory (sampled every ${SAMPLE_MS} ms; per step above is the peak during that step): renderer RSS ${fmtMB(peaks.rendererRss)} MB ` +
-    `(its VmHWM says ${fmtMB(rendererHwm)} MB; the kernel may miss pages V8 returned), JS heap used: page ${fmtMB(peaks.heapUsed)} MB, workers ${fmtMB(peaks.workerHeapUsed)} MB; browser process ${fmtMB(peaks.browserRss)} MB, all Chromium processes ${fmtMB(peaks.totalRss)} MB (a sum: shared pages counted in each)`);
+  console.log(
+    `\n  peak memory (sampled every ${SAMPLE_MS} ms; per step above is the peak during that step): renderer RSS ${fmtMB(peaks.rendererRss)} MB ` +
+      `(its VmHWM says ${fmtMB(rendererHwm)} MB; the kernel may miss pages V8 returned), JS heap used: page ${fmtMB(peaks.heapUsed)} MB, workers ${fmtMB(peaks.workerHeapUsed)} MB; browser process ${fmtMB(peaks.browserRss)} MB, all Chromium processes ${fmtMB(peaks.totalRss)} MB (a sum: shared pages counted in each)`,
+  );
   if (consoleErrors.length) console.log(`  console errors (${consoleErrors.length}): ${consoleErrors.slice(0, 5).join(' | ')}`);
   const failed = results.filter((r) => r.status === 'failed');
   const timedOut = results.filter((r) => r.status === 'timeout');
   const get = (prefix) => results.find((r) => r.step.startsWith(prefix));
-  const label = { open: 'open', 'objects: total': 'objects total', 'objects: scrolled': 'last row', filter: 'filter', 'Forensics → Verify': 'verify', 'Forensics → Unreachable': 'unreachable', search: 'search' };
-  const sum = (prefix) => { const r = get(prefix); return r ? `${label[prefix]} ${r.status === 'ok' ? `${fmtS(r.ms)} s` : r.status === 'timeout' ? `> ${STEP_TIMEOUT_S} s` : 'FAILED'}` : null; };
-  console.log(`\nsummary ${repo.folder}: ${fmtInt(facts.objects)} objects; ${['open', 'objects: total', 'objects: scrolled', 'filter', 'Forensics → Verify', 'Forensics → Unreachable', 'search'].map(sum).filter(Boolean).join(', ')}; ` +
-    `peak renderer ${fmtMB(Math.max(peaks.rendererRss, rendererHwm ?? 0))} MB` + (failed.length ? `; ${failed.length} STEP(S) FAILED` : '') + (timedOut.length ? `; ${timedOut.length} step(s) timed out` : ''));
+  const label = {
+    open: 'open',
+    'objects: total': 'objects total',
+    'objects: scrolled': 'last row',
+    filter: 'filter',
+    'Forensics → Verify': 'verify',
+    'Forensics → Unreachable': 'unreachable',
+    search: 'search',
+  };
+  const sum = (prefix) => {
+    const r = get(prefix);
+    return r ? `${label[prefix]} ${r.status === 'ok' ? `${fmtS(r.ms)} s` : r.status === 'timeout' ? `> ${STEP_TIMEOUT_S} s` : 'FAILED'}` : null;
+  };
+  console.log(
+    `\nsummary ${repo.folder}: ${fmtInt(facts.objects)} objects; ${['open', 'objects: total', 'objects: scrolled', 'filter', 'Forensics → Verify', 'Forensics → Unreachable', 'search'].map(sum).filter(Boolean).join(', ')}; ` +
+      `peak renderer ${fmtMB(Math.max(peaks.rendererRss, rendererHwm ?? 0))} MB` +
+      (failed.length ? `; ${failed.length} STEP(S) FAILED` : '') +
+      (timedOut.length ? `; ${timedOut.length} step(s) timed out` : ''),
+  );
 
   fs.mkdirSync(path.dirname(JSON_OUT), { recursive: true });
-  fs.writeFileSync(JSON_OUT, JSON.stringify({ env, repo: { path: path.resolve(args[0]), folder: repo.folder, ...size, git: facts }, steps: results, peaks: { ...peaks, rendererHwmKiB: rendererHwm, unit: 'KiB' }, consoleErrors, samples: memory.samples }, null, 2) + '\n');
+  fs.writeFileSync(
+    JSON_OUT,
+    JSON.stringify(
+      {
+        env,
+        repo: { path: path.resolve(args[0]), folder: repo.folder, ...size, git: facts },
+        steps: results,
+        peaks: { ...peaks, rendererHwmKiB: rendererHwm, unit: 'KiB' },
+        consoleErrors,
+        samples: memory.samples,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`results written to ${path.relative(process.cwd(), JSON_OUT) || JSON_OUT}`);
   await browser.close();
-  try { process.kill(-server.child.pid, 'SIGTERM'); } catch { /* gone */ }
+  try {
+    process.kill(-server.child.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
   process.exitCode = failed.length ? 1 : 0;
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -34,7 +34,10 @@ function sections(text) {
   return files;
 }
 
-const merges = git(['rev-list', '--merges', `-${mergeCount}`, 'HEAD']).stdout.toString().trim().split('\n');
+const merges = git(['rev-list', '--merges', `-${mergeCount}`, 'HEAD'])
+  .stdout.toString()
+  .trim()
+  .split('\n');
 let identical = 0;
 let different = 0;
 let missing = 0;

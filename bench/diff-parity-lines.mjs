@@ -72,7 +72,10 @@ function blobReader() {
   };
 }
 
-const commits = git(['log', '--format=%H', `-${commitCount}`, '--no-merges']).toString().trim().split('\n');
+const commits = git(['log', '--format=%H', `-${commitCount}`, '--no-merges'])
+  .toString()
+  .trim()
+  .split('\n');
 const pairs = [];
 const seen = new Set();
 for (const commit of commits) {

@@ -60,10 +60,7 @@ function git(args, input) {
   return r.stdout.toString();
 }
 
-const listing =
-  process.env.DIFF_PARITY_COMMITS === 'renames'
-    ? git(['log', '-M', '--diff-filter=R', `-n${count}`, '--format=%H', 'HEAD'])
-    : git(['rev-list', `--max-count=${count}`, 'HEAD']);
+const listing = process.env.DIFF_PARITY_COMMITS === 'renames' ? git(['log', '-M', '--diff-filter=R', `-n${count}`, '--format=%H', 'HEAD']) : git(['rev-list', `--max-count=${count}`, 'HEAD']);
 const commits = listing.trim().split('\n').filter(Boolean);
 
 // Blobs each commit's diff names, and which are not in the clone.
@@ -109,10 +106,11 @@ function perCommit(out) {
       continue;
     }
     let end = text.length;
-    for (let j = i + 1; j < compared.length; j++) if (starts[j] >= 0) {
-      end = starts[j];
-      break;
-    }
+    for (let j = i + 1; j < compared.length; j++)
+      if (starts[j] >= 0) {
+        end = starts[j];
+        break;
+      }
     parts.push(text.slice(starts[i], end));
   }
   return parts;
@@ -126,7 +124,11 @@ console.log('wall = elapsed time (inflated when the machine is shared); cpu = us
 console.log('');
 console.log('format                 identical  different   git wall  ours wall   git cpu  ours cpu (ms/commit)  cpu ratio   git MB  ours MB');
 let failed = false;
-for (const flags of [['-r', '-M', '--raw'], ['-M', '--numstat'], ['-p', '-M']]) {
+for (const flags of [
+  ['-r', '-M', '--raw'],
+  ['-M', '--numstat'],
+  ['-p', '-M'],
+]) {
   const g = run('git', ['--git-dir', repo, 'diff-tree', '--stdin', ...flags], input);
   const o = run(process.execPath, [cliPath, 'diff-tree', '--stdin', ...flags, repo], input);
   if (g.status !== 0) console.log(`git failed: ${g.stderr.slice(0, 500)}`);

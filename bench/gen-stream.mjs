@@ -11,12 +11,12 @@
 // Usage: node bench/gen-stream.mjs | git fast-import --quiet
 // The shape is fixed by the constants below; make-repo.sh caches on this file's hash.
 
-const COMMITS = 20000;          // ordinary commits (main and topic branches); merges come on top
+const COMMITS = 20000; // ordinary commits (main and topic branches); merges come on top
 const SEED = 0x5eed1e55;
-const START_DATE = 1420070400;  // 2015-01-01T00:00:00Z
-const TARGET_FILES = 340;       // the tree grows towards this many files
-const MERGE_EVERY = 320;        // one topic branch (2-6 commits) roughly this often
-const TAG_EVERY = 700;          // one annotated tag this often
+const START_DATE = 1420070400; // 2015-01-01T00:00:00Z
+const TARGET_FILES = 340; // the tree grows towards this many files
+const MERGE_EVERY = 320; // one topic branch (2-6 commits) roughly this often
+const TAG_EVERY = 700; // one annotated tag this often
 
 // ---- PRNG (mulberry32): small, fast, and identical on every platform ------------------------
 let prngState = SEED >>> 0;
@@ -96,7 +96,7 @@ function expr(lang) {
 function codeBlock(lang, depth, budget) {
   const out = [];
   const style = lang === 'py' || lang === 'c' ? 'snake' : 'camel';
-  const ind = lang === 'py' ? '    '.repeat(depth) : (lang === 'c' ? '\t'.repeat(depth) : '  '.repeat(depth));
+  const ind = lang === 'py' ? '    '.repeat(depth) : lang === 'c' ? '\t'.repeat(depth) : '  '.repeat(depth);
   while (budget.n > 0) {
     budget.n--;
     const r = rand();
@@ -110,11 +110,12 @@ function codeBlock(lang, depth, budget) {
       if (lang !== 'py') out.push(`${ind}}`);
     } else if (r < 0.18 && depth < 4 && budget.n > 3) {
       const v = 'i';
-      const head = lang === 'py'
-        ? `${ind}for ${v} in range(${expr(lang)}):`
-        : lang === 'c'
-          ? `${ind}for (${v} = 0; ${v} < ${ident(style)}; ${v}++) {`
-          : `${ind}for (let ${v} = 0; ${v} < ${ident(style)}.length; ${v}++) {`;
+      const head =
+        lang === 'py'
+          ? `${ind}for ${v} in range(${expr(lang)}):`
+          : lang === 'c'
+            ? `${ind}for (${v} = 0; ${v} < ${ident(style)}; ${v}++) {`
+            : `${ind}for (let ${v} = 0; ${v} < ${ident(style)}.length; ${v}++) {`;
       out.push(head);
       const inner = { n: Math.min(budget.n, int(1, 5)) };
       budget.n -= inner.n;
@@ -124,7 +125,7 @@ function codeBlock(lang, depth, budget) {
       out.push(`${ind}${lang === 'py' ? '#' : '//'} ${sentence(3, 12)}`);
     } else if (r < 0.33) {
       out.push('');
-    } else if (r < 0.40) {
+    } else if (r < 0.4) {
       out.push(lang === 'py' ? `${ind}return ${expr(lang)}` : `${ind}return ${expr(lang)};`);
     } else if (r < 0.65) {
       if (lang === 'py') out.push(`${ind}${ident(style)} = ${expr(lang)}`);
@@ -168,7 +169,10 @@ function proseUnit() {
     for (let i = int(2, 7); i > 0; i--) {
       const s = sentence(6, 22);
       for (const w of s.split(' ')) {
-        if (line.length + w.length + 1 > 78) { out.push(line); line = w; } else line = line ? `${line} ${w}` : w;
+        if (line.length + w.length + 1 > 78) {
+          out.push(line);
+          line = w;
+        } else line = line ? `${line} ${w}` : w;
       }
     }
     if (line) out.push(line);
@@ -179,8 +183,7 @@ function proseUnit() {
 function csvUnit() {
   const out = [];
   for (let i = int(3, 12); i > 0; i--) {
-    out.push([int(1, 999999), ident('snake'), (rand() * 1000).toFixed(int(0, 5)), int(0, 65535),
-      pick(['ok', 'warn', 'fail', 'skip']), pick(WORDS)].join(','));
+    out.push([int(1, 999999), ident('snake'), (rand() * 1000).toFixed(int(0, 5)), int(0, 65535), pick(['ok', 'warn', 'fail', 'skip']), pick(WORDS)].join(','));
   }
   return out;
 }
@@ -210,23 +213,58 @@ function binaryContent(size) {
 // Folder -> extensions used there. Depth goes up to 4 below the root.
 const DIRS = [
   ['', ['md']],
-  ['src', ['ts']], ['src/core', ['ts']], ['src/core/bytes', ['ts']], ['src/core/hash', ['ts']],
-  ['src/core/format', ['ts']], ['src/core/format/idx', ['ts']], ['src/core/format/pack', ['ts']],
-  ['src/core/format/midx', ['ts']], ['src/core/odb', ['ts']], ['src/core/odb/cache', ['ts']],
-  ['src/core/verify', ['ts']], ['src/cli', ['ts']], ['src/cli/commands', ['ts']],
-  ['src/app', ['ts']], ['src/app/views', ['ts']], ['src/app/views/tree', ['ts']], ['src/app/views/pack', ['ts']],
+  ['src', ['ts']],
+  ['src/core', ['ts']],
+  ['src/core/bytes', ['ts']],
+  ['src/core/hash', ['ts']],
+  ['src/core/format', ['ts']],
+  ['src/core/format/idx', ['ts']],
+  ['src/core/format/pack', ['ts']],
+  ['src/core/format/midx', ['ts']],
+  ['src/core/odb', ['ts']],
+  ['src/core/odb/cache', ['ts']],
+  ['src/core/verify', ['ts']],
+  ['src/cli', ['ts']],
+  ['src/cli/commands', ['ts']],
+  ['src/app', ['ts']],
+  ['src/app/views', ['ts']],
+  ['src/app/views/tree', ['ts']],
+  ['src/app/views/pack', ['ts']],
   ['src/app/stores', ['ts']],
-  ['lib', ['c', 'h']], ['lib/zlib', ['c', 'h']], ['lib/util', ['c', 'h']], ['lib/util/compat', ['c', 'h']],
-  ['include', ['h']], ['include/packscope', ['h']], ['include/packscope/internal', ['h']],
-  ['docs', ['md']], ['docs/guide', ['md']], ['docs/api', ['md']], ['docs/api/v1', ['md']], ['docs/api/v2', ['md']],
-  ['tests', ['ts', 'py']], ['tests/unit', ['ts']], ['tests/unit/format', ['ts']], ['tests/unit/odb', ['ts']],
-  ['tests/e2e', ['ts']], ['tests/fixtures', ['py']], ['tests/fixtures/data', ['csv']],
-  ['tools', ['py']], ['tools/release', ['py']], ['scripts', ['py']],
-  ['data', ['csv']], ['data/tables', ['csv']],
+  ['lib', ['c', 'h']],
+  ['lib/zlib', ['c', 'h']],
+  ['lib/util', ['c', 'h']],
+  ['lib/util/compat', ['c', 'h']],
+  ['include', ['h']],
+  ['include/packscope', ['h']],
+  ['include/packscope/internal', ['h']],
+  ['docs', ['md']],
+  ['docs/guide', ['md']],
+  ['docs/api', ['md']],
+  ['docs/api/v1', ['md']],
+  ['docs/api/v2', ['md']],
+  ['tests', ['ts', 'py']],
+  ['tests/unit', ['ts']],
+  ['tests/unit/format', ['ts']],
+  ['tests/unit/odb', ['ts']],
+  ['tests/e2e', ['ts']],
+  ['tests/fixtures', ['py']],
+  ['tests/fixtures/data', ['csv']],
+  ['tools', ['py']],
+  ['tools/release', ['py']],
+  ['scripts', ['py']],
+  ['data', ['csv']],
+  ['data/tables', ['csv']],
 ];
 const BINARY_PATHS = [
-  'assets/icons/app.png', 'assets/icons/folder.png', 'assets/icons/pack.png', 'assets/img/logo.png',
-  'assets/img/screenshot-tree.png', 'assets/img/screenshot-pack.png', 'docs/guide/diagram.png', 'tests/fixtures/data/sample.bin',
+  'assets/icons/app.png',
+  'assets/icons/folder.png',
+  'assets/icons/pack.png',
+  'assets/img/logo.png',
+  'assets/img/screenshot-tree.png',
+  'assets/img/screenshot-pack.png',
+  'docs/guide/diagram.png',
+  'tests/fixtures/data/sample.bin',
 ];
 
 /** @typedef {{path: string, kind: 'text'|'binary', lang?: string, lines?: string[], bytes?: Buffer, target: number, weight: number, mark: number}} File */
@@ -234,18 +272,28 @@ const BINARY_PATHS = [
 const files = new Map();
 let fileOrder = []; // paths in insertion order, for deterministic iteration
 
-function textSize(lines) { let n = 0; for (const l of lines) n += l.length + 1; return n; }
+function textSize(lines) {
+  let n = 0;
+  for (const l of lines) n += l.length + 1;
+  return n;
+}
 function genLines(lang, target) {
   const lines = [];
   let n = 0;
-  while (n < target) { for (const l of UNIT[lang]()) { lines.push(l); n += l.length + 1; } }
+  while (n < target) {
+    for (const l of UNIT[lang]()) {
+      lines.push(l);
+      n += l.length + 1;
+    }
+  }
   return lines;
 }
 function newTextFile(medium) {
   let dir, lang;
   for (;;) {
     const d = pick(DIRS);
-    dir = d[0]; lang = pick(d[1]);
+    dir = d[0];
+    lang = pick(d[1]);
     if (!medium || lang === 'md' || lang === 'csv' || chance(0.3)) break;
   }
   let path;
@@ -312,7 +360,10 @@ function editText(f) {
   if (chance(0.05)) f.target = Math.round(f.target * 1.05);
 }
 function editBinary(f) {
-  if (chance(0.2)) { f.bytes = binaryContent(f.target); return; }
+  if (chance(0.2)) {
+    f.bytes = binaryContent(f.target);
+    return;
+  }
   const b = Buffer.from(f.bytes);
   for (let i = int(1, 3); i > 0; i--) {
     const len = int(16, 512);
@@ -337,7 +388,8 @@ async function out(chunk) {
 async function flush() {
   if (!pending.length) return;
   const b = Buffer.concat(pending);
-  pending = []; pendingBytes = 0;
+  pending = [];
+  pendingBytes = 0;
   if (!process.stdout.write(b)) await new Promise((r) => process.stdout.once('drain', r));
 }
 async function data(buf) {
@@ -348,19 +400,33 @@ async function data(buf) {
 
 // ---- people, dates, messages ------------------------------------------------------------------
 const PEOPLE = [
-  ['Ada Lindqvist', 'ada@example.org', '+0100'], ['Bram Okafor', 'bram@example.com', '+0000'],
-  ['Chen Wei', 'chen.wei@example.net', '+0800'], ['Dana Kowalski', 'dana@example.org', '+0200'],
-  ['Emeka Nwosu', 'emeka@example.com', '+0100'], ['Farah Haddad', 'farah@example.net', '+0300'],
-  ['Gustavo Lima', 'gustavo@example.org', '-0300'], ['Hana Sato', 'hana@example.jp', '+0900'],
-  ['Ivan Petrov', 'ivan@example.com', '+0300'], ['Jo Turner', 'jo@example.co.uk', '+0000'],
-  ['Kavya Rao', 'kavya@example.in', '+0530'], ['Liam O\'Brien', 'liam@example.ie', '+0000'],
-  ['Maria Gonzalez', 'maria@example.es', '+0100'], ['Noah Fischer', 'noah@example.de', '+0100'],
-  ['Olivia Brown', 'olivia@example.com', '-0500'], ['Pat Kim', 'pat@example.com', '-0800'],
+  ['Ada Lindqvist', 'ada@example.org', '+0100'],
+  ['Bram Okafor', 'bram@example.com', '+0000'],
+  ['Chen Wei', 'chen.wei@example.net', '+0800'],
+  ['Dana Kowalski', 'dana@example.org', '+0200'],
+  ['Emeka Nwosu', 'emeka@example.com', '+0100'],
+  ['Farah Haddad', 'farah@example.net', '+0300'],
+  ['Gustavo Lima', 'gustavo@example.org', '-0300'],
+  ['Hana Sato', 'hana@example.jp', '+0900'],
+  ['Ivan Petrov', 'ivan@example.com', '+0300'],
+  ['Jo Turner', 'jo@example.co.uk', '+0000'],
+  ['Kavya Rao', 'kavya@example.in', '+0530'],
+  ["Liam O'Brien", 'liam@example.ie', '+0000'],
+  ['Maria Gonzalez', 'maria@example.es', '+0100'],
+  ['Noah Fischer', 'noah@example.de', '+0100'],
+  ['Olivia Brown', 'olivia@example.com', '-0500'],
+  ['Pat Kim', 'pat@example.com', '-0800'],
 ];
 let now = START_DATE;
-function who(p, t) { return `${p[0]} <${p[1]}> ${t} ${p[2]}`; }
+function who(p, t) {
+  return `${p[0]} <${p[1]}> ${t} ${p[2]}`;
+}
 function message(paths) {
-  const area = paths[0].split('/').slice(0, paths[0].startsWith('src/') ? 2 : 1).join('/').replace(/\.[a-z]+$/, '');
+  const area = paths[0]
+    .split('/')
+    .slice(0, paths[0].startsWith('src/') ? 2 : 1)
+    .join('/')
+    .replace(/\.[a-z]+$/, '');
   const verb = pick(['fix', 'add', 'remove', 'rename', 'speed up', 'simplify', 'document', 'test', 'handle', 'refactor', 'check']);
   let msg = `${area}: ${verb} ${pick(WORDS)} ${pick(WORDS)}${chance(0.3) ? ' ' + pick(PROSE) + ' ' + pick(WORDS) : ''}\n`;
   if (chance(0.7)) {
@@ -368,7 +434,10 @@ function message(paths) {
     let line = '';
     for (let i = int(1, 5); i > 0; i--) {
       for (const w of sentence(5, 18).split(' ')) {
-        if (line.length + w.length + 1 > 72) { msg += line + '\n'; line = w; } else line = line ? `${line} ${w}` : w;
+        if (line.length + w.length + 1 > 72) {
+          msg += line + '\n';
+          line = w;
+        } else line = line ? `${line} ${w}` : w;
       }
     }
     msg += line + '\n';
@@ -388,7 +457,10 @@ function weightedFile() {
   let total = 0;
   for (const p of fileOrder) total += files.get(p).weight;
   let r = rand() * total;
-  for (const p of fileOrder) { r -= files.get(p).weight; if (r <= 0) return files.get(p); }
+  for (const p of fileOrder) {
+    r -= files.get(p).weight;
+    if (r <= 0) return files.get(p);
+  }
   return files.get(fileOrder[fileOrder.length - 1]);
 }
 async function emitBlob(f) {
@@ -396,7 +468,9 @@ async function emitBlob(f) {
   await out(`blob\nmark :${f.mark}\n`);
   await data(content(f));
 }
-function targetFiles(i) { return Math.min(TARGET_FILES, 60 + Math.floor(i / 20)); }
+function targetFiles(i) {
+  return Math.min(TARGET_FILES, 60 + Math.floor(i / 20));
+}
 
 /** One ordinary commit: 1-3 changes (edit, add, or occasionally delete). Returns touched paths. */
 async function changeSet(i) {
@@ -407,27 +481,36 @@ async function changeSet(i) {
     const r = rand();
     if ((fileOrder.length < targetFiles(i) && r < 0.5) || r < 0.015) {
       const f = newTextFile(chance(0.07));
-      files.set(f.path, f); fileOrder.push(f.path);
+      files.set(f.path, f);
+      fileOrder.push(f.path);
       await emitBlob(f);
-      changes.push(`M 100644 :${f.mark} ${f.path}\n`); touched.add(f.path);
+      changes.push(`M 100644 :${f.mark} ${f.path}\n`);
+      touched.add(f.path);
     } else if (r < 0.03 && fileOrder.length > 200) {
       const f = weightedFile();
       if (touched.has(f.path) || f.kind === 'binary' || f.path === 'README.md' || f.path === 'ChangeLog.md') continue;
-      files.delete(f.path); fileOrder = fileOrder.filter((p) => p !== f.path);
-      changes.push(`D ${f.path}\n`); touched.add(f.path);
+      files.delete(f.path);
+      fileOrder = fileOrder.filter((p) => p !== f.path);
+      changes.push(`D ${f.path}\n`);
+      touched.add(f.path);
     } else {
       const f = weightedFile();
       if (touched.has(f.path)) continue;
-      if (f.kind === 'binary') editBinary(f); else editText(f);
+      if (f.kind === 'binary') editBinary(f);
+      else editText(f);
       await emitBlob(f);
-      changes.push(`M 100644 :${f.mark} ${f.path}\n`); touched.add(f.path);
+      changes.push(`M 100644 :${f.mark} ${f.path}\n`);
+      touched.add(f.path);
     }
   }
-  if (!changes.length) { // every commit changes something
+  if (!changes.length) {
+    // every commit changes something
     const f = weightedFile();
-    if (f.kind === 'binary') editBinary(f); else editText(f);
+    if (f.kind === 'binary') editBinary(f);
+    else editText(f);
     await emitBlob(f);
-    changes.push(`M 100644 :${f.mark} ${f.path}\n`); touched.add(f.path);
+    changes.push(`M 100644 :${f.mark} ${f.path}\n`);
+    touched.add(f.path);
   }
   return { changes, touched: [...touched] };
 }
@@ -447,15 +530,33 @@ async function commit(ref, from, merge, changes, paths, msg) {
 }
 
 async function main() {
-  process.stdout.on('error', (e) => { if (e.code !== 'EPIPE') throw e; process.exit(1); });
+  process.stdout.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(1);
+  });
   // Initial import: a README, the binary assets and a first handful of files.
   const initial = [];
   const readme = { path: 'README.md', kind: 'text', lang: 'md', lines: genLines('md', 3000), target: 4000, weight: 0.3, mark: 0 };
   const changelog = { path: 'ChangeLog.md', kind: 'text', lang: 'md', lines: genLines('md', 20000), target: 90000, weight: 0.15, mark: 0 };
-  for (const f of [readme, changelog]) { files.set(f.path, f); fileOrder.push(f.path); }
-  for (const p of BINARY_PATHS) { const f = newBinaryFile(p); files.set(p, f); fileOrder.push(p); }
-  while (fileOrder.length < 60) { const f = newTextFile(chance(0.07)); files.set(f.path, f); fileOrder.push(f.path); }
-  for (const p of fileOrder) { const f = files.get(p); await emitBlob(f); initial.push(`M 100644 :${f.mark} ${p}\n`); }
+  for (const f of [readme, changelog]) {
+    files.set(f.path, f);
+    fileOrder.push(f.path);
+  }
+  for (const p of BINARY_PATHS) {
+    const f = newBinaryFile(p);
+    files.set(p, f);
+    fileOrder.push(p);
+  }
+  while (fileOrder.length < 60) {
+    const f = newTextFile(chance(0.07));
+    files.set(f.path, f);
+    fileOrder.push(f.path);
+  }
+  for (const p of fileOrder) {
+    const f = files.get(p);
+    await emitBlob(f);
+    initial.push(`M 100644 :${f.mark} ${p}\n`);
+  }
   mainTip = await commit('refs/heads/main', 0, 0, initial, ['initial'], Buffer.from('Initial import\n'));
 
   let i = 1;
@@ -494,4 +595,7 @@ async function main() {
   process.stderr.write(`gen-stream: ${commitsMade} commits (${mergesMade} merges), ${tagsMade} tags, ${fileOrder.length} files at the tip\n`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -53,8 +53,15 @@ const port = await new Promise((resolve) => {
     server.close(() => resolve(port));
   });
 });
-const server = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--outDir', DIST, '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const server = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'preview', '--outDir', DIST, '--port', String(port), '--strictPort'], {
+  cwd: ROOT,
+  stdio: 'ignore',
+  detached: true,
+});
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
 try {
   const page = await browser.newPage();
   page.on('crash', () => console.log(`the page crashed (the renderer died: out of memory?) after ${((Date.now() - (globalThis.profileStarted ?? Date.now())) / 1000).toFixed(1)} s of the view`));
@@ -106,7 +113,10 @@ try {
     await page.getByTestId('folder-input').setInputFiles(repo);
     await page.getByTestId('overview-object-entries').waitFor({ timeout: 120_000 });
     console.log(`open: ${((Date.now() - started) / 1000).toFixed(2)} s`);
-    for (const [who, profile] of [['worker', (await send('Profiler.stop')).result.profile], ['page', (await cdp.send('Profiler.stop')).profile]]) {
+    for (const [who, profile] of [
+      ['worker', (await send('Profiler.stop')).result.profile],
+      ['page', (await cdp.send('Profiler.stop')).profile],
+    ]) {
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out.replace(/\.cpuprofile$/, `-${who}.cpuprofile`), JSON.stringify(profile));
       console.log(`-- ${who}`);

@@ -67,7 +67,13 @@ if (args.includes('-h') || args.includes('--help')) usage();
 const ROUNDS = parseRounds();
 const STARTUP_ROUNDS = Number.parseInt(process.env.BENCH_STARTUP_ROUNDS || '20', 10);
 const ALL_ROWS = ['listing', 'batch', 'startup', 'random', 'verify-pack', 'fsck', 'index-pack'];
-const ONLY = new Set((process.env.BENCH_ONLY || 'listing,batch,startup,random').split(',').map((s) => s.trim()).filter(Boolean).flatMap((s) => (s === 'all' ? ALL_ROWS : [s])));
+const ONLY = new Set(
+  (process.env.BENCH_ONLY || 'listing,batch,startup,random')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .flatMap((s) => (s === 'all' ? ALL_ROWS : [s])),
+);
 for (const r of ONLY) if (!ALL_ROWS.includes(r)) usage(`unknown row in BENCH_ONLY: ${r} (rows: ${ALL_ROWS.join(', ')}, or all)`);
 function positiveInt(name, fallback) {
   const v = (process.env[name] || '').trim();
@@ -142,24 +148,37 @@ function wrap(method, argv) {
 function readRusage(method, file) {
   if (!file) return null;
   let text;
-  try { text = fs.readFileSync(file, 'utf8').trim(); } catch { return null; }
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
   // GNU time prefixes "Command exited with non-zero status N" when the child fails.
   const last = text.split('\n').pop().trim().split(/\s+/).map(Number);
   if (!last.length || !Number.isFinite(last[0])) return null;
-  return method === 'python'
-    ? { rssKiB: last[0], wrapperElapsedMs: last[1] * 1000, userS: last[2], sysS: last[3] }
-    : { rssKiB: last[0], userS: last[2], sysS: last[3] };
+  return method === 'python' ? { rssKiB: last[0], wrapperElapsedMs: last[1] * 1000, userS: last[2], sysS: last[3] } : { rssKiB: last[0], userS: last[2], sysS: last[3] };
 }
 
 // Children run in their own process group (detached), so a timeout kills the RSS wrapper and
 // the command under it (and anything the command spawned, such as verify-pack's index-pack).
 const LIVE_GROUPS = new Set();
-process.on('exit', () => { for (const pid of LIVE_GROUPS) try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } });
+process.on('exit', () => {
+  for (const pid of LIVE_GROUPS)
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+});
 /** The largest VmHWM (KiB) among the live processes of a process group (read from /proc), or null. */
 function groupHwmKiB(pgid) {
   let best = null;
   let pids;
-  try { pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return null; }
+  try {
+    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
   for (const pid of pids) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -167,7 +186,9 @@ function groupHwmKiB(pgid) {
       if (Number(fields[2]) !== pgid) continue;
       const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) best = Math.max(best ?? 0, Number(m[1]));
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   return best;
 }
@@ -203,8 +224,13 @@ function measure(argv, { env, method, lines = false, firstLine = false, stdin = 
       const sample = () => {
         try {
           const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(statusFile, 'utf8'));
-          if (m) { hwm = Math.max(hwm, Number(m[1])); samples++; }
-        } catch { /* exited between samples */ }
+          if (m) {
+            hwm = Math.max(hwm, Number(m[1]));
+            samples++;
+          }
+        } catch {
+          /* exited between samples */
+        }
       };
       sample();
       poller = setInterval(sample, 20);
@@ -214,7 +240,11 @@ function measure(argv, { env, method, lines = false, firstLine = false, stdin = 
     const timer = setTimeout(() => {
       timedOut = true;
       timeoutHwm = groupHwmKiB(child.pid);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }, timeoutMs);
     child.stdout.on('data', (chunk) => {
       hash.update(chunk);
@@ -229,7 +259,9 @@ function measure(argv, { env, method, lines = false, firstLine = false, stdin = 
       if (stderr.length < 4000) stderr += chunk.toString('utf8');
     });
     let spawnError = null;
-    child.on('error', (e) => { spawnError = e; });
+    child.on('error', (e) => {
+      spawnError = e;
+    });
     child.on('close', (code, signal) => {
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       clearTimeout(timer);
@@ -240,7 +272,7 @@ function measure(argv, { env, method, lines = false, firstLine = false, stdin = 
       resolve({
         wallMs: ru && ru.wrapperElapsedMs != null ? ru.wrapperElapsedMs : wallMs,
         // The first sample is taken right after exec; a figure needs at least one more.
-        rssKiB: timedOut ? timeoutHwm : ru ? ru.rssKiB : (method === 'poll' && samples > 1 ? hwm : null),
+        rssKiB: timedOut ? timeoutHwm : ru ? ru.rssKiB : method === 'poll' && samples > 1 ? hwm : null,
         userS: ru ? ru.userS : null,
         sysS: ru ? ru.sysS : null,
         bytes,
@@ -312,8 +344,7 @@ function resolveTarget(p) {
   if (!fs.existsSync(abs)) usage(`no such path: ${p}`);
   const entries = fs.readdirSync(abs);
   const isPackDir = entries.some((e) => e.endsWith('.idx') || e.endsWith('.pack'));
-  const isObjectsDir = !isPackDir && !entries.includes('HEAD') && fs.existsSync(path.join(abs, 'pack')) &&
-    fs.statSync(path.join(abs, 'pack')).isDirectory();
+  const isObjectsDir = !isPackDir && !entries.includes('HEAD') && fs.existsSync(path.join(abs, 'pack')) && fs.statSync(path.join(abs, 'pack')).isDirectory();
   if (isPackDir || isObjectsDir) {
     let objects = abs;
     if (isPackDir) {
@@ -324,7 +355,10 @@ function resolveTarget(p) {
     }
     const gitdir = emptyGitDir();
     return {
-      path: abs, gitdir, objectsDir: objects, label: abs,
+      path: abs,
+      gitdir,
+      objectsDir: objects,
+      label: abs,
       gitArgs: [`--git-dir=${gitdir}`],
       gitEnv: { ...process.env, GIT_OBJECT_DIRECTORY: objects },
     };
@@ -353,10 +387,14 @@ function storeFacts(objectsDir) {
       }
       if (e.endsWith('.idx')) idxBytes += fs.statSync(path.join(packDir, e)).size;
     }
-  } catch { /* no pack folder */ }
+  } catch {
+    /* no pack folder */
+  }
   try {
     for (const d of fs.readdirSync(objectsDir)) if (/^[0-9a-f]{2}$/.test(d)) loose += fs.readdirSync(path.join(objectsDir, d)).length;
-  } catch { /* unreadable */ }
+  } catch {
+    /* unreadable */
+  }
   return { packs, packBytes, idxBytes, loose, largestPack };
 }
 // The names file for the random row: `n` ids drawn without replacement from git's listing
@@ -385,7 +423,9 @@ function randomNames(target, git, n, seed) {
   const out = [];
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(rand() * (order.length - i));
-    const t = order[i]; order[i] = order[j]; order[j] = t;
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
     out.push(ids[order[i]]);
   }
   const text = out.join('\n') + (out.length ? '\n' : '');
@@ -399,7 +439,11 @@ function warmPageCache(objectsDir) {
   const buf = Buffer.allocUnsafe(1 << 20);
   const walk = (d) => {
     let entries;
-    try { entries = fs.readdirSync(d, { withFileTypes: true }); } catch { return; }
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       const f = path.join(d, e.name);
       if (e.isDirectory()) walk(f);
@@ -408,7 +452,9 @@ function warmPageCache(objectsDir) {
           const fd = fs.openSync(f, 'r');
           while (fs.readSync(fd, buf, 0, buf.length, null) > 0);
           fs.closeSync(fd);
-        } catch { /* ignore */ }
+        } catch {
+          /* ignore */
+        }
       }
     }
   };
@@ -457,23 +503,34 @@ function batchTracker() {
           if (nl === -1) return;
           i = nl + 1;
           const m = /^\S+ \S+ (\d+)$/.exec(header);
-          if (m) { inHeader = false; size = Number(m[1]); remaining = size + 1; } else { index++; previous = header; header = ''; }
+          if (m) {
+            inHeader = false;
+            size = Number(m[1]);
+            remaining = size + 1;
+          } else {
+            index++;
+            previous = header;
+            header = '';
+          }
         } else {
           const n = Math.min(remaining, buf.length - i);
           i += n;
           remaining -= n;
-          if (remaining === 0) { inHeader = true; index++; previous = header; header = ''; }
+          if (remaining === 0) {
+            inHeader = true;
+            index++;
+            previous = header;
+            header = '';
+          }
         }
       }
     },
     where() {
       if (inHeader) {
-        return `in the header line of object #${fmtInt(index + 1)}` + (header ? ` (so far ${JSON.stringify(header)})` : '') +
-          (previous ? `; the previous object was ${JSON.stringify(previous)}` : '');
+        return `in the header line of object #${fmtInt(index + 1)}` + (header ? ` (so far ${JSON.stringify(header)})` : '') + (previous ? `; the previous object was ${JSON.stringify(previous)}` : '');
       }
       const at = size + 1 - remaining;
-      return `in object #${fmtInt(index + 1)} ${JSON.stringify(header)}, ` +
-        (at === size ? 'at the newline after its content' : `at content byte ${fmtInt(at)} of ${fmtInt(size)}`);
+      return `in object #${fmtInt(index + 1)} ${JSON.stringify(header)}, ` + (at === size ? 'at the newline after its content' : `at content byte ${fmtInt(at)} of ${fmtInt(size)}`);
     },
   };
 }
@@ -501,14 +558,22 @@ function firstDifference(a, b, tracker = null) {
         const rest = s.after.subarray(0, 80);
         const nl = rest.indexOf(10);
         const cut = nl === -1 ? rest : rest.subarray(0, nl + 1);
-        return (clipped ? '… ' : '') + JSON.stringify(Buffer.concat([prefix, cut]).toString('latin1')) +
-          (nl === -1 && s.after.length > cut.length ? ' …' : '') + (s.ended && s.after.length === cut.length && nl === -1 ? ' (end of output)' : '');
+        return (
+          (clipped ? '… ' : '') +
+          JSON.stringify(Buffer.concat([prefix, cut]).toString('latin1')) +
+          (nl === -1 && s.after.length > cut.length ? ' …' : '') +
+          (s.ended && s.after.length === cut.length && nl === -1 ? ' (end of output)' : '')
+        );
       };
       return { offset: diffAt, line: lineNo, where: tracker ? tracker.where() : null, [sides[0].name]: show(sides[0]), [sides[1].name]: show(sides[1]) };
     };
     const pump = () => {
       if (diffAt >= 0) {
-        for (const s of sides) { while (s.q.length) { s.after = Buffer.concat([s.after, s.q.shift()]); } }
+        for (const s of sides) {
+          while (s.q.length) {
+            s.after = Buffer.concat([s.after, s.q.shift()]);
+          }
+        }
         if (sides.every((s) => s.after.length >= 80 || s.ended)) finish(context());
         return;
       }
@@ -534,8 +599,12 @@ function firstDifference(a, b, tracker = null) {
         tail = Buffer.concat([tail, xs]).subarray(-4096);
         if (tracker) tracker.feed(xs);
         offset += n;
-        for (const [s, buf] of [[sides[0], x], [sides[1], y]]) {
-          if (n === buf.length) s.q.shift(); else s.q[0] = buf.subarray(n);
+        for (const [s, buf] of [
+          [sides[0], x],
+          [sides[1], y],
+        ]) {
+          if (n === buf.length) s.q.shift();
+          else s.q[0] = buf.subarray(n);
           s.qBytes -= n;
           if (s.qBytes < 1 << 20) s.child.stdout.resume();
         }
@@ -550,14 +619,20 @@ function firstDifference(a, b, tracker = null) {
     };
     for (const s of sides) {
       s.child = spawn(s.argv[0], s.argv.slice(1), { env: s.env, stdio: ['ignore', 'pipe', 'ignore'] });
-      s.child.on('error', () => { s.ended = true; pump(); });
+      s.child.on('error', () => {
+        s.ended = true;
+        pump();
+      });
       s.child.stdout.on('data', (c) => {
         s.q.push(c);
         s.qBytes += c.length;
         if (s.qBytes > 8 << 20) s.child.stdout.pause(); // let the slower side catch up
         pump();
       });
-      s.child.stdout.on('end', () => { s.ended = true; pump(); });
+      s.child.stdout.on('end', () => {
+        s.ended = true;
+        pump();
+      });
     }
   });
 }
@@ -571,8 +646,25 @@ function firstDifference(a, b, tracker = null) {
 // `outFile`: {git, ours} paths the commands write (index-pack's .idx): removed before each run,
 // and the file, not stdout, is what is hashed and compared. `stderrToo`: also say whether stderr
 // matched (reported, never a failure). A side that times out is not run again.
-async function benchRow({ title, rounds, gitArgv, gitEnv, oursArgv: ourArgv, oursEnv: ourEnv, method, countLines = false, firstLine = false, compare = true, directTiming = false,
-  stdin = null, okExit = (code) => code === 0, keepOutput = false, outFile = null, stderrToo = false, tracker = null }) {
+async function benchRow({
+  title,
+  rounds,
+  gitArgv,
+  gitEnv,
+  oursArgv: ourArgv,
+  oursEnv: ourEnv,
+  method,
+  countLines = false,
+  firstLine = false,
+  compare = true,
+  directTiming = false,
+  stdin = null,
+  okExit = (code) => code === 0,
+  keepOutput = false,
+  outFile = null,
+  stderrToo = false,
+  tracker = null,
+}) {
   const sides = {
     git: { argv: gitArgv, env: gitEnv, runs: [], failed: null, timedOut: null, kept: null, keptOut: null },
     ours: { argv: ourArgv, env: ourEnv, runs: [], failed: null, timedOut: null, kept: null, keptOut: null },
@@ -594,14 +686,26 @@ async function benchRow({ title, rounds, gitArgv, gitEnv, oursArgv: ourArgv, our
         const data = fs.readFileSync(out);
         m.sha256 = createHash('sha256').update(data).digest('hex');
         m.bytes = data.length;
-        if (!s.keptOut) { s.keptOut = `${out}.kept`; fs.renameSync(out, s.keptOut); } else fs.rmSync(out, { force: true });
+        if (!s.keptOut) {
+          s.keptOut = `${out}.kept`;
+          fs.renameSync(out, s.keptOut);
+        } else fs.rmSync(out, { force: true });
       } else {
         m.sha256 = '(no file written)';
         m.bytes = 0;
       }
     }
-    if (m.timedOut) { s.timedOut = m; process.stderr.write('T'); return; }
-    if (!okExit(m.code)) { s.failed ??= m; process.stderr.write('X'); if (keep) fs.rmSync(keep, { force: true }); return; }
+    if (m.timedOut) {
+      s.timedOut = m;
+      process.stderr.write('T');
+      return;
+    }
+    if (!okExit(m.code)) {
+      s.failed ??= m;
+      process.stderr.write('X');
+      if (keep) fs.rmSync(keep, { force: true });
+      return;
+    }
     if (keep) s.kept = keep;
     s.runs.push(m);
     process.stderr.write(name === 'git' ? 'g' : 'o');
@@ -623,12 +727,18 @@ async function benchRow({ title, rounds, gitArgv, gitEnv, oursArgv: ourArgv, our
   process.stderr.write('\n');
   const timedOut = (m) => (m ? { afterS: TIMEOUT_S, rssKiBAtLeast: m.rssKiB, stderr: m.stderr.trim().split('\n').slice(-3).join('\n') } : null);
   const row = {
-    title, rounds,
-    git: summarize(git), ours: summarize(ours),
-    gitFailed: failure(sides.git.failed), oursFailed: failure(sides.ours.failed),
-    gitTimedOut: timedOut(sides.git.timedOut), oursTimedOut: timedOut(sides.ours.timedOut),
-    gitCmd: shellQuote(gitArgv), oursCmd: shellQuote(ourArgv),
-    lines: git[0]?.lines ?? null, firstLine: git[0]?.firstLine ?? null,
+    title,
+    rounds,
+    git: summarize(git),
+    ours: summarize(ours),
+    gitFailed: failure(sides.git.failed),
+    oursFailed: failure(sides.ours.failed),
+    gitTimedOut: timedOut(sides.git.timedOut),
+    oursTimedOut: timedOut(sides.ours.timedOut),
+    gitCmd: shellQuote(gitArgv),
+    oursCmd: shellQuote(ourArgv),
+    lines: git[0]?.lines ?? null,
+    firstLine: git[0]?.firstLine ?? null,
     exitCodes: { git: [...new Set(git.map((x) => x.code))], ours: [...new Set(ours.map((x) => x.code))] },
   };
   if (stdin) row.stdin = stdin;
@@ -655,10 +765,12 @@ async function benchRow({ title, rounds, gitArgv, gitEnv, oursArgv: ourArgv, our
       process.stderr.write(`  ${title}: outputs differ; finding the first difference ...\n`);
       const g = outFile ? sides.git.keptOut : sides.git.kept;
       const o = outFile ? sides.ours.keptOut : sides.ours.kept;
-      row.firstDifference = g && o
-        ? await firstDifference({ name: 'git', argv: ['cat', g], env: process.env }, { name: 'ours', argv: ['cat', o], env: process.env }, outFile ? null : tracker)
-        : stdin || outFile ? undefined // cannot be run again without its input
-          : await firstDifference({ name: 'git', argv: gitArgv, env: gitEnv }, { name: 'ours', argv: ourArgv, env: ourEnv }, tracker);
+      row.firstDifference =
+        g && o
+          ? await firstDifference({ name: 'git', argv: ['cat', g], env: process.env }, { name: 'ours', argv: ['cat', o], env: process.env }, outFile ? null : tracker)
+          : stdin || outFile
+            ? undefined // cannot be run again without its input
+            : await firstDifference({ name: 'git', argv: gitArgv, env: gitEnv }, { name: 'ours', argv: ourArgv, env: ourEnv }, tracker);
     }
     // Text outputs kept in files (fsck, verify-pack): the same lines in another order?
     if (!row.identical && !outFile && sides.git.kept && sides.ours.kept && git[0].bytes === ours[0].bytes && git[0].bytes < 256 << 20) {
@@ -707,24 +819,29 @@ function printOutputs(rows) {
   for (const r of rows) {
     for (const name of ['git', 'ours']) {
       const t = r[`${name}TimedOut`];
-      if (t) console.log(`  ${r.title}: ${name} TIMED OUT after ${TIMEOUT_S} s (killed${t.rssKiBAtLeast == null ? '' : `; RSS was ${fmtMB(t.rssKiBAtLeast)} MB by then`})${t.stderr ? `: ${t.stderr}` : ''}\n      ${r[`${name}Cmd`]}`);
+      if (t)
+        console.log(
+          `  ${r.title}: ${name} TIMED OUT after ${TIMEOUT_S} s (killed${t.rssKiBAtLeast == null ? '' : `; RSS was ${fmtMB(t.rssKiBAtLeast)} MB by then`})${t.stderr ? `: ${t.stderr}` : ''}\n      ${r[`${name}Cmd`]}`,
+        );
     }
     if (r.gitFailed) console.log(`  ${r.title}: git FAILED (exit ${r.gitFailed.code}${r.gitFailed.signal ? `, ${r.gitFailed.signal}` : ''}): ${r.gitFailed.stderr}`);
-    if (r.oursFailed) console.log(`  ${r.title}: ours FAILED (exit ${r.oursFailed.code}${r.oursFailed.signal ? `, ${r.oursFailed.signal}` : ''}): ${r.oursFailed.stderr || '(no stderr)'}\n      ${r.oursCmd}`);
+    if (r.oursFailed)
+      console.log(`  ${r.title}: ours FAILED (exit ${r.oursFailed.code}${r.oursFailed.signal ? `, ${r.oursFailed.signal}` : ''}): ${r.oursFailed.stderr || '(no stderr)'}\n      ${r.oursCmd}`);
     if (r.identical === undefined) continue;
     const what = r.compared ? `${r.compared}` : 'output';
     if (r.identical) {
       console.log(`  ${r.title}: ${what}: identical (${fmtInt(r.gitBytes)} bytes, sha256 ${r.gitSha.slice(0, 16)})`);
     } else {
-      console.log(`  ${r.title}: ${what}: DIFFERS (ours ${fmtInt(r.oursBytes)} bytes, git ${fmtInt(r.gitBytes)} bytes)` +
-        (r.oursVaries ? '; ours is not the same from one round to the next' : '') +
-        (r.gitVaries ? '; git is not the same from one round to the next' : ''));
+      console.log(
+        `  ${r.title}: ${what}: DIFFERS (ours ${fmtInt(r.oursBytes)} bytes, git ${fmtInt(r.gitBytes)} bytes)` +
+          (r.oursVaries ? '; ours is not the same from one round to the next' : '') +
+          (r.gitVaries ? '; git is not the same from one round to the next' : ''),
+      );
       const d = r.firstDifference;
       if (d) {
         console.log(`      first difference at byte ${fmtInt(d.offset)} (line ${fmtInt(d.line)})${d.where ? `, ${d.where}` : ''}:`);
         console.log(`        git : ${d.git}\n        ours: ${d.ours}`);
-      }
-      else if (d === null) console.log('      (a second run of both produced identical output: the difference is not reproducible)');
+      } else if (d === null) console.log('      (a second run of both produced identical output: the difference is not reproducible)');
       if (r.sameLinesOtherOrder) console.log('      the same lines in another order (sorted, the outputs are equal)');
     }
     if (r.stderrIdentical === false) console.log(`      stderr differs (not counted): git ${fmtInt(r.stderrBytes.git)} bytes, ours ${fmtInt(r.stderrBytes.ours)} bytes`);
@@ -739,7 +856,10 @@ async function main() {
   const repos = args.length ? args : [DEFAULT_REPO];
   if (!args.length) {
     const r = spawnSync('bash', [path.join(ROOT, 'bench', 'make-repo.sh')], { stdio: 'inherit' });
-    if (r.status !== 0) { process.stderr.write('bench: bench/make-repo.sh failed\n'); process.exit(1); }
+    if (r.status !== 0) {
+      process.stderr.write('bench: bench/make-repo.sh failed\n');
+      process.exit(1);
+    }
   }
   if (!OURS_TEMPLATE && !fs.existsSync(CLI)) {
     process.stderr.write(`bench: ${path.relative(ROOT, CLI)} not found; build it (node scripts/build-cli.mjs) or set BENCH_OURS\n`);
@@ -754,7 +874,11 @@ async function main() {
     cpu: `${os.cpus()[0]?.model ?? '?'} x${os.availableParallelism?.() ?? os.cpus().length}`,
     memGiB: Math.round(os.totalmem() / 2 ** 30),
     packscope: tryRun('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) ?? '(no commit)',
-    rss: rss.method, rssProbeMiB: rss.probeMiB, rssFloorMiB: rss.floorMiB, wrapperOverheadMs: rss.overheadMs, spawnMs: rss.spawnMs,
+    rss: rss.method,
+    rssProbeMiB: rss.probeMiB,
+    rssFloorMiB: rss.floorMiB,
+    wrapperOverheadMs: rss.overheadMs,
+    spawnMs: rss.spawnMs,
     ours: OURS_TEMPLATE ? OURS_TEMPLATE.join(' ') : `node ${path.relative(ROOT, CLI)}`,
     oursSha256: cliSha,
     timeoutS: TIMEOUT_S,
@@ -763,9 +887,15 @@ async function main() {
   console.log(`packscope bench  ${env.date}`);
   console.log(`  ${env.git}, node ${env.node}, ${env.cpu}, ${env.memGiB} GiB RAM, packscope ${env.packscope}`);
   console.log(`  ours: ${env.ours}${OURS_TEMPLATE ? '   (BENCH_OURS override)' : `   (a copy taken at start, sha256 ${cliSha})`}`);
-  console.log(`  peak RSS: ${RSS_DESCRIPTION[rss.method]}${rss.probeMiB ? `; self-test ${rss.probeMiB.toFixed(0)} MiB for a 256 MiB child` : ''}${rss.floorMiB == null ? '' : `, ${rss.floorMiB.toFixed(1)} MiB for \`true\` (floor)`}`);
-  console.log(`  spawning \`true\` takes ${rss.spawnMs.toFixed(1)} ms; the RSS wrapper adds ${rss.overheadMs.toFixed(1)} ms (both included in listing and batch times; start-up rows are timed without the wrapper)`);
-  console.log(`  rounds: listing ${ROUNDS.listing}, batch ${ROUNDS.batch}, start-up ${STARTUP_ROUNDS}, random ${RANDOM_ROUNDS} (${fmtInt(RANDOM_N)} ids, seed ${SEED}), verify-pack/fsck/index-pack ${SLOW_ROUNDS}; order git, ours, git, ours, ...`);
+  console.log(
+    `  peak RSS: ${RSS_DESCRIPTION[rss.method]}${rss.probeMiB ? `; self-test ${rss.probeMiB.toFixed(0)} MiB for a 256 MiB child` : ''}${rss.floorMiB == null ? '' : `, ${rss.floorMiB.toFixed(1)} MiB for \`true\` (floor)`}`,
+  );
+  console.log(
+    `  spawning \`true\` takes ${rss.spawnMs.toFixed(1)} ms; the RSS wrapper adds ${rss.overheadMs.toFixed(1)} ms (both included in listing and batch times; start-up rows are timed without the wrapper)`,
+  );
+  console.log(
+    `  rounds: listing ${ROUNDS.listing}, batch ${ROUNDS.batch}, start-up ${STARTUP_ROUNDS}, random ${RANDOM_ROUNDS} (${fmtInt(RANDOM_N)} ids, seed ${SEED}), verify-pack/fsck/index-pack ${SLOW_ROUNDS}; order git, ours, git, ours, ...`,
+  );
   console.log(`  rows: ${[...ONLY].join(', ')}; timeout ${TIMEOUT_S} s per command`);
 
   const results = { env, repos: [] };
@@ -809,18 +939,31 @@ async function main() {
       const v = await measure(versionArgv, { env: common.oursEnv, method: 'none' });
       const gitT = git('cat-file', '-t', someOid);
       if (v.code === 0 && v.bytes > 0) {
-        rows.push(await benchRow({ ...common, title: 'start-up: ours --version vs git cat-file -t', rounds: STARTUP_ROUNDS, gitArgv: gitT, oursArgv: versionArgv, compare: false, directTiming: true }));
+        rows.push(
+          await benchRow({ ...common, title: 'start-up: ours --version vs git cat-file -t', rounds: STARTUP_ROUNDS, gitArgv: gitT, oursArgv: versionArgv, compare: false, directTiming: true }),
+        );
       } else {
         console.log(`  (ours --version is not supported: exit ${v.code}; start-up is measured with cat-file -t only)`);
       }
-      rows.push(await benchRow({ ...common, title: `cat-file -t ${someOid.slice(0, 12)}`, rounds: STARTUP_ROUNDS, gitArgv: gitT, oursArgv: oursArgv(target, ['cat-file', '-t', someOid]), directTiming: true }));
+      rows.push(
+        await benchRow({ ...common, title: `cat-file -t ${someOid.slice(0, 12)}`, rounds: STARTUP_ROUNDS, gitArgv: gitT, oursArgv: oursArgv(target, ['cat-file', '-t', someOid]), directTiming: true }),
+      );
     }
     if (ONLY.has('random')) {
       const names = randomNames(target, git, RANDOM_N, SEED);
       if (names) {
         objects ??= names.total;
         const a = ['cat-file', '--batch'];
-        const row = await benchRow({ ...common, title: `cat-file --batch (${fmtInt(names.count)} random ids)`, rounds: RANDOM_ROUNDS, gitArgv: git(...a), oursArgv: oursArgv(target, a), stdin: names.file, keepOutput: true, tracker: batchTracker() });
+        const row = await benchRow({
+          ...common,
+          title: `cat-file --batch (${fmtInt(names.count)} random ids)`,
+          rounds: RANDOM_ROUNDS,
+          gitArgv: git(...a),
+          oursArgv: oursArgv(target, a),
+          stdin: names.file,
+          keepOutput: true,
+          tracker: batchTracker(),
+        });
         row.count = names.count;
         row.seed = SEED;
         row.namesSha256 = names.sha256;
@@ -839,22 +982,44 @@ async function main() {
     const largest = facts.largestPack;
     if ((ONLY.has('verify-pack') || ONLY.has('index-pack')) && !largest) console.log('  (no .pack with an .idx: verify-pack and index-pack skipped)');
     if (ONLY.has('verify-pack') && largest) {
-      const row = await benchRow({ ...common, title: `verify-pack -v ${path.basename(largest.idx).slice(0, 17)}….idx`, rounds: SLOW_ROUNDS,
-        gitArgv: [...lone, 'verify-pack', '-v', largest.idx], gitEnv: loneEnv,
-        oursArgv: oursArgv(target, ['verify-pack', '-v', largest.idx], false), keepOutput: true });
+      const row = await benchRow({
+        ...common,
+        title: `verify-pack -v ${path.basename(largest.idx).slice(0, 17)}….idx`,
+        rounds: SLOW_ROUNDS,
+        gitArgv: [...lone, 'verify-pack', '-v', largest.idx],
+        gitEnv: loneEnv,
+        oursArgv: oursArgv(target, ['verify-pack', '-v', largest.idx], false),
+        keepOutput: true,
+      });
       row.pack = largest.pack;
       rows.push(row);
     }
     if (ONLY.has('fsck')) {
       const a = ['fsck', '--no-reflogs'];
-      rows.push(await benchRow({ ...common, title: 'fsck --no-reflogs', rounds: SLOW_ROUNDS, gitArgv: git(...a), oursArgv: oursArgv(target, a),
-        okExit: (code) => code !== null && code < 128, keepOutput: true, stderrToo: true }));
+      rows.push(
+        await benchRow({
+          ...common,
+          title: 'fsck --no-reflogs',
+          rounds: SLOW_ROUNDS,
+          gitArgv: git(...a),
+          oursArgv: oursArgv(target, a),
+          okExit: (code) => code !== null && code < 128,
+          keepOutput: true,
+          stderrToo: true,
+        }),
+      );
     }
     if (ONLY.has('index-pack') && largest) {
       const outFile = { git: path.join(TMP, 'a.idx'), ours: path.join(TMP, 'b.idx') };
-      const row = await benchRow({ ...common, title: `index-pack -o X.idx ${path.basename(largest.pack).slice(0, 17)}….pack`, rounds: SLOW_ROUNDS,
-        gitArgv: [...lone, 'index-pack', '-o', outFile.git, largest.pack], gitEnv: loneEnv,
-        oursArgv: oursArgv(target, ['index-pack', '-o', outFile.ours, largest.pack], false), outFile });
+      const row = await benchRow({
+        ...common,
+        title: `index-pack -o X.idx ${path.basename(largest.pack).slice(0, 17)}….pack`,
+        rounds: SLOW_ROUNDS,
+        gitArgv: [...lone, 'index-pack', '-o', outFile.git, largest.pack],
+        gitEnv: loneEnv,
+        oursArgv: oursArgv(target, ['index-pack', '-o', outFile.ours, largest.pack], false),
+        outFile,
+      });
       row.pack = largest.pack;
       rows.push(row);
     }
@@ -888,8 +1053,17 @@ async function main() {
     const rowStarting = (prefix) => rows.find((r) => r.title.startsWith(prefix));
     const summary = [
       `${fmtInt(objects)} objects`,
-      [part('listing', listing), part('batch', batch), part('start-up', startup), slowPart('random', rowStarting('cat-file --batch (')),
-        slowPart('verify-pack', rowStarting('verify-pack')), slowPart('fsck', rowStarting('fsck')), slowPart('index-pack', rowStarting('index-pack'))].filter(Boolean).join(', '),
+      [
+        part('listing', listing),
+        part('batch', batch),
+        part('start-up', startup),
+        slowPart('random', rowStarting('cat-file --batch (')),
+        slowPart('verify-pack', rowStarting('verify-pack')),
+        slowPart('fsck', rowStarting('fsck')),
+        slowPart('index-pack', rowStarting('index-pack')),
+      ]
+        .filter(Boolean)
+        .join(', '),
       `peak RSS ours ${peak('ours')} MB vs git ${peak('git')} MB`,
       failed ? 'SOME COMMANDS FAILED' : !compared ? 'no output compared' : identical ? 'outputs identical' : 'OUTPUTS DIFFER',
       timedOut ? `SOME COMMANDS TIMED OUT (> ${TIMEOUT_S} s)` : null,
@@ -904,4 +1078,7 @@ async function main() {
   process.exitCode = ok ? 0 : 1;
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

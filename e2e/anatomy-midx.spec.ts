@@ -113,7 +113,12 @@ test('midx write: Download and Save into the folder give the bytes of git multi-
   // The browser dates the copies now. The two packs the midx does not cover share objects, so
   // their order decides which copy a new midx records: give them distinct seconds (git and the
   // app compare whole seconds, and break ties by listing order, which OPFS and disk need not share).
-  await spreadMtimes(page, root, packDir, uncovered.map((p) => `${p}.pack`));
+  await spreadMtimes(
+    page,
+    root,
+    packDir,
+    uncovered.map((p) => `${p}.pack`),
+  );
   const times = await opfsListing(page, root, packDir);
 
   // git on a copy of the same pack folder, with the OPFS copies' times, the existing midx kept

@@ -29,7 +29,10 @@ async function timeOpening(page: Page, testInfo: TestInfo, how: string, open: ()
   await expect(entries).toBeVisible({ timeout: 120_000 });
   const toOverview = Date.now() - chosenAt;
   expect(numbersIn(await textOf(entries))).toContain(meta(NAME).objects);
-  const stat = await page.locator('.stat', { hasText: 'Time to open' }).innerText({ timeout: 1000 }).catch(() => null);
+  const stat = await page
+    .locator('.stat', { hasText: 'Time to open' })
+    .innerText({ timeout: 1000 })
+    .catch(() => null);
   await shot(page, testInfo, `overview-${how}`);
 
   const objectsAt = Date.now();

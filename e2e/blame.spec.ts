@@ -26,7 +26,10 @@ function blameGroups(rev: string, path: string): { oid: string; line: number; co
 }
 
 function logOf(args: string[], path: string): string[] {
-  return git(NAME, ['log', '--format=%H', ...args, 'HEAD', '--', path]).toString().split('\n').filter(Boolean);
+  return git(NAME, ['log', '--format=%H', ...args, 'HEAD', '--', path])
+    .toString()
+    .split('\n')
+    .filter(Boolean);
 }
 
 let repo = '';
@@ -60,7 +63,10 @@ test('a file: History and Blame links in the file view; history with --follow ac
   await expect(groups).toHaveCount(expected.length);
   const shown = await groups.evaluateAll((els) => els.map((e) => ({ oid: e.getAttribute('data-oid'), count: Number(e.getAttribute('data-lines')) })));
   expect(shown).toEqual(expected.map((g) => ({ oid: g.oid, count: g.count })));
-  const lines = git(NAME, ['show', `HEAD:${path}`]).toString().split('\n').length - 1;
+  const lines =
+    git(NAME, ['show', `HEAD:${path}`])
+      .toString()
+      .split('\n').length - 1;
   expect(numbersIn(await textOf(page.getByTestId('blame-summary')))[0]).toBe(lines);
   await shot(page, testInfo, 'blame');
 

@@ -130,7 +130,9 @@ test.describe('history fixture', () => {
     const renames = bySubject('Rename the guide');
     await go(page, repo, `object/${renames}`);
     await expectFiles(page, gitFiles(NAME, [renames]), 'renames');
-    const similarity = git(NAME, ['diff-tree', '-r', '-M', '--name-status', renames]).toString().match(/^R(\d+)\tsrc\/util\.py/m)![1];
+    const similarity = git(NAME, ['diff-tree', '-r', '-M', '--name-status', renames])
+      .toString()
+      .match(/^R(\d+)\tsrc\/util\.py/m)![1];
     const helpers = page.locator('[data-testid=diff-file][data-path="src/helpers.py"]');
     await expect(helpers).toContainText('src/util.py');
     await expect(helpers.getByTestId('diff-status')).toContainText(`${Number(similarity)}%`);
@@ -185,7 +187,9 @@ test.describe('history fixture', () => {
     await go(page, repo, `object/${c}`);
     const notes = page.locator('[data-testid=diff-file][data-path="data/notes.txt"]');
     await expect(notes).toBeVisible();
-    const file = git(NAME, ['show', `${c}:data/notes.txt`]).toString('utf8').split('\n');
+    const file = git(NAME, ['show', `${c}:data/notes.txt`])
+      .toString('utf8')
+      .split('\n');
     // The first gap between two hunks with more than 20 hidden lines: ↓ shows the 20 below the hunk before.
     const gaps = page.locator('[data-testid=diff-gap]');
     await expect(gaps.first()).toBeVisible();
@@ -200,7 +204,9 @@ test.describe('history fixture', () => {
     await page.mouse.wheel(0, 350);
     await expect(gap).toHaveAttribute('data-hidden', String(before - 20));
     await expect(page.locator('.df-revealed').first()).toBeVisible();
-    const revealed = await page.locator('.df-line.df-revealed').evaluateAll((els) => els.map((e) => ({ n: Number(e.querySelectorAll('.df-no')[1].getAttribute('data-n')), text: e.querySelector('.df-text')?.textContent ?? '' })));
+    const revealed = await page
+      .locator('.df-line.df-revealed')
+      .evaluateAll((els) => els.map((e) => ({ n: Number(e.querySelectorAll('.df-no')[1].getAttribute('data-n')), text: e.querySelector('.df-text')?.textContent ?? '' })));
     expect(revealed.length).toBe(20);
     for (const r of revealed) expect(r.text, `line ${r.n}`).toBe(file[r.n - 1]);
     await snap(page, testInfo, 'expanded-context');
@@ -212,7 +218,10 @@ test.describe('history fixture', () => {
     await expect(page.getByTestId('parent-choice')).toBeVisible();
     await expectFiles(page, gitFiles(NAME, [`${merge}^1`, merge]), 'merge against parent 1');
     await snap(page, testInfo, 'merge-parent1');
-    await page.getByTestId('parent-choice').getByRole('button', { name: /Parent 2/ }).click();
+    await page
+      .getByTestId('parent-choice')
+      .getByRole('button', { name: /Parent 2/ })
+      .click();
     await expectFiles(page, gitFiles(NAME, [`${merge}^2`, merge]), 'merge against parent 2');
 
     // Combined: the files git diff-tree -c lists, each against both parents, with git's letters.
@@ -238,11 +247,17 @@ test.describe('history fixture', () => {
     expect(parents).toBeGreaterThan(2);
     await expect(page.getByTestId('parent-choice').getByRole('button')).toHaveCount(parents + 1);
     for (let p = 1; p <= parents; p++) {
-      await page.getByTestId('parent-choice').getByRole('button', { name: new RegExp(`Parent ${p}`) }).click();
+      await page
+        .getByTestId('parent-choice')
+        .getByRole('button', { name: new RegExp(`Parent ${p}`) })
+        .click();
       await expectFiles(page, gitFiles(NAME, [`${octopus}^${p}`, octopus]), `octopus against parent ${p}`);
     }
     await page.getByTestId('parent-combined').click();
-    const octoCombined = git(NAME, ['diff-tree', '-c', '-r', octopus]).toString().split('\n').filter((l) => l.startsWith('::')).length;
+    const octoCombined = git(NAME, ['diff-tree', '-c', '-r', octopus])
+      .toString()
+      .split('\n')
+      .filter((l) => l.startsWith('::')).length;
     await expect(page.getByTestId('combined-summary')).toContainText(`${octoCombined} file`);
   });
 

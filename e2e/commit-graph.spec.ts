@@ -59,7 +59,10 @@ test('commit-graph: chunks equal the file, commits equal git rev-list, Bloom set
   await expect(page.getByTestId('commit-graph-chunks')).toBeVisible();
 
   expect(numbersIn(await textOf(page.getByTestId('commit-graph-commits')))).toEqual([commits]);
-  const rows = await page.getByTestId('commit-graph-chunks').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const rows = await page
+    .getByTestId('commit-graph-chunks')
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
   expect(rows.map((r) => ({ id: r[0], offset: Number(/\((\d[\d,]*)\)/.exec(r[1])?.[1].replace(/,/g, '')), length: Number(r[2].replace(/,/g, '')) }))).toEqual(chunks);
   // Bloom: git's defaults (murmur3 v1, 7 hashes, 10 bits per entry); every commit has a filter.
   const bloom = page.getByTestId('commit-graph-bloom');
@@ -87,7 +90,9 @@ test('commit-graph: chunks equal the file, commits equal git rev-list, Bloom set
 
 test('commit-graph split chain: three layers, positions continue, the base without Bloom filters, verify', async ({ page }, testInfo) => {
   const NAME = 'commit-graph-split';
-  const chain = readFileSync(join(gitDir(NAME), 'objects/info/commit-graphs/commit-graph-chain'), 'utf8').trim().split('\n');
+  const chain = readFileSync(join(gitDir(NAME), 'objects/info/commit-graphs/commit-graph-chain'), 'utf8')
+    .trim()
+    .split('\n');
   const commits = Number(git(NAME, ['rev-list', '--all', '--count']).out.trim());
   await gotoHome(page);
   const { repo } = await openViaInput(page, repoFolder(NAME));
@@ -106,7 +111,7 @@ test('commit-graph split chain: three layers, positions continue, the base witho
   await shot(page, testInfo, 'chain-verified');
 });
 
-test('commit-graph: a damaged copy (a parent position and a commit date changed): Verify shows git\'s lines and exit code', async ({ page }, testInfo) => {
+test("commit-graph: a damaged copy (a parent position and a commit date changed): Verify shows git's lines and exit code", async ({ page }, testInfo) => {
   const work = mkdtempSync(join(tmpdir(), 'packscope-e2e-commit-graph-'));
   try {
     cpSync(gitDir('commit-graph'), join(work, '.git'), { recursive: true });

@@ -52,9 +52,7 @@ test('a corrupt blob shows CorruptObject with file and offset; the rest still re
 
   // A blob stored whole, compressed (so its stream is Huffman-coded, not a stored block), long
   // enough that the damaged bytes lie inside it, and whose damage an inflater must notice.
-  const victim = entries
-    .filter((e) => e.type === 'blob' && e.base === undefined && e.stored >= TO + 10 && e.stored < e.size * 0.8)
-    .find((e) => damageShows(corrupt(pack, e), e));
+  const victim = entries.filter((e) => e.type === 'blob' && e.base === undefined && e.stored >= TO + 10 && e.stored < e.size * 0.8).find((e) => damageShows(corrupt(pack, e), e));
   expect(victim, 'varied has a compressed whole blob to damage').toBeDefined();
   writeFileSync(packPath, corrupt(pack, victim!));
   testInfo.annotations.push({ type: 'corrupted', description: `${victim!.oid} at ${packName}.pack offset ${victim!.offset}, bytes +${FROM}..+${TO}` });
@@ -76,7 +74,10 @@ test('a corrupt blob shows CorruptObject with file and offset; the rest still re
   // Another object still reads: HEAD's commit, and a healthy blob.
   const head = expectFile(NAME, 'head.txt').toString('utf8').trim().split('\n')[1];
   const raw = git(NAME, ['cat-file', 'commit', head]);
-  expect(headersOf(raw).some((h) => h.startsWith('encoding ')), 'HEAD of varied is UTF-8').toBe(false);
+  expect(
+    headersOf(raw).some((h) => h.startsWith('encoding ')),
+    'HEAD of varied is UTF-8',
+  ).toBe(false);
   await go(page, repo, `object/${head}`);
   const message = await objectPart(page, 'commit-message');
   await shot(page, testInfo, 'healthy-commit');

@@ -68,7 +68,13 @@ test('a C file: token spans on its diff lines, unified and split, the text git h
       const head = item.querySelector('[data-testid=diff-file]');
       if (head) inMain = head.getAttribute('data-path') === 'src/main.c';
       const text = item.querySelector('.df-line .df-text');
-      if (inMain && text) out.push({ sign: text.getAttribute('data-sign') ?? '', text: text.textContent ?? '', tokens: text.querySelectorAll('span[class^="hl-"]').length, words: text.querySelectorAll('.df-word').length });
+      if (inMain && text)
+        out.push({
+          sign: text.getAttribute('data-sign') ?? '',
+          text: text.textContent ?? '',
+          tokens: text.querySelectorAll('span[class^="hl-"]').length,
+          words: text.querySelectorAll('.df-word').length,
+        });
     }
     return out;
   });
@@ -87,8 +93,12 @@ test('a C file: token spans on its diff lines, unified and split, the text git h
   const revealed = page.locator('.df-line.df-revealed .df-text');
   await expect(revealed.first()).toBeAttached();
   await expect(revealed.locator('span[class^="hl-"]').first()).toBeAttached();
-  const file = run(['show', `${commit}:src/main.c`]).toString('utf8').split('\n');
-  const texts = await page.locator('.df-line.df-revealed').evaluateAll((els) => els.map((e) => ({ n: Number(e.querySelectorAll('.df-no')[1].getAttribute('data-n')), text: e.querySelector('.df-text')?.textContent ?? '' })));
+  const file = run(['show', `${commit}:src/main.c`])
+    .toString('utf8')
+    .split('\n');
+  const texts = await page
+    .locator('.df-line.df-revealed')
+    .evaluateAll((els) => els.map((e) => ({ n: Number(e.querySelectorAll('.df-no')[1].getAttribute('data-n')), text: e.querySelector('.df-text')?.textContent ?? '' })));
   expect(texts.length).toBeGreaterThan(0);
   for (const t of texts) expect(t.text, `line ${t.n}`).toBe(file[t.n - 1]);
 

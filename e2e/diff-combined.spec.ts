@@ -143,7 +143,10 @@ test.describe('history fixture', () => {
       expect(await shownCombined(page), `--cc of ${merge}`).toEqual(cc);
       hunks += cc.reduce((n, f) => n + f.body.filter((l) => l.startsWith('@@@')).length, 0);
       // Each file's header gives git's letter against each parent (diff-tree -c --raw: "MM").
-      for (const line of git(NAME, ['diff-tree', '--cc', '-r', '--raw', merge]).toString().split('\n').filter((l) => l.startsWith('::'))) {
+      for (const line of git(NAME, ['diff-tree', '--cc', '-r', '--raw', merge])
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('::'))) {
         const [meta, path] = line.split('\t');
         await expect(page.locator(`[data-testid=diff-file][data-path="${path}"] .df-combined-statuses`)).toHaveText(meta.split(' ').pop()!);
       }

@@ -37,7 +37,9 @@ test('git.git: a big merge combined, a large diff coloured', async ({ page }, te
   const longTasks = () => page.evaluate(() => (window as unknown as { __long: number[] }).__long.splice(0));
 
   // The Combined tab of gitk's merge: its hunks read (collapsed: over 1,500 lines), then drawn.
-  const ccLines = execFileSync('git', ['--git-dir', gitgit!, 'diff-tree', '--cc', BIG_MERGE], { maxBuffer: 1 << 28 }).toString().split('\n').length;
+  const ccLines = execFileSync('git', ['--git-dir', gitgit!, 'diff-tree', '--cc', BIG_MERGE], { maxBuffer: 1 << 28 })
+    .toString()
+    .split('\n').length;
   await go(page, opened.repo, `object/${BIG_MERGE}`);
   await expect(page.getByTestId('parent-combined')).toBeVisible({ timeout: 60_000 });
   await longTasks();

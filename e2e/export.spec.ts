@@ -142,7 +142,10 @@ test.describe('varied', () => {
 
 test('a tree built to explode (16 copies per level, 12 levels) is refused on screen, saying what was found', async ({ page }, testInfo) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'packscope-e2e-bomb-')), 'bomb.git');
-  const run = (args: string[], input?: string) => execFileSync('git', ['--git-dir', dir, ...args], { input, env: isolatedGitEnv() }).toString().trim();
+  const run = (args: string[], input?: string) =>
+    execFileSync('git', ['--git-dir', dir, ...args], { input, env: isolatedGitEnv() })
+      .toString()
+      .trim();
   execFileSync('git', ['init', '--bare', '-q', dir]);
   const blob = run(['hash-object', '-w', '--stdin'], 'boom\n');
   let tree = run(['mktree'], `100644 blob ${blob}\tf\n`);

@@ -79,7 +79,9 @@ test('listing: every entry shows the commit git log -1 names and the size git gi
   const sub = git(dir, ['ls-tree', '-d', '--name-only', 'HEAD']).trim().split('\n')[0];
   await go(page, repo, `browse/HEAD/${encodeURIComponent(sub)}`);
   await expect(page.getByTestId('last-change-status')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
-  for (const name of git(dir, ['ls-tree', '--name-only', `HEAD:${sub}`]).trim().split('\n')) {
+  for (const name of git(dir, ['ls-tree', '--name-only', `HEAD:${sub}`])
+    .trim()
+    .split('\n')) {
     const want = git(dir, ['log', '-1', '--format=%H', 'HEAD', '--', `${sub}/${name}`]).trim();
     await expect(page.locator(`[data-testid=tree-entry][data-name="${name}"]`).getByTestId('entry-commit')).toHaveAttribute('data-commit', want);
   }
@@ -93,7 +95,9 @@ test('filter: a folder narrows to names containing the text; t finds any of 200,
   const folder = 'd/0/1';
   await go(page, repo, `browse/HEAD/${folder}`);
   await expect(page.getByTestId('tree-entry').first()).toBeVisible();
-  const names = git(dir, ['ls-tree', '--name-only', `HEAD:${folder}`]).trim().split('\n');
+  const names = git(dir, ['ls-tree', '--name-only', `HEAD:${folder}`])
+    .trim()
+    .split('\n');
   const matching = names.filter((n) => n.includes('5'));
   expect(matching.length).toBeGreaterThan(5);
   await page.getByTestId('listing-filter').fill('5');
@@ -177,7 +181,15 @@ test('no refs at all: the newest tip commits are offered, as git names them', as
   const dir = copyOf('history', 'no-refs.git');
   // A second tip: a commit on an older one that no ref names (as after a branch was deleted).
   execFileSync('git', [`--git-dir=${dir}`, 'commit-tree', 'HEAD~2^{tree}', '-p', 'HEAD~3', '-m', 'A lost experiment'], {
-    env: { ...ENV, GIT_AUTHOR_NAME: 'Lost', GIT_AUTHOR_EMAIL: 'lost@example.com', GIT_COMMITTER_NAME: 'Lost', GIT_COMMITTER_EMAIL: 'lost@example.com', GIT_AUTHOR_DATE: '1708090000 +0000', GIT_COMMITTER_DATE: '1708090000 +0000' },
+    env: {
+      ...ENV,
+      GIT_AUTHOR_NAME: 'Lost',
+      GIT_AUTHOR_EMAIL: 'lost@example.com',
+      GIT_COMMITTER_NAME: 'Lost',
+      GIT_COMMITTER_EMAIL: 'lost@example.com',
+      GIT_AUTHOR_DATE: '1708090000 +0000',
+      GIT_COMMITTER_DATE: '1708090000 +0000',
+    },
   });
   // git's answer: every commit in the folder, and which of them no commit names as parent.
   const commits = git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype)'])
@@ -250,9 +262,11 @@ async function cardsOnScreen(page: Page): Promise<Map<string, string[]>> {
   await expect(page.locator('[data-testid=search-group][data-group=pending]')).toHaveCount(0, { timeout: 30_000 });
   // Every card shows all its versions.
   for (const more of await page.getByTestId('search-group-all').all()) await more.click();
-  const cards = await page.locator('[data-testid=search-group][data-group=path]').evaluateAll((els) =>
-    els.map((e) => [e.getAttribute('data-path') ?? '', Array.from(e.querySelectorAll('[data-testid=search-version]'), (v) => v.getAttribute('data-oid') ?? '')] as [string, string[]]),
-  );
+  const cards = await page
+    .locator('[data-testid=search-group][data-group=path]')
+    .evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-path') ?? '', Array.from(e.querySelectorAll('[data-testid=search-version]'), (v) => v.getAttribute('data-oid') ?? '')] as [string, string[]]),
+    );
   return new Map(cards);
 }
 
@@ -290,7 +304,9 @@ test('search: blob matches grouped by path with their versions newest first; lim
   await expect(page).toHaveURL(/ref=topic/);
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
   const dayStart = Date.parse(`${day}T00:00:00Z`) / 1000;
-  const inScope = git(dir, ['rev-list', `--since=${dayStart}`, 'topic']).trim().split('\n');
+  const inScope = git(dir, ['rev-list', `--since=${dayStart}`, 'topic'])
+    .trim()
+    .split('\n');
   expect(inScope.length).toBeLessThan(git(dir, ['rev-list', 'topic']).trim().split('\n').length);
   const limited = pathsHolding(dir, inScope, NEEDLE, 'src/');
   const shownLimited = await cardsOnScreen(page);
@@ -313,7 +329,10 @@ test('search: how many matched in all, past the 2,000 shown', async ({ page }, t
   const { repo } = await openViaInput(page, dir);
   await go(page, repo, 'search?kind=oid&q=0');
   await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  const ids = git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)']).trim().split('\n').filter((l) => l.startsWith('0')).length;
+  const ids = git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)'])
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('0')).length;
   expect(ids).toBeGreaterThan(2000);
   await expect(page.getByTestId('search-count')).toContainText(`${ids.toLocaleString('en-US')} objects with an id starting 0`);
   await expect(page.getByTestId('search-shown')).toContainText('the first 2,000 are shown');
@@ -323,11 +342,24 @@ test('search: how many matched in all, past the 2,000 shown', async ({ page }, t
 test('a root folder of more than 200 entries lists its rows (virtualized), with last commits and the filter', async ({ page }, testInfo) => {
   const dir = join(work, 'wide.git');
   execFileSync('git', ['init', '-q', '--bare', dir], { env: ENV });
-  const blob = execFileSync('git', [`--git-dir=${dir}`, 'hash-object', '-w', '--stdin'], { env: ENV, input: 'same text\n' }).toString().trim();
+  const blob = execFileSync('git', [`--git-dir=${dir}`, 'hash-object', '-w', '--stdin'], { env: ENV, input: 'same text\n' })
+    .toString()
+    .trim();
   const names = Array.from({ length: 260 }, (_, i) => `file-${String(i).padStart(3, '0')}.txt`);
-  const tree = execFileSync('git', [`--git-dir=${dir}`, 'mktree'], { env: ENV, input: names.map((n) => `100644 blob ${blob}\t${n}\n`).join('') }).toString().trim();
-  const who = { GIT_AUTHOR_NAME: 'Wide', GIT_AUTHOR_EMAIL: 'wide@example.com', GIT_COMMITTER_NAME: 'Wide', GIT_COMMITTER_EMAIL: 'wide@example.com', GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000' };
-  const commit = execFileSync('git', [`--git-dir=${dir}`, 'commit-tree', tree, '-m', 'Many files at the root'], { env: { ...ENV, ...who } }).toString().trim();
+  const tree = execFileSync('git', [`--git-dir=${dir}`, 'mktree'], { env: ENV, input: names.map((n) => `100644 blob ${blob}\t${n}\n`).join('') })
+    .toString()
+    .trim();
+  const who = {
+    GIT_AUTHOR_NAME: 'Wide',
+    GIT_AUTHOR_EMAIL: 'wide@example.com',
+    GIT_COMMITTER_NAME: 'Wide',
+    GIT_COMMITTER_EMAIL: 'wide@example.com',
+    GIT_AUTHOR_DATE: '1700000000 +0000',
+    GIT_COMMITTER_DATE: '1700000000 +0000',
+  };
+  const commit = execFileSync('git', [`--git-dir=${dir}`, 'commit-tree', tree, '-m', 'Many files at the root'], { env: { ...ENV, ...who } })
+    .toString()
+    .trim();
   execFileSync('git', [`--git-dir=${dir}`, 'update-ref', 'refs/heads/main', commit], { env: ENV });
   await gotoHome(page);
   const { repo } = await openViaInput(page, dir);

@@ -23,7 +23,12 @@ for (const scope of ['refs=all', 'one-ref'] as const) {
     await expect(page.getByTestId('history-row').first()).toBeVisible({ timeout: 120_000 });
     const pageMs = Date.now() - started;
     const workerMs = Number(await page.getByTestId('history-timing').getAttribute('data-first-ms'));
-    const oids = await page.getByTestId('history-row').evaluateAll((els) => els.map((e) => ({ i: Number(e.getAttribute('data-index')), oid: e.getAttribute('data-oid') ?? '' })).sort((a, b) => a.i - b.i).map((r) => r.oid));
+    const oids = await page.getByTestId('history-row').evaluateAll((els) =>
+      els
+        .map((e) => ({ i: Number(e.getAttribute('data-index')), oid: e.getAttribute('data-oid') ?? '' }))
+        .sort((a, b) => a.i - b.i)
+        .map((r) => r.oid),
+    );
     const want = execFileSync('git', ['--git-dir', gitgit as string, 'log', '--graph', '--format=%H', ...(scope === 'refs=all' ? ['--all'] : ['HEAD'])], { maxBuffer: 1 << 30 })
       .toString('utf8')
       .split('\n')

@@ -13,7 +13,10 @@ import { gotoHome, openViaInput } from './support/open.ts';
 
 /** git's graph: the commits in order, and its lines without the ids and trailing spaces. */
 function gitGraph(name: string, args: string[]): { oids: string[]; text: string } {
-  const lines = git(name, ['log', '--graph', '--format=%H', ...args]).toString('utf8').split('\n').slice(0, -1);
+  const lines = git(name, ['log', '--graph', '--format=%H', ...args])
+    .toString('utf8')
+    .split('\n')
+    .slice(0, -1);
   const oids: string[] = [];
   const text = lines.map((line) => {
     const m = /^(.*?)([0-9a-f]{40})$/.exec(line);
@@ -57,7 +60,10 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
   // The octopus: the commit line with its dashes, and rows of more than one line.
   expect(rows.some((r) => /^\*---\./m.test(r.graph))).toBe(true);
   // Labels as git decorates: HEAD on its branch, tags peeled to their commits.
-  const decorations = git('history', ['log', '--all', '--format=%H%x09%D', '--decorate=short']).toString('utf8').split('\n').filter((l) => l.includes('\t') && !l.endsWith('\t'));
+  const decorations = git('history', ['log', '--all', '--format=%H%x09%D', '--decorate=short'])
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.includes('\t') && !l.endsWith('\t'));
   for (const d of decorations) {
     const [oid, names] = d.split('\t');
     const row = rows.find((r) => r.oid === oid);
@@ -70,7 +76,10 @@ test('history fixture: all refs drawn as git log --graph --all, with labels; one
   await shot(page, testInfo, 'history-all-refs');
   await page.screenshot({ path: testInfo.outputPath('all-refs.png'), fullPage: true });
   await page.locator('[data-testid="history-row"]', { hasText: 'Octopus' }).screenshot({ path: testInfo.outputPath('octopus-row.png') });
-  await page.getByTestId('history-view').locator('.history-list').screenshot({ path: testInfo.outputPath('merge-stretch.png') });
+  await page
+    .getByTestId('history-view')
+    .locator('.history-list')
+    .screenshot({ path: testInfo.outputPath('merge-stretch.png') });
 
   // The keyboard: a row takes focus, arrows move, Enter opens the commit.
   await page.getByTestId('history-row').first().focus();
@@ -123,15 +132,25 @@ test('dangling fixture: unreachable commits are added to the graph and marked', 
   await go(page, repo, 'history/HEAD?mode=all&refs=all&unreachable=1');
   await expect(page.getByTestId('history-count')).toHaveText(`${reachable.length + unreachable.length} commits`);
   const rows = await rowsOnScreen(page);
-  expect(rows.filter((r) => r.unreachable).map((r) => r.oid).sort()).toEqual(unreachable);
-  expect(rows.filter((r) => !r.unreachable).map((r) => r.oid).sort()).toEqual([...reachable].sort());
+  expect(
+    rows
+      .filter((r) => r.unreachable)
+      .map((r) => r.oid)
+      .sort(),
+  ).toEqual(unreachable);
+  expect(
+    rows
+      .filter((r) => !r.unreachable)
+      .map((r) => r.oid)
+      .sort(),
+  ).toEqual([...reachable].sort());
   // The same graph as git log --graph --all <the unreachable commits, by id>.
   sameGraph(rows, gitGraph('dangling', ['--all', ...unreachable]));
   await shot(page, testInfo, 'history-unreachable');
   await page.screenshot({ path: testInfo.outputPath('unreachable.png'), fullPage: true });
 });
 
-test('a clock skewed by a month: rows shown early are redrawn in git\'s order', async ({ page }) => {
+test("a clock skewed by a month: rows shown early are redrawn in git's order", async ({ page }) => {
   // main: c0..c119, an hour apart; "late", a child of c10 dated a month before it, and "old", its
   // child, are met only after the first pages went out with c10 decided: the graph starts over.
   const { execFileSync } = await import('node:child_process');
@@ -174,7 +193,10 @@ test('a clock skewed by a month: rows shown early are redrawn in git\'s order', 
     // Rows are virtualized: scroll through them all, collecting each one once.
     const seen = new Map<number, { oid: string; graph: string }>();
     for (let y = 0; seen.size < expected.oids.length && y < 200; y++) {
-      for (const r of await page.getByTestId('history-row').evaluateAll((els) => els.map((e) => ({ i: Number(e.getAttribute('data-index')), oid: e.getAttribute('data-oid') ?? '', graph: e.getAttribute('data-graph') ?? '' })))) seen.set(r.i, r);
+      for (const r of await page
+        .getByTestId('history-row')
+        .evaluateAll((els) => els.map((e) => ({ i: Number(e.getAttribute('data-index')), oid: e.getAttribute('data-oid') ?? '', graph: e.getAttribute('data-graph') ?? '' }))))
+        seen.set(r.i, r);
       await page.mouse.wheel(0, 600);
       await page.waitForTimeout(50);
     }
@@ -224,7 +246,12 @@ test('git.git: first page, whole graph, memory, and git log --graph on the first
   }
   expect(first.map((r) => r.oid)).toEqual(oids);
   // Lines after the last commit shown belong to it: compare up to and including its own.
-  expect(first.map((r) => r.graph).join('\n').startsWith(want.join('\n'))).toBe(true);
+  expect(
+    first
+      .map((r) => r.graph)
+      .join('\n')
+      .startsWith(want.join('\n')),
+  ).toBe(true);
   // The page is as tall as 80k rows: a screenshot of the window, not of the whole page.
   await testInfo.attach('gitgit-head', { body: await page.screenshot({ path: testInfo.outputPath('gitgit-head.png') }), contentType: 'image/png' });
 

@@ -19,7 +19,10 @@ const NAME = 'varied';
 
 function variedPack(): { name: string; path: string } {
   const dir = join(gitDir(NAME), 'objects', 'pack');
-  const file = execFileSync('ls', [dir]).toString().split('\n').find((f) => f.endsWith('.pack')) as string;
+  const file = execFileSync('ls', [dir])
+    .toString()
+    .split('\n')
+    .find((f) => f.endsWith('.pack')) as string;
   return { name: file.slice(0, -5), path: join(dir, file) };
 }
 
@@ -64,7 +67,7 @@ async function startIndexing(page: Page, name: string): Promise<void> {
   await expect(page.getByTestId('index-pack-result')).toBeVisible({ timeout: 30_000 });
 }
 
-test('a lone .pack: index it, download git\'s very .idx, read its objects', async ({ page }, testInfo) => {
+test("a lone .pack: index it, download git's very .idx, read its objects", async ({ page }, testInfo) => {
   const pack = variedPack();
   const bytes = readFileSync(pack.path);
   const folder = loneFolder(testInfo, 'lone', pack.name, bytes);

@@ -30,7 +30,10 @@ test('multi-pack via the folder input: packs, the multi-pack-index, the count', 
     const row = page.locator(`[data-testid=pack-row][data-pack="${p.name}"]`);
     await expect(row, p.name).toBeVisible();
     const cells = await row.locator('td, th').allTextContents();
-    expect(cells.flatMap((c) => numbersIn(c)), `objects of ${p.name}`).toContain(p.objects);
+    expect(
+      cells.flatMap((c) => numbersIn(c)),
+      `objects of ${p.name}`,
+    ).toContain(p.objects);
     // The files beside it (meta.txt lists them, e.g. files=idx,keep,pack) and midx coverage.
     const text = cells.join(' | ');
     expect(text.includes('.keep'), `.keep beside ${p.name}: ${text}`).toBe(p.fields.files.split(',').includes('keep'));

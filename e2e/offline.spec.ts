@@ -152,13 +152,23 @@ test('installed app: after one visit it starts with the network off and opens th
  */
 async function serveBuild(): Promise<{ origin: string; nextBuild: () => void; close: () => Promise<void> }> {
   const { createServer } = await import('node:http');
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.webmanifest': 'application/manifest+json' };
-  const csp = readFileSync(join(DIST, 'index.html'), 'utf8').match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)![1].replace(/&#39;/g, "'");
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+    '.json': 'application/json',
+    '.webmanifest': 'application/manifest+json',
+  };
+  const csp = readFileSync(join(DIST, 'index.html'), 'utf8')
+    .match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)![1]
+    .replace(/&#39;/g, "'");
   let next = false;
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = join(DIST, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(DIST) || !builtFiles().includes(file.slice(DIST.length + 1)) && !/^\/(sw\.js|workbox-[\w-]+\.js)$/.test(path)) {
+    if (!file.startsWith(DIST) || (!builtFiles().includes(file.slice(DIST.length + 1)) && !/^\/(sw\.js|workbox-[\w-]+\.js)$/.test(path))) {
       response.writeHead(404).end();
       return;
     }

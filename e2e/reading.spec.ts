@@ -228,7 +228,10 @@ test('a README past the first page of a big folder (250 folders before it) is fo
     writeFileSync(join(work, `d${String(i).padStart(3, '0')}`, 'x.txt'), `${i}\n`);
   }
   // An SVG with a script, named by the README: drawn as an image with no origin of ours, its script never run.
-  writeFileSync(join(work, 'd000', 'evil.svg'), `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#2b6cb0"/><script>parent.document.title='pwned'</script></svg>\n`);
+  writeFileSync(
+    join(work, 'd000', 'evil.svg'),
+    `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#2b6cb0"/><script>parent.document.title='pwned'</script></svg>\n`,
+  );
   writeFileSync(join(work, 'README.md'), '# Far down\n\nFound by name, [a folder](d249/), [back up](#far-down).\n\n![evil](d000/evil.svg)\n');
   runGit(['init', '-q', work]);
   runGit(['-C', work, 'add', '.']);
@@ -294,7 +297,10 @@ test('a 100,000-line file: first lines coloured at once, a far line coloured aft
     await page.waitForTimeout(50);
   }
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  testInfo.annotations.push({ type: 'timing', description: `100k lines: first colour ${firstColour} ms, line 99,990 coloured ${farColour} ms after the jump; long tasks on the page: ${JSON.stringify(longTasks)}` });
+  testInfo.annotations.push({
+    type: 'timing',
+    description: `100k lines: first colour ${firstColour} ms, line 99,990 coloured ${farColour} ms after the jump; long tasks on the page: ${JSON.stringify(longTasks)}`,
+  });
   console.log(`100k-line file: first colour ${firstColour} ms; far line coloured ${farColour} ms after the jump; long tasks ${JSON.stringify(longTasks)}`);
   await shot(page, testInfo, 'huge-far');
   // Drawing the rows of a new scroll position is the page's only work (some tens of ms; a few
@@ -318,7 +324,10 @@ test('git.git: the largest .c file, time to first paint with colour, and memory'
     .filter((m): m is RegExpExecArray => m !== null)
     .sort((a, b) => Number(b[1]) - Number(a[1]))[0];
   const [, size, path] = biggest;
-  const lineCount = runGit(['--git-dir', gitgit!, 'cat-file', 'blob', `HEAD:${path}`]).toString('utf8').split('\n').length - 1;
+  const lineCount =
+    runGit(['--git-dir', gitgit!, 'cat-file', 'blob', `HEAD:${path}`])
+      .toString('utf8')
+      .split('\n').length - 1;
 
   await gotoHome(page);
   const opened = await openViaInput(page, gitgit!);

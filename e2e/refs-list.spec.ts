@@ -20,7 +20,9 @@ let folder: string;
 test.beforeAll(() => {
   folder = join(mkdtempSync(join(tmpdir(), 'packscope-refs-')), 'many-refs.git');
   cpSync(gitDir('demo'), folder, { recursive: true });
-  const head = execFileSync('git', [`--git-dir=${folder}`, 'rev-parse', 'HEAD'], { env: isolatedGitEnv() }).toString().trim();
+  const head = execFileSync('git', [`--git-dir=${folder}`, 'rev-parse', 'HEAD'], { env: isolatedGitEnv() })
+    .toString()
+    .trim();
   const input = Array.from({ length: TAGS }, (_, i) => `create refs/tags/bulk-${String(i).padStart(3, '0')} ${head}\n`).join('');
   execFileSync('git', [`--git-dir=${folder}`, 'update-ref', '--stdin'], { input, env: isolatedGitEnv() });
 });

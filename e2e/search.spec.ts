@@ -75,7 +75,11 @@ test('text in blobs: matches in context, then the file at a commit', async ({ pa
   // Where it appears: the card's path at the version's commit; git agrees, and the link opens that file.
   const commit = (await first.getAttribute('data-commit')) as string;
   const path = (await card.getAttribute('data-path')) as string;
-  expect(git('demo', ['rev-parse', `${commit}:${path}`]).toString().trim()).toBe(oid);
+  expect(
+    git('demo', ['rev-parse', `${commit}:${path}`])
+      .toString()
+      .trim(),
+  ).toBe(oid);
   await first.locator('.sr-version-head a').first().click();
   await expect(page).toHaveURL(new RegExp(`#/demo/browse/${commit}/${path.split('/').map(encodeURIComponent).join('/').replace(/\./g, '\\.')}$`));
   await expect(page.getByTestId('breadcrumb')).toContainText(path.split('/').pop() as string);

@@ -62,7 +62,10 @@ test('size: treemap zooms into a folder and a file reads the stored size the CLI
 
   // Zoom into data/ by its label strip (its files take clicks inside it): the breadcrumb names
   // it and its files fill the map.
-  await treemap.locator('[data-testid="treemap-tile"][data-kind="folder"][data-name="data"]').first().click({ position: { x: 30, y: 7 } });
+  await treemap
+    .locator('[data-testid="treemap-tile"][data-kind="folder"][data-name="data"]')
+    .first()
+    .click({ position: { x: 30, y: 7 } });
   await expect(page).toHaveURL(/size\?folder=\d+/);
   await expect(page.getByTestId('size-crumb-current')).toHaveText('data');
   const names = await treemap.getByTestId('treemap-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-name')));

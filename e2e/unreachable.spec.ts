@@ -12,12 +12,7 @@ import { gotoHome, openViaInput, openViaPicker } from './support/open.ts';
  * folder, and `git show-index` of the `multi-pack` fixture's packs.
  */
 
-const lines = (name: string, file: string): string[] =>
-  expectFile(name, file)
-    .toString('utf8')
-    .split('\n')
-    .filter(Boolean)
-    .sort();
+const lines = (name: string, file: string): string[] => expectFile(name, file).toString('utf8').split('\n').filter(Boolean).sort();
 
 /** Every row of the (virtualized) list: it is short enough to be rendered whole. */
 async function listed(page: Page): Promise<{ oid: string; type: string; dangling: boolean }[]> {
@@ -36,7 +31,12 @@ test('dangling fixture: the unreachable and dangling objects git fsck lists, bro
   await expect(page.getByTestId('unreachable-row')).toHaveCount(unreachable.length);
   const rows = await listed(page);
   expect(rows.map((r) => `unreachable ${r.type} ${r.oid}`).sort()).toEqual(unreachable);
-  expect(rows.filter((r) => r.dangling).map((r) => `dangling ${r.type} ${r.oid}`).sort()).toEqual(dangling);
+  expect(
+    rows
+      .filter((r) => r.dangling)
+      .map((r) => `dangling ${r.type} ${r.oid}`)
+      .sort(),
+  ).toEqual(dangling);
   await expect(page.getByTestId('reach-roots')).toContainText('staging index');
   await shot(page, testInfo, 'unreachable');
 
@@ -46,7 +46,11 @@ test('dangling fixture: the unreachable and dangling objects git fsck lists, bro
 
   // With the reflogs as roots the list is plain `git fsck --unreachable`'s: shorter (the reflog
   // remembers the amended commit), and back again without them.
-  const withReflogs = git('dangling', ['fsck', '--unreachable']).toString('utf8').split('\n').filter((l) => l.startsWith('unreachable ')).sort();
+  const withReflogs = git('dangling', ['fsck', '--unreachable'])
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('unreachable '))
+    .sort();
   expect(withReflogs.length).toBeLessThan(unreachable.length);
   await page.getByTestId('reach-reflogs').check();
   await expect(page.getByTestId('reach-unreachable-count')).toHaveText(String(withReflogs.length));
@@ -88,7 +92,10 @@ test('multi-pack and loose fixtures: every object stored twice, each copy, the c
   const copies = new Map<string, string[]>();
   const packDir = join(fixtureDir('multi-pack'), 'repo/.git/objects/pack');
   for (const f of readdirSync(packDir).filter((n) => n.endsWith('.idx'))) {
-    for (const line of expectFile('multi-pack', `show-index-${f.slice(0, -4)}.txt`).toString('utf8').split('\n').filter(Boolean)) {
+    for (const line of expectFile('multi-pack', `show-index-${f.slice(0, -4)}.txt`)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)) {
       const [offset, oid] = line.split(' ');
       copies.set(oid, [...(copies.get(oid) ?? []), offset]);
     }
@@ -103,9 +110,11 @@ test('multi-pack and loose fixtures: every object stored twice, each copy, the c
   // Scroll through the virtualized list, collecting rows.
   const seen = new Map<string, { copies: number; read: number }>();
   for (let y = 0; y < 20; y++) {
-    const rows = await page.getByTestId('duplicate-row').evaluateAll((els) =>
-      els.map((e) => ({ oid: e.getAttribute('data-oid') ?? '', copies: e.querySelectorAll('[data-testid=duplicate-copy]').length, read: e.querySelectorAll('[data-read=yes]').length })),
-    );
+    const rows = await page
+      .getByTestId('duplicate-row')
+      .evaluateAll((els) =>
+        els.map((e) => ({ oid: e.getAttribute('data-oid') ?? '', copies: e.querySelectorAll('[data-testid=duplicate-copy]').length, read: e.querySelectorAll('[data-read=yes]').length })),
+      );
     for (const r of rows) seen.set(r.oid, r);
     if (seen.size >= duplicated.length) break;
     await list.evaluate((el) => el.scrollBy(0, 400));

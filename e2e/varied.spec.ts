@@ -54,9 +54,11 @@ test('objects list: the total, the first rows, jumping to an ambiguous prefix', 
   await shot(page, testInfo, 'objects');
   // Every rendered row: its index in git's listing, and git's type and size; where verify-pack
   // has it, its stored size, offset and depth appear in the row too.
-  const rows = await page.getByTestId('object-row').evaluateAll((els) =>
-    els.map((e) => ({ oid: e.getAttribute('data-oid') ?? '', index: Number(e.getAttribute('data-index')), cells: [...e.querySelectorAll('[role=gridcell]')].map((c) => c.textContent ?? '') })),
-  );
+  const rows = await page
+    .getByTestId('object-row')
+    .evaluateAll((els) =>
+      els.map((e) => ({ oid: e.getAttribute('data-oid') ?? '', index: Number(e.getAttribute('data-index')), cells: [...e.querySelectorAll('[role=gridcell]')].map((c) => c.textContent ?? '') })),
+    );
   expect(rows.length).toBeGreaterThan(10);
   const byOid = new Map(entries.map((e) => [e.oid, e]));
   for (const r of rows) {
@@ -65,7 +67,13 @@ test('objects list: the total, the first rows, jumping to an ambiguous prefix', 
     expect(text, `row ${r.index}`).toContain(listing[r.index].type);
     const numbers = r.cells.filter((c) => c !== r.oid && !c.startsWith('pack-')).flatMap((c) => numbersIn(c));
     const e = byOid.get(r.oid)!;
-    for (const [what, n] of [['size', listing[r.index].size], ['stored', e.stored], ['offset', e.offset], ['depth', e.depth]] as const) expect(numbers, `${what} in row ${r.index}: ${text}`).toContain(n);
+    for (const [what, n] of [
+      ['size', listing[r.index].size],
+      ['stored', e.stored],
+      ['offset', e.offset],
+      ['depth', e.depth],
+    ] as const)
+      expect(numbers, `${what} in row ${r.index}: ${text}`).toContain(n);
   }
 
   // The first 4-hex prefix git's listing shares between objects (varied has `4a25`).

@@ -17,9 +17,7 @@ test('a damaged base: one row for the deltas built on it, expandable; the base k
   const packName = verifiedPacks(NAME)[0];
   const entries = verifyPack(NAME, packName);
   // The whole object with the fewest deltas built on it, at least 10 (thousands make a slow test).
-  const victim = entries
-    .filter((e) => e.base === undefined && dependentsOf(entries, e.oid).size >= 10)
-    .sort((a, b) => dependentsOf(entries, a.oid).size - dependentsOf(entries, b.oid).size)[0];
+  const victim = entries.filter((e) => e.base === undefined && dependentsOf(entries, e.oid).size >= 10).sort((a, b) => dependentsOf(entries, a.oid).size - dependentsOf(entries, b.oid).size)[0];
   expect(victim).toBeDefined();
   const built = dependentsOf(entries, victim.oid);
   const work = testInfo.outputPath('damaged-base');
@@ -40,7 +38,7 @@ test('a damaged base: one row for the deltas built on it, expandable; the base k
   await expect(group).toHaveCount(1);
   await expect(group).toHaveAttribute('data-cause-offset', String(victim.offset));
   await expect(group).toHaveAttribute('data-count', String(built.size));
-  await expect(group).toContainText(`${built.size.toLocaleString("en-US")} findings follow from the damage at objects/pack/${packName}.pack 0x${victim.offset.toString(16)}`);
+  await expect(group).toContainText(`${built.size.toLocaleString('en-US')} findings follow from the damage at objects/pack/${packName}.pack 0x${victim.offset.toString(16)}`);
   await expect(page.locator(`[data-testid=finding-row][data-offset="${victim.offset}"]`).first()).toBeVisible();
   const before = await page.getByTestId('finding-row').count();
   await shot(page, testInfo, 'grouped');

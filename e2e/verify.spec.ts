@@ -38,7 +38,11 @@ async function verify(page: Page, folder: string): Promise<string> {
 
 /** The finding rows whose data attributes match. */
 function rowsWith(page: Page, attrs: Record<string, string>) {
-  return page.locator(`[data-testid="finding-row"]${Object.entries(attrs).map(([k, v]) => `[data-${k}="${v}"]`).join('')}`);
+  return page.locator(
+    `[data-testid="finding-row"]${Object.entries(attrs)
+      .map(([k, v]) => `[data-${k}="${v}"]`)
+      .join('')}`,
+  );
 }
 
 test('a zlib stream with flipped bytes: the finding names the pack, the entry offset in hex and CorruptObject', async ({ page }, testInfo) => {
@@ -110,7 +114,12 @@ test('an idx CRC altered: a crc finding at the entry offset; the JSON report has
   expect(idxEvidence?.sha256).toBe(createHash('sha256').update(idx).digest('hex'));
   expect(idxEvidence?.size).toBe(idx.length);
   // Every evidence file, not only the damaged one.
-  for (const e of report.evidence) expect(e.sha256, e.path).toBe(createHash('sha256').update(readFileSync(join(work, '.git', e.path))).digest('hex'));
+  for (const e of report.evidence)
+    expect(e.sha256, e.path).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(work, '.git', e.path)))
+        .digest('hex'),
+    );
   await shot(page, testInfo, 'crc-findings');
 });
 
@@ -160,7 +169,13 @@ test('a verify helper that cannot start: the main engine checks its part, nothin
   const { repo } = await openViaInput(page, gitDir('big'));
   // The test hook (tree-helper/protocol.ts): each helper throws, uncaught, as it starts.
   const engine = page.workers().find((w) => /\/worker-[^/]*\.js$/.test(w.url()));
-  if (!engine) throw new Error(`no engine worker among ${page.workers().map((w) => w.url()).join(', ')}`);
+  if (!engine)
+    throw new Error(
+      `no engine worker among ${page
+        .workers()
+        .map((w) => w.url())
+        .join(', ')}`,
+    );
   await engine.evaluate(() => ((self as { packscopeCrashHelpersForTest?: boolean }).packscopeCrashHelpersForTest = true));
   await go(page, repo, 'verify');
   await page.getByTestId('verify-run').click();

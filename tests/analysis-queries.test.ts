@@ -39,7 +39,7 @@ describe('size analysis queries', () => {
     expect(q.pathOrder('file', 'path', false)).toBe(q.pathOrder('file', 'path', false));
   });
 
-  it('orders by stored bytes, ties in path order, and lists a folder\'s files and text matches', () => {
+  it("orders by stored bytes, ties in path order, and lists a folder's files and text matches", () => {
     const order = [...q.pathOrder('file', 'stored', true)];
     const paths = q.analysis.paths;
     for (let i = 1; i < order.length; i++) {
@@ -74,7 +74,10 @@ describe('size analysis queries', () => {
   });
 
   it('spans the first and last committer dates git log gives', () => {
-    const dates = run(['log', '--all', '--format=%ct %cs']).trim().split('\n').map((l) => l.split(' '));
+    const dates = run(['log', '--all', '--format=%ct %cs'])
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     dates.sort((a, b) => Number(a[0]) - Number(b[0]));
     const span = q.commitSpan();
     if (!span) throw new Error('the fixture has commits');
@@ -100,7 +103,11 @@ describe('size analysis queries', () => {
     // Sizes as git stores them: HEAD~2's tree is ls-tree -r -l's files.
     const commit = q.analysis.commits.find(Buffer.from(run(['rev-parse', 'main~2']).trim(), 'hex'));
     const atCommit = q.treemap(repo.db, 'inflated', commit).tree;
-    const lsTree = run(['ls-tree', '-r', '-l', 'main~2']).trim().split('\n').map((l) => l.split(/\s+/)[3]).filter((s) => s !== '-');
+    const lsTree = run(['ls-tree', '-r', '-l', 'main~2'])
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[3])
+      .filter((s) => s !== '-');
     expect(atCommit.value).toBe(lsTree.reduce((s, v) => s + Number(v), 0));
   });
 });

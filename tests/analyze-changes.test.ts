@@ -20,7 +20,19 @@ import { BUILD } from './support/cli.ts';
 const temp = mkdtempSync(join(tmpdir(), 'packscope-changes-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-const ENV = { ...process.env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: '/nonexistent', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@e', GIT_AUTHOR_DATE: '@1700000000 +0000', GIT_COMMITTER_DATE: '@1700000000 +0000' };
+const ENV = {
+  ...process.env,
+  LC_ALL: 'C',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  HOME: '/nonexistent',
+  GIT_AUTHOR_NAME: 'T',
+  GIT_AUTHOR_EMAIL: 't@e',
+  GIT_COMMITTER_NAME: 'T',
+  GIT_COMMITTER_EMAIL: 't@e',
+  GIT_AUTHOR_DATE: '@1700000000 +0000',
+  GIT_COMMITTER_DATE: '@1700000000 +0000',
+};
 
 function git(args: string[], cwd: string): Buffer {
   const r = spawnSync('git', args, { cwd, env: ENV, maxBuffer: 1 << 28 });

@@ -27,7 +27,18 @@ import { BUILD, cli } from './support/cli.ts';
 const temp = mkdtempSync(join(tmpdir(), 'packscope-analyze-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-const ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', HOME: '/nonexistent', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@e' };
+const ENV = {
+  ...process.env,
+  LC_ALL: 'C',
+  TZ: 'UTC',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  HOME: '/nonexistent',
+  GIT_AUTHOR_NAME: 'T',
+  GIT_AUTHOR_EMAIL: 't@e',
+  GIT_COMMITTER_NAME: 'T',
+  GIT_COMMITTER_EMAIL: 't@e',
+};
 
 function run(cmd: string, args: string[], cwd: string, input?: string): string {
   const r = spawnSync(cmd, args, { cwd, env: ENV, input, maxBuffer: 1 << 28 });
@@ -57,7 +68,9 @@ async function analysisOf(path: string): Promise<SizeAnalysis> {
 function expectSameReport(ours: Map<string, Uint8Array>, theirs: Map<string, Buffer>): void {
   expect([...theirs.keys()].sort()).toEqual([...REPORT_FILE_NAMES].sort());
   for (const name of REPORT_FILE_NAMES) {
-    const a = Buffer.from(ours.get(name) as Uint8Array).toString('latin1').split('\n');
+    const a = Buffer.from(ours.get(name) as Uint8Array)
+      .toString('latin1')
+      .split('\n');
     const b = (theirs.get(name) as Buffer).toString('latin1').split('\n');
     expect({ name, lines: a }).toEqual({ name, lines: b });
   }
@@ -225,7 +238,11 @@ git -C part.git config --remove-section remote.origin
     const ours = cli(['analyze', part, '--report-dir', out]);
     expect(ours.status).toBe(0);
     expect(ours.stderr).toContain('warning: 2 blobs history names are not in this repository');
-    expect(readFileSync(join(out, 'blob-shas-and-paths.txt'), 'utf8').split('\n').filter((l) => l.startsWith('  '))).toHaveLength(1);
+    expect(
+      readFileSync(join(out, 'blob-shas-and-paths.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('  ')),
+    ).toHaveLength(1);
     // Without the blobs the rename cannot be scored: big.txt reads as deleted, as git would see it unscored.
     expect(readFileSync(join(out, 'path-all-sizes.txt'), 'utf8')).toMatch(/ {11}0 {10}0 \d{4}-\d\d-\d\d big\.txt\n/);
   });
@@ -235,7 +252,11 @@ describe('a damaged object', () => {
   it('filter-repo stops; analyze leaves out the commits it cannot read, says which, and exits 1', () => {
     const dir = join(temp, 'damaged');
     mkdirSync(dir);
-    run('bash', ['-c', 'set -e; git init -q -b main .; printf a > a; git add a; git commit -q -m 1; mkdir d; printf b > d/b; git add d; git commit -q -m 2; printf c > c; git add c; git commit -q -m 3'], dir);
+    run(
+      'bash',
+      ['-c', 'set -e; git init -q -b main .; printf a > a; git add a; git commit -q -m 1; mkdir d; printf b > d/b; git add d; git commit -q -m 2; printf c > c; git add c; git commit -q -m 3'],
+      dir,
+    );
     // Commit 2's folder d: its loose tree file cut short.
     const tree = run('git', ['rev-parse', 'HEAD~1:d'], dir).trim();
     const file = join(dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2));

@@ -49,26 +49,42 @@ async function compare(f: Fixture, revs: string[]): Promise<{ files: number; pas
 }
 
 describe('git blame --porcelain', () => {
-  it.runIf(byName('history'))('equals git on every file of the history fixture at several commits', async () => {
-    const r = await compare(byName('history'), ['HEAD', 'HEAD^', 'HEAD~2', 'HEAD~3', mergeSide(byName('history')), 'v1.0']);
-    expect(r.files).toBeGreaterThan(100);
-    expect(r.passedOn).toBeGreaterThan(20);
-  }, 120_000);
+  it.runIf(byName('history'))(
+    'equals git on every file of the history fixture at several commits',
+    async () => {
+      const r = await compare(byName('history'), ['HEAD', 'HEAD^', 'HEAD~2', 'HEAD~3', mergeSide(byName('history')), 'v1.0']);
+      expect(r.files).toBeGreaterThan(100);
+      expect(r.passedOn).toBeGreaterThan(20);
+    },
+    120_000,
+  );
 
-  it.runIf(byName('varied'))('equals git on every file of the varied fixture', async () => {
-    const r = await compare(byName('varied'), ['HEAD', 'HEAD~5', 'HEAD~9']);
-    expect(r.files).toBeGreaterThan(50);
-  }, 120_000);
+  it.runIf(byName('varied'))(
+    'equals git on every file of the varied fixture',
+    async () => {
+      const r = await compare(byName('varied'), ['HEAD', 'HEAD~5', 'HEAD~9']);
+      expect(r.files).toBeGreaterThan(50);
+    },
+    120_000,
+  );
 
-  it.runIf(byName('commit-graph'))('equals git where git reads a commit-graph (generation numbers, Bloom filters)', async () => {
-    const r = await compare(byName('commit-graph'), ['HEAD']);
-    expect(r.files).toBeGreaterThan(15);
-  }, 120_000);
+  it.runIf(byName('commit-graph'))(
+    'equals git where git reads a commit-graph (generation numbers, Bloom filters)',
+    async () => {
+      const r = await compare(byName('commit-graph'), ['HEAD']);
+      expect(r.files).toBeGreaterThan(15);
+    },
+    120_000,
+  );
 
-  it.runIf(byName('demo'))('equals git on every file of the demo repository', async () => {
-    const r = await compare(byName('demo'), ['HEAD']);
-    expect(r.files).toBeGreaterThan(3);
-  }, 120_000);
+  it.runIf(byName('demo'))(
+    'equals git on every file of the demo repository',
+    async () => {
+      const r = await compare(byName('demo'), ['HEAD']);
+      expect(r.files).toBeGreaterThan(3);
+    },
+    120_000,
+  );
 
   it('maps unchanged lines to the parent, past the trimmed common tail too', () => {
     const enc = new TextEncoder();
@@ -109,8 +125,19 @@ describe('git blame --porcelain', () => {
       '',
     ].join('\n');
     writeFileSync(join(dir, '.mailmap'), text);
-    const contacts = ['Someone <one@example.com>', 'X <two@example.com>', 'Y <three@EXAMPLE.com>', 'Old Four <four@example.com>', 'another four <four@example.com>', 'Nobody <four@example.com>', 'Z <spaced@example.com>', 'Unmapped <none@example.com>'];
-    const expected = g('check-mailmap', ...contacts).split('\n').filter(Boolean);
+    const contacts = [
+      'Someone <one@example.com>',
+      'X <two@example.com>',
+      'Y <three@EXAMPLE.com>',
+      'Old Four <four@example.com>',
+      'another four <four@example.com>',
+      'Nobody <four@example.com>',
+      'Z <spaced@example.com>',
+      'Unmapped <none@example.com>',
+    ];
+    const expected = g('check-mailmap', ...contacts)
+      .split('\n')
+      .filter(Boolean);
     const map = new Mailmap();
     map.addText(new TextEncoder().encode(text));
     const got = contacts.map((c) => {

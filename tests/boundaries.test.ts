@@ -49,7 +49,17 @@ const PROBES: Probe[] = [
   {
     layer: 'app',
     forbidden: ['../worker/session.ts', '../cli/main.ts', '../core/odb/database.ts', '../core/objects/commit.ts', '../../core/bytes/window-cache.ts', 'node:fs', 'fs'],
-    allowed: ['../core/errors.ts', '../core/text/hidden.ts', '../core/text/units.ts', '../core/sorted.ts', '../core/analysis/treemap-layout.ts', '../protocol/messages.ts', './client.ts', 'react', 'zustand'],
+    allowed: [
+      '../core/errors.ts',
+      '../core/text/hidden.ts',
+      '../core/text/units.ts',
+      '../core/sorted.ts',
+      '../core/analysis/treemap-layout.ts',
+      '../protocol/messages.ts',
+      './client.ts',
+      'react',
+      'zustand',
+    ],
   },
   {
     layer: 'app/views',

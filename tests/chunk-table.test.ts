@@ -41,10 +41,13 @@ describe('chunk table', () => {
   });
 
   it('a misaligned chunk: the midx reader refuses it, the commit-graph reader (as git 2.39) does not', () => {
-    const bytes = file([
-      { id: CHUNK_OIDF, length: 1022 },
-      { id: CHUNK_CDAT, length: 40 },
-    ], 8);
+    const bytes = file(
+      [
+        { id: CHUNK_OIDF, length: 1022 },
+        { id: CHUNK_CDAT, length: 40 },
+      ],
+      8,
+    );
     expect(() => read(bytes, 2, 'midx', 8)).toThrow(/chunk id 43444154 not 4-byte aligned/);
     expect(read(bytes, 2, 'commit-graph', 8)[1]).toMatchObject({ id: 'CDAT', length: 40 });
   });

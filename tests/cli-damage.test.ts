@@ -36,7 +36,10 @@ afterAll(() => {
 
 describe('damaged object', () => {
   it('cat-file --batch answers missing for it, explains, and goes on', () => {
-    const all = readFileSync(join((fixture as { expect: string }).expect, 'batch-check.txt'), 'latin1').trim().split('\n').map((l) => l.split(' ')[0]);
+    const all = readFileSync(join((fixture as { expect: string }).expect, 'batch-check.txt'), 'latin1')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
     const names = [all[0], victim.oid, all[all.length - 1]].join('\n') + '\n';
     // --batch-check reads only the entry header (as git does), so it still answers for the
     // victim; --batch must inflate it and cannot.

@@ -154,7 +154,7 @@ describe('index-pack writes only regular files (defect 6)', () => {
     expect(lstatSync(join(gitDir, 'x.idx')).isFile()).toBe(true);
   });
 
-  it('a folder named like the .idx: refused in git\'s fatal style, as git refuses it', () => {
+  it("a folder named like the .idx: refused in git's fatal style, as git refuses it", () => {
     const dir = packFolder();
     mkdirSync(join(dir, 'x.idx'));
     const r = run(['index-pack', join(dir, 'x.pack')]);
@@ -176,7 +176,7 @@ describe('index-pack writes only regular files (defect 6)', () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 
-  it('a plain run still writes git\'s idx as a read-only regular file and leaves no temporary file', () => {
+  it("a plain run still writes git's idx as a read-only regular file and leaves no temporary file", () => {
     const dir = packFolder();
     const r = run(['index-pack', join(dir, 'x.pack')]);
     expectNotHung(r);

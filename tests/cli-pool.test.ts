@@ -29,8 +29,7 @@ function batch(path: string, env: Record<string, string>): Run {
 }
 
 const single = (path: string): Run => batch(path, { PACKSCOPE_WORKERS: '1' });
-const pooled = (path: string, env: Record<string, string> = {}): Run =>
-  batch(path, { PACKSCOPE_WORKERS: '2', PACKSCOPE_POOL_CHUNK_OBJECTS: '7', PACKSCOPE_POOL_PIECE_BYTES: '4096', ...env });
+const pooled = (path: string, env: Record<string, string> = {}): Run => batch(path, { PACKSCOPE_WORKERS: '2', PACKSCOPE_POOL_CHUNK_OBJECTS: '7', PACKSCOPE_POOL_PIECE_BYTES: '4096', ...env });
 
 /** git's own answer: recorded by fixtures/build.sh (or git 2.55 for the modern ones), whole or as a sha256. */
 function expectGit(actual: Buffer, fx: Fixture): void {
@@ -78,11 +77,7 @@ describe('pieces and chunks', () => {
   it('tiny pieces (every object cut) and one-object chunks give the same bytes', () => {
     if (!varied) throw new Error('the varied fixture is missing');
     const one = single(varied.path);
-    const variants: Record<string, string>[] = [
-      { PACKSCOPE_POOL_PIECE_BYTES: '256' },
-      { PACKSCOPE_POOL_CHUNK_OBJECTS: '1' },
-      { PACKSCOPE_POOL_CHUNK_OBJECTS: '100000', PACKSCOPE_WORKERS: '3' },
-    ];
+    const variants: Record<string, string>[] = [{ PACKSCOPE_POOL_PIECE_BYTES: '256' }, { PACKSCOPE_POOL_CHUNK_OBJECTS: '1' }, { PACKSCOPE_POOL_CHUNK_OBJECTS: '100000', PACKSCOPE_WORKERS: '3' }];
     for (const env of variants) {
       const many = pooled(varied.path, env);
       expect(many.stderr, JSON.stringify(env)).toBe('');
@@ -168,7 +163,9 @@ describe('worker failures', () => {
     const warnings = many.stderr.trim().split('\n');
     expect(warnings.length).toBeGreaterThanOrEqual(1);
     for (const w of warnings) {
-      expect(w).toMatch(/^warning: cat-file: worker \d died while formatting chunk \d+ \(7 objects, [0-9a-f]{40}\.\.[0-9a-f]{40}\), attempt 1, .*injected crash.*; the worker was started again; the chunk is done again$/);
+      expect(w).toMatch(
+        /^warning: cat-file: worker \d died while formatting chunk \d+ \(7 objects, [0-9a-f]{40}\.\.[0-9a-f]{40}\), attempt 1, .*injected crash.*; the worker was started again; the chunk is done again$/,
+      );
     }
     expect(many.stdout.equals(one.stdout)).toBe(true);
   });

@@ -67,8 +67,18 @@ describe.each(fixtures.map((f) => [f.name, f] as [string, Fixture]))('%s', (_nam
   const pDir = join(fx.expect, 'p');
   if (existsSync(pDir)) {
     it('cat-file -p, -t and -s', async () => {
-      const types = new Map(text(expected(fx, 't.txt')).trim().split('\n').map((l) => l.split(' ') as [string, string]));
-      const sizes = new Map(text(expected(fx, 's.txt')).trim().split('\n').map((l) => l.split(' ') as [string, string]));
+      const types = new Map(
+        text(expected(fx, 't.txt'))
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ') as [string, string]),
+      );
+      const sizes = new Map(
+        text(expected(fx, 's.txt'))
+          .trim()
+          .split('\n')
+          .map((l) => l.split(' ') as [string, string]),
+      );
       const files = readdirSync(pDir).filter((f) => /\.(txt|sha256)$/.test(f));
       expect(files.length).toBeGreaterThan(0);
       // One CLI start per object and mode (a few hundred a fixture): two objects at a time, the

@@ -102,9 +102,13 @@ describe('merges made with git plumbing from seeded contents', () => {
     const env = { GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@b' };
     const blob = (text: string) => g(['hash-object', '-w', '--stdin'], text).stdout.toString().trim();
     const tree = (text: string | null) =>
-      g(['mktree'], text === null ? '' : `100644 blob ${blob(text)}\tf\n`).stdout.toString().trim();
+      g(['mktree'], text === null ? '' : `100644 blob ${blob(text)}\tf\n`)
+        .stdout.toString()
+        .trim();
     const commit = (treeId: string, parents: string[]) =>
-      git(['--git-dir', gitdir, 'commit-tree', treeId, ...parents.flatMap((p) => ['-p', p])], { input: 'm\n', env }).stdout.toString().trim();
+      git(['--git-dir', gitdir, 'commit-tree', treeId, ...parents.flatMap((p) => ['-p', p])], { input: 'm\n', env })
+        .stdout.toString()
+        .trim();
 
     let compared = 0;
     for (let seed = 1; seed <= 40; seed++) {
@@ -138,13 +142,7 @@ describe('merges made with git plumbing from seeded contents', () => {
     const result = enc.encode('a\nnew\nb\n');
     const decoded = decodeCombined(parents, result);
     expect(decoded.hunks.map((h) => h.header)).toEqual(['@@@ -1,3 -1,4 +1,3 @@@']);
-    expect(decoded.hunks[0].lines.map((l) => `${l.markers}|${l.text}|${l.newNo ?? '-'}`)).toEqual([
-      '  |a|1',
-      '--|old|-',
-      '++|new|2',
-      '  |b|3',
-      ' -|c|-',
-    ]);
+    expect(decoded.hunks[0].lines.map((l) => `${l.markers}|${l.text}|${l.newNo ?? '-'}`)).toEqual(['  |a|1', '--|old|-', '++|new|2', '  |b|3', ' -|c|-']);
     const capped = decodeCombined(parents, result, { maxLines: 2, maxLineBytes: 1 });
     expect(capped.hunks[0].lines.length).toBe(2);
     expect(capped.cut.lines).toBe(3);
@@ -183,7 +181,7 @@ describe('the worker request', () => {
 });
 
 describe('CLI diff-tree --cc / -c -p', () => {
-  it('equals git on the fixtures\' merges', () => {
+  it("equals git on the fixtures' merges", () => {
     for (const name of ['history', 'varied']) {
       const repo = join(BUILD, name, 'repo');
       const gitdir = join(BUILD, name, readFileSync(join(BUILD, name, 'gitdir'), 'utf8').trim());
@@ -206,28 +204,41 @@ describe('CLI diff-tree --cc / -c -p', () => {
     const env = { GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@b', GIT_AUTHOR_DATE: '1700000000 +0000', GIT_COMMITTER_DATE: '1700000000 +0000' };
     const blob = (content: string | Buffer) => g(['hash-object', '-w', '--stdin'], content).stdout.toString().trim();
     const tree = (entries: [string, string, string | Buffer][]) =>
-      g(['mktree'], entries.map(([mode, name, content]) => `${mode} blob ${blob(content)}\t${name}\n`).join('')).stdout.toString().trim();
+      g(['mktree'], entries.map(([mode, name, content]) => `${mode} blob ${blob(content)}\t${name}\n`).join(''))
+        .stdout.toString()
+        .trim();
     const commit = (treeId: string, parents: string[]) =>
-      git(['--git-dir', gitdir, 'commit-tree', treeId, ...parents.flatMap((p) => ['-p', p])], { input: 'm\n', env }).stdout.toString().trim();
+      git(['--git-dir', gitdir, 'commit-tree', treeId, ...parents.flatMap((p) => ['-p', p])], { input: 'm\n', env })
+        .stdout.toString()
+        .trim();
     const base = 'one\ntwo\nthree\nfour\nfive\n';
-    const p1 = commit(tree([
-      ['100644', 'gone.txt', 'keep\nme\n'],
-      ['100644', 'mode.sh', 'echo a\n'],
-      ['100644', 'bin.dat', Buffer.from([1, 0, 2])],
-      ['100644', 'na\u00efve name.txt', base],
-    ]), []);
-    const p2 = commit(tree([
-      ['100644', 'gone.txt', 'keep\nyou\n'],
-      ['100644', 'mode.sh', 'echo b\n'],
-      ['100644', 'bin.dat', Buffer.from([3, 0, 4])],
-      ['100644', 'na\u00efve name.txt', base.replace('two', 'TWO')],
-    ]), []);
-    const merge = commit(tree([
-      ['100644', 'new.txt', 'fresh\n'],
-      ['100755', 'mode.sh', 'echo c\n'],
-      ['100644', 'bin.dat', Buffer.from([5, 0, 6])],
-      ['100644', 'na\u00efve name.txt', base.replace('two', 'TWO').replace('four', 'FOUR!')],
-    ]), [p1, p2]);
+    const p1 = commit(
+      tree([
+        ['100644', 'gone.txt', 'keep\nme\n'],
+        ['100644', 'mode.sh', 'echo a\n'],
+        ['100644', 'bin.dat', Buffer.from([1, 0, 2])],
+        ['100644', 'na\u00efve name.txt', base],
+      ]),
+      [],
+    );
+    const p2 = commit(
+      tree([
+        ['100644', 'gone.txt', 'keep\nyou\n'],
+        ['100644', 'mode.sh', 'echo b\n'],
+        ['100644', 'bin.dat', Buffer.from([3, 0, 4])],
+        ['100644', 'na\u00efve name.txt', base.replace('two', 'TWO')],
+      ]),
+      [],
+    );
+    const merge = commit(
+      tree([
+        ['100644', 'new.txt', 'fresh\n'],
+        ['100755', 'mode.sh', 'echo c\n'],
+        ['100644', 'bin.dat', Buffer.from([5, 0, 6])],
+        ['100644', 'na\u00efve name.txt', base.replace('two', 'TWO').replace('four', 'FOUR!')],
+      ]),
+      [p1, p2],
+    );
     for (const flags of [['--cc'], ['-c', '-p']]) {
       const want = g(['diff-tree', ...flags, merge]).stdout;
       expect(want.toString()).toContain('Binary files differ');

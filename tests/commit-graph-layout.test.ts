@@ -81,7 +81,7 @@ describe('commit graph layout equals git log --graph', () => {
     });
   }
 
-  it('generation numbers: found in the commit-graph fixtures, not elsewhere (they change --first-parent\'s order)', async () => {
+  it("generation numbers: found in the commit-graph fixtures, not elsewhere (they change --first-parent's order)", async () => {
     for (const f of fixtures) {
       const repo = await openRepository(f.path);
       expect(generationGraph(repo.db, repo.refs) !== undefined, f.name).toBe(f.name.startsWith('commit-graph'));
@@ -163,7 +163,10 @@ describe('history graph filters', () => {
     const until = times[times.length - 3];
     const g = new HistoryGraph(repo.db, allRefStarts(repo.refs), { since, until });
     g.produce(Infinity);
-    const want = dated.filter((d) => d.t >= since && d.t <= until).map((d) => d.oid).sort();
+    const want = dated
+      .filter((d) => d.t >= since && d.t <= until)
+      .map((d) => d.oid)
+      .sort();
     expect(want.length).toBeGreaterThan(2);
     expect(want.length).toBeLessThan(dated.length);
     expect(g.rows.map((r) => g.walk.oids[r.commit]).sort()).toEqual(want);
@@ -234,7 +237,7 @@ describe('streamed graph order', () => {
     expect(result.text).toBe(gitText(dir, ['log', '--graph', '--format=%H', '--all']));
   });
 
-  it('with a commit-graph the walk goes by generation: the same skew breaks nothing, the order is git\'s', async () => {
+  it("with a commit-graph the walk goes by generation: the same skew breaks nothing, the order is git's", async () => {
     const day = 86_400;
     const t = 1_700_000_000;
     const dir = makeRepo('skew-graph', [

@@ -47,7 +47,9 @@ function chainDir(gitDir: string): string {
 }
 
 function layerPaths(gitDir: string): string[] {
-  const lines = readFileSync(join(chainDir(gitDir), 'commit-graph-chain'), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(chainDir(gitDir), 'commit-graph-chain'), 'utf8')
+    .trim()
+    .split('\n');
   return lines.map((h) => join(chainDir(gitDir), `graph-${h}.graph`));
 }
 
@@ -57,7 +59,11 @@ function damage(file: string, edit: (bytes: Buffer, graph: CommitGraphFile) => v
   const bytes = readFileSync(file);
   const graph = CommitGraphFile.open(memorySource('g', new Uint8Array(bytes)), { expectedAlgo: SHA1 });
   edit(bytes, graph);
-  if (rehash) createHash('sha1').update(bytes.subarray(0, bytes.length - 20)).digest().copy(bytes, bytes.length - 20);
+  if (rehash)
+    createHash('sha1')
+      .update(bytes.subarray(0, bytes.length - 20))
+      .digest()
+      .copy(bytes, bytes.length - 20);
   writeFileSync(file, bytes);
 }
 
@@ -93,7 +99,12 @@ describe.skipIf(!haveFixtures)('commit-graph parser', () => {
     if (!graph) throw new Error('no graph');
     const log = git(['--git-dir', FLAT, 'rev-list', '--all', '--format=%H %ct %P', '--no-commit-header']).stdout.toString().trim().split('\n');
     expect(graph.count).toBe(log.length);
-    const byId = new Map(log.map((l) => { const [id, ct, ...parents] = l.split(' '); return [id, { ct: Number(ct), parents }]; }));
+    const byId = new Map(
+      log.map((l) => {
+        const [id, ct, ...parents] = l.split(' ');
+        return [id, { ct: Number(ct), parents }];
+      }),
+    );
     // Topological level and corrected commit date, recomputed from git's parents and dates.
     const level = new Map<string, number>();
     const corrected = new Map<string, number>();
@@ -112,7 +123,11 @@ describe.skipIf(!haveFixtures)('commit-graph parser', () => {
       expect(g?.time).toBe(c.ct);
       expect(g?.topoLevel).toBe(level.get(id));
       expect(g?.generation).toBe(corrected.get(id));
-      expect(g?.tree).toBe(git(['--git-dir', FLAT, 'rev-parse', `${id}^{tree}`]).stdout.toString().trim());
+      expect(g?.tree).toBe(
+        git(['--git-dir', FLAT, 'rev-parse', `${id}^{tree}`])
+          .stdout.toString()
+          .trim(),
+      );
     }
     const file = graph.layers[0];
     expect(file.chunks.map((c) => c.id)).toEqual(['OIDF', 'OIDL', 'CDAT', 'GDA2', 'EDGE', 'BIDX', 'BDAT']);
@@ -124,7 +139,10 @@ describe.skipIf(!haveFixtures)('commit-graph parser', () => {
   it('loads the split chain as layers whose positions follow the layers below', () => {
     const dir = chainDir(SPLIT);
     const source = (name: string) => memorySource(`objects/info/commit-graphs/${name}`, new Uint8Array(readFileSync(join(dir, name))));
-    const load = loadCommitGraph({ chain: source('commit-graph-chain'), layer: (line) => (existsSync(join(dir, `graph-${line}.graph`)) ? source(`graph-${line}.graph`) : undefined) }, { expectedAlgo: SHA1 });
+    const load = loadCommitGraph(
+      { chain: source('commit-graph-chain'), layer: (line) => (existsSync(join(dir, `graph-${line}.graph`)) ? source(`graph-${line}.graph`) : undefined) },
+      { expectedAlgo: SHA1 },
+    );
     expect(load.messages).toEqual([]);
     const graph = load.graph;
     if (!graph) throw new Error('no graph');
@@ -141,7 +159,7 @@ describe.skipIf(!haveFixtures)('commit-graph parser', () => {
     expect(graph.commit(head[0])?.parents.length).toBe(1);
   });
 
-  it('refuses hostile headers and tables with git\'s words, the file and the offset', () => {
+  it("refuses hostile headers and tables with git's words, the file and the offset", () => {
     const good = new Uint8Array(readFileSync(graphPath(FLAT)));
     const open = (edit: (b: Uint8Array) => Uint8Array | void) => {
       const b = good.slice();
@@ -185,10 +203,16 @@ describe.skipIf(!haveFixtures)('commit-graph on hostile bytes', () => {
       seed = (seed * 1103515245 + 12345) >>> 0;
       return seed / 2 ** 32;
     };
-    const commits = new Map(git(['--git-dir', FLAT, 'rev-list', '--all', '--format=%H %T %ct %P', '--no-commit-header']).stdout.toString().trim().split('\n').map((l) => {
-      const [id, tree, ct, ...parents] = l.split(' ');
-      return [id, { tree, parents, date: BigInt(ct) }];
-    }));
+    const commits = new Map(
+      git(['--git-dir', FLAT, 'rev-list', '--all', '--format=%H %T %ct %P', '--no-commit-header'])
+        .stdout.toString()
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const [id, tree, ct, ...parents] = l.split(' ');
+          return [id, { tree, parents, date: BigInt(ct) }];
+        }),
+    );
     const readCommit = (hex: string) => {
       const c = commits.get(hex);
       return c ? { commit: c } : { error: `Could not read ${hex}` };
@@ -246,12 +270,16 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     for (const rehash of [true, false]) {
       const dir = copyOf(FLAT);
       let at = 0;
-      damage(graphPath(dir), (b, g) => {
-        const i = Math.floor(g.count / 2);
-        const first = g.oidAt(i)[0];
-        at = g.oidf.offset + 4 * first;
-        b.writeUInt32BE(b.readUInt32BE(at) + 1, at);
-      }, rehash);
+      damage(
+        graphPath(dir),
+        (b, g) => {
+          const i = Math.floor(g.count / 2);
+          const first = g.oidAt(i)[0];
+          at = g.oidf.offset + 4 * first;
+          b.writeUInt32BE(b.readUInt32BE(at) + 1, at);
+        },
+        rehash,
+      );
       const r = expectSameAsGit(dir);
       expect(r.stderr).toMatch(/incorrect fanout value/);
       expect(r.status).toBe(1);
@@ -364,14 +392,20 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     // Its trailing hash changed: it no longer is the layer the chain names.
     const renamed = copyOf(SPLIT);
     damage(layerPaths(renamed)[0], (b) => void (b[b.length - 2] ^= 1), false);
-    expect(expectSameAsGit(renamed)).toEqual({ status: 2, stderr: 'warning: commit-graph chain does not match\nwarning: unable to find all commit-graph files\nthe commit-graph file has incorrect checksum and is likely corrupt\n' });
+    expect(expectSameAsGit(renamed)).toEqual({
+      status: 2,
+      stderr: 'warning: commit-graph chain does not match\nwarning: unable to find all commit-graph files\nthe commit-graph file has incorrect checksum and is likely corrupt\n',
+    });
 
     const swapped = copyOf(SPLIT);
     const chain = join(chainDir(swapped), 'commit-graph-chain');
     const lines = readFileSync(chain, 'utf8').trim().split('\n');
     writeFileSync(chain, `${[lines[1], lines[0], lines[2]].join('\n')}\n`);
     // The middle layer loads alone as the base; its parents point below it: git dies.
-    expect(expectSameAsGit(swapped)).toMatchObject({ status: 128, stderr: expect.stringMatching(/^warning: commit-graph has no base graphs chunk\nwarning: unable to find all commit-graph files\nfatal: invalid parent position \d+\n$/) });
+    expect(expectSameAsGit(swapped)).toMatchObject({
+      status: 128,
+      stderr: expect.stringMatching(/^warning: commit-graph has no base graphs chunk\nwarning: unable to find all commit-graph files\nfatal: invalid parent position \d+\n$/),
+    });
 
     const notHash = copyOf(SPLIT);
     writeFileSync(join(chainDir(notHash), 'commit-graph-chain'), `${lines[0]}\nnot-a-hash-${'z'.repeat(40)}\n${lines[2]}\n`);
@@ -402,7 +436,7 @@ describe.skipIf(!haveFixtures)('commit-graph verify equals git commit-graph veri
     expect(ours.stderr).toMatch(/^fatal: commit [0-9a-f]{40} needs the EDGE chunk, which is missing \(git 2\.39 crashes here\)\n$/);
   });
 
-  it('where git 2.39 reads past the file (a fanout pointing beyond OIDL) packscope stops at the file\'s end', () => {
+  it("where git 2.39 reads past the file (a fanout pointing beyond OIDL) packscope stops at the file's end", () => {
     // git's bsearch_hash trusts the fanout and reads outside the mapping (undefined: garbage or a
     // crash), so there is no message to match; we name the file and offset instead.
     const bytes = new Uint8Array(readFileSync(graphPath(FLAT)));
@@ -463,7 +497,11 @@ describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annot
     const session = await Session.open('commit-graph', fsDirectoryReader(join(BUILD, 'commit-graph/repo')));
     expect(session.summary().commitGraph).toEqual({ kind: 'flat', files: 1, bytes: readFileSync(graphPath(FLAT)).length });
     const anatomy = commitGraphAnatomy(session, () => ctx.checkCancelled());
-    const log = git(['--git-dir', FLAT, 'rev-list', '--all', '--parents']).stdout.toString().trim().split('\n').map((l) => l.split(' '));
+    const log = git(['--git-dir', FLAT, 'rev-list', '--all', '--parents'])
+      .stdout.toString()
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     expect(anatomy.kind).toBe('flat');
     expect(anatomy.totalCommits).toBe(log.length);
     const layer = anatomy.layers[0];
@@ -476,7 +514,11 @@ describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annot
 
     const { rows } = commitGraphRows(session, 0, 0, 500);
     const parents = new Map(log.map(([id, ...ps]) => [id, ps]));
-    for (const r of rows) expect(r.parents.map((p) => p.oid), r.oid).toEqual(parents.get(r.oid));
+    for (const r of rows)
+      expect(
+        r.parents.map((p) => p.oid),
+        r.oid,
+      ).toEqual(parents.get(r.oid));
 
     // Every byte of the file belongs to an annotation; the parent slots name git's parents.
     const path = '.git/objects/info/commit-graph';
@@ -512,7 +554,9 @@ describe.skipIf(!haveFixtures)('commit-graph in the worker: anatomy, rows, annot
   it('the split chain: layers base first, positions continuing, the chain file naming its layers', async () => {
     const session = await Session.open('commit-graph-split', fsDirectoryReader(join(BUILD, 'commit-graph-split/repo')));
     const anatomy = commitGraphAnatomy(session, () => ctx.checkCancelled());
-    const lines = readFileSync(join(chainDir(SPLIT), 'commit-graph-chain'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(chainDir(SPLIT), 'commit-graph-chain'), 'utf8')
+      .trim()
+      .split('\n');
     expect(anatomy.kind).toBe('chain');
     expect(anatomy.chainLines).toEqual(lines);
     expect(anatomy.layers.map((l) => l.file.replace(/^.*\//, ''))).toEqual(lines.map((h) => `graph-${h}.graph`));

@@ -45,7 +45,7 @@ describe('forEachCommitLink', () => {
     'a byte-order mark in a value': Uint8Array.from([...enc.encode('tree '), 0xef, 0xbb, 0xbf, ...enc.encode(`${T}\n\nm`)]),
     'invalid UTF-8 in a value': Uint8Array.from([...enc.encode(`tree ${T}\nparent `), 0xff, 0xc3, ...enc.encode(`\n\nm`)]),
     'blank lines before the header': enc.encode(`\ntree ${T}\n\nm`),
-    'empty': new Uint8Array(0),
+    empty: new Uint8Array(0),
   };
   for (const [name, data] of Object.entries(cases)) {
     it(`finds what parseCommit finds: ${name}`, () => {

@@ -248,7 +248,13 @@ describe('.rev in the modern fixtures', () => {
       .split('\n')
       .find((l) => l.startsWith(`rev ${p}:`));
     expect(line).toBeDefined();
-    const want = Object.fromEntries((line as string).replace(/ \(from file\)$/, '').split(' ').slice(2).map((kv) => kv.split('=')));
+    const want = Object.fromEntries(
+      (line as string)
+        .replace(/ \(from file\)$/, '')
+        .split(' ')
+        .slice(2)
+        .map((kv) => kv.split('=')),
+    );
     const { idx, pack } = openPack(join(f.packDir, p), SHA1);
     const source = fileSource(join(f.packDir, `${p}.rev`), `${p}.rev`);
     const rev = ReverseIndex.open(source, idx.count, SHA1);
@@ -274,7 +280,15 @@ describe('.rev in the modern fixtures', () => {
     const order = orderFromOffsets(idx);
     [order[40], order[41]] = [order[41], order[40]];
     const finding = rev.checkAgainst(order);
-    expect(finding).toEqual({ severity: 'error', check: 'cross-check', kind: 'Mismatch', file: `${p}.rev`, offset: 12 + 40 * 4, revEntry: { index: 40, expected: order[40], found: order[41] }, message: finding?.message });
+    expect(finding).toEqual({
+      severity: 'error',
+      check: 'cross-check',
+      kind: 'Mismatch',
+      file: `${p}.rev`,
+      offset: 12 + 40 * 4,
+      revEntry: { index: 40, expected: order[40], found: order[41] },
+      message: finding?.message,
+    });
     expect(finding?.message).toBe(`invalid rev-index position at 40: ${order[41]} != ${order[40]}`);
     expect(rev.checkAgainst(order.subarray(0, 100))?.revEntry).toMatchObject({ index: 40 });
     expect(rev.checkAgainst(orderFromOffsets(idx).subarray(0, 100))?.revEntry).toEqual({ index: 100 });
@@ -324,7 +338,9 @@ describe('.mtimes in the modern cruft fixture', () => {
     let text = '';
     for (let i = 0; i < idx.count; i++) text += `${idx.oidHexAt(i)} ${mtimes.mtimeAt(i)}\n`;
     expect(text).toBe(readFileSync(join(f.expect, `mtimes-${p}.txt`), 'utf8'));
-    expect(metaOf(f)).toContain(`cruft ${p}: mtimes_version=1 hash_id=${mtimes.hashId} objects=${idx.count} mtime_min=${mtimes.min()} mtime_max=${mtimes.max()} distinct_mtimes=${mtimes.summary().distinct} (from file)`);
+    expect(metaOf(f)).toContain(
+      `cruft ${p}: mtimes_version=1 hash_id=${mtimes.hashId} objects=${idx.count} mtime_min=${mtimes.min()} mtime_max=${mtimes.max()} distinct_mtimes=${mtimes.summary().distinct} (from file)`,
+    );
     expect(mtimes.summary()).toEqual({ min: 1640000000, max: 1640108000, distinct: 7 });
     expect(Array.from(mtimes.mtimes())).toEqual(Array.from({ length: idx.count }, (_, i) => mtimes.mtimeAt(i)));
     expect(mtimes.matchesPack(idx.packChecksum())).toBe(true);
@@ -629,13 +645,93 @@ describe('hostile .bitmap', () => {
 
   it('refuses EWAH word counts past the end, literal counts past the words, and bits past the objects', () => {
     const typesWith = (first: number[]): number[][] => [first, ewahOf([]), ewahOf([]), ewahOf([])];
-    expectError(() => open(bitmapFile({ objectCount: 4, types: typesWith(ewah(4, [[2, 0], [0, 1]], 0, 0xffffffff)) })), 'Truncated', 'p.bitmap', 36, /eof in data/);
-    expectError(() => open(bitmapFile({ objectCount: 4, types: typesWith(ewah(4, [[6, 0], [0, 1]])) })), 'OutOfRange', 'p.bitmap', 40, /3 literal words/);
-    expectError(() => open(bitmapFile({ objectCount: 4, types: typesWith(ewah(4, [[2, 0], [0, 0x10]])) })), 'OutOfRange', 'p.bitmap', 48, /bit 4/);
+    expectError(
+      () =>
+        open(
+          bitmapFile({
+            objectCount: 4,
+            types: typesWith(
+              ewah(
+                4,
+                [
+                  [2, 0],
+                  [0, 1],
+                ],
+                0,
+                0xffffffff,
+              ),
+            ),
+          }),
+        ),
+      'Truncated',
+      'p.bitmap',
+      36,
+      /eof in data/,
+    );
+    expectError(
+      () =>
+        open(
+          bitmapFile({
+            objectCount: 4,
+            types: typesWith(
+              ewah(4, [
+                [6, 0],
+                [0, 1],
+              ]),
+            ),
+          }),
+        ),
+      'OutOfRange',
+      'p.bitmap',
+      40,
+      /3 literal words/,
+    );
+    expectError(
+      () =>
+        open(
+          bitmapFile({
+            objectCount: 4,
+            types: typesWith(
+              ewah(4, [
+                [2, 0],
+                [0, 0x10],
+              ]),
+            ),
+          }),
+        ),
+      'OutOfRange',
+      'p.bitmap',
+      48,
+      /bit 4/,
+    );
     expectError(() => open(bitmapFile({ objectCount: 4, types: typesWith(ewah(4, [[0, 3]])) })), 'OutOfRange', 'p.bitmap', 40, /up to 63/);
-    expectError(() => open(bitmapFile({ objectCount: 4, types: typesWith(ewah(4, [[2, 0], [0, 1]], 2)) })), 'OutOfRange', 'p.bitmap', 56, /run-length word at 2/);
+    expectError(
+      () =>
+        open(
+          bitmapFile({
+            objectCount: 4,
+            types: typesWith(
+              ewah(
+                4,
+                [
+                  [2, 0],
+                  [0, 1],
+                ],
+                2,
+              ),
+            ),
+          }),
+        ),
+      'OutOfRange',
+      'p.bitmap',
+      56,
+      /run-length word at 2/,
+    );
     // A run of 2^32 - 1 zero words costs nothing to skip; a later set bit is still caught.
-    const zeros: [number, number][] = [[2, 0xfffffffe], [0, 1]];
+    const zeros: [number, number][] = [
+      [2, 0xfffffffe],
+      [0, 1],
+    ];
     expectError(() => open(bitmapFile({ objectCount: 4, types: typesWith(ewah(4, zeros)) })), 'OutOfRange', 'p.bitmap', 48);
     const onlyZeros = open(bitmapFile({ objectCount: 4, types: [ewah(0, [[0, 0xfffffffe]]), ewahOf([]), ewahOf([]), ewahOf([])] }));
     expect(onlyZeros.typeBitmap('commit').setBits).toBe(0);
@@ -651,7 +747,20 @@ describe('hostile .bitmap', () => {
     expectError(() => read([entry(0, 1, 0, [0])]), 'OutOfRange', 'p.bitmap', at + 4, /XOR offset 1/);
     expectError(() => read([entry(0, 0, 0, [0]), entry(1, 161, 0, [1])]), 'OutOfRange', 'p.bitmap', at + 34 + 4, /XOR offset 161/);
     expectError(() => read([entry(0, 0, 0, [5])]), 'OutOfRange', 'p.bitmap', 'any', /bit 5/);
-    const longWords = [...u32s([0]), 0, 0, ...ewah(4, [[2, 0], [0, 1]], 0, 1000)];
+    const longWords = [
+      ...u32s([0]),
+      0,
+      0,
+      ...ewah(
+        4,
+        [
+          [2, 0],
+          [0, 1],
+        ],
+        0,
+        1000,
+      ),
+    ];
     expectError(() => read([longWords]), 'Truncated', 'p.bitmap', at + 6 + 4, /eof in data/);
     // An entry count above what is there: the region ends in the middle of the second entry.
     const b = open(bitmapFile({ objectCount: 4, entries: [entry(0, 0, 0, [0])], entryCount: 2, tail: new Array<number>(12).fill(0) }));
@@ -669,12 +778,61 @@ describe('hostile .bitmap', () => {
       });
     const first = 32 + 4 * 28;
     const spec = (lookup: number[][]): BitmapSpec => ({ objectCount: 4, flags: BITMAP_OPT_FULL_DAG | BITMAP_OPT_LOOKUP_TABLE, entries: entries.slice(0, 2), lookup: rows(lookup) });
-    const ok = open(bitmapFile(spec([[0, first, 0xffffffff], [1, first + 34, 0]])));
+    const ok = open(
+      bitmapFile(
+        spec([
+          [0, first, 0xffffffff],
+          [1, first + 34, 0],
+        ]),
+      ),
+    );
     expect(ok.lookupAt(1)).toEqual({ row: 1, objectPosition: 1, entryOffset: first + 34, xorRow: 0 });
     const table = ok.lookupTable?.offset as number;
-    expectError(() => open(bitmapFile(spec([[9, first, 0xffffffff], [1, first + 34, 0]]))).lookupAt(0), 'OutOfRange', 'p.bitmap', table, /commit index 9/);
-    expectError(() => open(bitmapFile(spec([[0, 5, 0xffffffff], [1, first + 34, 0]]))).lookupAt(0), 'OutOfRange', 'p.bitmap', table + 4, /offset 5/);
-    expectError(() => open(bitmapFile(spec([[0, first, 2], [1, first + 34, 0]]))).lookupAt(0), 'OutOfRange', 'p.bitmap', table + 12, /XOR row 2/);
+    expectError(
+      () =>
+        open(
+          bitmapFile(
+            spec([
+              [9, first, 0xffffffff],
+              [1, first + 34, 0],
+            ]),
+          ),
+        ).lookupAt(0),
+      'OutOfRange',
+      'p.bitmap',
+      table,
+      /commit index 9/,
+    );
+    expectError(
+      () =>
+        open(
+          bitmapFile(
+            spec([
+              [0, 5, 0xffffffff],
+              [1, first + 34, 0],
+            ]),
+          ),
+        ).lookupAt(0),
+      'OutOfRange',
+      'p.bitmap',
+      table + 4,
+      /offset 5/,
+    );
+    expectError(
+      () =>
+        open(
+          bitmapFile(
+            spec([
+              [0, first, 2],
+              [1, first + 34, 0],
+            ]),
+          ),
+        ).lookupAt(0),
+      'OutOfRange',
+      'p.bitmap',
+      table + 12,
+      /XOR row 2/,
+    );
   });
 
   it('survives random damage to real files: a PackscopeError or a clean read, never a hang', () => {

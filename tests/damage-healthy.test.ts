@@ -98,9 +98,14 @@ function pointPastLargeTable(copy: DamagedCopy, victim: string, extra = 0): { at
   const largeCount = (readFileSync(path).length - 2 * H - layout.largeAt) / 8;
   const at = layout.offsetsAt + layout.position(victim) * 4;
   const large = largeCount + extra;
-  editFile(copy, path, (b) => {
-    b.writeUInt32BE(0x80000000 + large, at);
-  }, true);
+  editFile(
+    copy,
+    path,
+    (b) => {
+      b.writeUInt32BE(0x80000000 + large, at);
+    },
+    true,
+  );
   return { at, large };
 }
 
@@ -164,13 +169,18 @@ describe('a multi-pack-index entry naming a pack id that does not exist fails no
     const copy = copyOf('multi-pack');
     const path = join(copy.packDir, 'multi-pack-index');
     let victim = '';
-    editFile(copy, path, (b) => {
-      const chunks = midxChunks(b);
-      const position = 12;
-      b.writeUInt32BE(99, (chunks.get('OOFF') as number) + position * 8);
-      const oidl = chunks.get('OIDL') as number;
-      victim = b.subarray(oidl + position * 20, oidl + position * 20 + 20).toString('hex');
-    }, true);
+    editFile(
+      copy,
+      path,
+      (b) => {
+        const chunks = midxChunks(b);
+        const position = 12;
+        b.writeUInt32BE(99, (chunks.get('OOFF') as number) + position * 8);
+        const oidl = chunks.get('OIDL') as number;
+        victim = b.subarray(oidl + position * 20, oidl + position * 20 + 20).toString('hex');
+      },
+      true,
+    );
     // git dies at that entry (`fatal: bad pack-int-id: 99 (6 total packs)`), printing what came before.
     const theirs = git(['-C', copy.gitDir, 'cat-file', '--batch-all-objects', '--batch']);
     expect(theirs.status).toBe(128);
@@ -307,7 +317,7 @@ describe("git's built-in empty tree, which no pack holds", () => {
     }, 60_000);
   }
 
-  it('a corrupt copy is still an error, and the other hash\'s empty tree is not answered', async () => {
+  it("a corrupt copy is still an error, and the other hash's empty tree is not answered", async () => {
     const f = builtFixtures().find((x) => x.name === 'varied');
     if (!f) throw new Error('fixture varied is missing');
     const db = new ObjectDatabase(await discover(f.path), { inflater: nodeInflater });

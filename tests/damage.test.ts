@@ -84,9 +84,14 @@ const cases: Case[] = [
     fixture: 'varied',
     damage(copy) {
       const path = packPath(copy, copy.packs[0], 'idx');
-      const bytes = editFile(copy, path, (b) => {
-        b[b.length - 2 * H(copy)] ^= 0x01;
-      }, true);
+      const bytes = editFile(
+        copy,
+        path,
+        (b) => {
+          b[b.length - 2 * H(copy)] ^= 0x01;
+        },
+        true,
+      );
       return { expected: [{ file: rel(copy, path), offset: bytes.length - 2 * H(copy), check: 'idx-pack-checksum', kind: 'Mismatch' }], unreadable: new Set() };
     },
   },
@@ -97,9 +102,14 @@ const cases: Case[] = [
       const pack = copy.packs[0];
       const victim = wholeBlob(copy, pack);
       const layout = idxLayout(copy, pack);
-      editFile(copy, packPath(copy, pack, 'idx'), (b) => {
-        b[layout.crcsAt + layout.position(victim.oid) * 4] ^= 0x80;
-      }, true);
+      editFile(
+        copy,
+        packPath(copy, pack, 'idx'),
+        (b) => {
+          b[layout.crcsAt + layout.position(victim.oid) * 4] ^= 0x80;
+        },
+        true,
+      );
       return { expected: [{ file: rel(copy, packPath(copy, pack, 'pack')), offset: victim.offset, check: 'crc', kind: 'Mismatch', oid: victim.oid }], unreadable: new Set() };
     },
   },
@@ -112,11 +122,16 @@ const cases: Case[] = [
       // The victim's 64-bit offset moves 3 bytes into its own entry.
       const victim = rows.find((r, i) => i > 10 && r.depth === 0 && r.storedSize > 40) as (typeof rows)[number];
       const layout = idxLayout(copy, pack);
-      editFile(copy, packPath(copy, pack, 'idx'), (b) => {
-        const word = b.readUInt32BE(layout.offsetsAt + layout.position(victim.oid) * 4);
-        const large = layout.largeAt + (word - 0x80000000) * 8;
-        b.writeBigUInt64BE(BigInt(victim.offset + 3), large);
-      }, true);
+      editFile(
+        copy,
+        packPath(copy, pack, 'idx'),
+        (b) => {
+          const word = b.readUInt32BE(layout.offsetsAt + layout.position(victim.oid) * 4);
+          const large = layout.largeAt + (word - 0x80000000) * 8;
+          b.writeBigUInt64BE(BigInt(victim.offset + 3), large);
+        },
+        true,
+      );
       const previous = rows[rows.indexOf(victim) - 1];
       return {
         expected: [
@@ -149,7 +164,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: "a whole object's zlib stream broken (t5303 \"corrupt an object\")",
+    name: 'a whole object\'s zlib stream broken (t5303 "corrupt an object")',
     fixture: 'varied',
     damage(copy) {
       const pack = copy.packs[0];
@@ -163,7 +178,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'sha256: a whole object\'s zlib stream broken',
+    name: "sha256: a whole object's zlib stream broken",
     fixture: 'sha256',
     damage(copy) {
       const pack = copy.packs[0];
@@ -254,7 +269,13 @@ const cases: Case[] = [
       return {
         expected: [
           { file: rel(copy, path), offset: cutEntry.offset, check: 'trailer', kind: 'BadChecksum' },
-          { file: rel(copy, packPath(copy, pack, 'idx')), offset: idxLayout(copy, pack).offsetsAt + idxLayout(copy, pack).position(lost[0]) * 4, check: 'cross-check', kind: 'OutOfRange', oid: lost[0] },
+          {
+            file: rel(copy, packPath(copy, pack, 'idx')),
+            offset: idxLayout(copy, pack).offsetsAt + idxLayout(copy, pack).position(lost[0]) * 4,
+            check: 'cross-check',
+            kind: 'OutOfRange',
+            oid: lost[0],
+          },
         ],
         unreadable: withDependents(rows, lost),
       };
@@ -269,7 +290,14 @@ const cases: Case[] = [
       const size = readFileSync(path).length;
       truncateSync(path, size - 30);
       const loose = new Set(looseIds(copy));
-      return { expected: [{ file: rel(copy, path), check: 'open', kind: 'BadSize' }], unreadable: new Set(verifyRows(copy, pack).map((r) => r.oid).filter((o) => !loose.has(o))) };
+      return {
+        expected: [{ file: rel(copy, path), check: 'open', kind: 'BadSize' }],
+        unreadable: new Set(
+          verifyRows(copy, pack)
+            .map((r) => r.oid)
+            .filter((o) => !loose.has(o)),
+        ),
+      };
     },
   },
   {
@@ -279,7 +307,14 @@ const cases: Case[] = [
       const pack = copy.packs[0];
       rmSync(packPath(copy, pack, 'idx'));
       const loose = new Set(looseIds(copy));
-      return { expected: [{ file: rel(copy, packPath(copy, pack, 'pack')), check: 'open', kind: 'NotFound' }], unreadable: new Set(verifyRows(copy, pack).map((r) => r.oid).filter((o) => !loose.has(o))) };
+      return {
+        expected: [{ file: rel(copy, packPath(copy, pack, 'pack')), check: 'open', kind: 'NotFound' }],
+        unreadable: new Set(
+          verifyRows(copy, pack)
+            .map((r) => r.oid)
+            .filter((o) => !loose.has(o)),
+        ),
+      };
     },
   },
   {
@@ -324,10 +359,15 @@ const cases: Case[] = [
     damage(copy) {
       const path = join(copy.packDir, 'multi-pack-index');
       let at = 0;
-      editFile(copy, path, (b) => {
-        at = (midxChunks(b).get('OIDF') as number) + 4 * 10;
-        b.writeUInt32BE(0xffff, at);
-      }, true);
+      editFile(
+        copy,
+        path,
+        (b) => {
+          at = (midxChunks(b).get('OIDF') as number) + 4 * 10;
+          b.writeUInt32BE(0xffff, at);
+        },
+        true,
+      );
       return { expected: [{ file: rel(copy, path), offset: at + 4, check: 'open', kind: 'BadFanout' }], unreadable: new Set() };
     },
   },
@@ -337,10 +377,15 @@ const cases: Case[] = [
     damage(copy) {
       const path = join(copy.packDir, 'multi-pack-index');
       let at = 0;
-      editFile(copy, path, (b) => {
-        at = (midxChunks(b).get('OIDL') as number) + 20 * 40;
-        b[at] = 0x00;
-      }, true);
+      editFile(
+        copy,
+        path,
+        (b) => {
+          at = (midxChunks(b).get('OIDL') as number) + 20 * 40;
+          b[at] = 0x00;
+        },
+        true,
+      );
       return { expected: [{ file: rel(copy, path), offset: at, check: 'midx', kind: 'BadFanout' }], unreadable: new Set() };
     },
   },
@@ -351,14 +396,19 @@ const cases: Case[] = [
       const path = join(copy.packDir, 'multi-pack-index');
       let at = 0;
       let oid = '';
-      editFile(copy, path, (b) => {
-        const chunks = midxChunks(b);
-        const position = 12;
-        at = (chunks.get('OOFF') as number) + position * 8 + 4;
-        b.writeUInt32BE(b.readUInt32BE(at) + 7, at);
-        const oidl = chunks.get('OIDL') as number;
-        oid = b.subarray(oidl + position * 20, oidl + position * 20 + 20).toString('hex');
-      }, true);
+      editFile(
+        copy,
+        path,
+        (b) => {
+          const chunks = midxChunks(b);
+          const position = 12;
+          at = (chunks.get('OOFF') as number) + position * 8 + 4;
+          b.writeUInt32BE(b.readUInt32BE(at) + 7, at);
+          const oidl = chunks.get('OIDL') as number;
+          oid = b.subarray(oidl + position * 20, oidl + position * 20 + 20).toString('hex');
+        },
+        true,
+      );
       return {
         expected: [
           { file: rel(copy, path), offset: at, check: 'midx', kind: 'Mismatch', oid },
@@ -375,11 +425,16 @@ const cases: Case[] = [
     damage(copy) {
       const path = join(copy.packDir, 'multi-pack-index');
       let at = 0;
-      editFile(copy, path, (b) => {
-        at = midxChunks(b).get('PNAM') as number;
-        // The first name's hash digit `pack-1…` becomes `pack-z…`: after the second name.
-        b[at + 5] = 0x7a;
-      }, true);
+      editFile(
+        copy,
+        path,
+        (b) => {
+          at = midxChunks(b).get('PNAM') as number;
+          // The first name's hash digit `pack-1…` becomes `pack-z…`: after the second name.
+          b[at + 5] = 0x7a;
+        },
+        true,
+      );
       return { expected: [{ file: rel(copy, path), check: 'open', kind: 'BadChunk' }], unreadable: new Set() };
     },
   },
@@ -391,11 +446,16 @@ const cases: Case[] = [
       const r = git(['index-pack', '--rev-index', `${pack}.pack`], { cwd: copy.packDir });
       if (r.status !== 0) throw new Error(r.stderr);
       const path = packPath(copy, pack, 'rev');
-      editFile(copy, path, (b) => {
-        const a = b.readUInt32BE(12 + 4 * 5);
-        b.writeUInt32BE(b.readUInt32BE(12 + 4 * 6), 12 + 4 * 5);
-        b.writeUInt32BE(a, 12 + 4 * 6);
-      }, true);
+      editFile(
+        copy,
+        path,
+        (b) => {
+          const a = b.readUInt32BE(12 + 4 * 5);
+          b.writeUInt32BE(b.readUInt32BE(12 + 4 * 6), 12 + 4 * 5);
+          b.writeUInt32BE(a, 12 + 4 * 6);
+        },
+        true,
+      );
       return { expected: [{ file: rel(copy, path), offset: 12 + 4 * 5, check: 'cross-check', kind: 'Mismatch' }], unreadable: new Set() };
     },
   },
@@ -428,7 +488,11 @@ describe('damaged copies', () => {
         const damage = c.damage(copy);
         const findings = await verify(copy);
         const shown = findings.map((f) => `${f.check} ${f.kind} ${f.file}:${f.offset} ${f.oid ?? ''} ${f.message}`).join('\n');
-        for (const e of damage.expected) expect(findings.some((f) => matches(f, e)), `${JSON.stringify(e)} in\n${shown}`).toBe(true);
+        for (const e of damage.expected)
+          expect(
+            findings.some((f) => matches(f, e)),
+            `${JSON.stringify(e)} in\n${shown}`,
+          ).toBe(true);
 
         // fsck prints the same findings git-style; its status has bit 1 (a pack or object finding),
         // with git's 2 and 8 beside it when refs or links then name objects it cannot find.

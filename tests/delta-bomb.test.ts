@@ -72,7 +72,12 @@ afterAll(() => {
  * resident memory; the child is killed past `killAtBytes` of memory or `timeoutMs`, so a
  * regression cannot take the machine's memory.
  */
-function runWatched(args: string[], input: string, killAtBytes: number, timeoutMs: number): Promise<{ status: number | null; stdout: Buffer; stdoutBytes: number; stderr: string; peakBytes: number; killed: string | undefined }> {
+function runWatched(
+  args: string[],
+  input: string,
+  killAtBytes: number,
+  timeoutMs: number,
+): Promise<{ status: number | null; stdout: Buffer; stdoutBytes: number; stderr: string; peakBytes: number; killed: string | undefined }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdoutBytes = 0;

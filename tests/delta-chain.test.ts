@@ -153,7 +153,11 @@ describe('applyDeltaChain', () => {
     // fallback every level would trace 60,000 one-byte pieces through the one below.
     const size = 60_000;
     const base = Uint8Array.from({ length: size }, (_, i) => i % 251);
-    const reverse = encodeDelta(size, size, Array.from({ length: size }, (_, i) => ({ copy: [size - 1 - i, 1] as [number, number] })));
+    const reverse = encodeDelta(
+      size,
+      size,
+      Array.from({ length: size }, (_, i) => ({ copy: [size - 1 - i, 1] as [number, number] })),
+    );
     const deltas = Array.from({ length: 30 }, () => reverse);
     const started = performance.now();
     const result = applyDeltaChain(base, deltas, []);

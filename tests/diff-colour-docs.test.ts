@@ -77,7 +77,10 @@ describe('colour documents', () => {
         const patch = decodePatch(oldBlob, newBlob);
         if (patch.binary) continue;
         const docs = colourDocuments({ hunks: { ...patch, oldLines: 0, newLines: 0, oldSize: 0, newSize: 0, cut: { lines: 0, longLines: 0 } }, context: new Map() });
-        for (const [side, blob] of [['old', oldBlob], ['new', newBlob]] as const) {
+        for (const [side, blob] of [
+          ['old', oldBlob],
+          ['new', newBlob],
+        ] as const) {
           const lines = linesOf(blob);
           const keys = [...(docs.get(side)?.keys() ?? [])] as number[];
           expect(keys).toEqual([...keys].sort((a, b) => a - b));

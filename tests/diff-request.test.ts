@@ -31,7 +31,12 @@ describe('diff requests in core', () => {
       const r = resolveTarget(repo.db, repo.refs, { kind: 'commit', rev: tag, parent: 1 });
       expect(r.ends.toCommit, tag).toBe(run(['rev-parse', `${tag}^{commit}`]).trim());
       expect(r.ends.toTree, tag).toBe(run(['rev-parse', `${tag}^{tree}`]).trim());
-      expect(r.ends.parents, tag).toEqual(run(['rev-parse', `${tag}^{commit}^@`]).trim().split('\n').filter(Boolean));
+      expect(r.ends.parents, tag).toEqual(
+        run(['rev-parse', `${tag}^{commit}^@`])
+          .trim()
+          .split('\n')
+          .filter(Boolean),
+      );
     }
     const pair = resolveTarget(repo.db, repo.refs, { kind: 'pair', from: 'v0.1', to: 'main^{tree}' });
     expect(pair.ends).toEqual({ fromCommit: run(['rev-parse', 'v0.1^{commit}']).trim(), fromTree: run(['rev-parse', 'v0.1^{tree}']).trim(), toTree: run(['rev-parse', 'main^{tree}']).trim() });
@@ -69,7 +74,7 @@ describe('diff requests in core', () => {
     expect(files).toBeGreaterThan(10);
   });
 
-  it('gives hunks whose counts are numstat\'s, and sizes as cat-file -s', async () => {
+  it("gives hunks whose counts are numstat's, and sizes as cat-file -s", async () => {
     const c = run(['rev-list', '--no-merges', '-n1', 'main']).trim();
     const resolved = resolveTarget(repo.db, repo.refs, { kind: 'commit', rev: c, parent: 1 });
     const changes = await compareTarget(repo.db, resolved, { renames: true, copies: false }, LIMITS, NO_PACING);
@@ -89,26 +94,38 @@ describe('diff requests in core', () => {
     expect(pairStats(repo.db, { ...changes.pairs[0], new: sideById(repo.db, 'ab'.repeat(20), '100644') }, LIMITS.maxBlobBytes).skipped).toBe('missing');
   });
 
-  it('lists each merge\'s combined view as git diff-tree -c -r and --cc -p do', async () => {
+  it("lists each merge's combined view as git diff-tree -c -r and --cc -p do", async () => {
     const merges = run(['rev-list', '--merges', '--all']).trim().split('\n');
     expect(merges.length).toBe(2);
     for (const m of merges) {
       const raw = run(['diff-tree', '-c', '-r', '--raw', m]).trim().split('\n').slice(1).filter(Boolean);
       const all = await combinedView(repo.db, repo.refs, m, false, LIMITS, NO_PACING);
-      const got = all.paths.map((p) => `${':'.repeat(p.parents.length)}${p.parents.map((q) => modeOctal(q.mode)).join(' ')} ${modeOctal(p.mode)} ${p.parents.map((q) => toHex(q.oid)).join(' ')} ${toHex(p.oid)} ${p.parents.map((q) => q.status).join('')}\t${latin1(p.path)}`);
+      const got = all.paths.map(
+        (p) =>
+          `${':'.repeat(p.parents.length)}${p.parents.map((q) => modeOctal(q.mode)).join(' ')} ${modeOctal(p.mode)} ${p.parents.map((q) => toHex(q.oid)).join(' ')} ${toHex(p.oid)} ${p.parents.map((q) => q.status).join('')}\t${latin1(p.path)}`,
+      );
       expect(got, m).toEqual(raw);
       const ccPaths = [...run(['diff-tree', '--cc', '-p', m]).matchAll(/^diff --cc (.*)$/gm)].map((x) => x[1]);
       const dense = await combinedView(repo.db, repo.refs, m, true, LIMITS, NO_PACING);
-      expect(dense.paths.map((p) => latin1(p.path)), m).toEqual(ccPaths);
+      expect(
+        dense.paths.map((p) => latin1(p.path)),
+        m,
+      ).toEqual(ccPaths);
       for (const p of dense.paths) {
-        const hunks = mergeFileHunks(repo.db, { path: p.path, mode: p.mode, oid: p.oid }, p.parents.map((q) => ({ path: p.path, mode: q.mode, oid: q.oid })), { dense: true }, LIMITS);
+        const hunks = mergeFileHunks(
+          repo.db,
+          { path: p.path, mode: p.mode, oid: p.oid },
+          p.parents.map((q) => ({ path: p.path, mode: q.mode, oid: q.oid })),
+          { dense: true },
+          LIMITS,
+        );
         expect(hunks.skipped).toBeUndefined();
       }
     }
     await expect(combinedView(repo.db, repo.refs, run(['rev-list', '--no-merges', '-n1', 'main']).trim(), true, LIMITS, NO_PACING)).rejects.toThrow(/not a merge/);
   });
 
-  it('reads a blob\'s lines as git cat-file shows them, capped', () => {
+  it("reads a blob's lines as git cat-file shows them, capped", () => {
     const oid = run(['rev-parse', 'main:README.md']).trim();
     const want = run(['cat-file', 'blob', oid]).replace(/\n$/, '').split('\n');
     const side = sideById(repo.db, oid, undefined);

@@ -44,7 +44,17 @@ function linesOf(b: Buffer): string[] {
 
 function hunksOf(a: Buffer, b: Buffer): FileHunks {
   const d = decodePatch(a, b);
-  return { hunks: d.hunks, added: d.added, deleted: d.deleted, oldLines: linesOf(a).length, newLines: linesOf(b).length, binary: d.binary, oldSize: a.length, newSize: b.length, cut: { lines: d.cut.lines, longLines: d.cut.longLines } };
+  return {
+    hunks: d.hunks,
+    added: d.added,
+    deleted: d.deleted,
+    oldLines: linesOf(a).length,
+    newLines: linesOf(b).length,
+    binary: d.binary,
+    oldSize: a.length,
+    newSize: b.length,
+    cut: { lines: d.cut.lines, longLines: d.cut.longLines },
+  };
 }
 
 /** The old and new files as the rows tell them. */
@@ -65,7 +75,10 @@ function spell(rows: BodyRow[]): { old: string[]; new: string[] } {
   return out;
 }
 
-const commits = git([`--git-dir=${GIT_DIR}`, 'rev-list', '--no-merges', 'main']).stdout.toString().trim().split('\n');
+const commits = git([`--git-dir=${GIT_DIR}`, 'rev-list', '--no-merges', 'main'])
+  .stdout.toString()
+  .trim()
+  .split('\n');
 const pairs = commits.flatMap((c) => changedPairs(c).map((p) => ({ ...p, commit: c })));
 
 describe('diff rows on the history fixture', () => {

@@ -100,7 +100,11 @@ describe('history fixture, more forms', () => {
   it('two tree-ishes: no commit line, the changes between them', () => {
     const commits = allCommits(history).trim().split('\n');
     const [tip, root] = [commits[0], commits[commits.length - 1]];
-    for (const flags of [['-r', '-M'], ['-p', '-M'], ['-M', '--numstat']]) {
+    for (const flags of [
+      ['-r', '-M'],
+      ['-p', '-M'],
+      ['-M', '--numstat'],
+    ]) {
       const want = gitDiffTree(history, [...flags, root, `${tip}^{tree}`]);
       expect(want.length).toBeGreaterThan(0);
       expect(ours(history, [...flags, root, `${tip}^{tree}`]).toString('latin1')).toBe(want.toString('latin1'));
@@ -192,7 +196,11 @@ describe('worker diff requests', () => {
     const commits = allCommits(history).trim().split('\n');
     let files = 0;
     for (const c of commits) {
-      const parents = git(['--git-dir', gitDir(history), 'rev-list', '--parents', '-n1', c]).stdout.toString().trim().split(' ').length - 1;
+      const parents =
+        git(['--git-dir', gitDir(history), 'rev-list', '--parents', '-n1', c])
+          .stdout.toString()
+          .trim()
+          .split(' ').length - 1;
       if (parents > 1) continue;
       const raw = gitDiffTree(history, ['--root', '-r', '-M', '--raw', c]).toString('latin1').split('\n').slice(1, -1);
       const numstat = gitDiffTree(history, ['--root', '-r', '-M', '--numstat', c]).toString('latin1').split('\n').slice(1, -1);
@@ -208,7 +216,10 @@ describe('worker diff requests', () => {
       expect(page.total).toBe(raw.length);
       const counts = numstat.map((l) => l.split('\t').slice(0, 2).join('\t'));
       const shown = page.files.filter((f) => !(f.status === 'M' && f.added === 0 && f.deleted === 0 && f.old.mode === f.new.mode));
-      expect(shown.map((f) => (f.binary ? '-\t-' : `${f.added}\t${f.deleted}`)), c).toEqual(counts);
+      expect(
+        shown.map((f) => (f.binary ? '-\t-' : `${f.added}\t${f.deleted}`)),
+        c,
+      ).toEqual(counts);
       files += page.files.length;
     }
     expect(files).toBeGreaterThan(20);
@@ -236,17 +247,27 @@ describe('worker diff requests', () => {
     expect(page.files.map((f) => f.status)).toEqual(want.map((l) => l[0]));
     expect(page.ends.fromCommit).toBe(root);
     const blobs = await diffFiles(session, { target: { kind: 'pair', from: `${root}:README.md`, to: `${tip}:README.md` }, start: 0, count: 10 }, ctx);
-    const stat = git(['--git-dir', gitDir(history), 'diff', '--numstat', `${root}:README.md`, `${tip}:README.md`]).stdout.toString().split('\t');
+    const stat = git(['--git-dir', gitDir(history), 'diff', '--numstat', `${root}:README.md`, `${tip}:README.md`])
+      .stdout.toString()
+      .split('\t');
     expect(blobs.files.length).toBe(1);
     expect([blobs.files[0].added, blobs.files[0].deleted]).toEqual([Number(stat[0]), Number(stat[1])]);
   });
 
   it('diffCombined lists the paths git diff-tree -c -r lists for each merge, with each parent', async () => {
-    const merges = git(['--git-dir', gitDir(history), 'rev-list', '--merges', '--all']).stdout.toString().trim().split('\n');
+    const merges = git(['--git-dir', gitDir(history), 'rev-list', '--merges', '--all'])
+      .stdout.toString()
+      .trim()
+      .split('\n');
     expect(merges.length).toBeGreaterThanOrEqual(2);
     let seen = 0;
     for (const m of merges) {
-      const lines = gitDiffTree(history, ['-c', '-r', '--raw', m]).toString('utf8').trim().split('\n').slice(1).filter((l) => l);
+      const lines = gitDiffTree(history, ['-c', '-r', '--raw', m])
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .filter((l) => l);
       const page = await diffCombined(session, { rev: m, start: 0, count: 1000, dense: false }, ctx);
       const got = page.files.map((f) => {
         const colons = ':'.repeat(f.parents.length);
@@ -263,7 +284,14 @@ describe('worker diff requests', () => {
     // from both parents), --cc does not (every hunk is one parent's version). A third file
     // is resolved by hand (both shown), a fourth differs only in the result (both shown).
     const dir = mkdtempSync(join(tmpdir(), 'packscope-cc-'));
-    const env = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' };
+    const env = {
+      GIT_AUTHOR_NAME: 'A',
+      GIT_AUTHOR_EMAIL: 'a@example.com',
+      GIT_COMMITTER_NAME: 'A',
+      GIT_COMMITTER_EMAIL: 'a@example.com',
+      GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
+    };
     const run = (...args: string[]) => {
       const r = git(['-C', dir, ...args], { env });
       expect(r.status, r.stderr).toBe(0);
@@ -272,27 +300,63 @@ describe('worker diff requests', () => {
     const lines = (edit: (i: number) => string) => Array.from({ length: 30 }, (_, i) => edit(i)).join('\n') + '\n';
     try {
       run('init', '-q', '-b', 'main');
-      writeFileSync(join(dir, 'auto.txt'), lines((i) => `line ${i}`));
-      writeFileSync(join(dir, 'hand.txt'), lines((i) => `line ${i}`));
-      writeFileSync(join(dir, 'evil.txt'), lines((i) => `line ${i}`));
+      writeFileSync(
+        join(dir, 'auto.txt'),
+        lines((i) => `line ${i}`),
+      );
+      writeFileSync(
+        join(dir, 'hand.txt'),
+        lines((i) => `line ${i}`),
+      );
+      writeFileSync(
+        join(dir, 'evil.txt'),
+        lines((i) => `line ${i}`),
+      );
       run('add', '.');
       run('commit', '-q', '-m', 'base');
       run('checkout', '-q', '-b', 'side');
-      writeFileSync(join(dir, 'auto.txt'), lines((i) => (i === 25 ? 'side 25' : `line ${i}`)));
-      writeFileSync(join(dir, 'hand.txt'), lines((i) => (i === 10 ? 'side 10' : `line ${i}`)));
-      writeFileSync(join(dir, 'evil.txt'), lines((i) => (i === 5 ? 'side 5' : `line ${i}`)));
+      writeFileSync(
+        join(dir, 'auto.txt'),
+        lines((i) => (i === 25 ? 'side 25' : `line ${i}`)),
+      );
+      writeFileSync(
+        join(dir, 'hand.txt'),
+        lines((i) => (i === 10 ? 'side 10' : `line ${i}`)),
+      );
+      writeFileSync(
+        join(dir, 'evil.txt'),
+        lines((i) => (i === 5 ? 'side 5' : `line ${i}`)),
+      );
       run('commit', '-q', '-am', 'side');
       run('checkout', '-q', 'main');
-      writeFileSync(join(dir, 'auto.txt'), lines((i) => (i === 2 ? 'main 2' : `line ${i}`)));
-      writeFileSync(join(dir, 'hand.txt'), lines((i) => (i === 10 ? 'main 10' : `line ${i}`)));
-      writeFileSync(join(dir, 'evil.txt'), lines((i) => (i === 20 ? 'main 20' : `line ${i}`)));
+      writeFileSync(
+        join(dir, 'auto.txt'),
+        lines((i) => (i === 2 ? 'main 2' : `line ${i}`)),
+      );
+      writeFileSync(
+        join(dir, 'hand.txt'),
+        lines((i) => (i === 10 ? 'main 10' : `line ${i}`)),
+      );
+      writeFileSync(
+        join(dir, 'evil.txt'),
+        lines((i) => (i === 20 ? 'main 20' : `line ${i}`)),
+      );
       run('commit', '-q', '-am', 'main');
       git(['-C', dir, 'merge', '-q', 'side', '-m', 'merge'], { env });
-      writeFileSync(join(dir, 'hand.txt'), lines((i) => (i === 10 ? 'both 10' : `line ${i}`)));
-      writeFileSync(join(dir, 'evil.txt'), lines((i) => (i === 5 ? 'side 5' : i === 20 ? 'main 20' : i === 29 ? 'neither 29' : `line ${i}`)));
+      writeFileSync(
+        join(dir, 'hand.txt'),
+        lines((i) => (i === 10 ? 'both 10' : `line ${i}`)),
+      );
+      writeFileSync(
+        join(dir, 'evil.txt'),
+        lines((i) => (i === 5 ? 'side 5' : i === 20 ? 'main 20' : i === 29 ? 'neither 29' : `line ${i}`)),
+      );
       run('add', '.');
       run('commit', '-q', '--no-edit');
-      const cc = run('diff-tree', '--cc', 'HEAD').split('\n').filter((l) => l.startsWith('diff --cc ')).map((l) => l.slice(10));
+      const cc = run('diff-tree', '--cc', 'HEAD')
+        .split('\n')
+        .filter((l) => l.startsWith('diff --cc '))
+        .map((l) => l.slice(10));
       const c = run('diff-tree', '-c', '-r', '--name-only', 'HEAD').trim().split('\n').slice(1);
       expect(c).toEqual(['auto.txt', 'evil.txt', 'hand.txt']);
       expect(cc).toEqual(['evil.txt', 'hand.txt']);
@@ -307,7 +371,9 @@ describe('worker diff requests', () => {
   });
 
   it('diffHunks gives the hunks of git diff -p, and the whole file on asking', async () => {
-    const c = git(['--git-dir', gitDir(history), 'log', '--format=%H', '-n1', '--all', '--', 'src/main.c']).stdout.toString().trim();
+    const c = git(['--git-dir', gitDir(history), 'log', '--format=%H', '-n1', '--all', '--', 'src/main.c'])
+      .stdout.toString()
+      .trim();
     const page = await diffFiles(session, { target: { kind: 'commit', rev: c, parent: 1 }, start: 0, count: 1000 }, ctx);
     const file = page.files.find((f) => f.new.path === 'src/main.c' && f.status === 'M');
     expect(file).toBeDefined();
@@ -325,10 +391,16 @@ describe('worker diff requests', () => {
   });
 
   it('diffHunks marks a binary pair and diffBlobLines reads lines as git cat-file has them', async () => {
-    const blob = git(['--git-dir', gitDir(history), 'rev-parse', 'HEAD:data/blob.bin']).stdout.toString().trim();
+    const blob = git(['--git-dir', gitDir(history), 'rev-parse', 'HEAD:data/blob.bin'])
+      .stdout.toString()
+      .trim();
     expect(diffHunks(session, { oldOid: '', newOid: blob }).binary).toBe(true);
-    const readme = git(['--git-dir', gitDir(history), 'rev-parse', 'HEAD:README.md']).stdout.toString().trim();
-    const text = git(['--git-dir', gitDir(history), 'cat-file', 'blob', readme]).stdout.toString('utf8').split('\n');
+    const readme = git(['--git-dir', gitDir(history), 'rev-parse', 'HEAD:README.md'])
+      .stdout.toString()
+      .trim();
+    const text = git(['--git-dir', gitDir(history), 'cat-file', 'blob', readme])
+      .stdout.toString('utf8')
+      .split('\n');
     const lines = diffBlobLines(session, { oid: readme, start: 2, count: 3 });
     expect(lines.lines).toEqual(text.slice(1, 4));
     expect(lines.total).toBe(text[text.length - 1] === '' ? text.length - 1 : text.length);
@@ -346,7 +418,10 @@ describe('worker diff requests', () => {
     for (const c of lost) {
       const want = gitDiffTree(dangling, ['--root', '-r', '-M', '--name-status', c]).toString('utf8').trim().split('\n').slice(1);
       const page = await diffFiles(s, { target: { kind: 'commit', rev: c, parent: 1 }, start: 0, count: 100 }, ctx);
-      expect(page.files.map((f) => `${f.status}\t${f.new.path || f.old.path}`), c).toEqual(want);
+      expect(
+        page.files.map((f) => `${f.status}\t${f.new.path || f.old.path}`),
+        c,
+      ).toEqual(want);
     }
   });
 
@@ -366,13 +441,28 @@ describe('worker diff requests', () => {
     expect(pauses).toBe(2);
     // Not kept half-done: asked again, it runs to the end.
     const page = await diffFiles(s, { target, start: 0, count: 10, stats: false }, ctx);
-    expect(page.total).toBe(gitDiffTree(big, ['-r', '-M', '--name-only', commits[commits.length - 1], commits[0]]).toString().trim().split('\n').length);
+    expect(page.total).toBe(
+      gitDiffTree(big, ['-r', '-M', '--name-only', commits[commits.length - 1], commits[0]])
+        .toString()
+        .trim()
+        .split('\n').length,
+    );
   });
 
   it('a folder whose tree is missing is one entry with the reason; the other files are listed (the CLI fails as git does)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'packscope-damaged-'));
-    const env = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' };
-    const run = (...args: string[]) => git(['-C', dir, ...args], { env }).stdout.toString().trim();
+    const env = {
+      GIT_AUTHOR_NAME: 'A',
+      GIT_AUTHOR_EMAIL: 'a@example.com',
+      GIT_COMMITTER_NAME: 'A',
+      GIT_COMMITTER_EMAIL: 'a@example.com',
+      GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
+    };
+    const run = (...args: string[]) =>
+      git(['-C', dir, ...args], { env })
+        .stdout.toString()
+        .trim();
     try {
       run('init', '-q');
       mkdirSync(join(dir, 'lost'));
@@ -424,7 +514,15 @@ describe('core rules git fixtures do not reach', () => {
       { status: 'A', old: undefined, new: file('d', 4), score: 0 },
       { status: 'A', old: undefined, new: file('moved', 5), score: 0 },
     ];
-    const reader = blobs(new Map([[1, text(20, 'x')], [2, text(20, 'y')], [3, text(20, 'x') + 'z\n'], [4, text(20, 'y') + 'z\n'], [5, 'same']]));
+    const reader = blobs(
+      new Map([
+        [1, text(20, 'x')],
+        [2, text(20, 'y')],
+        [3, text(20, 'x') + 'z\n'],
+        [4, text(20, 'y') + 'z\n'],
+        [5, 'same'],
+      ]),
+    );
     const limited = runToEnd(detectRenames(pairs, reader, { renameLimit: 1 }));
     expect(limited.inexact).toBe('skipped');
     expect(limited.pairs.map((p) => p.status)).toEqual(['D', 'D', 'A', 'A', 'R']);
@@ -440,7 +538,18 @@ describe('core rules git fixtures do not reach', () => {
       { status: 'A', old: undefined, new: file('link2', 2, MODE_LINK), score: 0 },
       { status: 'A', old: undefined, new: file('here', 8), score: 0 },
     ];
-    const found = runToEnd(detectRenames(pairs, blobs(new Map([[1, 'target'], [2, 'target2'], [8, 'x\n']]))));
+    const found = runToEnd(
+      detectRenames(
+        pairs,
+        blobs(
+          new Map([
+            [1, 'target'],
+            [2, 'target2'],
+            [8, 'x\n'],
+          ]),
+        ),
+      ),
+    );
     expect(found.pairs.map((p) => p.status)).toEqual(['D', 'D', 'A', 'A']);
     expect(found.missing).toEqual(['7'.padStart(40, '0')]);
   });

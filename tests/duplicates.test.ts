@@ -86,7 +86,10 @@ describe('duplicated objects', () => {
 
   it('multi-pack: the copy marked as read is the one git reads (its size on disk and delta base)', async () => {
     const { dups } = await findAll(join(MULTI, 'repo'));
-    const reads = gitReads(join(MULTI, 'repo/.git'), dups.map((d) => d.oid));
+    const reads = gitReads(
+      join(MULTI, 'repo/.git'),
+      dups.map((d) => d.oid),
+    );
     let told = 0;
     for (const d of dups) {
       const read = d.copies.find((c) => c.read);
@@ -105,8 +108,15 @@ describe('duplicated objects', () => {
     const reported: string[] = [];
     const report = await duplicateReport(repo.db, portableHasher, { progress: (_d, _t, label) => void reported.push(label), pause: async () => undefined });
     const byId = showIndex(MULTI);
-    expect(report.duplicates.map((d) => d.oid)).toEqual([...byId.entries()].filter(([, c]) => c.length > 1).map(([oid]) => oid).sort());
-    const sizes = git(['--git-dir', join(MULTI, 'repo/.git'), 'cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], { input: report.duplicates.map((d) => d.oid).join('\n') + '\n' }).stdout.toString();
+    expect(report.duplicates.map((d) => d.oid)).toEqual(
+      [...byId.entries()]
+        .filter(([, c]) => c.length > 1)
+        .map(([oid]) => oid)
+        .sort(),
+    );
+    const sizes = git(['--git-dir', join(MULTI, 'repo/.git'), 'cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
+      input: report.duplicates.map((d) => d.oid).join('\n') + '\n',
+    }).stdout.toString();
     expect(report.duplicates.map((d) => `${d.oid} ${d.type} ${d.size}`).join('\n')).toBe(sizes.trim());
     expect(report.duplicates.every((d) => d.identical)).toBe(true);
     expect([report.packedOnly, report.withLoose, report.differing]).toEqual([16, 0, 0]);

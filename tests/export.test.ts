@@ -134,7 +134,11 @@ describe('tree as zip, against git archive --format=zip', () => {
     expect(find('sub/').externalAttributes).toBe(0x10);
     expect(find('odd/\xff\xfe.bin').flags).toBe(0);
     expect(find('odd/na\xc3\xafve caf\xc3\xa9.txt').flags).toBe(0x800);
-    const modes = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '-t', 'HEAD']).stdout.toString().trim().split('\n').map((l) => l.split(' ')[0]);
+    const modes = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '-t', 'HEAD'])
+      .stdout.toString()
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
     const count = (...m: string[]) => modes.filter((x) => m.includes(x)).length;
     // odd/back\\slash.txt is the one name left out (a folder separator on Windows), and listed.
     expect(answer).toMatchObject({ files: count('100644', '100755') - 1, symlinks: count('120000'), submodules: count('160000'), directories: count('040000') });
@@ -166,7 +170,9 @@ describe('tree as zip, against git archive --format=zip', () => {
 
   it('a bare tree gets the time of the export and no comment, as git does', async () => {
     const s = await open(varied.path, 'varied');
-    const tree = git(['--git-dir', gitDir(varied), 'rev-parse', 'HEAD^{tree}']).stdout.toString().trim();
+    const tree = git(['--git-dir', gitDir(varied), 'rev-parse', 'HEAD^{tree}'])
+      .stdout.toString()
+      .trim();
     const before = Math.floor(Date.now() / 1000);
     const { answer, zip } = await ourZip(s, tree);
     expect(answer.commit).toBeUndefined();
@@ -232,7 +238,11 @@ describe('trees built to explode', () => {
     const dir = scratchRepo('explode');
     const blob = git(['--git-dir', dir, 'hash-object', '-w', '--stdin'], { input: 'boom\n' }).stdout.toString().trim();
     let tree = mktree(dir, [`100644 blob ${blob}\tf`]);
-    for (let level = 0; level < 12; level++) tree = mktree(dir, Array.from({ length: 16 }, (_, i) => `040000 tree ${tree}\td${String(i).padStart(2, '0')}`));
+    for (let level = 0; level < 12; level++)
+      tree = mktree(
+        dir,
+        Array.from({ length: 16 }, (_, i) => `040000 tree ${tree}\td${String(i).padStart(2, '0')}`),
+      );
     const s = await open(dir);
     const started = performance.now();
     const answer: TreeZipAnswer = await exportTreeZip(s.db, s.refs, s.title, { rev: tree, path: [] }, ctx);
@@ -253,8 +263,15 @@ describe('trees built to explode', () => {
   it('within the entry limit but the same subtree over and over: refused as amplification', async () => {
     const dir = scratchRepo('amplify');
     const blob = git(['--git-dir', dir, 'hash-object', '-w', '--stdin'], { input: 'x' }).stdout.toString().trim();
-    let tree = mktree(dir, Array.from({ length: 16 }, (_, i) => `100644 blob ${blob}\tf${i}`));
-    for (let level = 0; level < 3; level++) tree = mktree(dir, Array.from({ length: 16 }, (_, i) => `040000 tree ${tree}\td${i}`));
+    let tree = mktree(
+      dir,
+      Array.from({ length: 16 }, (_, i) => `100644 blob ${blob}\tf${i}`),
+    );
+    for (let level = 0; level < 3; level++)
+      tree = mktree(
+        dir,
+        Array.from({ length: 16 }, (_, i) => `040000 tree ${tree}\td${i}`),
+      );
     const s = await open(dir);
     const answer = await exportTreeZip(s.db, s.refs, s.title, { rev: tree, path: [] }, ctx);
     expect(answer.kind === 'refused' && answer.refusal).toMatchObject({ reason: 'amplification', entries: 16 + 256 + 4096 + 65536, distinctObjects: 5 });
@@ -321,7 +338,12 @@ describe('objects as files', () => {
   const oids = readdirSync(pDir)
     .filter((f) => f.endsWith('.txt'))
     .map((f) => f.slice(0, -4));
-  const types = new Map(readFileSync(join(varied.expect, 't.txt'), 'latin1').trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  const types = new Map(
+    readFileSync(join(varied.expect, 't.txt'), 'latin1')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string]),
+  );
 
   it('the loose form inflates to <type> <size>\\0<content>, hashes to the id, and git reads it from objects/', async () => {
     const s = await open(varied.path, 'varied');
@@ -339,10 +361,12 @@ describe('objects as files', () => {
     }
     // Every dropped file is an object git reads back as the original, header and content.
     const batch = git(['--git-dir', dir, 'cat-file', '--batch'], { input: oids.join('\n') + '\n' }).stdout;
-    const expected = Buffer.concat(oids.map((oid) => {
-      const data = s.db.read(fromHex(oid)).data;
-      return Buffer.concat([Buffer.from(`${oid} ${types.get(oid)} ${data.length}\n`), data, Buffer.from('\n')]);
-    }));
+    const expected = Buffer.concat(
+      oids.map((oid) => {
+        const data = s.db.read(fromHex(oid)).data;
+        return Buffer.concat([Buffer.from(`${oid} ${types.get(oid)} ${data.length}\n`), data, Buffer.from('\n')]);
+      }),
+    );
     expect(batch.equals(expected)).toBe(true);
   });
 
@@ -361,11 +385,16 @@ describe('objects as files', () => {
 
   it('the planner reads each distinct tree once (the measure of a real repository is cheap)', async () => {
     const s = await open(join(BUILD, 'varied', 'repo'), 'varied');
-    const tree = git(['--git-dir', gitDir(varied), 'rev-parse', 'HEAD^{tree}']).stdout.toString().trim();
+    const tree = git(['--git-dir', gitDir(varied), 'rev-parse', 'HEAD^{tree}'])
+      .stdout.toString()
+      .trim();
     const planned = await planTreeExport(s.db, fromHex(tree));
     expect(planned.kind).toBe('plan');
     if (planned.kind !== 'plan') return;
-    const lsTree = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '-t', tree]).stdout.toString().trim().split('\n');
+    const lsTree = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '-t', tree])
+      .stdout.toString()
+      .trim()
+      .split('\n');
     expect(planned.plan.totals.entries).toBe(lsTree.length - 1); // odd/back\\slash.txt is left out
     expect(planned.plan.problems.map((p) => p.path)).toEqual(['odd/back\\slash.txt']);
     expect(planned.plan.trees.size).toBe(new Set(lsTree.filter((l) => l.includes(' tree ')).map((l) => l.split(/\s+/)[2])).size + 1);

@@ -28,7 +28,10 @@ const lines = (f: Fixture | string, args: string[]) => {
   const dir = typeof f === 'string' ? f : gitDirOf(f);
   const r = git(['--git-dir', dir, ...args]);
   if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+  return r.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 };
 const work = mkdtempSync(join(tmpdir(), 'packscope-finding-unit-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -70,7 +73,13 @@ describe('where to start when HEAD leads nowhere', () => {
       .filter((l) => l.endsWith(' commit'))
       .map((l) => l.split(' ')[0]);
     const r = git(['--git-dir', dir, 'rev-list', '--no-walk', '--parents', '--stdin'], { input: all.join('\n') + '\n' });
-    const named = new Set(r.stdout.toString().trim().split('\n').flatMap((l) => l.split(' ').slice(1)));
+    const named = new Set(
+      r.stdout
+        .toString()
+        .trim()
+        .split('\n')
+        .flatMap((l) => l.split(' ').slice(1)),
+    );
     const tips = all.filter((c) => !named.has(c));
     const session = await Session.open('norefs', fsDirectoryReader(dir));
     const answer = await startPoints(session, 50, ctx);
@@ -110,7 +119,11 @@ describe('file finder', () => {
 
   it('fuzzy matching: letters in order, case and spaces ignored; the file name and runs rank first', () => {
     const q = normaliseQuery('App tsx');
-    expect(matchPath('src/app/App.tsx', q)?.positions.map((i) => 'src/app/App.tsx'[i]).join('')).toBe('App.tsx'.replace('.', ''));
+    expect(
+      matchPath('src/app/App.tsx', q)
+        ?.positions.map((i) => 'src/app/App.tsx'[i])
+        .join(''),
+    ).toBe('App.tsx'.replace('.', ''));
     expect(matchPath('src/worker/x.ts', q)).toBeUndefined();
     const paths = ['docs/application-notes.txt', 'src/app/App.tsx', 'src/app/views/AppendixTable.tsx', 'README.md'];
     const { matches, total } = findPaths(paths, 'apptsx', 10);
@@ -123,12 +136,20 @@ describe('file finder', () => {
 
 describe('search scope and counts', () => {
   it('commits reachable from a ref within dates: git rev-list --since --until <ref>', async () => {
-    for (const [name, ref] of [['history', 'main'], ['history', 'topic'], ['varied', 'HEAD']]) {
+    for (const [name, ref] of [
+      ['history', 'main'],
+      ['history', 'topic'],
+      ['varied', 'HEAD'],
+    ]) {
       const f = byName(name);
       const session = await Session.open(name, fsDirectoryReader(f.path));
       const ids = lines(f, ['rev-list', ref]);
       const times = [...new Set(lines(f, ['rev-list', '--format=%ct', '--no-commit-header', ref]).map(Number))].sort((a, b) => a - b);
-      for (const [from, to] of [[times[1], undefined], [times[2], times[times.length - 2]], [undefined, times[times.length - 3]]]) {
+      for (const [from, to] of [
+        [times[1], undefined],
+        [times[2], times[times.length - 2]],
+        [undefined, times[times.length - 3]],
+      ]) {
         const walk = new ScopeWalk(session.db, [fromHex(ids[0])], true, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }, false);
         while (!walk.step(50));
         const want = lines(f, ['rev-list', ...(from !== undefined ? [`--since=${from}`] : []), ...(to !== undefined ? [`--until=${to}`] : []), ref]);

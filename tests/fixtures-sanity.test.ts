@@ -7,10 +7,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const BUILD = fileURLToPath(new URL('../fixtures/build/', import.meta.url));
-const NAMES = [
-  'varied', 'loose', 'idx-v1', 'idx-v2-large', 'ref-delta',
-  'multi-pack', 'long-chains', 'large-blobs', 'sha256', 'demo', 'history',
-] as const;
+const NAMES = ['varied', 'loose', 'idx-v1', 'idx-v2-large', 'ref-delta', 'multi-pack', 'long-chains', 'large-blobs', 'sha256', 'demo', 'history'] as const;
 type Name = (typeof NAMES)[number];
 
 const IDX_V2_MAGIC = 0xff744f63;
@@ -37,14 +34,21 @@ function meta(name: Name, key: string): string {
 }
 /** Pack base names (pack-<hash>) in the fixture's pack folder, sorted. */
 function packs(name: Name): string[] {
-  return fs.readdirSync(packDir(name)).filter((f) => f.endsWith('.idx')).map((f) => f.slice(0, -4)).sort();
+  return fs
+    .readdirSync(packDir(name))
+    .filter((f) => f.endsWith('.idx'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 /** show-index lines as [offset, oid]. */
 function showIndex(name: Name, pack: string): Array<[number, string]> {
-  return readExpect(name, `show-index-${pack}.txt`).trim().split('\n').map((line): [number, string] => {
-    const [offset, oid] = line.split(' ');
-    return [Number(offset), oid ?? ''];
-  });
+  return readExpect(name, `show-index-${pack}.txt`)
+    .trim()
+    .split('\n')
+    .map((line): [number, string] => {
+      const [offset, oid] = line.split(' ');
+      return [Number(offset), oid ?? ''];
+    });
 }
 /** Object type numbers (bits 4-6 of the first header byte) of every entry of a pack. */
 function entryTypes(name: Name, pack: string): number[] {
@@ -61,10 +65,13 @@ function maxChain(name: Name): number {
   return max;
 }
 function batchCheck(name: Name): Array<{ oid: string; type: string; size: number }> {
-  return readExpect(name, 'batch-check.txt').trim().split('\n').map((line) => {
-    const [oid = '', type = '', size = '0'] = line.split(' ');
-    return { oid, type, size: Number(size) };
-  });
+  return readExpect(name, 'batch-check.txt')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [oid = '', type = '', size = '0'] = line.split(' ');
+      return { oid, type, size: Number(size) };
+    });
 }
 function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -93,8 +100,7 @@ describe('every fixture', () => {
       });
 
       it('has the expectation files, and git reported no error', () => {
-        for (const f of ['batch-check.txt', 'batch.sha256', 'batch.size', 'names.txt', 'names-batch-check.txt',
-          't.txt', 's.txt', 'meta.txt', 'refs.txt', 'head.txt']) {
+        for (const f of ['batch-check.txt', 'batch.sha256', 'batch.size', 'names.txt', 'names-batch-check.txt', 't.txt', 's.txt', 'meta.txt', 'refs.txt', 'head.txt']) {
           expect(fs.existsSync(expectFile(name, f)), f).toBe(true);
         }
         const rcs = fs.readdirSync(path.join(dir(name), 'expect')).filter((f) => f.endsWith('.rc'));
@@ -133,7 +139,10 @@ describe('every fixture', () => {
         const hexLength = meta(name, 'hash_algo') === 'sha256' ? 64 : 40;
         for (const o of objects) expect(o.oid).toMatch(new RegExp(`^[0-9a-f]{${hexLength}}$`));
         for (const type of ['commit', 'tree', 'blob', 'tag']) {
-          expect(objects.some((o) => o.type === type), type).toBe(true);
+          expect(
+            objects.some((o) => o.type === type),
+            type,
+          ).toBe(true);
         }
       });
 
@@ -162,8 +171,17 @@ describe('every fixture', () => {
 describe('fixture specifics', () => {
   it('varied: modes, odd names, tags of every kind, an encoding header, ofs-deltas', () => {
     const bin = fs.readFileSync(expectFile('varied', 'batch.bin'));
-    for (const needle of ['100755 run.sh\0', '120000 link-to-readme\0', '160000 sub\0', 'naïve café.txt\0',
-      '\xff\xfe.bin\0', 'tab\there.txt\0', 'new\nline.txt\0', 'back\\slash.txt\0', '-leading-dash.txt\0']) {
+    for (const needle of [
+      '100755 run.sh\0',
+      '120000 link-to-readme\0',
+      '160000 sub\0',
+      'naïve café.txt\0',
+      '\xff\xfe.bin\0',
+      'tab\there.txt\0',
+      'new\nline.txt\0',
+      'back\\slash.txt\0',
+      '-leading-dash.txt\0',
+    ]) {
       expect(bin.includes(Buffer.from(needle, needle.includes('\xff') ? 'latin1' : 'utf8')), JSON.stringify(needle)).toBe(true);
     }
     expect(bin.includes(Buffer.from('\nencoding ISO-8859-1\n'))).toBe(true);
@@ -183,7 +201,9 @@ describe('fixture specifics', () => {
 
   it('loose: loose objects beside the pack, packed-refs shadowed by loose refs', () => {
     const objects = path.join(gitDir('loose'), 'objects');
-    const looseFiles = fs.readdirSync(objects).filter((d) => /^[0-9a-f]{2}$/.test(d))
+    const looseFiles = fs
+      .readdirSync(objects)
+      .filter((d) => /^[0-9a-f]{2}$/.test(d))
       .flatMap((d) => fs.readdirSync(path.join(objects, d)).map((f) => d + f));
     expect(looseFiles.length).toBeGreaterThan(5);
     expect(Number(meta('loose', 'loose_objects'))).toBe(looseFiles.length);
@@ -268,8 +288,10 @@ describe('fixture specifics', () => {
     const big = new Set(objects.filter((o) => o.size > 1_000_000).map((o) => o.oid));
     expect(big.size).toBe(3);
     const [pack] = packs('large-blobs');
-    const deltas = readExpect('large-blobs', `verify-pack-${pack}.txt`).split('\n')
-      .map((l) => l.split(/ +/)).filter((f) => f.length === 7 && big.has(f[0] ?? ''));
+    const deltas = readExpect('large-blobs', `verify-pack-${pack}.txt`)
+      .split('\n')
+      .map((l) => l.split(/ +/))
+      .filter((f) => f.length === 7 && big.has(f[0] ?? ''));
     expect(deltas.length).toBeGreaterThan(0);
   });
 

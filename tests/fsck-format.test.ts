@@ -97,11 +97,36 @@ const tagCases = (target: string): [string, string][] => [
 ];
 
 const treeCases = (b: string, t: string): [string[], [string, string, string][]][] => [
-  [['duplicateEntries'], [['100644', 'a', b], ['100644', 'a', b]]],
-  [['treeNotSorted'], [['100644', 'b', b], ['100644', 'a', b]]],
+  [
+    ['duplicateEntries'],
+    [
+      ['100644', 'a', b],
+      ['100644', 'a', b],
+    ],
+  ],
+  [
+    ['treeNotSorted'],
+    [
+      ['100644', 'b', b],
+      ['100644', 'a', b],
+    ],
+  ],
   // `foo` the file, then `foo.bar`, then `foo` the folder: a duplicate two entries apart.
-  [['duplicateEntries'], [['100644', 'foo', b], ['100644', 'foo.bar', b], ['40000', 'foo', t]]],
-  [['zeroPaddedFilemode'], [['040000', 'd', t], ['100644', 'e', b]]],
+  [
+    ['duplicateEntries'],
+    [
+      ['100644', 'foo', b],
+      ['100644', 'foo.bar', b],
+      ['40000', 'foo', t],
+    ],
+  ],
+  [
+    ['zeroPaddedFilemode'],
+    [
+      ['040000', 'd', t],
+      ['100644', 'e', b],
+    ],
+  ],
   [['hasDot'], [['100644', '.', b]]],
   [['hasDotdot'], [['100644', '..', b]]],
   [['hasDotgit'], [['100644', '.GIT', b]]],
@@ -112,9 +137,25 @@ const treeCases = (b: string, t: string): [string[], [string, string, string][]]
   [['nullSha1'], [['100644', 'z', '0'.repeat(40)]]],
   [['badFilemode'], [['100600', 'm', b]]],
   [['gitmodulesSymlink'], [['120000', '.gitmodules', b]]],
-  [['gitignoreSymlink', 'gitattributesSymlink', 'mailmapSymlink'], [['120000', '.gitattributes', b], ['120000', '.gitignore', b], ['120000', '.mailmap', b]]],
+  [
+    ['gitignoreSymlink', 'gitattributesSymlink', 'mailmapSymlink'],
+    [
+      ['120000', '.gitattributes', b],
+      ['120000', '.gitignore', b],
+      ['120000', '.mailmap', b],
+    ],
+  ],
   [['gitmodulesSymlink'], [['120000', 'GITMOD~1', b]]],
-  [['hasDot', 'hasDotdot', 'zeroPaddedFilemode', 'duplicateEntries', 'treeNotSorted'], [['100644', '.', b], ['100644', '..', b], ['0100644', 'x', b], ['100644', 'x', b], ['100644', 'w', b]]],
+  [
+    ['hasDot', 'hasDotdot', 'zeroPaddedFilemode', 'duplicateEntries', 'treeNotSorted'],
+    [
+      ['100644', '.', b],
+      ['100644', '..', b],
+      ['0100644', 'x', b],
+      ['100644', 'x', b],
+      ['100644', 'w', b],
+    ],
+  ],
 ];
 
 beforeAll(() => {
@@ -134,7 +175,14 @@ beforeAll(() => {
 
 describe('packscope fsck: git fsck format checks', () => {
   it('loose objects: every message, in git order, with git exit status', () => {
-    const expected = [...commitCases.map(([id]) => id), ...tagCases(tree).map(([id]) => id).filter((id) => id !== ''), ...treeCases(blob, tree).flatMap(([list]) => list), 'badTree'];
+    const expected = [
+      ...commitCases.map(([id]) => id),
+      ...tagCases(tree)
+        .map(([id]) => id)
+        .filter((id) => id !== ''),
+      ...treeCases(blob, tree).flatMap(([list]) => list),
+      'badTree',
+    ];
     const stderr = expectSameAsGit(repo, expected);
     expect(stderr).toContain('error: empty filename in tree entry');
     expect(stderr).toContain('error: malformed mode in tree entry');
@@ -166,7 +214,13 @@ describe('packscope fsck: git fsck format checks', () => {
 
   it('dies as git does on a setting it cannot take', () => {
     writeFileSync(join(repo.dir, 'bad-skip.txt'), `${blob}\n  xyz # not an id\n`);
-    for (const [key, value] of [['fsck.nulInHeader', 'warn'], ['fsck.noSuchThing', 'warn'], ['fsck.badDate', 'loud'], ['fsck.skipList', 'no-such-file'], ['fsck.skipList', 'bad-skip.txt']]) {
+    for (const [key, value] of [
+      ['fsck.nulInHeader', 'warn'],
+      ['fsck.noSuchThing', 'warn'],
+      ['fsck.badDate', 'loud'],
+      ['fsck.skipList', 'no-such-file'],
+      ['fsck.skipList', 'bad-skip.txt'],
+    ]) {
       repo.git('config', key, value);
       try {
         const git = gitFsck(repo);

@@ -57,16 +57,20 @@ describe('fuzzing', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
-  it(`runs a ${SLICE_S} s slice over every format with no new finding`, async () => {
-    const perFormat = (SLICE_S * 1000) / FORMATS.length;
-    const fresh: string[] = [];
-    console.log(`fuzz slice: seed ${SEED}, ${(perFormat / 1000).toFixed(1)} s per format`);
-    for (const format of FORMATS) {
-      const s = await fuzzFormat(format, { ...LIMITS, inputs: 1_000_000, budgetMs: perFormat, save: true });
-      console.log(formatSummary(s));
-      if (s.inputs === 0) console.log(`${format}: no seed files, skipped`);
-      for (const f of s.findings) if (!f.known) fresh.push(describeFinding(f));
-    }
-    expect(fresh).toEqual([]);
-  }, SLICE_S * 1000 + 60_000);
+  it(
+    `runs a ${SLICE_S} s slice over every format with no new finding`,
+    async () => {
+      const perFormat = (SLICE_S * 1000) / FORMATS.length;
+      const fresh: string[] = [];
+      console.log(`fuzz slice: seed ${SEED}, ${(perFormat / 1000).toFixed(1)} s per format`);
+      for (const format of FORMATS) {
+        const s = await fuzzFormat(format, { ...LIMITS, inputs: 1_000_000, budgetMs: perFormat, save: true });
+        console.log(formatSummary(s));
+        if (s.inputs === 0) console.log(`${format}: no seed files, skipped`);
+        for (const f of s.findings) if (!f.known) fresh.push(describeFinding(f));
+      }
+      expect(fresh).toEqual([]);
+    },
+    SLICE_S * 1000 + 60_000,
+  );
 });

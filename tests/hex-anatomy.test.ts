@@ -242,7 +242,7 @@ describe('multi-pack-index', () => {
       const packName = (a.target?.file ?? '').replace(/^.*\//, '');
       expect(offsets.get(`${packName} ${a.oid}`)).toBe(a.target?.offset);
     }
-    expect(w.annotations.filter((a) => a.kind === 'pack-name').map((a) => a.detail?.replace(/^pack \d+: (\S+),.*$/, '$1'))).toEqual([...s.db.midx?.packNames ?? []]);
+    expect(w.annotations.filter((a) => a.kind === 'pack-name').map((a) => a.detail?.replace(/^pack \d+: (\S+),.*$/, '$1'))).toEqual([...(s.db.midx?.packNames ?? [])]);
   });
 });
 
@@ -263,7 +263,13 @@ describe('delta steps', () => {
     expect(top.oid).toBe(deepest.oid);
     expect(top.baseOid).toBe(deepest.base);
     expect(chain.steps[0].entryType).toBe(deepest.type);
-    const sizes = new Map(readFileSync(join(f.expect, 'batch-check.txt'), 'latin1').trim().split('\n').map((l) => l.split(' ')).map((p) => [p[0], Number(p[2])]));
+    const sizes = new Map(
+      readFileSync(join(f.expect, 'batch-check.txt'), 'latin1')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '))
+        .map((p) => [p[0], Number(p[2])]),
+    );
     chain.steps.forEach((step, i) => {
       const row = byOid.get(step.oid as string) as VerifyRow;
       expect(step.offset).toBe(row.offset);
@@ -327,12 +333,18 @@ describe('companion files (git 2.55 fixtures)', () => {
     const files = folderFileList(s.files);
     const mtimesFile = files.find((f) => f.kind === 'mtimes') as { path: string; size: number };
     const stem = mtimesFile.path.replace(/\.mtimes$/, '');
-    const times = readFileSync(join(dir, 'expect', `mtimes-${stem}.txt`), 'latin1').trim().split('\n').map((l) => l.split(' '));
+    const times = readFileSync(join(dir, 'expect', `mtimes-${stem}.txt`), 'latin1')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     const annotations = wholeFile(s, mtimesFile.path, mtimesFile.size);
     const entries = annotations.filter((a) => a.label.startsWith('mtime['));
     expect(entries.map((a) => [a.oid, a.detail?.split(' ')[0]])).toEqual(times);
 
-    const lines = readFileSync(join(dir, 'expect', `show-index-${stem}.txt`), 'latin1').trim().split('\n').map((l) => /^(\d+) ([0-9a-f]+)/.exec(l) as RegExpExecArray);
+    const lines = readFileSync(join(dir, 'expect', `show-index-${stem}.txt`), 'latin1')
+      .trim()
+      .split('\n')
+      .map((l) => /^(\d+) ([0-9a-f]+)/.exec(l) as RegExpExecArray);
     const byOffset = [...lines].sort((a, b) => Number(a[1]) - Number(b[1]));
     const revFile = files.find((f) => f.path === `${stem}.rev`) as { path: string; size: number };
     const rev = wholeFile(s, revFile.path, revFile.size).filter((a) => a.label.startsWith('rev['));
@@ -344,7 +356,9 @@ describe('companion files (git 2.55 fixtures)', () => {
     const s = await Session.open('chain', fsDirectoryReader(dir));
     const files = folderFileList(s.files);
     const chain = files.find((f) => f.kind === 'midx-chain') as { path: string; size: number };
-    const names = readFileSync(join(dir, 'multi-pack-index.d', 'multi-pack-index-chain'), 'latin1').trim().split('\n');
+    const names = readFileSync(join(dir, 'multi-pack-index.d', 'multi-pack-index-chain'), 'latin1')
+      .trim()
+      .split('\n');
     const lines = wholeFile(s, chain.path, chain.size).filter((a) => a.label.startsWith('layer '));
     expect(lines.map((a) => a.target?.file)).toEqual(names.map((n) => `multi-pack-index.d/multi-pack-index-${n}.midx`));
     const top = files.find((f) => f.path.endsWith(`${names[names.length - 1]}.midx`)) as { path: string; size: number };
@@ -357,7 +371,9 @@ describe('companion files (git 2.55 fixtures)', () => {
     const shown = new Map<string, number>();
     for (const f of readdirSync(join(MODERN, 'midx-incremental', 'expect')).filter((n) => n.startsWith('show-index-'))) {
       const pack = f.slice('show-index-'.length, -4);
-      for (const l of readFileSync(join(MODERN, 'midx-incremental', 'expect', f), 'latin1').trim().split('\n')) {
+      for (const l of readFileSync(join(MODERN, 'midx-incremental', 'expect', f), 'latin1')
+        .trim()
+        .split('\n')) {
         const m = /^(\d+) ([0-9a-f]+)/.exec(l) as RegExpExecArray;
         shown.set(`${pack}.pack ${m[2]}`, Number(m[1]));
       }

@@ -184,7 +184,12 @@ describe('blame with the commit-graph', () => {
 });
 
 describe('reachability with the commit-graph', () => {
-  const targets = [{ name: 'built here', path: join(repo.dir, '.git') }, ...builtFixtures().filter((f) => f.name.startsWith('commit-graph')).map((f) => ({ name: f.name, path: f.path }))];
+  const targets = [
+    { name: 'built here', path: join(repo.dir, '.git') },
+    ...builtFixtures()
+      .filter((f) => f.name.startsWith('commit-graph'))
+      .map((f) => ({ name: f.name, path: f.path })),
+  ];
   for (const t of targets) {
     it(`${t.name}: the same reachable, unreachable and dangling objects, with commits taken from the graph`, async () => {
       const run = async (useGraph: boolean) => {
@@ -207,7 +212,9 @@ describe('reachability with the commit-graph', () => {
           answer: {
             reachable: reach.reachableCount,
             unreachable: rows(reach.unreachableRows),
-            dangling: Array.from(reach.unreachableRows).filter((row) => reach.isDangling(row)).map((row) => table.oidHexAt(row)),
+            dangling: Array.from(reach.unreachableRows)
+              .filter((row) => reach.isDangling(row))
+              .map((row) => table.oidHexAt(row)),
             types: Array.from(reach.unreachableRows, (row) => reach.typeOf(row)),
             missing: reach.missing,
           },

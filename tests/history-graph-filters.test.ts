@@ -33,8 +33,15 @@ describe('log --graph -- <path> (history simplification)', () => {
   for (const f of fixtures) {
     it(`${f.name}: every file and folder at HEAD, from HEAD and --all`, async () => {
       const gd = gitDirOf(f);
-      const paths = [...lines(git(['--git-dir', gd, 'ls-tree', '-r', '--name-only', 'HEAD']).stdout), ...lines(git(['--git-dir', gd, 'ls-tree', '-r', '-d', '--name-only', 'HEAD']).stdout), 'no-such-path'];
-      const runs = paths.flatMap((p) => [['--', p], ['--all', '--', p]]);
+      const paths = [
+        ...lines(git(['--git-dir', gd, 'ls-tree', '-r', '--name-only', 'HEAD']).stdout),
+        ...lines(git(['--git-dir', gd, 'ls-tree', '-r', '-d', '--name-only', 'HEAD']).stdout),
+        'no-such-path',
+      ];
+      const runs = paths.flatMap((p) => [
+        ['--', p],
+        ['--all', '--', p],
+      ]);
       await mapConcurrent(runs, 2, (args) => compare(f, args));
       // A merge is drawn with its rewritten parents somewhere: the graph is not a flat list.
       const drawn = await Promise.all(paths.map((p) => cliAsync(['log', '--graph', '--oneline', '--all', '--', p, f.path])));
@@ -80,7 +87,7 @@ describe('--author patterns are POSIX basic regular expressions', () => {
 const gitgit = process.env.PACKSCOPE_GITGIT;
 describe.skipIf(!gitgit || !existsSync(gitgit))('git.git slice', () => {
   const repo = { name: 'git.git', path: gitgit as string, gitDir: gitgit as string };
-  it('the last months of every ref, an author, and a file\'s graph', async () => {
+  it("the last months of every ref, an author, and a file's graph", async () => {
     const head = Number(git(['--git-dir', repo.gitDir, 'log', '-1', '--format=%ct', 'HEAD']).stdout.toString().trim());
     await compare(repo, ['--all', `--since=@${head - 120 * 86_400}`]);
     await compare(repo, [`--since=@${head - 365 * 86_400}`, '--author=Junio']);

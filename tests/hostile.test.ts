@@ -44,12 +44,7 @@ const gamma = enc('gamma\n');
 
 /** A healthy pack of three objects plus whatever hostile entries a test appends. */
 function packWith(extra: EntrySpec[]): ReturnType<typeof buildPack> {
-  return buildPack([
-    { kind: 'object', type: 'blob', data: alpha },
-    { kind: 'object', type: 'blob', data: beta },
-    { kind: 'object', type: 'blob', data: gamma },
-    ...extra,
-  ]);
+  return buildPack([{ kind: 'object', type: 'blob', data: alpha }, { kind: 'object', type: 'blob', data: beta }, { kind: 'object', type: 'blob', data: gamma }, ...extra]);
 }
 
 function open(built: { pack: Uint8Array; idx: Uint8Array }, inflater: Inflater = fflateInflater): ObjectDatabase {
@@ -132,7 +127,11 @@ describe('pack header and idx agreement', () => {
   });
   it('an idx of another pack (trailer copy differs)', () => {
     const b = packWith([]);
-    const other = buildPack([{ kind: 'object', type: 'blob', data: enc('x') }, { kind: 'object', type: 'blob', data: enc('y') }, { kind: 'object', type: 'blob', data: enc('z') }]);
+    const other = buildPack([
+      { kind: 'object', type: 'blob', data: enc('x') },
+      { kind: 'object', type: 'blob', data: enc('y') },
+      { kind: 'object', type: 'blob', data: enc('z') },
+    ]);
     const db = open({ pack: b.pack, idx: other.idx });
     expect(db.problems[0].kind).toBe('Mismatch');
     expect(db.problems[0].message).toContain('pack-test.idx');
@@ -345,7 +344,7 @@ describe('window cache', () => {
     expect(cache.stats.peakBytesHeld).toBeLessThanOrEqual(2048);
     expect(cache.stats.hits).toBeGreaterThan(cache.stats.misses);
     const big = f.read(10, 5000);
-    expect(big[4999]).toBe((5009) & 0xff);
+    expect(big[4999]).toBe(5009 & 0xff);
     expect(cache.stats.directReads).toBe(1);
   });
 

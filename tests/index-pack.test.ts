@@ -41,7 +41,9 @@ function packCases(): PackCase[] {
   const seen = new Set<string>();
   const add = (label: string, dir: string, algo: HashAlgo, options: string[]) => {
     if (!existsSync(dir)) return;
-    for (const f of readdirSync(dir).filter((f) => f.endsWith('.pack')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('.pack'))
+      .sort()) {
       const key = `${f} ${options.join(' ')}`;
       if (seen.has(key)) continue; // the same pack bytes in several fixtures
       seen.add(key);
@@ -168,7 +170,7 @@ describe('index-pack equals git index-pack on every fixture pack', () => {
     if (existsSync(own)) expect(idx.equals(readFileSync(own))).toBe(true);
   });
 
-  it('in pure TypeScript (the browser\'s engines), in small slices, with a tiny base budget', () => {
+  it("in pure TypeScript (the browser's engines), in small slices, with a tiny base budget", () => {
     // long-chains has chains of 2699 deltas: a 4 KiB base budget forces bases to be dropped and rebuilt.
     for (const name of ['long-chains', 'ref-delta', 'sha256']) {
       const c = cases.find((x) => x.label.startsWith(`${name}/`));
@@ -260,7 +262,7 @@ describe('index-pack on damaged packs', () => {
     expect(kept).toBeLessThan(168);
   }, 20_000);
 
-  it('broken zlib inside an entry: CorruptObject at that entry\'s offset; the entries before it stay indexed', () => {
+  it("broken zlib inside an entry: CorruptObject at that entry's offset; the entries before it stay indexed", () => {
     const entries = [...gitEntries().values()].map(([o]) => o).sort((a, b) => a - b);
     const victim = entries[100];
     const path = damaged('zlib', (b) => {
@@ -285,7 +287,9 @@ describe('index-pack on damaged packs', () => {
     });
     const r = cli(['index-pack', '--partial', path]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`BadChecksum at ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:0x${(59257 - 20).toString(16)}: the pack's trailing checksum is [0-9a-f]{40}, but its content hashes to 359dca35`));
+    expect(r.stderr).toMatch(
+      new RegExp(`BadChecksum at ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:0x${(59257 - 20).toString(16)}: the pack's trailing checksum is [0-9a-f]{40}, but its content hashes to 359dca35`),
+    );
     expect(expectSubsetOfGit(path.replace(/\.pack$/, '.idx'))).toBe(168);
   }, 20_000);
 

@@ -22,7 +22,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function gitLines(f: Fixture, args: string[]): string[] {
   const r = git(['--git-dir', gitDirOf(f), ...args], { env: { GIT_LITERAL_PATHSPECS: '1' } });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+  return r.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 /** Folders of a commit (the root first) as path components. */
@@ -46,7 +49,11 @@ async function check(f: Fixture, commits: string[], maxFolders: number): Promise
   let skipped = 0;
   for (const commit of commits) {
     for (const folder of foldersAt(f, commit, maxFolders)) {
-      const walk = new LastChangeWalk(session.db, fromHex(commit), folder.map((p) => enc.encode(p)));
+      const walk = new LastChangeWalk(
+        session.db,
+        fromHex(commit),
+        folder.map((p) => enc.encode(p)),
+      );
       while (!walk.step(50));
       const got = new Map(walk.take().map((r) => [r.entry, r.commit]));
       expect(walk.stats.bounded).toBe(false);
@@ -103,7 +110,7 @@ describe('last commit of each folder entry (git log -1 -- <path>)', () => {
     expect(walk.stats.resolved).toBeLessThan(walk.stats.total);
   });
 
-  it('a commit that cannot be read ends the lines through it; every other entry still gets git\'s answer', async () => {
+  it("a commit that cannot be read ends the lines through it; every other entry still gets git's answer", async () => {
     const f = byName('history');
     const session = await Session.open(f.name, fsDirectoryReader(f.path));
     const db = session.db;

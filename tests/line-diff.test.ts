@@ -123,8 +123,7 @@ describe('fixture histories: every changed file of every commit, as git prints i
           if (seen.has(key) || m[3] === m[4]) continue;
           seen.add(key);
           const regular = (mode: string) => mode.startsWith('100');
-          const read = (oid: string, mode: string): Uint8Array | null =>
-            /^0+$/.test(oid) || !regular(mode) ? null : g(['cat-file', 'blob', oid]).stdout;
+          const read = (oid: string, mode: string): Uint8Array | null => (/^0+$/.test(oid) || !regular(mode) ? null : g(['cat-file', 'blob', oid]).stdout);
           if ((m[5] !== 'A' && !regular(m[1])) || (m[5] !== 'D' && !regular(m[2]))) continue;
           const a = read(m[3], m[1]);
           const b = read(m[4], m[2]);
@@ -167,16 +166,8 @@ describe('edge cases against git diff --no-index', () => {
     ['only a newline', enc.encode('\n'), enc.encode('\n\n')],
     ['whitespace only', lines('int f(void)', '{', '\treturn 1;', '}'), lines('int f(void)', '{', '    return 1; ', '}')],
     ['CRLF against LF', enc.encode('a\r\nb\r\nc\r\n'), enc.encode('a\nb\r\nc\n')],
-    [
-      'repeated lines',
-      lines('x', 'x', 'x', 'y', 'x', 'x', 'x', 'x', 'y', 'x'),
-      lines('x', 'x', 'y', 'x', 'x', 'x', 'y', 'y', 'x', 'x', 'x'),
-    ],
-    [
-      'moved block',
-      lines(...Array.from({ length: 30 }, (_, i) => `line ${i}`)),
-      lines(...Array.from({ length: 30 }, (_, i) => `line ${(i + 10) % 30}`)),
-    ],
+    ['repeated lines', lines('x', 'x', 'x', 'y', 'x', 'x', 'x', 'x', 'y', 'x'), lines('x', 'x', 'y', 'x', 'x', 'x', 'y', 'y', 'x', 'x', 'x')],
+    ['moved block', lines(...Array.from({ length: 30 }, (_, i) => `line ${i}`)), lines(...Array.from({ length: 30 }, (_, i) => `line ${(i + 10) % 30}`))],
     [
       // The indent heuristic puts the added function between the two, not across a brace.
       'function added between two functions',
@@ -203,11 +194,7 @@ describe('edge cases against git diff --no-index', () => {
         ...Array.from({ length: 20 }, (_, i) => (i === 15 ? '\tchanged;' : `\tmore ${i};`)),
       ),
     ],
-    [
-      'function line with trailing CR and tab',
-      enc.encode(`_init(void) \t\r\n${'\tx;\n'.repeat(8)}`),
-      enc.encode(`_init(void) \t\r\n${'\tx;\n'.repeat(6)}\ty;\n\tx;\n`),
-    ],
+    ['function line with trailing CR and tab', enc.encode(`_init(void) \t\r\n${'\tx;\n'.repeat(8)}`), enc.encode(`_init(void) \t\r\n${'\tx;\n'.repeat(6)}\ty;\n\tx;\n`)],
     ...(
       [
         ['a UTF-8 character split by the cut', `${'x'.repeat(79)}\u00bb`],
@@ -230,20 +217,11 @@ describe('edge cases against git diff --no-index', () => {
       [0x61, 0xf0, 0x9f, 0x98, 0x80, 0x62],
       [0x61, 0xe2, 0x82, 0xac, 0xf5, 0x62],
     ].map((first): [string, Uint8Array, Uint8Array] => {
-      const body = (changed: boolean) =>
-        Array.from({ length: 10 }, (_, i) => (changed && i === 8 ? ' X\n' : ` ${i}\n`)).join('');
+      const body = (changed: boolean) => Array.from({ length: 10 }, (_, i) => (changed && i === 8 ? ' X\n' : ` ${i}\n`)).join('');
       const head = new Uint8Array([...first, 0x0a]);
-      return [
-        `function line bytes ${first.map((b) => b.toString(16)).join(' ')}`,
-        new Uint8Array([...head, ...enc.encode(body(false))]),
-        new Uint8Array([...head, ...enc.encode(body(true))]),
-      ];
+      return [`function line bytes ${first.map((b) => b.toString(16)).join(' ')}`, new Uint8Array([...head, ...enc.encode(body(false))]), new Uint8Array([...head, ...enc.encode(body(true))])];
     }),
-    [
-      'non-UTF-8 bytes',
-      new Uint8Array([0x61, 0x0a, 0xff, 0xfe, 0x0a, 0x62, 0x0a]),
-      new Uint8Array([0x61, 0x0a, 0xff, 0x0a, 0x62, 0x0a, 0xc3, 0x28, 0x0a]),
-    ],
+    ['non-UTF-8 bytes', new Uint8Array([0x61, 0x0a, 0xff, 0xfe, 0x0a, 0x62, 0x0a]), new Uint8Array([0x61, 0x0a, 0xff, 0x0a, 0x62, 0x0a, 0xc3, 0x28, 0x0a])],
   ];
   for (const [label, a, b] of cases) {
     it(label, () => {
@@ -265,13 +243,7 @@ describe('edge cases against git diff --no-index', () => {
     const base = Array.from({ length: 300 }, () => alphabet[Math.floor(rand() * alphabet.length)]);
     const a = lines(...base);
     const b = lines(...edit(rand, base, alphabet, 0.05));
-    for (const options of [
-      { context: 0 },
-      { context: 1 },
-      { context: 10 },
-      { context: 3, interHunkContext: 4 },
-      { indentHeuristic: false },
-    ]) {
+    for (const options of [{ context: 0 }, { context: 1 }, { context: 10 }, { context: 3, interHunkContext: 4 }, { indentHeuristic: false }]) {
       expectSameAsGit(a, b, options, JSON.stringify(options));
     }
   });
@@ -337,11 +309,7 @@ function blankRunsInRewrites(rand: () => number, base: string[], seed: number): 
     const runA = 8 + Math.floor(rand() * 20);
     const runB = 8 + Math.floor(rand() * 20);
     const fresh = (side: string) => Array.from({ length }, (_, i) => `\t${side}_${seed}_${r}_${i}(x);`);
-    const withRun = (body: string[], run: number, where: number) => [
-      ...body.slice(0, where),
-      ...Array.from({ length: run }, () => (rand() < 0.1 ? '\t}' : '')),
-      ...body.slice(where),
-    ];
+    const withRun = (body: string[], run: number, where: number) => [...body.slice(0, where), ...Array.from({ length: run }, () => (rand() < 0.1 ? '\t}' : '')), ...body.slice(where)];
     const mid = Math.floor(length / 2);
     a.splice(at, length, ...withRun(fresh('old'), runA, mid + Math.floor(rand() * 30) - 15));
     b.splice(at, length, ...withRun(fresh('new'), runB, mid + Math.floor(rand() * 30) - 15));
@@ -417,9 +385,7 @@ describe('change ranges with the tail trimmed (what git diff -U0 and blame see)'
     const headers = want.split('\n').filter((l) => l.startsWith('@@'));
     const ranges = changeRanges(diffLines(a, b, { trimCommonTail: true }));
     const fmt = (s: number, c: number) => (c === 1 ? `${s + 1}` : c === 0 ? `${s},0` : `${s + 1},${c}`);
-    expect(ranges.map((r) => `@@ -${fmt(r.oldStart, r.oldCount)} +${fmt(r.newStart, r.newCount)} @@`)).toEqual(
-      headers.map((h) => h.replace(/ @@.*$/, ' @@')),
-    );
+    expect(ranges.map((r) => `@@ -${fmt(r.oldStart, r.oldCount)} +${fmt(r.newStart, r.newCount)} @@`)).toEqual(headers.map((h) => h.replace(/ @@.*$/, ' @@')));
     expectSameAsGit(a, b, { context: 0 }, '-U0');
   });
 });

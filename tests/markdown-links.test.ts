@@ -23,7 +23,17 @@ describe('markdown links', () => {
     expect(resolveMarkdownTarget('https://example.com/x', [])).toEqual({ kind: 'external', url: 'https://example.com/x' });
     expect(resolveMarkdownTarget('//example.com/x', [])).toEqual({ kind: 'external', url: 'https://example.com/x' });
     expect(resolveMarkdownTarget('mailto:a@example.com', []).kind).toBe('external');
-    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>', 'data:image/png;base64,AAAA', 'vbscript:x', 'file:///etc/passwd', 'blob:http://x/y']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'java\tscript:alert(1)',
+      ' javascript:alert(1)',
+      'data:text/html,<script>',
+      'data:image/png;base64,AAAA',
+      'vbscript:x',
+      'file:///etc/passwd',
+      'blob:http://x/y',
+    ]) {
       expect(resolveMarkdownTarget(bad, []).kind, bad).toBe('dropped');
     }
   });
@@ -54,7 +64,10 @@ describe('markdown parsing', () => {
     // The autolink <https://…> is CommonMark; a bare address is not turned into a link (linkify off).
     expect(links).toEqual(['docs/guide.md', 'https://example.com/auto']);
     expect(tokens.filter((t) => t.type === 'image')).toEqual([]);
-    const texts = tokens.filter((t) => t.type === 'text').map((t) => t.content).join('');
+    const texts = tokens
+      .filter((t) => t.type === 'text')
+      .map((t) => t.content)
+      .join('');
     expect(texts).toContain("<script>document.title = 'pwned'</script>");
     expect(texts).toContain('<img src="x" onerror="alert(1)">');
     expect(texts).toContain('[js](javascript:alert(1))');

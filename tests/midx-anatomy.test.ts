@@ -48,7 +48,10 @@ function meta(path: string): { get(key: string): string; all: string[] } {
     get(key) {
       const line = all.find((l) => l.startsWith(`${key}: `) || l.startsWith(`${key} `));
       if (line === undefined) throw new Error(`${key} not in ${path}`);
-      return line.slice(key.length + 1).trim().replace(/^: /, '');
+      return line
+        .slice(key.length + 1)
+        .trim()
+        .replace(/^: /, '');
     },
   };
 }
@@ -67,7 +70,9 @@ function rawMidx(bytes: Uint8Array): { version: number; hashVersion: number; chu
 
 /** idx entries of a pack from git's `show-index` output: oid -> offset. */
 function showIndex(f: Fixture, pack: string): Map<string, number> {
-  const lines = readFileSync(join(f.expect, `show-index-${pack}.txt`), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(f.expect, `show-index-${pack}.txt`), 'utf8')
+    .trim()
+    .split('\n');
   return new Map(lines.map((l) => l.split(' ')).map(([offset, oid]) => [oid, Number(offset)]));
 }
 
@@ -80,7 +85,14 @@ function expectHeader(layer: MidxLayerAnatomy, bytes: Uint8Array): void {
   expect(value('number of chunks')).toBe(String(raw.chunks));
   expect(value('number of base multi-pack-index files')).toBe(String(raw.base));
   expect(value('number of packs')).toBe(String(raw.packs));
-  expect(layer.header.map((h) => [h.offset, h.length])).toEqual([[0, 4], [4, 1], [5, 1], [6, 1], [7, 1], [8, 4]]);
+  expect(layer.header.map((h) => [h.offset, h.length])).toEqual([
+    [0, 4],
+    [4, 1],
+    [5, 1],
+    [6, 1],
+    [7, 1],
+    [8, 4],
+  ]);
   expect(layer.chunkTable).toEqual({ name: 'chunk table', offset: 12, length: (raw.chunks + 1) * 12 });
   expect(layer.chunks.map(({ id, offset, length }) => ({ id, offset, length }))).toEqual(raw.table);
   expect(layer.chunks.map((c) => c.tableOffset)).toEqual(raw.table.map((_, i) => 12 + i * 12));
@@ -167,7 +179,12 @@ describe('midxAnatomy', () => {
     let packs = 0;
     a.layers.forEach((layer, k) => {
       const line = m.all.find((l) => l.startsWith(`midx_layer ${k + 1} `)) ?? '';
-      const fields = Object.fromEntries(line.split(': ')[1].split(' ').map((kv) => kv.split('=')));
+      const fields = Object.fromEntries(
+        line
+          .split(': ')[1]
+          .split(' ')
+          .map((kv) => kv.split('=')),
+      );
       expect(line.split(' ')[2].replace(/:$/, '')).toBe(names[k]);
       expect(layer.file).toBe(`multi-pack-index.d/multi-pack-index-${names[k]}.midx`);
       expect(layer.checksum).toBe(names[k]); // trailer_is_name=yes
@@ -244,7 +261,10 @@ describe('midxDuplicates', () => {
     const byPack = holders(f);
     const copies = new Map<string, string[]>();
     for (const [p, entries] of byPack) for (const oid of entries.keys()) copies.set(oid, [...(copies.get(oid) ?? []), p]);
-    const expected = [...copies].filter(([, ps]) => ps.length > 1).map(([oid]) => oid).sort();
+    const expected = [...copies]
+      .filter(([, ps]) => ps.length > 1)
+      .map(([oid]) => oid)
+      .sort();
     expect(all.total).toBe(expected.length);
     expect(all.total).toBeGreaterThanOrEqual(16);
     expect(all.duplicates.map((d) => d.oid)).toEqual(expected);
@@ -411,7 +431,10 @@ describe('companions', () => {
     transfers.length = 0;
     setSession(s);
     const c = await midxHandlers.companions({ pack: cruft }, ctx);
-    const recorded = readFileSync(join(MODERN, `cruft/expect/mtimes-${cruft}.txt`), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1]));
+    const recorded = readFileSync(join(MODERN, `cruft/expect/mtimes-${cruft}.txt`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.split(' ')[1]));
     expect(c.mtimes?.error).toBeUndefined();
     expect([...(c.mtimes?.times ?? [])]).toEqual(recorded);
     expect(transfers).toEqual([c.mtimes?.times.buffer]);
@@ -430,8 +453,16 @@ describe('companions', () => {
     // The other pack's bitmap: the type bitmaps' popcounts are its objects by type (git batch-check).
     const other = 'pack-fded45fa59682ed76afa32caffebb27fa05850d4';
     const b = (await companions(s, other, ctx)).bitmap;
-    const types = new Map(readFileSync(join(MODERN, 'cruft/expect/batch-check.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]));
-    const oids = readFileSync(join(MODERN, `cruft/expect/show-index-${other}.txt`), 'utf8').trim().split('\n').map((l) => l.split(' ')[1]);
+    const types = new Map(
+      readFileSync(join(MODERN, 'cruft/expect/batch-check.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
+    const oids = readFileSync(join(MODERN, `cruft/expect/show-index-${other}.txt`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[1]);
     const count = (t: string): number => oids.filter((o) => types.get(o) === t).length;
     expect(b?.typeBitmaps.map((t) => [t.type, t.setBits])).toEqual(['commit', 'tree', 'blob', 'tag'].map((t) => [t, count(t)]));
   });
@@ -440,7 +471,12 @@ describe('companions', () => {
     const s = await open(modern('rev-default'));
     const m = meta(join(MODERN, 'rev-default/expect/meta.txt'));
     const c = await companions(s, 'pack-f519646b74515c44ee7d85e13f89563556aafa21', ctx);
-    const byType = Object.fromEntries(m.get('objects_by_type').split(' ').map((kv) => kv.split('=')));
+    const byType = Object.fromEntries(
+      m
+        .get('objects_by_type')
+        .split(' ')
+        .map((kv) => kv.split('=')),
+    );
     expect(c.bitmap?.error).toBeUndefined();
     expect(c.bitmap?.version).toBe(1);
     expect(c.bitmap?.flags).toContain('BITMAP_OPT_FULL_DAG');
@@ -458,7 +494,10 @@ describe('companions', () => {
     const f = fixture('multi-pack');
     const s = await open(f.path);
     const keep = await companions(s, 'pack-1bdc9be111db36f5135a60326728e9c343613110', ctx);
-    expect(keep.keep).toEqual({ file: '.git/objects/pack/pack-1bdc9be111db36f5135a60326728e9c343613110.keep', text: readFileSync(join(f.packDir, 'pack-1bdc9be111db36f5135a60326728e9c343613110.keep'), 'utf8') });
+    expect(keep.keep).toEqual({
+      file: '.git/objects/pack/pack-1bdc9be111db36f5135a60326728e9c343613110.keep',
+      text: readFileSync(join(f.packDir, 'pack-1bdc9be111db36f5135a60326728e9c343613110.keep'), 'utf8'),
+    });
     expect(await companions(s, 'pack-ab43fa123a8f32145f40bacd8087e209d57fc641', ctx)).toEqual({ pack: 'pack-ab43fa123a8f32145f40bacd8087e209d57fc641' });
     await expect(companions(s, 'pack-0000', ctx)).rejects.toMatchObject({ kind: 'NotFound' });
   });

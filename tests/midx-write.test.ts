@@ -339,7 +339,7 @@ describe('multi-pack-index write: overlapping packs, mtimes, ties, preferred pac
     expect(theirs.length).toBe(12 + 5 * 12 + 224 + 1024 + count * (32 + 8) + 32);
   });
 
-  it('skips an idx without its .pack (with git\'s warning), and refuses an empty folder', () => {
+  it("skips an idx without its .pack (with git's warning), and refuses an empty folder", () => {
     const gitDir = overlappingRepo(SHA1, 2);
     const packDir = join(gitDir, 'objects/pack');
     const orphan = 'pack-0000000000000000000000000000000000000000.idx';
@@ -388,7 +388,18 @@ function syntheticPacks(algo: HashAlgo, offsetOf: (pack: number, i: number) => n
     const oids = [...ids(60, p + 1, algo.size), ...shared.slice(p * 10, p * 10 + 20)];
     const offsets = oids.map((_, i) => offsetOf(p, i));
     const name = `pack-${String(p + 1).repeat(algo.hexSize)}`;
-    return { name, bytes: buildIdx(oids, offsets, oids.map(() => 0), new Uint8Array(algo.size), algo), oids, offsets };
+    return {
+      name,
+      bytes: buildIdx(
+        oids,
+        offsets,
+        oids.map(() => 0),
+        new Uint8Array(algo.size),
+        algo,
+      ),
+      oids,
+      offsets,
+    };
   });
 }
 

@@ -182,7 +182,12 @@ function buildMidx(spec: MidxSpec): Uint8Array {
 function rehash(bytes: Uint8Array, algo: HashAlgo = SHA1): Uint8Array {
   const H = algo.size;
   const out = bytes.slice();
-  out.set(createHash(algo.name).update(out.subarray(0, out.length - H)).digest(), out.length - H);
+  out.set(
+    createHash(algo.name)
+      .update(out.subarray(0, out.length - H))
+      .digest(),
+    out.length - H,
+  );
   return out;
 }
 
@@ -306,7 +311,12 @@ describe('modern fixture: incremental chain', () => {
     const allPacks: string[] = [];
     chain.layers.forEach((layer, k) => {
       const line = [...meta.entries()].find(([key]) => key.startsWith(`midx_layer ${k + 1} `))!;
-      const fields = Object.fromEntries(line[1].split(' ').filter((w) => w.includes('=')).map((w) => w.split('=')));
+      const fields = Object.fromEntries(
+        line[1]
+          .split(' ')
+          .filter((w) => w.includes('='))
+          .map((w) => w.split('=')),
+      );
       expect(String(layer.version)).toBe(fields.version);
       expect(String(layer.algo.formatId)).toBe(fields.hash_version);
       expect(String(layer.baseCount)).toBe(fields.base_byte);
@@ -512,7 +522,9 @@ describe('midx v1 written by the local git', () => {
       const midx = openRepoMidx(repo);
       expect(midx.version).toBe(1);
       expect(midx.algo).toBe(algo);
-      const idxFiles = readdirSync(repo.packDir).filter((f) => f.endsWith('.idx')).sort();
+      const idxFiles = readdirSync(repo.packDir)
+        .filter((f) => f.endsWith('.idx'))
+        .sort();
       expect(midx.packNames).toEqual(idxFiles);
       expect(midx.packCount).toBeGreaterThanOrEqual(4);
       const showIndex = repoShowIndex(repo);
@@ -531,7 +543,13 @@ describe('midx v1 written by the local git', () => {
       expect(gitVerify(repo.dir)).toEqual({ stderr: '', status: 0 });
       expect(repoVerify(repo, midx)).toEqual([]);
       // Opening with the other hash is refused, naming the header byte.
-      expectError(() => MultiPackIndex.open(memorySource('multi-pack-index', readFileSync(join(repo.packDir, 'multi-pack-index'))), { expectedAlgo: algo === SHA1 ? SHA256 : SHA1 }), 'Mismatch', 'multi-pack-index', 5, /^multi-pack-index hash version \d does not match version \d$/);
+      expectError(
+        () => MultiPackIndex.open(memorySource('multi-pack-index', readFileSync(join(repo.packDir, 'multi-pack-index'))), { expectedAlgo: algo === SHA1 ? SHA256 : SHA1 }),
+        'Mismatch',
+        'multi-pack-index',
+        5,
+        /^multi-pack-index hash version \d does not match version \d$/,
+      );
     });
   }
 
@@ -552,7 +570,7 @@ describe('midx v1 written by the local git', () => {
     return { ours, gitLines };
   }
 
-  it('verify: a changed offset gives git\'s lines, in git\'s order', () => {
+  it("verify: a changed offset gives git's lines, in git's order", () => {
     const { ours, gitLines } = compareWithGit('offsets', (_repo, bytes, m) => {
       const ooff = m.chunk('OOFF')!;
       for (let i = 0; i < m.count; i += 3) bytes[ooff.offset + i * 8 + 7] ^= 1;
@@ -564,7 +582,7 @@ describe('midx v1 written by the local git', () => {
     expect(ours[1].message).toMatch(/^incorrect object offset for oid\[\d+\] = [0-9a-f]{40}: [0-9a-f]+ != [0-9a-f]+$/);
   });
 
-  it('verify: ids out of order give git\'s lines', () => {
+  it("verify: ids out of order give git's lines", () => {
     const { ours, gitLines } = compareWithGit('order', (_repo, bytes, m) => {
       bytes[m.oidOffset(5)] = 0; // oid[5] now sorts before oid[4]
     });
@@ -572,7 +590,7 @@ describe('midx v1 written by the local git', () => {
     expect(ours.map((f) => f.message)).toEqual(gitLines);
   });
 
-  it('verify: a checksum-only change and a missing .pack give git\'s lines', () => {
+  it("verify: a checksum-only change and a missing .pack give git's lines", () => {
     const a = compareWithGit('checksum', (_repo, bytes) => {
       bytes[bytes.length - 1] ^= 0xff;
     });
@@ -614,7 +632,9 @@ describe('hostile midx files', () => {
     });
     const sha256 = buildMidx(sampleSpec(10, 2, SHA256));
     expect(open(sha256).algo).toBe(SHA256);
-    expect(verifyMidxSource(memorySource('multi-pack-index', sha256), { hasher: portableHasher, openIdx: () => fail() })[0].message).toBe('failed to load pack entry for oid[1] = ' + toHex(open(sha256).oidAt(1)));
+    expect(verifyMidxSource(memorySource('multi-pack-index', sha256), { hasher: portableHasher, openIdx: () => fail() })[0].message).toBe(
+      'failed to load pack entry for oid[1] = ' + toHex(open(sha256).oidAt(1)),
+    );
   });
 
   it('truncated anywhere: Truncated, naming the file and an offset', () => {
@@ -678,7 +698,7 @@ describe('hostile midx files', () => {
     expectError(() => open(final), 'BadChunk', 'multi-pack-index', 12 + 4 * 12, 'final chunk has non-zero id 5a5a5a5a');
   });
 
-  it('required chunks missing: git\'s words', () => {
+  it("required chunks missing: git's words", () => {
     const spec = sampleSpec();
     const cases: [string, string][] = [
       ['PNAM', 'multi-pack-index required pack-name chunk missing or corrupted'],
@@ -783,7 +803,17 @@ describe('hostile midx files', () => {
     putU32(btmp, 4, 5);
     putU32(btmp, 8, 5);
     putU32(btmp, 12, 3);
-    const m = open(buildMidx({ ...spec, extraChunks: [{ id: 'RIDX', data: ridx }, { id: 'BTMP', data: btmp }, { id: 'XTRA', data: new Uint8Array(12) }, { id: '\x01\x02\x03\x04', data: new Uint8Array(4) }] }));
+    const m = open(
+      buildMidx({
+        ...spec,
+        extraChunks: [
+          { id: 'RIDX', data: ridx },
+          { id: 'BTMP', data: btmp },
+          { id: 'XTRA', data: new Uint8Array(12) },
+          { id: '\x01\x02\x03\x04', data: new Uint8Array(4) },
+        ],
+      }),
+    );
     expect(m.chunks.map((c) => c.id)).toEqual(['PNAM', 'OIDF', 'OIDL', 'OOFF', 'RIDX', 'BTMP', 'XTRA', '0x01020304']);
     const xtra = m.chunk('XTRA')!;
     expect(xtra.length).toBe(12);
@@ -819,7 +849,18 @@ describe('hostile midx files', () => {
     const b = good.slice();
     b[4] = 3;
     const findings = verifyMidxSource(memorySource('multi-pack-index', b), { hasher: nodeHasher, openIdx: () => fail() });
-    expect(findings).toEqual([{ severity: 'error', fatal: true, check: 'midx', kind: 'UnsupportedVersion', file: 'multi-pack-index', offset: 4, message: 'multi-pack-index version 3 not recognized', reason: 'UnsupportedVersion at multi-pack-index:0x4: multi-pack-index version 3 not recognized' }]);
+    expect(findings).toEqual([
+      {
+        severity: 'error',
+        fatal: true,
+        check: 'midx',
+        kind: 'UnsupportedVersion',
+        file: 'multi-pack-index',
+        offset: 4,
+        message: 'multi-pack-index version 3 not recognized',
+        reason: 'UnsupportedVersion at multi-pack-index:0x4: multi-pack-index version 3 not recognized',
+      },
+    ]);
   });
 });
 
@@ -850,7 +891,15 @@ describe('verify findings on a built midx', () => {
     swapped.set(b, m.oidOffset(10));
     swapped.set(a, m.oidOffset(11));
     const findings = verifyMidx(open(rehash(swapped)), options);
-    expect(findings[0]).toEqual({ severity: 'error', check: 'midx', kind: 'BadFanout', file: 'multi-pack-index', offset: m.oidOffset(11), oid: toHex(b), message: `oid lookup out of order: oid[10] = ${toHex(b)} >= ${toHex(a)} = oid[11]` });
+    expect(findings[0]).toEqual({
+      severity: 'error',
+      check: 'midx',
+      kind: 'BadFanout',
+      file: 'multi-pack-index',
+      offset: m.oidOffset(11),
+      oid: toHex(b),
+      message: `oid lookup out of order: oid[10] = ${toHex(b)} >= ${toHex(a)} = oid[11]`,
+    });
     // The swapped entries keep their old pack and offset; looked up again by id (as git does)
     // they are either not found (the fanout bucket no longer holds them) or found with the
     // other entry's offset.
@@ -866,7 +915,15 @@ describe('verify findings on a built midx', () => {
     const findings = verifyMidx(open(changed), options);
     expect(findings).toEqual([
       { severity: 'error', check: 'midx', kind: 'BadChecksum', file: 'multi-pack-index', offset: changed.length - 20, message: 'incorrect checksum' },
-      { severity: 'error', check: 'midx', kind: 'Mismatch', file: 'multi-pack-index', offset: m.objectOffsetEntryAt(4) + 4, oid: m.oidHexAt(4), message: `incorrect object offset for oid[4] = ${m.oidHexAt(4)}: abc != ${spec.objects[4].offset.toString(16)}` },
+      {
+        severity: 'error',
+        check: 'midx',
+        kind: 'Mismatch',
+        file: 'multi-pack-index',
+        offset: m.objectOffsetEntryAt(4) + 4,
+        oid: m.oidHexAt(4),
+        message: `incorrect object offset for oid[4] = ${m.oidHexAt(4)}: abc != ${spec.objects[4].offset.toString(16)}`,
+      },
     ]);
   });
 
@@ -903,7 +960,7 @@ describe('chains built by hand', () => {
     return b ? memorySource(layerFileName(hex), b) : undefined;
   });
 
-  it('a duplicate id: the newest layer\'s copy, as git\'s bsearch_midx', () => {
+  it("a duplicate id: the newest layer's copy, as git's bsearch_midx", () => {
     expect(chain.layers.length).toBe(2);
     expect(chain.count).toBe(19);
     expect(chain.packNames).toEqual([...spec0.packNames, 'pack-ffff.idx']);
@@ -929,7 +986,9 @@ describe('chains built by hand', () => {
   it('verify covers every layer and uses global positions', () => {
     const bad1 = layer1.slice();
     bad1[bad1.length - 1] ^= 1; // the checksum (and so the name) no longer matches
-    const c = MultiPackIndexChain.open(memorySource('chain', new TextEncoder().encode(chainText)), (hex) => memorySource(layerFileName(hex), hex === name(layer1) ? bad1 : files.get(hex)!), { checkLayerNames: false });
+    const c = MultiPackIndexChain.open(memorySource('chain', new TextEncoder().encode(chainText)), (hex) => memorySource(layerFileName(hex), hex === name(layer1) ? bad1 : files.get(hex)!), {
+      checkLayerNames: false,
+    });
     expect(c.layers.length).toBe(2);
     const findings = verifyMidx(c, {
       hasher: nodeHasher,

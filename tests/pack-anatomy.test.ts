@@ -283,7 +283,11 @@ describe('idxAnatomy and idxEntries against git show-index', () => {
     const bytes = readFileSync(join(f.packDir, `${pack}.idx`));
     expect(anatomy.checksum).toBe(bytes.subarray(size - H).toString('hex'));
     expect(anatomy.packChecksum).toBe(bytes.subarray(size - 2 * H, size - H).toString('hex'));
-    expect(anatomy.packChecksum).toBe(readFileSync(join(f.packDir, `${pack}.pack`)).subarray(-H).toString('hex'));
+    expect(anatomy.packChecksum).toBe(
+      readFileSync(join(f.packDir, `${pack}.pack`))
+        .subarray(-H)
+        .toString('hex'),
+    );
     for (const field of anatomy.header) {
       if (field.name === 'version') expect(bytes.readUInt32BE(field.offset)).toBe(2);
       if (field.name.startsWith('fanout')) expect(bytes.readUInt32BE(field.offset)).toBe(expected.length);

@@ -60,28 +60,43 @@ async function compare(f: Fixture, revs: string[]): Promise<{ compared: number; 
 }
 
 describe('git log -- <path>', () => {
-  it.runIf(byName('history'))('equals git on every file and folder of the history fixture, with and without --follow', async () => {
-    const r = await compare(byName('history'), ['HEAD', 'HEAD^', 'HEAD~2', 'HEAD~3', 'HEAD~4', mergeSide(byName('history')), 'v1.0']);
-    expect(r.compared).toBeGreaterThan(200);
-    // The fixture renames and copies files: --follow must have gone past some of them.
-    expect(r.renamesFollowed).toBeGreaterThan(3);
-  }, 120_000);
+  it.runIf(byName('history'))(
+    'equals git on every file and folder of the history fixture, with and without --follow',
+    async () => {
+      const r = await compare(byName('history'), ['HEAD', 'HEAD^', 'HEAD~2', 'HEAD~3', 'HEAD~4', mergeSide(byName('history')), 'v1.0']);
+      expect(r.compared).toBeGreaterThan(200);
+      // The fixture renames and copies files: --follow must have gone past some of them.
+      expect(r.renamesFollowed).toBeGreaterThan(3);
+    },
+    120_000,
+  );
 
-  it.runIf(byName('varied'))('equals git on the varied fixture (merges, odd names, a submodule)', async () => {
-    const r = await compare(byName('varied'), ['HEAD', 'HEAD~4', 'HEAD~8']);
-    expect(r.compared).toBeGreaterThan(100);
-  }, 120_000);
+  it.runIf(byName('varied'))(
+    'equals git on the varied fixture (merges, odd names, a submodule)',
+    async () => {
+      const r = await compare(byName('varied'), ['HEAD', 'HEAD~4', 'HEAD~8']);
+      expect(r.compared).toBeGreaterThan(100);
+    },
+    120_000,
+  );
 
-  it.runIf(byName('commit-graph'))('equals git where git reads a commit-graph with changed-path Bloom filters', async () => {
-    const r = await compare(byName('commit-graph'), ['HEAD']);
-    expect(r.compared).toBeGreaterThan(30);
-  }, 120_000);
+  it.runIf(byName('commit-graph'))(
+    'equals git where git reads a commit-graph with changed-path Bloom filters',
+    async () => {
+      const r = await compare(byName('commit-graph'), ['HEAD']);
+      expect(r.compared).toBeGreaterThan(30);
+    },
+    120_000,
+  );
 
   it.runIf(byName('history'))('the whole tree (an empty path) and a path that never existed', async () => {
     const f = byName('history');
     const session = await Session.open(f.name, fsDirectoryReader(f.path));
     const head = revParse(f, 'HEAD');
-    const all = git(['--git-dir', gitDirOf(f), 'log', '--format=%H', head, '--', '.']).stdout.toString().split('\n').filter(Boolean);
+    const all = git(['--git-dir', gitDirOf(f), 'log', '--format=%H', head, '--', '.'])
+      .stdout.toString()
+      .split('\n')
+      .filter(Boolean);
     expect(ours(session.db, head, Buffer.alloc(0), false)).toEqual(all);
     expect(ours(session.db, head, Buffer.from('no/such/file'), false)).toEqual([]);
   });

@@ -33,7 +33,9 @@ beforeAll(() => {
   const packDir = join(repo, 'objects', 'pack');
   const staging = join(dir, 'staging');
   mkdirSync(staging);
-  const name = git(['--git-dir', repo, 'pack-objects', join(staging, 'pack')], { input: kept }).stdout.toString().trim();
+  const name = git(['--git-dir', repo, 'pack-objects', join(staging, 'pack')], { input: kept })
+    .stdout.toString()
+    .trim();
   rmSync(packDir, { recursive: true, force: true });
   for (const d of readdirSync(join(repo, 'objects'))) if (/^[0-9a-f]{2}$/.test(d)) rmSync(join(repo, 'objects', d), { recursive: true });
   cpSync(staging, packDir, { recursive: true });
@@ -73,7 +75,19 @@ describe('promisor packs', () => {
     const repo = join(dir, 'repo.git');
     const plain = git(['--git-dir', repo, 'fsck', '--connectivity-only', '--no-reflogs']);
     expect(plain.stdout.toString() + plain.stderr).toContain(`missing blob ${blob}`);
-    const partial = git(['--git-dir', repo, '-c', 'remote.origin.url=/nonexistent', '-c', 'remote.origin.promisor=true', '-c', 'extensions.partialClone=origin', 'fsck', '--connectivity-only', '--no-reflogs']);
+    const partial = git([
+      '--git-dir',
+      repo,
+      '-c',
+      'remote.origin.url=/nonexistent',
+      '-c',
+      'remote.origin.promisor=true',
+      '-c',
+      'extensions.partialClone=origin',
+      'fsck',
+      '--connectivity-only',
+      '--no-reflogs',
+    ]);
     expect(partial.stdout.toString() + partial.stderr).not.toContain(blob);
   });
 });

@@ -24,11 +24,7 @@ const EXPECT = join(FIXTURE, 'expect');
 const REPO = join(FIXTURE, 'repo');
 const have = existsSync(join(EXPECT, 'fsck-unreachable.txt'));
 
-const lines = (file: string): string[] =>
-  readFileSync(join(EXPECT, file), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .sort();
+const lines = (file: string): string[] => readFileSync(join(EXPECT, file), 'utf8').split('\n').filter(Boolean).sort();
 const sorted = (a: string[]): string[] => [...a].sort();
 
 function table(repo: CliRepository): ObjectTable {
@@ -86,9 +82,14 @@ describe('reachability on the dangling fixture', () => {
 
   it('counts the index as roots: staged blobs and cache-tree trees are reachable, and only through the index', async () => {
     const repo = await openRepository(REPO);
-    const staged = git(['--git-dir', join(REPO, '.git'), 'ls-files', '-s']).stdout.toString().trim().split('\n');
+    const staged = git(['--git-dir', join(REPO, '.git'), 'ls-files', '-s'])
+      .stdout.toString()
+      .trim()
+      .split('\n');
     const stagedOids = staged.filter((l) => !l.startsWith('160000')).map((l) => l.split(' ')[1]);
-    const stagedTree = git(['--git-dir', join(REPO, '.git'), 'rev-parse', 'HEAD:src']).stdout.toString().trim();
+    const stagedTree = git(['--git-dir', join(REPO, '.git'), 'rev-parse', 'HEAD:src'])
+      .stdout.toString()
+      .trim();
     expect(stagedOids.length).toBeGreaterThan(3);
     const t = table(repo);
     const index = parseDirCache(readFileSync(join(REPO, '.git/index')), SHA1);
@@ -161,13 +162,29 @@ describe('reachability on the dangling fixture', () => {
     const links = (l: string[]): string[] => l.filter((x) => /^( |broken)/.test(x));
     expect(links([...report.stdout()])).toEqual(links(theirs));
     const count = table(await openRepository(copy)).count + 1;
-    expect(inSlotGroups([...report.stdout()].filter((l) => !/^( |broken)/.test(l)), count)).toEqual(inSlotGroups(theirs.filter((l) => !/^( |broken)/.test(l)), count));
+    expect(
+      inSlotGroups(
+        [...report.stdout()].filter((l) => !/^( |broken)/.test(l)),
+        count,
+      ),
+    ).toEqual(
+      inSlotGroups(
+        theirs.filter((l) => !/^( |broken)/.test(l)),
+        count,
+      ),
+    );
     expect([...report.stdout()]).toContain(`missing tree ${tree}`);
     expect([...report.stdout()]).toContain(`              to    tree ${tree}`);
     expect(theirs).toContain(`              to    tree ${tree}`);
   });
 
-  const reachLines = (out: Buffer | string): string[] => sorted(out.toString().split('\n').filter((l) => /^(unreachable|dangling|missing) /.test(l)));
+  const reachLines = (out: Buffer | string): string[] =>
+    sorted(
+      out
+        .toString()
+        .split('\n')
+        .filter((l) => /^(unreachable|dangling|missing) /.test(l)),
+    );
 
   it('the CLI: `fsck --unreachable --no-reflogs` prints git’s lines in git’s order (its object hash table’s)', async () => {
     const r = cli(['fsck', '--unreachable', '--no-reflogs', REPO]);

@@ -276,7 +276,13 @@ describe("the object table's types against git cat-file --batch-check", () => {
       while (!builder.step(1000));
       const table = builder.finish();
       while (!table.scanTypes(500));
-      const git = new Map((text as Buffer).toString('latin1').trim().split('\n').map((line) => [line.slice(0, line.indexOf(' ')), line.split(' ')[1]] as const));
+      const git = new Map(
+        (text as Buffer)
+          .toString('latin1')
+          .trim()
+          .split('\n')
+          .map((line) => [line.slice(0, line.indexOf(' ')), line.split(' ')[1]] as const),
+      );
       expect(table.count).toBe(git.size);
       const mismatches: string[] = [];
       for (let r = 0; r < table.count && mismatches.length < 5; r++) {
@@ -317,7 +323,14 @@ describe('pack-order scan against git verify-pack -v', () => {
         const oid = pack.idx.oidHexAt(scan.positions[r]);
         const row = git.get(oid);
         const stored = (r + 1 < scan.count ? scan.offsets[r + 1] : scan.entriesEnd) - scan.offsets[r];
-        const ours = { type: typeName(scan.types[r]), size: scan.declaredSizes[r], stored, offset: scan.offsets[r], depth: scan.depths[r], base: scan.baseRanks[r] >= 0 ? pack.idx.oidHexAt(scan.positions[scan.baseRanks[r]]) : undefined };
+        const ours = {
+          type: typeName(scan.types[r]),
+          size: scan.declaredSizes[r],
+          stored,
+          offset: scan.offsets[r],
+          depth: scan.depths[r],
+          base: scan.baseRanks[r] >= 0 ? pack.idx.oidHexAt(scan.positions[scan.baseRanks[r]]) : undefined,
+        };
         if (!row || row.type !== ours.type || row.size !== ours.size || row.stored !== ours.stored || row.offset !== ours.offset || row.depth !== ours.depth || row.base !== ours.base) {
           mismatches.push(`${oid}: git ${JSON.stringify(row)}, ours ${JSON.stringify(ours)}`);
         }
@@ -329,10 +342,13 @@ describe('pack-order scan against git verify-pack -v', () => {
   it('types first (the type filter): no delta is inflated until sizes are wanted; then the same arrays as one pass', async () => {
     for (const fixture of fixtures.filter((f) => ['varied', 'long-chains', 'ref-delta', 'multi-pack'].includes(f.name))) {
       let prefixes = 0;
-      const counting = { ...nodeInflater, inflatePrefix: (input: Uint8Array, want: number, varints?: number) => {
-        prefixes++;
-        return nodeInflater.inflatePrefix(input, want, varints);
-      } };
+      const counting = {
+        ...nodeInflater,
+        inflatePrefix: (input: Uint8Array, want: number, varints?: number) => {
+          prefixes++;
+          return nodeInflater.inflatePrefix(input, want, varints);
+        },
+      };
       const onePass = await open(fixture, { windowSize: 1 << 16, budget: 4 << 20 });
       const twoPass = new ObjectDatabase(await discover(fixture.path), { inflater: counting, windowCache: { windowSize: 1 << 16, budget: 4 << 20 } });
       for (let i = 0; i < onePass.packs.length; i++) {

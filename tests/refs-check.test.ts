@@ -167,7 +167,9 @@ describe('refs: git fsck and Verify on damaged refs', () => {
       writeFileSync(join(g, 'refs/heads/d5'), `${ids.main}\n`);
     });
     const { stderr, status } = expectFsckAsGit(copy);
-    expect(stderr).toBe([`error: refs/heads/d0: invalid sha1 pointer ${ZERO}`, `error: refs/heads/la: invalid sha1 pointer ${ZERO}`, `error: refs/heads/lb: invalid sha1 pointer ${ZERO}`, ''].join('\n'));
+    expect(stderr).toBe(
+      [`error: refs/heads/d0: invalid sha1 pointer ${ZERO}`, `error: refs/heads/la: invalid sha1 pointer ${ZERO}`, `error: refs/heads/lb: invalid sha1 pointer ${ZERO}`, ''].join('\n'),
+    );
     expect(status).toBe(2);
     const findings = await refFindings(copy);
     expectFinding(findings, '.git/refs/heads/la', /refs\/heads\/la → refs\/heads\/lb → refs\/heads\/la.*the symbolic refs loop/);
@@ -192,7 +194,34 @@ describe('refs: git fsck and Verify on damaged refs', () => {
   });
 
   it('git check-ref-format agrees with refnameProblem', () => {
-    const names = ['refs/heads/main', 'HEAD', 'refs/heads/a..b', 'refs/heads/.x', 'refs/heads/x.lock', 'refs/heads/x.', 'refs/heads//x', 'refs/heads/x/', '/refs/x', 'refs/heads/a@{b', 'refs/heads/a@b', '@', 'refs/heads/a b', 'refs/heads/a:b', 'refs/heads/a?b', 'refs/heads/a[b', 'refs/heads/a\\b', 'refs/heads/a^b', 'refs/heads/a~b', 'refs/heads/a*b', 'refs/heads/a\x7fb', 'refs/heads/ünï', 'refs/heads/a.lock/b', 'refs/heads/{x}', 'x', ''];
+    const names = [
+      'refs/heads/main',
+      'HEAD',
+      'refs/heads/a..b',
+      'refs/heads/.x',
+      'refs/heads/x.lock',
+      'refs/heads/x.',
+      'refs/heads//x',
+      'refs/heads/x/',
+      '/refs/x',
+      'refs/heads/a@{b',
+      'refs/heads/a@b',
+      '@',
+      'refs/heads/a b',
+      'refs/heads/a:b',
+      'refs/heads/a?b',
+      'refs/heads/a[b',
+      'refs/heads/a\\b',
+      'refs/heads/a^b',
+      'refs/heads/a~b',
+      'refs/heads/a*b',
+      'refs/heads/a\x7fb',
+      'refs/heads/ünï',
+      'refs/heads/a.lock/b',
+      'refs/heads/{x}',
+      'x',
+      '',
+    ];
     for (const name of names) {
       const gitSays = git(['check-ref-format', '--allow-onelevel', name]).status === 0;
       expect(refnameProblem(name) === undefined, JSON.stringify(name)).toBe(gitSays);
@@ -219,7 +248,9 @@ describe('refs: git fsck and Verify on damaged refs', () => {
     const copy = damaged((g) => writeFileSync(join(g, 'refs/heads/main'), 'junk\n'));
     const { stderr, status } = expectFsckAsGit(copy);
     // The two "bad ref for" lines come in the order the logs folder lists its entries, as in git.
-    expect(stderr.split('\n')).toEqual(expect.arrayContaining([`error: refs/heads/main: invalid sha1 pointer ${ZERO}`, 'error: invalid HEAD', 'error: bad ref for .git/logs/HEAD', 'error: bad ref for .git/logs/refs/heads/main']));
+    expect(stderr.split('\n')).toEqual(
+      expect.arrayContaining([`error: refs/heads/main: invalid sha1 pointer ${ZERO}`, 'error: invalid HEAD', 'error: bad ref for .git/logs/HEAD', 'error: bad ref for .git/logs/refs/heads/main']),
+    );
     expect(status).toBe(10);
     const findings = await refFindings(copy);
     expectFinding(findings, '.git/HEAD', /HEAD does not resolve \(HEAD → refs\/heads\/main\)/);
@@ -259,7 +290,11 @@ describe('refs: git fsck and Verify on damaged refs', () => {
 });
 
 describe('refs: hostile input stays bounded', () => {
-  const memoryFile = (path: string, bytes: Uint8Array): FileEntry => ({ path, mtimeMs: 0, source: { size: bytes.length, read: (offset: number, length: number) => bytes.subarray(offset, offset + length) } as FileEntry['source'] });
+  const memoryFile = (path: string, bytes: Uint8Array): FileEntry => ({
+    path,
+    mtimeMs: 0,
+    source: { size: bytes.length, read: (offset: number, length: number) => bytes.subarray(offset, offset + length) } as FileEntry['source'],
+  });
   const noObjects: RefObjects = { typeOf: () => 'missing', has: () => false };
 
   it('a 4 MiB loose ref, 100,000 bad packed-refs lines and a 50,000-long symbolic chain: findings capped, no hang', () => {

@@ -225,7 +225,7 @@ describe('removal estimate against git filter-repo', () => {
     expect(e.saved).toBeGreaterThan(40_000);
   });
 
-  it('is what the size view says for the folder: the engine\'s delta bases and paths give the same reasons', async () => {
+  it("is what the size view says for the folder: the engine's delta bases and paths give the same reasons", async () => {
     const { blobs, oids, paths } = factsFromGit(repo);
     const e = estimateRemoval(blobs, mask(paths.map((p, i) => (p.startsWith('media/') ? i : -1)).filter((i) => i >= 0)));
     setSession(await Session.open('crafted', fsDirectoryReader(repo)));
@@ -233,7 +233,12 @@ describe('removal estimate against git filter-repo', () => {
     const media = (await analysisHandlers.sizeFindPath({ path: 'media' }, ctx)).id as number;
     const { removal } = await analysisHandlers.sizePath({ path: media }, ctx);
     expect(removal.paths).toBe(paths.filter((p) => p.startsWith('media/')).length);
-    expect({ saved: removal.saved, upTo: removal.upTo, keptElsewhere: removal.keptElsewhere, counts: removal.counts }).toEqual({ saved: e.saved, upTo: e.upTo, keptElsewhere: e.keptElsewhere, counts: e.counts });
+    expect({ saved: removal.saved, upTo: removal.upTo, keptElsewhere: removal.keptElsewhere, counts: removal.counts }).toEqual({
+      saved: e.saved,
+      upTo: e.upTo,
+      keptElsewhere: e.keptElsewhere,
+      counts: e.counts,
+    });
     const reasons = new Map(removal.blobs.map((b) => [b.blob, b]));
     for (const b of e.blobs) {
       const shown = reasons.get(oids[b.blob]);

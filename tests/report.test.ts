@@ -93,7 +93,17 @@ describe('findings report schema', () => {
     const findings = report.findings as Record<string, unknown>[];
     expect(findings).toHaveLength(5);
     const crc = findings.find((f) => f.check === 'crc');
-    expect(crc).toEqual({ severity: 'error', check: 'crc', kind: 'Mismatch', file: 'objects/pack/pack-b.pack', offset: 7994, offsetHex: '0x1f3a', oid: 'bb'.repeat(20), message: 'CRC32 differs from the idx', cause: null });
+    expect(crc).toEqual({
+      severity: 'error',
+      check: 'crc',
+      kind: 'Mismatch',
+      file: 'objects/pack/pack-b.pack',
+      offset: 7994,
+      offsetHex: '0x1f3a',
+      oid: 'bb'.repeat(20),
+      message: 'CRC32 differs from the idx',
+      cause: null,
+    });
     // Absent values are null, never missing.
     expect(findings.find((f) => f.check === 'midx')).toMatchObject({ offset: null, offsetHex: null, oid: null });
     const summary = report.summary as { total: number; verdict: string; bySeverity: Record<string, number>; byCheck: Record<string, number> };
@@ -154,7 +164,37 @@ describe('HTML report escaping', () => {
     expect(html).toContain('&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;img src=x onerror=alert(1)&gt;');
     // Only the tags the report itself writes appear.
     const tags = new Set([...html.matchAll(/<\/?([!a-zA-Z0-9]+)/g)].map((m) => m[1].toLowerCase()));
-    for (const t of tags) expect(['body', 'br', 'code', 'dd', 'div', 'dl', 'dt', 'footer', 'h1', 'h2', 'head', 'header', 'html', 'meta', 'p', 'span', 'strong', 'style', 'table', 'tbody', 'td', 'th', 'thead', 'title', 'tr', 'li', 'ul', '!doctype']).toContain(t);
+    for (const t of tags)
+      expect([
+        'body',
+        'br',
+        'code',
+        'dd',
+        'div',
+        'dl',
+        'dt',
+        'footer',
+        'h1',
+        'h2',
+        'head',
+        'header',
+        'html',
+        'meta',
+        'p',
+        'span',
+        'strong',
+        'style',
+        'table',
+        'tbody',
+        'td',
+        'th',
+        'thead',
+        'title',
+        'tr',
+        'li',
+        'ul',
+        '!doctype',
+      ]).toContain(t);
   });
 
   it('shows control, bidi and invisible characters as visible escapes and writes none of them raw', () => {
@@ -320,7 +360,15 @@ describe('the verify requests in the worker, on a damaged copy of a fixture', ()
 
 describe('findings that follow from one damaged place', () => {
   it('stand as one row of the HTML table, are listed in full under their cause, and keep their cause in the JSON', () => {
-    const base = { severity: 'error' as const, check: 'object' as const, kind: 'CorruptObject' as const, file: 'objects/pack/pack-b.pack', offset: 4096, oid: 'cc'.repeat(20), message: 'zlib stream is corrupt' };
+    const base = {
+      severity: 'error' as const,
+      check: 'object' as const,
+      kind: 'CorruptObject' as const,
+      file: 'objects/pack/pack-b.pack',
+      offset: 4096,
+      oid: 'cc'.repeat(20),
+      message: 'zlib stream is corrupt',
+    };
     const caused = Array.from({ length: 12 }, (_, i) => ({
       severity: 'error' as const,
       check: 'delta' as const,

@@ -61,7 +61,13 @@ describe('blob batches', () => {
   it('grow past their first buffer without losing what is in it', () => {
     const batcher = new BlobBatcher({ bytes: 4 << 20, blobs: 1000 });
     const chunk = new Uint8Array(100_000).fill(0x61);
-    for (let i = 0; i < 5; i++) batcher.add(String(i), chunk.length, false, chunk.map((b) => b + i));
+    for (let i = 0; i < 5; i++)
+      batcher.add(
+        String(i),
+        chunk.length,
+        false,
+        chunk.map((b) => b + i),
+      );
     const batch = batcher.take();
     expect(batch?.ends).toEqual([100_000, 200_000, 300_000, 400_000, 500_000]);
     for (let i = 0; i < 5; i++) expect(batch && blobBytesAt(batch, i).every((b) => b === 0x61 + i)).toBe(true);

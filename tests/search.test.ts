@@ -103,7 +103,11 @@ function referenceBlobLines(f: Fixture, test: (line: string) => number | undefin
 
 function ourBlobLines(matches: SearchMatch[]): Map<string, { line: number; column: number }[]> {
   const out = new Map<string, { line: number; column: number }[]>();
-  for (const m of matches as BlobMatch[]) out.set(m.oid, m.hits.map((h) => ({ line: h.line, column: h.column })));
+  for (const m of matches as BlobMatch[])
+    out.set(
+      m.oid,
+      m.hits.map((h) => ({ line: h.line, column: h.column })),
+    );
   return out;
 }
 
@@ -182,8 +186,16 @@ describe('blob text', () => {
     const { db } = repo('varied');
     const scan = new BlobTextSearch(db, db.allObjects(), db.sourceObjectCount(), 'river', { ...DEFAULT_BLOB_OPTIONS, regex: false, caseSensitive: true, maxBlobBytes: 1000 });
     const { notes } = drive(scan);
-    const big = [...batchObjects(byName('varied'))].filter(([, o]) => o.type === 'blob' && o.data.length > 1000).map(([oid]) => oid).sort();
-    expect(notes.filter((n) => n.reason === 'too-large').map((n) => n.oid).sort()).toEqual(big);
+    const big = [...batchObjects(byName('varied'))]
+      .filter(([, o]) => o.type === 'blob' && o.data.length > 1000)
+      .map(([oid]) => oid)
+      .sort();
+    expect(
+      notes
+        .filter((n) => n.reason === 'too-large')
+        .map((n) => n.oid)
+        .sort(),
+    ).toEqual(big);
   });
 
   it('time-boxes a text: the search stops between lines once the box is spent', () => {
@@ -280,7 +292,12 @@ describe('commits and tags', () => {
       .filter(([, t]) => t === 'tag')
       .map(([o]) => o)
       .sort();
-    expect((matches as CommitMatch[]).filter((m) => m.type === 'tag').map((m) => m.oid).sort()).toEqual(tags);
+    expect(
+      (matches as CommitMatch[])
+        .filter((m) => m.type === 'tag')
+        .map((m) => m.oid)
+        .sort(),
+    ).toEqual(tags);
   });
 
   it('date range: commits whose author or committer date is inside [from, to]', () => {
@@ -356,7 +373,11 @@ describe('where blobs appear', () => {
     const expected = new Map<string, Set<string>>();
     const trees = new Set<string>();
     for (const commit of allCommits(f)) {
-      trees.add(gitIn(f, ['rev-parse', `${commit}^{tree}`]).stdout.toString().trim());
+      trees.add(
+        gitIn(f, ['rev-parse', `${commit}^{tree}`])
+          .stdout.toString()
+          .trim(),
+      );
       const out = gitIn(f, ['ls-tree', '-r', '-t', '-z', commit]).stdout;
       for (const entry of out.toString('latin1').split('\0').filter(Boolean)) {
         const tab = entry.indexOf('\t');
@@ -381,7 +402,13 @@ describe('where blobs appear', () => {
   it('with the default caps, places are true, newest first, and limited', () => {
     const f = byName('varied');
     const index = buildIndex('varied');
-    const times = new Map(gitIn(f, ['log', '--all', '--format=%H %ct']).stdout.toString().trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    const times = new Map(
+      gitIn(f, ['log', '--all', '--format=%H %ct'])
+        .stdout.toString()
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
     const readme = gitIn(f, ['rev-parse', 'HEAD:README']);
     const oid = readme.status === 0 ? readme.stdout.toString().trim() : gitIn(f, ['rev-parse', 'HEAD:README.md']).stdout.toString().trim();
     const { places, more } = index.places(oid, 5);
@@ -389,7 +416,11 @@ describe('where blobs appear', () => {
     expect(more).toBe(true);
     for (let i = 0; i < places.length; i++) {
       const p = places[i];
-      expect(gitIn(f, ['rev-parse', `${p.commit}:${p.path.join('/')}`]).stdout.toString().trim()).toBe(oid);
+      expect(
+        gitIn(f, ['rev-parse', `${p.commit}:${p.path.join('/')}`])
+          .stdout.toString()
+          .trim(),
+      ).toBe(oid);
       expect(p.time).toBe(Number(times.get(p.commit)));
       if (i > 0) expect(p.time).toBeLessThanOrEqual(places[i - 1].time);
     }
@@ -446,7 +477,9 @@ describe('damaged repository', () => {
 
   it('names the unreadable blob and still finds every other match', async () => {
     const { db } = await openRepository(dir);
-    const { matches, notes } = drive(new BlobTextSearch(db, db.allObjects(), db.sourceObjectCount(), 'river', { ...DEFAULT_BLOB_OPTIONS, regex: false, caseSensitive: true, maxLinesPerBlob: 100_000 }));
+    const { matches, notes } = drive(
+      new BlobTextSearch(db, db.allObjects(), db.sourceObjectCount(), 'river', { ...DEFAULT_BLOB_OPTIONS, regex: false, caseSensitive: true, maxLinesPerBlob: 100_000 }),
+    );
     const expected = referenceBlobLines(byName('varied'), (l) => (l.includes('river') ? l.indexOf('river') : undefined), false);
     const unreadable = notes.filter((n) => n.reason === 'unreadable');
     expect(unreadable.map((n) => n.oid)).toContain(victim);
@@ -476,7 +509,12 @@ describe('the worker side', () => {
     const { blobs } = await blobPlaces(session, [...expected.keys()], 3, ctx);
     for (const b of blobs) {
       expect(b.places.length).toBeGreaterThan(0);
-      for (const p of b.places) expect(gitIn(f, ['rev-parse', `${p.commit}:${p.path.join('/')}`]).stdout.toString().trim()).toBe(b.oid);
+      for (const p of b.places)
+        expect(
+          gitIn(f, ['rev-parse', `${p.commit}:${p.path.join('/')}`])
+            .stdout.toString()
+            .trim(),
+        ).toBe(b.oid);
     }
   });
 

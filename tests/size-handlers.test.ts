@@ -78,7 +78,7 @@ describe('size analysis in the worker', () => {
     expect((await analysisHandlers.sizeAnalysis({}, context())).ms).toBe(0);
   });
 
-  it('lists every path with filter-repo\'s sizes and deletion dates, largest first, and filters by folder and text', async () => {
+  it("lists every path with filter-repo's sizes and deletion dates, largest first, and filters by folder and text", async () => {
     const page = await analysisHandlers.sizePaths({ kind: 'file', sort: 'stored', descending: true, start: 0, count: 1000 }, context());
     expect(page.total).toBe(report.length);
     const want = new Map(report.map((r) => [decoded(r.path), r]));
@@ -111,7 +111,7 @@ describe('size analysis in the worker', () => {
     expect(big.rows.length).toBeLessThanOrEqual(SIZE_LIMITS.pageRows);
   });
 
-  it('sends the treemap tree with git\'s sums, lays out in proportion, and zooms into a folder', async () => {
+  it("sends the treemap tree with git's sums, lays out in proportion, and zooms into a folder", async () => {
     const all = await analysisHandlers.sizeTree({ root: 0, measure: 'stored' }, context());
     expect(all.root.value).toBe(paths.reduce((s, p) => s + p.stored, 0));
     expect(all.crumbs.map((c) => c.path)).toEqual(['']);
@@ -137,7 +137,7 @@ describe('size analysis in the worker', () => {
     expect(deleted.root.value).toBe(gone.reduce((s, r) => s + r.packed, 0));
   });
 
-  it('shows the tree of one commit with each file\'s blob as git lists it', async () => {
+  it("shows the tree of one commit with each file's blob as git lists it", async () => {
     const tree = await analysisHandlers.sizeTree({ root: 0, measure: 'inflated', rev: 'HEAD~3', depth: 6 }, context());
     expect(tree.commit?.oid).toBe(gitIn(gitDir, ['rev-parse', 'HEAD~3']).trim());
     const lsTree = gitIn(gitDir, ['ls-tree', '-r', '-l', 'HEAD~3'])
@@ -149,7 +149,7 @@ describe('size analysis in the worker', () => {
     await expect(analysisHandlers.sizeTree({ root: 0, measure: 'stored', rev: 'no-such-ref' }, context())).rejects.toThrow();
   });
 
-  it('gives a path\'s versions, deletion and removal estimate', async () => {
+  it("gives a path's versions, deletion and removal estimate", async () => {
     const id = (await analysisHandlers.sizeFindPath({ path: 'src/app-copy.ts' }, context())).id as number;
     const detail = await analysisHandlers.sizePath({ path: id }, context());
     const deletedBy = gitIn(gitDir, ['log', '--all', '--diff-filter=D', '--format=%H %cs', '--', 'src/app-copy.ts']).trim().split('\n')[0].split(' ');
@@ -180,7 +180,12 @@ describe('size analysis in the worker', () => {
     expect(page.rows.map((r) => r.stored)).toEqual(blobs.slice(0, 5));
     expect(page.total).toBe(blobs.length);
     const top = page.rows[0];
-    expect(top.paths.map((p) => p.path)).toEqual(paths.filter((p) => p.blobs.includes(top.oid)).map(shown).sort());
+    expect(top.paths.map((p) => p.path)).toEqual(
+      paths
+        .filter((p) => p.blobs.includes(top.oid))
+        .map(shown)
+        .sort(),
+    );
     expect(top.where).toBe(`${history.packs[0]}.pack`);
   });
 });

@@ -127,7 +127,7 @@ describe('treemap layout', () => {
     expect(cutLayout.tiles.filter((t) => t.node.folder).every((t) => t.collapsed)).toBe(true);
   });
 
-  it('keeps a folder\'s contents in proportion when the sender left some out', () => {
+  it("keeps a folder's contents in proportion when the sender left some out", () => {
     const partial: Node = { name: '', path: [], value: 100, folder: true, children: [{ name: 'a', path: ['a'], value: 25 }] };
     const layout = layoutTreemap(partial, { width: 100, height: 100, padding: 0, labelHeight: 0, minArea: 0 });
     const a = layout.tiles[0];

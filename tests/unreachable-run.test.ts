@@ -52,7 +52,14 @@ async function run(withReflogs: boolean) {
   }
   walk.release();
   const { reach, rows } = walk.finish();
-  return { table, reach, rows, slices, phases, result: reachabilityResult(reach, rows, { reflogFiles: files.reflogFiles?.length ?? 0, reflogsAreRoots: withReflogs, ...(problem ? { indexProblem: problem } : {}), ms: 1 }) };
+  return {
+    table,
+    reach,
+    rows,
+    slices,
+    phases,
+    result: reachabilityResult(reach, rows, { reflogFiles: files.reflogFiles?.length ?? 0, reflogsAreRoots: withReflogs, ...(problem ? { indexProblem: problem } : {}), ms: 1 }),
+  };
 }
 
 describe('UnreachableRun against git fsck', () => {
@@ -61,7 +68,12 @@ describe('UnreachableRun against git fsck', () => {
     expect(slices).toBeGreaterThan(3);
     expect(phases.has('bytes')).toBe(true);
     expect(rows.map((r) => `${r.type} ${r.oid}`).sort()).toEqual(fsck('fsck-unreachable.txt', 'unreachable'));
-    expect(rows.filter((r) => r.dangling).map((r) => `${r.type} ${r.oid}`).sort()).toEqual(fsck('fsck-dangling.txt', 'dangling'));
+    expect(
+      rows
+        .filter((r) => r.dangling)
+        .map((r) => `${r.type} ${r.oid}`)
+        .sort(),
+    ).toEqual(fsck('fsck-dangling.txt', 'dangling'));
     expect(result.unreachable).toBe(rows);
     expect(result.reflogsAreRoots).toBe(false);
     // Rows say what identifies each object: a commit's summary and author, a tree's entry count.

@@ -91,10 +91,13 @@ describe('delta trees split over helpers', () => {
     const pack = await openCopy(copy);
     const plans: DeltaTreePlan[] = [];
     const inner = helpers(2);
-    const spy: DeltaTreeHelpers = { partsFor: () => 2, start: (p, plan, range) => {
+    const spy: DeltaTreeHelpers = {
+      partsFor: () => 2,
+      start: (p, plan, range) => {
         plans.push(plan);
         return inner.start(p, plan, range);
-      } };
+      },
+    };
     await runChecker(new PackChecker(pack, { hasher: nodeHasher, verifyObjects: true, keepRows: false, treeHelpers: spy }));
     copy.remove();
     const plan = plans[0];
@@ -148,7 +151,10 @@ describe('delta trees split over helpers', () => {
   it('walks the range of a helper that failed itself, with the same result, and says so', async () => {
     const copy = copyFixture('big');
     const one = await check(copy);
-    const split = await check(copy, helpers(2, (i) => i === 0));
+    const split = await check(
+      copy,
+      helpers(2, (i) => i === 0),
+    );
     copy.remove();
     expect(split.helperFailures).toEqual(['helper 0 died']);
     expect(outcome(split)).toEqual(outcome(one));

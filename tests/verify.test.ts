@@ -90,18 +90,28 @@ const packDamages: PackDamage[] = [
       const rows = verifyRows(copy, pack);
       const victim = rows[5];
       const layout = idxLayout(copy, pack);
-      editFile(copy, join(copy.packDir, `${pack}.idx`), (x) => {
-        x[layout.crcsAt + layout.position(victim.oid) * 4 + 3] ^= 0x01;
-      }, true);
+      editFile(
+        copy,
+        join(copy.packDir, `${pack}.idx`),
+        (x) => {
+          x[layout.crcsAt + layout.position(victim.oid) * 4 + 3] ^= 0x01;
+        },
+        true,
+      );
       return { file: `${pack}.pack`, offset: victim.offset };
     },
   },
   {
     name: "idx's copy of the pack checksum altered",
     apply(copy, pack) {
-      const b = editFile(copy, join(copy.packDir, `${pack}.idx`), (x) => {
-        x[x.length - 40] ^= 0x01;
-      }, true);
+      const b = editFile(
+        copy,
+        join(copy.packDir, `${pack}.idx`),
+        (x) => {
+          x[x.length - 40] ^= 0x01;
+        },
+        true,
+      );
       return { file: `${pack}.idx`, offset: b.length - 40 };
     },
   },
@@ -164,11 +174,16 @@ describe('multi-pack-index verify on damaged midx files, against git', () => {
     it(name, () => {
       const copy = copyFixture('multi-pack');
       try {
-        editFile(copy, join(copy.packDir, 'multi-pack-index'), (b) => {
-          const chunks = new Map<string, number>();
-          for (let i = 0; i < b[6]; i++) chunks.set(b.subarray(12 + i * 12, 16 + i * 12).toString('latin1'), Number(b.readBigUInt64BE(16 + i * 12)));
-          edit(b, chunks);
-        }, name !== 'bad checksum');
+        editFile(
+          copy,
+          join(copy.packDir, 'multi-pack-index'),
+          (b) => {
+            const chunks = new Map<string, number>();
+            for (let i = 0; i < b[6]; i++) chunks.set(b.subarray(12 + i * 12, 16 + i * 12).toString('latin1'), Number(b.readBigUInt64BE(16 + i * 12)));
+            edit(b, chunks);
+          },
+          name !== 'bad checksum',
+        );
         const theirs = git(['--git-dir', copy.gitDir, 'multi-pack-index', 'verify']);
         const ours = cli(['multi-pack-index', 'verify', copy.gitDir]);
         expect(theirs.status).not.toBe(0);
@@ -205,7 +220,10 @@ describe('findings grouped by the damage they follow from', () => {
       const pack = copy.packs[0];
       const rows = verifyRows(copy, pack);
       // The whole object with the fewest deltas built on it, at least 10 (thousands make a slow test).
-      const bases = rows.filter((r) => r.depth === 0).map((r) => ({ row: r, dependents: withDependents(rows, [r.oid]).size - 1 })).filter((b) => b.dependents >= 10);
+      const bases = rows
+        .filter((r) => r.depth === 0)
+        .map((r) => ({ row: r, dependents: withDependents(rows, [r.oid]).size - 1 }))
+        .filter((b) => b.dependents >= 10);
       bases.sort((a, b) => a.dependents - b.dependents);
       const victim = bases[0].row;
       const path = join(copy.packDir, `${pack}.pack`);

@@ -166,10 +166,12 @@ describe('JobScheduler', () => {
 
   it('does not step or spin on a job that waits on other threads, and steps it again once the wait settles', async () => {
     let yields = 0;
-    const jobs = new JobScheduler({ yieldFn: () => {
+    const jobs = new JobScheduler({
+      yieldFn: () => {
         yields++;
         return tick();
-      } });
+      },
+    });
     let release: () => void = () => undefined;
     let wait: Promise<void> | undefined = new Promise<void>((r) => (release = r));
     void wait.then(() => (wait = undefined));

@@ -39,7 +39,10 @@ describe('session summary', () => {
 describe('object details', () => {
   it('delta chains match git verify-pack -v (depth and immediate base)', () => {
     const pack = varied.packs[0];
-    const rows = readFileSync(join(varied.expect, `verify-pack-${pack}.txt`), 'latin1').split('\n').map((l) => l.split(/\s+/)).filter((f) => f.length === 7);
+    const rows = readFileSync(join(varied.expect, `verify-pack-${pack}.txt`), 'latin1')
+      .split('\n')
+      .map((l) => l.split(/\s+/))
+      .filter((f) => f.length === 7);
     expect(rows.length).toBeGreaterThan(10);
     for (const [oid, , , stored, offset, depth, base] of rows.slice(0, 40)) {
       const d = objectDetail(session.db, oid);
@@ -53,7 +56,12 @@ describe('object details', () => {
 
   it('commit content equals git cat-file -p', () => {
     const pDir = join(varied.expect, 'p');
-    const types = new Map(readFileSync(join(varied.expect, 't.txt'), 'latin1').trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    const types = new Map(
+      readFileSync(join(varied.expect, 't.txt'), 'latin1')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
     for (const f of readdirSync(pDir)) {
       const oid = f.replace(/\.txt$/, '');
       if (types.get(oid) !== 'commit') continue;
@@ -72,22 +80,35 @@ describe('browse and history', () => {
   it('the root tree of HEAD lists what git ls-tree lists', () => {
     const r = browse(session.db, session.refs, 'HEAD', []);
     expect(r.target.kind).toBe('tree');
-    const names = git(['--git-dir', gitDir(varied), '-c', 'core.quotePath=false', 'ls-tree', '--name-only', '-z', 'HEAD']).stdout.toString('utf8').split('\0').filter(Boolean);
+    const names = git(['--git-dir', gitDir(varied), '-c', 'core.quotePath=false', 'ls-tree', '--name-only', '-z', 'HEAD'])
+      .stdout.toString('utf8')
+      .split('\0')
+      .filter(Boolean);
     if (r.target.kind === 'tree') expect(r.target.entries.map((e) => e.name).sort()).toEqual(names.sort());
   });
 
   it('a path to a file gives its blob', () => {
-    const file = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '--name-only', 'HEAD']).stdout.toString().split('\n').find((p) => p.split('/').length >= 3) as string;
+    const file = git(['--git-dir', gitDir(varied), 'ls-tree', '-r', '--name-only', 'HEAD'])
+      .stdout.toString()
+      .split('\n')
+      .find((p) => p.split('/').length >= 3) as string;
     const r = browse(session.db, session.refs, 'HEAD', file.split('/'));
     expect(r.target.kind).toBe('blob');
-    const want = git(['--git-dir', gitDir(varied), 'rev-parse', `HEAD:${file}`]).stdout.toString().trim();
+    const want = git(['--git-dir', gitDir(varied), 'rev-parse', `HEAD:${file}`])
+      .stdout.toString()
+      .trim();
     expect(r.target.oid).toBe(want);
   });
 
-  it.each(['first-parent', 'all'] as const)('history graph (%s) lists git log --graph\'s commits in its order', async (mode) => {
+  it.each(['first-parent', 'all'] as const)("history graph (%s) lists git log --graph's commits in its order", async (mode) => {
     const page = await historyGraphPage(session, { scope: { kind: 'rev', rev: 'HEAD' }, firstParent: mode === 'first-parent', unreachable: false }, 0, 1000, ctx);
     const args = ['--git-dir', gitDir(varied), 'log', '--graph', '--format=%H', ...(mode === 'first-parent' ? ['--first-parent'] : []), 'HEAD'];
-    const want = git(args).stdout.toString().trim().split('\n').map((l) => l.replace(/^[^0-9a-f]*/, '')).filter((l) => /^[0-9a-f]{40}$/.test(l));
+    const want = git(args)
+      .stdout.toString()
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^[^0-9a-f]*/, ''))
+      .filter((l) => /^[0-9a-f]{40}$/.test(l));
     expect(page.rows.map((c) => c.oid)).toEqual(want);
     expect(page.done).toBe(true);
   });

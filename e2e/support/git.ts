@@ -191,7 +191,10 @@ export function messageOf(raw: Buffer): Buffer {
 /** The header lines of a raw commit or tag (before the first blank line). */
 export function headersOf(raw: Buffer): string[] {
   const at = raw.indexOf('\n\n');
-  return raw.subarray(0, at < 0 ? raw.length : at).toString('latin1').split('\n');
+  return raw
+    .subarray(0, at < 0 ? raw.length : at)
+    .toString('latin1')
+    .split('\n');
 }
 
 /** Decodes bytes as UTF-8 or returns undefined when they are not valid UTF-8. */

@@ -10,7 +10,6 @@ import { waitOpened, writeOpfs, type Opened } from './open.ts';
  * rewrite a file to give it a later time, open it with the picker, read a file back.
  */
 
-
 /** Copies the files of `gitDir` (no index, hooks, logs) into OPFS `<root>/.git/`, in name order. */
 export async function copyGitDirToOpfs(page: Page, gitDir: string, root: string): Promise<void> {
   await page.evaluate(async (root) => {
@@ -29,7 +28,6 @@ export async function copyGitDirToOpfs(page: Page, gitDir: string, root: string)
       });
   for (const rel of walk(gitDir)) await writeOpfs(page, root, `.git/${rel}`, readFileSync(join(gitDir, rel)));
 }
-
 
 /** Every file of an OPFS folder with its size and lastModified (ms), by name. */
 export async function opfsListing(page: Page, root: string, dirPath: string): Promise<Record<string, { size: number; mtimeMs: number }>> {

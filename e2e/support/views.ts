@@ -26,7 +26,11 @@ export async function attrs(locator: Locator, name: string): Promise<string[]> {
 export async function renderedLines(box: Locator): Promise<[number, string][]> {
   return box.evaluate((el) => {
     const rows = [...el.querySelectorAll('[data-line]')];
-    if (rows.length === 0) return (el.textContent ?? '').replace(/\n$/, '').split('\n').map((t, i): [number, string] => [i + 1, t]);
+    if (rows.length === 0)
+      return (el.textContent ?? '')
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((t, i): [number, string] => [i + 1, t]);
     return rows.map((r): [number, string] => [Number(r.getAttribute('data-line')), r.textContent ?? '']).sort((a, b) => a[0] - b[0]);
   });
 }

@@ -35,7 +35,9 @@ class WorkerClient {
       onCancelUnanswered: ({ name, ms }) => {
         if (this.rpc !== rpc) return;
         const reopen = this.lastOpen ? ' and the repository reopened' : '';
-        void this.restart(`The engine did not answer the cancel of ${REQUEST_WORDS[name] ?? `"${name}"`} within ${Math.round(ms / 1000)} s, so it was restarted${reopen}. Work in progress elsewhere was stopped; start it again if you need it.`);
+        void this.restart(
+          `The engine did not answer the cancel of ${REQUEST_WORDS[name] ?? `"${name}"`} within ${Math.round(ms / 1000)} s, so it was restarted${reopen}. Work in progress elsewhere was stopped; start it again if you need it.`,
+        );
       },
     });
     worker.addEventListener('error', (event) => {

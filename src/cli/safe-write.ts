@@ -44,7 +44,10 @@ export function existingRegularFile(path: string, remedy: string = DEFAULT_REMED
   }
   if (stats === undefined) return false;
   if (stats.isFile()) return true;
-  throw new RefusedWrite(path, `refusing to write ${path}: it is ${describeFileKind(stats)}, not a regular file; packscope writes only regular files, never through a link, a FIFO or a device. ${remedy}`);
+  throw new RefusedWrite(
+    path,
+    `refusing to write ${path}: it is ${describeFileKind(stats)}, not a regular file; packscope writes only regular files, never through a link, a FIFO or a device. ${remedy}`,
+  );
 }
 
 /** Writes `bytes` as the regular file `path`: a new file beside it, then renamed over it. */

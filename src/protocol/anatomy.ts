@@ -1,7 +1,24 @@
 import type { MidxAnatomy, DuplicateObject, PackStats, PackMap, IdxAnatomy, IdxEntryRow, Companions, FolderFile, HexWindow, CacheLimits, DeltaChainDetail } from '../core/anatomy/types.ts';
 
 /** The anatomy views' data shapes live in core (core/anatomy/types.ts), where the engine builds them. */
-export type { FieldInfo, RegionInfo, MidxLayerAnatomy, MidxAnatomy, DuplicateObject, PackStats, PackMap, IdxAnatomy, IdxEntryRow, Companions, FolderFile, HexAnnotation, HexWindow, CacheLimits, DeltaChainDetail, DeltaStepDetail } from '../core/anatomy/types.ts';
+export type {
+  FieldInfo,
+  RegionInfo,
+  MidxLayerAnatomy,
+  MidxAnatomy,
+  DuplicateObject,
+  PackStats,
+  PackMap,
+  IdxAnatomy,
+  IdxEntryRow,
+  Companions,
+  FolderFile,
+  HexAnnotation,
+  HexWindow,
+  CacheLimits,
+  DeltaChainDetail,
+  DeltaStepDetail,
+} from '../core/anatomy/types.ts';
 
 /** Requests of the anatomy views: name -> [arguments, result]. */
 export interface AnatomyRequests {

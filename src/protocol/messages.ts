@@ -25,10 +25,7 @@ import type { VerifyRequests } from './verify.ts';
 export type { WireError, ObjectType };
 
 /** Where a repository comes from. */
-export type OpenSource =
-  | { kind: 'directory'; handle: FileSystemDirectoryHandle }
-  | { kind: 'files'; label: string; files: { path: string; file: File }[] }
-  | { kind: 'demo' };
+export type OpenSource = { kind: 'directory'; handle: FileSystemDirectoryHandle } | { kind: 'files'; label: string; files: { path: string; file: File }[] } | { kind: 'demo' };
 
 /** The overview's data shapes live in core (core/repo/summary.ts), where the engine builds them. */
 export type { PackSummary, ChunkSummary, MidxSummary, RefSummary, RepoSummary } from '../core/repo/summary.ts';
@@ -71,7 +68,19 @@ export interface CacheStats {
 export type TypeFilter = ObjectType | 'all';
 
 /** Request name -> [arguments, result]. The anatomy views' requests are in anatomy.ts; the forensics tools' in verify.ts, find.ts, search.ts, evidence.ts and index-pack.ts; the diff views' in diff.ts. */
-export interface Requests extends AnatomyRequests, CommitGraphRequests, BlameRequests, BrowseExtrasRequests, VerifyRequests, FindRequests, SearchRequests, EvidenceRequests, IndexPackRequests, HistoryGraphRequests, DiffRequests, AnalysisRequests {
+export interface Requests
+  extends AnatomyRequests,
+    CommitGraphRequests,
+    BlameRequests,
+    BrowseExtrasRequests,
+    VerifyRequests,
+    FindRequests,
+    SearchRequests,
+    EvidenceRequests,
+    IndexPackRequests,
+    HistoryGraphRequests,
+    DiffRequests,
+    AnalysisRequests {
   open: [{ source: OpenSource }, RepoSummary];
   reload: [Record<string, never>, RepoSummary];
   /** Builds (once) the sorted, de-duplicated list of every object; reports progress. */

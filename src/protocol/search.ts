@@ -6,7 +6,24 @@ import type { BlobPlace, SearchChunk, SearchQuery, SearchScope, SearchSummary } 
  * and the result is the summary once the scan is over.
  */
 
-export type { BlobMatch, BlobPlace, CommitMatch, LineHit, ObjectMatch, SearchMatch, SearchNote, SearchPerson, TextRange, Timeline, TimelineBucket, SearchQuery, SearchScope, ScopeFacts, SearchChunk, SearchSummary } from '../core/search/types.ts';
+export type {
+  BlobMatch,
+  BlobPlace,
+  CommitMatch,
+  LineHit,
+  ObjectMatch,
+  SearchMatch,
+  SearchNote,
+  SearchPerson,
+  TextRange,
+  Timeline,
+  TimelineBucket,
+  SearchQuery,
+  SearchScope,
+  ScopeFacts,
+  SearchChunk,
+  SearchSummary,
+} from '../core/search/types.ts';
 
 /** Milliseconds a text search may spend on one blob before the engine stops it (a pattern that backtracks without end). */
 export const TEXT_SEARCH_BLOB_LIMIT_MS = 5_000;

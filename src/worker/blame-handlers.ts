@@ -172,7 +172,13 @@ export const blameHandlers: Pick<Handlers, keyof BlameRequests> = {
         const nl = c.message.indexOf('\n');
         at = commits.length;
         commitIndex.set(id, at);
-        commits.push({ oid: id, author: mapped(person(c.author), mailmapOf(s)), committer: mapped(person(c.committer), mailmapOf(s)), summary: cut(nl < 0 ? c.message : c.message.slice(0, nl), LIMITS.summaryChars), boundary: job.boundaries.has(id) });
+        commits.push({
+          oid: id,
+          author: mapped(person(c.author), mailmapOf(s)),
+          committer: mapped(person(c.committer), mailmapOf(s)),
+          summary: cut(nl < 0 ? c.message : c.message.slice(0, nl), LIMITS.summaryChars),
+          boundary: job.boundaries.has(id),
+        });
       }
       const g: BlameGroup = { commit: at, start: e.finalStart, count: e.count, sourceStart: e.sourceStart, path: display(e.origin.path) };
       if (e.origin.previous) g.previous = { commit: e.origin.previous.commit, path: display(e.origin.previous.path) };

@@ -17,7 +17,10 @@ export function blobSource(name: string, blob: Blob): ByteSource {
         return new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, offset + length)));
       } catch (err) {
         // A file changed or removed on disk since it was opened: the browser refuses to read it.
-        throw new PackscopeError('Io', `cannot read ${length} bytes at ${offset}: ${err instanceof Error ? err.message : String(err)} (was the file changed? reload the folder)`, { file: name, offset });
+        throw new PackscopeError('Io', `cannot read ${length} bytes at ${offset}: ${err instanceof Error ? err.message : String(err)} (was the file changed? reload the folder)`, {
+          file: name,
+          offset,
+        });
       }
     },
   };

@@ -6,7 +6,20 @@ import { needsQuoting, quoted, similarityPercent } from '../core/diff/diff-forma
 import { modeOctal, type FileSide } from '../core/diff/tree-diff.ts';
 import type { ObjectDatabase } from '../core/odb/database.ts';
 import type { HandlerContext } from '../protocol/rpc.ts';
-import { DIFF_LIMITS, type BlobLines, type CombinedFileInfo, type CombinedHunks, type CombinedPage, type DiffEnds, type DiffFileInfo, type DiffPage, type DiffRequests, type DiffSideInfo, type DiffTarget, type FileHunks } from '../protocol/diff.ts';
+import {
+  DIFF_LIMITS,
+  type BlobLines,
+  type CombinedFileInfo,
+  type CombinedHunks,
+  type CombinedPage,
+  type DiffEnds,
+  type DiffFileInfo,
+  type DiffPage,
+  type DiffRequests,
+  type DiffSideInfo,
+  type DiffTarget,
+  type FileHunks,
+} from '../protocol/diff.ts';
 import type { Handlers } from '../protocol/rpc.ts';
 import type { Session } from './session.ts';
 import { current } from './state.ts';

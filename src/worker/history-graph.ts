@@ -104,7 +104,10 @@ async function graphFor(session: Session, query: GraphQuery, ctx: HandlerContext
     starts.push(...[...unreachable].sort());
   }
   // A path is taken from the top of the tree: '', '.' and slashes around it are spelling.
-  const path = (query.path ?? '').split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const path = (query.path ?? '')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
+    .join('/');
   const graph = new HistoryGraph(session.db, starts, {
     firstParent: query.firstParent,
     graph: generationGraph(session.db, session.refs),

@@ -10,8 +10,6 @@ import type { RepoSummary } from '../protocol/messages.ts';
 import type { PackWithoutIdx } from '../protocol/index-pack.ts';
 import { BROWSER_DATABASE_OPTIONS } from './database-options.ts';
 
-
-
 /**
  * The worker's one open repository: the object database, its refs, and what was computed
  * from it (the object table, the type scan), kept so nothing is computed twice.

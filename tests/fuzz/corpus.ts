@@ -237,7 +237,19 @@ export function loadCorpus(): FuzzCase[] {
       if (packBytes.length < 100_000) add(repo, 'pack', group, g.pack, packHints);
       if (g.rev && idx) {
         const revBytes = files.get(g.rev) as Uint8Array;
-        add(repo, 'rev', group, g.rev, [0, 4, 8, 12, 16, revBytes.length - 2 * H, revBytes.length - H, ...sample(Array.from({ length: idx.count }, (_, i) => 12 + 4 * i), 64)]);
+        add(repo, 'rev', group, g.rev, [
+          0,
+          4,
+          8,
+          12,
+          16,
+          revBytes.length - 2 * H,
+          revBytes.length - H,
+          ...sample(
+            Array.from({ length: idx.count }, (_, i) => 12 + 4 * i),
+            64,
+          ),
+        ]);
       }
       if (g.bitmap && idx) {
         const bytes = files.get(g.bitmap) as Uint8Array;
@@ -255,7 +267,15 @@ export function loadCorpus(): FuzzCase[] {
       }
       if (g.mtimes && idx) {
         const bytes = files.get(g.mtimes) as Uint8Array;
-        add(repo, 'mtimes', subset(files, [g.pack, g.idx, g.mtimes]), g.mtimes, [0, 4, 8, 12, bytes.length - 2 * H, bytes.length - H, ...Array.from({ length: Math.min(idx.count, 32) }, (_, i) => 12 + 4 * i)]);
+        add(repo, 'mtimes', subset(files, [g.pack, g.idx, g.mtimes]), g.mtimes, [
+          0,
+          4,
+          8,
+          12,
+          bytes.length - 2 * H,
+          bytes.length - H,
+          ...Array.from({ length: Math.min(idx.count, 32) }, (_, i) => 12 + 4 * i),
+        ]);
       }
     }
     if (files.has('objects/pack/multi-pack-index')) {
@@ -314,7 +334,16 @@ export function loadCorpus(): FuzzCase[] {
           const base = pack.readObject(pack.baseOffsetOf(h)).data.slice();
           if (delta.length > 16 << 10 || base.length > 256 << 10) continue;
           deltas++;
-          add(repo, 'delta', new Map([['delta', delta], ['base', base]]), 'delta', [0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, delta.length - 1]);
+          add(
+            repo,
+            'delta',
+            new Map([
+              ['delta', delta],
+              ['base', base],
+            ]),
+            'delta',
+            [0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, delta.length - 1],
+          );
         } catch {
           // skip
         }

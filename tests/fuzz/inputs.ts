@@ -18,7 +18,11 @@ export class InputMaker {
 
   constructor() {
     this.byFormat = casesByFormat(loadCorpus());
-    for (const [format, cases] of this.byFormat) this.donors.set(format, cases.map((c) => c.files.get(c.target) as Uint8Array));
+    for (const [format, cases] of this.byFormat)
+      this.donors.set(
+        format,
+        cases.map((c) => c.files.get(c.target) as Uint8Array),
+      );
   }
 
   cases(format: Format): FuzzCase[] {

@@ -71,7 +71,23 @@ export function inputSeed(runSeed: number, format: string, index: number): numbe
 export const MAX_INPUT_BYTES = 4 << 20;
 
 const TEXT_BYTES = [0x0a, 0x20, 0x00, 0x09, 0x0d, 0x3c, 0x3e, 0x5e, 0x23, 0x2d, 0x2b, 0x30, 0x39, 0x66, 0x2f, 0xff, 0xef];
-const TEXT_WORDS = ['ref: ', 'ref: refs/heads/main\n', 'parent ', 'tree ', '\n\n', ' <a@b> 0 +0000\n', '^', '# pack-refs with: peeled fully-peeled sorted \n', '-99999999999999999999', '99999999999999999999', 'encoding x-unknown\n', ' \n', '../', '.lock', '@{'];
+const TEXT_WORDS = [
+  'ref: ',
+  'ref: refs/heads/main\n',
+  'parent ',
+  'tree ',
+  '\n\n',
+  ' <a@b> 0 +0000\n',
+  '^',
+  '# pack-refs with: peeled fully-peeled sorted \n',
+  '-99999999999999999999',
+  '99999999999999999999',
+  'encoding x-unknown\n',
+  ' \n',
+  '../',
+  '.lock',
+  '@{',
+];
 
 /** Extreme values for a numeric field of `width` bytes. */
 function extremes(width: number, size: number): number[] {
@@ -217,7 +233,15 @@ function mutateOnce(rng: Rng, bytes: Uint8Array, seed: MutationSeed, donors: rea
       if (rng.chance(0.5)) at -= at % Math.min(width, 4);
       let value: number;
       if (width === 8) {
-        const [hi, lo] = rng.pick([[0, 0], [0x200000, 0], [1, 0], [0, size], [0x80000000, 0], [0xffffffff, 0xffffffff], [0x7fffffff, 0xffffffff]]);
+        const [hi, lo] = rng.pick([
+          [0, 0],
+          [0x200000, 0],
+          [1, 0],
+          [0, size],
+          [0x80000000, 0],
+          [0xffffffff, 0xffffffff],
+          [0x7fffffff, 0xffffffff],
+        ]);
         writeBE(out, at, 4, hi);
         writeBE(out, at + 4, 4, lo);
         value = hi * 2 ** 32 + lo;

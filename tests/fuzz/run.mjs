@@ -6,5 +6,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const out = join(root, 'node_modules/.cache/packscope-fuzz/main.mjs');
-await build({ entryPoints: [join(root, 'tests/fuzz/main.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'inline', logLevel: 'error', packages: 'external' });
+await build({
+  entryPoints: [join(root, 'tests/fuzz/main.ts')],
+  outfile: out,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'inline',
+  logLevel: 'error',
+  packages: 'external',
+});
 await import(pathToFileURL(out).href);

@@ -131,7 +131,11 @@ export interface RegressionRecord {
  * is one problem.
  */
 export function signatureOf(kind: string, name: string, message: string, stack: string): string {
-  const blur = (s: string): string => s.replace(/[0-9a-f]{7,}/g, 'H').replace(/\d+/g, 'N').slice(0, 160);
+  const blur = (s: string): string =>
+    s
+      .replace(/[0-9a-f]{7,}/g, 'H')
+      .replace(/\d+/g, 'N')
+      .slice(0, 160);
   // The first frame inside the engine, as function@file (lines move as the code is edited).
   const engine = stack.split('\n').find((l) => /\bsrc\/core\//.test(l) || (/worker\.mjs/.test(l) && !/checkTyped|tolerate|runInput|readEverything|exercise\w+|main \(|FuzzFinding/.test(l)));
   const m = engine ? /at (?:new )?([^\s(]+) \(.*?((?:src\/[^):]+)|worker\.mjs)/.exec(engine) : null;
@@ -208,7 +212,22 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
   const started = Date.now();
   const deadline = started + options.budgetMs;
   const known = knownSignatures();
-  const summary: FormatSummary = { format, inputs: 0, seconds: 0, typedErrors: 0, otherHash: 0, findings: [], hangs: 0, crashes: 0, peakRssMb: 0, peakRssIndex: -1, peakHeapMb: 0, slowestMs: 0, slowestIndex: -1, slow: 0 };
+  const summary: FormatSummary = {
+    format,
+    inputs: 0,
+    seconds: 0,
+    typedErrors: 0,
+    otherHash: 0,
+    findings: [],
+    hangs: 0,
+    crashes: 0,
+    peakRssMb: 0,
+    peakRssIndex: -1,
+    peakHeapMb: 0,
+    slowestMs: 0,
+    slowestIndex: -1,
+    slow: 0,
+  };
   const baseRss = process.memoryUsage.rss();
   const end = options.replay ? options.replay.length : (options.start ?? 0) + options.inputs;
   let next = options.start ?? 0;
@@ -315,7 +334,21 @@ export async function fuzzFormat(format: Format, options: FuzzOptions): Promise<
       const again = remake(outcome.index);
       // No stack to tell causes apart: a hang (or memory blow-up) is known by its case and the kinds of damage done.
       const key = `${again?.caseId ?? ''} after ${[...new Set((again?.steps ?? []).map((s) => s.split(' ')[0]))].sort().join('+')}`;
-      record({ format, index: outcome.index, caseId: again?.caseId ?? '', kind: outcome.why, name: outcome.why === 'hang' ? 'Hang' : outcome.why === 'memory' ? 'OutOfMemory' : 'Crash', message: outcome.message, stack: '', variant: again?.variant ?? 0, steps: again?.steps ?? [] }, again?.bytes, key);
+      record(
+        {
+          format,
+          index: outcome.index,
+          caseId: again?.caseId ?? '',
+          kind: outcome.why,
+          name: outcome.why === 'hang' ? 'Hang' : outcome.why === 'memory' ? 'OutOfMemory' : 'Crash',
+          message: outcome.message,
+          stack: '',
+          variant: again?.variant ?? 0,
+          steps: again?.steps ?? [],
+        },
+        again?.bytes,
+        key,
+      );
       next = outcome.index + 1;
     }
   }

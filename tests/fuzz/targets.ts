@@ -69,7 +69,8 @@ export interface RunStats {
 /** FUZZ_DEBUG=1: print every typed error met (for triage with one input). */
 const DEBUG = typeof process !== 'undefined' && process.env.FUZZ_DEBUG === '1';
 
-const JS_ERROR = /Cannot read prop|Cannot set prop|is not a function|is not defined|is not iterable|Invalid typed array length|Invalid array length|out of bounds|Maximum call stack|Array buffer allocation failed|offset is outside the bounds|undefined is not|null is not|Cannot convert|Invalid string length/;
+const JS_ERROR =
+  /Cannot read prop|Cannot set prop|is not a function|is not defined|is not iterable|Invalid typed array length|Invalid array length|out of bounds|Maximum call stack|Array buffer allocation failed|offset is outside the bounds|undefined is not|null is not|Cannot convert|Invalid string length/;
 
 function checkTyped(err: PackscopeError, where: string): void {
   if (JS_ERROR.test(err.detail) || err.kind === 'Io') throw new FuzzFinding('masked', `${where}: a JavaScript error reported as ${err.kind}: ${err.message}`, `${err.kind}: ${err.detail}`);
@@ -138,7 +139,11 @@ export function exerciseObject(stats: RunStats, type: ObjectType, data: Uint8Arr
       throw new FuzzFinding('wrong', `parseCommit finds ${parsed.parents.length} parents, forEachCommitLink ${links.parents.length}`);
     }
     if (parsed && links && (parsed.tree !== links.tree[0] || parsed.parents.some((p, i) => p !== links?.parents[i]))) {
-      throw new FuzzFinding('wrong', `parseCommit and forEachCommitLink read other tree or parent values: ${JSON.stringify([parsed.tree, links.tree[0]])}`, 'parseCommit and forEachCommitLink read other tree or parent values');
+      throw new FuzzFinding(
+        'wrong',
+        `parseCommit and forEachCommitLink read other tree or parent values: ${JSON.stringify([parsed.tree, links.tree[0]])}`,
+        'parseCommit and forEachCommitLink read other tree or parent values',
+      );
     }
     tolerate(stats, 'forEachHeaderField', () => forEachHeaderField(data, 'commit', (f) => utf8Boundary(data, f.valueStart, f.valueEnd)));
     if (parsed) parseSignature(parsed.author.name);
@@ -150,12 +155,18 @@ export function exerciseObject(stats: RunStats, type: ObjectType, data: Uint8Arr
     let visited: number | undefined;
     tolerate(stats, 'forEachTreeEntry', () => {
       let n = 0;
-      forEachTreeEntry(data, algo, () => 'tree', () => n++);
+      forEachTreeEntry(
+        data,
+        algo,
+        () => 'tree',
+        () => n++,
+      );
       visited = n;
     });
     const index = tolerate(stats, 'indexTree', () => indexTree(data, algo, 'tree'));
     const counts = [entries?.length, visited, index?.count];
-    if (counts.some((c) => c !== counts[0])) throw new FuzzFinding('wrong', `tree readers disagree: parseTree ${counts[0] ?? 'refuses'}, forEachTreeEntry ${counts[1] ?? 'refuses'}, indexTree ${counts[2] ?? 'refuses'}`);
+    if (counts.some((c) => c !== counts[0]))
+      throw new FuzzFinding('wrong', `tree readers disagree: parseTree ${counts[0] ?? 'refuses'}, forEachTreeEntry ${counts[1] ?? 'refuses'}, indexTree ${counts[2] ?? 'refuses'}`);
     if (entries) {
       formatTreeListing(entries);
       for (const e of entries.slice(0, 64)) quotePathBytes(e.name);
@@ -227,7 +238,8 @@ function requireVerifyCatches(stats: RunStats, db: ObjectDatabase, otherHash: st
     });
   }
   // A pack Verify cannot even walk is itself its finding.
-  if (walked && findings === 0) throw new FuzzFinding('masked', `reads of ${otherHash.slice(0, 3).join(', ')} gave bytes hashing to other ids, and Verify found nothing`, 'a read gave other bytes and Verify found nothing');
+  if (walked && findings === 0)
+    throw new FuzzFinding('masked', `reads of ${otherHash.slice(0, 3).join(', ')} gave bytes hashing to other ids, and Verify found nothing`, 'a read gave other bytes and Verify found nothing');
 }
 
 function database(files: Map<string, Uint8Array>, algo: HashAlgo, inflater: Inflater): ObjectDatabase {
@@ -388,11 +400,15 @@ export function runInput(c: FuzzCase, files: Map<string, Uint8Array>, variant: n
       const chainPath = 'objects/pack/multi-pack-index.d/multi-pack-index-chain';
       const chainBytes = files.get(chainPath);
       if (chainBytes) {
-        const chain = MultiPackIndexChain.open(strictSource(chainPath, chainBytes), (hex) => {
-          const p = `objects/pack/multi-pack-index.d/multi-pack-index-${hex}.midx`;
-          const b = files.get(p);
-          return b ? strictSource(p, b) : undefined;
-        }, { expectedAlgo: algo });
+        const chain = MultiPackIndexChain.open(
+          strictSource(chainPath, chainBytes),
+          (hex) => {
+            const p = `objects/pack/multi-pack-index.d/multi-pack-index-${hex}.midx`;
+            const b = files.get(p);
+            return b ? strictSource(p, b) : undefined;
+          },
+          { expectedAlgo: algo },
+        );
         if (chain.error) checkProblems([chain.error], 'chain');
         exerciseMidxLike(stats, chain);
         for (let k = 0; k < chain.layers.length; k++) chain.layerBase(k);
@@ -435,7 +451,8 @@ export function runInput(c: FuzzCase, files: Map<string, Uint8Array>, variant: n
       for (const type of ['commit', 'tree', 'blob', 'tag'] as const) {
         const t = bitmap.typeBitmap(type);
         const set = tolerate(stats, 'bitmap.setPositions', () => bitmap.setPositions(t));
-        if (set) for (const p of set) if (p >= Math.max(idx.count, t.bitCount)) throw new FuzzFinding('wrong', `the ${type} type bitmap sets bit ${p}, past ${idx.count} objects and its ${t.bitCount} bits`);
+        if (set)
+          for (const p of set) if (p >= Math.max(idx.count, t.bitCount)) throw new FuzzFinding('wrong', `the ${type} type bitmap sets bit ${p}, past ${idx.count} objects and its ${t.bitCount} bits`);
       }
       tolerate(stats, 'bitmap.entries', () => {
         let k = 0;
@@ -533,4 +550,3 @@ export function intactProblems(c: FuzzCase): string[] {
   }
   return [];
 }
-

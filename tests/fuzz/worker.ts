@@ -28,7 +28,19 @@ export interface WorkerJob {
 
 /** A message from the worker. */
 export type WorkerMessage =
-  | { type: 'finding'; index: number; caseId: string; kind: 'exception' | 'masked' | 'wrong'; name: string; message: string; key: string; stack: string; variant: number; steps: string[]; bytes: Uint8Array }
+  | {
+      type: 'finding';
+      index: number;
+      caseId: string;
+      kind: 'exception' | 'masked' | 'wrong';
+      name: string;
+      message: string;
+      key: string;
+      stack: string;
+      variant: number;
+      steps: string[];
+      bytes: Uint8Array;
+    }
   | { type: 'done'; done: number; typedErrors: number; otherHash: number; slowestMs: number; slowestIndex: number }
   | { type: 'slow'; index: number; caseId: string; ms: number; steps: string[] }
   | { type: 'fatal'; message: string };
@@ -52,7 +64,19 @@ function main(job: WorkerJob): void {
       const r = job.replay[i];
       const c = maker.caseById(job.format, r.caseId);
       if (!c) {
-        port.postMessage({ type: 'finding', index: i, caseId: r.caseId, kind: 'exception', name: 'MissingCase', message: `the corpus has no case ${r.caseId} (fixtures not built?)`, key: 'missing case', stack: '', variant: r.variant, steps: [], bytes: r.bytes } satisfies WorkerMessage);
+        port.postMessage({
+          type: 'finding',
+          index: i,
+          caseId: r.caseId,
+          kind: 'exception',
+          name: 'MissingCase',
+          message: `the corpus has no case ${r.caseId} (fixtures not built?)`,
+          key: 'missing case',
+          stack: '',
+          variant: r.variant,
+          steps: [],
+          bytes: r.bytes,
+        } satisfies WorkerMessage);
         continue;
       }
       input = { case: c, files: withTarget(c, r.bytes), bytes: r.bytes, variant: r.variant, steps: [] };
@@ -69,7 +93,19 @@ function main(job: WorkerJob): void {
       if (!(err instanceof PackscopeError)) {
         const e = err instanceof Error ? err : new Error(String(err));
         const kind = err instanceof FuzzFinding ? err.kind : 'exception';
-        port.postMessage({ type: 'finding', index: i, caseId: input.case.id, kind, name: e.name, message: e.message, key: err instanceof FuzzFinding ? err.key : e.message, stack: e.stack ?? '', variant: input.variant, steps: input.steps, bytes: input.bytes } satisfies WorkerMessage);
+        port.postMessage({
+          type: 'finding',
+          index: i,
+          caseId: input.case.id,
+          kind,
+          name: e.name,
+          message: e.message,
+          key: err instanceof FuzzFinding ? err.key : e.message,
+          stack: e.stack ?? '',
+          variant: input.variant,
+          steps: input.steps,
+          bytes: input.bytes,
+        } satisfies WorkerMessage);
       } else stats.typedErrors++;
     }
     progress[0] = -1;

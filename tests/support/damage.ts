@@ -43,7 +43,10 @@ export function copyFixture(name: string): DamagedCopy {
   cpSync(join(fixture.packDir, '..', '..'), gitDir, { recursive: true });
   makeWritable(gitDir);
   const packDir = join(gitDir, 'objects/pack');
-  const packs = readdirSync(packDir).filter((f) => f.endsWith('.pack')).map((f) => f.slice(0, -5)).sort();
+  const packs = readdirSync(packDir)
+    .filter((f) => f.endsWith('.pack'))
+    .map((f) => f.slice(0, -5))
+    .sort();
   const meta = readFileSync(join(fixture.expect, 'meta.txt'), 'utf8');
   const hash = /sha256/.test(meta.split('\n').find((l) => /hash|algo/i.test(l)) ?? '') ? 'sha256' : 'sha1';
   return { fixture, gitDir, packDir, packs, hash, remove: () => rmSync(root, { recursive: true, force: true }) };
@@ -95,7 +98,9 @@ export function withDependents(rows: VerifyRow[], oids: string[]): Set<string> {
 
 /** Hash of the repository's kind. */
 function digest(copy: DamagedCopy, bytes: Uint8Array): Buffer {
-  return createHash(copy.hash === 'sha256' ? 'sha256' : 'sha1').update(bytes).digest();
+  return createHash(copy.hash === 'sha256' ? 'sha256' : 'sha1')
+    .update(bytes)
+    .digest();
 }
 
 /** Changes a file in place: `edit` gets its bytes; `reseal` recomputes the trailing checksum afterwards. */

@@ -28,7 +28,14 @@ export function fixedIdentity(date = '1700000000 +0000', name = 'A', email = 'a@
 
 /** git's own test-suite identity (A U Thor authors, C O Mitter commits) at a fixed date. */
 export function gitTestIdentity(date: string): Record<string, string> {
-  return { GIT_AUTHOR_NAME: 'A U Thor', GIT_AUTHOR_EMAIL: 'author@example.com', GIT_COMMITTER_NAME: 'C O Mitter', GIT_COMMITTER_EMAIL: 'committer@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  return {
+    GIT_AUTHOR_NAME: 'A U Thor',
+    GIT_AUTHOR_EMAIL: 'author@example.com',
+    GIT_COMMITTER_NAME: 'C O Mitter',
+    GIT_COMMITTER_EMAIL: 'committer@example.com',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
 }
 
 /** A repository made for one test, in a fresh temporary folder. */

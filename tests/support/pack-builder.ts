@@ -133,10 +133,12 @@ export function buildPack(specs: EntrySpec[], algo: HashAlgo = SHA1): BuiltPack 
 /** Builds an idx v2 for the given entries (sorted here). */
 export function buildIdx(oids: Uint8Array[], offsets: number[], crcs: number[], packChecksum: Uint8Array, algo: HashAlgo = SHA1): Uint8Array {
   const H = algo.size;
-  const order = oids.map((_, i) => i).sort((a, b) => {
-    for (let k = 0; k < H; k++) if (oids[a][k] !== oids[b][k]) return oids[a][k] - oids[b][k];
-    return 0;
-  });
+  const order = oids
+    .map((_, i) => i)
+    .sort((a, b) => {
+      for (let k = 0; k < H; k++) if (oids[a][k] !== oids[b][k]) return oids[a][k] - oids[b][k];
+      return 0;
+    });
   const n = oids.length;
   const large = order.filter((i) => offsets[i] >= 0x80000000);
   const size = 8 + 1024 + n * (H + 8) + large.length * 8 + 2 * H;

@@ -57,7 +57,19 @@ export function chunkFileRegions(file: {
 }
 
 /** The map of one file; `regionClass` picks each region's colour group. */
-export function ChunkFileMap({ file, fileSize, regions, regionClass, testId }: { file: string; fileSize: number; regions: readonly FileRegion[]; regionClass: (name: string) => string; testId: string }) {
+export function ChunkFileMap({
+  file,
+  fileSize,
+  regions,
+  regionClass,
+  testId,
+}: {
+  file: string;
+  fileSize: number;
+  regions: readonly FileRegion[];
+  regionClass: (name: string) => string;
+  testId: string;
+}) {
   const href = useHref();
   const [active, setActive] = useState<FileRegion | undefined>(undefined);
   return (
@@ -90,7 +102,10 @@ export function ChunkFileMap({ file, fileSize, regions, regionClass, testId }: {
       <figcaption className="mx-map-readout" aria-live="polite">
         {active ? (
           <>
-            <strong>{active.name}</strong> <span className="mono">[{hex(active.offset)}, {hex(active.offset + active.length)})</span>{' '}
+            <strong>{active.name}</strong>{' '}
+            <span className="mono">
+              [{hex(active.offset)}, {hex(active.offset + active.length)})
+            </span>{' '}
             <span className="muted">
               offset {formatCount(active.offset)}, {formatCount(active.length)} bytes — {active.detail}
             </span>

@@ -34,12 +34,15 @@ function adviceFor(error: WireError): string | undefined {
   }
   // Names and paths that lead nowhere are the person's to fix, not the repository's: no index advice.
   if (file === '' && error.kind === 'NotFound') {
-    if (/does not exist (in this tree|at this commit)|is not a folder|^path .* does not exist/.test(error.detail)) return 'There is no such path at this revision: check the spelling, or go up a folder and pick from the listing.';
+    if (/does not exist (in this tree|at this commit)|is not a folder|^path .* does not exist/.test(error.detail))
+      return 'There is no such path at this revision: check the spelling, or go up a folder and pick from the listing.';
     if (/^no object or ref named /.test(error.detail)) return 'No branch, tag or object has this name. Pick a branch or tag from the list, or give an object id (at least 4 hex digits).';
-    if (/is not in this repository/.test(error.detail)) return 'The object is not in this folder: it may be in a pack that has no .idx (Packs → Index this pack), or the copy is incomplete (a shallow or partial clone leaves objects out).';
+    if (/is not in this repository/.test(error.detail))
+      return 'The object is not in this folder: it may be in a pack that has no .idx (Packs → Index this pack), or the copy is incomplete (a shallow or partial clone leaves objects out).';
     if (/^no repository is open/.test(error.detail)) return 'Open a folder first.';
   }
-  if (file === '' && error.kind === 'BadName' && /^\S+ is an? (blob|tree|commit|tag)\b/.test(error.detail)) return 'This name leads to an object of another kind than this view shows; its object page shows what it is.';
+  if (file === '' && error.kind === 'BadName' && /^\S+ is an? (blob|tree|commit|tag)\b/.test(error.detail))
+    return 'This name leads to an object of another kind than this view shows; its object page shows what it is.';
   if (/\.(rev|bitmap|mtimes)$/.test(file)) {
     return 'This companion file is damaged or stale; git reads objects without it, and so does packscope. git repack or git multi-pack-index write rebuilds it.';
   }
@@ -64,7 +67,13 @@ export function ErrorBox({ error, title }: { error: WireError; title?: string })
         {error.offset !== undefined && (
           <>
             <dt>Offset</dt>
-            <dd className="mono">{error.file !== undefined ? <HexLink file={error.file} at={error.offset} label="Where it is">{`0x${error.offset.toString(16)} (${error.offset})`}</HexLink> : `0x${error.offset.toString(16)} (${error.offset})`}</dd>
+            <dd className="mono">
+              {error.file !== undefined ? (
+                <HexLink file={error.file} at={error.offset} label="Where it is">{`0x${error.offset.toString(16)} (${error.offset})`}</HexLink>
+              ) : (
+                `0x${error.offset.toString(16)} (${error.offset})`
+              )}
+            </dd>
           </>
         )}
       </dl>

@@ -113,5 +113,10 @@ export async function openDrop(data: DataTransfer): Promise<void> {
     await openFiles(collected, dirEntry.name, startedAt);
     return;
   }
-  if (files.length > 0) await openFiles(files.map((f) => ({ path: f.name, file: f })), files.length === 1 ? files[0].name : `${files.length} files`, startedAt);
+  if (files.length > 0)
+    await openFiles(
+      files.map((f) => ({ path: f.name, file: f })),
+      files.length === 1 ? files[0].name : `${files.length} files`,
+      startedAt,
+    );
 }

@@ -53,7 +53,7 @@ export type Route =
   | { view: 'duplicates' }
   | { view: 'index-pack'; name: string }
   | { view: 'compare'; a: string; b: string }
-  | { view: 'size' } & SizeParams;
+  | ({ view: 'size' } & SizeParams);
 
 /** The size view's choices: the treemap's folder and measure, one commit's tree instead of all history, the selected path. */
 export interface SizeParams {
@@ -148,7 +148,10 @@ export function parseHash(hash: string): Location {
   const anchor = anchorAt < 0 ? '' : raw.slice(anchorAt + 1);
   const [pathPart, query = ''] = (anchorAt < 0 ? raw : raw.slice(0, anchorAt)).split('?');
   const params = new URLSearchParams(query);
-  const parts = pathPart.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathPart
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   if (parts.length === 0) return { repo: undefined, route: { view: 'home' } };
   const [repo, view, ...rest] = parts;
   switch (view) {
@@ -259,8 +262,7 @@ export function hashFor(repo: string | undefined, route: Route): string {
       return `${base}/object/${enc(route.oid)}${route.at ? `?${new URLSearchParams({ commit: route.at.commit, path: route.at.path.join('/') }).toString()}` : ''}`;
     case 'browse':
       return `${base}/browse/${[route.rev, ...route.path].map(enc).join('/')}${route.lines ? `#${lineAnchor(route.lines)}` : ''}`;
-    case 'history':
-    {
+    case 'history': {
       const params = new URLSearchParams();
       if (route.mode === 'all') params.set('mode', 'all');
       const g = route.graph;

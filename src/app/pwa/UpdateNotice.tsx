@@ -16,9 +16,7 @@ export function UpdateNotice() {
     <div className="update-notice" role="status" data-testid="update-notice">
       <div>
         <strong>Update available — reload to use it.</strong>
-        <div className="muted">
-          Running {versionLabel()}. A folder opened from a file dialog or a drop must be chosen again after the reload.
-        </div>
+        <div className="muted">Running {versionLabel()}. A folder opened from a file dialog or a drop must be chosen again after the reload.</div>
       </div>
       <div className="update-actions">
         <button type="button" className="primary" onClick={() => void apply()}>

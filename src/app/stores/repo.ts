@@ -61,7 +61,11 @@ export const useRepo = create<RepoState>((set, get) => ({
       const added = summary.packs.filter((p) => !packsBefore.has(p.name)).length;
       const removed = (before?.packs.length ?? 0) - (summary.packs.length - added);
       const midxChanged = before?.midx?.checksum !== summary.midx?.checksum;
-      const changes = [added ? `${added} new pack${added > 1 ? 's' : ''}` : '', removed ? `${removed} pack${removed > 1 ? 's' : ''} gone` : '', midxChanged ? 'the multi-pack-index changed' : ''].filter(Boolean);
+      const changes = [
+        added ? `${added} new pack${added > 1 ? 's' : ''}` : '',
+        removed ? `${removed} pack${removed > 1 ? 's' : ''} gone` : '',
+        midxChanged ? 'the multi-pack-index changed' : '',
+      ].filter(Boolean);
       set({ summary, notice: changes.length ? `Reloaded: ${changes.join(', ')}.` : 'Reloaded: nothing changed.' });
     } catch (err) {
       set({ notice: `Reload failed: ${fromWire(asWire(err)).message}` });

@@ -68,7 +68,8 @@ function BlameLoader({ rev, path }: { rev: string; path: string[] }) {
         <a href={href({ view: 'path-history', rev, path, follow: true })}>History</a>
         {result && (
           <span className="muted" data-testid="blame-summary">
-            {formatCount(result.totalLines)} line{result.totalLines === 1 ? '' : 's'} · {formatCount(result.commits.length)} commit{result.commits.length === 1 ? '' : 's'} · {formatCount(result.commitsVisited)} examined in {formatCount(result.ms)} ms
+            {formatCount(result.totalLines)} line{result.totalLines === 1 ? '' : 's'} · {formatCount(result.commits.length)} commit{result.commits.length === 1 ? '' : 's'} ·{' '}
+            {formatCount(result.commitsVisited)} examined in {formatCount(result.ms)} ms
           </span>
         )}
       </div>
@@ -129,7 +130,12 @@ function BlameLines({ result }: { result: BlameResult; rev: string }) {
   const firstVisible = Math.max(0, Math.floor(((virtualizer.scrollOffset ?? 0) + topbar - margin) / ROW));
   const lastInView = items.length ? items[items.length - 1].index : 0;
   useEffect(() => highlight?.inView(firstInView, lastInView), [highlight, firstInView, lastInView]);
-  if (result.binary) return <p className="notice">This file is binary: its {formatCount(result.totalLines)} “lines” are not shown. {formatCount(result.commits.length)} commits touched it.</p>;
+  if (result.binary)
+    return (
+      <p className="notice">
+        This file is binary: its {formatCount(result.totalLines)} “lines” are not shown. {formatCount(result.commits.length)} commits touched it.
+      </p>
+    );
   if (result.totalLines === 0) return <p className="muted">The file is empty.</p>;
 
   const gutter = (group: BlameGroup, commit: BlameCommit, line: number) => {
@@ -173,7 +179,9 @@ function BlameLines({ result }: { result: BlameResult; rev: string }) {
   return (
     <>
       {result.lines.length < result.totalLines && (
-        <p className="notice">The first {formatCount(result.lines.length)} of {formatCount(result.totalLines)} lines are shown.</p>
+        <p className="notice">
+          The first {formatCount(result.lines.length)} of {formatCount(result.totalLines)} lines are shown.
+        </p>
       )}
       <div ref={list} className="blame-list" role="table" aria-label="Blame" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
@@ -202,7 +210,11 @@ function BlameLines({ result }: { result: BlameResult; rev: string }) {
               <code className="blame-code" role="cell">
                 {(() => {
                   const runs = highlight?.runsOf(line);
-                  return runs && runs.length > 0 && highlight ? <HighlightedLine text={result.lines[line]} runs={runs} classOf={highlight.classOf} /> : <MarkedText text={result.lines[line]} multiline />;
+                  return runs && runs.length > 0 && highlight ? (
+                    <HighlightedLine text={result.lines[line]} runs={runs} classOf={highlight.classOf} />
+                  ) : (
+                    <MarkedText text={result.lines[line]} multiline />
+                  );
                 })()}
               </code>
             </div>

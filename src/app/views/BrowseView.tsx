@@ -97,11 +97,17 @@ export function BrowseView({ rev, path, lines }: { rev: string; path: string[]; 
         <Breadcrumb rev={rev} path={path} root={title} />
         {result && shownPathMatches && result.target.kind === 'tree' && <TreeZipButton key={pathKey} rev={rev} path={path} />}
         {result && shownPathMatches && result.target.kind === 'tree' && result.commit && (
-          <Link to={{ view: 'path-history', rev, path, follow: false }} className="small" title={path.length ? 'The commits that changed this folder (git log -- <folder>)' : 'The commits of this revision'}>
+          <Link
+            to={{ view: 'path-history', rev, path, follow: false }}
+            className="small"
+            title={path.length ? 'The commits that changed this folder (git log -- <folder>)' : 'The commits of this revision'}
+          >
             History
           </Link>
         )}
-        {result && shownPathMatches && result.target.kind === 'blob' && result.target.mode !== '160000' && <ExportMenu key={pathKey} oid={result.target.oid} type="blob" fileName={path[path.length - 1]} />}
+        {result && shownPathMatches && result.target.kind === 'blob' && result.target.mode !== '160000' && (
+          <ExportMenu key={pathKey} oid={result.target.oid} type="blob" fileName={path[path.length - 1]} />
+        )}
       </div>
 
       <RequestStatus req={req} loading="Reading the tree…" />

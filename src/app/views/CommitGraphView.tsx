@@ -26,8 +26,8 @@ export function CommitGraphView() {
         <h1>Commit-graph</h1>
       </header>
       <p className="muted mx-lead">
-        Every commit's tree, parents, generation and commit time in fixed-width rows, so git walks history without inflating commits; optional Bloom filters of the paths each
-        commit changed let <code>git log -- path</code> skip commits.
+        Every commit's tree, parents, generation and commit time in fixed-width rows, so git walks history without inflating commits; optional Bloom filters of the paths each commit changed let{' '}
+        <code>git log -- path</code> skip commits.
       </p>
       <RequestStatus req={req} loading="Reading the commit-graph…" failed="The commit-graph could not be read" again="Read again" />
       {req.data && <Anatomy anatomy={req.data} />}
@@ -49,7 +49,11 @@ function Anatomy({ anatomy }: { anatomy: CommitGraphAnatomy }) {
           </p>
         ) : (
           <dl className="facts mx-facts">
-            <ChunkFileKindFacts kind={kind} description={kind === 'chain' ? `a split chain; ${layers.length} of ${anatomy.chainLines.length} ${anatomy.chainLines.length === 1 ? 'layer' : 'layers'} loaded` : 'a single file'} chainFile={anatomy.chainFile} />
+            <ChunkFileKindFacts
+              kind={kind}
+              description={kind === 'chain' ? `a split chain; ${layers.length} of ${anatomy.chainLines.length} ${anatomy.chainLines.length === 1 ? 'layer' : 'layers'} loaded` : 'a single file'}
+              chainFile={anatomy.chainFile}
+            />
             <dt>Commits</dt>
             <dd data-testid="commit-graph-commits">{formatCount(anatomy.totalCommits)}</dd>
             <dt>Files</dt>

@@ -27,14 +27,30 @@ export function CompareView({ a, b }: { a: string; b: string }) {
   // The repository's refs, offered as the inputs are typed in (a datalist: the browser filters it).
   // The browser draws a datalist itself, where hidden characters cannot be marked: such names are left out.
   const refs = useRepo((s) => s.summary?.refs);
-  const names = useMemo(() => (refs ?? []).slice(0, 5000).map((r) => r.name.replace(/^refs\/(heads|tags)\//, '')).filter((n) => !hasHidden(n)), [refs]);
+  const names = useMemo(
+    () =>
+      (refs ?? [])
+        .slice(0, 5000)
+        .map((r) => r.name.replace(/^refs\/(heads|tags)\//, ''))
+        .filter((n) => !hasHidden(n)),
+    [refs],
+  );
   return (
     <div className="compare-page" data-testid="compare-view">
       <h1>Compare</h1>
       <form className="compare-form" onSubmit={submit} data-testid="compare-form">
         <label>
           From (old)
-          <input type="text" value={from} onChange={(e) => setFrom(e.target.value)} placeholder="main~1, v1.0, a commit, tree or blob id" spellCheck={false} autoComplete="off" list="compare-names" data-testid="compare-from" />
+          <input
+            type="text"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            placeholder="main~1, v1.0, a commit, tree or blob id"
+            spellCheck={false}
+            autoComplete="off"
+            list="compare-names"
+            data-testid="compare-from"
+          />
         </label>
         <button
           type="button"
@@ -50,7 +66,16 @@ export function CompareView({ a, b }: { a: string; b: string }) {
         </button>
         <label>
           To (new)
-          <input type="text" value={to} onChange={(e) => setTo(e.target.value)} placeholder="main, v2.0, rev:path" spellCheck={false} autoComplete="off" list="compare-names" data-testid="compare-to" />
+          <input
+            type="text"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            placeholder="main, v2.0, rev:path"
+            spellCheck={false}
+            autoComplete="off"
+            list="compare-names"
+            data-testid="compare-to"
+          />
         </label>
         <button type="submit" className="primary" disabled={from.trim() === '' || to.trim() === ''}>
           Compare
@@ -91,7 +116,21 @@ function Ends({ ends, a, b }: { ends: DiffEnds; a: string; b: string }) {
           <span className="muted">is</span>{' '}
         </>
       )}
-      {commit ? <>commit <OidLink oid={commit} /></> : blob ? <>blob <OidLink oid={blob} /></> : tree ? <>tree <OidLink oid={tree} /></> : '?'}
+      {commit ? (
+        <>
+          commit <OidLink oid={commit} />
+        </>
+      ) : blob ? (
+        <>
+          blob <OidLink oid={blob} />
+        </>
+      ) : tree ? (
+        <>
+          tree <OidLink oid={tree} />
+        </>
+      ) : (
+        '?'
+      )}
     </span>
   );
   return (

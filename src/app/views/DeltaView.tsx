@@ -77,8 +77,7 @@ function Chain({ oid, chain }: { oid: string; chain: DeltaChainDetail }) {
     <>
       {chain.storedIn?.kind === 'loose' ? (
         <p className="notice" data-testid="delta-loose">
-          This object is stored loose, as one zlib stream of its whole content: loose objects are never deltas.{' '}
-          <Link to={{ view: 'hex', file: chain.storedIn.file }}>Its bytes</Link>
+          This object is stored loose, as one zlib stream of its whole content: loose objects are never deltas. <Link to={{ view: 'hex', file: chain.storedIn.file }}>Its bytes</Link>
         </p>
       ) : (
         <dl className="facts hx-delta-facts">
@@ -92,7 +91,9 @@ function Chain({ oid, chain }: { oid: string; chain: DeltaChainDetail }) {
             <>
               <dt>Depth</dt>
               <dd>
-                {deltas.length === 0 ? 'not a delta: the object is stored whole' : `${formatCount(deltas.length)} delta${deltas.length === 1 ? '' : 's'} on ${complete ? `a ${base.entryType}` : 'a base that could not be reached'}`}
+                {deltas.length === 0
+                  ? 'not a delta: the object is stored whole'
+                  : `${formatCount(deltas.length)} delta${deltas.length === 1 ? '' : 's'} on ${complete ? `a ${base.entryType}` : 'a base that could not be reached'}`}
               </dd>
               <dt>Result</dt>
               <dd>
@@ -100,7 +101,10 @@ function Chain({ oid, chain }: { oid: string; chain: DeltaChainDetail }) {
               </dd>
               <dt>Stored over the chain</dt>
               <dd>
-                <Bytes n={stored} /> <span className="muted">in {formatCount(total)} entries; the deltas inflate to {formatBytes(deltaBytes)}</span>
+                <Bytes n={stored} />{' '}
+                <span className="muted">
+                  in {formatCount(total)} entries; the deltas inflate to {formatBytes(deltaBytes)}
+                </span>
               </dd>
               {top && top.copiedBytes !== undefined && (
                 <>

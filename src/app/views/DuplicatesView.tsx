@@ -43,8 +43,8 @@ export function DuplicatesView() {
         <h1>Duplicated objects</h1>
       </header>
       <p className="muted dp-lead">
-        Every pack’s .idx and every loose object, merged in id order: an id stored more than once is listed with each copy. Git reads one: the copy the multi-pack-index records, else
-        the one in the newest pack it does not cover, and a loose copy only when no pack has the object. Every copy is read and hashed; copies of one id must hold the same bytes.
+        Every pack’s .idx and every loose object, merged in id order: an id stored more than once is listed with each copy. Git reads one: the copy the multi-pack-index records, else the one in the
+        newest pack it does not cover, and a loose copy only when no pack has the object. Every copy is read and hashed; copies of one id must hold the same bytes.
       </p>
       <RequestStatus req={req} loading="Merging the indexes…" failed="The copies could not be compared" again="Search again" />
       {data && (
@@ -54,8 +54,8 @@ export function DuplicatesView() {
               `No object is stored more than once (${formatCount(data.copiesScanned)} stored copies merged).`
             ) : (
               <>
-                <strong>{formatCount(data.duplicates.length)}</strong> {data.duplicates.length === 1 ? 'object is' : 'objects are'} stored more than once: {formatCount(data.packedOnly)} in
-                several packs, {formatCount(data.withLoose)} loose and packed.{' '}
+                <strong>{formatCount(data.duplicates.length)}</strong> {data.duplicates.length === 1 ? 'object is' : 'objects are'} stored more than once: {formatCount(data.packedOnly)} in several
+                packs, {formatCount(data.withLoose)} loose and packed.{' '}
                 {data.differing === 0 ? (
                   <span className="dp-ok">Every copy holds the object’s bytes.</span>
                 ) : (

@@ -151,7 +151,12 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
         </span>
         {state.unreachableCommits !== undefined && <span className="muted"> · {formatCount(state.unreachableCommits)} unreachable commits added</span>}
         {state.firstRowsMs !== undefined && (
-          <span className="muted history-timing" data-testid="history-timing" data-first-ms={Math.round(state.firstRowsMs)} data-all-ms={state.allRowsMs === undefined ? '' : Math.round(state.allRowsMs)}>
+          <span
+            className="muted history-timing"
+            data-testid="history-timing"
+            data-first-ms={Math.round(state.firstRowsMs)}
+            data-all-ms={state.allRowsMs === undefined ? '' : Math.round(state.allRowsMs)}
+          >
             {' '}
             · first rows in {formatMs(state.firstRowsMs)}
             {state.allRowsMs !== undefined ? `, all in ${formatMs(state.allRowsMs)}` : ''}
@@ -222,7 +227,13 @@ function HistoryGraphPage({ rev, mode, params, query }: { rev: string; mode: Mod
 
 /** The row's graph as git's characters, one line per text line, without trailing spaces (for tests and copying). */
 function graphText(lines: Uint8Array[]): string {
-  return lines.map((l) => Array.from(l, (c) => GRAPH_GLYPHS[c >> 4]).join('').trimEnd()).join('\n');
+  return lines
+    .map((l) =>
+      Array.from(l, (c) => GRAPH_GLYPHS[c >> 4])
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function formatMs(ms: number): string {
@@ -248,14 +259,21 @@ function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams;
       }}
     >
       <label>
-        Author <input type="search" value={author} placeholder="name or email" onChange={(e) => setAuthor(e.target.value)}
+        Author{' '}
+        <input
+          type="search"
+          value={author}
+          placeholder="name or email"
+          onChange={(e) => setAuthor(e.target.value)}
           onKeyDown={(e) => {
             // Two fields and no button: the form does not submit on Enter by itself.
             if (e.key !== 'Enter') return;
             e.preventDefault();
             limit({ author: author.trim() });
           }}
-          onBlur={() => author.trim() !== (params.author ?? '') && limit({ author: author.trim() })} data-testid="history-author" />
+          onBlur={() => author.trim() !== (params.author ?? '') && limit({ author: author.trim() })}
+          data-testid="history-author"
+        />
       </label>
       <label title="Committer date, as git log --since">
         From <input type="date" value={params.since ?? ''} onChange={(e) => limit({ since: e.target.value })} data-testid="history-since" />
@@ -273,7 +291,12 @@ function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams;
           onKeyDown={(e) => {
             if (e.key !== 'Enter') return;
             e.preventDefault();
-            limit({ path: path.split('/').filter((p) => p !== '' && p !== '.').join('/') });
+            limit({
+              path: path
+                .split('/')
+                .filter((p) => p !== '' && p !== '.')
+                .join('/'),
+            });
           }}
           data-testid="history-path"
         />
@@ -289,7 +312,9 @@ function HistoryFilters({ params, onChange, rev }: { params: HistoryGraphParams;
           <a href={href({ view: 'path-history', rev: params.allRefs ? 'HEAD' : rev, path: params.path.split('/'), follow: false })}>As a list, following renames</a>
         </span>
       ) : (
-        <span className="muted history-filter-note">Limits as git log --graph --author/--since/--until: the author is a regular expression (case-sensitive), --since stops the walk, edges to hidden commits are not drawn.</span>
+        <span className="muted history-filter-note">
+          Limits as git log --graph --author/--since/--until: the author is a regular expression (case-sensitive), --since stops the walk, edges to hidden commits are not drawn.
+        </span>
       )}
     </form>
   );
@@ -390,13 +415,25 @@ function Labels({ labels }: { labels: GraphLabel[] }) {
   return (
     <span className="graph-labels">
       {shown.map((l, i) => (
-        <span key={i} className={`ref-label ${l.kind}`} data-testid="ref-label" data-kind={l.kind} title={l.kind === 'head' ? (l.target ? `HEAD, on branch ${l.target}` : 'HEAD (detached)') : `${l.kind}: ${l.name}`}>
+        <span
+          key={i}
+          className={`ref-label ${l.kind}`}
+          data-testid="ref-label"
+          data-kind={l.kind}
+          title={l.kind === 'head' ? (l.target ? `HEAD, on branch ${l.target}` : 'HEAD (detached)') : `${l.kind}: ${l.name}`}
+        >
           {l.kind === 'tag' ? 'tag: ' : ''}
           <MarkedText text={l.kind === 'head' && l.target ? `HEAD → ${l.target}` : l.name} />
         </span>
       ))}
       {all.length > MAX_LABELS && (
-        <span className="ref-label more" title={all.slice(MAX_LABELS).map((l) => l.name).join(', ')}>
+        <span
+          className="ref-label more"
+          title={all
+            .slice(MAX_LABELS)
+            .map((l) => l.name)
+            .join(', ')}
+        >
           +{formatCount(all.length - MAX_LABELS)}
         </span>
       )}

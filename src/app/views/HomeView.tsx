@@ -27,17 +27,17 @@ export function HomeView({ pendingRepo }: { pendingRepo: string | undefined }) {
       <section className="home-intro">
         <h1>Look inside a git repository</h1>
         <p>
-          Open a <code>.git</code> folder, a working tree, an <code>objects</code> folder or a pack folder. Everything is read here in your
-          browser: nothing is uploaded, and this page makes no network connections.
+          Open a <code>.git</code> folder, a working tree, an <code>objects</code> folder or a pack folder. Everything is read here in your browser: nothing is uploaded, and this page makes no network
+          connections.
         </p>
       </section>
 
-      {pendingRepo === 'local' && (
-        <p className="notice">This folder was given by a file dialog or a drop, which the browser does not let a page reopen by itself. Choose it again below.</p>
-      )}
+      {pendingRepo === 'local' && <p className="notice">This folder was given by a file dialog or a drop, which the browser does not let a page reopen by itself. Choose it again below.</p>}
       {pending && (
         <div className="notice">
-          <span>Reopen <strong>{pending.name}</strong>? The browser asks for permission again after a reload.</span>{' '}
+          <span>
+            Reopen <strong>{pending.name}</strong>? The browser asks for permission again after a reload.
+          </span>{' '}
           <button type="button" className="primary" onClick={() => void reopenRecent(pending.id, true)}>
             Reopen {pending.name}
           </button>

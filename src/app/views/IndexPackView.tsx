@@ -174,7 +174,12 @@ function Outcome({ outcome: o }: { outcome: IndexPackOutcome }) {
           <span className="muted">{o.notAttached}</span>
         )}
       </div>
-      {o.attached && <p className="muted">The folder now reads this pack through the index held in memory: its objects are in the objects list, history and search{o.complete ? '' : ` (the ${formatCount(o.indexedCount)} objects indexed; the rest could not be read)`}. Reload keeps it, until an .idx for the pack appears in the folder.</p>}
+      {o.attached && (
+        <p className="muted">
+          The folder now reads this pack through the index held in memory: its objects are in the objects list, history and search
+          {o.complete ? '' : ` (the ${formatCount(o.indexedCount)} objects indexed; the rest could not be read)`}. Reload keeps it, until an .idx for the pack appears in the folder.
+        </p>
+      )}
       {o.problems.length > 0 && (
         <section aria-labelledby="ix-problems-h" data-testid="index-pack-problems">
           <h2 id="ix-problems-h">{o.problems.length === 1 ? '1 problem' : `${formatCount(o.problems.length)} problems`}</h2>

@@ -39,8 +39,7 @@ export function MidxView() {
         </nav>
       </header>
       <p className="muted mx-lead">
-        One sorted list of object ids over many packs, each with the pack it is read from and its offset there, so git finds an object with one binary search instead of one per
-        pack.
+        One sorted list of object ids over many packs, each with the pack it is read from and its offset there, so git finds an object with one binary search instead of one per pack.
       </p>
 
       <section id="mx-anatomy" aria-label="Anatomy">
@@ -91,18 +90,22 @@ function Anatomy({ anatomy, summary }: { anatomy: MidxAnatomy; summary: RepoSumm
       <div className="card mx-summary" data-testid="midx-kind">
         {kind === 'none' ? (
           <p className="mx-none">
-            <strong>No multi-pack-index</strong> in this folder: {summary.packs.length === 1 ? 'the pack is' : `each of the ${formatCount(summary.packs.length)} packs is`} searched
-            through its own .idx{summary.packs.length > 1 ? ', newest first' : ''}. Below: the objects the packs share, and the file git would write.
+            <strong>No multi-pack-index</strong> in this folder: {summary.packs.length === 1 ? 'the pack is' : `each of the ${formatCount(summary.packs.length)} packs is`} searched through its own
+            .idx{summary.packs.length > 1 ? ', newest first' : ''}. Below: the objects the packs share, and the file git would write.
           </p>
         ) : layers.length === 0 ? (
           <p className="mx-none">
             <span className="badge mx-missing">not loaded</span> {kind === 'chain' ? 'The incremental chain' : 'The multi-pack-index'}{' '}
-            {error?.file !== undefined && <span className="mono">{error.file}</span>} is in the folder but did not load (below why). Rewrite it with{' '}
-            <code>git multi-pack-index write</code>, or with the Write panel at the end of this page.
+            {error?.file !== undefined && <span className="mono">{error.file}</span>} is in the folder but did not load (below why). Rewrite it with <code>git multi-pack-index write</code>, or with
+            the Write panel at the end of this page.
           </p>
         ) : (
           <dl className="facts mx-facts">
-            <ChunkFileKindFacts kind={kind} description={kind === 'chain' ? `an incremental chain of ${layers.length} ${layers.length === 1 ? 'layer' : 'layers'} that loaded` : 'a single file'} chainFile={anatomy.chainFile} />
+            <ChunkFileKindFacts
+              kind={kind}
+              description={kind === 'chain' ? `an incremental chain of ${layers.length} ${layers.length === 1 ? 'layer' : 'layers'} that loaded` : 'a single file'}
+              chainFile={anatomy.chainFile}
+            />
             <dt>Objects</dt>
             <dd data-testid="midx-objects">{formatCount(objects)}</dd>
             <dt>Packs covered</dt>
@@ -124,8 +127,8 @@ function Anatomy({ anatomy, summary }: { anatomy: MidxAnatomy; summary: RepoSumm
           />
           {layers.length === 0 && uncoveredPacks.length > 0 && (
             <p>
-              Git ignores it, and so does packscope: {uncoveredPacks.length === 1 ? 'the pack is' : `all ${formatCount(uncoveredPacks.length)} packs are`} read through their own .idx
-              instead (listed below). Nothing readable is lost.
+              Git ignores it, and so does packscope: {uncoveredPacks.length === 1 ? 'the pack is' : `all ${formatCount(uncoveredPacks.length)} packs are`} read through their own .idx instead (listed
+              below). Nothing readable is lost.
             </p>
           )}
         </div>
@@ -135,8 +138,7 @@ function Anatomy({ anatomy, summary }: { anatomy: MidxAnatomy; summary: RepoSumm
         <>
           <h2>Layers</h2>
           <p className="muted mx-note">
-            The chain file lists the layers base first; object positions and pack ids continue from one layer to the next. A lookup searches the newest layer first. Choose a layer to
-            see its anatomy.
+            The chain file lists the layers base first; object positions and pack ids continue from one layer to the next. A lookup searches the newest layer first. Choose a layer to see its anatomy.
           </p>
           <ChainDiagram layers={layers} selected={Math.min(selected, layers.length - 1)} onSelect={setSelected} />
         </>

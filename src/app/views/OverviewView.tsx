@@ -96,17 +96,17 @@ export function OverviewView() {
         <Stat label="Loose objects" value={formatCount(summary.looseObjects)} note={summary.rootKind === 'pack' ? 'not looked for in pack files' : 'one zlib file each'} />
         <Stat
           label="Multi-pack-index"
-          value={
-            summary.midx ? (summary.midx.kind === 'chain' ? `chain of ${summary.midx.layers}` : `v${summary.midx.version}`) : midxFailure ? <span className="warn">not loaded</span> : 'none'
+          value={summary.midx ? summary.midx.kind === 'chain' ? `chain of ${summary.midx.layers}` : `v${summary.midx.version}` : midxFailure ? <span className="warn">not loaded</span> : 'none'}
+          note={
+            summary.midx
+              ? `${formatCount(summary.midx.objects)} objects in ${summary.midx.packs.length} packs`
+              : midxFailure
+                ? 'damaged; packs searched through their .idx'
+                : 'packs searched through their .idx'
           }
-          note={summary.midx ? `${formatCount(summary.midx.objects)} objects in ${summary.midx.packs.length} packs` : midxFailure ? 'damaged; packs searched through their .idx' : 'packs searched through their .idx'}
         />
         <Stat label="Hash" value={summary.hashAlgo === 'sha256' ? 'SHA-256' : 'SHA-1'} note={`${summary.hashAlgo === 'sha256' ? 64 : 40} hex digits per id`} />
-        <Stat
-          label="Time to open"
-          value={openedInMs !== undefined ? `${formatCount(openedInMs)} ms` : '—'}
-          note={`engine ${formatCount(summary.openMs)} ms; headers and fanouts only`}
-        />
+        <Stat label="Time to open" value={openedInMs !== undefined ? `${formatCount(openedInMs)} ms` : '—'} note={`engine ${formatCount(summary.openMs)} ms; headers and fanouts only`} />
       </div>
 
       {problems.length > 0 && (

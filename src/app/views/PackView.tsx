@@ -116,7 +116,11 @@ function PackPage({ summary, pack, mode }: { summary: RepoSummary; pack: PackSum
 
       <section id="pk-stats" tabIndex={-1} aria-labelledby="pk-stats-h" className="pk-section">
         <h2 id="pk-stats-h">Statistics</h2>
-        {entry?.status === 'done' ? <StatsSection stats={entry.stats} packFile={packFile ?? `${name}.pack`} ms={entry.ms} /> : <ScanState entry={entry} onRetry={() => void compute(name)} what="Statistics appear" />}
+        {entry?.status === 'done' ? (
+          <StatsSection stats={entry.stats} packFile={packFile ?? `${name}.pack`} ms={entry.ms} />
+        ) : (
+          <ScanState entry={entry} onRetry={() => void compute(name)} what="Statistics appear" />
+        )}
       </section>
 
       <section id="pk-idx" tabIndex={-1} aria-labelledby="pk-idx-h" className="pk-section">

@@ -69,10 +69,18 @@ export function PacksView() {
               <tr>
                 <th>Pack</th>
                 <PackFileHeads />
-                <th className="num" title="Entries stored as deltas">Deltified</th>
-                <th className="num" title="Longest delta chain">Max chain</th>
-                <th className="num" title="The objects at their full size">Inflated</th>
-                <th className="num" title="Inflated bytes per stored byte">Ratio</th>
+                <th className="num" title="Entries stored as deltas">
+                  Deltified
+                </th>
+                <th className="num" title="Longest delta chain">
+                  Max chain
+                </th>
+                <th className="num" title="The objects at their full size">
+                  Inflated
+                </th>
+                <th className="num" title="Inflated bytes per stored byte">
+                  Ratio
+                </th>
                 <th>Statistics</th>
               </tr>
             </thead>

@@ -103,7 +103,8 @@ function PathHistoryList({ rev, path, follow }: { rev: string; path: string[]; f
           ))}
         </span>
         <label className="ph-follow" title="Follow the file through renames and copies (git log --follow); only for a single file">
-          <input type="checkbox" checked={follow} disabled={path.length === 0 || folder} onChange={(e) => navigate({ view: 'path-history', rev, path, follow: e.target.checked }, { replace: true })} /> Follow renames
+          <input type="checkbox" checked={follow} disabled={path.length === 0 || folder} onChange={(e) => navigate({ view: 'path-history', rev, path, follow: e.target.checked }, { replace: true })} />{' '}
+          Follow renames
         </label>
         <span className="muted" role="status" data-testid="path-history-count">
           {rows.length === 0 && status === 'loading' ? 'Walking history…' : `${formatCount(rows.length)} commit${rows.length === 1 ? '' : 's'}${done ? '' : ' so far'} · ${formatCount(walked)} read`}
@@ -143,7 +144,11 @@ function PathHistoryList({ rev, path, follow }: { rev: string; path: string[]; f
                   {c.summary ? <MarkedText text={c.summary} /> : <span className="muted">(no message)</span>}
                 </a>
                 {c.renamedFrom && (
-                  <span className="badge ph-rename" data-testid="path-history-rename" title={`${c.renamedFrom.status === 'R' ? 'Renamed' : 'Copied'} from ${c.renamedFrom.path} (${c.renamedFrom.similarity}% similar)`}>
+                  <span
+                    className="badge ph-rename"
+                    data-testid="path-history-rename"
+                    title={`${c.renamedFrom.status === 'R' ? 'Renamed' : 'Copied'} from ${c.renamedFrom.path} (${c.renamedFrom.similarity}% similar)`}
+                  >
                     {c.renamedFrom.status === 'R' ? 'renamed from' : 'copied from'} <MarkedText text={c.renamedFrom.path} />
                   </span>
                 )}
@@ -176,7 +181,15 @@ function PathHistoryList({ rev, path, follow }: { rev: string; path: string[]; f
       </div>
       {rows.length > 0 && (
         <div className="ph-foot">
-          {done ? <span className="muted">End of history.</span> : status === 'loading' ? <span className="muted">Loading more…</span> : status === 'cancelled' ? null : <button type="button" onClick={loadMore}>Load more</button>}
+          {done ? (
+            <span className="muted">End of history.</span>
+          ) : status === 'loading' ? (
+            <span className="muted">Loading more…</span>
+          ) : status === 'cancelled' ? null : (
+            <button type="button" onClick={loadMore}>
+              Load more
+            </button>
+          )}
         </div>
       )}
     </div>

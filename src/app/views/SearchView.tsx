@@ -47,7 +47,10 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
     const l = next.limits ?? limits;
     const kept: SearchLimits = {};
     for (const key of ['ref', 'path', 'since', 'until'] as const) if (l[key]?.trim()) kept[key] = l[key]?.trim();
-    navigate({ view: 'search', kind: k, q: next.q ?? q, ...((next.caseSensitive ?? caseSensitive) ? { caseSensitive: true } : {}), ...((next.binary ?? binary) ? { binary: true } : {}), ...kept }, { replace: true });
+    navigate(
+      { view: 'search', kind: k, q: next.q ?? q, ...((next.caseSensitive ?? caseSensitive) ? { caseSensitive: true } : {}), ...((next.binary ?? binary) ? { binary: true } : {}), ...kept },
+      { replace: true },
+    );
   };
 
   const timeline = search.summary?.timeline;
@@ -97,7 +100,8 @@ export function SearchView({ kind, q }: { kind: SearchKind; q: string }) {
               {search.summary.truncated && (
                 <span className="warn" data-testid="search-shown">
                   {' '}
-                  · the first {formatCount(search.summary.shown)} are shown{search.summary.countStopped ? ' (counting stopped at a million)' : ''}: refine the search{takesRef(kind) ? ' or limit it' : ''} to see the rest
+                  · the first {formatCount(search.summary.shown)} are shown{search.summary.countStopped ? ' (counting stopped at a million)' : ''}: refine the search
+                  {takesRef(kind) ? ' or limit it' : ''} to see the rest
                 </span>
               )}
               {search.summary.scope && (
@@ -207,7 +211,21 @@ interface SearchChange {
   limits?: SearchLimits;
 }
 
-function SearchForm({ kind, q, caseSensitive, binary, limits, onSubmit }: { kind: SearchKind; q: string; caseSensitive: boolean; binary: boolean; limits: SearchLimits; onSubmit: (next: SearchChange) => void }) {
+function SearchForm({
+  kind,
+  q,
+  caseSensitive,
+  binary,
+  limits,
+  onSubmit,
+}: {
+  kind: SearchKind;
+  q: string;
+  caseSensitive: boolean;
+  binary: boolean;
+  limits: SearchLimits;
+  onSubmit: (next: SearchChange) => void;
+}) {
   const [text, setText] = useState(kind === 'timeline' ? '' : q);
   const [limit, setLimit] = useState<SearchLimits>(limits);
   const refs = useRepo((s) => s.summary?.refs);
@@ -283,7 +301,16 @@ function SearchForm({ kind, q, caseSensitive, binary, limits, onSubmit }: { kind
           <span>Limit to</span>
           <label title="Only commits reachable from this branch, tag or commit (blank: every object, reachable or not)">
             ref
-            <input type="text" list={listId} value={limit.ref ?? ''} onChange={(e) => setPart('ref', e.target.value)} placeholder="any" spellCheck={false} autoComplete="off" data-testid="search-ref" />
+            <input
+              type="text"
+              list={listId}
+              value={limit.ref ?? ''}
+              onChange={(e) => setPart('ref', e.target.value)}
+              placeholder="any"
+              spellCheck={false}
+              autoComplete="off"
+              data-testid="search-ref"
+            />
           </label>
           <datalist id={listId}>
             {(refs ?? []).slice(0, 500).map((r) => (
@@ -292,7 +319,16 @@ function SearchForm({ kind, q, caseSensitive, binary, limits, onSubmit }: { kind
           </datalist>
           <label title={takesPath(kind) ? 'Only files whose path starts with this (a folder ends with /)' : 'Paths hold files: this limit applies to text searches'}>
             path
-            <input type="text" value={takesPath(kind) ? (limit.path ?? '') : ''} disabled={!takesPath(kind)} onChange={(e) => setPart('path', e.target.value)} placeholder="any" spellCheck={false} autoComplete="off" data-testid="search-path" />
+            <input
+              type="text"
+              value={takesPath(kind) ? (limit.path ?? '') : ''}
+              disabled={!takesPath(kind)}
+              onChange={(e) => setPart('path', e.target.value)}
+              placeholder="any"
+              spellCheck={false}
+              autoComplete="off"
+              data-testid="search-path"
+            />
           </label>
           {takesDates(kind) && (
             <>
@@ -329,7 +365,21 @@ function estimate(m: SearchMatch): number {
  * A list of result cards scrolled with the page, virtualized (only the cards in view exist);
  * its place on the page is measured again whenever what is above it grows.
  */
-function WindowList<T>({ items, estimate, keyOf, overscan, label, render }: { items: T[]; estimate: (item: T) => number; keyOf: (item: T) => string; overscan: number; label: string; render: (item: T) => ReactNode }) {
+function WindowList<T>({
+  items,
+  estimate,
+  keyOf,
+  overscan,
+  label,
+  render,
+}: {
+  items: T[];
+  estimate: (item: T) => number;
+  keyOf: (item: T) => string;
+  overscan: number;
+  label: string;
+  render: (item: T) => ReactNode;
+}) {
   const list = useRef<HTMLDivElement>(null);
   const [margin, setMargin] = useState(0);
   useLayoutEffect(() => {
@@ -352,7 +402,14 @@ function WindowList<T>({ items, estimate, keyOf, overscan, label, render }: { it
   return (
     <div ref={list} className="sr-list" role="list" aria-label={label} data-testid="search-results" style={{ height: virtualizer.getTotalSize() }}>
       {virtualizer.getVirtualItems().map((item) => (
-        <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} role="listitem" className="sr-item" style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
+        <div
+          key={item.key}
+          ref={virtualizer.measureElement}
+          data-index={item.index}
+          role="listitem"
+          className="sr-item"
+          style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+        >
           {render(items[item.index])}
         </div>
       ))}
@@ -380,7 +437,14 @@ function groupEstimate(g: PathGroup): number {
 
 /** Blob matches as one card per path, versions inside (the place index answers for unlimited searches). */
 function GroupedResults({ matches, places }: { matches: SearchMatch[]; places: ReturnType<typeof useBlobPlaces>['places'] }) {
-  const groups = useMemo(() => groupByPath(matches.filter((m): m is BlobMatch => m.kind === 'blob'), (m) => placesFor(m, places)), [matches, places]);
+  const groups = useMemo(
+    () =>
+      groupByPath(
+        matches.filter((m): m is BlobMatch => m.kind === 'blob'),
+        (m) => placesFor(m, places),
+      ),
+    [matches, places],
+  );
   const files = groups.filter((g) => g.kind === 'path').length;
   return (
     <>

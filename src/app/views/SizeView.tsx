@@ -61,11 +61,7 @@ export function SizeView({ folder, measure, rev, path }: { folder?: number; meas
       <header>
         <h1>Why is this repository big?</h1>
       </header>
-      {done ? (
-        <Totals data={done} />
-      ) : (
-        <Running progress={progress} soFar={soFar} running={analysis.status === 'loading'} />
-      )}
+      {done ? <Totals data={done} /> : <Running progress={progress} soFar={soFar} running={analysis.status === 'loading'} />}
       {/* While it runs, the box above says what is known; this names a failure or a cancel. */}
       {analysis.status !== 'loading' && <RequestStatus req={analysis} loading="" failed="The size analysis failed" again="Analyse again" />}
       {done && (

@@ -38,13 +38,16 @@ function Roots({ data, reflogs, onReflogs }: { data: ReachabilityResult; reflogs
     <div className="card ur-roots" data-testid="reach-roots">
       <h2>Roots</h2>
       <p className="muted">
-        As git fsck: {formatCount(refs.length)} {refs.length === 1 ? 'ref' : 'refs'} (HEAD included), {formatCount(data.indexEntries)} staging index{' '}
-        {data.indexEntries === 1 ? 'entry' : 'entries'} and {formatCount(cacheTrees)} cache-tree {cacheTrees === 1 ? 'tree' : 'trees'}
-        {data.reflogsAreRoots ? `, and the ${formatCount(data.reflogEntries)} ids ${data.reflogFiles} reflog ${data.reflogFiles === 1 ? 'file names' : 'files name'} (git fsck without --no-reflogs).` : '. Reflogs are not roots (--no-reflogs): a commit only a reflog remembers is listed as unreachable.'}
+        As git fsck: {formatCount(refs.length)} {refs.length === 1 ? 'ref' : 'refs'} (HEAD included), {formatCount(data.indexEntries)} staging index {data.indexEntries === 1 ? 'entry' : 'entries'} and{' '}
+        {formatCount(cacheTrees)} cache-tree {cacheTrees === 1 ? 'tree' : 'trees'}
+        {data.reflogsAreRoots
+          ? `, and the ${formatCount(data.reflogEntries)} ids ${data.reflogFiles} reflog ${data.reflogFiles === 1 ? 'file names' : 'files name'} (git fsck without --no-reflogs).`
+          : '. Reflogs are not roots (--no-reflogs): a commit only a reflog remembers is listed as unreachable.'}
       </p>
       {data.reflogFiles > 0 && (
         <label className="ur-check" title="git fsck counts what the reflogs name as reachable unless --no-reflogs is given">
-          <input type="checkbox" checked={reflogs} onChange={(e) => onReflogs(e.target.checked)} data-testid="reach-reflogs" /> Count the {formatCount(data.reflogFiles)} {data.reflogFiles === 1 ? 'reflog' : 'reflogs'} as roots, as plain <code>git fsck</code> does
+          <input type="checkbox" checked={reflogs} onChange={(e) => onReflogs(e.target.checked)} data-testid="reach-reflogs" /> Count the {formatCount(data.reflogFiles)}{' '}
+          {data.reflogFiles === 1 ? 'reflog' : 'reflogs'} as roots, as plain <code>git fsck</code> does
         </label>
       )}
       <RootList data={data} />
@@ -113,7 +116,8 @@ function Problems({ data }: { data: ReachabilityResult }) {
       {data.unreadable.length > 0 && (
         <div className="error-box" data-testid="reach-unreadable">
           <div className="error-title">
-            {formatCount(data.unreadable.length)} {data.unreadable.length === 1 ? 'object' : 'objects'} could not be read, so what {data.unreadable.length === 1 ? 'it names is' : 'they name is'} unknown
+            {formatCount(data.unreadable.length)} {data.unreadable.length === 1 ? 'object' : 'objects'} could not be read, so what {data.unreadable.length === 1 ? 'it names is' : 'they name is'}{' '}
+            unknown
           </div>
           <UnreadableByPlace unreadable={data.unreadable} />
         </div>
@@ -176,7 +180,14 @@ function MissingList({ missing, testId, tone, title, note }: { missing: Reachabi
       <ul>
         {missing.slice(0, 200).map((m) => (
           <li key={m.oid}>
-            {m.type} <span className="mono">{m.oid}</span>, named by {m.fromType ? <>{m.fromType} <OidLink oid={m.from} /></> : <span className="mono">the index entry {m.from}</span>}
+            {m.type} <span className="mono">{m.oid}</span>, named by{' '}
+            {m.fromType ? (
+              <>
+                {m.fromType} <OidLink oid={m.from} />
+              </>
+            ) : (
+              <span className="mono">the index entry {m.from}</span>
+            )}
           </li>
         ))}
       </ul>
@@ -212,9 +223,9 @@ export function UnreachableView() {
         <h1>Unreachable objects</h1>
       </header>
       <p className="muted ur-lead">
-        Every object is walked from the roots: a commit reaches its tree and parents, a tree its entries (submodule commits are not followed), a tag its target. What no root reaches is
-        unreachable, as <code>git fsck --unreachable --no-reflogs</code> lists it; an unreachable object no other object names is <strong>dangling</strong> (what <code>git fsck</code>{' '}
-        prints): the tip of something lost — a deleted branch, an amended commit, a blob added and never committed.
+        Every object is walked from the roots: a commit reaches its tree and parents, a tree its entries (submodule commits are not followed), a tag its target. What no root reaches is unreachable, as{' '}
+        <code>git fsck --unreachable --no-reflogs</code> lists it; an unreachable object no other object names is <strong>dangling</strong> (what <code>git fsck</code> prints): the tip of something
+        lost — a deleted branch, an amended commit, a blob added and never committed.
       </p>
       <RequestStatus req={req} loading="Walking from the roots…" failed="Reachability could not be worked out" again="Walk again" />
       {data && (
@@ -269,7 +280,13 @@ export function UnreachableView() {
                   <input type="checkbox" checked={danglingOnly} onChange={(e) => setDanglingOnly(e.target.checked)} /> Dangling only
                 </label>
                 <span className="spacer" />
-                <button type="button" onClick={() => void download()} disabled={zip.status === 'loading' || dangling === 0} data-testid="lost-found-zip" title="git fsck --lost-found: commit/<id> for dangling commits, other/<id> for the rest (blobs with their content)">
+                <button
+                  type="button"
+                  onClick={() => void download()}
+                  disabled={zip.status === 'loading' || dangling === 0}
+                  data-testid="lost-found-zip"
+                  title="git fsck --lost-found: commit/<id> for dangling commits, other/<id> for the rest (blobs with their content)"
+                >
                   {zip.status === 'loading' ? 'Zipping…' : 'Download lost-found (.zip)'}
                 </button>
               </div>

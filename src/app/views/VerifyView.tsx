@@ -152,7 +152,10 @@ function Verdict({ run, findingCount, errors, warnings }: { run: VerifyRunState;
   } else {
     const parts = [`${formatCount(errors)} error${errors === 1 ? '' : 's'}`, `${formatCount(warnings)} warning${warnings === 1 ? '' : 's'}`];
     if (others > 0) parts.push(`${formatCount(others)} note${others === 1 ? '' : 's'}`);
-    text = run.status === 'done' ? `${parts.join(', ')}. Checked ${formatCount(c?.objects ?? 0)} objects and ${formatCount(c?.files ?? 0)} checksummed files (${formatBytes(c?.bytesHashed ?? 0)} hashed) in ${seconds(run.durationMs)}${onThreads(c)}.` : `Stopped after ${seconds(run.durationMs)} at ${run.progress.total ? Math.floor((run.progress.done / run.progress.total) * 100) : 0}% (${run.progress.phase}): ${parts.join(', ')} so far.`;
+    text =
+      run.status === 'done'
+        ? `${parts.join(', ')}. Checked ${formatCount(c?.objects ?? 0)} objects and ${formatCount(c?.files ?? 0)} checksummed files (${formatBytes(c?.bytesHashed ?? 0)} hashed) in ${seconds(run.durationMs)}${onThreads(c)}.`
+        : `Stopped after ${seconds(run.durationMs)} at ${run.progress.total ? Math.floor((run.progress.done / run.progress.total) * 100) : 0}% (${run.progress.phase}): ${parts.join(', ')} so far.`;
   }
   return (
     <div className={`vf-verdict ${clean ? 'vf-clean' : run.status === 'done' ? 'vf-problems' : 'vf-partial'}`} role="status" data-testid="verify-verdict" data-clean={clean ? 'true' : 'false'}>

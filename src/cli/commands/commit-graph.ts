@@ -25,7 +25,12 @@ export async function commitGraph(args: string[]): Promise<number> {
   if (path === undefined) throw new UsageError(USAGE);
   const files = await discover(path);
   const db = new ObjectDatabase(files);
-  const result = verifyCommitGraphFiles(commitGraphFilesFrom(files.commitGraphFiles ?? []), { algo: db.algo, hasher: nodeHasher, readerFor: (graph) => prefetchedCommitReader(db, graph, { shallow }), shallow });
+  const result = verifyCommitGraphFiles(commitGraphFilesFrom(files.commitGraphFiles ?? []), {
+    algo: db.algo,
+    hasher: nodeHasher,
+    readerFor: (graph) => prefetchedCommitReader(db, graph, { shallow }),
+    shallow,
+  });
   // Latin-1: a chain line git quotes is kept one byte a character, so git's bytes come out.
   for (const line of result.lines) process.stderr.write(Buffer.from(`${line.text}\n`, 'latin1'));
   return result.exitCode;

@@ -179,7 +179,13 @@ function writeCommit(db: ObjectDatabase, out: Output, oid: Uint8Array, parsed: P
   const { tree, parents } = commitLinks(db, start.oid);
   if (parsed.combined && parents.length > 1) {
     // git prints the merge's line even when no path differs from every parent.
-    const { paths } = runToEnd(walkCombined(db, tree, parents.map((p) => commitLinks(db, p).tree)));
+    const { paths } = runToEnd(
+      walkCombined(
+        db,
+        tree,
+        parents.map((p) => commitLinks(db, p).tree),
+      ),
+    );
     out.text(`${toHex(start.oid)}\n`);
     const body = new ByteSink();
     for (const p of paths) {

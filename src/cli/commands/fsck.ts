@@ -16,7 +16,6 @@ import { reachabilityReport, type GitRefsSource, type ReachabilityOptions } from
 
 const USAGE = 'fsck [--unreachable | --dangling | --no-dangling] [--lost-found=<dir>] [--no-reflogs] <path>';
 
-
 /** Exit bit for packscope's own findings about packs and objects (git's ERROR_OBJECT). */
 const EXIT_CORRUPT = 1;
 /** git's exit status when it dies (`fatal:`). */
@@ -44,7 +43,8 @@ export async function fsck(args: string[]): Promise<number> {
     else if (a === '--no-dangling') reach.dangling = false;
     else if (a === '--no-reflogs') reach.reflogs = false;
     else if (a === '--strict') strict = true;
-    else if (a === '--full') continue; // always full; there is nothing laxer
+    else if (a === '--full')
+      continue; // always full; there is nothing laxer
     else if (a.startsWith('--lost-found')) {
       const dir = a.startsWith('--lost-found=') ? a.slice('--lost-found='.length) : '';
       if (dir === '') throw new UsageError(`fsck: --lost-found needs a folder outside the repository (--lost-found=<dir>): packscope never writes into the folder it examines\nusage: ${USAGE}`);

@@ -16,7 +16,7 @@ import { discover, fileSource, nodeHasher, readRegularFile } from '../node-host.
 import { existingRegularFile, writeRegularFile } from '../safe-write.ts';
 
 const USAGE =
-  'multi-pack-index: `multi-pack-index verify <path>` or `multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]`\n(without --output, write replaces the pack folder\'s multi-pack-index and deletes its .bitmap and .rev, as git does)';
+  "multi-pack-index: `multi-pack-index verify <path>` or `multi-pack-index write <path> [--output <file>] [--preferred-pack <pack>]`\n(without --output, write replaces the pack folder's multi-pack-index and deletes its .bitmap and .rev, as git does)";
 
 /** `multi-pack-index verify|write <path>`. */
 export async function multiPackIndex(args: string[]): Promise<number> {
@@ -48,10 +48,14 @@ async function multiPackIndexVerify(args: string[]): Promise<number> {
     findings = verifyMidxSource(windows.open(flat.source), { ...options, expectedAlgo: db.algo });
   } else if (chainFile) {
     const layerFiles = new Map(files.midxChainFiles.map((f) => [f.path.replace(/^.*multi-pack-index-([0-9a-f]+)\.midx$/, '$1'), f.source]));
-    const chain = MultiPackIndexChain.open(windows.open(chainFile.source), (hex) => {
-      const s = layerFiles.get(hex);
-      return s ? windows.open(s) : undefined;
-    }, { expectedAlgo: db.algo });
+    const chain = MultiPackIndexChain.open(
+      windows.open(chainFile.source),
+      (hex) => {
+        const s = layerFiles.get(hex);
+        return s ? windows.open(s) : undefined;
+      },
+      { expectedAlgo: db.algo },
+    );
     if (chain.error) findings.push(loadFailure(chain.error, chainFile.path));
     if (chain.layers.length > 0) findings.push(...verifyMidx(chain, options));
   }

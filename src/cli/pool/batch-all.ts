@@ -346,7 +346,12 @@ export function batchAllPooled(db: ObjectDatabase, out: Output, path: string, se
       chunk.objectsSeen = 0;
       const job: ChunkJob = { chunk: chunk.index, attempt: chunk.attempt, count: chunk.count, oids: chunk.oids };
       pool
-        .run(slot, job, [], guarded((piece: ChunkPiece) => onPiece(chunk, slot, piece)))
+        .run(
+          slot,
+          job,
+          [],
+          guarded((piece: ChunkPiece) => onPiece(chunk, slot, piece)),
+        )
         .then(
           guarded((done: ChunkDone) => onDone(chunk, done)),
           guarded((err: unknown) => onFailure(chunk, err)),

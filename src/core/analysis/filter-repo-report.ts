@@ -17,7 +17,8 @@ import type { SizeAnalysis } from './types.ts';
  */
 
 /** The README's part after the statistics, as filter-repo 2.38 writes it. */
-const CAVEATS = "== Caveats ==\n=== Sizes ===\nPacked size represents what size your repository would be if no\ntrees, commits, tags, or other metadata were included (though it may\nfail to represent de-duplication; see below).  It also represents the\ncurrent packing, which may be suboptimal if you haven't gc'ed for a\nwhile.\n\nUnpacked size represents what size your repository would be if no\ntrees, commits, tags, or other metadata were included AND if no\nfiles were packed; i.e., without delta-ing or compression.\n\nBoth unpacked and packed sizes can be slightly misleading.  Deleting\na blob from history not save as much space as the unpacked size,\nbecause it is obviously normally stored in packed form.  Also,\ndeleting a blob from history may not save as much space as its packed\nsize either, because another blob could be stored as a delta against\nthat blob, so when you remove one blob another blob's packed size may\ngrow.\n\nAlso, the sum of the packed sizes can add up to more than the\nrepository size; if the same contents appeared in the repository in\nmultiple places, git will automatically de-dupe and store only one\ncopy, while the way sizes are added in this analysis adds the size\nfor each file path that has those contents.  Further, if a file is\never reverted to a previous version's contents, the previous\nversion's size will be counted multiple times in this analysis, even\nthough git will only store it once.\n\n=== Deletions ===\nWhether a file is deleted is not a binary quality, since it can be\ndeleted on some branches but still exist in others.  Also, it might\nexist in an old tag, but have been deleted in versions newer than\nthat.  More thorough tracking could be done, including looking at\nmerge commits where one side of history deleted and the other modified,\nin order to give a more holistic picture of deletions.  However, that\nalgorithm would not only be more complex to implement, it'd also be\nquite difficult to present and interpret by users.  Since --analyze\nis just about getting a high-level rough picture of history, it instead\nimplements the simplistic rule that is good enough for 98% of cases:\n  A file is marked as deleted if the last commit in the fast-export\n  stream that mentions the file lists it as deleted.\nThis makes it dependent on topological ordering, but generally gives\nthe \"right\" answer.\n\n=== Renames ===\nRenames share the same non-binary nature that deletions do, plus\nadditional challenges:\n  * If the renamed file is renamed again, instead of just two names for\n    a path you can have three or more.\n  * Rename pairs of the form (oldname, newname) that we consider to be\n    different names of the \"same file\" might only be valid over certain\n    commit ranges.  For example, if a new commit reintroduces a file\n    named oldname, then new versions of oldname aren't the \"same file\"\n    anymore.  We could try to portray this to the user, but it's easier\n    for the user to just break the pairing and only report unbroken\n    rename pairings to the user.\n  * The ability for users to rename files differently in different\n    branches means that our chains of renames will not necessarily be\n    linear but may branch out.\n\n";
+const CAVEATS =
+  "== Caveats ==\n=== Sizes ===\nPacked size represents what size your repository would be if no\ntrees, commits, tags, or other metadata were included (though it may\nfail to represent de-duplication; see below).  It also represents the\ncurrent packing, which may be suboptimal if you haven't gc'ed for a\nwhile.\n\nUnpacked size represents what size your repository would be if no\ntrees, commits, tags, or other metadata were included AND if no\nfiles were packed; i.e., without delta-ing or compression.\n\nBoth unpacked and packed sizes can be slightly misleading.  Deleting\na blob from history not save as much space as the unpacked size,\nbecause it is obviously normally stored in packed form.  Also,\ndeleting a blob from history may not save as much space as its packed\nsize either, because another blob could be stored as a delta against\nthat blob, so when you remove one blob another blob's packed size may\ngrow.\n\nAlso, the sum of the packed sizes can add up to more than the\nrepository size; if the same contents appeared in the repository in\nmultiple places, git will automatically de-dupe and store only one\ncopy, while the way sizes are added in this analysis adds the size\nfor each file path that has those contents.  Further, if a file is\never reverted to a previous version's contents, the previous\nversion's size will be counted multiple times in this analysis, even\nthough git will only store it once.\n\n=== Deletions ===\nWhether a file is deleted is not a binary quality, since it can be\ndeleted on some branches but still exist in others.  Also, it might\nexist in an old tag, but have been deleted in versions newer than\nthat.  More thorough tracking could be done, including looking at\nmerge commits where one side of history deleted and the other modified,\nin order to give a more holistic picture of deletions.  However, that\nalgorithm would not only be more complex to implement, it'd also be\nquite difficult to present and interpret by users.  Since --analyze\nis just about getting a high-level rough picture of history, it instead\nimplements the simplistic rule that is good enough for 98% of cases:\n  A file is marked as deleted if the last commit in the fast-export\n  stream that mentions the file lists it as deleted.\nThis makes it dependent on topological ordering, but generally gives\nthe \"right\" answer.\n\n=== Renames ===\nRenames share the same non-binary nature that deletions do, plus\nadditional challenges:\n  * If the renamed file is renamed again, instead of just two names for\n    a path you can have three or more.\n  * Rename pairs of the form (oldname, newname) that we consider to be\n    different names of the \"same file\" might only be valid over certain\n    commit ranges.  For example, if a new commit reintroduces a file\n    named oldname, then new versions of oldname aren't the \"same file\"\n    anymore.  We could try to portray this to the user, but it's easier\n    for the user to just break the pairing and only report unbroken\n    rename pairings to the user.\n  * The ability for users to rename files differently in different\n    branches means that our chains of renames will not necessarily be\n    linear but may branch out.\n\n";
 
 /** File name to contents. */
 export type ReportFiles = Map<string, Uint8Array>;
@@ -145,7 +146,11 @@ export function filterRepoReport(a: SizeAnalysis): ReportFiles {
   }
   files.set('renames.txt', renames.finish());
 
-  const dirsSorted = bySizeThenName(dirNodes.slice(), (n) => n.dir!.reportStored, (n) => n.path);
+  const dirsSorted = bySizeThenName(
+    dirNodes.slice(),
+    (n) => n.dir!.reportStored,
+    (n) => n.path,
+  );
   const toplevel = encoder.encode('<toplevel>');
   for (const deletedOnly of [true, false]) {
     const out = new Lines();
@@ -159,7 +164,11 @@ export function filterRepoReport(a: SizeAnalysis): ReportFiles {
     files.set(deletedOnly ? 'directories-deleted-sizes.txt' : 'directories-all-sizes.txt', out.finish());
   }
 
-  const extsSorted = bySizeThenName(exts.slice(), (e) => e.reportStored, (e) => e.extension);
+  const extsSorted = bySizeThenName(
+    exts.slice(),
+    (e) => e.reportStored,
+    (e) => e.extension,
+  );
   const none = encoder.encode('<no extension>');
   for (const deletedOnly of [true, false]) {
     const out = new Lines();
@@ -172,7 +181,11 @@ export function filterRepoReport(a: SizeAnalysis): ReportFiles {
     files.set(deletedOnly ? 'extensions-deleted-sizes.txt' : 'extensions-all-sizes.txt', out.finish());
   }
 
-  const pathsSorted = bySizeThenName(fileNodes.slice(), (n) => n.file!.reportStored, (n) => n.path);
+  const pathsSorted = bySizeThenName(
+    fileNodes.slice(),
+    (n) => n.file!.reportStored,
+    (n) => n.path,
+  );
   for (const deletedOnly of [true, false]) {
     const out = new Lines();
     out.text(deletedOnly ? '=== Deleted paths by reverse accumulated size ===\n' : '=== All paths by reverse accumulated size ===\n');

@@ -33,7 +33,7 @@ export function ownSizesFile(a: SizeAnalysis): Uint8Array {
   text('== packscope: stored sizes, each blob counted once ==\n');
   text('Stored size: the bytes an object occupies where git keeps it: a pack entry from its offset to\n');
   text("the next entry's (header, compressed data, or the delta when it is a delta), or a loose file's\n");
-  text("size. filter-repo's \"packed size\" is the same number for one blob, but its directory,\n");
+  text('size. filter-repo\'s "packed size" is the same number for one blob, but its directory,\n');
   text('extension and total sums add a blob once for every path it appeared at.\n\n');
   text(`  Distinct blobs named by history: ${t.versions}\n`);
   text(`  Their inflated size (bytes): ${t.inflated}\n`);

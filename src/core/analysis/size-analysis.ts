@@ -199,7 +199,12 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     this.walkFacts = new WalkFacts(db.algo.size, 1024);
     this.blobReader = this.cachedBlobs(databaseBlobs(db));
     this.paths.id(new Uint8Array(0)); // the top level is path 0
-    this.refNames = options.starts ? [] : [...refs.keys()].filter((n) => n.startsWith('refs/')).sort().concat(refs.has('HEAD') ? ['HEAD'] : []);
+    this.refNames = options.starts
+      ? []
+      : [...refs.keys()]
+          .filter((n) => n.startsWith('refs/'))
+          .sort()
+          .concat(refs.has('HEAD') ? ['HEAD'] : []);
   }
 
   step(budgetMs: number): boolean {
@@ -269,7 +274,13 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
    * trees could not be read (left without changes; the first few errors kept).
    */
   get changeNotes(): { unhandled: number; renameLimitHit: number; missingBlobs: number; unreadableCommits: number; firstErrors: { commit: CommitIndex; error: PackscopeError }[] } {
-    return { unhandled: this.rules?.unhandled ?? 0, renameLimitHit: this.notes.renameLimitHit, missingBlobs: this.notes.missingBlobs.size, unreadableCommits: this.unreadableCount, firstErrors: this.unreadable };
+    return {
+      unhandled: this.rules?.unhandled ?? 0,
+      renameLimitHit: this.notes.renameLimitHit,
+      missingBlobs: this.notes.missingBlobs.size,
+      unreadableCommits: this.unreadableCount,
+      firstErrors: this.unreadable,
+    };
   }
 
   private startHistory(walk: LogWalk): void {
@@ -349,7 +360,6 @@ export class SizeAnalysisRun implements SizeAnalysisJob {
     this.treeCacheBytes += data.length;
     return data;
   };
-
 
   /** Sizes from the size table (no lookup in the packs), contents through a small cache. */
   private cachedBlobs(db: BlobReader): BlobReader {

@@ -119,7 +119,8 @@ export function summarize(facts: HistoryFacts): SizeAnalysis {
   for (let s = 0; s < nSlots; s++) if (blobOfSlot[s] >= 0) slotOfBlob[blobOfSlot[s]] = s;
 
   // Largest versions per path, kept sorted (at most LARGEST_VERSIONS each).
-  const largerFirst = (a: VersionOrigin, b: VersionOrigin): number => sizeOfSlot(slotOfBlob[b.blob]) - sizeOfSlot(slotOfBlob[a.blob]) || storedOfSlot(slotOfBlob[b.blob]) - storedOfSlot(slotOfBlob[a.blob]) || a.blob - b.blob;
+  const largerFirst = (a: VersionOrigin, b: VersionOrigin): number =>
+    sizeOfSlot(slotOfBlob[b.blob]) - sizeOfSlot(slotOfBlob[a.blob]) || storedOfSlot(slotOfBlob[b.blob]) - storedOfSlot(slotOfBlob[a.blob]) || a.blob - b.blob;
 
   for (let slot = 0; slot < nSlots; slot++) {
     let e = headOf(slot);

@@ -106,10 +106,7 @@ export interface ExtensionStats extends SizeSums {
 export const LARGEST_VERSIONS = 5;
 
 /** Where a blob's bytes live. */
-export type BlobPlace =
-  | { kind: 'packed'; pack: number; offset: number }
-  | { kind: 'loose' }
-  | { kind: 'missing' }; // named by a tree but absent (a partial clone's promised blob)
+export type BlobPlace = { kind: 'packed'; pack: number; offset: number } | { kind: 'loose' } | { kind: 'missing' }; // named by a tree but absent (a partial clone's promised blob)
 
 /**
  * Every blob in the repository, in id order, then the blobs history names that the repository

@@ -98,4 +98,3 @@ export interface CommitGraphVerifyReport {
   commits: number;
   ms: number;
 }
-

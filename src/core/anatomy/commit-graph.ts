@@ -63,10 +63,11 @@ export function commitGraphAnatomy(repo: OpenRepository, checkCancelled: () => v
   const load = loadedCommitGraph(repo);
   const graph = load.graph;
   const layers: CommitGraphLayerAnatomy[] = [];
-  if (graph) graph.layers.forEach((layer, k) => {
-    checkCancelled();
-    layers.push(layerAnatomy(graph, layer, k));
-  });
+  if (graph)
+    graph.layers.forEach((layer, k) => {
+      checkCancelled();
+      layers.push(layerAnatomy(graph, layer, k));
+    });
   const files = (repo.files.commitGraphFiles ?? []).map((f) => ({ path: f.path, size: f.source.size }));
   const chainFile = (repo.files.commitGraphFiles ?? []).find((f) => f.path.endsWith('commit-graphs/commit-graph-chain'))?.path;
   const messages = load.messages.slice(0, 64).map((m) => ({ ...m, text: capText(m.text) }));

@@ -98,7 +98,10 @@ function readRev(repo: OpenRepository, file: FileEntry, idx: PackIndex | Packsco
       out.mismatch = finding;
     } else if (!rev.matchesPack(idx.packChecksum())) {
       out.error = toWire(
-        new PackscopeError('Mismatch', `the .rev was written for pack ${rev.packChecksumHex()}, but the .idx belongs to pack ${toHex(idx.packChecksum())}`, { file: file.path, offset: rev.layout().packChecksum.offset }),
+        new PackscopeError('Mismatch', `the .rev was written for pack ${rev.packChecksumHex()}, but the .idx belongs to pack ${toHex(idx.packChecksum())}`, {
+          file: file.path,
+          offset: rev.layout().packChecksum.offset,
+        }),
       );
     }
     return out;
@@ -136,7 +139,12 @@ function readMtimes(repo: OpenRepository, file: FileEntry, idx: PackIndex | Pack
     const { min, max } = mtimes.summary();
     const out: NonNullable<Companions['mtimes']> = { ...base, min: min ?? 0, max: max ?? 0, times };
     if (!mtimes.matchesPack(idx.packChecksum())) {
-      out.error = toWire(new PackscopeError('Mismatch', `the .mtimes was written for another pack: its pack checksum is not the .idx's ${toHex(idx.packChecksum())}`, { file: file.path, offset: mtimes.layout().packChecksum.offset }));
+      out.error = toWire(
+        new PackscopeError('Mismatch', `the .mtimes was written for another pack: its pack checksum is not the .idx's ${toHex(idx.packChecksum())}`, {
+          file: file.path,
+          offset: mtimes.layout().packChecksum.offset,
+        }),
+      );
     }
     return out;
   } catch (err) {

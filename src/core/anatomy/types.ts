@@ -237,4 +237,3 @@ export interface DeltaStepDetail {
   copiedBytes?: number;
   insertedBytes?: number;
 }
-

@@ -106,7 +106,16 @@ export class FolderLastChanges {
     const ms = Math.round(performance.now() - this.started);
     if (!this.walk) {
       const total = this.index.count;
-      return { resolved: 0, total, walked: 0, bounded: false, ms, skipped: `this folder has ${total} entries; sizes and last commits are shown for folders of up to ${MAX_ENTRIES}`, missingParents: 0, unreadable: 0 };
+      return {
+        resolved: 0,
+        total,
+        walked: 0,
+        bounded: false,
+        ms,
+        skipped: `this folder has ${total} entries; sizes and last commits are shown for folders of up to ${MAX_ENTRIES}`,
+        missingParents: 0,
+        unreadable: 0,
+      };
     }
     const s = this.walk.stats;
     const summary: LastChangeSummary = { resolved: s.resolved, total: s.total, walked: s.commitsWalked, bounded: s.bounded, ms, missingParents: s.missingParents, unreadable: s.unreadable };

@@ -82,7 +82,6 @@ export interface FileFinderAnswer {
   capped?: string;
 }
 
-
 /** The answer to a browse request: the commit, its tree walked to `path`. */
 export interface BrowseResult {
   commit: string;

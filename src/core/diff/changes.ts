@@ -63,7 +63,13 @@ export function databaseBlobs(db: ObjectDatabase): BlobReader {
 }
 
 /** The comparison as a sliced generator (yields running work counts; see tree-diff.ts). */
-export function* walkChanges(db: ObjectDatabase, oldTree: Uint8Array | undefined, newTree: Uint8Array | undefined, options: ChangesOptions = {}, blobs: BlobReader = databaseBlobs(db)): Generator<number, Changes> {
+export function* walkChanges(
+  db: ObjectDatabase,
+  oldTree: Uint8Array | undefined,
+  newTree: Uint8Array | undefined,
+  options: ChangesOptions = {},
+  blobs: BlobReader = databaseBlobs(db),
+): Generator<number, Changes> {
   const walked = yield* walkTreeDiff(db, oldTree, newTree, { recursive: options.recursive, limits: options.limits, keepGoing: options.keepGoing });
   if (!(options.renames || options.copies)) return { pairs: walked.pairs, truncated: walked.truncated, renames: 'off', missing: [] };
   const found = yield* detectRenames(walked.pairs, blobs, options);

@@ -43,16 +43,7 @@ export function writeCombinedPatch(db: ObjectDatabase, out: ByteSink, p: Combine
 }
 
 /** show_combined_header. */
-function writeHeader(
-  out: ByteSink,
-  p: CombinedPath,
-  dense: boolean,
-  abbrev: Abbreviator,
-  modeDiffers: boolean,
-  deleted: boolean,
-  added: boolean,
-  fileLabels: boolean,
-): void {
+function writeHeader(out: ByteSink, p: CombinedPath, dense: boolean, abbrev: Abbreviator, modeDiffers: boolean, deleted: boolean, added: boolean, fileLabels: boolean): void {
   out.text(dense ? 'diff --cc ' : 'diff --combined ');
   out.bytes(quoteTwo('', p.path));
   out.text(`\nindex ${p.parents.map((q) => abbrev.abbrev(q.oid)).join(',')}..${abbrev.abbrev(p.oid)}\n`);

@@ -37,7 +37,12 @@ function pathKey(path: Uint8Array): string {
 }
 
 /** `-c`'s paths: those that differ from every parent, in git's order; yields between slices. */
-export function* walkCombined(db: ObjectDatabase, mergeTree: Uint8Array, parentTrees: Uint8Array[], limits: Partial<TreeDiffLimits> = {}): Generator<number, { paths: CombinedPath[]; truncated: boolean }> {
+export function* walkCombined(
+  db: ObjectDatabase,
+  mergeTree: Uint8Array,
+  parentTrees: Uint8Array[],
+  limits: Partial<TreeDiffLimits> = {},
+): Generator<number, { paths: CombinedPath[]; truncated: boolean }> {
   const zero = new Uint8Array(db.algo.size);
   let truncated = false;
   const perParent: Map<string, FilePair>[] = [];

@@ -134,8 +134,7 @@ export function compactChanges(side: CompactSide, other: CompactSide, indentHeur
           const score = { effectiveIndent: 0, penalty: 0 };
           scoreSplit(n, indent, shift, score);
           scoreSplit(n, indent, shift - groupSize, score);
-          const cmpIndents =
-            (score.effectiveIndent > bestIndent ? 1 : 0) - (score.effectiveIndent < bestIndent ? 1 : 0);
+          const cmpIndents = (score.effectiveIndent > bestIndent ? 1 : 0) - (score.effectiveIndent < bestIndent ? 1 : 0);
           if (bestShift === -1 || INDENT_WEIGHT * cmpIndents + (score.penalty - bestPenalty) <= 0) {
             bestIndent = score.effectiveIndent;
             bestPenalty = score.penalty;
@@ -173,12 +172,7 @@ function groupPrevious(side: CompactSide, g: Group): boolean {
 }
 
 /** measure_split + score_add_split for a split just above line `split`. */
-function scoreSplit(
-  n: number,
-  indent: (i: number) => number,
-  split: number,
-  score: { effectiveIndent: number; penalty: number },
-): void {
+function scoreSplit(n: number, indent: (i: number) => number, split: number, score: { effectiveIndent: number; penalty: number }): void {
   const endOfFile = split >= n;
   const lineIndent = endOfFile ? -1 : indent(split);
 

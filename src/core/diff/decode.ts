@@ -142,8 +142,7 @@ export function decodePatch(a: Uint8Array, b: Uint8Array, options: DecodeOptions
     forEachHunkLine(hunk, (kind, oldLine, newLine) => {
       if (shown >= maxLines) return true;
       shown++;
-      const { text, cut, noNewline } =
-        kind === 'del' ? decodeLine(diff.old, oldLine) : decodeLine(diff.new, newLine);
+      const { text, cut, noNewline } = kind === 'del' ? decodeLine(diff.old, oldLine) : decodeLine(diff.new, newLine);
       lines.push({
         kind,
         oldNo: oldLine >= 0 ? oldLine + 1 : null,

@@ -158,7 +158,13 @@ async function drive<T>(gen: Generator<number, T>, pacing: Pacing, label: string
  * The changes a resolved target makes, as `git diff-tree -r [-M] [-C]` lists them (two blobs:
  * one modified file, or none when they are the same), at most `limits.maxFiles`.
  */
-export async function compareTarget(db: ObjectDatabase, resolved: ResolvedTarget, options: { renames: boolean; copies: boolean }, limits: Pick<DiffRequestLimits, 'maxFiles' | 'maxBlobBytes'>, pacing: Pacing): Promise<Changes> {
+export async function compareTarget(
+  db: ObjectDatabase,
+  resolved: ResolvedTarget,
+  options: { renames: boolean; copies: boolean },
+  limits: Pick<DiffRequestLimits, 'maxFiles' | 'maxBlobBytes'>,
+  pacing: Pacing,
+): Promise<Changes> {
   if (resolved.blobs) {
     const { from, to } = resolved.blobs;
     const same = toHex(from.oid) === toHex(to.oid);
@@ -310,7 +316,13 @@ export interface PairHunks {
 }
 
 /** Hunks between two sides (`context` lines around changes, or `whole`: the whole file), capped by `limits`. */
-export function pairHunks(db: ObjectDatabase, old: FileSide | undefined, neu: FileSide | undefined, options: { context?: number; whole?: boolean }, limits: Pick<DiffRequestLimits, 'maxBlobBytes' | 'maxHunkLines' | 'maxLineBytes'>): PairHunks {
+export function pairHunks(
+  db: ObjectDatabase,
+  old: FileSide | undefined,
+  neu: FileSide | undefined,
+  options: { context?: number; whole?: boolean },
+  limits: Pick<DiffRequestLimits, 'maxBlobBytes' | 'maxHunkLines' | 'maxLineBytes'>,
+): PairHunks {
   const a = readSide(db, old, limits.maxBlobBytes);
   const b = readSide(db, neu, limits.maxBlobBytes);
   const empty: PairHunks = { hunks: [], added: 0, deleted: 0, oldLines: 0, newLines: 0, binary: false, oldSize: a.size ?? 0, newSize: b.size ?? 0, cut: { lines: 0, longLines: 0 } };
@@ -331,7 +343,13 @@ export function pairHunks(db: ObjectDatabase, old: FileSide | undefined, neu: Fi
 export type MergeFileHunks = DecodedCombined & { skipped?: SideSkip; error?: PackscopeError };
 
 /** A merge's file hunks from its result side and each parent's side, capped by `limits`. */
-export function mergeFileHunks(db: ObjectDatabase, result: FileSide | undefined, parents: (FileSide | undefined)[], options: { dense: boolean; context?: number }, limits: Pick<DiffRequestLimits, 'maxBlobBytes' | 'maxHunkLines' | 'maxLineBytes'>): MergeFileHunks {
+export function mergeFileHunks(
+  db: ObjectDatabase,
+  result: FileSide | undefined,
+  parents: (FileSide | undefined)[],
+  options: { dense: boolean; context?: number },
+  limits: Pick<DiffRequestLimits, 'maxBlobBytes' | 'maxHunkLines' | 'maxLineBytes'>,
+): MergeFileHunks {
   const merged = readSide(db, result, limits.maxBlobBytes);
   const sides = parents.map((p) => readSide(db, p, limits.maxBlobBytes));
   const empty: MergeFileHunks = { binary: false, tooLarge: false, tooManyParents: false, approximate: false, hunks: [], cut: { lines: 0, hunks: 0, longLines: 0 } };
@@ -346,7 +364,13 @@ export function mergeFileHunks(db: ObjectDatabase, result: FileSide | undefined,
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Lines [start, start + count) (1-based, at most `maxBlobLines`) of a blob, decoded for display. */
-export function blobLines(db: ObjectDatabase, side: FileSide, start: number, count: number, limits: Pick<DiffRequestLimits, 'maxBlobBytes' | 'maxBlobLines' | 'maxLineBytes'>): { start: number; lines: string[]; total: number } {
+export function blobLines(
+  db: ObjectDatabase,
+  side: FileSide,
+  start: number,
+  count: number,
+  limits: Pick<DiffRequestLimits, 'maxBlobBytes' | 'maxBlobLines' | 'maxLineBytes'>,
+): { start: number; lines: string[]; total: number } {
   const read = readSide(db, side, limits.maxBlobBytes);
   if ('skipped' in read) {
     if (read.error) throw read.error;

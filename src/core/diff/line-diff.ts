@@ -82,11 +82,7 @@ export function diffLines(a: Uint8Array, b: Uint8Array, options: LineDiffOptions
 
   const view1 = changed1.subarray(1, n1 + 1);
   const view2 = changed2.subarray(1, n2 + 1);
-  myersDiff(
-    { classes: kept1.classes, lineOf: kept1.lineOf, changed: view1 },
-    { classes: kept2.classes, lineOf: kept2.lineOf, changed: view2 },
-    options.minimal === true,
-  );
+  myersDiff({ classes: kept1.classes, lineOf: kept1.lineOf, changed: view1 }, { classes: kept2.classes, lineOf: kept2.lineOf, changed: view2 }, options.minimal === true);
 
   const indentHeuristic = options.indentHeuristic !== false;
   const side1 = { count: n1, classes: classes.old, changed: changed1, lines: oldLines };
@@ -101,14 +97,7 @@ export function diffLines(a: Uint8Array, b: Uint8Array, options: LineDiffOptions
  * The kept lines of one side in [begin, end] (inclusive, as xdiff writes it): those with a
  * match on the other side, and multimatch lines unless they sit in a run of unmatched ones.
  */
-function keepMatchable(
-  classes: Int32Array,
-  otherCounts: Int32Array,
-  begin: number,
-  end: number,
-  count: number,
-  changed: Uint8Array,
-): { classes: Int32Array; lineOf: Int32Array } {
+function keepMatchable(classes: Int32Array, otherCounts: Int32Array, begin: number, end: number, count: number, changed: Uint8Array): { classes: Int32Array; lineOf: Int32Array } {
   const limit = Math.min(bogoSqrt(count), MAX_EQ_LIMIT);
   const size = Math.max(0, end - begin + 1);
   // 0 = no match, 1 = matches, 2 = matches too often

@@ -182,14 +182,7 @@ function splitBox(
         const i1 = kvdf[d + bias];
         const i2 = i1 - d;
         const v = i1 - off1 + (i2 - off2) - dd;
-        if (
-          v > K_HEUR * ec &&
-          v > best &&
-          off1 + SNAKE_COUNT <= i1 &&
-          i1 < lim1 &&
-          off2 + SNAKE_COUNT <= i2 &&
-          i2 < lim2
-        ) {
+        if (v > K_HEUR * ec && v > best && off1 + SNAKE_COUNT <= i1 && i1 < lim1 && off2 + SNAKE_COUNT <= i2 && i2 < lim2) {
           for (let k = 1; ha1[i1 - k] === ha2[i2 - k]; k++) {
             if (k === SNAKE_COUNT) {
               best = v;
@@ -211,14 +204,7 @@ function splitBox(
         const i1 = kvdb[d + bias];
         const i2 = i1 - d;
         const v = lim1 - i1 + (lim2 - i2) - dd;
-        if (
-          v > K_HEUR * ec &&
-          v > best &&
-          off1 < i1 &&
-          i1 <= lim1 - SNAKE_COUNT &&
-          off2 < i2 &&
-          i2 <= lim2 - SNAKE_COUNT
-        ) {
+        if (v > K_HEUR * ec && v > best && off1 < i1 && i1 <= lim1 - SNAKE_COUNT && off2 < i2 && i2 <= lim2 - SNAKE_COUNT) {
           for (let k = 0; ha1[i1 + k] === ha2[i2 + k]; k++) {
             if (k === SNAKE_COUNT - 1) {
               best = v;

@@ -83,8 +83,11 @@ export function archiveSource(db: ObjectDatabase, refs: RefMap, rev: string, pat
 export function archiveName(title: string, source: ArchiveSource, path: string[]): string {
   const short = (source.commit?.oid ?? toHex(source.tree)).slice(0, 7);
   const parts = [title, short, ...(path.length ? [path.join('-')] : [])];
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters cannot stand in a file name; they are replaced.
-  const clean = parts.join('-').replace(/[\u0000-\u001f\\/:*?"<>|]+/g, '_').trim();
+  const clean = parts
+    .join('-')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters cannot stand in a file name; they are replaced.
+    .replace(/[\u0000-\u001f\\/:*?"<>|]+/g, '_')
+    .trim();
   return `${clean || short}.zip`;
 }
 

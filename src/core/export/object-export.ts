@@ -62,4 +62,3 @@ export function exportObject(oidHex: string, obj: GitObject, form: ObjectExportF
       return { bytes: prettyText(obj, algo), name: obj.type === 'blob' && fileName ? fileName : `${oidHex}.${obj.type}.txt` };
   }
 }
-

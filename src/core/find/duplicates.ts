@@ -152,7 +152,13 @@ export class DuplicateFinder {
         } else if (d === 0) equal.push(s);
       }
       if (!min) return true;
-      if (equal.length > 1) this.found.push(this.describe(min.oid.slice(0, H), equal.map((s) => s.location())));
+      if (equal.length > 1)
+        this.found.push(
+          this.describe(
+            min.oid.slice(0, H),
+            equal.map((s) => s.location()),
+          ),
+        );
       this.visited += equal.length;
       for (const s of equal) s.advance();
     }

@@ -201,7 +201,7 @@ export class PackBitmap {
     const entryCount = u32(head, 8);
     const packChecksum = head.slice(12, 12 + H);
     if (options.packChecksum !== undefined && !bytesEqual(packChecksum, options.packChecksum)) {
-      fail('Mismatch', 'bitmap was written for another pack: its pack checksum differs from the pack\'s', { file, offset: 12 });
+      fail('Mismatch', "bitmap was written for another pack: its pack checksum differs from the pack's", { file, offset: 12 });
     }
     this.header = { version, flags, unknownFlags: flags & ~KNOWN_FLAGS & 0xffff, entryCount, packChecksum };
 
@@ -326,7 +326,10 @@ export class PackBitmap {
           }
           outWord += runLength;
           if (wordIndex + 1 + literals > ewah.wordCount) {
-            fail('OutOfRange', `corrupt ewah bitmap: run-length word ${wordIndex} announces ${literals} literal words, but only ${ewah.wordCount - wordIndex - 1} follow`, { file, offset: wordsAt + wordIndex * 8 });
+            fail('OutOfRange', `corrupt ewah bitmap: run-length word ${wordIndex} announces ${literals} literal words, but only ${ewah.wordCount - wordIndex - 1} follow`, {
+              file,
+              offset: wordsAt + wordIndex * 8,
+            });
           }
           literalsLeft = literals;
         } else {

@@ -124,7 +124,8 @@ export function readChunkTable(source: ByteSource, tableAt: number, count: numbe
       if (offset > trailerAt) fail('Truncated', `improper chunk offset(s) ${pair}: chunk ${chunkIdName(id)} starts past the checksum at ${trailerAt.toString(16)}`, place);
       if (offset % CHUNK_ALIGNMENT !== 0) fail('BadChunk', `chunk id ${id.toString(16)} not ${CHUNK_ALIGNMENT}-byte aligned (offset ${hex64(table, at + 4)})`, place);
       if (next < offset) fail('BadChunk', `improper chunk offset(s) ${pair}: chunks are non-monotonic`, { file, offset: tableAt + nextAt });
-      if (next > trailerAt) fail('Truncated', `improper chunk offset(s) ${pair}: chunk ${chunkIdName(id)} extends beyond the checksum at ${trailerAt.toString(16)}`, { file, offset: tableAt + nextAt });
+      if (next > trailerAt)
+        fail('Truncated', `improper chunk offset(s) ${pair}: chunk ${chunkIdName(id)} extends beyond the checksum at ${trailerAt.toString(16)}`, { file, offset: tableAt + nextAt });
     }
     if (chunks.some((c) => c.idValue === id)) fail('BadChunk', `duplicate chunk ID ${id.toString(16)} found`, place);
     chunks.push({ id: chunkIdName(id), idValue: id, offset, length: next - offset, tableOffset: tableAt + at });

@@ -1,4 +1,18 @@
-import { CHUNK_BASE, CHUNK_BDAT, CHUNK_BIDX, CHUNK_CDAT, CHUNK_EDGE, CHUNK_GDA2, CHUNK_GDO2, CHUNK_OIDF, CHUNK_OIDL, CHUNK_TABLE_ENTRY_SIZE, chunkTableSize, readChunkTable, type Chunk } from './chunk-table.ts';
+import {
+  CHUNK_BASE,
+  CHUNK_BDAT,
+  CHUNK_BIDX,
+  CHUNK_CDAT,
+  CHUNK_EDGE,
+  CHUNK_GDA2,
+  CHUNK_GDO2,
+  CHUNK_OIDF,
+  CHUNK_OIDL,
+  CHUNK_TABLE_ENTRY_SIZE,
+  chunkTableSize,
+  readChunkTable,
+  type Chunk,
+} from './chunk-table.ts';
 import { u32 } from '../bytes/be.ts';
 import type { ByteSource } from '../bytes/source.ts';
 import { fail } from '../errors.ts';

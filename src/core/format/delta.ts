@@ -66,9 +66,7 @@ export function readCopy(delta: Uint8Array, pos: number, cmd: number): number {
 }
 
 /** One decoded instruction, for the delta-chain view. */
-export type DeltaInstruction =
-  | { op: 'copy'; at: number; baseOffset: number; length: number }
-  | { op: 'insert'; at: number; length: number };
+export type DeltaInstruction = { op: 'copy'; at: number; baseOffset: number; length: number } | { op: 'insert'; at: number; length: number };
 
 /**
  * Applies a delta to its base. Every copy is checked against the base, every insert against the

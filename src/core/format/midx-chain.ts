@@ -104,7 +104,13 @@ export class MultiPackIndexChain implements MidxLike {
         // layer 10,000 times made every lookup walk 10,000 layers: found by fuzzing).
         const first = seen.get(name);
         if (first !== undefined) {
-          stop(new PackscopeError('CorruptObject', `multi-pack-index layer ${name} is listed twice in the chain (lines ${first + 1} and ${i + 1}): a layer cannot be built on itself`, { file, offset: lineAt }), i);
+          stop(
+            new PackscopeError('CorruptObject', `multi-pack-index layer ${name} is listed twice in the chain (lines ${first + 1} and ${i + 1}): a layer cannot be built on itself`, {
+              file,
+              offset: lineAt,
+            }),
+            i,
+          );
           break;
         }
         seen.set(name, i);
@@ -116,7 +122,10 @@ export class MultiPackIndexChain implements MidxLike {
           }
           layer = MultiPackIndex.open(layerSource, { expectedAlgo: algo });
           if (checkNames && !bytesEqual(layer.checksum(), fromHex(name))) {
-            fail('Mismatch', `multi-pack-index layer checksum ${toHex(layer.checksum())} does not match its name ${name} in the chain`, { file: layerSource.name, offset: layerSource.size - algo.size });
+            fail('Mismatch', `multi-pack-index layer checksum ${toHex(layer.checksum())} does not match its name ${name} in the chain`, {
+              file: layerSource.name,
+              offset: layerSource.size - algo.size,
+            });
           }
         } catch (err) {
           if (!(err instanceof PackscopeError)) throw err;
@@ -355,7 +364,11 @@ function readChainLines(source: ByteSource, expectedAlgo: HashAlgo | undefined):
       result.lineOffsets.push(at);
     } else if (isHash) {
       result.unread.push(head.toLowerCase());
-      result.stopError ??= new PackscopeError('Truncated', `multi-pack-index chain file lists a layer on line ${line + 1} that git does not read: ${source.size} bytes hold only ${count} lines of ${algo.hexSize + 1} (is the last newline missing?)`, { file, offset: at });
+      result.stopError ??= new PackscopeError(
+        'Truncated',
+        `multi-pack-index chain file lists a layer on line ${line + 1} that git does not read: ${source.size} bytes hold only ${count} lines of ${algo.hexSize + 1} (is the last newline missing?)`,
+        { file, offset: at },
+      );
     }
     at = end + 1;
   }

@@ -357,7 +357,10 @@ export class MultiPackIndex implements MidxLike {
     const btmp = this.chunk(CHUNK_BTMP);
     if (btmp === undefined) fail('NotFound', 'MIDX does not contain the BTMP chunk', { file: this.name });
     if (btmp.length !== this.packCount * 8) {
-      fail('BadChunk', `multi-pack-index bitmapped packfiles chunk is the wrong size: ${btmp.length} bytes, but ${this.packCount} packs need ${this.packCount * 8}`, { file: this.name, offset: btmp.tableOffset });
+      fail('BadChunk', `multi-pack-index bitmapped packfiles chunk is the wrong size: ${btmp.length} bytes, but ${this.packCount} packs need ${this.packCount * 8}`, {
+        file: this.name,
+        offset: btmp.tableOffset,
+      });
     }
     if (!(packId >= 0 && packId < this.packCount)) fail('OutOfRange', `pack id ${packId} is outside [0, ${this.packCount})`, { file: this.name });
     const row = this.source.read(btmp.offset + packId * 8, 8);

@@ -64,7 +64,13 @@ export function packIndexDisagreements(source: ByteSource, header: PackHeader, a
   }
   const trailer = readPackTrailer(source, algo);
   if (!bytesEqual(trailer, idxPackChecksum)) {
-    out.push(new PackscopeError('Mismatch', `pack checksum ${toHex(trailer)} differs from the copy in ${idxName} (${toHex(idxPackChecksum)}): the pack was changed or cut, or the idx belongs to another pack; its objects are still read, each checked on its own`, { file: source.name, offset: source.size - algo.size }));
+    out.push(
+      new PackscopeError(
+        'Mismatch',
+        `pack checksum ${toHex(trailer)} differs from the copy in ${idxName} (${toHex(idxPackChecksum)}): the pack was changed or cut, or the idx belongs to another pack; its objects are still read, each checked on its own`,
+        { file: source.name, offset: source.size - algo.size },
+      ),
+    );
   }
   return out;
 }

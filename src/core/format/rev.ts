@@ -137,7 +137,15 @@ export class ReverseIndex {
     forEachTableEntry(this.source, n, (index, found) => {
       const expected = order[index];
       if (found === expected) return false;
-      differs = { severity: 'error', check: 'cross-check', kind: 'Mismatch', file, offset: this.entryOffset(index), revEntry: { index, expected, found }, message: `invalid rev-index position at ${index}: ${found} != ${expected}` };
+      differs = {
+        severity: 'error',
+        check: 'cross-check',
+        kind: 'Mismatch',
+        file,
+        offset: this.entryOffset(index),
+        revEntry: { index, expected, found },
+        message: `invalid rev-index position at ${index}: ${found} != ${expected}`,
+      };
       return true;
     });
     if (differs) return differs;

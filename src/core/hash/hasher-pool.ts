@@ -126,4 +126,3 @@ export function poolAgrees(pool: HasherPool, algo: HashAlgo): boolean {
   const y = b.digest();
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
-

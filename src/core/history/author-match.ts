@@ -46,7 +46,8 @@ export function basicToJs(pattern: string): string {
     if (c === '\\' && i + 1 < pattern.length) {
       const e = pattern[++i];
       if ('(){}|+?'.includes(e)) out += e;
-      else if (/[A-Za-z0-9]/.test(e) && !'wWsSbB'.includes(e) && !/[1-9]/.test(e)) out += e; // `\a` is `a` in a BRE
+      else if (/[A-Za-z0-9]/.test(e) && !'wWsSbB'.includes(e) && !/[1-9]/.test(e))
+        out += e; // `\a` is `a` in a BRE
       else out += `\\${e}`;
       continue;
     }
@@ -64,7 +65,10 @@ export function basicToJs(pattern: string): string {
         out += '\\[';
         continue;
       }
-      const body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\').replace(/^(\^?)\]/, '$1\\]');
+      const body = pattern
+        .slice(i + 1, j)
+        .replace(/\\/g, '\\\\')
+        .replace(/^(\^?)\]/, '$1\\]');
       out += `[${body}]`;
       i = j;
       continue;

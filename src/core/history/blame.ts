@@ -65,7 +65,6 @@ export interface BlameOptions {
   graph?: CommitGraph;
 }
 
-
 const DEFAULT_BLOB_CACHE = 64 * 1024 * 1024;
 
 /** A blame in progress: `step` until `done`, then `entries()`. */
@@ -143,7 +142,6 @@ export class Blame {
   get bloom(): BloomStats {
     return this.graph?.bloom ?? { definitelyNot: 0, maybe: 0, notPresent: 0 };
   }
-
 
   /** git's get_origin: the one origin of a commit and path. */
   private origin(commit: string, path: Uint8Array, blob: Uint8Array): BlameOrigin {

@@ -103,4 +103,3 @@ export function shortName(name: string): string {
 function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-

@@ -447,4 +447,3 @@ function latin1(data: Uint8Array, start: number, end: number): string {
   // One call instead of a string grown a character at a time (ids are 40 or 64 characters).
   return String.fromCharCode.apply(null, data.subarray(start, end) as unknown as number[]);
 }
-

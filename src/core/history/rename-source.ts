@@ -68,7 +68,14 @@ function key(bytes: Uint8Array): string {
  * `commitTree`, or undefined. `added` is the path's entry in the commit (the caller has already
  * seen that the parent does not hold it as a file).
  */
-export function findRenameSource(db: ObjectDatabase, parentTree: Uint8Array, commitTree: Uint8Array, path: Uint8Array, added: { mode: number; oid: Uint8Array }, search: RenameSearch): RenameSource | undefined {
+export function findRenameSource(
+  db: ObjectDatabase,
+  parentTree: Uint8Array,
+  commitTree: Uint8Array,
+  path: Uint8Array,
+  added: { mode: number; oid: Uint8Array },
+  search: RenameSearch,
+): RenameSource | undefined {
   const destination: FilePair = { status: 'A', old: undefined, new: { path, mode: added.mode, oid: added.oid }, score: 0 };
   const pairs: FilePair[] = [];
   if (search === 'blame') {

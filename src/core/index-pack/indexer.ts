@@ -356,7 +356,12 @@ export class PackIndexer {
         const trailer = this.data.read(at, this.H);
         this.trailerOk = bytesEqual(trailer, this.computed);
         if (!this.trailerOk) {
-          this.problems.push(new PackscopeError('BadChecksum', `the pack's trailing checksum is ${toHex(trailer)}, but its content hashes to ${toHex(this.computed)}: the pack was altered after it was written`, { file: this.file, offset: at }));
+          this.problems.push(
+            new PackscopeError('BadChecksum', `the pack's trailing checksum is ${toHex(trailer)}, but its content hashes to ${toHex(this.computed)}: the pack was altered after it was written`, {
+              file: this.file,
+              offset: at,
+            }),
+          );
         }
         if (at + this.H < size) {
           this.trailerOk = false;
@@ -618,7 +623,10 @@ export class PackIndexer {
       // Hundreds of lines say nothing more than the first few and the count.
       if (listed++ < 20) this.problems.push(new PackscopeError(kind, message, place));
     }
-    if (listed > 20) this.problems.push(new PackscopeError('MissingBase', `${listed} deltas in all are unresolved (${missingBases} ref-deltas with no base in this pack); the first 20 are listed`, { file: this.file }));
+    if (listed > 20)
+      this.problems.push(
+        new PackscopeError('MissingBase', `${listed} deltas in all are unresolved (${missingBases} ref-deltas with no base in this pack); the first 20 are listed`, { file: this.file }),
+      );
   }
 }
 

@@ -43,7 +43,6 @@ export interface MeasuringInflater {
   inflateMeasured(input: Uint8Array, size: number): MeasuredInflate;
 }
 
-
 /** A decoding table: entries indexed by `maxBits` bit-reversed input bits. */
 interface CodeTable {
   table: Uint16Array;

@@ -15,7 +15,6 @@ import { InflateFailure, checkZlibHeader } from './inflater.ts';
  * | 2    | BTYPE: 0 stored, 1 fixed Huffman, 2 dynamic |
  */
 
-
 /** A canonical Huffman code: how many codes of each length, and the symbols in code order. */
 interface Huffman {
   counts: Uint16Array; // counts[len], len 0..15

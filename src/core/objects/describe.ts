@@ -215,4 +215,3 @@ export function describeContent(type: string, data: Uint8Array, algo: HashAlgo, 
   }
   return content;
 }
-

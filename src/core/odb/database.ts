@@ -28,9 +28,7 @@ import { PackScan } from '../scan/pack-scan.ts';
  * say where it is (an idx offset past the 64-bit table, a midx pack id out of range): reading it
  * fails with `error` (or the idx's own reason), and it fails alone.
  */
-export type ObjectLocation =
-  | { kind: 'packed'; pack: PackFile; offset: number; position: number; error?: PackscopeError }
-  | { kind: 'loose'; file: FileEntry };
+export type ObjectLocation = { kind: 'packed'; pack: PackFile; offset: number; position: number; error?: PackscopeError } | { kind: 'loose'; file: FileEntry };
 
 /** A copy that could not be read while another copy of the same object could (git marks it bad and retries the other packs). */
 export interface BadCopy {
@@ -144,7 +142,10 @@ export class ObjectDatabase {
         const pack = byIdxName.get(name.endsWith('.pack') ? name.replace(/\.pack$/, '.idx') : name);
         this.midxPacks[id] = pack;
         if (pack) covered.add(pack);
-        else this.problems.push(new PackscopeError('NotFound', `the multi-pack-index names ${name}, which is not in the folder or did not open; its objects are searched in the other packs`, { file: this.midx?.file }));
+        else
+          this.problems.push(
+            new PackscopeError('NotFound', `the multi-pack-index names ${name}, which is not in the folder or did not open; its objects are searched in the other packs`, { file: this.midx?.file }),
+          );
       });
     }
     for (const p of this.packs) if (!covered.has(p)) this.uncoveredPacks.push(p);

@@ -116,7 +116,8 @@ export class IdHashIndex {
     const { words, stride, front } = this;
     const f = ((w0 ^ w1) & this.frontMask) * stride;
     const cached = front[f + words];
-    if (cached !== 0 && front[f] === w0 && front[f + 1] === w1 && front[f + 2] === w2 && front[f + 3] === w3 && front[f + 4] === w4 && (words === 5 || this.restEquals(front, f, bytes, at))) return cached - 1;
+    if (cached !== 0 && front[f] === w0 && front[f + 1] === w1 && front[f + 2] === w2 && front[f + 3] === w3 && front[f + 4] === w4 && (words === 5 || this.restEquals(front, f, bytes, at)))
+      return cached - 1;
     const row = this.lookup(bytes, at, w0, w1, w2, w3, w4);
     if (row >= 0) {
       for (let k = 0; k < words; k++) front[f + k] = wordAt(bytes, at + 4 * k);

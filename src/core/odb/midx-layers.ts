@@ -76,12 +76,24 @@ export function openMidx(files: RepositoryFiles, algo: HashAlgo, wrap: (s: ByteS
     const m = /multi-pack-index-([0-9a-f]+)\.midx$/.exec(f.path);
     if (m) layerFiles.set(m[1], f.source);
   }
-  const chain = MultiPackIndexChain.open(wrap(chainFile.source), (hex) => {
-    const s = layerFiles.get(hex);
-    return s ? wrap(s) : undefined;
-  }, { expectedAlgo: algo });
+  const chain = MultiPackIndexChain.open(
+    wrap(chainFile.source),
+    (hex) => {
+      const s = layerFiles.get(hex);
+      return s ? wrap(s) : undefined;
+    },
+    { expectedAlgo: algo },
+  );
   if (chain.error) {
-    problems.push(asProblem(chain.error, chainFile.path, chain.layers.length > 0 ? `the multi-pack-index chain is used up to layer ${chain.layers.length}; packs of later layers are read through their own .idx` : 'the multi-pack-index chain could not be loaded; every pack is read through its own .idx instead'));
+    problems.push(
+      asProblem(
+        chain.error,
+        chainFile.path,
+        chain.layers.length > 0
+          ? `the multi-pack-index chain is used up to layer ${chain.layers.length}; packs of later layers are read through their own .idx`
+          : 'the multi-pack-index chain could not be loaded; every pack is read through its own .idx instead',
+      ),
+    );
   }
   if (chain.layers.length === 0) return undefined;
   const layers = chain.layers.map((layer, k) => layerView(layer, chain.layerBase(k).packs)).reverse();

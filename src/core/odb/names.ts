@@ -1,4 +1,3 @@
-
 import { fromHex, isHex, toHex } from '../hash/hex.ts';
 import { parseCommit } from '../objects/commit.ts';
 import { parseTag } from '../objects/tag.ts';
@@ -14,10 +13,7 @@ import type { ObjectDatabase } from './database.ts';
  */
 
 /** The outcome of resolving a name. */
-export type NameResult =
-  | { kind: 'found'; oid: Uint8Array }
-  | { kind: 'missing'; reason: string }
-  | { kind: 'ambiguous'; candidates: string[] };
+export type NameResult = { kind: 'found'; oid: Uint8Array } | { kind: 'missing'; reason: string } | { kind: 'ambiguous'; candidates: string[] };
 
 class Unresolved extends Error {
   constructor(readonly result: NameResult) {
@@ -132,4 +128,3 @@ function walkPath(db: ObjectDatabase, tree: Uint8Array, path: string): Uint8Arra
   }
   return oid;
 }
-

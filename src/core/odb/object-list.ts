@@ -30,7 +30,11 @@ export function objectListPage(db: ObjectDatabase, table: ObjectTable, filter: O
 }
 
 /** Where an id prefix falls in the list: its one object's place, the candidates when several match, or none. */
-export function locateInObjectList(table: ObjectTable, prefix: string, filter: ObjectFilter): { kind: 'found'; index: number; oid: string } | { kind: 'ambiguous'; candidates: string[] } | { kind: 'none' } {
+export function locateInObjectList(
+  table: ObjectTable,
+  prefix: string,
+  filter: ObjectFilter,
+): { kind: 'found'; index: number; oid: string } | { kind: 'ambiguous'; candidates: string[] } | { kind: 'none' } {
   const clean = prefix.trim().toLowerCase();
   if (!/^[0-9a-f]{1,64}$/.test(clean)) fail('BadName', `"${prefix}" is not a hex object id or prefix`);
   const rows = table.rowsWithPrefix(clean, 50);

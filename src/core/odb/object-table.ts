@@ -85,7 +85,14 @@ export class ObjectTableBuilder {
   finish(): ObjectTable {
     if (!this.done) throw new Error('object table is not complete');
     const H = this.db.algo.size;
-    return new ObjectTable(this.db, this.ids.subarray(0, this.count * H), this.sources.subarray(0, this.count), this.offsets.subarray(0, this.count), this.positions.subarray(0, this.count), this.looseFiles);
+    return new ObjectTable(
+      this.db,
+      this.ids.subarray(0, this.count * H),
+      this.sources.subarray(0, this.count),
+      this.offsets.subarray(0, this.count),
+      this.positions.subarray(0, this.count),
+      this.looseFiles,
+    );
   }
 
   private grow(): void {
@@ -181,7 +188,11 @@ export class ObjectTable {
 
   /** Rows whose type has been read so far (while the packs are scanned: entries scanned). */
   get scannedRows(): number {
-    if (!this.packsScanned) return Math.min(this.count, this.db.packs.reduce((sum, p) => sum + this.db.packScan(p).scanned, 0));
+    if (!this.packsScanned)
+      return Math.min(
+        this.count,
+        this.db.packs.reduce((sum, p) => sum + this.db.packScan(p).scanned, 0),
+      );
     return this.scanned;
   }
 

@@ -409,14 +409,19 @@ export class ReachabilityWalk {
         this.link(row, tag.object, tag.type, follow, TAGGED);
       } else if (object.type === 'tree') {
         const data = object.data;
-        forEachTreeEntry(data, db.algo, () => this.table.oidHexAt(row), (mode, oidAt) => {
-          // (mode & 0o170000, without 32-bit operators on a value parsed from the repository)
-          const kind = Math.floor(mode / 0o10000) % 0o20;
-          if (kind === 0o16) return; // gitlink
-          // git: directories are trees, regular files and symlinks blobs; other modes are skipped.
-          const linkType: ObjectType | undefined = kind === 0o04 ? 'tree' : kind === 0o10 || kind === 0o12 ? 'blob' : undefined;
-          if (linkType) this.linkAt(row, data, oidAt, linkType, follow);
-        });
+        forEachTreeEntry(
+          data,
+          db.algo,
+          () => this.table.oidHexAt(row),
+          (mode, oidAt) => {
+            // (mode & 0o170000, without 32-bit operators on a value parsed from the repository)
+            const kind = Math.floor(mode / 0o10000) % 0o20;
+            if (kind === 0o16) return; // gitlink
+            // git: directories are trees, regular files and symlinks blobs; other modes are skipped.
+            const linkType: ObjectType | undefined = kind === 0o04 ? 'tree' : kind === 0o10 || kind === 0o12 ? 'blob' : undefined;
+            if (linkType) this.linkAt(row, data, oidAt, linkType, follow);
+          },
+        );
       }
     } catch (err) {
       this.markUnreadable(row, err);

@@ -97,11 +97,7 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
     rootKind = 'gitdir';
     gitDir = '';
   } else {
-    throw new PackscopeError(
-      'NotFound',
-      'no git object store here: expected a working tree with .git, a .git folder, an objects folder, or a folder of .pack/.idx files',
-      { file: '.' },
-    );
+    throw new PackscopeError('NotFound', 'no git object store here: expected a working tree with .git, a .git folder, an objects folder, or a folder of .pack/.idx files', { file: '.' });
   }
   if (gitDir !== undefined) objectsDir = join(gitDir, 'objects');
   else if (rootKind === 'objects') objectsDir = '';
@@ -174,7 +170,21 @@ export async function discoverRepository(reader: DirectoryReader): Promise<Repos
   const refFiles = await openAll(refPaths);
   const reflogFiles = await openAll(reflogPaths);
 
-  return { rootKind, gitDir, objectsDir, packDir, packDirFiles, midxChainFiles, ...(commitGraphFiles.length > 0 ? { commitGraphFiles } : {}), looseObjects, refFiles, config, ...(index ? { index } : {}), ...(reflogFiles.length > 0 ? { reflogFiles } : {}), problems };
+  return {
+    rootKind,
+    gitDir,
+    objectsDir,
+    packDir,
+    packDirFiles,
+    midxChainFiles,
+    ...(commitGraphFiles.length > 0 ? { commitGraphFiles } : {}),
+    looseObjects,
+    refFiles,
+    config,
+    ...(index ? { index } : {}),
+    ...(reflogFiles.length > 0 ? { reflogFiles } : {}),
+    problems,
+  };
 }
 
 /** Builds RepositoryFiles from a flat list of files (dropped single files, tests). */

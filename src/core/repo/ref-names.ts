@@ -91,7 +91,14 @@ export function showRefText(text: string): string {
   for (const ch of text) {
     if (shown >= SHOWN_NAME_CHARS) return `${out}… (${text.length} characters)`;
     const code = ch.codePointAt(0) as number;
-    const hidden = code < 0x20 || (code >= 0x7f && code < 0xa0) || (code >= 0x200b && code <= 0x200f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff || code === 0xfffd;
+    const hidden =
+      code < 0x20 ||
+      (code >= 0x7f && code < 0xa0) ||
+      (code >= 0x200b && code <= 0x200f) ||
+      (code >= 0x202a && code <= 0x202e) ||
+      (code >= 0x2066 && code <= 0x2069) ||
+      code === 0xfeff ||
+      code === 0xfffd;
     out += hidden ? `\\u{${code.toString(16)}}` : ch;
     shown++;
   }

@@ -56,10 +56,7 @@ function cText(bytes: Uint8Array, from: number, to: number): string {
 }
 
 /** What a loose ref file holds. */
-export type LooseRefContent =
-  | { kind: 'oid'; oid: string }
-  | { kind: 'symbolic'; target: string }
-  | { kind: 'broken'; reason: string };
+export type LooseRefContent = { kind: 'oid'; oid: string } | { kind: 'symbolic'; target: string } | { kind: 'broken'; reason: string };
 
 /** Reads a loose ref's bytes as git's parse_loose_ref_contents does; `size` is the whole file's. */
 export function parseLooseRef(bytes: Uint8Array, size: number, hexSize: number): LooseRefContent {
@@ -296,11 +293,7 @@ export interface LooseRef {
 }
 
 /** What `readRaw` finds for a name: git's refs_read_raw_ref. */
-export type RawRef =
-  | { kind: 'oid'; oid: string; packed: boolean }
-  | { kind: 'symbolic'; target: string }
-  | { kind: 'broken'; reason: string }
-  | { kind: 'missing' };
+export type RawRef = { kind: 'oid'; oid: string; packed: boolean } | { kind: 'symbolic'; target: string } | { kind: 'broken'; reason: string } | { kind: 'missing' };
 
 /** A name followed through symbolic refs, as git's refs_resolve_ref_unsafe follows it. */
 export type Resolution =

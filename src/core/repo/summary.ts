@@ -116,7 +116,9 @@ export function repositorySummary(repo: OpenRepository, facts: SummaryFacts): Re
   }
   const refs: RefSummary[] = [...facts.refs.entries()]
     .filter(([name]) => name !== 'HEAD')
-    .map(([name, v]) => (v.kind === 'oid' ? { name, oid: v.oid, ...(v.peeled ? { peeled: v.peeled } : {}) } : { name, target: v.target, ...(resolveRef(facts.refs, name) ? { oid: resolveRef(facts.refs, name) } : {}) }))
+    .map(([name, v]) =>
+      v.kind === 'oid' ? { name, oid: v.oid, ...(v.peeled ? { peeled: v.peeled } : {}) } : { name, target: v.target, ...(resolveRef(facts.refs, name) ? { oid: resolveRef(facts.refs, name) } : {}) },
+    )
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const headValue = facts.refs.get('HEAD');
   const head = headValue ? (headValue.kind === 'symbolic' ? { symbolic: headValue.target, oid: resolveRef(facts.refs, 'HEAD') } : { oid: headValue.oid }) : undefined;

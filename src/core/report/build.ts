@@ -111,7 +111,11 @@ export function reportJson(report: FindingsReport): string {
 
 /** The report's file name: `packscope-report-<folder>-<UTC time>.<ext>`, with the folder name reduced to safe characters. */
 export function reportFileName(report: FindingsReport, ext: 'json' | 'html'): string {
-  const folder = report.folder.title.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 60) || 'folder';
+  const folder =
+    report.folder.title
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 60) || 'folder';
   const when = report.generatedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '');
   return `packscope-report-${folder}-${when}.${ext}`;
 }

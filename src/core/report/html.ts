@@ -69,7 +69,6 @@ footer { margin-top: 2rem; font-size: 0.85rem; }
 }
 `;
 
-
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
@@ -139,10 +138,12 @@ export function reportHtml(report: FindingsReport): string {
       groups.set(key, group);
     });
     const grouped = (f: ReportFinding): boolean => (groups.get(causeKey(f) ?? '')?.members.length ?? 0) >= 2;
-    const head = '<table class="findings"><thead><tr><th class="num">#</th><th>Severity</th><th>Check</th><th>Kind</th><th>File</th><th class="num">Offset</th><th>Object</th><th>Message</th></tr></thead><tbody>';
+    const head =
+      '<table class="findings"><thead><tr><th class="num">#</th><th>Severity</th><th>Check</th><th>Kind</th><th>File</th><th class="num">Offset</th><th>Object</th><th>Message</th></tr></thead><tbody>';
     const row = (f: ReportFinding, n: number): string =>
       `<tr><td class="num">${n}</td><td class="sev sev-${f.severity}">${SEVERITY_LABEL[f.severity]}</td><td class="mono">${escapeHtml(f.check)}</td><td class="mono">${escapeHtml(f.kind)}</td><td class="mono wrap">${escapeHtml(f.file)}</td>${offsetCell(f.offset, f.offsetHex)}<td class="mono wrap">${f.oid === null ? '<span class="muted">—</span>' : escapeHtml(f.oid)}</td><td class="wrap">${escapeHtml(f.message)}</td></tr>`;
-    const groupTitle = (g: { cause: NonNullable<ReportFinding['cause']>; members: unknown[] }): string => `${formatCount(g.members.length)} findings follow from the damage at ${escapeHtml(g.cause.file)} ${escapeHtml(g.cause.offsetHex)}`;
+    const groupTitle = (g: { cause: NonNullable<ReportFinding['cause']>; members: unknown[] }): string =>
+      `${formatCount(g.members.length)} findings follow from the damage at ${escapeHtml(g.cause.file)} ${escapeHtml(g.cause.offsetHex)}`;
     out.push(head);
     const summarised = new Set<string>();
     report.findings.forEach((f, i) => {
@@ -153,7 +154,9 @@ export function reportHtml(report: FindingsReport): string {
       const key = causeKey(f) as string;
       if (summarised.has(key)) return;
       summarised.add(key);
-      out.push(`<tr class="cause-row"><td class="num">…</td><td colspan="7">${groupTitle(groups.get(key) as { cause: NonNullable<ReportFinding['cause']>; members: unknown[] })} (listed below)</td></tr>`);
+      out.push(
+        `<tr class="cause-row"><td class="num">…</td><td colspan="7">${groupTitle(groups.get(key) as { cause: NonNullable<ReportFinding['cause']>; members: unknown[] })} (listed below)</td></tr>`,
+      );
     });
     out.push('</tbody></table>');
     for (const group of groups.values()) {
@@ -165,14 +168,22 @@ export function reportHtml(report: FindingsReport): string {
   }
 
   if (report.openProblems.length > 0) {
-    out.push(`<h2>Problems opening the folder (${formatCount(report.openProblems.length)})</h2>`, '<table class="problems"><thead><tr><th>Kind</th><th>File</th><th class="num">Offset</th><th>Message</th></tr></thead><tbody>');
+    out.push(
+      `<h2>Problems opening the folder (${formatCount(report.openProblems.length)})</h2>`,
+      '<table class="problems"><thead><tr><th>Kind</th><th>File</th><th class="num">Offset</th><th>Message</th></tr></thead><tbody>',
+    );
     for (const p of report.openProblems) {
-      out.push(`<tr><td class="mono">${escapeHtml(p.kind)}</td><td class="mono wrap">${p.file === null ? '—' : escapeHtml(p.file)}</td>${offsetCell(p.offset, p.offsetHex)}<td class="wrap">${escapeHtml(p.message)}</td></tr>`);
+      out.push(
+        `<tr><td class="mono">${escapeHtml(p.kind)}</td><td class="mono wrap">${p.file === null ? '—' : escapeHtml(p.file)}</td>${offsetCell(p.offset, p.offsetHex)}<td class="wrap">${escapeHtml(p.message)}</td></tr>`,
+      );
     }
     out.push('</tbody></table>');
   }
 
-  out.push(`<h2>Evidence (${formatCount(report.evidence.length)} files)</h2>`, '<table class="evidence"><thead><tr><th>File</th><th class="num">Size (bytes)</th><th>Modified (UTC)</th><th>SHA-256</th></tr></thead><tbody>');
+  out.push(
+    `<h2>Evidence (${formatCount(report.evidence.length)} files)</h2>`,
+    '<table class="evidence"><thead><tr><th>File</th><th class="num">Size (bytes)</th><th>Modified (UTC)</th><th>SHA-256</th></tr></thead><tbody>',
+  );
   for (const e of report.evidence) {
     const hash = e.sha256 !== null ? `<td class="mono wrap">${escapeHtml(e.sha256)}</td>` : `<td class="sev-error wrap">not hashed: ${escapeHtml(e.error ?? 'unknown reason')}</td>`;
     out.push(`<tr><td class="mono wrap">${escapeHtml(e.path)}</td><td class="num">${formatCount(e.size)}</td><td class="mono nowrap">${e.mtime === null ? '—' : escapeHtml(e.mtime)}</td>${hash}</tr>`);
@@ -184,6 +195,11 @@ export function reportHtml(report: FindingsReport): string {
     out.push('</ul>');
   }
 
-  out.push(`<footer class="muted">Schema <span class="mono">${escapeHtml(report.schema)}</span>. The same content is available as JSON. Characters that could hide or disguise text are shown as boxed escapes such as <span class="ctl">\\x1b</span>.</footer>`, '</body>', '</html>', '');
+  out.push(
+    `<footer class="muted">Schema <span class="mono">${escapeHtml(report.schema)}</span>. The same content is available as JSON. Characters that could hide or disguise text are shown as boxed escapes such as <span class="ctl">\\x1b</span>.</footer>`,
+    '</body>',
+    '</html>',
+    '',
+  );
   return out.join('\n');
 }

@@ -284,7 +284,9 @@ export class PackScan {
     this.types[r] = 0;
     this.depths[r] = -2;
     if (this.problems.length < MAX_PROBLEMS) {
-      this.problems.push(err instanceof PackscopeError ? err : new PackscopeError('CorruptObject', err instanceof Error ? err.message : String(err), { file: this.pack.data.name, offset: this.offsets[r] }));
+      this.problems.push(
+        err instanceof PackscopeError ? err : new PackscopeError('CorruptObject', err instanceof Error ? err.message : String(err), { file: this.pack.data.name, offset: this.offsets[r] }),
+      );
     }
   }
 }

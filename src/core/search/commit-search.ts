@@ -17,10 +17,7 @@ import type { CommitMatch, MatchedField, SearchPerson, TextRange } from './types
  */
 
 /** What to look for. */
-export type CommitQuery =
-  | ({ field: 'message'; pattern: string } & MatchOptions)
-  | ({ field: 'person'; pattern: string } & MatchOptions)
-  | { field: 'date'; from: number; to: number };
+export type CommitQuery = ({ field: 'message'; pattern: string } & MatchOptions) | ({ field: 'person'; pattern: string } & MatchOptions) | { field: 'date'; from: number; to: number };
 
 /** Searches commits and tags. */
 export class CommitSearch extends ObjectScan {

@@ -43,7 +43,10 @@ export function compileMatcher(pattern: string, options: MatchOptions): TextMatc
   }
   const nested = nestedQuantifier(pattern);
   if (nested !== undefined) {
-    fail('BadName', `the group ending at character ${nested + 1} repeats something that already repeats (like (a+)+); such a pattern can take exponential time on some lines. Rewrite it without the nested repetition`);
+    fail(
+      'BadName',
+      `the group ending at character ${nested + 1} repeats something that already repeats (like (a+)+); such a pattern can take exponential time on some lines. Rewrite it without the nested repetition`,
+    );
   }
   return regexMatcher(re, true);
 }

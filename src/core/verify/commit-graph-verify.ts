@@ -463,7 +463,11 @@ export function odbCommitReader(db: ObjectDatabase): (oidHex: string) => OdbComm
  * or more), while in pack order git's packs keep commits together, so pages are read once.
  * Parsed commits are kept compactly (tree + parent ids as bytes, the date) until asked for.
  */
-export function prefetchedCommitReader(db: ObjectDatabase, graph: CommitGraph, options: { shallow?: boolean; onProgress?: (done: number, total: number) => void } = {}): (oidHex: string, position: number) => OdbCommitResult {
+export function prefetchedCommitReader(
+  db: ObjectDatabase,
+  graph: CommitGraph,
+  options: { shallow?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): (oidHex: string, position: number) => OdbCommitResult {
   const read = odbCommitReader(db);
   const H = db.algo.size;
   const total = graph.count;

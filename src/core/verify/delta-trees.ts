@@ -292,7 +292,14 @@ export class DeltaTreeWalk {
    * Inflates one entry, checks where its stream ends, applies it to `baseData` when it is a
    * delta, and checks the object's id. Undefined (and no finding) when it cannot be built.
    */
-  private checkNode(h: PackEntryHeader, end: number, position: number, baseData: Uint8Array | undefined, type: ObjectType, read: (offset: number, length: number) => Uint8Array): GitObject | undefined {
+  private checkNode(
+    h: PackEntryHeader,
+    end: number,
+    position: number,
+    baseData: Uint8Array | undefined,
+    type: ObjectType,
+    read: (offset: number, length: number) => Uint8Array,
+  ): GitObject | undefined {
     const pack = this.pack;
     let inflated: Uint8Array;
     let stored: Uint8Array;
@@ -330,7 +337,15 @@ export function oidHexAt(oids: Uint8Array, position: number, size: number): stri
 
 /** The finding for an object that hashes to another id than the idx lists. */
 export function oidMismatch(pack: PackFile, offset: number, type: ObjectType, actual: Uint8Array, oidHex: string, position: number): Finding {
-  return { severity: 'error', check: 'oid', kind: 'Mismatch', file: pack.data.name, message: `the ${type} at offset ${offset} hashes to ${toHex(actual)}, but ${pack.idx.name} lists it as ${oidHex} (position ${position}): its content was changed, or the idx entry points at the wrong object`, offset, oid: oidHex };
+  return {
+    severity: 'error',
+    check: 'oid',
+    kind: 'Mismatch',
+    file: pack.data.name,
+    message: `the ${type} at offset ${offset} hashes to ${toHex(actual)}, but ${pack.idx.name} lists it as ${oidHex} (position ${position}): its content was changed, or the idx entry points at the wrong object`,
+    offset,
+    oid: oidHex,
+  };
 }
 
 /**
@@ -359,12 +374,18 @@ export function streamEndFinding(pack: PackFile, h: PackEntryHeader, end: number
   const next = end === pack.trailerAt ? 'the trailing checksum' : 'the next entry the idx lists';
   const finding = (offset: number, message: string): Finding => ({ severity: 'error', check: 'cross-check', kind: 'Mismatch', file, message, offset, oid });
   if (streamEnd >= 0 && streamEnd < end) {
-    return finding(streamEnd, `the zlib stream of ${oid} (entry at ${h.offset}) ends at offset ${streamEnd}, but ${next} begins at ${end}: bytes [${streamEnd}, ${end}) belong to no entry the idx lists (an unlisted object, or a wrong offset)`);
+    return finding(
+      streamEnd,
+      `the zlib stream of ${oid} (entry at ${h.offset}) ends at offset ${streamEnd}, but ${next} begins at ${end}: bytes [${streamEnd}, ${end}) belong to no entry the idx lists (an unlisted object, or a wrong offset)`,
+    );
   }
   if (streamEnd > end) {
     return finding(end, `the zlib stream of ${oid} (entry at ${h.offset}) runs on to offset ${streamEnd}, past ${next} at ${end}: the idx offset ${end} points inside this entry`);
   }
-  return finding(end - 4, `the zlib stream of ${oid} (entry at ${h.offset}) does not end with its Adler-32 where ${next} begins (${end}): the stream's last bytes were changed, or the entry boundaries the idx gives are wrong`);
+  return finding(
+    end - 4,
+    `the zlib stream of ${oid} (entry at ${h.offset}) does not end with its Adler-32 where ${next} begins (${end}): the stream's last bytes were changed, or the entry boundaries the idx gives are wrong`,
+  );
 }
 
 /** What a helper thread returns for its range: `ok` and `findings` as a walk leaves them. */

@@ -65,7 +65,6 @@ function asFinding(p: MidxProblem): Finding {
   return f;
 }
 
-
 /** What verification needs from its host. */
 export interface MidxVerifyOptions {
   /** Makes the hasher for the checksum. */
@@ -151,7 +150,8 @@ function checkMidx(midx: MidxLike, options: MidxVerifyOptions): MidxProblem[] {
   midx.packNames.forEach((name, id) => {
     const ok = options.packExists ? options.packExists(name) : true;
     loadable.push(ok);
-    if (!ok) findings.push({ severity: 'error', file: layers[packLayer[id]].name, offset: packPlace[id], message: `failed to load pack in position ${id}`, cause: `${name}: the .pack file is missing` });
+    if (!ok)
+      findings.push({ severity: 'error', file: layers[packLayer[id]].name, offset: packPlace[id], message: `failed to load pack in position ${id}`, cause: `${name}: the .pack file is missing` });
   });
 
   const tip = layers[layers.length - 1];
@@ -248,7 +248,13 @@ function checkMidx(midx: MidxLike, options: MidxVerifyOptions): MidxProblem[] {
       return findings;
     }
     if (hit === undefined) {
-      findings.push({ severity: 'error', file: layer.name, offset: layer.oidOffset(layerPosition), message: `failed to load pack entry for oid[${pos}] = ${hex}`, cause: 'binary search does not find the id (ids out of order)' });
+      findings.push({
+        severity: 'error',
+        file: layer.name,
+        offset: layer.oidOffset(layerPosition),
+        message: `failed to load pack entry for oid[${pos}] = ${hex}`,
+        cause: 'binary search does not find the id (ids out of order)',
+      });
       continue;
     }
     const state = packState(hit.packId);

@@ -706,7 +706,8 @@ function nextHfsChar(b: Uint8Array, at: HfsCursor): number {
         incr = 2;
       } else if ((s0 & 0xf0) === 0xe0) {
         const s2 = nameByte(b, i, end, 2);
-        if ((s1 & 0xc0) !== 0x80 || (s2 & 0xc0) !== 0x80 || (s0 === 0xe0 && (s1 & 0xe0) === 0x80) || (s0 === 0xed && (s1 & 0xe0) === 0xa0) || (s0 === 0xef && s1 === 0xbf && (s2 & 0xfe) === 0xbe)) return -1;
+        if ((s1 & 0xc0) !== 0x80 || (s2 & 0xc0) !== 0x80 || (s0 === 0xe0 && (s1 & 0xe0) === 0x80) || (s0 === 0xed && (s1 & 0xe0) === 0xa0) || (s0 === 0xef && s1 === 0xbf && (s2 & 0xfe) === 0xbe))
+          return -1;
         ch = ((s0 & 0x0f) << 12) | ((s1 & 0x3f) << 6) | (s2 & 0x3f);
         incr = 3;
       } else if ((s0 & 0xf8) === 0xf0) {
@@ -754,7 +755,7 @@ function isNtfsDotgit(b: Uint8Array, start: number, end: number): boolean {
     if (asciiLower(nameByte(b, start, end, 1)) !== 0x69 || asciiLower(nameByte(b, start, end, 2)) !== 0x74 || nameByte(b, start, end, 3) !== 0x7e || nameByte(b, start, end, 4) !== 0x31) return false;
     i = 5;
   } else return false;
-  for (;; i++) {
+  for (; ; i++) {
     const ch = nameByte(b, start, end, i);
     if (ch === 0 || ch === 0x2f || ch === 0x5c || ch === 0x3a) return true;
     if (ch !== 0x2e && ch !== SP) return false;
@@ -780,7 +781,8 @@ function caseEqual(b: Uint8Array, start: number, end: number, from: number, need
 function isNtfsDot(b: Uint8Array, start: number, end: number, name: string, shortPrefix: string): boolean {
   const c0 = nameByte(b, start, end, 0);
   if (c0 === 0x2e && caseEqual(b, start, end, 1, name, name.length)) return onlySpacesAndPeriods(b, start, end, name.length + 1);
-  if (caseEqual(b, start, end, 0, name, 6) && nameByte(b, start, end, 6) === 0x7e && nameByte(b, start, end, 7) >= 0x31 && nameByte(b, start, end, 7) <= 0x34) return onlySpacesAndPeriods(b, start, end, 8);
+  if (caseEqual(b, start, end, 0, name, 6) && nameByte(b, start, end, 6) === 0x7e && nameByte(b, start, end, 7) >= 0x31 && nameByte(b, start, end, 7) <= 0x34)
+    return onlySpacesAndPeriods(b, start, end, 8);
   let sawTilde = false;
   for (let i = 0; i < 8; i++) {
     const ch = nameByte(b, start, end, i);

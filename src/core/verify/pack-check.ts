@@ -9,7 +9,20 @@ import { toHex } from '../hash/hex.ts';
 import { PACK_OFS_DELTA, PACK_REF_DELTA, typeName, type GitObject, type ObjectType } from '../objects/types.ts';
 import type { PackFile } from '../odb/pack-file.ts';
 import { SequentialReader } from '../bytes/sequential-reader.ts';
-import { childTable, DeltaTreeWalk, oidHexAt, oidMismatch, splitRoots, streamEndFinding, type DeltaTreeHelpers, type DeltaTreePlan, type DeltaTreeResult, type DeltaTreeTask, type ObjectInspector, type RankRange } from './delta-trees.ts';
+import {
+  childTable,
+  DeltaTreeWalk,
+  oidHexAt,
+  oidMismatch,
+  splitRoots,
+  streamEndFinding,
+  type DeltaTreeHelpers,
+  type DeltaTreePlan,
+  type DeltaTreeResult,
+  type DeltaTreeTask,
+  type ObjectInspector,
+  type RankRange,
+} from './delta-trees.ts';
 import type { CheckId, Finding, Severity } from './findings.ts';
 
 /**
@@ -237,7 +250,14 @@ export class PackChecker {
     }
     const trailer = readPackTrailer(data, algo);
     if (!bytesEqual(trailer, idx.packChecksum())) {
-      this.add('error', 'idx-pack-checksum', 'Mismatch', idx.name, idx.source.size - 2 * algo.size, `the copy of the pack checksum in ${idx.name} is ${toHex(idx.packChecksum())}, but ${file} ends with ${toHex(trailer)}: the pack was changed or cut, or the idx belongs to another pack`);
+      this.add(
+        'error',
+        'idx-pack-checksum',
+        'Mismatch',
+        idx.name,
+        idx.source.size - 2 * algo.size,
+        `the copy of the pack checksum in ${idx.name} is ${toHex(idx.packChecksum())}, but ${file} ends with ${toHex(trailer)}: the pack was changed or cut, or the idx belongs to another pack`,
+      );
     }
 
     // 2. The idx on its own: id order, fanout buckets, offsets in range.
@@ -252,7 +272,15 @@ export class PackChecker {
     for (let r = n - 1; r >= 0; r--) ends[r] = r + 1 < n && offsets[r + 1] > offsets[r] ? offsets[r + 1] : r + 1 < n ? ends[r + 1] : trailerAt;
     for (let r = 1; r < n; r++) {
       if (offsets[r] === offsets[r - 1]) {
-        this.add('error', 'cross-check', 'Mismatch', idx.name, idx.offsetEntryAt(positions[r]), `idx entries ${positions[r - 1]} (${idx.oidHexAt(positions[r - 1])}) and ${positions[r]} (${idx.oidHexAt(positions[r])}) both point at offset ${offsets[r]} of ${file}; one of them cannot be right`, idx.oidHexAt(positions[r]));
+        this.add(
+          'error',
+          'cross-check',
+          'Mismatch',
+          idx.name,
+          idx.offsetEntryAt(positions[r]),
+          `idx entries ${positions[r - 1]} (${idx.oidHexAt(positions[r - 1])}) and ${positions[r]} (${idx.oidHexAt(positions[r])}) both point at offset ${offsets[r]} of ${file}; one of them cannot be right`,
+          idx.oidHexAt(positions[r]),
+        );
       }
     }
     if (n > 0 && offsets[0] !== 12) {
@@ -324,7 +352,15 @@ export class PackChecker {
       }
       if (cycle) {
         const loop = path.slice(path.indexOf(cur)).map((k) => offsets[k]);
-        this.add('error', 'delta', 'DeltaCycle', file, offsets[cur], `delta chain loops: the entry at offset ${offsets[cur]} (${idx.oidHexAt(positions[cur])}) is its own base through ${loop.length} step${loop.length === 1 ? '' : 's'} (offsets ${[...loop, offsets[cur]].join(' → ')}); none of these objects can be rebuilt`, idx.oidHexAt(positions[cur]));
+        this.add(
+          'error',
+          'delta',
+          'DeltaCycle',
+          file,
+          offsets[cur],
+          `delta chain loops: the entry at offset ${offsets[cur]} (${idx.oidHexAt(positions[cur])}) is its own base through ${loop.length} step${loop.length === 1 ? '' : 's'} (offsets ${[...loop, offsets[cur]].join(' → ')}); none of these objects can be rebuilt`,
+          idx.oidHexAt(positions[cur]),
+        );
         brokenAt[cur] = cur;
         depths[cur] = BROKEN;
         cycleRoot[cur] = 1;
@@ -348,7 +384,15 @@ export class PackChecker {
       for (const { rank, crc } of crcMismatches) {
         const position = positions[rank];
         const oidHex = idx.oidHexAt(position);
-        this.add('error', 'crc', 'Mismatch', file, offsets[rank], `CRC32 of the ${ends[rank] - offsets[rank]} stored bytes of ${oidHex} is ${hex8(crc)}, but ${idx.name} says ${hex8(crcs[position])} (at idx offset 0x${(idx.crcEntryAt(position) as number).toString(16)}): the entry's bytes or the idx were changed`, oidHex);
+        this.add(
+          'error',
+          'crc',
+          'Mismatch',
+          file,
+          offsets[rank],
+          `CRC32 of the ${ends[rank] - offsets[rank]} stored bytes of ${oidHex} is ${hex8(crc)}, but ${idx.name} says ${hex8(crcs[position])} (at idx offset 0x${(idx.crcEntryAt(position) as number).toString(16)}): the entry's bytes or the idx were changed`,
+          oidHex,
+        );
       }
     }
 
@@ -357,7 +401,17 @@ export class PackChecker {
     // a chain walk per object through the cache.
     const ok = new Uint8Array(n);
     if (this.options.verifyObjects) {
-      const plan: DeltaTreePlan = { types: headers.types, sizes: headers.sizes, headerLengths: headers.headerLengths, offsets, ends, positions, depths, ...childTable(depths, baseRanks), oids: this.oidTable as Uint8Array };
+      const plan: DeltaTreePlan = {
+        types: headers.types,
+        sizes: headers.sizes,
+        headerLengths: headers.headerLengths,
+        offsets,
+        ends,
+        positions,
+        depths,
+        ...childTable(depths, baseRanks),
+        oids: this.oidTable as Uint8Array,
+      };
       yield* this.checkTrees(plan, ok);
       // What the trees could not reach (chains through damage, cycles, bases that failed):
       // entry by entry, so each says why.
@@ -424,7 +478,16 @@ export class PackChecker {
       const base = h.baseOffset as number;
       const rank = pack.rankOf(base);
       const oidHex = rank < 0 ? this.oidHex(position) : '';
-      if (rank < 0) this.add('error', 'delta', 'OutOfRange', file, h.offset, `the ofs-delta base of ${oidHex} is at offset ${base} (${h.offset - base} bytes back), where no entry ${idx.name} lists begins`, oidHex);
+      if (rank < 0)
+        this.add(
+          'error',
+          'delta',
+          'OutOfRange',
+          file,
+          h.offset,
+          `the ofs-delta base of ${oidHex} is at offset ${base} (${h.offset - base} bytes back), where no entry ${idx.name} lists begins`,
+          oidHex,
+        );
       return rank;
     }
     const oidHex = this.oidHex(position);
@@ -432,7 +495,9 @@ export class PackChecker {
     const baseHex = toHex(baseOid);
     const pos = idx.find(baseOid);
     if (pos < 0) {
-      const elsewhere = this.options.hasObject?.(baseOid) ? '; the repository holds it elsewhere, but git reads a ref-delta base from the same pack only (a thin pack that was never completed)' : '; no pack and no loose object holds it';
+      const elsewhere = this.options.hasObject?.(baseOid)
+        ? '; the repository holds it elsewhere, but git reads a ref-delta base from the same pack only (a thin pack that was never completed)'
+        : '; no pack and no loose object holds it';
       this.add('error', 'delta', 'MissingBase', file, h.offset, `the ref-delta base ${baseHex} of ${oidHex} is not in this pack${elsewhere}`, oidHex);
       return -1;
     }
@@ -458,12 +523,28 @@ export class PackChecker {
       if (previous && compareBytes(previous, 0, oid, 0, H) >= 0 && !orderReported) {
         // One finding: every later lookup in a disordered table is suspect anyway.
         orderReported = true;
-        this.add('error', 'cross-check', 'Mismatch', idx.name, idx.idOffset(p), `ids out of order: id[${p - 1}] = ${toHex(previous)} >= ${toHex(oid)} = id[${p}]; lookups by id in this idx can miss objects`, toHex(oid));
+        this.add(
+          'error',
+          'cross-check',
+          'Mismatch',
+          idx.name,
+          idx.idOffset(p),
+          `ids out of order: id[${p - 1}] = ${toHex(previous)} >= ${toHex(oid)} = id[${p}]; lookups by id in this idx can miss objects`,
+          toHex(oid),
+        );
       }
       const first = oid[0];
       const lo = first === 0 ? 0 : idx.fanout(first - 1);
       if (p < lo || p >= idx.fanout(first)) {
-        this.add('error', 'cross-check', 'BadFanout', idx.name, idx.idOffset(p), `id ${toHex(oid)} at position ${p} lies outside its fanout bucket [${lo}, ${idx.fanout(first)}); lookups will not find it`, toHex(oid));
+        this.add(
+          'error',
+          'cross-check',
+          'BadFanout',
+          idx.name,
+          idx.idOffset(p),
+          `id ${toHex(oid)} at position ${p} lies outside its fanout bucket [${lo}, ${idx.fanout(first)}); lookups will not find it`,
+          toHex(oid),
+        );
       }
       let offset: number;
       try {
@@ -474,7 +555,15 @@ export class PackChecker {
         continue;
       }
       if (offset < 12 || offset >= pack.trailerAt) {
-        this.add('error', 'cross-check', 'OutOfRange', idx.name, idx.offsetEntryAt(p), `idx entry ${p} (${toHex(oid)}) points at offset ${offset}, outside the entries [12, ${pack.trailerAt}) of ${pack.data.name}`, toHex(oid));
+        this.add(
+          'error',
+          'cross-check',
+          'OutOfRange',
+          idx.name,
+          idx.offsetEntryAt(p),
+          `idx entry ${p} (${toHex(oid)}) points at offset ${offset}, outside the entries [12, ${pack.trailerAt}) of ${pack.data.name}`,
+          toHex(oid),
+        );
       }
       previous = oid;
       if ((p & 4095) === 4095) yield;
@@ -617,10 +706,25 @@ export class PackChecker {
     if (diff && entry) {
       const found = entry.found !== undefined && entry.found < idx.count ? ` (${idx.oidHexAt(entry.found)})` : '';
       const expected = entry.expected !== undefined ? ` (${idx.oidHexAt(entry.expected)}, at offset ${pack.packOrder().offsets[entry.index]} of ${pack.data.name})` : '';
-      this.add('error', 'cross-check', 'Mismatch', source.name, diff.offset, `${diff.message}: pack-order entry ${entry.index} names idx position ${entry.found ?? 'none'}${found}, but the idx's offsets put position ${entry.expected ?? 'none'}${expected} there`, entry.expected !== undefined ? idx.oidHexAt(entry.expected) : undefined);
+      this.add(
+        'error',
+        'cross-check',
+        'Mismatch',
+        source.name,
+        diff.offset,
+        `${diff.message}: pack-order entry ${entry.index} names idx position ${entry.found ?? 'none'}${found}, but the idx's offsets put position ${entry.expected ?? 'none'}${expected} there`,
+        entry.expected !== undefined ? idx.oidHexAt(entry.expected) : undefined,
+      );
     }
     if (!rev.matchesPack(readPackTrailer(pack.data, pack.ctx.algo))) {
-      this.add('error', 'cross-check', 'Mismatch', source.name, rev.layout().packChecksum.offset, `the copy of the pack checksum in ${source.name} is ${rev.packChecksumHex()}, but ${pack.data.name} ends with ${toHex(readPackTrailer(pack.data, pack.ctx.algo))}`);
+      this.add(
+        'error',
+        'cross-check',
+        'Mismatch',
+        source.name,
+        rev.layout().packChecksum.offset,
+        `the copy of the pack checksum in ${source.name} is ${rev.packChecksumHex()}, but ${pack.data.name} ends with ${toHex(readPackTrailer(pack.data, pack.ctx.algo))}`,
+      );
     }
   }
 }

@@ -49,5 +49,12 @@ export function checkPackChecksum(pack: PackFile, hasher: HasherFactory): Findin
   const actual = h.digest();
   const stored = source.read(end, algo.size);
   if (bytesEqual(actual, stored)) return undefined;
-  return { severity: 'error', kind: 'BadChecksum', check: 'trailer', file: source.name, offset: end, message: `pack checksum mismatch: the content hashes to ${toHex(actual)}, the trailer says ${toHex(stored)}` };
+  return {
+    severity: 'error',
+    kind: 'BadChecksum',
+    check: 'trailer',
+    file: source.name,
+    offset: end,
+    message: `pack checksum mismatch: the content hashes to ${toHex(actual)}, the trailer says ${toHex(stored)}`,
+  };
 }

@@ -262,19 +262,39 @@ export class RefsCheck {
   /** One finding per file that had more than the cap, counting what was left out. */
   private flushCounts(): void {
     for (const [file, n] of this.perFile) {
-      if (n > MAX_FINDINGS_PER_FILE) this.findings.push({ severity: 'warning', check: 'refs', kind: 'TooLarge', file, message: `${n - MAX_FINDINGS_PER_FILE} more problems in this file are not listed (the first ${MAX_FINDINGS_PER_FILE} are)` });
+      if (n > MAX_FINDINGS_PER_FILE)
+        this.findings.push({
+          severity: 'warning',
+          check: 'refs',
+          kind: 'TooLarge',
+          file,
+          message: `${n - MAX_FINDINGS_PER_FILE} more problems in this file are not listed (the first ${MAX_FINDINGS_PER_FILE} are)`,
+        });
     }
   }
 
   /** Findings about the object a ref names (`subject` starts the sentence: "refs/heads/x", "line 4: refs/tags/v1"). */
   private checkObject(subject: string, name: string, oid: string, file: string, offset?: number): void {
     if (oid === this.zero) {
-      this.add('error', 'BadRef', file, offset, `${subject} holds the null id, which git treats as a broken ref (git fsck: "invalid sha1 pointer"); point it at a commit again (its reflog has the ids it held) or delete it`);
+      this.add(
+        'error',
+        'BadRef',
+        file,
+        offset,
+        `${subject} holds the null id, which git treats as a broken ref (git fsck: "invalid sha1 pointer"); point it at a commit again (its reflog has the ids it held) or delete it`,
+      );
       return;
     }
     const type = this.objects.typeOf(oid);
     if (type === 'missing') {
-      this.add('error', 'NotFound', file, offset, `${subject} names ${oid}, which the repository lacks (git fsck: "invalid sha1 pointer"): what it pointed to is lost unless another clone or a backup has it; delete the ref or point it at an object that exists`, oid);
+      this.add(
+        'error',
+        'NotFound',
+        file,
+        offset,
+        `${subject} names ${oid}, which the repository lacks (git fsck: "invalid sha1 pointer"): what it pointed to is lost unless another clone or a backup has it; delete the ref or point it at an object that exists`,
+        oid,
+      );
     } else if (type === 'unreadable') {
       this.add('error', 'CorruptObject', file, offset, `${subject} names ${oid}, which is in the repository but cannot be read (see the object findings): git fsck counts the ref as broken`, oid);
     } else if (type !== 'commit' && isBranchName(name)) {
@@ -287,7 +307,13 @@ export class RefsCheck {
     const path = r.chain.map(showRefText).join(' → ');
     if (!r.ok) {
       const kind: ErrorKind = r.reason.endsWith('does not exist') ? 'NotFound' : 'BadRef';
-      this.add('error', kind, file, offset, `${subject} does not resolve (${path}): ${showRefText(r.reason)}; git treats it as broken (git fsck: "invalid sha1 pointer 0000…"); point it at a ref that exists or delete it`);
+      this.add(
+        'error',
+        kind,
+        file,
+        offset,
+        `${subject} does not resolve (${path}): ${showRefText(r.reason)}; git treats it as broken (git fsck: "invalid sha1 pointer 0000…"); point it at a ref that exists or delete it`,
+      );
       return;
     }
     if (r.oid !== undefined) this.checkObject(r.chain.length > 1 ? `${subject} (${path})` : subject, name, r.oid, file, offset);
@@ -297,12 +323,24 @@ export class RefsCheck {
     const head = this.store.loose.get('HEAD');
     const prefix = this.store.gitDir === '' ? '' : `${this.store.gitDir}/`;
     if (!head) {
-      this.add('error', 'NotFound', `${prefix}HEAD`, undefined, 'there is no HEAD: git does not take this folder for a repository ("not a git repository"); write "ref: refs/heads/<branch>" into HEAD');
+      this.add(
+        'error',
+        'NotFound',
+        `${prefix}HEAD`,
+        undefined,
+        'there is no HEAD: git does not take this folder for a repository ("not a git repository"); write "ref: refs/heads/<branch>" into HEAD',
+      );
       return;
     }
     const file = head.file.path;
     if (this.store.headStart && !headValidates(this.store.headStart)) {
-      this.add('error', 'BadRef', file, 0, 'HEAD holds neither "ref: refs/…" nor an object id: git does not take this folder for a repository ("fatal: not a git repository"); write "ref: refs/heads/<branch>" or a commit id into it');
+      this.add(
+        'error',
+        'BadRef',
+        file,
+        0,
+        'HEAD holds neither "ref: refs/…" nor an object id: git does not take this folder for a repository ("fatal: not a git repository"); write "ref: refs/heads/<branch>" or a commit id into it',
+      );
       if (head.content.kind === 'broken') return;
     }
     if (head.content.kind === 'broken') {
@@ -332,18 +370,38 @@ export class RefsCheck {
     if (!ref.name.startsWith('refs/')) return;
     if (skippedByListing(ref.name)) {
       const lock = ref.name.endsWith('.lock');
-      this.add('warning', 'BadName', file, undefined, lock ? `${name} is a lock file left by a ref update that did not finish: git ignores it, but refuses to update the ref while it exists; delete it once no git command is running` : `git ignores ${name}: a ref name component may not start with "."`);
+      this.add(
+        'warning',
+        'BadName',
+        file,
+        undefined,
+        lock
+          ? `${name} is a lock file left by a ref update that did not finish: git ignores it, but refuses to update the ref while it exists; delete it once no git command is running`
+          : `git ignores ${name}: a ref name component may not start with "."`,
+      );
       return;
     }
     const nameProblem = refnameProblem(ref.name);
     if (nameProblem !== undefined) {
       const safe = refnameIsSafe(ref.name);
-      this.add('error', 'BadName', file, undefined, `the ref name ${name} ${nameProblem}, which git refuses: ${safe ? 'git treats the ref as broken (git fsck: "invalid sha1 pointer 0000…")' : 'git dies listing refs ("loose refname is dangerous")'}; rename the file to a valid name or delete it`);
+      this.add(
+        'error',
+        'BadName',
+        file,
+        undefined,
+        `the ref name ${name} ${nameProblem}, which git refuses: ${safe ? 'git treats the ref as broken (git fsck: "invalid sha1 pointer 0000…")' : 'git dies listing refs ("loose refname is dangerous")'}; rename the file to a valid name or delete it`,
+      );
       return;
     }
     const c = ref.content;
     if (c.kind === 'broken') {
-      this.add('error', 'BadRef', file, 0, `${name} ${showRefText(c.reason)}: git treats the ref as broken (git fsck: "invalid sha1 pointer 0000…"); restore the id it held (its reflog may have it) or delete the file`);
+      this.add(
+        'error',
+        'BadRef',
+        file,
+        0,
+        `${name} ${showRefText(c.reason)}: git treats the ref as broken (git fsck: "invalid sha1 pointer 0000…"); restore the id it held (its reflog may have it) or delete the file`,
+      );
     } else if (c.kind === 'oid') {
       this.checkObject(name, ref.name, c.oid, file, 0);
     } else {
@@ -357,7 +415,13 @@ export class RefsCheck {
     const file = packed.file.path;
     // git's verdict first: it is the one that matters most, and the per-line findings are capped.
     if (packed.git.fatal !== undefined) {
-      this.add('error', 'BadRef', file, undefined, `git dies reading this file ("fatal: ${showRefText(packed.git.fatal)}"), so every git command that lists refs (fsck, for-each-ref, gc, push) fails until the line is fixed or removed`);
+      this.add(
+        'error',
+        'BadRef',
+        file,
+        undefined,
+        `git dies reading this file ("fatal: ${showRefText(packed.git.fatal)}"), so every git command that lists refs (fsck, for-each-ref, gc, push) fails until the line is fixed or removed`,
+      );
     }
     for (const p of packed.problems) {
       this.add('error', 'BadRef', file, p.offset, `line ${p.line}: ${p.reason}; git cannot read the line`);
@@ -374,12 +438,24 @@ export class RefsCheck {
       else seen.set(r.name, r.line);
       if (packed.sorted && !outOfOrder && previous && compareRefNames(previous.name, r.name) > 0) {
         outOfOrder = true;
-        this.add('warning', 'Mismatch', file, r.offset, `${where} comes after ${showRefText(previous.name)} though the header says "sorted": git looks packed refs up by binary search and may not find some; run "git pack-refs --all" on a copy`);
+        this.add(
+          'warning',
+          'Mismatch',
+          file,
+          r.offset,
+          `${where} comes after ${showRefText(previous.name)} though the header says "sorted": git looks packed refs up by binary search and may not find some; run "git pack-refs --all" on a copy`,
+        );
       }
       previous = r;
       if (r.nameProblem !== undefined) {
         const safe = refnameIsSafe(r.name);
-        this.add('error', 'BadName', file, r.offset, `${where}: the name ${r.nameProblem}, which git refuses: ${safe ? 'git treats the ref as broken (git fsck: "invalid sha1 pointer 0000…")' : 'git dies listing refs ("packed refname is dangerous")'}`);
+        this.add(
+          'error',
+          'BadName',
+          file,
+          r.offset,
+          `${where}: the name ${r.nameProblem}, which git refuses: ${safe ? 'git treats the ref as broken (git fsck: "invalid sha1 pointer 0000…")' : 'git dies listing refs ("packed refname is dangerous")'}`,
+        );
         continue;
       }
       // A loose file of the same name wins: this line is not what git uses.
@@ -402,7 +478,13 @@ export class RefsCheck {
       }
       const r = store.resolve(ref, false);
       if (!r.ok) {
-        this.add('warning', 'BadRef', file.path, undefined, `git skips this reflog (git fsck: "bad ref for …") because the ref ${name} does not resolve: ${showRefText(r.reason)}; the ids it lists keep nothing alive`);
+        this.add(
+          'warning',
+          'BadRef',
+          file.path,
+          undefined,
+          `git skips this reflog (git fsck: "bad ref for …") because the ref ${name} does not resolve: ${showRefText(r.reason)}; the ids it lists keep nothing alive`,
+        );
         continue;
       }
       let log: Reflog;
@@ -423,7 +505,14 @@ export class RefsCheck {
       for (let i = 0; i < log.oids.length; i++) {
         const oid = log.oids[i];
         if (!this.objects.has(oid)) {
-          this.add('error', 'NotFound', file.path, log.oidOffsets[i], `line ${log.oidLines[i]}: the ${log.oidIsOld[i] ? 'old' : 'new'} id ${oid} names an object the repository lacks (git fsck: "invalid reflog entry"); the state it recorded cannot be restored from this repository`, oid);
+          this.add(
+            'error',
+            'NotFound',
+            file.path,
+            log.oidOffsets[i],
+            `line ${log.oidLines[i]}: the ${log.oidIsOld[i] ? 'old' : 'new'} id ${oid} names an object the repository lacks (git fsck: "invalid reflog entry"); the state it recorded cannot be restored from this repository`,
+            oid,
+          );
         }
         if ((i & 4095) === 4095) yield;
       }

@@ -182,7 +182,14 @@ export class RepositoryVerifier {
     this.phase = `${job.file.path}: checksum`;
     this.counts.files++;
     if (source.size < H) {
-      this.findings.push({ severity: 'error', check: 'trailer', kind: 'Truncated', file: job.file.path, offset: 0, message: `the ${job.what} is ${source.size} bytes, too short to hold its ${H}-byte checksum` });
+      this.findings.push({
+        severity: 'error',
+        check: 'trailer',
+        kind: 'Truncated',
+        file: job.file.path,
+        offset: 0,
+        message: `the ${job.what} is ${source.size} bytes, too short to hold its ${H}-byte checksum`,
+      });
       this.done += source.size;
       return;
     }
@@ -274,7 +281,15 @@ export class RepositoryVerifier {
         const position = pack.idx.find(entry.oid);
         const layer = midx.layers[entry.layer];
         if (position < 0) {
-          this.findings.push({ severity: 'error', check: 'cross-check', kind: 'Mismatch', file: layer.name, offset: layer.oidOffset(entry.layerPosition), oid: hex, message: `the multi-pack-index assigns ${hex} to ${pack.data.name} at offset ${entry.offset}, but ${pack.idx.name} does not list it` });
+          this.findings.push({
+            severity: 'error',
+            check: 'cross-check',
+            kind: 'Mismatch',
+            file: layer.name,
+            offset: layer.oidOffset(entry.layerPosition),
+            oid: hex,
+            message: `the multi-pack-index assigns ${hex} to ${pack.data.name} at offset ${entry.offset}, but ${pack.idx.name} does not list it`,
+          });
         } else {
           let offset = -1;
           try {
@@ -283,7 +298,15 @@ export class RepositoryVerifier {
             offset = -1;
           }
           if (offset !== entry.offset) {
-            this.findings.push({ severity: 'error', check: 'cross-check', kind: 'Mismatch', file: layer.name, offset: layer.objectOffsetEntryAt(entry.layerPosition) + 4, oid: hex, message: `the multi-pack-index puts ${hex} at offset ${entry.offset} of ${pack.data.name}, but ${pack.idx.name} says ${offset}` });
+            this.findings.push({
+              severity: 'error',
+              check: 'cross-check',
+              kind: 'Mismatch',
+              file: layer.name,
+              offset: layer.objectOffsetEntryAt(entry.layerPosition) + 4,
+              oid: hex,
+              message: `the multi-pack-index puts ${hex} at offset ${entry.offset} of ${pack.data.name}, but ${pack.idx.name} says ${offset}`,
+            });
           }
         }
       }
@@ -299,7 +322,15 @@ export class RepositoryVerifier {
         const oid = pack.idx.oidAt(p);
         if (midx.find(oid) < 0) {
           const hex = toHex(oid);
-          this.findings.push({ severity: 'error', check: 'cross-check', kind: 'Mismatch', file: pack.idx.name, offset: pack.idx.idOffset(p), oid: hex, message: `${hex} is in ${pack.idx.name}, but the multi-pack-index, which covers that pack, does not list it: lookups through the midx miss it` });
+          this.findings.push({
+            severity: 'error',
+            check: 'cross-check',
+            kind: 'Mismatch',
+            file: pack.idx.name,
+            offset: pack.idx.idOffset(p),
+            oid: hex,
+            message: `${hex} is in ${pack.idx.name}, but the multi-pack-index, which covers that pack, does not list it: lookups through the midx miss it`,
+          });
         }
         if ((p & 4095) === 4095) yield;
       }
@@ -318,7 +349,15 @@ export class RepositoryVerifier {
         const object = readLooseObject(file.source, this.db.ctx.inflater, this.db.ctx.maxObjectBytes);
         const actual = toHex(hashObject(this.options.hasher, algo, object.type, object.data));
         if (actual !== hex) {
-          this.findings.push({ severity: 'error', check: 'loose', kind: 'Mismatch', file: file.path, offset: 0, oid: hex, message: `the loose ${object.type} stored as ${hex} hashes to ${actual}: its content was changed, or the file was renamed` });
+          this.findings.push({
+            severity: 'error',
+            check: 'loose',
+            kind: 'Mismatch',
+            file: file.path,
+            offset: 0,
+            oid: hex,
+            message: `the loose ${object.type} stored as ${hex} hashes to ${actual}: its content was changed, or the file was renamed`,
+          });
         } else if (this.options.inspect && object.type !== 'blob') {
           this.options.inspect(hex, object.type, object.data, file.path, 0);
         }
@@ -357,4 +396,3 @@ function trailerJobs(db: ObjectDatabase): TrailerJob[] {
   for (const f of files.midxChainFiles) if (f.path.endsWith('.midx')) jobs.push({ file: f, what: 'multi-pack-index layer' });
   return jobs;
 }
-

@@ -262,7 +262,9 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sou
           {textPartial && (
             <p className="blob-note" role="status">
               {textLoad.status === 'loading' ? (
-                <>Showing the first {formatCount(lines.count)} lines; reading the rest of the {formatBytes(content.size)}…</>
+                <>
+                  Showing the first {formatCount(lines.count)} lines; reading the rest of the {formatBytes(content.size)}…
+                </>
               ) : (
                 <>
                   Showing the first {formatCount(lines.count)} lines of {formatBytes(content.size)}.{' '}
@@ -303,10 +305,36 @@ export function BlobViewer({ oid, content, name, title, actions, renderText, sou
 
 /** How the meta line names a language. */
 const LANGUAGE_LABELS: Partial<Record<string, string>> = {
-  c: 'C', cpp: 'C++', csharp: 'C#', javascript: 'JavaScript', typescript: 'TypeScript', python: 'Python', rust: 'Rust', go: 'Go',
-  java: 'Java', json: 'JSON', xml: 'HTML/XML', css: 'CSS', scss: 'SCSS', markdown: 'Markdown', bash: 'Shell', shell: 'Shell session',
-  yaml: 'YAML', ini: 'INI/TOML', makefile: 'Makefile', diff: 'Diff', perl: 'Perl', ruby: 'Ruby', php: 'PHP', sql: 'SQL',
-  tcl: 'Tcl', objectivec: 'Objective-C', asciidoc: 'AsciiDoc', dockerfile: 'Dockerfile', cmake: 'CMake', lua: 'Lua',
+  c: 'C',
+  cpp: 'C++',
+  csharp: 'C#',
+  javascript: 'JavaScript',
+  typescript: 'TypeScript',
+  python: 'Python',
+  rust: 'Rust',
+  go: 'Go',
+  java: 'Java',
+  json: 'JSON',
+  xml: 'HTML/XML',
+  css: 'CSS',
+  scss: 'SCSS',
+  markdown: 'Markdown',
+  bash: 'Shell',
+  shell: 'Shell session',
+  yaml: 'YAML',
+  ini: 'INI/TOML',
+  makefile: 'Makefile',
+  diff: 'Diff',
+  perl: 'Perl',
+  ruby: 'Ruby',
+  php: 'PHP',
+  sql: 'SQL',
+  tcl: 'Tcl',
+  objectivec: 'Objective-C',
+  asciidoc: 'AsciiDoc',
+  dockerfile: 'Dockerfile',
+  cmake: 'CMake',
+  lua: 'Lua',
 };
 
 function DownloadGlyph() {

@@ -192,7 +192,15 @@ function renderLink(node: Node, key: number, ctx: RenderContext): ReactNode {
     case 'external':
       // Shown with its address; the browser goes there only if the person clicks (a new tab, no referrer).
       return (
-        <a key={key} href={target.url} title={title ? `${title} (${target.url})` : target.url} target="_blank" rel="noopener noreferrer nofollow" className="md-external" data-testid="md-external-link">
+        <a
+          key={key}
+          href={target.url}
+          title={title ? `${title} (${target.url})` : target.url}
+          target="_blank"
+          rel="noopener noreferrer nofollow"
+          className="md-external"
+          data-testid="md-external-link"
+        >
           {inner}
         </a>
       );

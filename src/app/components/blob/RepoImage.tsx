@@ -22,10 +22,21 @@ export function RepoImage({ rev, path, alt, title }: { rev: string; path: string
   }, [answer]);
   if (answer?.kind === 'image' && url) return <img className="md-image" src={url} alt={alt} title={title} data-testid="md-image" data-path={path.join('/')} />;
   const why =
-    req.status === 'loading' ? 'reading…' : req.status === 'error' ? req.error.message : req.status === 'cancelled' ? 'not read (cancelled)' : answer?.kind === 'none' ? `not shown: ${answer.reason}` : '';
+    req.status === 'loading'
+      ? 'reading…'
+      : req.status === 'error'
+        ? req.error.message
+        : req.status === 'cancelled'
+          ? 'not read (cancelled)'
+          : answer?.kind === 'none'
+            ? `not shown: ${answer.reason}`
+            : '';
   return (
     <span className="md-image-box" data-testid="md-image-missing" title={path.join('/')}>
-      <span className="md-image-alt">{alt || 'image'}</span> <span className="muted">({path.join('/')}: {why})</span>
+      <span className="md-image-alt">{alt || 'image'}</span>{' '}
+      <span className="muted">
+        ({path.join('/')}: {why})
+      </span>
     </span>
   );
 }

@@ -57,7 +57,9 @@ export function TextView({ lines, wrap, target, highlight, selection, onLineClic
         unit="Lines"
         target={target}
         onRangeChange={highlight ? onRangeChange : undefined}
-        rowAttributes={(i): Record<string, string | number> => (selection && i + 1 >= selection.from && i + 1 <= selection.to ? { 'data-line': i + 1, 'data-selected': 'true' } : { 'data-line': i + 1 })}
+        rowAttributes={(i): Record<string, string | number> =>
+          selection && i + 1 >= selection.from && i + 1 <= selection.to ? { 'data-line': i + 1, 'data-selected': 'true' } : { 'data-line': i + 1 }
+        }
         renderRow={(i) => {
           const text = lines.line(i);
           const shown = text.length <= MAX_LINE_CHARS ? text : text.slice(0, MAX_LINE_CHARS);

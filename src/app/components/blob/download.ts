@@ -8,7 +8,9 @@ export function bytesToBlob(bytes: Uint8Array, type: string): Blob {
 
 /** Makes a file name safe to offer in a download (no folders, no control characters). */
 export function downloadName(name: string): string {
-  const cleaned = Array.from(name, (c) => (c.charCodeAt(0) < 0x20 || c === '/' || c === '\\' ? '_' : c)).join('').trim();
+  const cleaned = Array.from(name, (c) => (c.charCodeAt(0) < 0x20 || c === '/' || c === '\\' ? '_' : c))
+    .join('')
+    .trim();
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'blob' : cleaned;
 }
 

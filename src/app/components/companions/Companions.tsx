@@ -48,12 +48,18 @@ function CompanionsBody({ data }: { data: CompanionsData }) {
           <FileHead title=".rev" what="reverse index: the objects in pack order, as .idx positions" file={rev.file} size={rev.size} />
           {rev.matchesIdx && (
             <p className="cmp-verdict">
-              <span className="cmp-ok" aria-hidden="true">✓</span> Every entry matches the pack order the .idx offsets give.
+              <span className="cmp-ok" aria-hidden="true">
+                ✓
+              </span>{' '}
+              Every entry matches the pack order the .idx offsets give.
             </p>
           )}
           {rev.mismatch && (
             <p className="cmp-verdict" data-testid="companion-rev-mismatch">
-              <span className="cmp-bad" aria-hidden="true">✗</span> Differs from the order the .idx offsets give
+              <span className="cmp-bad" aria-hidden="true">
+                ✗
+              </span>{' '}
+              Differs from the order the .idx offsets give
               {rev.mismatch.revEntry ? <>, first at pack-order index {formatCount(rev.mismatch.revEntry.index)}</> : null}:{' '}
               {rev.mismatch.offset !== undefined && <HexLink file={rev.file} at={rev.mismatch.offset} />} <span className="muted">({rev.mismatch.message})</span>
             </p>
@@ -143,7 +149,15 @@ function CompanionsBody({ data }: { data: CompanionsData }) {
       )}
 
       {keep && <TextFile title=".keep" what="git repack and gc leave this pack as it is" file={keep.file} text={keep.text} testId="companion-keep" />}
-      {promisor && <TextFile title=".promisor" what="objects fetched from a promisor remote (partial clone); missing objects they point to are expected" file={promisor.file} text={promisor.text} testId="companion-promisor" />}
+      {promisor && (
+        <TextFile
+          title=".promisor"
+          what="objects fetched from a promisor remote (partial clone); missing objects they point to are expected"
+          file={promisor.file}
+          text={promisor.text}
+          testId="companion-promisor"
+        />
+      )}
     </div>
   );
 }
@@ -186,4 +200,3 @@ export function Time({ seconds }: { seconds: number }) {
     </time>
   );
 }
-

@@ -31,7 +31,13 @@ export function MtimesTimeline({ times, min, max }: { times: Float64Array; min: 
   const n = counts.length;
   const from = (i: number): number => min + i * width;
   const years = new Date(min * 1000).getFullYear() !== new Date(max * 1000).getFullYear();
-  const ticks = n === 1 ? [{ at: 0, label: local(min) }] : [{ at: 0, label: tick(min, years) }, { at: n - 1, label: tick(max, years) }];
+  const ticks =
+    n === 1
+      ? [{ at: 0, label: local(min) }]
+      : [
+          { at: 0, label: tick(min, years) },
+          { at: n - 1, label: tick(max, years) },
+        ];
   return (
     <div className="cmp-timeline">
       <p className="muted cmp-timeline-note">

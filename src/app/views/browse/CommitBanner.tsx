@@ -21,7 +21,17 @@ export function CommitBanner({ commit, rootTree }: { commit: string; rootTree: s
       <div className="banner-main">
         <OidLink oid={commit} />
         <span className="banner-summary" title={info ? firstLine(info.message, 2000, true) : undefined}>
-          {info ? summary ? <MarkedText text={summary} /> : <span className="muted">(no message)</span> : req.status === 'error' ? <span className="warn">{req.error.detail}</span> : <span className="muted">…</span>}
+          {info ? (
+            summary ? (
+              <MarkedText text={summary} />
+            ) : (
+              <span className="muted">(no message)</span>
+            )
+          ) : req.status === 'error' ? (
+            <span className="warn">{req.error.detail}</span>
+          ) : (
+            <span className="muted">…</span>
+          )}
         </span>
       </div>
       <div className="banner-side">
@@ -29,7 +39,8 @@ export function CommitBanner({ commit, rootTree }: { commit: string; rootTree: s
           <span className="banner-author">
             <span className="git-person-name">
               <MarkedText text={info.author.name} />
-            </span> <GitDate time={info.author.time} zone={info.author.zone} showOriginal={false} />
+            </span>{' '}
+            <GitDate time={info.author.time} zone={info.author.zone} showOriginal={false} />
           </span>
         )}
         {info && info.parentCount > 1 && <span className="badge">merge</span>}

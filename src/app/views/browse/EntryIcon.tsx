@@ -12,7 +12,16 @@ const LABELS: Record<EntryKind, string> = {
 export function EntryIcon({ kind }: { kind: EntryKind }) {
   return (
     <svg className={`entry-icon icon-${kind}`} width="16" height="16" viewBox="0 0 16 16" role="img" aria-label={LABELS[kind]}>
-      {kind === 'folder' && <path d="M1.5 3.5a1 1 0 0 1 1-1h3.6l1.5 1.6h5.9a1 1 0 0 1 1 1v7.4a1 1 0 0 1-1 1h-11a1 1 0 0 1-1-1z" fill="currentColor" fillOpacity="0.25" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />}
+      {kind === 'folder' && (
+        <path
+          d="M1.5 3.5a1 1 0 0 1 1-1h3.6l1.5 1.6h5.9a1 1 0 0 1 1 1v7.4a1 1 0 0 1-1 1h-11a1 1 0 0 1-1-1z"
+          fill="currentColor"
+          fillOpacity="0.25"
+          stroke="currentColor"
+          strokeWidth="1.2"
+          strokeLinejoin="round"
+        />
+      )}
       {(kind === 'file' || kind === 'executable') && (
         <>
           <path d="M3.5 1.5h6l3 3v10h-9z" fill="none" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />

@@ -173,7 +173,15 @@ function Highlighted({ text, positions }: { text: string; positions: number[] })
   let inMark = false;
   const push = (key: number) => {
     if (run === '') return;
-    out.push(inMark ? <mark key={key}><MarkedText text={run} /></mark> : <MarkedText key={key} text={run} />);
+    out.push(
+      inMark ? (
+        <mark key={key}>
+          <MarkedText text={run} />
+        </mark>
+      ) : (
+        <MarkedText key={key} text={run} />
+      ),
+    );
     run = '';
   };
   for (let i = 0; i < text.length; i++) {

@@ -35,7 +35,10 @@ export function FileView({ rev, commit, path, oid, mode, lines }: { rev: string;
             <span className="mono">
               <MarkedText text={path.join('/')} />
             </span>{' '}
-            is a submodule at <span className="mono" title={oid}>{oid}</span>
+            is a submodule at{' '}
+            <span className="mono" title={oid}>
+              {oid}
+            </span>
           </p>
           <p className="muted">The commit is not in this repository: a submodule records only the id of a commit in another repository.</p>
         </div>
@@ -134,7 +137,12 @@ function BlobFile({ rev, commit, path, oid, mode, lines }: { rev: string; commit
           <span className="file-actions">
             {commit && (
               <>
-                <a href={href({ view: 'browse', rev: commit, path, ...(lines ? { lines } : {}) })} className="small" data-testid="permalink" title="This file at the commit itself, which a branch moving on does not change">
+                <a
+                  href={href({ view: 'browse', rev: commit, path, ...(lines ? { lines } : {}) })}
+                  className="small"
+                  data-testid="permalink"
+                  title="This file at the commit itself, which a branch moving on does not change"
+                >
                   Permalink
                 </a>
                 <CopyButton text={permalinkOf(commit, path, lines)} label={lines ? 'Copy permalink to lines' : 'Copy permalink'} />

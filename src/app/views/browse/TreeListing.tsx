@@ -134,7 +134,10 @@ export function TreeListing({ rev, path, tree, commit = '', entries, total, onKe
         )}
         <LastChangeStatus last={last} />
         <span className="muted">
-          tree <a href={href({ view: 'object', oid: tree })} className="oid" title={tree}>{tree.slice(0, 12)}</a>
+          tree{' '}
+          <a href={href({ view: 'object', oid: tree })} className="oid" title={tree}>
+            {tree.slice(0, 12)}
+          </a>
         </span>
       </div>
       {filter !== '' ? (
@@ -243,7 +246,15 @@ function LastChangeStatus({ last }: { last: LastChanges }) {
         : s.missingParents > 0
           ? `: the history stops at ${formatCount(s.missingParents)} parent${s.missingParents === 1 ? '' : 's'} not in this folder (a shallow or partial copy)`
           : '';
-    const note = s.skipped ?? (s.bounded ? `${formatCount(left)} entries were last changed before the ${formatCount(s.walked)} commits read` : left > 0 ? `${formatCount(left)} entr${left === 1 ? 'y has' : 'ies have'} no last commit${why}` : why ? `Last commits found${why}; older ones may be missing` : '');
+    const note =
+      s.skipped ??
+      (s.bounded
+        ? `${formatCount(left)} entries were last changed before the ${formatCount(s.walked)} commits read`
+        : left > 0
+          ? `${formatCount(left)} entr${left === 1 ? 'y has' : 'ies have'} no last commit${why}`
+          : why
+            ? `Last commits found${why}; older ones may be missing`
+            : '');
     return (
       <span className="muted lc-status" data-testid="last-change-status" data-state="done" title={`${formatCount(s.walked)} commits read in ${formatCount(s.ms)} ms`}>
         {note}

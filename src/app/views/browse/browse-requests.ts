@@ -94,7 +94,15 @@ export interface ReadmeFound {
  * `names` the folder has as a file; nothing when it is not text or over `maxBytes`. `ask`
  * false: nothing asked (yet). Asked again when `tree`, `rev` or `ask` change.
  */
-export function useFolderReadme(rev: string, path: string[], tree: string, listed: { name: string; oid: string } | undefined, names: readonly string[], maxBytes: number, ask: boolean): RequestState<ReadmeFound | undefined> {
+export function useFolderReadme(
+  rev: string,
+  path: string[],
+  tree: string,
+  listed: { name: string; oid: string } | undefined,
+  names: readonly string[],
+  maxBytes: number,
+  ask: boolean,
+): RequestState<ReadmeFound | undefined> {
   const read = async (signal: AbortSignal, onProgress: (p: Progress) => void): Promise<ReadmeFound | undefined> => {
     let entry: { name: string; oid: string } | undefined = listed;
     for (let i = 0; !entry && i < names.length; i++) {

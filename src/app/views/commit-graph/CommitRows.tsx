@@ -23,9 +23,7 @@ export function CommitRows({ layer, total, file }: { layer: number; total: numbe
         <button type="button" className="small" disabled={start === 0} onClick={() => setStart(Math.max(0, start - PAGE))}>
           Previous
         </button>
-        <span className="muted">
-          {total === 0 ? 'no commits' : `${formatCount(start + 1)}–${formatCount(Math.min(total, start + PAGE))} of ${formatCount(total)} in id order`}
-        </span>
+        <span className="muted">{total === 0 ? 'no commits' : `${formatCount(start + 1)}–${formatCount(Math.min(total, start + PAGE))} of ${formatCount(total)} in id order`}</span>
         <button type="button" className="small" disabled={start + PAGE >= total} onClick={() => setStart(start + PAGE)}>
           Next
         </button>

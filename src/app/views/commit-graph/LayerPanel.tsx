@@ -18,7 +18,20 @@ export const CHUNKS: Record<string, [name: string, detail: string]> = {
   BASE: ['base graphs list', 'checksums of the layers below, base first'],
 };
 
-const REGION_CLASS: Record<string, string> = { header: 'mx-r-header', checksum: 'mx-r-trailer', 'chunk table': 'mx-r-table', OIDF: 'mx-r-oidf', OIDL: 'mx-r-oidl', CDAT: 'mx-r-ooff', GDA2: 'mx-r-ridx', GDO2: 'mx-r-loff', EDGE: 'mx-r-pnam', BIDX: 'mx-r-btmp', BDAT: 'cg-r-bdat', BASE: 'mx-r-loff' };
+const REGION_CLASS: Record<string, string> = {
+  header: 'mx-r-header',
+  checksum: 'mx-r-trailer',
+  'chunk table': 'mx-r-table',
+  OIDF: 'mx-r-oidf',
+  OIDL: 'mx-r-oidl',
+  CDAT: 'mx-r-ooff',
+  GDA2: 'mx-r-ridx',
+  GDO2: 'mx-r-loff',
+  EDGE: 'mx-r-pnam',
+  BIDX: 'mx-r-btmp',
+  BDAT: 'cg-r-bdat',
+  BASE: 'mx-r-loff',
+};
 
 /** The file to scale: the shared chunk-file map with the commit-graph's chunk names. */
 function FileMap({ layer }: { layer: CommitGraphLayerAnatomy }) {
@@ -97,7 +110,11 @@ export function LayerPanel({ layer, index, chain }: { layer: CommitGraphLayerAna
           </dd>
           <dt>Generation</dt>
           <dd>
-            {g.corrected ? 'corrected commit dates: commit time + the GDA2 offset' : g.hasGda2 ? 'topological levels (GDA2 is present, but another layer lacks it, so git uses levels for the whole chain)' : 'topological levels (no GDA2 chunk)'}
+            {g.corrected
+              ? 'corrected commit dates: commit time + the GDA2 offset'
+              : g.hasGda2
+                ? 'topological levels (GDA2 is present, but another layer lacks it, so git uses levels for the whole chain)'
+                : 'topological levels (no GDA2 chunk)'}
           </dd>
           <dt>Highest topological level</dt>
           <dd>{formatCount(g.maxTopoLevel)}</dd>
@@ -105,7 +122,8 @@ export function LayerPanel({ layer, index, chain }: { layer: CommitGraphLayerAna
             <>
               <dt>Corrected dates</dt>
               <dd>
-                {formatCount(g.shifted)} of {formatCount(layer.commits)} commits above their commit time; largest offset {formatCount(g.maxOffset)} s; {formatCount(g.overflowEntries)} overflow entries (GDO2)
+                {formatCount(g.shifted)} of {formatCount(layer.commits)} commits above their commit time; largest offset {formatCount(g.maxOffset)} s; {formatCount(g.overflowEntries)} overflow entries
+                (GDO2)
               </dd>
             </>
           )}

@@ -18,8 +18,8 @@ export function VerifyPanel({ chain }: { chain: boolean }) {
   return (
     <div className="card cg-verify" data-testid="commit-graph-verify">
       <p className="muted mx-note">
-        The checks of <code>git commit-graph verify</code> (git 2.39), with its messages: checksum, id order, fanout, then every commit against its object — root tree, parents,
-        generation, commit time.
+        The checks of <code>git commit-graph verify</code> (git 2.39), with its messages: checksum, id order, fanout, then every commit against its object — root tree, parents, generation, commit
+        time.
       </p>
       <div className="cg-verify-controls">
         <button type="button" onClick={run} disabled={state.status === 'loading'} data-testid="commit-graph-verify-run">

@@ -21,8 +21,12 @@ function Range({ from, length }: { from: number; length: number }) {
 function Row({ ins, index }: { ins: Instruction; index: number }) {
   return (
     <>
-      <span role="cell" className="hx-di-n muted">{formatCount(index)}</span>
-      <span role="cell" className={`hx-di-op hx-di-${ins.op}`}>{ins.op}</span>
+      <span role="cell" className="hx-di-n muted">
+        {formatCount(index)}
+      </span>
+      <span role="cell" className={`hx-di-op hx-di-${ins.op}`}>
+        {ins.op}
+      </span>
       <span role="cell" className="hx-di-target">
         <span className="muted">result </span>
         <Range from={ins.at} length={ins.length} />

@@ -145,7 +145,8 @@ export function StepCard({
               <span className="hx-dkey hx-dkey-copy" aria-hidden="true" /> copied <Bytes n={step.copiedBytes ?? 0} /> <span className="muted">({share(step.copiedBytes ?? 0, step.resultSize)})</span>
             </span>
             <span>
-              <span className="hx-dkey hx-dkey-insert" aria-hidden="true" /> inserted <Bytes n={step.insertedBytes ?? 0} /> <span className="muted">({share(step.insertedBytes ?? 0, step.resultSize)})</span>
+              <span className="hx-dkey hx-dkey-insert" aria-hidden="true" /> inserted <Bytes n={step.insertedBytes ?? 0} />{' '}
+              <span className="muted">({share(step.insertedBytes ?? 0, step.resultSize)})</span>
             </span>
             <span className="muted">{formatCount(count)} instructions</span>
             <button type="button" className="small" aria-expanded={expanded} aria-controls={listId} onClick={onToggle}>

@@ -29,15 +29,15 @@ export function CommitChanges({ oid, parents, parentCount }: { oid: string; pare
         )}
         {merge && <ParentChoice parents={parents} parentCount={parentCount} choice={choice} onChoose={setChoice} />}
         <span className="spacer" />
-        <Link to={{ view: 'compare', a: typeof choice === 'number' && choice > 0 ? parents[choice - 1] : parents[0] ?? oid, b: oid }} className="small-link" title="Compare this commit with any other commit, tree, ref or blob">
+        <Link
+          to={{ view: 'compare', a: typeof choice === 'number' && choice > 0 ? parents[choice - 1] : (parents[0] ?? oid), b: oid }}
+          className="small-link"
+          title="Compare this commit with any other commit, tree, ref or blob"
+        >
           Compare with…
         </Link>
       </div>
-      {choice === 'combined' ? (
-        <CombinedChanges key={`${oid}-combined`} rev={oid} parents={parents} />
-      ) : (
-        <ParentChanges key={`${oid}-${choice}`} rev={oid} parent={choice} />
-      )}
+      {choice === 'combined' ? <CombinedChanges key={`${oid}-combined`} rev={oid} parents={parents} /> : <ParentChanges key={`${oid}-${choice}`} rev={oid} parent={choice} />}
     </section>
   );
 }
@@ -55,7 +55,12 @@ function ParentChoice({ parents, parentCount, choice, onChoose }: { parents: str
           ))}
           <option value="combined">all parents (combined)</option>
         </select>
-        {parentCount > parents.length && <span className="muted"> (the first {formatCount(parents.length)} of {formatCount(parentCount)} parents)</span>}
+        {parentCount > parents.length && (
+          <span className="muted">
+            {' '}
+            (the first {formatCount(parents.length)} of {formatCount(parentCount)} parents)
+          </span>
+        )}
       </label>
     );
   }
@@ -66,7 +71,14 @@ function ParentChoice({ parents, parentCount, choice, onChoose }: { parents: str
           Parent {i + 1} <span className="mono">{p.slice(0, 7)}</span>
         </button>
       ))}
-      <button type="button" className="small" aria-pressed={choice === 'combined'} onClick={() => onChoose('combined')} title="The files that differ from every parent, as git diff --cc shows them: one column per parent" data-testid="parent-combined">
+      <button
+        type="button"
+        className="small"
+        aria-pressed={choice === 'combined'}
+        onClick={() => onChoose('combined')}
+        title="The files that differ from every parent, as git diff --cc shows them: one column per parent"
+        data-testid="parent-combined"
+      >
         Combined
       </button>
     </div>
@@ -119,7 +131,14 @@ function CombinedChanges({ rev, parents }: { rev: string; parents: string[] }) {
       combined={source}
       controls={
         <div className="df-layout" role="group" aria-label="Combined hunks" data-testid="combined-mode">
-          <button type="button" className="small" aria-pressed={dense} onClick={() => setDense(true)} title="git diff --cc: only the hunks where the merge did more than take one parent's lines" data-testid="combined-dense">
+          <button
+            type="button"
+            className="small"
+            aria-pressed={dense}
+            onClick={() => setDense(true)}
+            title="git diff --cc: only the hunks where the merge did more than take one parent's lines"
+            data-testid="combined-dense"
+          >
             Merge's own (--cc)
           </button>
           <button type="button" className="small" aria-pressed={!dense} onClick={() => setDense(false)} title="git diff -c: every hunk that differs from all parents" data-testid="combined-all">

@@ -147,7 +147,17 @@ function Half({ shown, side, colour }: { shown: ShownLine | undefined; side: 'ol
 }
 
 /** One row of the split layout: the old line on the left, the new one on the right. */
-export const SplitPair = memo(function SplitPair({ left, right, leftColour, rightColour }: { left: ShownLine | undefined; right: ShownLine | undefined; leftColour?: LineColour | undefined; rightColour?: LineColour | undefined }) {
+export const SplitPair = memo(function SplitPair({
+  left,
+  right,
+  leftColour,
+  rightColour,
+}: {
+  left: ShownLine | undefined;
+  right: ShownLine | undefined;
+  leftColour?: LineColour | undefined;
+  rightColour?: LineColour | undefined;
+}) {
   return (
     <div className="df-pair">
       <Half shown={left} side="old" colour={leftColour} />
@@ -188,7 +198,19 @@ export const ContextLine = memo(function ContextLine({ row, split, colour }: { r
  * end (or all, when few are left). Before the first hunk only upwards, after the last only
  * downwards, as code hosts do.
  */
-export function GapRow({ row, file, canReveal, busy, onReveal }: { row: Extract<BodyRow, { kind: 'gap' }>; file: number; canReveal: boolean; busy: boolean; onReveal: (gap: Gap, how: 'up' | 'down' | 'all') => void }) {
+export function GapRow({
+  row,
+  file,
+  canReveal,
+  busy,
+  onReveal,
+}: {
+  row: Extract<BodyRow, { kind: 'gap' }>;
+  file: number;
+  canReveal: boolean;
+  busy: boolean;
+  onReveal: (gap: Gap, how: 'up' | 'down' | 'all') => void;
+}) {
   const { gap, hidden, hunk } = row;
   const first = gap.index === 0;
   const last = hunk === undefined;

@@ -260,52 +260,70 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
     <section className="diff-view" data-testid="diff-view" data-layout={isCombined ? 'combined' : layout} data-loaded={files.length}>
       {/* A comparison that failed before its first page has nothing to sum up: its error says it all. */}
       {!(list.status === 'error' && files.length === 0) && (
-      <div className="df-summary">
-        <span className="df-summary-text" data-testid="diff-summary" role="status">
-          {summary !== undefined && list.total !== undefined ? (
-            summary
-          ) : list.total === undefined ? (
-            list.status === 'loading' ? (
-              'Comparing…'
+        <div className="df-summary">
+          <span className="df-summary-text" data-testid="diff-summary" role="status">
+            {summary !== undefined && list.total !== undefined ? (
+              summary
+            ) : list.total === undefined ? (
+              list.status === 'loading' ? (
+                'Comparing…'
+              ) : (
+                ''
+              )
             ) : (
-              ''
-            )
-          ) : (
-            <>
-              <strong>{formatCount(list.total)}</strong>
-              {list.truncated ? '+' : ''} {noun}
-              {list.total === 1 ? '' : 's'}
-              {counted > 0 && (
-                <>
-                  {' '}
-                  with <span className="df-plus">+{formatCount(list.added)}</span> and <span className="df-minus">−{formatCount(list.deleted)}</span> lines
-                  {!loadedAll || counted + binaries < files.length ? <span className="muted"> (in the {formatCount(counted)} files counted so far)</span> : null}
-                </>
-              )}
-            </>
-          )}
-        </span>
-        <span className="spacer" />
-        {files.length > 1 && (
-          <span className="df-bulk">
-            <button type="button" className="small" onClick={() => diffs.setOpenAll(files.map((f) => f.index), true)}>
-              Expand all
-            </button>
-            <button type="button" className="small" onClick={() => diffs.setOpenAll(files.map((f) => f.index), false)}>
-              Collapse all
-            </button>
+              <>
+                <strong>{formatCount(list.total)}</strong>
+                {list.truncated ? '+' : ''} {noun}
+                {list.total === 1 ? '' : 's'}
+                {counted > 0 && (
+                  <>
+                    {' '}
+                    with <span className="df-plus">+{formatCount(list.added)}</span> and <span className="df-minus">−{formatCount(list.deleted)}</span> lines
+                    {!loadedAll || counted + binaries < files.length ? <span className="muted"> (in the {formatCount(counted)} files counted so far)</span> : null}
+                  </>
+                )}
+              </>
+            )}
           </span>
-        )}
-        {controls ?? (
-          <div className="df-layout" role="group" aria-label="Diff layout">
-            {(['unified', 'split'] as const).map((l) => (
-              <button key={l} type="button" className="small" aria-pressed={layout === l} onClick={() => setLayout(l)} data-testid={`layout-${l}`}>
-                {l === 'unified' ? 'Unified' : 'Split'}
+          <span className="spacer" />
+          {files.length > 1 && (
+            <span className="df-bulk">
+              <button
+                type="button"
+                className="small"
+                onClick={() =>
+                  diffs.setOpenAll(
+                    files.map((f) => f.index),
+                    true,
+                  )
+                }
+              >
+                Expand all
               </button>
-            ))}
-          </div>
-        )}
-      </div>
+              <button
+                type="button"
+                className="small"
+                onClick={() =>
+                  diffs.setOpenAll(
+                    files.map((f) => f.index),
+                    false,
+                  )
+                }
+              >
+                Collapse all
+              </button>
+            </span>
+          )}
+          {controls ?? (
+            <div className="df-layout" role="group" aria-label="Diff layout">
+              {(['unified', 'split'] as const).map((l) => (
+                <button key={l} type="button" className="small" aria-pressed={layout === l} onClick={() => setLayout(l)} data-testid={`layout-${l}`}>
+                  {l === 'unified' ? 'Unified' : 'Split'}
+                </button>
+              ))}
+            </div>
+          )}
+        </div>
       )}
       {list.renames === 'exact-only' && (
         <p className="df-banner" data-testid="renames-exact-only">
@@ -317,11 +335,7 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
           The comparison stopped after {formatCount(DIFF_LIMITS.maxFiles)} changed files; more files changed than are listed here.
         </p>
       )}
-      {total > MANY_FILES && (
-        <p className="df-banner muted">
-          {formatCount(total)} files changed: each diff is shown when you open it (or Expand all).
-        </p>
-      )}
+      {total > MANY_FILES && <p className="df-banner muted">{formatCount(total)} files changed: each diff is shown when you open it (or Expand all).</p>}
       {list.status === 'error' && list.error && files.length === 0 && <ErrorBox error={list.error} title="The comparison could not be made" />}
       {list.done && list.total === 0 && !list.truncated && (
         <p className="df-empty muted" data-testid="diff-empty">
@@ -350,7 +364,13 @@ export function DiffView({ list, diffKey, fileLabel, noun = 'changed file', summ
               {items.map((item) => {
                 const row = rows[item.index];
                 return (
-                  <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className={`df-vrow df-vrow-${row.kind}${'last' in row && row.last ? ' last' : ''}`} style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}>
+                  <div
+                    key={item.key}
+                    data-index={item.index}
+                    ref={virtualizer.measureElement}
+                    className={`df-vrow df-vrow-${row.kind}${'last' in row && row.last ? ' last' : ''}`}
+                    style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
+                  >
                     {renderRow(row)}
                   </div>
                 );
@@ -481,7 +501,10 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
     case 'error':
       return (
         <div className="df-note">
-          <ErrorBox error={state?.error ?? state?.hunks?.error ?? state?.combined?.error ?? file.error ?? { kind: 'Internal', message: 'The diff could not be made', detail: '' }} title="The diff of this file could not be made" />
+          <ErrorBox
+            error={state?.error ?? state?.hunks?.error ?? state?.combined?.error ?? file.error ?? { kind: 'Internal', message: 'The diff could not be made', detail: '' }}
+            title="The diff of this file could not be made"
+          />
           {state?.error && (
             <button type="button" className="small" onClick={onRetry}>
               Try again
@@ -520,7 +543,10 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
       return (
         <div className="df-note">
           {file.error || state?.hunks?.error || state?.combined?.error ? (
-            <ErrorBox error={(file.error ?? state?.hunks?.error ?? state?.combined?.error)!} title={note === 'missing' ? 'A side of this file is not in the repository' : 'A side of this file could not be read'} />
+            <ErrorBox
+              error={(file.error ?? state?.hunks?.error ?? state?.combined?.error)!}
+              title={note === 'missing' ? 'A side of this file is not in the repository' : 'A side of this file could not be read'}
+            />
           ) : note === 'missing' ? (
             'A side of this file is not in the repository.'
           ) : (
@@ -531,7 +557,8 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
     case 'submodule':
       return (
         <div className="df-note">
-          Submodule: commit <span className="mono">{/^0*$/.test(file.old.oid) ? 'none' : file.old.oid.slice(0, 12)}</span> → <span className="mono">{/^0*$/.test(file.new.oid) ? 'none' : file.new.oid.slice(0, 12)}</span>
+          Submodule: commit <span className="mono">{/^0*$/.test(file.old.oid) ? 'none' : file.old.oid.slice(0, 12)}</span> →{' '}
+          <span className="mono">{/^0*$/.test(file.new.oid) ? 'none' : file.new.oid.slice(0, 12)}</span>
         </div>
       );
     case 'unchanged':
@@ -540,12 +567,12 @@ function NoteRow({ note, file, state, onOpen, onRetry }: { note: Note; file: Dif
           {state?.combined
             ? 'No combined hunks: no line of this file differs from every parent (its mode or type changed, or every change came from one parent).'
             : file.status === 'R' || file.status === 'C'
-            ? `File ${file.status === 'R' ? 'renamed' : 'copied'} without changes to its lines.`
-            : file.old.mode !== file.new.mode && file.status !== 'A' && file.status !== 'D'
-              ? `Only the mode changed (${file.old.mode} → ${file.new.mode}).`
-              : (state?.hunks?.oldLines ?? 0) === 0 && (state?.hunks?.newLines ?? 0) === 0
-                ? 'An empty file.'
-                : 'No lines changed.'}
+              ? `File ${file.status === 'R' ? 'renamed' : 'copied'} without changes to its lines.`
+              : file.old.mode !== file.new.mode && file.status !== 'A' && file.status !== 'D'
+                ? `Only the mode changed (${file.old.mode} → ${file.new.mode}).`
+                : (state?.hunks?.oldLines ?? 0) === 0 && (state?.hunks?.newLines ?? 0) === 0
+                  ? 'An empty file.'
+                  : 'No lines changed.'}
         </div>
       );
     case 'cut':

@@ -34,7 +34,12 @@ function ImageSide({ label, oid, image, alt }: { label: string; oid: string; ima
     <div className={`df-image-side df-image-${label === 'Before' ? 'old' : 'new'}`}>
       <div className="df-image-label">
         {label}
-        {image && <span className="muted"> · {imageLabel(image.type)}, {formatBytes(image.size)}</span>}
+        {image && (
+          <span className="muted">
+            {' '}
+            · {imageLabel(image.type)}, {formatBytes(image.size)}
+          </span>
+        )}
       </div>
       {!present(oid) ? (
         <p className="muted df-image-none">{label === 'Before' ? 'No image: the file was added.' : 'No image: the file was deleted.'}</p>

@@ -87,4 +87,3 @@ export function colourSkipped(source: ColourSource, path: string): 'too-large' |
 export function languageOf(path: string, firstLine: string | undefined) {
   return languageFor(path.slice(path.lastIndexOf('/') + 1), firstLine);
 }
-

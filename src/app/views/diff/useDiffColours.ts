@@ -159,31 +159,37 @@ export function useDiffColours(key: string) {
   );
 
   /** The colour of one line, when its segment is done. */
-  const colourOf = useCallback((file: number, side: ColourSide, key: ColourKey | null): LineColour | undefined => {
-    if (key === null) return undefined;
-    const entry = entries.current.get(file);
-    const s = entry?.current?.sides[side];
-    const i = s?.index.get(key);
-    if (!s || i === undefined) return undefined;
-    let colour = s.made.get(i);
-    if (colour === undefined) {
-      const runs = s.doc.runsOf(i);
-      // Not highlighted yet: asked again on a later render.
-      if (!runs) return undefined;
-      colour = runs.length > 0 ? { runs, classOf: classOfScope } : null;
-      s.made.set(i, colour);
-    }
-    return colour ?? undefined;
-    // `version` changes when more lines are coloured: callers read again.
-  }, [version]);
+  const colourOf = useCallback(
+    (file: number, side: ColourSide, key: ColourKey | null): LineColour | undefined => {
+      if (key === null) return undefined;
+      const entry = entries.current.get(file);
+      const s = entry?.current?.sides[side];
+      const i = s?.index.get(key);
+      if (!s || i === undefined) return undefined;
+      let colour = s.made.get(i);
+      if (colour === undefined) {
+        const runs = s.doc.runsOf(i);
+        // Not highlighted yet: asked again on a later render.
+        if (!runs) return undefined;
+        colour = runs.length > 0 ? { runs, classOf: classOfScope } : null;
+        s.made.set(i, colour);
+      }
+      return colour ?? undefined;
+      // `version` changes when more lines are coloured: callers read again.
+    },
+    [version],
+  );
 
   /** Why a file's colour stopped (the highlighter failed or stalled), for a note. */
-  const failure = useCallback((file: number): string | undefined => {
-    const sides = entries.current.get(file)?.current?.sides;
-    if (!sides) return undefined;
-    for (const s of Object.values(sides)) if (s && s.doc.status() === 'failed') return s.doc.message();
-    return undefined;
-  }, [version]);
+  const failure = useCallback(
+    (file: number): string | undefined => {
+      const sides = entries.current.get(file)?.current?.sides;
+      if (!sides) return undefined;
+      for (const s of Object.values(sides)) if (s && s.doc.status() === 'failed') return s.doc.message();
+      return undefined;
+    },
+    [version],
+  );
 
   return { show, colourOf, failure, version };
 }

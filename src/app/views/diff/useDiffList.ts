@@ -34,7 +34,11 @@ type Page<F> = { files: F[]; total: number; truncated: boolean; ends: DiffEnds; 
  * Pages of a comparison's file list: the first page at once, the next when `more()` is called
  * (the views call it when the end of what they show comes near). A new target starts over.
  */
-function usePagedList<F>(key: string, label: string, fetchPage: (start: number, signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<Page<F>>): DiffList<F> & { more: () => void; retry: () => void } {
+function usePagedList<F>(
+  key: string,
+  label: string,
+  fetchPage: (start: number, signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<Page<F>>,
+): DiffList<F> & { more: () => void; retry: () => void } {
   const [list, setList] = useState<DiffList<F>>({ ...EMPTY, files: [] });
   const latest = useRef(list);
   latest.current = list;

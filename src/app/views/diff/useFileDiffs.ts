@@ -111,7 +111,11 @@ export function useFileDiffs(key: string, combined?: CombinedSource) {
       const merged = source?.files.get(file.index);
       const request: Promise<Pick<FileState, 'hunks' | 'combined'>> = merged
         ? engine
-            .call('diffCombinedHunks', { oid: side(merged.oid), mode: merged.mode, parents: merged.parents.map((p) => ({ oid: side(p.oid), mode: p.mode })), dense: source?.dense !== false }, { signal: c.signal })
+            .call(
+              'diffCombinedHunks',
+              { oid: side(merged.oid), mode: merged.mode, parents: merged.parents.map((p) => ({ oid: side(p.oid), mode: p.mode })), dense: source?.dense !== false },
+              { signal: c.signal },
+            )
             .then((combined) => ({ combined }))
         : engine.call('diffHunks', { oldOid: side(file.old.oid), newOid: side(file.new.oid), oldMode: file.old.mode, newMode: file.new.mode }, { signal: c.signal }).then((hunks) => ({ hunks }));
       request
@@ -164,7 +168,11 @@ export function useFileDiffs(key: string, combined?: CombinedSource) {
       const hidden = gap.count - r.top - r.bottom;
       if (hidden <= 0 || s.revealing) return;
       const next: Revealed =
-        how === 'all' || hidden <= REVEAL_STEP ? { top: r.top + hidden, bottom: r.bottom } : how === 'down' ? { top: r.top + REVEAL_STEP, bottom: r.bottom } : { top: r.top, bottom: r.bottom + REVEAL_STEP };
+        how === 'all' || hidden <= REVEAL_STEP
+          ? { top: r.top + hidden, bottom: r.bottom }
+          : how === 'down'
+            ? { top: r.top + REVEAL_STEP, bottom: r.bottom }
+            : { top: r.top, bottom: r.bottom + REVEAL_STEP };
       // The new lines: [from, to) counted from the gap's first line.
       const from = next.top > r.top ? r.top : gap.count - next.bottom;
       const to = next.top > r.top ? next.top : gap.count - r.bottom;

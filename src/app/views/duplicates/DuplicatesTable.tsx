@@ -54,7 +54,15 @@ function Copy({ copy, check }: { copy: StoredCopy; check: DuplicateRow['checks']
         {copy.error ? <span className="dp-bad">{copy.error}</span> : <StoredAs copy={copy} />}
       </span>
       <span className="dp-disk muted">{copy.diskBytes !== undefined ? `${formatBytes(copy.diskBytes)} on disk` : ''}</span>
-      <span className="dp-check">{check?.idMatches ? <span className="dp-ok">✓ id matches</span> : <span className="dp-bad" title={check?.error}>✗ {check?.error ?? 'not read'}</span>}</span>
+      <span className="dp-check">
+        {check?.idMatches ? (
+          <span className="dp-ok">✓ id matches</span>
+        ) : (
+          <span className="dp-bad" title={check?.error}>
+            ✗ {check?.error ?? 'not read'}
+          </span>
+        )}
+      </span>
       <span className="dp-read">{copy.read ? <span className="badge on">git reads this</span> : ''}</span>
     </div>
   );
@@ -71,7 +79,13 @@ export function DuplicatesTable({ rows }: { rows: DuplicateRow[] }) {
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index];
           return (
-            <div key={row.oid} className={`dp-item${row.identical ? '' : ' differs'}`} style={{ transform: `translateY(${v.start}px)`, height: rowHeight(row) }} data-testid="duplicate-row" data-oid={row.oid}>
+            <div
+              key={row.oid}
+              className={`dp-item${row.identical ? '' : ' differs'}`}
+              style={{ transform: `translateY(${v.start}px)`, height: rowHeight(row) }}
+              data-testid="duplicate-row"
+              data-oid={row.oid}
+            >
               <div className="dp-head">
                 <span className={`dp-type type-${row.type ?? 'unknown'}`}>{row.type ?? '?'}</span>
                 <OidLink oid={row.oid} />

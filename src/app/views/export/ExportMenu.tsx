@@ -43,8 +43,7 @@ export function ExportMenu({ oid, type, fileName, zipRev }: { oid: string; type:
     };
   }, [open]);
 
-  const saveObject = (form: ObjectExportForm, what: string) =>
-    run(`Exporting ${what}`, `${what} could not be exported`, (signal, onProgress) => exportObject(oid, form, fileName, signal, onProgress));
+  const saveObject = (form: ObjectExportForm, what: string) => run(`Exporting ${what}`, `${what} could not be exported`, (signal, onProgress) => exportObject(oid, form, fileName, signal, onProgress));
   const saveZip = (limits?: Parameters<typeof exportZip>[2]) =>
     run('Exporting the tree as .zip', 'The tree could not be exported', (signal, onProgress) => exportZip(zipRev ?? oid, [], limits, signal, onProgress));
 
@@ -52,7 +51,12 @@ export function ExportMenu({ oid, type, fileName, zipRev }: { oid: string; type:
   if (type === 'blob') {
     items.push({ id: 'content', label: fileName ? `Download ${fileName}` : 'Download the file', hint: 'the content, as a file', act: () => saveObject('content', 'the file') });
   } else {
-    items.push({ id: 'pretty', label: 'cat-file -p text', hint: type === 'tree' ? 'the listing git cat-file -p prints' : 'the text git cat-file -p prints', act: () => saveObject('pretty', 'the cat-file -p text') });
+    items.push({
+      id: 'pretty',
+      label: 'cat-file -p text',
+      hint: type === 'tree' ? 'the listing git cat-file -p prints' : 'the text git cat-file -p prints',
+      act: () => saveObject('pretty', 'the cat-file -p text'),
+    });
     items.push({ id: 'content', label: 'Content bytes', hint: type === 'tree' ? 'the tree object’s binary entries' : 'the object’s content', act: () => saveObject('content', 'the content') });
   }
   items.push({ id: 'loose', label: 'Loose object file', hint: 'zlib, as git stores it in objects/xx/', act: () => saveObject('loose', 'the loose object') });
@@ -62,7 +66,15 @@ export function ExportMenu({ oid, type, fileName, zipRev }: { oid: string; type:
   return (
     <span className="ex-menu">
       <span className="ex-menu-anchor" ref={box}>
-        <button type="button" className="small ex-menu-button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} disabled={outcome.status === 'running'} data-testid="export-menu">
+        <button
+          type="button"
+          className="small ex-menu-button"
+          aria-haspopup="menu"
+          aria-expanded={open}
+          onClick={() => setOpen((o) => !o)}
+          disabled={outcome.status === 'running'}
+          data-testid="export-menu"
+        >
           {outcome.status === 'running' ? 'Exporting…' : 'Export'} <span aria-hidden="true">▾</span>
         </button>
         {open && (

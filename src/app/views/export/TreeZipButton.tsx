@@ -14,7 +14,14 @@ export function TreeZipButton({ rev, path, label = 'Download .zip' }: { rev: str
     run(`Exporting ${where} as .zip`, `${where} could not be exported`, (signal, onProgress) => exportZip(rev, path, limits, signal, onProgress));
   return (
     <span className="ex-zip">
-      <button type="button" className="small" onClick={() => start()} disabled={outcome.status === 'running'} data-testid="download-zip" title={`Save ${where} as a zip archive, as git archive --format=zip would`}>
+      <button
+        type="button"
+        className="small"
+        onClick={() => start()}
+        disabled={outcome.status === 'running'}
+        data-testid="download-zip"
+        title={`Save ${where} as a zip archive, as git archive --format=zip would`}
+      >
         <ZipGlyph />
         {outcome.status === 'running' ? 'Exporting…' : label}
       </button>

@@ -6,5 +6,11 @@ import { saveBlob } from '../../components/blob/download.ts';
  * is never joined into one more array first.
  */
 export function saveParts(parts: Uint8Array[], name: string, type: string): void {
-  saveBlob(new Blob(parts.map((p) => p as Uint8Array<ArrayBuffer>), { type }), name);
+  saveBlob(
+    new Blob(
+      parts.map((p) => p as Uint8Array<ArrayBuffer>),
+      { type },
+    ),
+    name,
+  );
 }

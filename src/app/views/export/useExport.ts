@@ -24,7 +24,11 @@ export type ExportResult = { kind: 'saved'; name: string; summary: string; probl
  * Runs exports one at a time as visible, cancellable tasks (the task bar shows progress and
  * Cancel) and keeps the outcome for the panel. Leaving the page cancels a running export.
  */
-export function useExport(): { outcome: ExportOutcome; run: (label: string, failTitle: string, work: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<ExportResult>) => void; clear: () => void } {
+export function useExport(): {
+  outcome: ExportOutcome;
+  run: (label: string, failTitle: string, work: (signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<ExportResult>) => void;
+  clear: () => void;
+} {
   const [outcome, setOutcome] = useState<ExportOutcome>({ status: 'idle' });
   const controller = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => controller.current?.abort(), []);

@@ -49,7 +49,10 @@ export function CachePanel({ limits }: { limits: CacheLimits | undefined }) {
           <div className="hx-cache-item">
             <div className="hx-cache-label">Read from disk</div>
             <div className="hx-cache-value" data-testid="cache-bytes-read">
-              {formatBytes(stats.bytesRead)} <span className="muted">of {formatBytes(stats.fileBytes)} in the pack folder ({percent(stats.bytesRead, stats.fileBytes)})</span>
+              {formatBytes(stats.bytesRead)}{' '}
+              <span className="muted">
+                of {formatBytes(stats.fileBytes)} in the pack folder ({percent(stats.bytesRead, stats.fileBytes)})
+              </span>
             </div>
             <Bar part={stats.bytesRead} whole={stats.fileBytes} label={`${percent(stats.bytesRead, stats.fileBytes)} of the pack folder's bytes read`} />
             <div className="hx-cache-note muted">
@@ -59,11 +62,24 @@ export function CachePanel({ limits }: { limits: CacheLimits | undefined }) {
           <div className="hx-cache-item">
             <div className="hx-cache-label">Held in windows</div>
             <div className="hx-cache-value">
-              {formatBytes(stats.bytesHeld)} {limits && <span className="muted">of a {formatBytes(limits.windowBudget)} budget ({percent(stats.bytesHeld, limits.windowBudget)})</span>}
+              {formatBytes(stats.bytesHeld)}{' '}
+              {limits && (
+                <span className="muted">
+                  of a {formatBytes(limits.windowBudget)} budget ({percent(stats.bytesHeld, limits.windowBudget)})
+                </span>
+              )}
             </div>
-            {limits && <Bar part={stats.bytesHeld} whole={limits.windowBudget} peak={stats.peakBytesHeld} label={`${percent(stats.bytesHeld, limits.windowBudget)} of the budget held; peak ${percent(stats.peakBytesHeld, limits.windowBudget)}`} />}
+            {limits && (
+              <Bar
+                part={stats.bytesHeld}
+                whole={limits.windowBudget}
+                peak={stats.peakBytesHeld}
+                label={`${percent(stats.bytesHeld, limits.windowBudget)} of the budget held; peak ${percent(stats.peakBytesHeld, limits.windowBudget)}`}
+              />
+            )}
             <div className="hx-cache-note muted">
-              {formatCount(stats.windowsOpen)} window{stats.windowsOpen === 1 ? '' : 's'} open{limits ? ` of ${formatBytes(limits.windowSize)}, each starting at a multiple of ${formatBytes(limits.windowSize / 2)}` : ''} · peak {formatBytes(stats.peakBytesHeld)}
+              {formatCount(stats.windowsOpen)} window{stats.windowsOpen === 1 ? '' : 's'} open
+              {limits ? ` of ${formatBytes(limits.windowSize)}, each starting at a multiple of ${formatBytes(limits.windowSize / 2)}` : ''} · peak {formatBytes(stats.peakBytesHeld)}
             </div>
           </div>
           <div className="hx-cache-item">
@@ -81,7 +97,8 @@ export function CachePanel({ limits }: { limits: CacheLimits | undefined }) {
             </div>
             {limits && <Bar part={stats.deltaBytesHeld} whole={limits.deltaBaseBudget} label={`${formatBytes(stats.deltaBytesHeld)} of decoded bases held`} />}
             <div className="hx-cache-note muted">
-              {formatBytes(stats.deltaBytesHeld)} of decoded bases held{limits ? ` of a ${formatBytes(limits.deltaBaseBudget)} budget; objects over ${formatBytes(limits.deltaBaseMaxEntry)} are never kept` : ''}
+              {formatBytes(stats.deltaBytesHeld)} of decoded bases held
+              {limits ? ` of a ${formatBytes(limits.deltaBaseBudget)} budget; objects over ${formatBytes(limits.deltaBaseMaxEntry)} are never kept` : ''}
             </div>
           </div>
         </div>

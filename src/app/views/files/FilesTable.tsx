@@ -34,7 +34,10 @@ export function FilesTable({ files }: { files: FolderFile[] }) {
   return (
     <section className="hx-files" aria-labelledby="hx-files-title">
       <h2 id="hx-files-title">
-        Files <span className="muted hx-files-total">{formatCount(files.length)} files, {formatBytes(total)}</span>
+        Files{' '}
+        <span className="muted hx-files-total">
+          {formatCount(files.length)} files, {formatBytes(total)}
+        </span>
       </h2>
       <div className="toolbar">
         <label htmlFor={kindId}>Kind</label>
@@ -78,7 +81,10 @@ export function FilesTable({ files }: { files: FolderFile[] }) {
                     className="hx-frow"
                     role="row"
                     aria-rowindex={item.index + 2}
-                    style={{ transform: `translateY(${item.start}px)` }} data-testid="file-row" data-path={f.path}>
+                    style={{ transform: `translateY(${item.start}px)` }}
+                    data-testid="file-row"
+                    data-path={f.path}
+                  >
                     <span role="cell" className="mono hx-fpath" title={f.path}>
                       {f.path}
                     </span>

@@ -230,7 +230,13 @@ export function HexGrid({
           {items.map((item) => {
             const row = segmentStart + item.index;
             return (
-              <div key={item.key} className={row === cursorRow ? 'hx-row hx-row-cur' : 'hx-row'} style={{ transform: `translateY(${item.start}px)` }} data-testid="hex-row" data-offset={row * ROW_BYTES}>
+              <div
+                key={item.key}
+                className={row === cursorRow ? 'hx-row hx-row-cur' : 'hx-row'}
+                style={{ transform: `translateY(${item.start}px)` }}
+                data-testid="hex-row"
+                data-offset={row * ROW_BYTES}
+              >
                 <HexRow chunks={chunks} row={row} digits={digits} cursor={cursor} active={highlighted} />
               </div>
             );

@@ -7,7 +7,10 @@ export function hex(n: number): string {
 
 /** Parses `0x1f3a`, `1f3ah` or `7994` (separators `_`, `,` and spaces are ignored). */
 export function parseOffset(text: string): { offset: number } | { error: string } {
-  const t = text.trim().replace(/[_,\s]/g, '').toLowerCase();
+  const t = text
+    .trim()
+    .replace(/[_,\s]/g, '')
+    .toLowerCase();
   if (t === '') return { error: 'Type an offset: 0x1f3a (hex) or 7994 (decimal).' };
   let value: number;
   if (/^0x[0-9a-f]+$/.test(t)) value = parseInt(t.slice(2), 16);

@@ -43,7 +43,19 @@ export interface GraphRowShape {
 }
 
 /** See the file comment. */
-export const GraphCells = memo(function GraphCells({ row, above, below, width, unreachable }: { row: GraphRowShape; above?: { line: Uint8Array; starDown: boolean }; below?: Uint8Array; width: number; unreachable?: boolean }) {
+export const GraphCells = memo(function GraphCells({
+  row,
+  above,
+  below,
+  width,
+  unreachable,
+}: {
+  row: GraphRowShape;
+  above?: { line: Uint8Array; starDown: boolean };
+  below?: Uint8Array;
+  width: number;
+  unreachable?: boolean;
+}) {
   const paths = new Map<number, string[]>();
   const add = (colour: number, d: string) => {
     const list = paths.get(colour);

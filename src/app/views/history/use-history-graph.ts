@@ -58,37 +58,36 @@ export function useHistoryGraph(query: GraphQuery, lastVisible: number, loadAll:
       if (!c || c.signal.aborted || inFlight.current) return;
       inFlight.current = true;
       setState((s) => ({ ...s, status: 'loading' }));
-      runTask('Drawing the history graph', (signal, onProgress) => engine.call('historyGraph', { query: JSON.parse(key) as GraphQuery, start, count }, { signal, onProgress }), c.signal)
-        .then(
-          (page) => {
-            if (c.signal.aborted) return;
-            inFlight.current = false;
-            setState((s) => {
-              const restarted = page.generation !== generation.current;
-              generation.current = page.generation;
-              // Rows of an older generation are wrong: start over from what this page holds, if it starts at 0.
-              const base = restarted ? [] : s.rows;
-              const rows = base.length === page.start ? base.concat(page.rows) : restarted && page.start === 0 ? page.rows : base;
-              const now = performance.now();
-              return {
-                rows,
-                done: page.done && rows.length === page.produced,
-                status: 'idle',
-                walked: page.walked,
-                unreachableCommits: page.unreachableCommits,
-                firstRowsMs: s.firstRowsMs ?? (rows.length > 0 || page.done ? now - began.current : undefined),
-                allRowsMs: page.done && rows.length === page.produced ? (s.allRowsMs ?? now - began.current) : undefined,
-                restarts: s.restarts + (restarted ? 1 : 0),
-              };
-            });
-          },
-          (err: unknown) => {
-            if (c.signal.aborted) return;
-            inFlight.current = false;
-            if (isCancelled(err)) setState((s) => ({ ...s, status: 'cancelled' }));
-            else setState((s) => ({ ...s, status: 'error', error: asWire(err) }));
-          },
-        );
+      runTask('Drawing the history graph', (signal, onProgress) => engine.call('historyGraph', { query: JSON.parse(key) as GraphQuery, start, count }, { signal, onProgress }), c.signal).then(
+        (page) => {
+          if (c.signal.aborted) return;
+          inFlight.current = false;
+          setState((s) => {
+            const restarted = page.generation !== generation.current;
+            generation.current = page.generation;
+            // Rows of an older generation are wrong: start over from what this page holds, if it starts at 0.
+            const base = restarted ? [] : s.rows;
+            const rows = base.length === page.start ? base.concat(page.rows) : restarted && page.start === 0 ? page.rows : base;
+            const now = performance.now();
+            return {
+              rows,
+              done: page.done && rows.length === page.produced,
+              status: 'idle',
+              walked: page.walked,
+              unreachableCommits: page.unreachableCommits,
+              firstRowsMs: s.firstRowsMs ?? (rows.length > 0 || page.done ? now - began.current : undefined),
+              allRowsMs: page.done && rows.length === page.produced ? (s.allRowsMs ?? now - began.current) : undefined,
+              restarts: s.restarts + (restarted ? 1 : 0),
+            };
+          });
+        },
+        (err: unknown) => {
+          if (c.signal.aborted) return;
+          inFlight.current = false;
+          if (isCancelled(err)) setState((s) => ({ ...s, status: 'cancelled' }));
+          else setState((s) => ({ ...s, status: 'error', error: asWire(err) }));
+        },
+      );
     },
     [key],
   );

@@ -56,10 +56,17 @@ export const useIndexPack = create<IndexPackState>((set, get) => {
       put(name, { status: 'running', progress: undefined });
       try {
         const outcome = await runTask(`Indexing ${name}.pack`, (signal, onProgress) =>
-          engine.call('indexPack', { name }, { signal, onProgress: (p) => {
-            onProgress(p);
-            put(name, { status: 'running', progress: p });
-          } }),
+          engine.call(
+            'indexPack',
+            { name },
+            {
+              signal,
+              onProgress: (p) => {
+                onProgress(p);
+                put(name, { status: 'running', progress: p });
+              },
+            },
+          ),
         );
         finish(name, outcome);
       } catch (err) {

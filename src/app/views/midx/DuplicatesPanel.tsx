@@ -23,9 +23,9 @@ export function DuplicatesPanel({ summary }: { summary: RepoSummary }) {
   return (
     <div className="mx-dups" data-testid="midx-duplicates">
       <p className="muted mx-note">
-        Every pack’s .idx merged in id order. Git reads an object from the multi-pack-index when it covers it; when git wrote the file it kept the copy in the pack with the newest
-        modification time (whole seconds; ties go to the pack it listed first; objects carried over from an existing multi-pack-index count as the oldest). The reasons below use
-        the packs’ present times, which a copy of the folder may not have kept.
+        Every pack’s .idx merged in id order. Git reads an object from the multi-pack-index when it covers it; when git wrote the file it kept the copy in the pack with the newest modification time
+        (whole seconds; ties go to the pack it listed first; objects carried over from an existing multi-pack-index count as the oldest). The reasons below use the packs’ present times, which a copy
+        of the folder may not have kept.
       </p>
       <RequestStatus req={req} loading="Merging the indexes…" failed="The packs’ indexes could not be merged" again="Search again" />
       {data && (

@@ -227,7 +227,11 @@ export function LayerSection({ layer, index, count, chain, folderPacks }: { laye
           </ol>
         </>
       )}
-      {!layer.ridx && !btmp && <p className="muted mx-note">No RIDX or BTMP chunk: git writes them only with a multi-pack bitmap (<code>--bitmap</code>).</p>}
+      {!layer.ridx && !btmp && (
+        <p className="muted mx-note">
+          No RIDX or BTMP chunk: git writes them only with a multi-pack bitmap (<code>--bitmap</code>).
+        </p>
+      )}
       <p className="muted mx-note">
         Trailing checksum at <HexLink file={layer.file} at={layer.fileSize - layer.checksum.length / 2} />.
       </p>

@@ -65,8 +65,8 @@ export function WritePanel({ summary, anatomy }: { summary: RepoSummary; anatomy
   return (
     <div className="mx-write card" data-testid="midx-write">
       <p className="mx-note">
-        What <code>git multi-pack-index write</code> (git 2.39) would leave in the pack folder: every <code>.idx</code> whose <code>.pack</code> is present (kept and promisor packs
-        too), duplicates resolved by pack modification time, names sorted, version 1. Built from the files packscope opened; nothing is written until you click Save.
+        What <code>git multi-pack-index write</code> (git 2.39) would leave in the pack folder: every <code>.idx</code> whose <code>.pack</code> is present (kept and promisor packs too), duplicates
+        resolved by pack modification time, names sorted, version 1. Built from the files packscope opened; nothing is written until you click Save.
       </p>
       <RequestStatus req={req} loading="Reading the packs’ indexes…" failed="git would not write a multi-pack-index here" again="Build again" />
       {data && (

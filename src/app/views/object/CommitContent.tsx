@@ -83,7 +83,11 @@ export function CommitContent({ oid, commit, onShowRaw }: { oid: string; commit:
 export function Message({ text, bytes, testId, onShowRaw }: { text: string; bytes: number | undefined; testId: string; onShowRaw: () => void }) {
   return (
     <>
-      <pre className={text === '' ? 'object-message empty' : text.length > LONG_MESSAGE ? 'object-message long' : 'object-message'} data-testid={testId} tabIndex={text.length > LONG_MESSAGE ? 0 : undefined}>
+      <pre
+        className={text === '' ? 'object-message empty' : text.length > LONG_MESSAGE ? 'object-message long' : 'object-message'}
+        data-testid={testId}
+        tabIndex={text.length > LONG_MESSAGE ? 0 : undefined}
+      >
         <MarkedText text={text} multiline />
       </pre>
       {bytes !== undefined && (
@@ -101,7 +105,11 @@ export function Message({ text, bytes, testId, onShowRaw }: { text: string; byte
 
 /** Headers beyond the usual ones; long ones (gpgsig, mergetag) folded until opened; the first of many, with the count. */
 export function OtherHeaders({ headers, count, onShowRaw }: { headers: HeaderInfo[]; count: number; onShowRaw: () => void }) {
-  const keys = headers.slice(0, 8).map((h) => h.key).join(', ') + (count > 8 ? ', …' : '');
+  const keys =
+    headers
+      .slice(0, 8)
+      .map((h) => h.key)
+      .join(', ') + (count > 8 ? ', …' : '');
   return (
     <details className="other-headers" open data-testid="other-headers">
       <summary>

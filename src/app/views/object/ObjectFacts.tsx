@@ -44,9 +44,7 @@ export function ObjectFacts({ detail }: { detail: ObjectDetail }) {
   return (
     <dl className="facts object-facts" data-testid="object-facts">
       <dt>Type</dt>
-      <dd>
-        {known ? <span className={`type-${detail.type}`}>{detail.type}</span> : <span className="muted">unknown</span>}
-      </dd>
+      <dd>{known ? <span className={`type-${detail.type}`}>{detail.type}</span> : <span className="muted">unknown</span>}</dd>
       <dt>Size</dt>
       <dd>{known ? <Size bytes={detail.size} /> : <span className="muted">unknown</span>}</dd>
       {loc.kind === 'packed' ? (
@@ -103,9 +101,17 @@ export function DeltaChain({ chain }: { chain: ChainStepInfo[] }) {
   return (
     <section className="delta-section" aria-labelledby="delta-chain-title">
       <h2 id="delta-chain-title">
-        Delta chain <span className="muted delta-count">{chain.length - 1} delta{chain.length === 2 ? '' : 's'} deep</span>
+        Delta chain{' '}
+        <span className="muted delta-count">
+          {chain.length - 1} delta{chain.length === 2 ? '' : 's'} deep
+        </span>
       </h2>
-      <ol className={chain.length > 12 ? 'delta-steps long' : 'delta-steps'} data-testid="delta-chain" tabIndex={chain.length > 12 ? 0 : undefined} aria-label={chain.length > 12 ? 'Delta chain steps (scrolls)' : undefined}>
+      <ol
+        className={chain.length > 12 ? 'delta-steps long' : 'delta-steps'}
+        data-testid="delta-chain"
+        tabIndex={chain.length > 12 ? 0 : undefined}
+        aria-label={chain.length > 12 ? 'Delta chain steps (scrolls)' : undefined}
+      >
         {chain.map((step, i) => (
           <li key={`${step.offset}-${i}`} className="delta-step" data-testid="chain-step" data-oid={step.oid ?? ''}>
             <span className="delta-role">{stepRole(step, i, chain.length)}</span>

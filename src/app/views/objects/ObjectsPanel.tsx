@@ -23,7 +23,6 @@ function nounFor(filter: TypeFilter, n: number): string {
   return n === 1 ? f.one : f.many;
 }
 
-
 type JumpState =
   | { kind: 'idle' }
   | { kind: 'busy'; prefix: string }
@@ -63,10 +62,15 @@ export function ObjectsPanel({ filter, at, hexLength }: { filter: TypeFilter; at
     runTask(
       label,
       (signal, onProgress) =>
-        openPageCache(filter, () => setVersion((v) => v + 1), signal, (p) => {
-          onProgress(p);
-          if (!outer.signal.aborted) setStatus({ status: 'loading', data: undefined, progress: p });
-        }),
+        openPageCache(
+          filter,
+          () => setVersion((v) => v + 1),
+          signal,
+          (p) => {
+            onProgress(p);
+            if (!outer.signal.aborted) setStatus({ status: 'loading', data: undefined, progress: p });
+          },
+        ),
       outer.signal,
     ).then(
       (opened) => {

@@ -12,9 +12,15 @@ export function PackFileHeads() {
       <th className="num">Objects</th>
       <th className="num">Pack size</th>
       <th className="num">Idx size</th>
-      <th className="num" title="Index format version">Idx v</th>
-      <th className="num" title="Pack format version">Pack v</th>
-      <th className="num" title="Objects at offsets past 2 GiB, stored in the idx's 64-bit offset table">64-bit offsets</th>
+      <th className="num" title="Index format version">
+        Idx v
+      </th>
+      <th className="num" title="Pack format version">
+        Pack v
+      </th>
+      <th className="num" title="Objects at offsets past 2 GiB, stored in the idx's 64-bit offset table">
+        64-bit offsets
+      </th>
     </>
   );
 }

@@ -68,9 +68,7 @@ export function PacksTable({ packs, hasMidx, withoutIdx }: { packs: PackSummary[
         {packs.length > 1 && (
           <tfoot>
             <tr>
-              <td>
-                {packs.length} packs
-              </td>
+              <td>{packs.length} packs</td>
               <td className="num">{formatCount(totalObjects)}</td>
               <td className="num">{formatBytes(totalPack)}</td>
               <td className="num">{formatBytes(totalIdx)}</td>

@@ -41,7 +41,10 @@ export function ByteMap({ map, mode, onMode }: { map: PackMap; mode: MapMode; on
     for (const item of legend) colors[item.category] = item.color;
     return { map, layer, legend, colors, theme, mode };
   }, [layer, legend, map, mode, theme]);
-  const viewport = useMemo(() => new MapViewport(viewOf(map), { packBytes: model.packBytes, count: model.count, offsets: map.offsets, storedSizes: map.storedSizes, rankAt: (b) => model.rankAt(b) }), [map, model]);
+  const viewport = useMemo(
+    () => new MapViewport(viewOf(map), { packBytes: model.packBytes, count: model.count, offsets: map.offsets, storedSizes: map.storedSizes, rankAt: (b) => model.rankAt(b) }),
+    [map, model],
+  );
   const overview = useMemo(() => new OverviewPainter(), []);
 
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -250,7 +253,10 @@ function MapTooltip({ map, hover, width }: { map: PackMap; hover: Hover; width: 
         <span className="muted">offset</span> <span className="mono">{hex(map.offsets[hover.rank])}</span> <span className="muted">({formatCount(map.offsets[hover.rank])})</span>
       </div>
       <div>
-        <span className="muted">stored</span> {formatCount(map.storedSizes[hover.rank])} bytes <span className="muted">· entry {formatCount(hover.rank + 1)} of {formatCount(map.offsets.length)}</span>
+        <span className="muted">stored</span> {formatCount(map.storedSizes[hover.rank])} bytes{' '}
+        <span className="muted">
+          · entry {formatCount(hover.rank + 1)} of {formatCount(map.offsets.length)}
+        </span>
       </div>
     </div>
   );

@@ -120,7 +120,15 @@ export function IdxEntries({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
                         <HexLink file={packFile} at={row.offset} label="the entry in the pack" />
                       </span>
                       <span className="mono">{row.crc === undefined ? <span className="muted">— (v1)</span> : hex8(row.crc)}</span>
-                      <span>{row.large ? <span className="badge on" title={`The 4-byte offset has its high bit set: the offset is in slot ${row.largeIndex} of the 8-byte table`}>slot {formatCount(row.largeIndex ?? 0)}</span> : <span className="muted">—</span>}</span>
+                      <span>
+                        {row.large ? (
+                          <span className="badge on" title={`The 4-byte offset has its high bit set: the offset is in slot ${row.largeIndex} of the 8-byte table`}>
+                            slot {formatCount(row.largeIndex ?? 0)}
+                          </span>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </span>
                       <span className="nowrap">
                         <HexLink file={anatomy.file} at={at.id} label="this entry's object id in the idx">
                           id
@@ -176,9 +184,7 @@ export function LargeOffsets({ anatomy, packFile, tableAt }: { anatomy: IdxAnato
                 <td>
                   <HexLink file={anatomy.file} at={tableAt + (r.largeIndex ?? 0) * 8} label={`8-byte offset slot ${r.largeIndex}`} />
                 </td>
-                <td>
-                  {r.position >= 0 ? <HexLink file={packFile} at={r.offset} label="the entry in the pack" /> : <OffsetText value={r.offset} />}
-                </td>
+                <td>{r.position >= 0 ? <HexLink file={packFile} at={r.offset} label="the entry in the pack" /> : <OffsetText value={r.offset} />}</td>
                 <td className="num">{r.position >= 0 ? formatCount(r.position) : <span className="warn">no entry points here</span>}</td>
                 <td>{r.oid ? <OidLink oid={r.oid} /> : <span className="muted">—</span>}</td>
               </tr>

@@ -68,7 +68,12 @@ export function IdxSection({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
         {anatomy.regions
           .filter((r) => r.length > 0)
           .map((r) => (
-            <span key={r.name} className={`pk-region ${REGION_CLASS[r.name] ?? ''}`} style={{ flexGrow: r.length, flexBasis: 0 }} title={`${r.name}: [${hex(r.offset)}, ${hex(r.offset + r.length)}), ${formatCount(r.length)} bytes`} />
+            <span
+              key={r.name}
+              className={`pk-region ${REGION_CLASS[r.name] ?? ''}`}
+              style={{ flexGrow: r.length, flexBasis: 0 }}
+              title={`${r.name}: [${hex(r.offset)}, ${hex(r.offset + r.length)}), ${formatCount(r.length)} bytes`}
+            />
           ))}
       </div>
       <div className="table-scroll">
@@ -107,8 +112,8 @@ export function IdxSection({ anatomy, packFile, hashBytes }: { anatomy: IdxAnato
         <>
           <h3>8-byte offset table</h3>
           <p className="muted">
-            Entries whose 4-byte offset has its high bit set store their real offset here: the low 31 bits name a slot of this table. Git writes them for offsets of 2 GiB and
-            more, and for smaller ones when <code>index-pack --index-version=2,&lt;offset&gt;</code> asks it to.
+            Entries whose 4-byte offset has its high bit set store their real offset here: the low 31 bits name a slot of this table. Git writes them for offsets of 2 GiB and more, and for smaller
+            ones when <code>index-pack --index-version=2,&lt;offset&gt;</code> asks it to.
           </p>
           <LargeOffsets anatomy={anatomy} packFile={packFile} tableAt={largeTable.offset} />
         </>

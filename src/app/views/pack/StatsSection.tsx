@@ -50,8 +50,8 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
         {stats.unreadable > 0 && <Stat label="Unreadable" value={formatCount(stats.unreadable)} note="entries whose header, delta or base could not be read" />}
       </div>
       <p className="muted pk-scan-note">
-        Read from every entry's header (and a delta's first bytes): {formatCount(stats.scanMs ?? ms)} ms of work in the engine{stats.scanMs !== undefined && ms > stats.scanMs + 50 ? `, ${formatCount(ms)} ms from asking to answer` : ''}. The engine keeps the
-        result while this folder is open.
+        Read from every entry's header (and a delta's first bytes): {formatCount(stats.scanMs ?? ms)} ms of work in the engine
+        {stats.scanMs !== undefined && ms > stats.scanMs + 50 ? `, ${formatCount(ms)} ms from asking to answer` : ''}. The engine keeps the result while this folder is open.
       </p>
 
       {stats.problems && stats.problems.length > 0 && (
@@ -80,11 +80,21 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
                 <tr>
                   <th>Type</th>
                   <th className="num">Objects</th>
-                  <th className="num" title="Entries stored whole, as this type">Whole</th>
-                  <th className="num" title="Entries stored as deltas that resolve to this type">Deltas</th>
-                  <th className="num" title="Bytes of the entries: headers and zlib streams">Stored</th>
-                  <th className="num" title="The objects' own sizes, as git cat-file -s reports them">Inflated</th>
-                  <th className="num" title="Inflated bytes per stored byte">Ratio</th>
+                  <th className="num" title="Entries stored whole, as this type">
+                    Whole
+                  </th>
+                  <th className="num" title="Entries stored as deltas that resolve to this type">
+                    Deltas
+                  </th>
+                  <th className="num" title="Bytes of the entries: headers and zlib streams">
+                    Stored
+                  </th>
+                  <th className="num" title="The objects' own sizes, as git cat-file -s reports them">
+                    Inflated
+                  </th>
+                  <th className="num" title="Inflated bytes per stored byte">
+                    Ratio
+                  </th>
                   <th title="Share of the stored bytes">Share of pack</th>
                 </tr>
               </thead>
@@ -164,7 +174,13 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
           <p className="muted">
             As <code>git verify-pack -v</code> prints it:
           </p>
-          <pre className="pk-verify-lines" data-testid="chain-histogram" tabIndex={lines.length > 14 ? 0 : undefined} role="region" aria-label={lines.length > 14 ? 'Chain-length histogram (scrolls)' : undefined}>
+          <pre
+            className="pk-verify-lines"
+            data-testid="chain-histogram"
+            tabIndex={lines.length > 14 ? 0 : undefined}
+            role="region"
+            aria-label={lines.length > 14 ? 'Chain-length histogram (scrolls)' : undefined}
+          >
             {lines.length ? lines.join('\n') : '(no entries)'}
           </pre>
         </div>
@@ -184,7 +200,9 @@ export function StatsSection({ stats, packFile, ms }: { stats: PackStats; packFi
                 <th>Type</th>
                 <th className="num">Size</th>
                 <th className="num">Stored</th>
-                <th className="num" title="Stored bytes per byte of object">Stored / size</th>
+                <th className="num" title="Stored bytes per byte of object">
+                  Stored / size
+                </th>
                 <th className="num">Depth</th>
                 <th>Offset in the pack</th>
               </tr>

@@ -60,7 +60,13 @@ const VIRIDIS = ['#440154', '#482475', '#414487', '#355f8d', '#2a788e', '#21918c
 function mix(a: string, b: string, t: number): string {
   const pa = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16));
   const pb = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16));
-  return `#${pa.map((x, i) => Math.round(x + (pb[i] - x) * t).toString(16).padStart(2, '0')).join('')}`;
+  return `#${pa
+    .map((x, i) =>
+      Math.round(x + (pb[i] - x) * t)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /** The ramp colour at t in [0, 1]. */

@@ -49,16 +49,20 @@ function scanOne(pack: string, signal: AbortSignal, onProgress?: (p: Progress) =
   set(pack, { status: 'running', progress: undefined });
   let last = 0;
   const promise = engine
-    .call('packStats', { pack }, {
-      signal,
-      onProgress: (p) => {
-        onProgress?.(p);
-        const now = performance.now();
-        if (now - last < 100) return;
-        last = now;
-        if (usePackStats.getState().summary === summary) set(pack, { status: 'running', progress: p });
+    .call(
+      'packStats',
+      { pack },
+      {
+        signal,
+        onProgress: (p) => {
+          onProgress?.(p);
+          const now = performance.now();
+          if (now - last < 100) return;
+          last = now;
+          if (usePackStats.getState().summary === summary) set(pack, { status: 'running', progress: p });
+        },
       },
-    })
+    )
     .then(
       (stats) => {
         if (usePackStats.getState().summary === summary) set(pack, { status: 'done', stats, ms: Math.round(performance.now() - started) });
@@ -96,19 +100,26 @@ export const usePackStats = create<PackStatsState>((_set, get) => ({
     const controller = new AbortController();
     controllers.add(controller);
     const todo = packs.filter((p) => get().entries[p]?.status !== 'done');
-    usePackStats.setState((s) => ({ allRunning: true, entries: { ...s.entries, ...Object.fromEntries(todo.filter((p) => !inflight.has(p)).map((p) => [p, { status: 'queued' } as PackStatsEntry])) } }));
+    usePackStats.setState((s) => ({
+      allRunning: true,
+      entries: { ...s.entries, ...Object.fromEntries(todo.filter((p) => !inflight.has(p)).map((p) => [p, { status: 'queued' } as PackStatsEntry])) },
+    }));
     try {
-      await runTask(`Statistics of ${todo.length} packs`, async (signal, onProgress) => {
-        for (let i = 0; i < todo.length; i++) {
-          const pack = todo[i];
-          if (signal.aborted) break;
-          const label = `Statistics: pack ${i + 1} of ${todo.length}, ${shortPackName(pack)}`;
-          onProgress({ done: 0, total: 0, label });
-          const running = inflight.get(pack);
-          if (running) await running;
-          else if (get().entries[pack]?.status !== 'done') await scanOne(pack, signal, (p) => onProgress({ ...p, label }));
-        }
-      }, controller.signal);
+      await runTask(
+        `Statistics of ${todo.length} packs`,
+        async (signal, onProgress) => {
+          for (let i = 0; i < todo.length; i++) {
+            const pack = todo[i];
+            if (signal.aborted) break;
+            const label = `Statistics: pack ${i + 1} of ${todo.length}, ${shortPackName(pack)}`;
+            onProgress({ done: 0, total: 0, label });
+            const running = inflight.get(pack);
+            if (running) await running;
+            else if (get().entries[pack]?.status !== 'done') await scanOne(pack, signal, (p) => onProgress({ ...p, label }));
+          }
+        },
+        controller.signal,
+      );
     } finally {
       controllers.delete(controller);
       // Packs left in the queue by a cancel go back to "not computed".

@@ -92,7 +92,14 @@ function Places({ places }: { places: BlobPlaces | undefined }) {
         const path = p.path.join('/');
         return (
           <li key={`${p.commit}/${path}`}>
-            <a href={href({ view: 'browse', rev: p.commit, path: p.path })} className="sr-path" data-testid="search-place" data-commit={p.commit} data-path={path} title={`Open ${path} as of commit ${p.commit}`}>
+            <a
+              href={href({ view: 'browse', rev: p.commit, path: p.path })}
+              className="sr-path"
+              data-testid="search-place"
+              data-commit={p.commit}
+              data-path={path}
+              title={`Open ${path} as of commit ${p.commit}`}
+            >
               {path}
             </a>{' '}
             <span className="muted">at</span>{' '}

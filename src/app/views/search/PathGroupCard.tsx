@@ -93,7 +93,12 @@ export function PathGroupCard({ group }: { group: PathGroup }) {
   return (
     <article className="sr-result sr-group" data-testid="search-group" data-group="path" data-path={path} data-versions={group.versions.length}>
       <header className="sr-result-head">
-        <a href={href({ view: 'browse', rev: group.versions[0].commit, path: group.path })} className="sr-path sr-group-title" data-testid="search-group-path" title={`Open ${path} at its newest matching commit`}>
+        <a
+          href={href({ view: 'browse', rev: group.versions[0].commit, path: group.path })}
+          className="sr-path sr-group-title"
+          data-testid="search-group-path"
+          title={`Open ${path} at its newest matching commit`}
+        >
           <MarkedText text={path} />
         </a>
         <span className="muted sr-count" data-testid="search-group-count">

@@ -32,7 +32,12 @@ export function StoppedNotice({ summary, places, found }: { summary: SearchSumma
           <>
             {' '}
             (
-            <a href={href({ view: 'browse', rev: place.commit, path: place.path })} className="sr-path" data-testid="search-stopped-path" title={`Open ${place.path.join('/')} as of commit ${place.commit}`}>
+            <a
+              href={href({ view: 'browse', rev: place.commit, path: place.path })}
+              className="sr-path"
+              data-testid="search-stopped-path"
+              title={`Open ${place.path.join('/')} as of commit ${place.commit}`}
+            >
               {place.path.join('/')}
             </a>{' '}
             <span className="muted">at</span> {place.commit.slice(0, 10)})
@@ -41,7 +46,9 @@ export function StoppedNotice({ summary, places, found }: { summary: SearchSumma
         .
       </p>
       <p className="muted">
-        A regular expression cannot be interrupted once it runs on a line, so the search runs in a helper, and the helper was stopped after {Math.round(t.limitMs / 1000)} s on this one blob; the rest of the app was not held up.{found > 0 && ' What matched in the blobs searched before it stays below.'} Patterns where two branches or repetitions can match the same text, like <code>(a|a)*</code> or <code>(a|ab)*c</code>, can take exponential time: make the alternatives exclusive, or search for plain text.
+        A regular expression cannot be interrupted once it runs on a line, so the search runs in a helper, and the helper was stopped after {Math.round(t.limitMs / 1000)} s on this one blob; the rest
+        of the app was not held up.{found > 0 && ' What matched in the blobs searched before it stays below.'} Patterns where two branches or repetitions can match the same text, like{' '}
+        <code>(a|a)*</code> or <code>(a|ab)*c</code>, can take exponential time: make the alternatives exclusive, or search for plain text.
       </p>
     </div>
   );

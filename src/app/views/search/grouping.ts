@@ -14,9 +14,7 @@ export interface PathVersion {
   time: number;
 }
 
-export type PathGroup =
-  | { kind: 'path'; key: string; path: string[]; versions: PathVersion[]; more: boolean }
-  | { kind: 'pending' | 'nowhere'; key: string; blobs: BlobMatch[] };
+export type PathGroup = { kind: 'path'; key: string; path: string[]; versions: PathVersion[]; more: boolean } | { kind: 'pending' | 'nowhere'; key: string; blobs: BlobMatch[] };
 
 /** Groups `matches`; `placesOf` gives a blob's places (from the match itself in a limited search, or the place index), undefined while unknown. */
 export function groupByPath(matches: BlobMatch[], placesOf: (m: BlobMatch) => { places: BlobPlace[]; more: boolean } | undefined): PathGroup[] {

@@ -54,7 +54,14 @@ export function useSearch(query: SearchQuery | undefined, key: string, scope?: S
       if (!live) return;
       const p = pending;
       pending = { ...p, matches: [], notes: [] };
-      setState((s) => ({ ...s, matches: p.matches.length ? s.matches.concat(p.matches) : s.matches, notes: p.notes.length ? s.notes.concat(p.notes) : s.notes, scanned: p.scanned, total: p.total, label: p.label }));
+      setState((s) => ({
+        ...s,
+        matches: p.matches.length ? s.matches.concat(p.matches) : s.matches,
+        notes: p.notes.length ? s.notes.concat(p.notes) : s.notes,
+        scanned: p.scanned,
+        total: p.total,
+        label: p.label,
+      }));
     };
     const schedule = (): void => {
       timer ??= setTimeout(flush, FLUSH_MS);
@@ -63,27 +70,23 @@ export function useSearch(query: SearchQuery | undefined, key: string, scope?: S
     runTask(
       'Searching',
       (signal, onProgress) =>
-        engine.call(
-          'search',
-          scopeRef.current ? { query: q, scope: scopeRef.current } : { query: q },
-          {
-            signal,
-            onProgress: (p) => {
-              onProgress(p);
-              pending.scanned = p.done;
-              pending.total = p.total;
-              pending.label = p.label;
-              schedule();
-            },
-            onPartial: (chunk) => {
-              pending.matches.push(...chunk.matches);
-              pending.notes.push(...chunk.notes);
-              pending.scanned = chunk.scanned;
-              pending.total = chunk.total;
-              schedule();
-            },
+        engine.call('search', scopeRef.current ? { query: q, scope: scopeRef.current } : { query: q }, {
+          signal,
+          onProgress: (p) => {
+            onProgress(p);
+            pending.scanned = p.done;
+            pending.total = p.total;
+            pending.label = p.label;
+            schedule();
           },
-        ),
+          onPartial: (chunk) => {
+            pending.matches.push(...chunk.matches);
+            pending.notes.push(...chunk.notes);
+            pending.scanned = chunk.scanned;
+            pending.total = chunk.total;
+            schedule();
+          },
+        }),
       c.signal,
     ).then(
       (summary) => {

@@ -66,7 +66,15 @@ export function BlobList({ onSelect }: { onSelect: (path: number) => void }) {
                 ))}
                 {b.pathCount > b.paths.length && <div className="muted">and {formatCount(b.pathCount - b.paths.length)} more</div>}
               </td>
-              <td>{b.commit ? <>{b.commit.date} <OidLink oid={b.commit.oid} /></> : <span className="muted">no commit names it</span>}</td>
+              <td>
+                {b.commit ? (
+                  <>
+                    {b.commit.date} <OidLink oid={b.commit.oid} />
+                  </>
+                ) : (
+                  <span className="muted">no commit names it</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -30,7 +30,11 @@ export function ExtensionTable({ summary }: { summary: SizeSummary }) {
           ))}
         </tbody>
       </table>
-      {summary.extensionCount > summary.extensions.length && <p className="muted">The {formatCount(summary.extensions.length)} largest of {formatCount(summary.extensionCount)} extensions.</p>}
+      {summary.extensionCount > summary.extensions.length && (
+        <p className="muted">
+          The {formatCount(summary.extensions.length)} largest of {formatCount(summary.extensionCount)} extensions.
+        </p>
+      )}
     </section>
   );
 }

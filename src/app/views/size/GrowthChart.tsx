@@ -13,10 +13,20 @@ const BOX = { height: 240, left: 72, right: 16, top: 12, bottom: 28 };
 export function GrowthChart({ growth }: { growth: SizeGrowthPoint[] }) {
   const [ref, width] = useWidth<HTMLDivElement>(800);
   const box = useMemo(() => ({ ...BOX, width }), [width]);
-  const all = useMemo(() => growthGeometry(growth.map((g) => ({ day: g.day, value: g.storedBlobs + g.storedCommitsAndTrees })), box), [growth, box]);
+  const all = useMemo(
+    () =>
+      growthGeometry(
+        growth.map((g) => ({ day: g.day, value: g.storedBlobs + g.storedCommitsAndTrees })),
+        box,
+      ),
+    [growth, box],
+  );
   // Blobs on the same scale as the total.
   const blobs = useMemo(() => {
-    const g = growthGeometry(growth.map((p) => ({ day: p.day, value: p.storedBlobs })), box);
+    const g = growthGeometry(
+      growth.map((p) => ({ day: p.day, value: p.storedBlobs })),
+      box,
+    );
     const scale = all.yMax > 0 ? g.yMax / all.yMax : 1;
     const bottom = box.height - box.bottom;
     return g.line.replace(/V([\d.]+)/g, (_, y: string) => `V${Math.round((bottom - (bottom - Number(y)) * scale) * 10) / 10}`);
@@ -38,7 +48,14 @@ export function GrowthChart({ growth }: { growth: SizeGrowthPoint[] }) {
         </span>
       </figcaption>
       <div ref={ref}>
-        <svg width={width} height={box.height} onPointerMove={onMove} onPointerLeave={() => setHover(undefined)} role="img" aria-label={`Stored bytes grew to ${formatBytes(all.yMax && growth[growth.length - 1].storedBlobs + growth[growth.length - 1].storedCommitsAndTrees)}`}>
+        <svg
+          width={width}
+          height={box.height}
+          onPointerMove={onMove}
+          onPointerLeave={() => setHover(undefined)}
+          role="img"
+          aria-label={`Stored bytes grew to ${formatBytes(all.yMax && growth[growth.length - 1].storedBlobs + growth[growth.length - 1].storedCommitsAndTrees)}`}
+        >
           {all.yTicks.map((t) => (
             <g key={t.label} className="sz-axis">
               <line x1={box.left} x2={width - box.right} y1={t.at} y2={t.at} />
@@ -63,8 +80,8 @@ export function GrowthChart({ growth }: { growth: SizeGrowthPoint[] }) {
       <p className="sz-growth-readout" aria-live="polite">
         {h ? (
           <>
-            {new Date(h.day * 1000).toISOString().slice(0, 10)}: {formatBytes(h.storedBlobs + h.storedCommitsAndTrees)} stored ({formatBytes(h.storedBlobs)} blobs, {formatBytes(h.storedCommitsAndTrees)} commits and trees),{' '}
-            {formatBytes(h.inflatedBlobs)} of blobs inflated
+            {new Date(h.day * 1000).toISOString().slice(0, 10)}: {formatBytes(h.storedBlobs + h.storedCommitsAndTrees)} stored ({formatBytes(h.storedBlobs)} blobs,{' '}
+            {formatBytes(h.storedCommitsAndTrees)} commits and trees), {formatBytes(h.inflatedBlobs)} of blobs inflated
           </>
         ) : (
           <span className="muted">Point at the chart to read a day.</span>

@@ -35,7 +35,11 @@ function PackCard({ pack, onSelect }: { pack: SizeSummary['packs'][number]; onSe
         </span>
       </h4>
       <div className="sz-typebar" role="img" aria-label={TYPES.map((t) => `${t} ${formatBytes(pack.storedByType[t])}`).join(', ')}>
-        {TYPES.map((t) => (pack.storedByType[t] > 0 ? <span key={t} className={`sz-type ${t}`} style={{ flexGrow: pack.storedByType[t] / Math.max(1, typed) }} title={`${t}s: ${formatBytes(pack.storedByType[t])}`} /> : null))}
+        {TYPES.map((t) =>
+          pack.storedByType[t] > 0 ? (
+            <span key={t} className={`sz-type ${t}`} style={{ flexGrow: pack.storedByType[t] / Math.max(1, typed) }} title={`${t}s: ${formatBytes(pack.storedByType[t])}`} />
+          ) : null,
+        )}
       </div>
       <p className="muted small-text">
         {TYPES.map((t) => `${t}s ${formatBytes(pack.storedByType[t])}`).join(' · ')}

@@ -56,7 +56,15 @@ export function PathDetail({ detail, onZoom, onClose }: { detail: SizePathDetail
           </>
         )}
         <dt>Deleted</dt>
-        <dd>{row.deleted ? <>{row.deleted.date} in <OidLink oid={row.deleted.commit} /></> : <span className="muted">present</span>}</dd>
+        <dd>
+          {row.deleted ? (
+            <>
+              {row.deleted.date} in <OidLink oid={row.deleted.commit} />
+            </>
+          ) : (
+            <span className="muted">present</span>
+          )}
+        </dd>
         {(row.reportStored !== row.stored || row.reportInflated !== row.inflated) && (
           <>
             <dt>filter-repo</dt>
@@ -136,8 +144,8 @@ export function PathDetail({ detail, onZoom, onClose }: { detail: SizePathDetail
               </li>
               {removal.counts.deltaBase > 0 && (
                 <li>
-                  <span className="sz-reason delta-base">delta base</span> {blobCount(removal.counts.deltaBase)} ({formatBytes(removal.upTo - removal.saved)}): a kept blob is stored as a delta of them, so the packs as written keep them; a repack that finds those blobs
-                  another base frees them too.
+                  <span className="sz-reason delta-base">delta base</span> {blobCount(removal.counts.deltaBase)} ({formatBytes(removal.upTo - removal.saved)}): a kept blob is stored as a delta of
+                  them, so the packs as written keep them; a repack that finds those blobs another base frees them too.
                 </li>
               )}
               {removal.counts.otherPath > 0 && (

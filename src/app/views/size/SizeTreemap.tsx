@@ -76,7 +76,12 @@ export function SizeTreemap({ tree, measure, selected, onZoom, onSelect }: Props
       <Breadcrumb crumbs={tree.crumbs} onZoom={onZoom} />
       <div ref={ref} className="sz-treemap-box">
         {layout.total > 0 ? (
-          <svg width={width} height={height} role="group" aria-label={`Treemap of ${tree.crumbs.length > 1 ? tree.crumbs[tree.crumbs.length - 1].path : 'the repository'} by bytes ${MEASURE_WORDS[measure]}`}>
+          <svg
+            width={width}
+            height={height}
+            role="group"
+            aria-label={`Treemap of ${tree.crumbs.length > 1 ? tree.crumbs[tree.crumbs.length - 1].path : 'the repository'} by bytes ${MEASURE_WORDS[measure]}`}
+          >
             {layout.tiles.map((t) => {
               const w = t.x1 - t.x0;
               const h = t.y1 - t.y0;

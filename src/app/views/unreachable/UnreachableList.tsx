@@ -53,7 +53,12 @@ function Detail({ row }: { row: UnreachableRow }) {
       </span>
     );
   }
-  if (row.type === 'tree') return <span className="ur-detail muted">{formatCount(row.entries)} {row.entries === 1 ? 'entry' : 'entries'}</span>;
+  if (row.type === 'tree')
+    return (
+      <span className="ur-detail muted">
+        {formatCount(row.entries)} {row.entries === 1 ? 'entry' : 'entries'}
+      </span>
+    );
   return <span className="ur-detail muted">{formatBytes(row.size)}</span>;
 }
 
@@ -102,7 +107,17 @@ export function UnreachableList({ rows }: { rows: UnreachableRow[] }) {
           }
           const r = item.row;
           return (
-            <div key={r.oid} className={`ur-row${r.dangling ? ' dangling' : ''}`} style={style} role="listitem" data-testid="unreachable-row" data-oid={r.oid} data-type={r.type ?? 'unknown'} data-dangling={r.dangling ? 'yes' : 'no'} data-unreadable={r.unreadable ? 'yes' : 'no'}>
+            <div
+              key={r.oid}
+              className={`ur-row${r.dangling ? ' dangling' : ''}`}
+              style={style}
+              role="listitem"
+              data-testid="unreachable-row"
+              data-oid={r.oid}
+              data-type={r.type ?? 'unknown'}
+              data-dangling={r.dangling ? 'yes' : 'no'}
+              data-unreadable={r.unreadable ? 'yes' : 'no'}
+            >
               <span className="ur-mark">
                 {r.unreadable ? (
                   <span className="badge ur-unreadable" title="It could not be read: what it names, and whether it is a tip, is unknown">

@@ -88,12 +88,26 @@ export function FindingsTable({ findings, filter, onFilter }: { findings: Findin
       {findings.length > 0 && (
         <div className="vf-counts" role="group" aria-label="Findings by severity and check (click to filter)" data-testid="finding-counts">
           {SEVERITY_INFO.filter((s) => bySeverity.has(s.id)).map((s) => (
-            <button key={s.id} type="button" className={`vf-count vf-sev-${s.id}`} aria-pressed={filter.severity === s.id} onClick={() => onFilter({ ...filter, severity: filter.severity === s.id ? 'all' : s.id })}>
+            <button
+              key={s.id}
+              type="button"
+              className={`vf-count vf-sev-${s.id}`}
+              aria-pressed={filter.severity === s.id}
+              onClick={() => onFilter({ ...filter, severity: filter.severity === s.id ? 'all' : s.id })}
+            >
               <span aria-hidden="true">{s.mark}</span> {s.label}s <span className="vf-count-n">{formatCount(bySeverity.get(s.id))}</span>
             </button>
           ))}
           {CHECK_INFO.filter((c) => byCheck.has(c.id)).map((c) => (
-            <button key={c.id} type="button" className="vf-count" aria-pressed={filter.check === c.id} title={c.detail} onClick={() => onFilter({ ...filter, check: filter.check === c.id ? 'all' : c.id })} data-check={c.id}>
+            <button
+              key={c.id}
+              type="button"
+              className="vf-count"
+              aria-pressed={filter.check === c.id}
+              title={c.detail}
+              onClick={() => onFilter({ ...filter, check: filter.check === c.id ? 'all' : c.id })}
+              data-check={c.id}
+            >
               {c.label} <span className="vf-count-n">{formatCount(byCheck.get(c.id))}</span>
             </button>
           ))}
@@ -170,7 +184,18 @@ function GroupRow({ item, index, measure, start, onToggle }: { item: Extract<Ite
   const { cause, members } = item;
   const objects = new Set(members.map((m) => m.oid).filter(Boolean)).size;
   return (
-    <div ref={measure} data-index={index} className="vf-row vf-group" role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${start}px)` }} data-testid="finding-group" data-cause-file={cause.file} data-cause-offset={cause.offset} data-count={members.length}>
+    <div
+      ref={measure}
+      data-index={index}
+      className="vf-row vf-group"
+      role="row"
+      aria-rowindex={index + 2}
+      style={{ transform: `translateY(${start}px)` }}
+      data-testid="finding-group"
+      data-cause-file={cause.file}
+      data-cause-offset={cause.offset}
+      data-count={members.length}
+    >
       <span role="cell" className="vf-group-cell">
         <button type="button" className="small" aria-expanded={item.open} onClick={onToggle} data-testid="finding-group-toggle">
           {item.open ? 'Hide' : 'Show'}
@@ -200,7 +225,8 @@ function FindingRow({ finding: f, grouped, index, measure, start }: { finding: F
       data-check={f.check}
       data-kind={f.kind}
       data-file={f.file}
-      data-offset={f.offset ?? ''}>
+      data-offset={f.offset ?? ''}
+    >
       <span role="cell" className={`vf-sev vf-sev-${f.severity}`}>
         <span aria-hidden="true">{sev.mark}</span> {sev.label}
       </span>
@@ -209,9 +235,16 @@ function FindingRow({ finding: f, grouped, index, measure, start }: { finding: F
         <span className="mono vf-kind">{f.kind}</span>
       </span>
       <span role="cell" className="mono vf-file" title={f.file}>
-        {f.file === '' ? <span className="muted">—</span> : <Link to={{ view: 'hex', file: f.file, ...(f.offset !== undefined ? { at: f.offset } : {}) }} title={`The bytes of ${f.file}${f.offset !== undefined ? ` at 0x${f.offset.toString(16)}` : ''}`}>
+        {f.file === '' ? (
+          <span className="muted">—</span>
+        ) : (
+          <Link
+            to={{ view: 'hex', file: f.file, ...(f.offset !== undefined ? { at: f.offset } : {}) }}
+            title={`The bytes of ${f.file}${f.offset !== undefined ? ` at 0x${f.offset.toString(16)}` : ''}`}
+          >
             <PathText path={f.file} />
-          </Link>}
+          </Link>
+        )}
       </span>
       <span role="cell" className="mono vf-num vf-offset">
         {f.offset === undefined ? (

@@ -135,13 +135,17 @@ export const useVerify = create<VerifyStoreState>((set, get) => ({
       await runTask(
         'Verifying everything',
         (signal, onProgress) =>
-          engine.call('verify', { mode }, {
-            signal,
-            onProgress: (p) => {
-              onProgress(p);
-              if (get().summary === summary) set({ progress: p });
+          engine.call(
+            'verify',
+            { mode },
+            {
+              signal,
+              onProgress: (p) => {
+                onProgress(p);
+                if (get().summary === summary) set({ progress: p });
+              },
             },
-          }),
+          ),
         own.signal,
       );
     } catch (err) {
@@ -179,13 +183,17 @@ export const useVerify = create<VerifyStoreState>((set, get) => ({
       const result = await runTask(
         `Writing the ${format.toUpperCase()} report`,
         (signal, onProgress) =>
-          engine.call('findingsReport', { format }, {
-            signal,
-            onProgress: (p) => {
-              onProgress(p);
-              if (get().summary === summary) set({ report: { status: 'working', format, progress: p } });
+          engine.call(
+            'findingsReport',
+            { format },
+            {
+              signal,
+              onProgress: (p) => {
+                onProgress(p);
+                if (get().summary === summary) set({ report: { status: 'working', format, progress: p } });
+              },
             },
-          }),
+          ),
         reportController.signal,
       );
       if (get().summary !== summary) return;

@@ -67,8 +67,12 @@ export function annotateBitmap(sink: AnnotationSink, bitmap: PackBitmap, of: Des
         if (!sink.overlaps(e.offset, e.offset + e.byteSize)) continue;
         const commit = position(e.objectPosition);
         sink.add(e.offset, e.offset + 4, 'offset', `entry ${e.index}: commit`, { detail: `${positionWord} ${e.objectPosition}${commit.oid ? `: commit ${commit.oid}` : ''}`, ...commit });
-        sink.add(e.offset + 4, e.offset + 5, 'entry-header', `entry ${e.index}: XOR offset`, { detail: e.xorOffset === 0 ? '0: the bitmap is stored as is' : `${e.xorOffset}: XOR-ed with entry ${e.index - e.xorOffset}'s bitmap` });
-        sink.add(e.offset + 5, e.offset + 6, 'entry-header', `entry ${e.index}: flags`, { detail: `0x${e.flags.toString(16)}${e.flags & BITMAP_FLAG_REUSE ? ': REUSE (may be reused as is when packing)' : ''}` });
+        sink.add(e.offset + 4, e.offset + 5, 'entry-header', `entry ${e.index}: XOR offset`, {
+          detail: e.xorOffset === 0 ? '0: the bitmap is stored as is' : `${e.xorOffset}: XOR-ed with entry ${e.index - e.xorOffset}'s bitmap`,
+        });
+        sink.add(e.offset + 5, e.offset + 6, 'entry-header', `entry ${e.index}: flags`, {
+          detail: `0x${e.flags.toString(16)}${e.flags & BITMAP_FLAG_REUSE ? ': REUSE (may be reused as is when packing)' : ''}`,
+        });
         annotateEwah(sink, e.bitmap, `entry ${e.index} bitmap`, commit.oid ? `what ${commit.oid.slice(0, 12)} reaches${e.xorOffset ? ' (XOR-compressed)' : ''}` : 'a commit bitmap');
       }
     } catch (err) {
@@ -85,9 +89,15 @@ export function annotateBitmap(sink: AnnotationSink, bitmap: PackBitmap, of: Des
       try {
         const row = bitmap.lookupAt(r);
         const commit = position(row.objectPosition);
-        sink.add(rowAt, rowAt + 4, 'offset', `lookup[${r}] commit`, { detail: `${positionWord} ${row.objectPosition}${commit.oid ? `: ${commit.oid}` : ''}`, ...(commit.oid ? { oid: commit.oid } : {}) });
+        sink.add(rowAt, rowAt + 4, 'offset', `lookup[${r}] commit`, {
+          detail: `${positionWord} ${row.objectPosition}${commit.oid ? `: ${commit.oid}` : ''}`,
+          ...(commit.oid ? { oid: commit.oid } : {}),
+        });
         sink.add(rowAt + 4, rowAt + 12, 'offset', `lookup[${r}] entry offset`, { detail: `its entry starts at ${at(row.entryOffset)}`, target: { file, offset: row.entryOffset } });
-        sink.add(rowAt + 12, rowAt + 16, 'offset', `lookup[${r}] XOR row`, { detail: row.xorRow === undefined ? '0xffffffff: not XOR-ed' : `XOR-ed with row ${row.xorRow}`, ...(row.xorRow !== undefined ? { target: { file, offset: lt.offset + 16 * row.xorRow } } : {}) });
+        sink.add(rowAt + 12, rowAt + 16, 'offset', `lookup[${r}] XOR row`, {
+          detail: row.xorRow === undefined ? '0xffffffff: not XOR-ed' : `XOR-ed with row ${row.xorRow}`,
+          ...(row.xorRow !== undefined ? { target: { file, offset: lt.offset + 16 * row.xorRow } } : {}),
+        });
       } catch (err) {
         sink.add(rowAt, rowAt + 16, 'other', `lookup[${r}]`, { detail: err instanceof Error ? err.message : String(err) });
       }
@@ -98,8 +108,13 @@ export function annotateBitmap(sink: AnnotationSink, bitmap: PackBitmap, of: Des
     const span = sink.tableRange(hc.offset, 4, Math.floor(hc.length / 4)) ?? [0, -1];
     for (let p = span[0]; p <= span[1]; p++) {
       const obj = position(p);
-      const hash = u32(bitmap.source.read(hc.offset + 4 * p, 4), 0).toString(16).padStart(8, '0');
-      sink.add(hc.offset + 4 * p, hc.offset + 4 * p + 4, 'other', `name-hash[${p}]`, { detail: `0x${hash}: hash of the path ${obj.oid ?? `the object at ${positionWord} ${p}`} was found at (packing sorts by it)`, ...(obj.oid ? { oid: obj.oid } : {}) });
+      const hash = u32(bitmap.source.read(hc.offset + 4 * p, 4), 0)
+        .toString(16)
+        .padStart(8, '0');
+      sink.add(hc.offset + 4 * p, hc.offset + 4 * p + 4, 'other', `name-hash[${p}]`, {
+        detail: `0x${hash}: hash of the path ${obj.oid ?? `the object at ${positionWord} ${p}`} was found at (packing sorts by it)`,
+        ...(obj.oid ? { oid: obj.oid } : {}),
+      });
     }
   }
   sink.add(layout.checksum.offset, layout.checksum.offset + layout.checksum.length, 'trailer', 'checksum', { detail: `${toHex(bitmap.checksum())}: ${hashName(bitmap.algo)} of every byte before it` });
@@ -113,6 +128,9 @@ function annotateEwah(sink: AnnotationSink, e: Ewah, name: string, meaning: stri
   const rlwAt = wordsAt + 8 * e.wordCount;
   sink.add(e.offset, e.offset + 4, 'chunk', `${name}: bit count`, { detail: `${e.bitCount} bits (${meaning})` });
   sink.add(e.offset + 4, e.offset + 8, 'chunk', `${name}: word count`, { detail: `${e.wordCount} 64-bit words follow` });
-  if (e.wordCount > 0) sink.add(wordsAt, rlwAt, 'chunk', `${name}: words`, { detail: `${e.wordCount} EWAH words: run-length words (bit 0 the run's bit, bits 1-32 its length, bits 33-63 the literal words after it) and literal words (${meaning})` });
+  if (e.wordCount > 0)
+    sink.add(wordsAt, rlwAt, 'chunk', `${name}: words`, {
+      detail: `${e.wordCount} EWAH words: run-length words (bit 0 the run's bit, bits 1-32 its length, bits 33-63 the literal words after it) and literal words (${meaning})`,
+    });
   sink.add(rlwAt, rlwAt + 4, 'chunk', `${name}: last RLW`, { detail: `word ${e.rlwPosition} is the last run-length word` });
 }

@@ -1,7 +1,23 @@
 import { u32 } from '../../bytes/be.ts';
 import type { ByteSource } from '../../bytes/source.ts';
 import { PackscopeError } from '../../errors.ts';
-import { BLOOM_HEADER_SIZE, CHUNK_BASE, CHUNK_BDAT, CHUNK_BIDX, CHUNK_CDAT, CHUNK_EDGE, CHUNK_GDA2, CHUNK_GDO2, CHUNK_OIDF, CHUNK_OIDL, CommitGraphFile, EXTRA_EDGES_NEEDED, GENERATION_OVERFLOW, LAST_EDGE, PARENT_NONE } from '../../format/commit-graph.ts';
+import {
+  BLOOM_HEADER_SIZE,
+  CHUNK_BASE,
+  CHUNK_BDAT,
+  CHUNK_BIDX,
+  CHUNK_CDAT,
+  CHUNK_EDGE,
+  CHUNK_GDA2,
+  CHUNK_GDO2,
+  CHUNK_OIDF,
+  CHUNK_OIDL,
+  CommitGraphFile,
+  EXTRA_EDGES_NEEDED,
+  GENERATION_OVERFLOW,
+  LAST_EDGE,
+  PARENT_NONE,
+} from '../../format/commit-graph.ts';
 import type { CommitGraphLoad } from '../../format/commit-graph-chain.ts';
 import type { HashAlgo } from '../../hash/algo.ts';
 import { isHex, toHex } from '../../hash/hex.ts';
@@ -63,8 +79,14 @@ export function annotateCommitGraph(sink: AnnotationSink, g: CommitGraphFile, ba
   sink.add(7, 8, 'header', 'number of base graphs', { detail: `${g.baseCount}${where}` });
   g.chunks.forEach((c, i) => {
     const meaning = MEANING[c.id] ?? 'a chunk git 2.39 does not read';
-    sink.add(c.tableOffset, c.tableOffset + 4, 'chunk-table', `chunk id: ${c.id}`, { detail: `chunk ${i + 1} of ${g.chunks.length}: ${c.id}, ${meaning}; ${c.length} bytes at ${at(c.offset)}`, target: { file, offset: c.offset } });
-    sink.add(c.tableOffset + 4, c.tableOffset + 12, 'chunk-table', `chunk offset: ${c.id}`, { detail: `${c.id} starts at ${at(c.offset)} and runs to the next entry's offset, ${at(c.offset + c.length)}`, target: { file, offset: c.offset } });
+    sink.add(c.tableOffset, c.tableOffset + 4, 'chunk-table', `chunk id: ${c.id}`, {
+      detail: `chunk ${i + 1} of ${g.chunks.length}: ${c.id}, ${meaning}; ${c.length} bytes at ${at(c.offset)}`,
+      target: { file, offset: c.offset },
+    });
+    sink.add(c.tableOffset + 4, c.tableOffset + 12, 'chunk-table', `chunk offset: ${c.id}`, {
+      detail: `${c.id} starts at ${at(c.offset)} and runs to the next entry's offset, ${at(c.offset + c.length)}`,
+      target: { file, offset: c.offset },
+    });
   });
   const endAt = 8 + g.chunks.length * 12;
   sink.add(endAt, endAt + 4, 'chunk-table', 'terminating chunk id', { detail: '0: the table ends here' });
@@ -73,14 +95,26 @@ export function annotateCommitGraph(sink: AnnotationSink, g: CommitGraphFile, ba
   const inFile = (offset: number, length: number) => offset >= 0 && offset + length <= g.size;
   const chunk = (id: number) => g.chunks.find((c) => c.idValue === id);
   const oidf = chunk(CHUNK_OIDF);
-  if (oidf && inFile(oidf.offset, 1024)) annotateFanout(sink, oidf.offset, (i) => g.fanout(i), (p) => ({ file, offset: g.oidl.offset + H * p }), 'fanout');
+  if (oidf && inFile(oidf.offset, 1024))
+    annotateFanout(
+      sink,
+      oidf.offset,
+      (i) => g.fanout(i),
+      (p) => ({ file, offset: g.oidl.offset + H * p }),
+      'fanout',
+    );
 
   const oidl = chunk(CHUNK_OIDL);
   const ids = oidl ? sink.tableRange(oidl.offset, H, N) : undefined;
-  if (ids && oidl) for (let i = ids[0]; i <= ids[1]; i++) {
-    const oid = g.oidHexAt(i);
-    sink.add(oidl.offset + H * i, oidl.offset + H * (i + 1), 'oid', `commit ${base + i}`, { detail: `${oid}; its data is CDAT row ${i}`, oid, target: { file, offset: g.cdat.offset + (H + 16) * i } });
-  }
+  if (ids && oidl)
+    for (let i = ids[0]; i <= ids[1]; i++) {
+      const oid = g.oidHexAt(i);
+      sink.add(oidl.offset + H * i, oidl.offset + H * (i + 1), 'oid', `commit ${base + i}`, {
+        detail: `${oid}; its data is CDAT row ${i}`,
+        oid,
+        target: { file, offset: g.cdat.offset + (H + 16) * i },
+      });
+    }
 
   const idOf = (position: number): string => {
     const local = position - base;
@@ -93,53 +127,68 @@ export function annotateCommitGraph(sink: AnnotationSink, g: CommitGraphFile, ba
   };
   const cdat = chunk(CHUNK_CDAT);
   const rows = cdat ? sink.tableRange(cdat.offset, H + 16, Math.min(N, Math.floor((g.size - cdat.offset) / (H + 16)))) : undefined;
-  if (rows && cdat) for (let i = rows[0]; i <= rows[1]; i++) {
-    const r = cdat.offset + (H + 16) * i;
-    const oid = g.oidHexAt(i);
-    const tree = toHex(b, r, H);
-    const p1 = u32(b, r + H);
-    const p2 = u32(b, r + H + 4);
-    const word = u32(b, r + H + 8);
-    const time = (word & 3) * 0x100000000 + u32(b, r + H + 12);
-    sink.add(r, r + H, 'oid', `tree of ${base + i}`, { detail: `root tree ${tree} of commit ${oid}`, oid: tree });
-    const p1Target = p1 !== PARENT_NONE && p1 >= base && p1 - base < N ? { target: { file, offset: g.oidl.offset + H * (p1 - base) } } : {};
-    sink.add(r + H, r + H + 4, 'offset', `parent 1 of ${base + i}`, { detail: parentDetail(p1, 1), ...p1Target });
-    const edge = chunk(CHUNK_EDGE);
-    const p2Target = p2 !== PARENT_NONE && (p2 & EXTRA_EDGES_NEEDED) !== 0 && edge ? { target: { file, offset: edge.offset + 4 * (p2 & 0x7fffffff) } } : p2 !== PARENT_NONE && p2 >= base && p2 - base < N ? { target: { file, offset: g.oidl.offset + H * (p2 - base) } } : {};
-    sink.add(r + H + 4, r + H + 8, 'offset', `parent 2 of ${base + i}`, { detail: parentDetail(p2, 2), ...p2Target });
-    sink.add(r + H + 8, r + H + 12, 'other', `level + time (high) of ${base + i}`, { detail: `topological level ${word >>> 2}; the 2 low bits are the commit time's bits 33-32 (${word & 3})` });
-    sink.add(r + H + 12, r + H + 16, 'other', `time (low) of ${base + i}`, { detail: `commit time ${date(time)}` });
-  }
+  if (rows && cdat)
+    for (let i = rows[0]; i <= rows[1]; i++) {
+      const r = cdat.offset + (H + 16) * i;
+      const oid = g.oidHexAt(i);
+      const tree = toHex(b, r, H);
+      const p1 = u32(b, r + H);
+      const p2 = u32(b, r + H + 4);
+      const word = u32(b, r + H + 8);
+      const time = (word & 3) * 0x100000000 + u32(b, r + H + 12);
+      sink.add(r, r + H, 'oid', `tree of ${base + i}`, { detail: `root tree ${tree} of commit ${oid}`, oid: tree });
+      const p1Target = p1 !== PARENT_NONE && p1 >= base && p1 - base < N ? { target: { file, offset: g.oidl.offset + H * (p1 - base) } } : {};
+      sink.add(r + H, r + H + 4, 'offset', `parent 1 of ${base + i}`, { detail: parentDetail(p1, 1), ...p1Target });
+      const edge = chunk(CHUNK_EDGE);
+      const p2Target =
+        p2 !== PARENT_NONE && (p2 & EXTRA_EDGES_NEEDED) !== 0 && edge
+          ? { target: { file, offset: edge.offset + 4 * (p2 & 0x7fffffff) } }
+          : p2 !== PARENT_NONE && p2 >= base && p2 - base < N
+            ? { target: { file, offset: g.oidl.offset + H * (p2 - base) } }
+            : {};
+      sink.add(r + H + 4, r + H + 8, 'offset', `parent 2 of ${base + i}`, { detail: parentDetail(p2, 2), ...p2Target });
+      sink.add(r + H + 8, r + H + 12, 'other', `level + time (high) of ${base + i}`, { detail: `topological level ${word >>> 2}; the 2 low bits are the commit time's bits 33-32 (${word & 3})` });
+      sink.add(r + H + 12, r + H + 16, 'other', `time (low) of ${base + i}`, { detail: `commit time ${date(time)}` });
+    }
 
   const gda2 = chunk(CHUNK_GDA2);
   const gens = gda2 ? sink.tableRange(gda2.offset, 4, Math.min(N, Math.floor((g.size - gda2.offset) / 4))) : undefined;
-  if (gens && gda2) for (let i = gens[0]; i <= gens[1]; i++) {
-    const w = u32(b, gda2.offset + 4 * i);
-    const detail = (w & GENERATION_OVERFLOW) !== 0 ? `overflow: the offset is GDO2 entry ${w & 0x7fffffff}` : `corrected commit date = commit time + ${w}`;
-    sink.add(gda2.offset + 4 * i, gda2.offset + 4 * i + 4, 'offset', `generation of ${base + i}`, { detail });
-  }
+  if (gens && gda2)
+    for (let i = gens[0]; i <= gens[1]; i++) {
+      const w = u32(b, gda2.offset + 4 * i);
+      const detail = (w & GENERATION_OVERFLOW) !== 0 ? `overflow: the offset is GDO2 entry ${w & 0x7fffffff}` : `corrected commit date = commit time + ${w}`;
+      sink.add(gda2.offset + 4 * i, gda2.offset + 4 * i + 4, 'offset', `generation of ${base + i}`, { detail });
+    }
   const gdo2 = chunk(CHUNK_GDO2);
   const overflow = gdo2 ? sink.tableRange(gdo2.offset, 8, Math.floor(gdo2.length / 8)) : undefined;
-  if (overflow && gdo2) for (let k = overflow[0]; k <= overflow[1]; k++) sink.add(gdo2.offset + 8 * k, gdo2.offset + 8 * k + 8, 'offset', `overflow ${k}`, { detail: `corrected date offset ${g.generationOverflow(k)}` });
+  if (overflow && gdo2)
+    for (let k = overflow[0]; k <= overflow[1]; k++) sink.add(gdo2.offset + 8 * k, gdo2.offset + 8 * k + 8, 'offset', `overflow ${k}`, { detail: `corrected date offset ${g.generationOverflow(k)}` });
 
   const edge = chunk(CHUNK_EDGE);
   const edges = edge ? sink.tableRange(edge.offset, 4, Math.floor(edge.length / 4)) : undefined;
-  if (edges && edge) for (let k = edges[0]; k <= edges[1]; k++) {
-    const w = u32(b, edge.offset + 4 * k);
-    const p = w & 0x7fffffff;
-    sink.add(edge.offset + 4 * k, edge.offset + 4 * k + 4, 'offset', `edge ${k}`, { detail: `parent at position ${p}: ${idOf(p)}${(w & LAST_EDGE) !== 0 ? '; the last parent of its commit' : ''}` });
-  }
+  if (edges && edge)
+    for (let k = edges[0]; k <= edges[1]; k++) {
+      const w = u32(b, edge.offset + 4 * k);
+      const p = w & 0x7fffffff;
+      sink.add(edge.offset + 4 * k, edge.offset + 4 * k + 4, 'offset', `edge ${k}`, { detail: `parent at position ${p}: ${idOf(p)}${(w & LAST_EDGE) !== 0 ? '; the last parent of its commit' : ''}` });
+    }
 
   const bidx = chunk(CHUNK_BIDX);
   const bdat = chunk(CHUNK_BDAT);
   const ends = bidx ? sink.tableRange(bidx.offset, 4, Math.min(N, Math.floor((g.size - bidx.offset) / 4))) : undefined;
-  if (ends && bidx) for (let i = ends[0]; i <= ends[1]; i++) {
-    const end = u32(b, bidx.offset + 4 * i);
-    const start = i === 0 ? 0 : u32(b, bidx.offset + 4 * (i - 1));
-    sink.add(bidx.offset + 4 * i, bidx.offset + 4 * i + 4, 'offset', `filter end of ${base + i}`, { detail: `commit ${g.oidHexAt(i)}'s filter is BDAT bytes [${start}, ${end}) after the header: ${end - start} bytes`, ...(bdat ? { target: { file, offset: bdat.offset + BLOOM_HEADER_SIZE + start } } : {}) });
-  }
+  if (ends && bidx)
+    for (let i = ends[0]; i <= ends[1]; i++) {
+      const end = u32(b, bidx.offset + 4 * i);
+      const start = i === 0 ? 0 : u32(b, bidx.offset + 4 * (i - 1));
+      sink.add(bidx.offset + 4 * i, bidx.offset + 4 * i + 4, 'offset', `filter end of ${base + i}`, {
+        detail: `commit ${g.oidHexAt(i)}'s filter is BDAT bytes [${start}, ${end}) after the header: ${end - start} bytes`,
+        ...(bdat ? { target: { file, offset: bdat.offset + BLOOM_HEADER_SIZE + start } } : {}),
+      });
+    }
   if (bdat && inFile(bdat.offset, BLOOM_HEADER_SIZE)) {
-    sink.add(bdat.offset, bdat.offset + 4, 'header', 'Bloom hash version', { detail: `${u32(b, bdat.offset)}${u32(b, bdat.offset) === 1 ? ' (murmur3; git uses the filters)' : ' (git 2.39 ignores filters of another version)'}` });
+    sink.add(bdat.offset, bdat.offset + 4, 'header', 'Bloom hash version', {
+      detail: `${u32(b, bdat.offset)}${u32(b, bdat.offset) === 1 ? ' (murmur3; git uses the filters)' : ' (git 2.39 ignores filters of another version)'}`,
+    });
     sink.add(bdat.offset + 4, bdat.offset + 8, 'header', 'Bloom hashes per path', { detail: `${u32(b, bdat.offset + 4)}` });
     sink.add(bdat.offset + 8, bdat.offset + 12, 'header', 'Bloom bits per entry', { detail: `${u32(b, bdat.offset + 8)}` });
     // Each commit's filter: find the first commit whose filter ends inside the window (ends grow).
@@ -158,15 +207,19 @@ export function annotateCommitGraph(sink: AnnotationSink, g: CommitGraphFile, ba
         if (dataAt + start >= sink.end) break;
         if (end <= start || dataAt + end > g.size) continue;
         const marker = end - start === 1 && b[dataAt + start] === 0xff ? ' (one 0xff byte: too many changed paths, git looks at the trees)' : '';
-        sink.add(dataAt + start, dataAt + end, 'chunk', `filter of ${base + i}`, { detail: `${end - start} bytes for commit ${g.oidHexAt(i)}${marker}`, target: { file, offset: g.oidl.offset + H * i } });
+        sink.add(dataAt + start, dataAt + end, 'chunk', `filter of ${base + i}`, {
+          detail: `${end - start} bytes for commit ${g.oidHexAt(i)}${marker}`,
+          target: { file, offset: g.oidl.offset + H * i },
+        });
       }
     }
   }
 
   const baseChunk = chunk(CHUNK_BASE);
-  if (baseChunk) for (let k = 0; k < g.baseCount && inFile(baseChunk.offset + H * k, H); k++) {
-    sink.add(baseChunk.offset + H * k, baseChunk.offset + H * (k + 1), 'oid', `base ${k}`, { detail: `layer ${k} below: graph-${g.baseId(k)}.graph` });
-  }
+  if (baseChunk)
+    for (let k = 0; k < g.baseCount && inFile(baseChunk.offset + H * k, H); k++) {
+      sink.add(baseChunk.offset + H * k, baseChunk.offset + H * (k + 1), 'oid', `base ${k}`, { detail: `layer ${k} below: graph-${g.baseId(k)}.graph` });
+    }
   sink.add(g.size - H, g.size, 'trailer', 'checksum', { detail: `${g.checksum}: ${hashName(g.algo)} of everything before it${layerIndex >= 0 && where ? '; the layer is named by it' : ''}` });
 }
 

@@ -83,7 +83,9 @@ export function deltaSteps(repo: OpenRepository, oidHex: string, maxInstructions
       step.insertedBytes = inserted;
       const listed = Math.min(all.length, perStep, budget);
       budget -= listed;
-      step.instructions = all.slice(0, listed).map((ins): Instruction => (ins.op === 'copy' ? { op: 'copy', at: ins.at, length: ins.length, baseOffset: ins.baseOffset } : { op: 'insert', at: ins.at, length: ins.length }));
+      step.instructions = all
+        .slice(0, listed)
+        .map((ins): Instruction => (ins.op === 'copy' ? { op: 'copy', at: ins.at, length: ins.length, baseOffset: ins.baseOffset } : { op: 'insert', at: ins.at, length: ins.length }));
       if (all.length > listed) step.moreInstructions = all.length - listed;
 
       if (visited.has(base)) fail('DeltaCycle', `delta chain from offset ${loc.offset} returns to offset ${base}`, place);

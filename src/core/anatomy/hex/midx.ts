@@ -52,8 +52,14 @@ export function annotateMidx(sink: AnnotationSink, ref: MidxLayerRef, db: Object
   const chunks = layout.chunks;
   chunks.forEach((c, i) => {
     const meaning = MEANING[c.id] ?? 'a chunk this reader does not parse';
-    sink.add(c.tableOffset, c.tableOffset + 4, 'chunk-table', `chunk id: ${c.id}`, { detail: `chunk ${i + 1} of ${chunks.length}: ${c.id}, ${meaning}; ${c.length} bytes at ${at(c.offset)}`, target: { file, offset: c.offset } });
-    sink.add(c.tableOffset + 4, c.tableOffset + 12, 'chunk-table', `chunk offset: ${c.id}`, { detail: `${c.id} starts at ${at(c.offset)} and runs to the next entry's offset, ${at(c.offset + c.length)} (${c.length} bytes)`, target: { file, offset: c.offset } });
+    sink.add(c.tableOffset, c.tableOffset + 4, 'chunk-table', `chunk id: ${c.id}`, {
+      detail: `chunk ${i + 1} of ${chunks.length}: ${c.id}, ${meaning}; ${c.length} bytes at ${at(c.offset)}`,
+      target: { file, offset: c.offset },
+    });
+    sink.add(c.tableOffset + 4, c.tableOffset + 12, 'chunk-table', `chunk offset: ${c.id}`, {
+      detail: `${c.id} starts at ${at(c.offset)} and runs to the next entry's offset, ${at(c.offset + c.length)} (${c.length} bytes)`,
+      target: { file, offset: c.offset },
+    });
   });
   const endAt = layout.chunkTable.offset + chunks.length * 12;
   if (sink.overlaps(endAt, endAt + 12)) {
@@ -88,7 +94,13 @@ export function annotateMidx(sink: AnnotationSink, ref: MidxLayerRef, db: Object
         annotatePnam(sink, c, layout.packNames, m.packNames, ref.packBase);
         break;
       case CHUNK_OIDF:
-        annotateFanout(sink, c.offset, (b) => m.fanout(b), (p) => ({ file, offset: m.oidOffset(p) }), 'OIDF');
+        annotateFanout(
+          sink,
+          c.offset,
+          (b) => m.fanout(b),
+          (p) => ({ file, offset: m.oidOffset(p) }),
+          'OIDF',
+        );
         break;
       case CHUNK_OIDL: {
         const span = sink.tableRange(c.offset, H, m.count);
@@ -113,7 +125,10 @@ export function annotateMidx(sink: AnnotationSink, ref: MidxLayerRef, db: Object
           const name = m.packNames[stored];
           const path = packPath(stored);
           sink.add(e, e + 4, 'offset', `OOFF[${i}] pack-int-id`, {
-            detail: name !== undefined ? `pack ${stored}${ref.packBase ? ` (${ref.packBase + stored} over the chain)` : ''}: ${name}, holding ${oid}` : `pack-int-id ${stored} is not below the ${m.packCount} packs of this file`,
+            detail:
+              name !== undefined
+                ? `pack ${stored}${ref.packBase ? ` (${ref.packBase + stored} over the chain)` : ''}: ${name}, holding ${oid}`
+                : `pack-int-id ${stored} is not below the ${m.packCount} packs of this file`,
             oid,
           });
           const word = u32(m.source.read(e + 4, 4), 0);
@@ -134,7 +149,9 @@ export function annotateMidx(sink: AnnotationSink, ref: MidxLayerRef, db: Object
         if (!span) break;
         for (let k = span[0]; k <= span[1]; k++) {
           const value = u64(m.source.read(c.offset + 8 * k, 8), 0);
-          sink.add(c.offset + 8 * k, c.offset + 8 * k + 8, 'large-offset', `LOFF[${k}]`, { detail: `64-bit pack offset ${Number.isFinite(value) ? at(value) : 'beyond 2^53'} (an OOFF offset of 0x${(0x80000000 + k).toString(16)} points here)` });
+          sink.add(c.offset + 8 * k, c.offset + 8 * k + 8, 'large-offset', `LOFF[${k}]`, {
+            detail: `64-bit pack offset ${Number.isFinite(value) ? at(value) : 'beyond 2^53'} (an OOFF offset of 0x${(0x80000000 + k).toString(16)} points here)`,
+          });
         }
         break;
       }
@@ -146,7 +163,7 @@ export function annotateMidx(sink: AnnotationSink, ref: MidxLayerRef, db: Object
           const local = v - ref.objectBase;
           const oid = local >= 0 && local < m.count ? m.oidHexAt(local) : undefined;
           sink.add(c.offset + 4 * i, c.offset + 4 * i + 4, 'offset', `RIDX[${i}]`, {
-            detail: `pseudo-pack position ${i}: midx position ${v}` + (oid ? ` (${oid})` : ', outside this file\'s objects'),
+            detail: `pseudo-pack position ${i}: midx position ${v}` + (oid ? ` (${oid})` : ", outside this file's objects"),
             ...(oid !== undefined ? { oid, target: { file, offset: m.oidOffset(local) } } : {}),
           });
         }
@@ -164,7 +181,9 @@ export function annotateMidx(sink: AnnotationSink, ref: MidxLayerRef, db: Object
         break;
       }
       default:
-        sink.add(c.offset, c.offset + c.length, 'chunk', `chunk ${c.id}`, { detail: `${c.length} bytes of ${MEANING[c.id] ?? `a chunk this reader does not parse (id 0x${c.idValue.toString(16).padStart(8, '0')})`}` });
+        sink.add(c.offset, c.offset + c.length, 'chunk', `chunk ${c.id}`, {
+          detail: `${c.length} bytes of ${MEANING[c.id] ?? `a chunk this reader does not parse (id 0x${c.idValue.toString(16).padStart(8, '0')})`}`,
+        });
     }
   }
 

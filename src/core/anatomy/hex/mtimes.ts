@@ -35,6 +35,8 @@ export function annotateMtimes(sink: AnnotationSink, mtimes: PackMtimes, pack: P
       });
     }
   }
-  sink.add(layout.packChecksum.offset, layout.packChecksum.offset + layout.packChecksum.length, 'trailer', '.pack checksum', { detail: `${toHex(mtimes.packChecksum())}: the checksum of the .pack this file was written for` });
+  sink.add(layout.packChecksum.offset, layout.packChecksum.offset + layout.packChecksum.length, 'trailer', '.pack checksum', {
+    detail: `${toHex(mtimes.packChecksum())}: the checksum of the .pack this file was written for`,
+  });
   sink.add(layout.checksum.offset, layout.checksum.offset + layout.checksum.length, 'trailer', 'checksum', { detail: `${toHex(mtimes.checksum())}: ${hashName(mtimes.algo)} of every byte before it` });
 }

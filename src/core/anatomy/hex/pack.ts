@@ -89,10 +89,14 @@ function annotateEntry(sink: AnnotationSink, pack: PackFile, header: PackEntryHe
   let resolved: string;
   try {
     const info = pack.objectInfo(offset);
-    resolved = isDelta ? `${entryName} (type ${header.type}) of a ${info.type}: ${header.size} bytes of delta data; the ${info.type} is ${info.size} bytes` : `${info.type}, ${header.size} bytes (type ${header.type})`;
+    resolved = isDelta
+      ? `${entryName} (type ${header.type}) of a ${info.type}: ${header.size} bytes of delta data; the ${info.type} is ${info.size} bytes`
+      : `${info.type}, ${header.size} bytes (type ${header.type})`;
   } catch (err) {
     const why = err instanceof PackscopeError ? err.detail : String(err);
-    resolved = isDelta ? `${entryName} (type ${header.type}): ${header.size} bytes of delta data; the object's type could not be resolved: ${why}` : `${typeName(header.type)}, ${header.size} bytes (type ${header.type})`;
+    resolved = isDelta
+      ? `${entryName} (type ${header.type}): ${header.size} bytes of delta data; the object's type could not be resolved: ${why}`
+      : `${typeName(header.type)}, ${header.size} bytes (type ${header.type})`;
   }
   sink.add(offset, offset + sizeBytes, 'entry-header', `type+size: ${entryName}`, {
     detail: `${resolved}. Entry of ${oid} at ${at(offset)}, ${end - offset} bytes stored; size as a varint over ${sizeBytes} byte${sizeBytes === 1 ? '' : 's'}.`,
@@ -124,4 +128,3 @@ function annotateEntry(sink: AnnotationSink, pack: PackFile, header: PackEntryHe
   const what = isDelta ? `the ${header.size}-byte delta of ${oid}` : `the ${header.size} bytes of ${oid}`;
   annotateZlib(sink, header.dataOffset, end, zhead, what, oid);
 }
-

@@ -38,17 +38,25 @@ export function annotateRev(sink: AnnotationSink, rev: ReverseIndex, of: Describ
         const offset = of.pack.idx.offsetAt(stored);
         const expected = order?.positions[i];
         sink.add(e, e + 4, 'offset', `rev[${i}]`, {
-          detail: `pack-order ${i}: idx position ${stored}, object ${oid} at pack offset ${at(offset)}` + (expected !== undefined && expected !== stored ? `. The idx's offsets put idx position ${expected} here: this entry is wrong.` : ''),
+          detail:
+            `pack-order ${i}: idx position ${stored}, object ${oid} at pack offset ${at(offset)}` +
+            (expected !== undefined && expected !== stored ? `. The idx's offsets put idx position ${expected} here: this entry is wrong.` : ''),
           oid,
           target: { file: of.pack.data.name, offset },
         });
       } else {
         const oid = of.ref.midx.oidHexAt(stored);
-        sink.add(e, e + 4, 'offset', `rev[${i}]`, { detail: `pseudo-pack position ${i}: midx position ${stored} (${oid})`, oid, target: { file: of.ref.midx.source.name, offset: of.ref.midx.oidOffset(stored) } });
+        sink.add(e, e + 4, 'offset', `rev[${i}]`, {
+          detail: `pseudo-pack position ${i}: midx position ${stored} (${oid})`,
+          oid,
+          target: { file: of.ref.midx.source.name, offset: of.ref.midx.oidOffset(stored) },
+        });
       }
     }
   }
   const what = of.kind === 'pack' ? '.pack' : 'multi-pack-index';
-  sink.add(layout.packChecksum.offset, layout.packChecksum.offset + layout.packChecksum.length, 'trailer', `${what} checksum`, { detail: `${toHex(rev.packChecksum())}: the checksum of the ${what} this file was written for` });
+  sink.add(layout.packChecksum.offset, layout.packChecksum.offset + layout.packChecksum.length, 'trailer', `${what} checksum`, {
+    detail: `${toHex(rev.packChecksum())}: the checksum of the ${what} this file was written for`,
+  });
   sink.add(layout.checksum.offset, layout.checksum.offset + layout.checksum.length, 'trailer', 'checksum', { detail: `${toHex(rev.checksum())}: ${hashName(rev.algo)} of every byte before it` });
 }

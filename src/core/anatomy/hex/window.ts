@@ -29,7 +29,8 @@ export function hexWindow(repo: OpenRepository, path: string, offset: number, le
   const { entry, kind } = findFile(repo.files, path);
   const file = entry.path;
   const size = entry.source.size;
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset > size) fail('OutOfRange', `offset ${offset} is outside the file's ${size} bytes`, { file, offset: Number.isSafeInteger(offset) ? offset : undefined });
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset > size)
+    fail('OutOfRange', `offset ${offset} is outside the file's ${size} bytes`, { file, offset: Number.isSafeInteger(offset) ? offset : undefined });
   if (!Number.isSafeInteger(length) || length < 0) fail('OutOfRange', `window length ${length} is not a byte count`, { file, offset });
   const n = Math.min(length, MAX_HEX_WINDOW, size - offset);
   const db = repo.db;

@@ -35,22 +35,26 @@ async function placeIndex(session: Session, ctx: HandlerContext): Promise<PlaceI
   if (build.index) return build.index;
   const { builder } = build;
   const kept = build;
-  return jobs.run(
-    {
-      key: `${ownerKey(session)}:places`,
-      step: (ms) => builder.step(ms),
-      progress: () => {
-        const s = builder.stats;
-        return s.commitsRead < s.commits ? { done: s.commitsRead, total: s.commits, label: 'Reading commits for paths', unit: 'commits' } : { done: s.treesWalked, total: s.treesWalked + 1, label: 'Walking trees for paths', unit: 'trees' };
+  return jobs
+    .run(
+      {
+        key: `${ownerKey(session)}:places`,
+        step: (ms) => builder.step(ms),
+        progress: () => {
+          const s = builder.stats;
+          return s.commitsRead < s.commits
+            ? { done: s.commitsRead, total: s.commits, label: 'Reading commits for paths', unit: 'commits' }
+            : { done: s.treesWalked, total: s.treesWalked + 1, label: 'Walking trees for paths', unit: 'trees' };
+        },
+        finish: () => (kept.index ??= builder.finish()),
       },
-      finish: () => (kept.index ??= builder.finish()),
-    },
-    ctx,
-  ).catch((err: unknown) => {
-    // A failed build is forgotten, so a later call tries again.
-    if (!(err instanceof Cancelled)) builds.delete(session);
-    throw err;
-  });
+      ctx,
+    )
+    .catch((err: unknown) => {
+      // A failed build is forgotten, so a later call tries again.
+      if (!(err instanceof Cancelled)) builds.delete(session);
+      throw err;
+    });
 }
 
 /** The places of each blob, newest commit first, at most `limit` each. */

@@ -38,7 +38,9 @@ export async function scopeOf(session: Session, scope: SearchScope, wantBlobs: b
       step: (ms) => walk.step(ms),
       progress: () => {
         const s = walk.stats;
-        return s.treesWalked === 0 ? { done: s.commitsRead, total: s.commitsRead + 1, label: 'Finding the commits in the limits', unit: 'commits' } : { done: s.treesWalked, total: s.treesWalked + 1, label: 'Finding the files in the limits', unit: 'trees' };
+        return s.treesWalked === 0
+          ? { done: s.commitsRead, total: s.commitsRead + 1, label: 'Finding the commits in the limits', unit: 'commits' }
+          : { done: s.treesWalked, total: s.treesWalked + 1, label: 'Finding the files in the limits', unit: 'trees' };
       },
       finish: () => undefined,
     },

@@ -46,7 +46,13 @@ export async function runTextSearch(session: Session, query: TextQuery, ctx: Str
   const inScope = limits(scope) ? await scopeOf(session, scope, true, ctx) : undefined;
   const rows = blobRowsIn(table, inScope);
   const scan = new BlobBatchScan(session.db, rowsOf(table, [rows], 'blob'), rows.length, { includeBinary: query.includeBinary, maxBlobBytes: DEFAULT_BLOB_OPTIONS.maxBlobBytes, batch: BATCH });
-  const textOptions: BlobTextOptions = { regex: query.regex, caseSensitive: query.caseSensitive, maxLinesPerBlob: DEFAULT_BLOB_OPTIONS.maxLinesPerBlob, context: DEFAULT_BLOB_OPTIONS.context, blobTimeBoxMs: DEFAULT_BLOB_OPTIONS.blobTimeBoxMs };
+  const textOptions: BlobTextOptions = {
+    regex: query.regex,
+    caseSensitive: query.caseSensitive,
+    maxLinesPerBlob: DEFAULT_BLOB_OPTIONS.maxLinesPerBlob,
+    context: DEFAULT_BLOB_OPTIONS.context,
+    blobTimeBoxMs: DEFAULT_BLOB_OPTIONS.blobTimeBoxMs,
+  };
 
   const deadline = new HelperDeadline(limitMs);
   const inFlight = new Map<number, number>(); // batch seq -> blobs in it
@@ -86,7 +92,8 @@ export async function runTextSearch(session: Session, query: TextQuery, ctx: Str
     }
   };
   /** True when the next step has something to do (else the job waits for the helper). */
-  const canStep = (): boolean => failure !== undefined || deadline.overdue() !== undefined || scan.capped || inFlight.size === 0 || (!scan.done && !scan.batchWaiting) || (inFlight.size < IN_FLIGHT && scan.hasBatch);
+  const canStep = (): boolean =>
+    failure !== undefined || deadline.overdue() !== undefined || scan.capped || inFlight.size === 0 || (!scan.done && !scan.batchWaiting) || (inFlight.size < IN_FLIGHT && scan.hasBatch);
 
   try {
     await jobs.run(
