@@ -502,8 +502,10 @@ export class PackFile {
    * Reads and fully decodes the object at `offset`. The data may be shared with the cache: do not
    * mutate it. `transient`: the caller parses the data and drops it before the next transient
    * read of this pack (the reachability walk), so a delta's result may go into a reused buffer.
+   * `stepwise`: apply a cold chain one delta at a time and cache every intermediate, for
+   * callers that come back through the same chains (the verifier rebuilding bases it let go).
    */
-  readObject(offset: number, transient = false): GitObject {
+  readObject(offset: number, transient = false, stepwise = false): GitObject {
     this.checkEntryOffset(offset);
     const cache = this.ctx.baseCache;
     // Each delta of the chain, read whole on the way down (one point read each) and applied on
@@ -540,7 +542,7 @@ export class PackFile {
       current = next;
     }
     if (chain.length > 0) this.warmth += ((fromCache ? 1 : 0) - this.warmth) / WARMTH_READS;
-    if (chain.length >= 2 && chain.length <= MAX_COMPOSED_CHAIN && !transient && this.warmth < WARM) {
+    if (chain.length >= 2 && chain.length <= MAX_COMPOSED_CHAIN && !transient && !stepwise && this.warmth < WARM) {
       this.chainStats.composed++;
       return { type: base.type, data: this.applyChain(chain, base, offset) };
     }

@@ -212,7 +212,7 @@ export class DeltaTreeWalk {
           if (!top.data) {
             // Let go of under memory pressure: rebuilt through the cache (and its own chain).
             try {
-              top.data = pack.readObject(plan.offsets[top.rank]).data;
+              top.data = pack.readObject(plan.offsets[top.rank], false, true).data;
               held += top.data.length;
             } catch {
               continue; // the child stays unvisited: the entry-by-entry pass explains it

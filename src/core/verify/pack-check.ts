@@ -665,7 +665,7 @@ export class PackChecker {
       if (!isDelta(h.type)) {
         object = { type: typeName(h.type), data: inflated };
       } else {
-        const base = pack.readObject(baseOffset);
+        const base = pack.readObject(baseOffset, false, true);
         // The pack's own size checks and expansion budget, as every other reader of its deltas.
         object = { type: base.type, data: pack.applyEntryDelta(h, base.data, inflated) };
       }
