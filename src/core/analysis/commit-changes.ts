@@ -1,6 +1,6 @@
 import { type BlobReader, detectRenames } from '../diff/renames.ts';
 import { TreeCursor } from '../diff/tree-cursor.ts';
-import { canonMode, type FilePair, type FileSide, isTreeMode, runToEnd, S_IFMT } from '../diff/tree-diff.ts';
+import { canonMode, type FilePair, type FileSide, isTreeMode, joinPath, runToEnd, S_IFMT } from '../diff/tree-diff.ts';
 import { fail } from '../errors.ts';
 import { toHex } from '../hash/hex.ts';
 import type { ObjectDatabase } from '../odb/database.ts';
@@ -38,15 +38,6 @@ export const CHANGE_LIMITS = {
 };
 
 const EMPTY = new Uint8Array(0);
-
-function joinPath(prefix: Uint8Array, name: Uint8Array): Uint8Array {
-  if (prefix.length === 0) return name.slice();
-  const out = new Uint8Array(prefix.length + 1 + name.length);
-  out.set(prefix, 0);
-  out[prefix.length] = 0x2f;
-  out.set(name, prefix.length + 1);
-  return out;
-}
 
 function sameRange(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
   for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false;

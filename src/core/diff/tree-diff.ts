@@ -119,7 +119,8 @@ interface Frame {
   depth: number;
 }
 
-function joinPath(prefix: Uint8Array, name: Uint8Array): Uint8Array {
+/** `prefix/name` as bytes (`name` alone, copied, at the root). */
+export function joinPath(prefix: Uint8Array, name: Uint8Array): Uint8Array {
   if (prefix.length === 0) return name.slice();
   const out = new Uint8Array(prefix.length + 1 + name.length);
   out.set(prefix, 0);
